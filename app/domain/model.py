@@ -1,0 +1,122 @@
+"""Routes, stops, shipments and fixes: the nouns of a delivery block, as plain data."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+VEHICLES = ("van", "bike", "motorcycle", "foot", "drone")
+PROGRAMS = ("standard", "express", "grocery", "restaurant", "locker")
+ATTEMPT_REASONS = ("no_safe_location", "business_closed", "no_access", "recipient_unavailable")
+STOP_EVENTS = ("route_started", "arrived", "delivered", "attempted", "returned")
+
+# A shipment's status, in the order a customer sees them.
+STATUSES = (
+    "created",
+    "out_for_delivery",
+    "approaching",
+    "arriving",
+    "delivered",
+    "attempted",
+    "returned",
+)
+FINAL_STATUSES = ("delivered", "attempted", "returned")
+
+
+@dataclass(frozen=True)
+class Point:
+    lat: float
+    lon: float
+
+
+@dataclass
+class Driver:
+    name: str  # first name only: the customer sees nothing more
+    vehicle: str
+
+
+@dataclass
+class Stop:
+    index: int
+    lat: float
+    lon: float
+    address: str
+    shipments: list[str]  # tracking ids
+    dwell_s: float
+
+
+@dataclass
+class Shipment:
+    tracking_id: str
+    token: str  # the customer link's secret
+    route_id: str
+    seller_id: str
+    stop: int
+    recipient: str
+    reference: str | None = None
+    phone: str | None = None
+
+
+@dataclass
+class Route:
+    id: str
+    seller_id: str
+    driver: Driver
+    station: Point
+    station_name: str
+    stops: list[Stop]
+    # legs[i] is the planned path to stop i; legs[len(stops)], if present, returns to the station.
+    legs: list[list[tuple[float, float]]]
+    program: str
+    timezone: str
+    driver_token_hash: str
+    created_at: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Route:
+        return cls(
+            id=d["id"],
+            seller_id=d["seller_id"],
+            driver=Driver(**d["driver"]),
+            station=Point(**d["station"]),
+            station_name=d["station_name"],
+            stops=[Stop(**s) for s in d["stops"]],
+            legs=[[tuple(p) for p in leg] for leg in d["legs"]],
+            program=d["program"],
+            timezone=d["timezone"],
+            driver_token_hash=d["driver_token_hash"],
+            created_at=d["created_at"],
+        )
+
+
+@dataclass(frozen=True)
+class Fix:
+    """One GPS position from a driver's device, already validated."""
+
+    lat: float
+    lon: float
+    timestamp: float  # epoch seconds (the source's clock: simulated time for the simulator)
+    speed: float | None = None  # m/s
+    heading: float | None = None  # degrees from north
+    accuracy: float | None = None  # metres
+
+
+@dataclass(frozen=True)
+class StopEvent:
+    type: str
+    timestamp: float
+    stop: int | None = None
+    shipment: str | None = None  # one tracking id, or all shipments of the stop
+    reason: str | None = None
+    proof: dict[str, Any] | None = None
+
+
+@dataclass
+class TimelineEntry:
+    status: str
+    at: float
+    text: str
+    detail: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,114 @@
+"""The engine's entry points for positions: start a route's progress, apply a fix."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from app.domain.geo import haversine_m
+from app.domain.model import Fix, Route, TimelineEntry
+from app.domain.tracking.eta import update_etas
+from app.domain.tracking.geometry import route_path
+from app.domain.tracking.lifecycle import arrive, start_route
+from app.domain.tracking.matching import advance, observe_speed, screen
+from app.domain.tracking.progress import Progress, ShipmentProgress, StopProgress
+from app.domain.tracking.settings import Settings, profile
+from app.domain.tracking.statuses import StatusChange
+
+# Less than this along the path between two fixes is a driver standing still.
+_STILL_M = 5.0
+
+
+@dataclass
+class FixResult:
+    accepted: bool
+    reason: str | None = None  # why it was dropped
+    changes: list[StatusChange] = field(default_factory=list)
+
+
+def start_progress(route: Route, now: float) -> Progress:
+    """Fresh progress for a registered route: every shipment `created`."""
+    shipments = {
+        tid: ShipmentProgress(
+            tracking_id=tid,
+            stop=stop.index,
+            timeline=[TimelineEntry(status="created", at=now, text="Order received")],
+            updated_at=now,
+        )
+        for stop in route.stops
+        for tid in stop.shipments
+    }
+    return Progress(
+        route_id=route.id,
+        stops=[StopProgress() for _ in route.stops],
+        shipments=shipments,
+        speed=profile(route.driver.vehicle).speed,
+        etas=[None] * len(route.stops),
+        updated_at=now,
+    )
+
+
+def apply_fix(route: Route, progress: Progress, fix: Fix, settings: Settings) -> FixResult:
+    """Move the route's progress to this fix; drop (and count) a fix that cannot be right.
+
+    A route without a `route_started` event starts on the first fix that is farther than
+    `start_radius_m` from the station: a driver who has left is out for delivery, whether
+    or not the app said so.
+    """
+    reason = screen(route, progress, fix, settings)
+    if reason is not None:
+        progress.dropped[reason] = progress.dropped.get(reason, 0) + 1
+        return FixResult(False, reason)
+    path = route_path(route)
+    last = progress.last_fix
+    changes: list[StatusChange] = []
+    if not progress.started and _left_station(route, fix, settings):
+        changes += start_route(route, progress, fix.timestamp, settings)
+    first_leg = max(0, progress.leg - 1)
+    gained = advance(route, progress, path, fix, settings)
+    progress.last_fix = asdict(fix)
+    progress.updated_at = fix.timestamp
+    if not progress.started:
+        return FixResult(True, None, changes)
+    at_stop = _check_arrivals(
+        route, progress, path.mark_m, first_leg, fix.timestamp, settings, changes
+    )
+    if last is not None:
+        # Time spent serving a stop between two fixes is dwell, not travel.
+        dt = max(0.0, fix.timestamp - max(last["timestamp"], progress.departed_at or 0.0))
+        observe_speed(route, progress, dt, gained, at_stop, settings)
+    update_etas(route, progress, path, fix.timestamp, hold=gained < _STILL_M)
+    return FixResult(True, None, changes)
+
+
+def _left_station(route: Route, fix: Fix, settings: Settings) -> bool:
+    away = haversine_m(route.station.lat, route.station.lon, fix.lat, fix.lon)
+    return away > settings.start_radius_m + (fix.accuracy or 0.0)
+
+
+def _check_arrivals(
+    route: Route,
+    progress: Progress,
+    marks: list[float],
+    first_leg: int,
+    at: float,
+    settings: Settings,
+    changes: list[StatusChange],
+) -> bool:
+    """Arriving and arrived for the stops near the driver; return whether they are at one.
+
+    Looks from the stop just passed to the one being driven to, so a fix that lands beyond a
+    stop (sparse fixes, noise) still marks the arrival there.
+    """
+    at_stop = False
+    for k in range(first_leg, min(progress.leg, len(route.stops) - 1) + 1):
+        state = progress.stops[k]
+        if state.served:
+            continue
+        remaining = marks[k] - progress.along_m
+        if remaining <= settings.arriving_m:
+            changes += arrive(route, progress, k, at)
+        if remaining <= settings.at_stop_m and state.arrived_at is None:
+            state.arrived_at = at
+        # A driver who went on without telling is travelling again, not dwelling.
+        at_stop |= state.arrived_at is not None and -remaining <= 2 * settings.at_stop_m
+    return at_stop

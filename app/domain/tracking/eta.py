@@ -1,0 +1,51 @@
+"""Estimated arrival per stop: travel along the plan at the blended speed, plus dwell times."""
+
+from __future__ import annotations
+
+from app.domain.geo import Path, haversine_m
+from app.domain.model import Route
+from app.domain.tracking.progress import Progress
+from app.domain.tracking.settings import profile
+
+# A stop left this far behind the driver was skipped; it is served last, if at all.
+_SKIPPED_M = 200.0
+
+
+def update_etas(route: Route, progress: Progress, path: Path, now: float, hold: bool) -> None:
+    """Recompute `progress.etas` from the driver's place at `now`.
+
+    `hold` says nothing happened that could bring arrivals forward (the driver did not move
+    and no stop was served): then no ETA moves earlier, so a waiting customer never sees
+    the time jump back and forth on GPS noise.
+    """
+    speed = progress.speed or profile(route.driver.vehicle).speed
+    old = progress.etas
+    etas: list[float | None] = [None] * len(route.stops)
+    t, s = now, progress.along_m
+    skipped = []
+    for k, stop in enumerate(route.stops):
+        state = progress.stops[k]
+        if state.served:
+            continue
+        mark = path.mark_m[k]
+        if mark < s - _SKIPPED_M and state.arrived_at is None:
+            skipped.append(k)
+            continue
+        if state.arrived_at is not None:
+            arrival = state.arrived_at
+            t = max(t, state.arrived_at + stop.dwell_s)
+        else:
+            arrival = t + max(0.0, mark - s) / speed
+            t = arrival + stop.dwell_s
+        s = max(s, mark)
+        etas[k] = arrival
+    lat, lon = path.point_at(s)
+    for k in skipped:
+        stop = route.stops[k]
+        # Off the plan: the straight line is all we know about the way back to it.
+        etas[k] = t + haversine_m(lat, lon, stop.lat, stop.lon) / speed
+        t = etas[k] + stop.dwell_s
+        lat, lon = stop.lat, stop.lon
+    if hold and len(old) == len(etas):
+        etas = [e if e is None or o is None else max(e, o) for e, o in zip(etas, old, strict=True)]
+    progress.etas = etas

@@ -1,0 +1,114 @@
+"""Stop events from the driver's app: started, arrived, delivered, attempted, returned."""
+
+from __future__ import annotations
+
+from app.domain.hours import day_text, next_delivery_day
+from app.domain.model import ATTEMPT_REASONS, STOP_EVENTS, Route, StopEvent
+from app.domain.tracking.eta import update_etas
+from app.domain.tracking.geometry import route_path
+from app.domain.tracking.lifecycle import approach, arrive, finish_route, start_route
+from app.domain.tracking.progress import Progress, ShipmentProgress
+from app.domain.tracking.settings import Settings
+from app.domain.tracking.statuses import REASON_TEXT, StatusChange, change, is_final
+
+_PROOF_FIELDS = ("left_at", "note", "photo")
+
+
+class EventError(ValueError):
+    """An event that cannot apply to this route; `field` names the culprit for the API."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def apply_event(
+    route: Route, progress: Progress, event: StopEvent, settings: Settings
+) -> list[StatusChange]:
+    """Apply one stop event; raise EventError, changing nothing, when it is invalid.
+
+    A stop event on a route that has not started starts it: the driver is obviously out.
+    """
+    if event.type not in STOP_EVENTS:
+        raise EventError("type", f"must be one of {', '.join(STOP_EVENTS)}")
+    if progress.finished:
+        raise EventError("type", "the route is already finished")
+    targets = _validate(route, progress, event) if event.stop is not None else []
+    if event.type in ("arrived", "delivered", "attempted") and event.stop is None:
+        raise EventError("stop", "required")
+    at = event.timestamp
+    changes = []
+    if not progress.started:
+        changes += start_route(route, progress, at, settings)
+    progress.updated_at = max(progress.updated_at, at)
+    if event.type == "returned":
+        return changes + finish_route(route, progress, at)
+    if event.type == "arrived":
+        state = progress.stops[event.stop]
+        if not state.served and state.arrived_at is None:
+            state.arrived_at = at
+        changes += arrive(route, progress, event.stop, at)
+    elif event.type in ("delivered", "attempted"):
+        for ship in targets:
+            changes.append(_outcome(route, ship, event))
+        changes += _serve(route, progress, event.stop, at, settings)
+    _refresh_etas(route, progress, at)
+    return changes
+
+
+def _validate(route: Route, progress: Progress, event: StopEvent) -> list[ShipmentProgress]:
+    """The shipments the event is about, after checking it makes sense."""
+    if not 0 <= event.stop < len(route.stops):
+        raise EventError("stop", f"must be between 0 and {len(route.stops) - 1}")
+    on_stop = route.stops[event.stop].shipments
+    if event.shipment is not None and event.shipment not in on_stop:
+        raise EventError("shipment", "not a shipment of this stop")
+    if event.type == "attempted" and event.reason not in ATTEMPT_REASONS:
+        raise EventError("reason", f"must be one of {', '.join(ATTEMPT_REASONS)}")
+    if event.type == "delivered" and event.proof is not None:
+        if not isinstance(event.proof, dict) or set(event.proof) - set(_PROOF_FIELDS):
+            raise EventError("proof", f"must be an object with {', '.join(_PROOF_FIELDS)}")
+    if event.type not in ("delivered", "attempted"):
+        return []
+    named = [event.shipment] if event.shipment is not None else on_stop
+    ships = [progress.shipments[tid] for tid in named]
+    open_ships = [s for s in ships if not is_final(s)]
+    if not open_ships and ships:
+        done = ships[0].status
+        what = "shipment" if event.shipment is not None else "stop"
+        raise EventError("shipment" if event.shipment else "stop", f"{what} already {done}")
+    return open_ships
+
+
+def _outcome(route: Route, ship: ShipmentProgress, event: StopEvent) -> StatusChange:
+    if event.type == "delivered":
+        proof = {k: (event.proof or {}).get(k) for k in _PROOF_FIELDS}
+        proof["at"] = event.timestamp
+        ship.proof = proof
+        where = proof["left_at"]
+        text = f"Delivered, left at {where}" if where else "Delivered"
+        return change(ship, "delivered", event.timestamp, text, {"proof": proof})
+    day = next_delivery_day(event.timestamp, route.timezone)
+    ship.attempt = {"reason": event.reason, "next_attempt": day.isoformat()}
+    text = f"Delivery attempted: {REASON_TEXT[event.reason]}. We will try again {day_text(day)}"
+    return change(ship, "attempted", event.timestamp, text, dict(ship.attempt))
+
+
+def _serve(
+    route: Route, progress: Progress, stop: int, at: float, settings: Settings
+) -> list[StatusChange]:
+    """Mark the stop served once none of its shipments is open; others come closer."""
+    state = progress.stops[stop]
+    ships = [progress.shipments[tid] for tid in route.stops[stop].shipments]
+    if state.served or not all(is_final(s) for s in ships):
+        return []
+    state.served, state.done_at = True, at
+    progress.departed_at = at
+    return approach(route, progress, at, settings)
+
+
+def _refresh_etas(route: Route, progress: Progress, at: float) -> None:
+    last = progress.last_fix
+    now = max(at, last["timestamp"]) if last else at
+    update_etas(route, progress, route_path(route), now, hold=False)

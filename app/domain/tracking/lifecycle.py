@@ -1,0 +1,71 @@
+"""The status steps driven by the route's progress: out for delivery, approaching, arriving."""
+
+from __future__ import annotations
+
+from app.domain.hours import day_text, next_delivery_day
+from app.domain.model import Route
+from app.domain.tracking.progress import Progress
+from app.domain.tracking.settings import Settings
+from app.domain.tracking.statuses import StatusChange, change, is_before, is_final, stops_text
+
+
+def unserved_before(progress: Progress) -> list[int]:
+    """For each stop index, how many unserved stops come before it in route order."""
+    counts, n = [], 0
+    for state in progress.stops:
+        counts.append(n)
+        n += not state.served
+    return counts
+
+
+def stops_away(progress: Progress, stop: int) -> int:
+    return sum(1 for state in progress.stops[:stop] if not state.served)
+
+
+def start_route(
+    route: Route, progress: Progress, at: float, settings: Settings
+) -> list[StatusChange]:
+    progress.started, progress.started_at = True, at
+    text = f"Out for delivery with {route.driver.name}"
+    changes = [
+        change(ship, "out_for_delivery", at, text)
+        for ship in progress.shipments.values()
+        if ship.status == "created"
+    ]
+    return changes + approach(route, progress, at, settings)
+
+
+def approach(route: Route, progress: Progress, at: float, settings: Settings) -> list[StatusChange]:
+    """`approaching` for every shipment now within `approaching_stops` of the driver."""
+    if not progress.started or progress.finished:
+        return []
+    away = unserved_before(progress)
+    changes = []
+    for ship in progress.shipments.values():
+        n = away[ship.stop]
+        if ship.status == "out_for_delivery" and n <= settings.approaching_stops:
+            changes.append(change(ship, "approaching", at, stops_text(n), {"stops_away": n}))
+    return changes
+
+
+def arrive(route: Route, progress: Progress, stop: int, at: float) -> list[StatusChange]:
+    """`arriving` for the shipments of one stop (idempotent)."""
+    changes = []
+    for tid in route.stops[stop].shipments:
+        ship = progress.shipments[tid]
+        if not is_final(ship) and is_before(ship.status, "arriving"):
+            changes.append(change(ship, "arriving", at, "Your driver is almost there"))
+    return changes
+
+
+def finish_route(route: Route, progress: Progress, at: float) -> list[StatusChange]:
+    """The driver is back at the station: whatever was not delivered goes back with them."""
+    progress.finished, progress.finished_at = True, at
+    progress.etas = [None] * len(route.stops)
+    day = next_delivery_day(at, route.timezone)
+    text = f"Returned to the station. Next delivery attempt {day_text(day)}"
+    return [
+        change(ship, "returned", at, text, {"next_attempt": day.isoformat()})
+        for ship in progress.shipments.values()
+        if ship.status != "delivered"
+    ]

@@ -1,0 +1,90 @@
+"""Fixes: dropping the bad ones, and moving the driver along the planned path."""
+
+from __future__ import annotations
+
+import math
+
+from app.domain.geo import Path, haversine_m
+from app.domain.model import Fix, Route
+from app.domain.tracking.progress import Progress
+from app.domain.tracking.settings import Settings, profile
+
+# Distance a fix may move whatever the time between fixes: GPS noise alone does this much.
+_JUMP_SLACK_M = 50.0
+# After this many jumps in a row the "jumps" are the truth (a long GPS gap, a bad anchor).
+_JUMP_STREAK_LIMIT = 3
+
+
+def screen(route: Route, progress: Progress, fix: Fix, settings: Settings) -> str | None:
+    """Why this fix must be dropped (`stale`, `duplicate`, `jump`, `finished`), or None."""
+    if progress.finished:
+        return "finished"
+    last = progress.last_fix
+    if last is None:
+        return None
+    dt = fix.timestamp - last["timestamp"]
+    if dt < 0:
+        return "stale"
+    if dt == 0:
+        return "duplicate"
+    moved = haversine_m(last["lat"], last["lon"], fix.lat, fix.lon)
+    slack = _JUMP_SLACK_M + (fix.accuracy or 0.0) + (last.get("accuracy") or 0.0)
+    limit = settings.max_speed_factor * profile(route.driver.vehicle).max_speed * dt + slack
+    if moved > limit and progress.jump_streak < _JUMP_STREAK_LIMIT:
+        progress.jump_streak += 1
+        return "jump"
+    progress.jump_streak = 0
+    return None
+
+
+def advance(route: Route, progress: Progress, path: Path, fix: Fix, settings: Settings) -> float:
+    """Match the fix to the path and move the driver along; return the metres advanced."""
+    vmax = settings.max_speed_factor * profile(route.driver.vehicle).max_speed
+    noise = settings.match_behind_m + (fix.accuracy or 0.0)
+    if progress.matched_at is None:
+        lo, hi = 0.0, path.length  # first fix: the phone may start anywhere on the route
+    else:
+        # Ahead: as far as the driver could have gone since last seen on the path, so a
+        # detour that rejoins the route further on is picked up again.
+        lo = progress.along_m - noise
+        hi = progress.along_m + noise + vmax * (fix.timestamp - progress.matched_at)
+    m = path.match(fix.lat, fix.lon, lo, hi)
+    progress.offset_m = m.offset_m
+    if m.offset_m > settings.off_route_m + (fix.accuracy or 0.0):
+        return 0.0  # a detour: the driver is somewhere off the plan, progress stays put
+    progress.matched_at = fix.timestamp
+    # Never backwards: a fix a little behind is noise around a driver standing still.
+    gained = max(0.0, m.along_m - progress.along_m)
+    progress.along_m += gained
+    _set_leg(progress, path)
+    return gained
+
+
+def _set_leg(progress: Progress, path: Path) -> None:
+    marks = path.mark_m
+    leg = progress.leg
+    while leg < len(marks) and progress.along_m > marks[leg]:
+        leg += 1
+    progress.leg = leg
+    start = marks[leg - 1] if 0 < leg <= len(marks) else 0.0
+    progress.leg_m = progress.along_m - start
+
+
+def observe_speed(
+    route: Route, progress: Progress, dt: float, gained: float, at_stop: bool, settings: Settings
+) -> None:
+    """Blend the driver's recent speed along the path with the vehicle profile.
+
+    Time at stops is left out: dwell is planned per stop, and counting it here would make
+    the ETA pay for it twice.
+    """
+    decay = math.exp(-dt / settings.speed_memory_s)
+    progress.obs_dist = progress.obs_dist * decay + gained
+    progress.obs_time = progress.obs_time * decay + (0.0 if at_stop else dt)
+    base = profile(route.driver.vehicle).speed
+    if progress.obs_time <= 0:
+        progress.speed = base
+        return
+    observed = min(max(progress.obs_dist / progress.obs_time, 0.3 * base), 2.0 * base)
+    w = progress.obs_time / (progress.obs_time + settings.speed_trust_s)
+    progress.speed = w * observed + (1 - w) * base

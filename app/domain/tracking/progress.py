@@ -1,0 +1,67 @@
+"""A route's progress: the mutable state the engine keeps per route, stored as JSON."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from app.domain.model import Fix, TimelineEntry
+
+
+@dataclass
+class StopProgress:
+    served: bool = False  # every shipment of the stop delivered or attempted
+    arrived_at: float | None = None  # from an `arrived` event, or inferred from the fixes
+    done_at: float | None = None
+
+
+@dataclass
+class ShipmentProgress:
+    tracking_id: str
+    stop: int
+    status: str = "created"
+    timeline: list[TimelineEntry] = field(default_factory=list)
+    proof: dict[str, Any] | None = None
+    attempt: dict[str, Any] | None = None  # reason and next attempt day
+    updated_at: float = 0.0
+
+
+@dataclass
+class Progress:
+    route_id: str
+    stops: list[StopProgress]
+    shipments: dict[str, ShipmentProgress]
+    started: bool = False
+    started_at: float | None = None
+    finished: bool = False
+    finished_at: float | None = None
+    last_fix: dict[str, Any] | None = None
+    along_m: float = 0.0  # distance along the whole planned path
+    leg: int = 0  # the leg being driven: leg i ends at stop i
+    leg_m: float = 0.0  # distance along the current leg
+    offset_m: float = 0.0  # distance of the last fix from the planned path
+    matched_at: float | None = None  # time of the last fix that was on the path
+    speed: float | None = None  # blended speed used by the ETA, m/s
+    obs_dist: float = 0.0  # recent distance travelled along the path (decayed), m
+    obs_time: float = 0.0  # recent time spent travelling, not at stops (decayed), s
+    departed_at: float | None = None  # when the last stop was served: dwell ends there
+    etas: list[float | None] = field(default_factory=list)  # per stop, epoch seconds
+    dropped: dict[str, int] = field(default_factory=dict)  # dropped fixes by reason
+    jump_streak: int = 0
+    updated_at: float = 0.0
+
+    def fix(self) -> Fix | None:
+        return Fix(**self.last_fix) if self.last_fix else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Progress:
+        d = dict(d)
+        d["stops"] = [StopProgress(**s) for s in d["stops"]]
+        d["shipments"] = {
+            tid: ShipmentProgress(**{**s, "timeline": [TimelineEntry(**e) for e in s["timeline"]]})
+            for tid, s in d["shipments"].items()
+        }
+        return cls(**d)

@@ -1,0 +1,51 @@
+"""Status changes of a shipment: the timeline entries and what notifications consume."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.domain.model import FINAL_STATUSES, STATUSES, TimelineEntry
+from app.domain.tracking.progress import ShipmentProgress
+
+REASON_TEXT = {
+    "no_safe_location": "no safe place to leave it",
+    "business_closed": "the business was closed",
+    "no_access": "the driver could not get access",
+    "recipient_unavailable": "nobody was available",
+}
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    tracking_id: str
+    status: str
+    at: float
+    text: str
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+def stops_text(n: int) -> str:
+    if n <= 0:
+        return "You are the next stop"
+    return f"{n} stop away" if n == 1 else f"{n} stops away"
+
+
+def change(
+    ship: ShipmentProgress, status: str, at: float, text: str, detail: dict[str, Any] | None = None
+) -> StatusChange:
+    """Record a new status on the shipment's timeline and return it as a change."""
+    detail = detail or {}
+    ship.status = status
+    ship.updated_at = at
+    ship.timeline.append(TimelineEntry(status=status, at=at, text=text, detail=detail))
+    return StatusChange(ship.tracking_id, status, at, text, detail)
+
+
+def is_final(ship: ShipmentProgress) -> bool:
+    return ship.status in FINAL_STATUSES
+
+
+def is_before(status: str, other: str) -> bool:
+    """Whether `status` comes earlier than `other` in the order a customer sees them."""
+    return STATUSES.index(status) < STATUSES.index(other)

@@ -1,0 +1,183 @@
+"""What each audience sees. Privacy is decided here and nowhere else.
+
+A customer sees one shipment: its status, ETA and destination; the driver's first name and
+vehicle; the driver's position and path only when close (`visible_stops` / `visible_minutes`)
+and never after the delivery. Other customers' stops, names and addresses never appear.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.domain.arrival import arrival
+from app.domain.hours import clock_text, iso_utc
+from app.domain.model import Route, Shipment
+from app.domain.tracking import Progress, Settings, ShipmentProgress, route_path
+from app.domain.tracking.lifecycle import stops_away, unserved_before
+from app.domain.tracking.statuses import is_final, stops_text
+
+
+def customer_view(
+    route: Route,
+    progress: Progress,
+    shipment: Shipment,
+    settings: Settings,
+    now: float | None = None,
+) -> dict[str, Any]:
+    """The customer view of one shipment (docs/api.md, `GET /api/v1/track/<token>`)."""
+    now = progress.updated_at if now is None else now
+    ship = progress.shipments[shipment.tracking_id]
+    stop = route.stops[ship.stop]
+    away = None if is_final(ship) else stops_away(progress, ship.stop)
+    eta = _eta(route, progress, ship, settings, now)
+    visible = _driver_visible(progress, ship, away, eta, settings, now)
+    return {
+        "tracking_id": ship.tracking_id,
+        "status": ship.status,
+        "status_text": _status_text(ship, away, route.timezone),
+        "stops_away": away,
+        "eta": eta,
+        "destination": {"lat": stop.lat, "lon": stop.lon},
+        "driver": {
+            "name": first_name(route.driver.name),
+            "vehicle": route.driver.vehicle,
+            "position": _position(progress) if visible else None,
+        },
+        "path": _path(route, progress, ship, away) if visible else None,
+        "timeline": [
+            {"status": e.status, "at": iso_utc(e.at), "text": e.text} for e in ship.timeline
+        ],
+        "proof": _proof(ship, stop.lat, stop.lon),
+        "timezone": route.timezone,
+        "updated_at": iso_utc(max(progress.updated_at, ship.updated_at)),
+    }
+
+
+def route_summary(
+    route: Route, progress: Progress, shipments: list[Shipment], settings: Settings
+) -> dict[str, Any]:
+    """The seller's view of one route: the fleet is theirs, so the position is always there."""
+    now = progress.updated_at
+    away = unserved_before(progress)
+    rows = []
+    for shipment in sorted(shipments, key=lambda s: (s.stop, s.tracking_id)):
+        ship = progress.shipments[shipment.tracking_id]
+        eta = _eta(route, progress, ship, settings, now)
+        rows.append(
+            {
+                "tracking_id": ship.tracking_id,
+                "recipient": shipment.recipient,
+                "reference": shipment.reference,
+                "stop": ship.stop,
+                "address": route.stops[ship.stop].address,
+                "status": ship.status,
+                "stops_away": None if is_final(ship) else away[ship.stop],
+                "eta": eta["text"] if eta else None,
+                "eta_at": eta["at"] if eta else None,
+                "updated_at": iso_utc(max(progress.updated_at, ship.updated_at)),
+            }
+        )
+    return {
+        "route_id": route.id,
+        "driver": first_name(route.driver.name),
+        "vehicle": route.driver.vehicle,
+        "program": route.program,
+        "status": route_status(progress),
+        "position": _position(progress),
+        "leg": progress.leg,
+        "stops_done": sum(s.served for s in progress.stops),
+        "stops_total": len(route.stops),
+        "dropped": dict(progress.dropped),
+        "timezone": route.timezone,
+        "updated_at": iso_utc(progress.updated_at),
+        "shipments": rows,
+    }
+
+
+def route_status(progress: Progress) -> str:
+    if progress.finished:
+        return "finished"
+    return "on_route" if progress.started else "not_started"
+
+
+def first_name(name: str) -> str:
+    return name.split()[0] if name.strip() else ""
+
+
+def _eta(
+    route: Route, progress: Progress, ship: ShipmentProgress, settings: Settings, now: float
+) -> dict[str, Any] | None:
+    if is_final(ship) or not progress.started or progress.finished:
+        return None
+    at = progress.etas[ship.stop] if ship.stop < len(progress.etas) else None
+    if at is None:
+        return None
+    return arrival(at, now, route.timezone, settings.service_start_hour, settings.service_end_hour)
+
+
+def _driver_visible(
+    progress: Progress,
+    ship: ShipmentProgress,
+    away: int | None,
+    eta: dict[str, Any] | None,
+    settings: Settings,
+    now: float,
+) -> bool:
+    if away is None or not progress.started or progress.finished or progress.last_fix is None:
+        return False
+    if away <= settings.visible_stops:
+        return True
+    if settings.visible_minutes is None or eta is None or eta["moved_to_next_day"]:
+        return False
+    at = progress.etas[ship.stop]
+    return at is not None and at - now <= settings.visible_minutes * 60
+
+
+def _position(progress: Progress) -> dict[str, Any] | None:
+    fix = progress.last_fix
+    if fix is None:
+        return None
+    return {
+        "lat": round(fix["lat"], 6),
+        "lon": round(fix["lon"], 6),
+        "heading": fix.get("heading"),
+        "speed": fix.get("speed"),
+        "at": iso_utc(fix["timestamp"]),
+    }
+
+
+def _path(
+    route: Route, progress: Progress, ship: ShipmentProgress, away: int | None
+) -> list[list[float]]:
+    """The way from the driver to this customer's door.
+
+    Only when this stop is next does the planned path show; before that a straight line,
+    because the planned path runs through other customers' doors.
+    """
+    fix = progress.last_fix or {}
+    here = [round(fix["lat"], 6), round(fix["lon"], 6)]
+    stop = route.stops[ship.stop]
+    there = [stop.lat, stop.lon]
+    path = route_path(route)
+    mark = path.mark_m[ship.stop]
+    if away != 0 or progress.leg != ship.stop or progress.along_m >= mark:
+        return [here, there]
+    inner = path.slice(progress.along_m, mark)[1:-1]
+    return [here, *([round(lat, 6), round(lon, 6)] for lat, lon in inner), there]
+
+
+def _status_text(ship: ShipmentProgress, away: int | None, tz: str) -> str:
+    if ship.status == "approaching" and away is not None:
+        return stops_text(away)
+    if ship.status == "out_for_delivery":
+        return "Out for delivery"
+    if ship.status == "delivered" and ship.proof:
+        return f"Delivered at {clock_text(ship.proof['at'], tz)}"
+    return ship.timeline[-1].text if ship.timeline else ship.status
+
+
+def _proof(ship: ShipmentProgress, lat: float, lon: float) -> dict[str, Any] | None:
+    if ship.status != "delivered" or not ship.proof:
+        return None
+    proof = {k: ship.proof.get(k) for k in ("left_at", "note", "photo")}
+    return {**proof, "at": iso_utc(ship.proof.get("at")), "location": {"lat": lat, "lon": lon}}
