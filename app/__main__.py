@@ -1,0 +1,57 @@
+"""Run Doorstep in one process: `python -m app [--host H] [--port P] [--demo/--no-demo]`."""
+
+# gevent must patch the standard library before anything else imports it.
+from gevent import monkey
+
+monkey.patch_all()
+
+import argparse  # noqa: E402
+import os  # noqa: E402
+import sys  # noqa: E402
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m app", description=__doc__)
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"),
+                        help="address to listen on (env HOST, default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "5000")),
+                        help="port to listen on (env PORT, default 5000)")
+    parser.add_argument("--demo", action=argparse.BooleanOptionalAction,
+                        default=os.environ.get("DEMO", "1").lower() not in ("0", "false", "no"),
+                        help="run the simulated demo fleet (env DEMO, default on)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    from . import create_app
+    from .demo import DemoFleet
+    from .extensions import socketio
+
+    try:
+        app = create_app({"DEMO": args.demo})
+    except ValueError as exc:  # a configuration mistake: one line, not a traceback
+        print(f"doorstep: {exc}", file=sys.stderr)
+        return 2
+    host = "localhost" if args.host in ("127.0.0.1", "0.0.0.0") else args.host
+    url = f"http://{host}:{args.port}"
+    print(f"Doorstep is running at {url}/ (store: {app.config['STORE_URL']})", flush=True)
+    fleet = DemoFleet(app, f"http://127.0.0.1:{args.port}", url) if args.demo else None
+    if fleet:
+        socketio.start_background_task(fleet.run)
+    try:
+        socketio.run(app, host=args.host, port=args.port, log_output=False)
+    except OSError as exc:
+        print(f"doorstep: cannot listen on {args.host}:{args.port}: {exc.strerror}",
+              file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if fleet:
+            fleet.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""Settings, each one environment variable with a default that works on a laptop."""
+
+from __future__ import annotations
+
+import os
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def _seller_keys(raw: str) -> dict[str, str]:
+    """Parse `SELLER_KEYS="acme:secret1,shop2:secret2"` into {seller id: key}."""
+    keys = {}
+    for pair in filter(None, (p.strip() for p in raw.split(","))):
+        seller, _, key = pair.partition(":")
+        if not seller or not key:
+            raise ValueError(f"SELLER_KEYS: expected seller:key, got {pair!r}")
+        keys[seller] = key
+    return keys
+
+
+def from_env() -> dict:
+    """Read every setting now (not at import), so each app sees the current environment."""
+    return {
+        # Empty: a random secret per start (create_app), fine for one process.
+        "SECRET_KEY": _env("SECRET_KEY", ""),
+        "STORE_URL": _env("REDIS_URL", _env("STORE_URL", "memory://")),
+        # The Socket.IO message queue is only worth its cost with several processes (design.md).
+        "MESSAGE_QUEUE": _env("MESSAGE_QUEUE", ""),
+        # auto: gevent when the process is monkey-patched (python -m app, gunicorn -k gevent),
+        # threading otherwise (tests with Flask's test client).
+        "ASYNC_MODE": _env("ASYNC_MODE", "auto"),
+        # Base of tracking links; empty: the host the request came to.
+        "PUBLIC_URL": _env("PUBLIC_URL", ""),
+        "SELLER_KEYS": _seller_keys(_env("SELLER_KEYS", "demo:demo")),
+        "DEFAULT_TIMEZONE": _env("DEFAULT_TIMEZONE", "Europe/Helsinki"),
+        "BROADCAST_INTERVAL": float(_env("BROADCAST_INTERVAL", "1.0")),
+        "VISIBLE_STOPS": int(_env("VISIBLE_STOPS", "10")),
+        "MAX_BATCH": int(_env("MAX_BATCH", "5000")),
+        "MAX_CONTENT_LENGTH": int(_env("MAX_BODY_BYTES", str(2 * 1024 * 1024))),
+        "TILE_URL": _env("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+        "TILE_ATTRIBUTION": _env("TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"),
+        "DEMO": _env("DEMO", "0").lower() not in ("0", "", "false", "no"),
+        "DEMO_ARGS": _env("DEMO_ARGS", "--vans 1 --bikes 1 --walkers 1 --speedup 10 --repeat"),
+    }

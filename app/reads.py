@@ -1,0 +1,59 @@
+"""The read side: what a customer link or a seller may see, computed by the engine's views.
+
+The JSON API, the socket snapshot and the broadcaster all read through here, so the privacy view
+is applied in one place.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from .domain.model import Route, Shipment
+from .domain.tracking import Progress, Settings
+from .domain.view import customer_view, route_summary
+from .route_cache import RouteCache
+from .store import Store
+
+
+class Reads:
+    def __init__(self, store: Store, routes: RouteCache, settings: Settings) -> None:
+        self.store = store
+        self.routes = routes
+        self.settings = settings
+
+    def shipment_for_token(self, token: str) -> Shipment | None:
+        if not token or len(token) > 100:
+            return None
+        tid = self.store.shipment_for_token(token)
+        raw = self.store.get_shipment(tid) if tid else None
+        return Shipment(**raw) if raw else None
+
+    def customer_view(self, shipment: Shipment) -> dict[str, Any] | None:
+        loaded = self.route_state(shipment.route_id)
+        if loaded is None:
+            return None
+        route, progress, _ = loaded
+        return customer_view(route, progress, shipment, self.settings, now=time.time())
+
+    def route_state(self, route_id: str) -> tuple[Route, Progress, list[Shipment]] | None:
+        """A route, its progress and its shipments, read once for every view of it."""
+        route = self.routes.get(route_id)
+        raw = self.store.get_progress(route_id)
+        if route is None or raw is None:
+            return None
+        ids = [t for stop in route.stops for t in stop.shipments]
+        shipments = [Shipment(**s) for s in self.store.get_shipments(ids)]
+        return route, Progress.from_dict(raw), shipments
+
+    def route_summary(self, route_id: str) -> dict[str, Any] | None:
+        loaded = self.route_state(route_id)
+        if loaded is None:
+            return None
+        route, progress, shipments = loaded
+        return route_summary(route, progress, shipments, self.settings)
+
+    def fleet(self, seller_id: str, limit: int = 500) -> dict[str, Any]:
+        """The seller's most recent routes, newest last, for the dashboard snapshot."""
+        ids = self.store.seller_routes(seller_id)[-limit:]
+        return {"routes": [s for s in map(self.route_summary, ids) if s is not None]}

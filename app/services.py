@@ -1,0 +1,39 @@
+"""The app's long-lived parts, built once per process and reached through `services()`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_socketio import SocketIO
+
+from .broadcaster import Broadcaster
+from .domain.tracking import Settings
+from .ingest import Ingest
+from .reads import Reads
+from .route_cache import RouteCache
+from .sellers import Sellers
+from .store import Store, open_store
+
+
+@dataclass
+class Services:
+    store: Store
+    sellers: Sellers
+    ingest: Ingest
+    reads: Reads
+    broadcaster: Broadcaster
+
+
+def build_services(config: dict, socketio: SocketIO) -> Services:
+    store = open_store(config["STORE_URL"])
+    settings = Settings(visible_stops=config["VISIBLE_STOPS"])
+    routes = RouteCache(store)
+    reads = Reads(store, routes, settings)
+    broadcaster = Broadcaster(socketio, reads, config["BROADCAST_INTERVAL"])
+    ingest = Ingest(store, routes, settings, on_change=broadcaster.touch)
+    return Services(store, Sellers(config["SELLER_KEYS"]), ingest, reads, broadcaster)
+
+
+def services() -> Services:
+    return current_app.extensions["doorstep"]

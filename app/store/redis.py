@@ -1,0 +1,78 @@
+"""Redis store: shared by every server process, and kept across restarts if Redis persists."""
+
+from __future__ import annotations
+
+import json
+
+import redis
+
+from .base import Store, StoreUnavailable
+
+PREFIX = "doorstep:"
+
+
+def _dumps(record) -> str:
+    return json.dumps(record, separators=(",", ":"))
+
+
+def _loads(raw):
+    return None if raw is None else json.loads(raw)
+
+
+class RedisStore(Store):
+    name = "redis"
+
+    def __init__(self, url: str) -> None:
+        self._r = redis.Redis.from_url(url, decode_responses=True, socket_timeout=5,
+                                       socket_connect_timeout=2, health_check_interval=30)
+
+    def _call(self, fn, *args):
+        try:
+            return fn(*args)
+        except (redis.ConnectionError, redis.TimeoutError) as exc:
+            raise StoreUnavailable(str(exc)) from exc
+
+    def add_route(self, route, shipments, progress, driver_token_hash):
+        rid = route["id"]
+        pipe = self._r.pipeline(transaction=True)
+        pipe.set(f"{PREFIX}route:{rid}", _dumps(route))
+        pipe.set(f"{PREFIX}progress:{rid}", _dumps(progress))
+        for s in shipments:
+            pipe.set(f"{PREFIX}shipment:{s['tracking_id']}", _dumps(s))
+            pipe.set(f"{PREFIX}token:{s['token']}", s["tracking_id"])
+        pipe.set(f"{PREFIX}driver:{driver_token_hash}", rid)
+        pipe.rpush(f"{PREFIX}seller:{route['seller_id']}:routes", rid)
+        self._call(pipe.execute)
+
+    def get_route(self, route_id):
+        return _loads(self._call(self._r.get, f"{PREFIX}route:{route_id}"))
+
+    def route_for_driver(self, driver_token_hash):
+        return self._call(self._r.get, f"{PREFIX}driver:{driver_token_hash}")
+
+    def seller_routes(self, seller_id):
+        return self._call(self._r.lrange, f"{PREFIX}seller:{seller_id}:routes", 0, -1)
+
+    def get_progress(self, route_id):
+        return _loads(self._call(self._r.get, f"{PREFIX}progress:{route_id}"))
+
+    def put_progress(self, route_id, progress):
+        self._call(self._r.set, f"{PREFIX}progress:{route_id}", _dumps(progress))
+
+    def get_shipment(self, tracking_id):
+        return _loads(self._call(self._r.get, f"{PREFIX}shipment:{tracking_id}"))
+
+    def get_shipments(self, tracking_ids):
+        if not tracking_ids:
+            return []
+        raws = self._call(self._r.mget, [f"{PREFIX}shipment:{t}" for t in tracking_ids])
+        return [json.loads(r) for r in raws if r is not None]
+
+    def shipment_for_token(self, token):
+        return self._call(self._r.get, f"{PREFIX}token:{token}")
+
+    def ping(self):
+        try:
+            return bool(self._r.ping())
+        except (redis.ConnectionError, redis.TimeoutError):
+            return False

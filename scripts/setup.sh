@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Install what the app needs to run: a virtualenv with the pinned Python packages, and the npm assets.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/pip install --quiet --disable-pip-version-check -r "${1:-requirements.txt}"
+npm ci --no-audit --no-fund --loglevel=error

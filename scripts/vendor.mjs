@@ -1,0 +1,12 @@
+// Copy the pinned npm packages the pages load into app/static/vendor (git-ignored).
+import { cpSync, mkdirSync } from "node:fs";
+
+const files = [
+  ["node_modules/leaflet/dist", "app/static/vendor/leaflet"],
+  ["node_modules/socket.io-client/dist/socket.io.esm.min.js", "app/static/vendor/socket.io/socket.io.esm.min.js"],
+];
+for (const [from, to] of files) {
+  mkdirSync(to.replace(/\/[^/]*\.js$/, ""), { recursive: true });
+  cpSync(from, to, { recursive: true });
+}
+console.log("vendor: copied", files.length, "packages into app/static/vendor");

@@ -1,0 +1,80 @@
+"""One store suite, run against the in-memory store and a real redis-server."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.store import StoreUnavailable, open_store
+
+
+@pytest.fixture(params=["memory", "redis"])
+def store(request):
+    if request.param == "memory":
+        return open_store("memory://")
+    return open_store(request.getfixturevalue("clean_redis"))
+
+
+def _route(rid="r_1", seller="acme"):
+    return {"id": rid, "seller_id": seller, "stops": [{"index": 0}]}
+
+
+def _shipment(tid="DS1", token="tok1", rid="r_1"):
+    return {"tracking_id": tid, "token": token, "route_id": rid, "seller_id": "acme", "stop": 0}
+
+
+def test_route_round_trip(store):
+    store.add_route(_route(), [_shipment()], {"leg": 0}, "hash1")
+    assert store.get_route("r_1") == _route()
+    assert store.get_progress("r_1") == {"leg": 0}
+    assert store.route_for_driver("hash1") == "r_1"
+    assert store.shipment_for_token("tok1") == "DS1"
+    assert store.get_shipment("DS1")["route_id"] == "r_1"
+
+
+def test_unknown_ids_answer_none(store):
+    assert store.get_route("nope") is None
+    assert store.get_progress("nope") is None
+    assert store.route_for_driver("nope") is None
+    assert store.shipment_for_token("nope") is None
+    assert store.get_shipment("nope") is None
+    assert store.seller_routes("nobody") == []
+
+
+def test_progress_is_replaced_and_copied(store):
+    store.add_route(_route(), [_shipment()], {"leg": 0}, "hash1")
+    progress = store.get_progress("r_1")
+    progress["leg"] = 5  # mutating what was read must not change the store
+    assert store.get_progress("r_1") == {"leg": 0}
+    store.put_progress("r_1", {"leg": 2})
+    assert store.get_progress("r_1") == {"leg": 2}
+
+
+def test_seller_routes_in_registration_order(store):
+    for i in range(3):
+        store.add_route(_route(f"r_{i}"), [_shipment(f"DS{i}", f"t{i}", f"r_{i}")], {}, f"h{i}")
+    store.add_route(_route("r_x", "other"), [_shipment("DSX", "tx", "r_x")], {}, "hx")
+    assert store.seller_routes("acme") == ["r_0", "r_1", "r_2"]
+    assert store.seller_routes("other") == ["r_x"]
+
+
+def test_get_shipments_skips_missing(store):
+    store.add_route(_route(), [_shipment("DS1", "a"), _shipment("DS2", "b")], {}, "h")
+    assert [s["tracking_id"] for s in store.get_shipments(["DS1", "nope", "DS2"])] == ["DS1", "DS2"]
+
+
+def test_ping(store):
+    assert store.ping() is True
+
+
+def test_redis_down_raises_unavailable():
+    from conftest import free_port
+
+    store = open_store(f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
+    assert store.ping() is False
+    with pytest.raises(StoreUnavailable):
+        store.get_route("r_1")
+
+
+def test_unknown_scheme_is_refused():
+    with pytest.raises(ValueError, match="memory:// or redis://"):
+        open_store("postgres://localhost/x")
