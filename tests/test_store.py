@@ -78,3 +78,33 @@ def test_redis_down_raises_unavailable():
 def test_unknown_scheme_is_refused():
     with pytest.raises(ValueError, match="memory:// or redis://"):
         open_store("postgres://localhost/x")
+
+
+def test_docs_round_trip_and_delete(store):
+    store.put_doc("webhook", "w1", {"url": "http://x", "events": ["delivered"]})
+    store.put_doc("webhook", "w2", {"url": "http://y", "events": []})
+    store.put_doc("other", "w1", {"n": 1})
+    assert store.get_doc("webhook", "w1") == {"url": "http://x", "events": ["delivered"]}
+    assert sorted(d["url"] for d in store.list_docs("webhook")) == ["http://x", "http://y"]
+    assert store.delete_doc("webhook", "w1") is True
+    assert store.delete_doc("webhook", "w1") is False
+    assert store.get_doc("webhook", "w1") is None
+    assert store.get_doc("other", "w1") == {"n": 1}
+
+
+def test_timetable_hands_each_due_item_out_once(store):
+    store.schedule("feedback", "a", 100.0)
+    store.schedule("feedback", "b", 50.0)
+    store.schedule("feedback", "c", 300.0)
+    store.schedule("feedback", "a", 200.0)  # moved later
+    assert store.claim_due("feedback", 150.0) == ["b"]
+    assert store.claim_due("feedback", 150.0) == []
+    assert store.unschedule("feedback", "c") is True
+    assert store.claim_due("feedback", 1000.0) == ["a"]
+
+
+def test_log_is_bounded_and_ordered(store):
+    for i in range(7):
+        store.append_log("positions", "r_1", {"i": i}, max_len=5)
+    assert [e["i"] for e in store.read_log("positions", "r_1")] == [2, 3, 4, 5, 6]
+    assert store.read_log("positions", "nope") == []

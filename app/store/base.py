@@ -48,6 +48,43 @@ class Store(ABC):
     @abstractmethod
     def ping(self) -> bool: ...
 
+    # Generic records, for the parts built on top of routes (subscriptions, webhooks, outbox,
+    # scheduled messages, seller accounts): each keeps its own `kind` and needs no new method here.
+
+    @abstractmethod
+    def put_doc(self, kind: str, doc_id: str, doc: Record) -> None: ...
+
+    @abstractmethod
+    def get_doc(self, kind: str, doc_id: str) -> Record | None: ...
+
+    @abstractmethod
+    def delete_doc(self, kind: str, doc_id: str) -> bool:
+        """Remove a record; answer whether it existed."""
+
+    @abstractmethod
+    def list_docs(self, kind: str) -> list[Record]:
+        """Every record of a kind, in no particular order."""
+
+    @abstractmethod
+    def schedule(self, kind: str, item_id: str, due: float) -> None:
+        """Put (or move) an item on a timetable, due at epoch seconds `due`."""
+
+    @abstractmethod
+    def unschedule(self, kind: str, item_id: str) -> bool: ...
+
+    @abstractmethod
+    def claim_due(self, kind: str, now: float, limit: int = 100) -> list[str]:
+        """Take the items due by `now` off the timetable. Each item goes to exactly one caller,
+        even with several server processes claiming at once."""
+
+    @abstractmethod
+    def append_log(self, kind: str, log_id: str, entry: Record, max_len: int) -> None:
+        """Append to a bounded log; the oldest entries beyond `max_len` are dropped."""
+
+    @abstractmethod
+    def read_log(self, kind: str, log_id: str) -> list[Record]:
+        """A log's entries, oldest first."""
+
     def get_shipments(self, tracking_ids: list[str]) -> list[Record]:
         """Several shipments; backends with round trips override this with one call."""
         return [s for s in map(self.get_shipment, tracking_ids) if s is not None]

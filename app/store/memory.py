@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import threading
+from collections import deque
 
 from .base import Record, Store
 
@@ -18,6 +19,9 @@ class MemoryStore(Store):
         self._tokens: dict[str, str] = {}
         self._drivers: dict[str, str] = {}
         self._seller_routes: dict[str, list[str]] = {}
+        self._docs: dict[str, dict[str, Record]] = {}
+        self._timetables: dict[str, dict[str, float]] = {}
+        self._logs: dict[tuple[str, str], deque] = {}
         self._lock = threading.Lock()
 
     def add_route(self, route, shipments, progress, driver_token_hash):
@@ -56,3 +60,36 @@ class MemoryStore(Store):
 
     def ping(self):
         return True
+
+    def put_doc(self, kind, doc_id, doc):
+        self._docs.setdefault(kind, {})[doc_id] = copy.deepcopy(doc)
+
+    def get_doc(self, kind, doc_id):
+        return copy.deepcopy(self._docs.get(kind, {}).get(doc_id))
+
+    def delete_doc(self, kind, doc_id):
+        return self._docs.get(kind, {}).pop(doc_id, None) is not None
+
+    def list_docs(self, kind):
+        return copy.deepcopy(list(self._docs.get(kind, {}).values()))
+
+    def schedule(self, kind, item_id, due):
+        self._timetables.setdefault(kind, {})[item_id] = due
+
+    def unschedule(self, kind, item_id):
+        return self._timetables.get(kind, {}).pop(item_id, None) is not None
+
+    def claim_due(self, kind, now, limit=100):
+        with self._lock:
+            table = self._timetables.get(kind, {})
+            due = sorted((t, i) for i, t in table.items() if t <= now)[:limit]
+            for _, item_id in due:
+                del table[item_id]
+        return [item_id for _, item_id in due]
+
+    def append_log(self, kind, log_id, entry, max_len):
+        log = self._logs.setdefault((kind, log_id), deque(maxlen=max_len))
+        log.append(copy.deepcopy(entry))
+
+    def read_log(self, kind, log_id):
+        return copy.deepcopy(list(self._logs.get((kind, log_id), ())))

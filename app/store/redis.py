@@ -23,8 +23,13 @@ class RedisStore(Store):
     name = "redis"
 
     def __init__(self, url: str) -> None:
-        self._r = redis.Redis.from_url(url, decode_responses=True, socket_timeout=5,
-                                       socket_connect_timeout=2, health_check_interval=30)
+        self._r = redis.Redis.from_url(
+            url,
+            decode_responses=True,
+            socket_timeout=5,
+            socket_connect_timeout=2,
+            health_check_interval=30,
+        )
 
     def _call(self, fn, *args):
         try:
@@ -70,6 +75,42 @@ class RedisStore(Store):
 
     def shipment_for_token(self, token):
         return self._call(self._r.get, f"{PREFIX}token:{token}")
+
+    def put_doc(self, kind, doc_id, doc):
+        self._call(self._r.hset, f"{PREFIX}doc:{kind}", doc_id, _dumps(doc))
+
+    def get_doc(self, kind, doc_id):
+        return _loads(self._call(self._r.hget, f"{PREFIX}doc:{kind}", doc_id))
+
+    def delete_doc(self, kind, doc_id):
+        return bool(self._call(self._r.hdel, f"{PREFIX}doc:{kind}", doc_id))
+
+    def list_docs(self, kind):
+        return [json.loads(v) for v in self._call(self._r.hvals, f"{PREFIX}doc:{kind}")]
+
+    def schedule(self, kind, item_id, due):
+        self._call(self._r.zadd, f"{PREFIX}due:{kind}", {item_id: due})
+
+    def unschedule(self, kind, item_id):
+        return bool(self._call(self._r.zrem, f"{PREFIX}due:{kind}", item_id))
+
+    def claim_due(self, kind, now, limit=100):
+        key = f"{PREFIX}due:{kind}"
+        candidates = self._call(self._r.zrangebyscore, key, "-inf", now, 0, limit)
+        # ZREM answers 1 to exactly one of several processes racing for the same item.
+        return [i for i in candidates if self._call(self._r.zrem, key, i)]
+
+    def append_log(self, kind, log_id, entry, max_len):
+        key = f"{PREFIX}log:{kind}:{log_id}"
+        pipe = self._r.pipeline(transaction=False)
+        pipe.rpush(key, _dumps(entry))
+        pipe.ltrim(key, -max_len, -1)
+        self._call(pipe.execute)
+
+    def read_log(self, kind, log_id):
+        return [
+            json.loads(v) for v in self._call(self._r.lrange, f"{PREFIX}log:{kind}:{log_id}", 0, -1)
+        ]
 
     def ping(self):
         try:
