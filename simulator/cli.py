@@ -1,0 +1,115 @@
+"""Command line: ``python -m simulator run`` and ``python -m simulator replay FILE.gpx``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from contextlib import ExitStack
+from datetime import date
+from pathlib import Path
+from typing import IO, NoReturn
+
+from simulator.errors import SimulatorError
+
+DEFAULT_SERVER = "http://localhost:5000"
+VEHICLE_OPTIONS = (("vans", "van"), ("bikes", "bike"), ("walkers", "foot"),
+                   ("motorcycles", "motorcycle"), ("drones", "drone"))
+SMALL_FLEET = {"van": 1, "bike": 1, "foot": 1, "motorcycle": 1}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line, no usage dump: scripts and people both read it at a glance.
+        self.exit(2, f"simulator: error: {message} (see --help)\n")
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    env = os.environ.get
+    p.add_argument("--server", default=env("DOORSTEP_SERVER", DEFAULT_SERVER),
+                   help="server base URL (env DOORSTEP_SERVER; default %(default)s)")
+    p.add_argument("--key", default=env("DOORSTEP_KEY", "demo"),
+                   help="seller API key used to register routes (env DOORSTEP_KEY; default demo)")
+    p.add_argument("--speedup", type=float, default=10.0,
+                   help="simulated seconds per wall second, 1-1000 (default %(default)s)")
+    p.add_argument("--max-speed", action="store_true",
+                   help="do not wait at all: run as fast as the CPU allows")
+    p.add_argument("--interval", type=float, default=3.0,
+                   help="seconds of simulated time between GPS fixes (default %(default)s)")
+    p.add_argument("--start", help="local start time HH:MM (default: now if within 08:00-20:00, "
+                   "else 08:00)")
+    p.add_argument("--date", type=date.fromisoformat, help="local date YYYY-MM-DD (default today)")
+    p.add_argument("--timezone", help="IANA zone of the area (default: found from the map)")
+    p.add_argument("--out", help="also write every route, fix and event with ground truth to "
+                   "this JSON-lines file ('-' for stdout)")
+    p.add_argument("--dry-run", action="store_true", help="talk to no server")
+    p.add_argument("--links", help="write one JSON line per registered route with its tracking "
+                   "links to this file ('-' for stdout)")
+    p.add_argument("--quiet", action="store_true", help="no progress line and no summary")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m simulator", description="Doorstep route simulator: delivery "
+                     "partners on real OpenStreetMap streets, driving the server's public API.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    run = sub.add_parser("run", help="simulate a fleet working a block",
+                         description="Simulate a fleet. With no vehicle counts: one van, bike, "
+                         "walker and motorcycle.")
+    for option, vehicle in VEHICLE_OPTIONS:
+        run.add_argument(f"--{option}", type=int, default=None, metavar="N",
+                         help=f"number of {vehicle} drivers")
+    run.add_argument("--stops", type=int, help="stops per block (default: typical for the "
+                     "vehicle and program)")
+    run.add_argument("--program", choices=("standard", "express", "grocery", "restaurant"),
+                     help="delivery program for every block (default: a mix per vehicle)")
+    run.add_argument("--fail-rate", type=float, default=0.05,
+                     help="share of stops that end in an attempt, 0-1 (default %(default)s)")
+    run.add_argument("--seed", type=int, default=1, help="random seed (default %(default)s)")
+    run.add_argument("--map", help="an .osm.pbf extract (default: the bundled central Helsinki)")
+    run.add_argument("--repeat", action="store_true",
+                     help="keep starting new blocks until interrupted (demo fleet)")
+    _common(run)
+    replay = sub.add_parser("replay", help="replay a recorded GPX track as a driver",
+                            description="Register a one-stop route ending at the track's last "
+                            "point and stream the points at their recorded pace.")
+    replay.add_argument("gpx", type=Path, help="the GPX file")
+    replay.add_argument("--vehicle", default="van",
+                        choices=("van", "bike", "foot", "motorcycle", "drone"),
+                        help="vehicle shown for the driver (default %(default)s)")
+    replay.add_argument("--name", default="Replay Driver", help="driver name")
+    _common(replay)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        from simulator import commands
+
+        with ExitStack() as stack:
+            out = _open(stack, args.out)
+            links = _open(stack, args.links)
+            if args.command == "run":
+                return commands.run(args, out, links)
+            return commands.replay(args, out, links)
+    except SimulatorError as exc:
+        print(f"simulator: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # never a traceback for the user; DOORSTEP_DEBUG=1 shows it
+        if os.environ.get("DOORSTEP_DEBUG"):
+            raise
+        print(f"simulator: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+def _open(stack: ExitStack, name: str | None) -> IO[str] | None:
+    if name is None:
+        return None
+    if name == "-":
+        return sys.stdout
+    try:
+        return stack.enter_context(open(name, "w", encoding="utf-8"))
+    except OSError as exc:
+        raise SimulatorError(f"cannot write {name}: {exc.strerror}") from None

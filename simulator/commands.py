@@ -1,0 +1,105 @@
+"""What the CLI commands do, once options are parsed: validate, wire sinks and clock, run."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import IO
+
+from simulator.clock import InstantClock, PacedClock, Timestamps, start_time, zone
+from simulator.errors import SimulatorError
+from simulator.fleet import Fleet, FleetConfig, Slot
+from simulator.progress import Progress, summary
+from simulator.sinks import DrySink, HttpSink, JsonlSink, Sink
+
+
+def run(args: argparse.Namespace, out: IO[str] | None, links: IO[str] | None) -> int:
+    from simulator.cli import SMALL_FLEET, VEHICLE_OPTIONS
+    from simulator.maps import load_map
+
+    counts = {v: getattr(args, o) for o, v in VEHICLE_OPTIONS if getattr(args, o) is not None}
+    for (option, _), n in zip(VEHICLE_OPTIONS, counts.values(), strict=False):
+        if n < 0:
+            raise SimulatorError(f"--{option} cannot be negative")
+    if any(n < 0 for n in counts.values()):
+        raise SimulatorError("vehicle counts cannot be negative")
+    counts = {v: n for v, n in (counts or SMALL_FLEET).items() if n > 0}
+    if not counts:
+        raise SimulatorError("no drivers: give at least one of --vans/--bikes/--walkers/...")
+    if args.stops is not None and args.stops < 1:
+        raise SimulatorError("--stops must be at least 1")
+    if not 0.0 <= args.fail_rate <= 1.0:
+        raise SimulatorError("--fail-rate must be between 0 and 1")
+    _check_pace(args)
+    city = load_map(args.map)
+    tz = args.timezone or city.timezone()
+    start = start_time(zone(tz), args.start, args.date)
+    cfg = FleetConfig(counts, start, tz, args.stops, args.program, args.fail_rate,
+                      args.interval, args.seed, args.repeat)
+    sinks = _sinks(args, tz, out)
+    progress = Progress(enabled=not args.quiet)
+    fleet = Fleet(city, cfg, sinks, _clock(args, start), links, progress)
+    return _finish(fleet, progress, args.quiet)
+
+
+def replay(args: argparse.Namespace, out: IO[str] | None, links: IO[str] | None) -> int:
+    from simulator.gpx import read_gpx
+    from simulator.replay import replay_driver
+
+    _check_pace(args)
+    raw = read_gpx(args.gpx)
+    tz = args.timezone or _zone_at(raw[0][0], raw[0][1])
+    start = start_time(zone(tz), args.start, args.date)
+    driver, payload = replay_driver(raw, start, args.interval, args.name, args.vehicle)
+    payload["timezone"] = tz
+    cfg = FleetConfig({}, start, tz, interval=min(args.interval, 1.0))
+    progress = Progress(enabled=not args.quiet)
+    fleet = Fleet(None, cfg, _sinks(args, tz, out), _clock(args, start), links, progress)  # type: ignore[arg-type]
+    slot = Slot(args.name, args.vehicle, 0, driver.rng, None)
+    fleet.slots.append(slot)
+    fleet.launch(slot, driver, payload)
+    return _finish(fleet, progress, args.quiet)
+
+
+def _finish(fleet: Fleet, progress: Progress, quiet: bool) -> int:
+    code = 0
+    try:
+        fleet.run()
+    except KeyboardInterrupt:
+        code = 130
+    progress.done()
+    if not quiet:
+        print(summary(fleet), file=sys.stderr)
+    return code
+
+
+def _check_pace(args: argparse.Namespace) -> None:
+    if not 1 <= args.speedup <= 1000:
+        raise SimulatorError("--speedup must be between 1 and 1000")
+    if not 0.1 <= args.interval <= 600:
+        raise SimulatorError("--interval must be between 0.1 and 600 seconds")
+
+
+def _sinks(args: argparse.Namespace, tz: str, out: IO[str] | None) -> list[Sink]:
+    stamps = Timestamps(zone(tz))
+    if args.dry_run:
+        sinks: list[Sink] = [DrySink(args.server)]
+    else:
+        http = HttpSink(args.server, args.key, stamps)
+        http.check()
+        sinks = [http]
+    if out is not None:
+        sinks.append(JsonlSink(out, stamps))
+    return sinks
+
+
+def _clock(args: argparse.Namespace, start: float) -> PacedClock | InstantClock:
+    return InstantClock() if args.max_speed else PacedClock(start, args.speedup)
+
+
+def _zone_at(lat: float, lon: float) -> str:
+    try:
+        from timezonefinder import TimezoneFinder
+    except ImportError:
+        return "UTC"
+    return TimezoneFinder().timezone_at(lng=lon, lat=lat) or "UTC"

@@ -1,0 +1,9 @@
+"""Where the simulator's fixes and events go: server, file, nowhere, or a list for tests."""
+
+from simulator.sinks.base import Registration, Sink
+from simulator.sinks.dry import DrySink
+from simulator.sinks.http import HttpSink
+from simulator.sinks.jsonl import JsonlSink
+from simulator.sinks.memory import ListSink
+
+__all__ = ["DrySink", "HttpSink", "JsonlSink", "ListSink", "Registration", "Sink"]

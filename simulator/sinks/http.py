@@ -1,0 +1,135 @@
+"""The server sink: registers routes and posts one batch per tick, like a fleet of phones.
+
+When the server goes away mid-run the run goes on: fixes and events wait in bounded buffers
+(oldest fixes dropped first, counted) and delivery is retried with exponential backoff.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable
+
+import requests
+
+from simulator.clock import Timestamps
+from simulator.errors import SimulatorError
+from simulator.payloads import event_item, fix_item
+from simulator.sinks.base import Registration, Sink
+
+MAX_BATCH = 5000
+TIMEOUT = (3.0, 15.0)
+
+
+class ServerUnavailable(SimulatorError):
+    """The server did not answer (refused, timed out, 5xx)."""
+
+
+class HttpSink(Sink):
+    def __init__(self, server: str, key: str, stamps: Timestamps, buffer_limit: int = 100_000,
+                 backoff: tuple[float, float] = (0.5, 30.0),
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.base = server.rstrip("/")
+        self.key, self.stamp = key, stamps
+        self.session = requests.Session()
+        self.fixes: deque[dict] = deque()
+        self.events: deque[dict] = deque()
+        self.limit = buffer_limit
+        self.backoff_min, self.backoff_max = backoff
+        self.monotonic = monotonic
+        self.failures = 0
+        self.retry_at = 0.0
+        self.dropped = self.rejected = self.sent = 0
+        self.last_error = ""
+
+    def check(self) -> None:
+        """Fail fast, in one line, when the server is not there at all."""
+        try:
+            r = self.session.get(f"{self.base}/healthz", timeout=TIMEOUT)
+        except requests.RequestException:
+            raise SimulatorError(f"cannot reach the server at {self.base}") from None
+        if r.status_code >= 400:
+            raise SimulatorError(f"server at {self.base} is not healthy (HTTP {r.status_code})")
+
+    def _post(self, path: str, body: dict, token: str) -> requests.Response:
+        try:
+            r = self.session.post(f"{self.base}{path}", json=body, timeout=TIMEOUT,
+                                  headers={"Authorization": f"Bearer {token}"})
+        except requests.RequestException as exc:
+            raise ServerUnavailable(f"{path}: {type(exc).__name__}") from None
+        if r.status_code >= 500 or r.status_code == 429:
+            raise ServerUnavailable(f"{path}: HTTP {r.status_code}")
+        return r
+
+    def register(self, driver, payload, reg):  # type: ignore[no-untyped-def]
+        r = self._post("/api/v1/routes", payload, self.key)
+        if r.status_code != 201:
+            raise SimulatorError(f"server refused the route: HTTP {r.status_code} {_error(r)}")
+        body = r.json()
+        return Registration(body["route_id"], body["driver_token"], body.get("shipments", []))
+
+    def send(self, fixes, events):  # type: ignore[no-untyped-def]
+        self.events.extend(event_item(d.token, ev, self.stamp(ev.t)) for d, ev in events)
+        stamp = self.stamp
+        self.fixes.extend(fix_item(f, stamp(f.t)) for f in fixes)
+        overflow = len(self.fixes) - self.limit
+        for _ in range(max(0, overflow)):
+            self.fixes.popleft()
+        self.dropped += max(0, overflow)
+        if self.monotonic() >= self.retry_at:
+            self.flush()
+
+    def flush(self) -> bool:
+        """Try to deliver the backlog; on failure schedule the next try. Return True if empty."""
+        try:
+            self._drain(self.events, "/api/v1/events", "events")
+            self._drain(self.fixes, "/api/v1/positions", "positions")
+        except ServerUnavailable as exc:
+            self.failures += 1
+            delay = min(self.backoff_max, self.backoff_min * 2 ** (self.failures - 1))
+            self.retry_at = self.monotonic() + delay
+            self.last_error = str(exc)
+            return False
+        self.failures = 0
+        return True
+
+    def _drain(self, queue: deque[dict], path: str, key: str) -> None:
+        while queue:
+            batch = [queue[i] for i in range(min(MAX_BATCH, len(queue)))]
+            # A batch may carry many drivers; the header token only matters for items without one.
+            r = self._post(path, {key: batch}, batch[0].get("driver_token") or self.key)
+            for _ in batch:
+                queue.popleft()
+            if r.status_code >= 400:
+                self.rejected += len(batch)
+                self.last_error = f"{path}: HTTP {r.status_code} {_error(r)}"
+            else:
+                body = r.json()
+                self.rejected += len(body.get("rejected", []))
+                self.sent += len(batch)
+
+    def close(self) -> None:
+        """Give a server that is back a last few chances to take the backlog."""
+        for _ in range(5):
+            if self.flush():
+                return
+            time.sleep(min(2.0, max(0.0, self.retry_at - self.monotonic())))
+
+    def status(self) -> str:
+        parts = []
+        if self.fixes or self.events:
+            parts.append(f"backlog {len(self.fixes) + len(self.events)}")
+        if self.dropped:
+            parts.append(f"dropped {self.dropped}")
+        if self.rejected:
+            parts.append(f"rejected {self.rejected}")
+        if self.failures:
+            parts.append(f"server down ({self.last_error})")
+        return ", ".join(parts)
+
+
+def _error(r: requests.Response) -> str:
+    try:
+        return str(r.json().get("error", ""))
+    except ValueError:
+        return r.text[:100].replace("\n", " ")
