@@ -26,7 +26,8 @@ def start_route(
     route: Route, progress: Progress, at: float, settings: Settings
 ) -> list[StatusChange]:
     progress.started, progress.started_at = True, at
-    text = f"Out for delivery with {route.driver.name}"
+    # The first name only, even if the route was registered with a full one.
+    text = f"Out for delivery with {(route.driver.name.split() or ['your driver'])[0]}"
     changes = [
         change(ship, "out_for_delivery", at, text)
         for ship in progress.shipments.values()
