@@ -1,0 +1,30 @@
+# syntax=docker/dockerfile:1
+# Doorstep: front-end libraries from npm, then the Python image running gunicorn (gevent worker).
+
+# Stage 1: Leaflet and the socket.io client, pinned in package-lock.json, copied into
+# app/static/vendor by the postinstall script.
+FROM node:20-bookworm-slim AS assets
+WORKDIR /src
+COPY package.json package-lock.json ./
+COPY scripts/vendor.mjs scripts/vendor.mjs
+RUN npm ci --no-audit --no-fund
+
+# Stage 2: the server.
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PORT=8000
+WORKDIR /srv/doorstep
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY gunicorn.conf.py .
+COPY app app
+COPY simulator simulator
+COPY --from=assets /src/app/static/vendor app/static/vendor
+RUN useradd --system --uid 10001 --home /srv/doorstep doorstep
+USER doorstep
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s \
+  CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '8000'), timeout=3)"]
+# gunicorn reads ./gunicorn.conf.py: one gevent worker, bound to 0.0.0.0:$PORT.
+CMD ["gunicorn", "app:create_app()"]
