@@ -58,14 +58,20 @@ class Path:
         """Index of the segment holding `along_m` (a segment i runs from point i to i+1)."""
         return max(0, min(len(self.points) - 2, bisect_right(self.cum, along_m) - 1))
 
-    def match(self, lat: float, lon: float, lo_m: float, hi_m: float) -> Match:
-        """Closest point of the path between `lo_m` and `hi_m` along it."""
+    def match(
+        self, lat: float, lon: float, lo_m: float, hi_m: float, ahead_cost: float = 0.0
+    ) -> Match:
+        """Closest point of the path between `lo_m` and `hi_m` along it.
+
+        `ahead_cost` metres of offset per metre beyond `lo_m` make a near stretch win over a
+        far one that passes about as close (a route that comes back along the same street).
+        """
         px, py = self.project(lat, lon)
         if len(self.points) == 1:
             x, y = self.xy[0]
             return Match(0.0, math.hypot(px - x, py - y), 0)
         first, last = self.segment_at(lo_m), self.segment_at(hi_m)
-        best = Match(0.0, math.inf, first)
+        best, best_score = Match(0.0, math.inf, first), math.inf
         xy, cum = self.xy, self.cum
         for i in range(first, last + 1):
             ax, ay = xy[i]
@@ -74,9 +80,11 @@ class Path:
             seg2 = dx * dx + dy * dy
             t = 0.0 if seg2 == 0 else max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / seg2))
             off = math.hypot(px - ax - t * dx, py - ay - t * dy)
+            along = cum[i] + t * (cum[i + 1] - cum[i])
+            score = off + ahead_cost * max(0.0, along - lo_m)
             # Strictly less: on a path that doubles back, the earlier stretch wins ties.
-            if off < best.offset_m:
-                best = Match(cum[i] + t * (cum[i + 1] - cum[i]), off, i)
+            if score < best_score:
+                best, best_score = Match(along, off, i), score
         return best
 
     def point_at(self, along_m: float) -> tuple[float, float]:

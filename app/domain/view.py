@@ -16,6 +16,8 @@ from app.domain.tracking import Progress, Settings, ShipmentProgress, route_path
 from app.domain.tracking.lifecycle import stops_away, unserved_before
 from app.domain.tracking.statuses import is_final, stops_text
 
+_QUIET_S = 900.0
+
 
 def customer_view(
     route: Route,
@@ -25,7 +27,7 @@ def customer_view(
     now: float | None = None,
 ) -> dict[str, Any]:
     """The customer view of one shipment (docs/api.md, `GET /api/v1/track/<token>`)."""
-    now = progress.updated_at if now is None else now
+    now = view_clock(progress, now)
     ship = progress.shipments[shipment.tracking_id]
     stop = route.stops[ship.stop]
     away = None if is_final(ship) else stops_away(progress, ship.stop)
@@ -92,6 +94,19 @@ def route_summary(
         "updated_at": iso_utc(progress.updated_at),
         "shipments": rows,
     }
+
+
+def view_clock(progress: Progress, now: float | None) -> float:
+    """The time the view is computed for: the source's clock, not the server's.
+
+    Fix timestamps are the clock (a simulator's speeded-up or back-dated time works as-is).
+    A wall-clock `now` is taken only when it is a little past the last update, so the ETA of
+    a real phone that has gone quiet keeps slipping instead of freezing.
+    """
+    clock = progress.updated_at
+    if now is None or not 0 <= now - clock <= _QUIET_S:
+        return clock
+    return now
 
 
 def route_status(progress: Progress) -> str:

@@ -23,6 +23,7 @@ def update_etas(route: Route, progress: Progress, path: Path, now: float, hold: 
     etas: list[float | None] = [None] * len(route.stops)
     t, s = now, progress.along_m
     skipped = []
+    ratio = progress.dwell_ratio
     for k, stop in enumerate(route.stops):
         state = progress.stops[k]
         if state.served:
@@ -33,10 +34,10 @@ def update_etas(route: Route, progress: Progress, path: Path, now: float, hold: 
             continue
         if state.arrived_at is not None:
             arrival = state.arrived_at
-            t = max(t, state.arrived_at + stop.dwell_s)
+            t = max(t, state.arrived_at + stop.dwell_s * ratio)
         else:
             arrival = t + max(0.0, mark - s) / speed
-            t = arrival + stop.dwell_s
+            t = arrival + stop.dwell_s * ratio
         s = max(s, mark)
         etas[k] = arrival
     lat, lon = path.point_at(s)
@@ -44,7 +45,7 @@ def update_etas(route: Route, progress: Progress, path: Path, now: float, hold: 
         stop = route.stops[k]
         # Off the plan: the straight line is all we know about the way back to it.
         etas[k] = t + haversine_m(lat, lon, stop.lat, stop.lon) / speed
-        t = etas[k] + stop.dwell_s
+        t = etas[k] + stop.dwell_s * ratio
         lat, lon = stop.lat, stop.lon
     if hold and len(old) == len(etas):
         etas = [e if e is None or o is None else max(e, o) for e, o in zip(etas, old, strict=True)]

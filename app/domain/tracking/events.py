@@ -46,8 +46,8 @@ def apply_event(
         return changes + finish_route(route, progress, at)
     if event.type == "arrived":
         state = progress.stops[event.stop]
-        if not state.served and state.arrived_at is None:
-            state.arrived_at = at
+        if not state.served and (state.arrived_at is None or at < state.arrived_at):
+            state.arrived_at = at  # the app knows better than a guess from the fixes
         changes += arrive(route, progress, event.stop, at)
     elif event.type in ("delivered", "attempted"):
         for ship in targets:
@@ -105,7 +105,17 @@ def _serve(
         return []
     state.served, state.done_at = True, at
     progress.departed_at = at
+    if state.arrived_at is not None and route.stops[stop].dwell_s > 0:
+        _learn_dwell(progress, (at - state.arrived_at) / route.stops[stop].dwell_s)
     return approach(route, progress, at, settings)
+
+
+def _learn_dwell(progress: Progress, ratio: float) -> None:
+    """Smooth how much longer (or shorter) than planned this driver's stops take."""
+    ratio = min(max(ratio, 0.2), 5.0)  # one stop with a lost parcel should not rule the day
+    progress.dwell_seen += 1
+    weight = max(1 / (progress.dwell_seen + 1), 0.2)  # the plan counts as one stop
+    progress.dwell_ratio += weight * (ratio - progress.dwell_ratio)
 
 
 def _refresh_etas(route: Route, progress: Progress, at: float) -> None:

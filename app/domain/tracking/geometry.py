@@ -7,13 +7,16 @@ from collections import OrderedDict
 from app.domain.geo import Path, haversine_m
 from app.domain.model import Route
 
-_CACHE: OrderedDict[tuple[str, float, int], Path] = OrderedDict()
+_CACHE: OrderedDict[tuple, Path] = OrderedDict()
 _CACHE_SIZE = 4096
 
 
 def route_path(route: Route) -> Path:
     """The route's path: station, leg 0 to stop 0, leg 1 to stop 1, ... (marks: stop i)."""
-    key = (route.id, route.created_at, len(route.stops))
+    # Ids are unique in one store, but tests and replays reuse them: the ends of the route
+    # and the size of the plan tell two routes of the same id apart cheaply.
+    last = route.stops[-1] if route.stops else route.station
+    key = (route.id, route.created_at, len(route.stops), len(route.legs), last.lat, last.lon)
     path = _CACHE.get(key)
     if path is None:
         path = _build(route)

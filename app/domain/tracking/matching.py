@@ -13,6 +13,10 @@ from app.domain.tracking.settings import Settings, profile
 _JUMP_SLACK_M = 50.0
 # After this many jumps in a row the "jumps" are the truth (a long GPS gap, a bad anchor).
 _JUMP_STREAK_LIMIT = 3
+# Matching prefers the nearer of two stretches that pass a fix about as closely: 1 km farther
+# along costs as much as 30 m of distance from the path.
+_AHEAD_COST = 0.03
+_GOOD_MATCH_M = 40.0
 
 
 def screen(route: Route, progress: Progress, fix: Fix, settings: Settings) -> str | None:
@@ -39,20 +43,32 @@ def screen(route: Route, progress: Progress, fix: Fix, settings: Settings) -> st
 
 def advance(route: Route, progress: Progress, path: Path, fix: Fix, settings: Settings) -> float:
     """Match the fix to the path and move the driver along; return the metres advanced."""
-    vmax = settings.max_speed_factor * profile(route.driver.vehicle).max_speed
     noise = settings.match_behind_m + (fix.accuracy or 0.0)
+    # The way back to the station only counts once every stop is served: it often runs
+    # along the same streets as the deliveries.
+    open_stops = [k for k, state in enumerate(progress.stops) if not state.served]
+    end = path.mark_m[open_stops[-1]] if open_stops else path.length
     if progress.matched_at is None:
-        lo, hi = 0.0, path.length  # first fix: the phone may start anywhere on the route
+        # First fix: the phone may start anywhere, but most likely on the way to stop 0.
+        first_leg = path.mark_m[0] if path.mark_m else path.length
+        m = path.match(fix.lat, fix.lon, 0.0, first_leg)
+        if m.offset_m > settings.off_route_m:
+            m = path.match(fix.lat, fix.lon, 0.0, end, _AHEAD_COST)
     else:
         # Ahead: as far as the driver could have gone since last seen on the path, so a
         # detour that rejoins the route further on is picked up again.
-        lo = progress.along_m - noise
-        hi = progress.along_m + noise + vmax * (fix.timestamp - progress.matched_at)
-    m = path.match(fix.lat, fix.lon, lo, hi)
+        reach = profile(route.driver.vehicle).max_speed * (fix.timestamp - progress.matched_at)
+        lo = max(0.0, progress.along_m - noise)
+        m = path.match(
+            fix.lat, fix.lon, lo, min(end, progress.along_m + noise + reach), _AHEAD_COST
+        )
     progress.offset_m = m.offset_m
     if m.offset_m > settings.off_route_m + (fix.accuracy or 0.0):
         return 0.0  # a detour: the driver is somewhere off the plan, progress stays put
-    progress.matched_at = fix.timestamp
+    if m.offset_m <= _GOOD_MATCH_M + (fix.accuracy or 0.0):
+        # Only a close match pins the search window; a loose one lets it keep growing, so
+        # a match stuck on an earlier stretch of the route catches up with the driver.
+        progress.matched_at = fix.timestamp
     # Never backwards: a fix a little behind is noise around a driver standing still.
     gained = max(0.0, m.along_m - progress.along_m)
     progress.along_m += gained

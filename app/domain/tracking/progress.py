@@ -45,6 +45,8 @@ class Progress:
     obs_dist: float = 0.0  # recent distance travelled along the path (decayed), m
     obs_time: float = 0.0  # recent time spent travelling, not at stops (decayed), s
     departed_at: float | None = None  # when the last stop was served: dwell ends there
+    dwell_ratio: float = 1.0  # observed time at a stop / its planned dwell (smoothed)
+    dwell_seen: int = 0  # stops the ratio was learned from
     etas: list[float | None] = field(default_factory=list)  # per stop, epoch seconds
     dropped: dict[str, int] = field(default_factory=dict)  # dropped fixes by reason
     jump_streak: int = 0

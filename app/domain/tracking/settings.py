@@ -42,6 +42,6 @@ class Settings:
     match_behind_m: float = 60
     off_route_m: float = 250
     # The observed speed outweighs the profile once it rests on this many seconds of travel.
-    speed_trust_s: float = 300
+    speed_trust_s: float = 120
     # Older observations fade with this time constant, so a change of traffic shows up.
     speed_memory_s: float = 1800

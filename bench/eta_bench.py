@@ -1,0 +1,53 @@
+"""ETA accuracy and per-fix cost of the tracking engine on simulated blocks.
+
+    python -m bench.eta_bench --vans 6 --bikes 4 --walkers 3 --seeds 1 2 3
+
+For each shipment, the ETA shown when it first becomes N stops away is compared with the
+simulator's true arrival; the error is a share of the time that was still to go.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from bench.eta_replay import Score, replay
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--vans", type=int, default=6)
+    parser.add_argument("--bikes", type=int, default=4)
+    parser.add_argument("--walkers", type=int, default=2)
+    parser.add_argument(
+        "--stops", type=int, default=None, help="stops per block (default: profile)"
+    )
+    parser.add_argument("--program", default="standard")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    args = parser.parse_args()
+    counts = {"van": args.vans, "bike": args.bikes, "foot": args.walkers}
+    total = Score()
+    started = time.perf_counter()
+    for seed in args.seeds:
+        score = replay({v: n for v, n in counts.items() if n}, seed, args.stops, args.program)
+        for n, errs in score.samples.items():
+            total.samples.setdefault(n, []).extend(errs)
+        for name in ("fixes", "dropped", "stops_checked", "stops_away_mismatches", "fix_seconds"):
+            setattr(total, name, getattr(total, name) + getattr(score, name))
+    print(
+        f"{total.fixes} fixes replayed in {time.perf_counter() - started:.1f} s, "
+        f"{total.dropped} dropped by the engine"
+    )
+    print(f"per-fix cost: {total.fix_seconds / max(1, total.fixes) * 1e6:.1f} us")
+    print(f"stops away: {total.stops_away_mismatches} mismatches in {total.stops_checked} checks")
+    print("ETA absolute error, % of the time still to go:")
+    for n in sorted(total.samples):
+        median, p25, p90, count = total.summary(n)
+        print(
+            f"  {n:2d} stops away: median {median:5.1f}%  p25 {p25:5.1f}%  p90 {p90:5.1f}%"
+            f"  (n={count})"
+        )
+
+
+if __name__ == "__main__":
+    main()

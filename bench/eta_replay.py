@@ -1,0 +1,150 @@
+"""Replay simulated blocks through the tracking engine and score it against the ground truth.
+
+The simulator runs in-process with an instant clock; a sink turns each registered route into a
+`Route` and feeds every tick's events, then fixes, to the engine, as the server would.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass, field
+
+from app.domain.model import Driver, Fix, Point, Route, Stop, StopEvent
+from app.domain.tracking import Settings, apply_event, apply_fix, start_progress, unserved_before
+
+
+@dataclass
+class Score:
+    samples: dict[int, list[float]] = field(default_factory=dict)  # stops away -> errors (%)
+    fixes: int = 0
+    dropped: int = 0
+    stops_checked: int = 0
+    stops_away_mismatches: int = 0
+    fix_seconds: float = 0.0
+
+    def errors_at(self, n: int) -> list[float]:
+        return self.samples.get(n, [])
+
+    def summary(self, n: int) -> tuple[float, float, float, int]:
+        """Median, 25th and 90th percentile of the absolute error in %, and the sample count."""
+        errs = sorted(self.errors_at(n))
+        if not errs:
+            return float("nan"), float("nan"), float("nan"), 0
+        q = statistics.quantiles(errs, n=20, method="inclusive") if len(errs) > 1 else errs * 19
+        return statistics.median(errs), q[4], q[17], len(errs)
+
+
+class EngineSink:
+    """A simulator sink (see simulator/sinks/base.py) that drives the engine directly."""
+
+    def __init__(self, settings: Settings, sample_at: tuple[int, ...]) -> None:
+        self.settings, self.sample_at = settings, sample_at
+        self.score = Score()
+        self.runs: dict[str, dict] = {}
+
+    def register(self, driver, payload, reg):  # type: ignore[no-untyped-def]
+        tl = driver.timeline
+        route = to_route(payload, reg, tl.start)
+        outcome_at = [None] * len(route.stops)
+        for ev in tl.events:
+            if ev.type in ("delivered", "attempted"):
+                outcome_at[ev.stop] = ev.t
+        self.runs[route.id] = {
+            "route": route,
+            "progress": start_progress(route, tl.start),
+            "arrivals": tl.arrivals,
+            "served_at": outcome_at,
+            "sampled": set(),
+        }
+        return reg
+
+    def send(self, fixes, events) -> None:  # type: ignore[no-untyped-def]
+        for driver, ev in events:
+            run = self.runs[driver.route_id]
+            event = StopEvent(ev.type, ev.t, ev.stop, None, ev.reason, ev.proof)
+            apply_event(run["route"], run["progress"], event, self.settings)
+        for f in fixes:
+            run = self.runs[f.driver.route_id]
+            fix = Fix(f.lat, f.lon, f.t, f.speed, f.heading, f.accuracy)
+            started = time.perf_counter()
+            result = apply_fix(run["route"], run["progress"], fix, self.settings)
+            self.score.fix_seconds += time.perf_counter() - started
+            self.score.fixes += 1
+            self.score.dropped += not result.accepted
+            self._check(run, f.t)
+
+    def _check(self, run: dict, t: float) -> None:
+        progress, score = run["progress"], self.score
+        if not progress.started or progress.finished:
+            return
+        away = unserved_before(progress)
+        served_at = run["served_at"]
+        true_away = 0
+        for k, n in enumerate(away):
+            if not progress.stops[k].served or served_at[k] is None or served_at[k] > t:
+                score.stops_checked += 1
+                score.stops_away_mismatches += n != true_away
+            if served_at[k] is None or served_at[k] > t:
+                true_away += 1
+            arrival, eta = run["arrivals"][k], progress.etas[k]
+            key = (k, n)
+            if n in self.sample_at and key not in run["sampled"] and arrival and eta:
+                run["sampled"].add(key)
+                if arrival - t > 60:
+                    error = abs(eta - arrival) / (arrival - t) * 100
+                    score.samples.setdefault(n, []).append(error)
+
+    def close(self) -> None:
+        pass
+
+    def status(self) -> str:
+        return ""
+
+
+def to_route(payload: dict, reg, created_at: float) -> Route:  # type: ignore[no-untyped-def]
+    by_stop: dict[int, list[str]] = {}
+    for s in reg.shipments:
+        by_stop.setdefault(s["stop"], []).append(s["tracking_id"])
+    stops = [
+        Stop(i, s["lat"], s["lon"], s["address"], by_stop.get(i, []), s["dwell_s"])
+        for i, s in enumerate(payload["stops"])
+    ]
+    st = payload["station"]
+    return Route(
+        id=reg.route_id,
+        seller_id="bench",
+        driver=Driver(payload["driver"]["name"].split()[0], payload["driver"]["vehicle"]),
+        station=Point(st["lat"], st["lon"]),
+        station_name=st["name"],
+        stops=stops,
+        legs=[[tuple(p) for p in leg] for leg in payload["legs"]],
+        program=payload["program"],
+        timezone=payload["timezone"],
+        driver_token_hash="",
+        created_at=created_at,
+    )
+
+
+def replay(
+    counts: dict[str, int],
+    seed: int = 1,
+    stops: int | None = None,
+    program: str | None = "standard",
+    interval: float = 3.0,
+    settings: Settings | None = None,
+    sample_at: tuple[int, ...] = (1, 3, 5, 10),
+) -> Score:
+    """Simulate one block per driver and score the engine on it."""
+    from simulator.clock import InstantClock, start_time, zone
+    from simulator.fleet import Fleet, FleetConfig
+    from simulator.maps import load_map
+    from simulator.sinks import DrySink
+
+    city = load_map(None)
+    tz = city.timezone()
+    start = start_time(zone(tz), "08:30", None)
+    cfg = FleetConfig(counts, start, tz, stops, program, 0.05, interval, seed)
+    sink = EngineSink(settings or Settings(), sample_at)
+    Fleet(city, cfg, [DrySink(), sink], InstantClock(), None, None).run()
+    return sink.score
