@@ -46,8 +46,10 @@ def advance(route: Route, progress: Progress, path: Path, fix: Fix, settings: Se
     noise = settings.match_behind_m + (fix.accuracy or 0.0)
     # The way back to the station only counts once every stop is served: it often runs
     # along the same streets as the deliveries.
-    open_stops = [k for k, state in enumerate(progress.stops) if not state.served]
-    end = path.mark_m[open_stops[-1]] if open_stops else path.length
+    last_open = next(
+        (k for k in range(len(progress.stops) - 1, -1, -1) if not progress.stops[k].served), None
+    )
+    end = path.length if last_open is None else path.mark_m[last_open]
     if progress.matched_at is None:
         # First fix: the phone may start anywhere, but most likely on the way to stop 0.
         first_leg = path.mark_m[0] if path.mark_m else path.length
