@@ -9,6 +9,8 @@ from typing import IO
 from simulator.clock import InstantClock, PacedClock, Timestamps, start_time, zone
 from simulator.errors import SimulatorError
 from simulator.fleet import Fleet, FleetConfig, Slot
+from simulator.modes import AIR
+from simulator.profiles import PROFILES
 from simulator.progress import Progress, summary
 from simulator.sinks import DrySink, HttpSink, JsonlSink, Sink
 
@@ -32,6 +34,9 @@ def run(args: argparse.Namespace, out: IO[str] | None, links: IO[str] | None) ->
         raise SimulatorError("--fail-rate must be between 0 and 1")
     _check_pace(args)
     city = load_map(args.map)
+    for vehicle in counts:  # fail before anything is registered if a mode has no streets
+        if PROFILES[vehicle].mode != AIR:
+            city.network(PROFILES[vehicle].mode)
     tz = args.timezone or city.timezone()
     start = start_time(zone(tz), args.start, args.date)
     cfg = FleetConfig(counts, start, tz, args.stops, args.program, args.fail_rate,
@@ -54,7 +59,7 @@ def replay(args: argparse.Namespace, out: IO[str] | None, links: IO[str] | None)
     payload["timezone"] = tz
     cfg = FleetConfig({}, start, tz, interval=min(args.interval, 1.0))
     progress = Progress(enabled=not args.quiet)
-    fleet = Fleet(None, cfg, _sinks(args, tz, out), _clock(args, start), links, progress)  # type: ignore[arg-type]
+    fleet = Fleet(None, cfg, _sinks(args, tz, out), _clock(args, start), links, progress)
     slot = Slot(args.name, args.vehicle, 0, driver.rng, None)
     fleet.slots.append(slot)
     fleet.launch(slot, driver, payload)

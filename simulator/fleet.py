@@ -58,7 +58,7 @@ class Slot:
 
 
 class Fleet:
-    def __init__(self, city: CityMap, config: FleetConfig, sinks: list[Sink],
+    def __init__(self, city: CityMap | None, config: FleetConfig, sinks: list[Sink],
                  clock: PacedClock | InstantClock, links: IO[str] | None = None,
                  on_tick: Callable[[Fleet, float, float], None] | None = None) -> None:
         self.city, self.cfg, self.sinks, self.clock = city, config, sinks, clock
@@ -71,9 +71,7 @@ class Fleet:
                 rng = random.Random(master.getrandbits(64))
                 arrive = config.start + rng.uniform(0, 600)  # partners arrive over ten minutes
                 self.slots.append(Slot(person_name(rng), vehicle, i, rng, arrive))
-        lat, lon = city.station_point()
-        self.station = Address(lat, lon, "Station HEL1" if "Helsinki" in city.path.name
-                               else f"Station {city.path.stem[:12]}")
+        self.station = _station(city) if city is not None else None  # replay has no map
         self.zone = zone(self.tz)
         self.t = config.start
 
@@ -138,6 +136,7 @@ class Fleet:
         prof = PROFILES[slot.vehicle]
         program = PROGRAMS[cfg.program or default_program(slot.vehicle, slot.index + slot.blocks)]
         station = self.station
+        assert station is not None and self.city is not None
         if program.pickup:
             place = rng.choice(self.city.addresses)
             station = Address(place.lat, place.lon, f"Restaurant at {place.label}")
@@ -195,3 +194,9 @@ class Fleet:
 
 def _local_day(t: float, tz: ZoneInfo) -> date:
     return datetime.fromtimestamp(t, tz).date()
+
+
+def _station(city: CityMap) -> Address:
+    lat, lon = city.station_point()
+    stem = city.path.name.split(".")[0]
+    return Address(lat, lon, "Station HEL1" if stem == "Helsinki" else f"Station {stem[:12]}")

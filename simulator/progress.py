@@ -16,7 +16,8 @@ class Progress:
         self.enabled = enabled
         self.tty = stream.isatty()
         self.every = 0.25 if self.tty else 30.0
-        self.next_at = 0.0
+        # Off a terminal, only occasional lines: the first after one interval.
+        self.next_at = 0.0 if self.tty else time.monotonic() + self.every
 
     def __call__(self, fleet: Fleet, t: float, lag: float) -> None:
         now = time.monotonic()
@@ -48,15 +49,16 @@ class Progress:
 
 def summary(fleet: Fleet) -> str:
     """Per driver: blocks, stops delivered / attempted / not attempted, distance, time on shift."""
-    rows = [f"{'driver':<22} {'vehicle':<10} {'blocks':>6} {'deliv':>5} {'attmp':>5} "
-            f"{'left':>5} {'km':>7} {'hours':>6}"]
+    rows = [f"{'driver':<22} {'vehicle':<10} {'blocks':>6} {'delivered':>9} {'attempted':>9} "
+            f"{'not done':>8} {'km':>7} {'hours':>6}"]
     for s in fleet.slots:
         dist, dur = s.distance_m, s.duration_s
         if s.driver is not None:  # interrupted mid-block: count what was done so far
             dist += s.driver.odometer
             dur += s.driver.last_t - s.driver.timeline.start
-        rows.append(f"{s.name:<22} {s.vehicle:<10} {s.blocks:>6} {s.delivered:>5} "
-                    f"{s.attempted:>5} {s.not_attempted:>5} {dist / 1000:>7.2f} {dur / 3600:>6.2f}")
+        rows.append(f"{s.name:<22} {s.vehicle:<10} {s.blocks:>6} {s.delivered:>9} "
+                    f"{s.attempted:>9} {s.not_attempted:>8} {dist / 1000:>7.2f} "
+                    f"{dur / 3600:>6.2f}")
     left = sum(s.not_attempted for s in fleet.slots)
     if left:
         rows.append(f"{left} stops not attempted: service hours end at 20:00")
