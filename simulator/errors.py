@@ -3,3 +3,7 @@
 
 class SimulatorError(Exception):
     """A problem the user can fix (bad file, bad option, server down): shown as one line."""
+
+
+class ServerUnavailable(SimulatorError):
+    """The server did not answer (refused, timed out, 5xx): worth retrying later."""

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from simulator.clock import InstantClock, PacedClock, next_opening, service_window, zone
 from simulator.driver import Driver
-from simulator.errors import SimulatorError
+from simulator.errors import ServerUnavailable, SimulatorError
 from simulator.maps import CityMap
 from simulator.osm_reader import Address
 from simulator.payloads import person_name, route_payload
@@ -23,6 +23,7 @@ from simulator.sinks.base import Registration, Sink
 from simulator.timeline import build_timeline
 
 BREAK_S = (300.0, 1200.0)  # between two blocks of one driver in --repeat mode
+REGISTER_RETRY_S = 60.0  # simulated seconds before a block whose registration failed retries
 
 
 @dataclass
@@ -147,7 +148,10 @@ class Fleet:
         timeline = build_timeline(plan, prof, program, rng, start, closing, cfg.fail_rate)
         driver = Driver(slot.name, slot.vehicle, program.name, timeline, rng)
         dwell = (prof.dwell.low + prof.dwell.high) / 2 * program.dwell_factor + prof.park.low
-        self.launch(slot, driver, route_payload(plan, slot.name, self.tz, rng, dwell))
+        try:
+            self.launch(slot, driver, route_payload(plan, slot.name, self.tz, rng, dwell))
+        except ServerUnavailable:
+            slot.next_start = self.t + REGISTER_RETRY_S  # the run goes on; try this block later
 
     def launch(self, slot: Slot, driver: Driver, payload: dict) -> None:
         """Register a block's route through the sink chain and put the driver on shift."""

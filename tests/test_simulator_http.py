@@ -194,3 +194,20 @@ def test_cli_reports_a_refused_route_in_one_line(server):
         capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1
     assert proc.stderr.strip().count("\n") == 0 and "401" in proc.stderr
+
+
+def test_a_fleet_registers_once_the_server_is_back(server):
+    from simulator.clock import InstantClock, start_time, zone
+    from simulator.fleet import Fleet, FleetConfig
+    from simulator.maps import load_map
+
+    server.fail_first = 3
+    sink = HttpSink(server.url, "demo", Timestamps(ZoneInfo("Europe/Helsinki")),
+                    backoff=(0.001, 0.002))
+    t0 = start_time(zone("Europe/Helsinki"), "09:00", None)
+    cfg = FleetConfig({"bike": 2}, t0, "Europe/Helsinki", stops=2, program="standard")
+    fleet = Fleet(load_map(), cfg, [sink], InstantClock())
+    fleet.run()
+    assert len(server.posts("/api/v1/routes")) == 2
+    assert sum(s.delivered + s.attempted for s in fleet.slots) == 4
+    assert not sink.fixes and not sink.events

@@ -13,16 +13,12 @@ from collections.abc import Callable
 import requests
 
 from simulator.clock import Timestamps
-from simulator.errors import SimulatorError
+from simulator.errors import ServerUnavailable, SimulatorError
 from simulator.payloads import event_item, fix_item
 from simulator.sinks.base import Registration, Sink
 
 MAX_BATCH = 5000
 TIMEOUT = (3.0, 15.0)
-
-
-class ServerUnavailable(SimulatorError):
-    """The server did not answer (refused, timed out, 5xx)."""
 
 
 class HttpSink(Sink):
@@ -62,7 +58,13 @@ class HttpSink(Sink):
         return r
 
     def register(self, driver, payload, reg):  # type: ignore[no-untyped-def]
-        r = self._post("/api/v1/routes", payload, self.key)
+        if self.monotonic() < self.retry_at:
+            raise ServerUnavailable("waiting before the next try")
+        try:
+            r = self._post("/api/v1/routes", payload, self.key)
+        except ServerUnavailable as exc:
+            self._failed(exc)
+            raise
         if r.status_code != 201:
             raise SimulatorError(f"server refused the route: HTTP {r.status_code} {_error(r)}")
         body = r.json()
@@ -85,13 +87,16 @@ class HttpSink(Sink):
             self._drain(self.events, "/api/v1/events", "events")
             self._drain(self.fixes, "/api/v1/positions", "positions")
         except ServerUnavailable as exc:
-            self.failures += 1
-            delay = min(self.backoff_max, self.backoff_min * 2 ** (self.failures - 1))
-            self.retry_at = self.monotonic() + delay
-            self.last_error = str(exc)
+            self._failed(exc)
             return False
         self.failures = 0
         return True
+
+    def _failed(self, exc: ServerUnavailable) -> None:
+        self.failures += 1
+        delay = min(self.backoff_max, self.backoff_min * 2 ** (self.failures - 1))
+        self.retry_at = self.monotonic() + delay
+        self.last_error = str(exc)
 
     def _drain(self, queue: deque[dict], path: str, key: str) -> None:
         while queue:
