@@ -39,6 +39,17 @@ def from_env() -> dict:
         "VISIBLE_STOPS": int(_env("VISIBLE_STOPS", "10")),
         "MAX_BATCH": int(_env("MAX_BATCH", "5000")),
         "MAX_CONTENT_LENGTH": int(_env("MAX_BODY_BYTES", str(2 * 1024 * 1024))),
+        # Text updates: empty SMS_GATEWAY_URL keeps every text in the outbox (GET /api/v1/messages).
+        "SMS_GATEWAY_URL": _env("SMS_GATEWAY_URL", ""),
+        "SMS_GATEWAY_TOKEN": _env("SMS_GATEWAY_TOKEN", ""),
+        "SMS_BODY_TEMPLATE": _env("SMS_BODY_TEMPLATE", ""),
+        # Webhooks and texts to a gateway: per-attempt timeout, then retries base*2^n up to cap.
+        "WEBHOOK_TIMEOUT": float(_env("WEBHOOK_TIMEOUT", "5")),
+        "WEBHOOK_RETRY_BASE": float(_env("WEBHOOK_RETRY_BASE", "30")),
+        "WEBHOOK_RETRY_CAP": float(_env("WEBHOOK_RETRY_CAP", "3600")),
+        "WEBHOOK_MAX_ATTEMPTS": int(_env("WEBHOOK_MAX_ATTEMPTS", "10")),
+        # The background sender: how often it looks for due messages; 0 turns it off here.
+        "NOTIFY_INTERVAL": float(_env("NOTIFY_INTERVAL", "0.5")),
         "TILE_URL": _env("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
         "TILE_ATTRIBUTION": _env("TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"),
         "DEMO": _env("DEMO", "0").lower() not in ("0", "", "false", "no"),

@@ -43,4 +43,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.register_blueprint(api.bp)
     app.register_blueprint(web.bp)
+    from . import notify, osmand
+
+    osmand.init_app(app)  # /osmand: real phones (Traccar Client)
+    notify.init_app(app)  # the background sender of texts and webhooks
     return app

@@ -10,6 +10,7 @@ from flask_socketio import SocketIO
 from .broadcaster import Broadcaster
 from .domain.tracking import Settings
 from .ingest import Ingest
+from .notify import Notify, build_notify
 from .reads import Reads
 from .route_cache import RouteCache
 from .sellers import Sellers
@@ -23,6 +24,7 @@ class Services:
     ingest: Ingest
     reads: Reads
     broadcaster: Broadcaster
+    notify: Notify | None = None
 
 
 def build_services(config: dict, socketio: SocketIO) -> Services:
@@ -31,8 +33,12 @@ def build_services(config: dict, socketio: SocketIO) -> Services:
     routes = RouteCache(store)
     reads = Reads(store, routes, settings)
     broadcaster = Broadcaster(socketio, reads, config["BROADCAST_INTERVAL"])
-    ingest = Ingest(store, routes, settings, on_change=broadcaster.touch)
-    return Services(store, Sellers(config["SELLER_KEYS"]), ingest, reads, broadcaster)
+    notify = build_notify(config, store, routes)
+    # Status changes become texts, webhooks and scheduled messages; ingest only enqueues them.
+    ingest = Ingest(store, routes, settings, on_change=broadcaster.touch,
+                    on_status=notify.fanout.enqueue)
+    return Services(store, Sellers(config["SELLER_KEYS"]), ingest, reads, broadcaster,
+                    notify)
 
 
 def services() -> Services:

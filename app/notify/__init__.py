@@ -1,0 +1,52 @@
+"""Notifications: text updates, seller webhooks and scheduled messages, built once per process.
+
+Ingest calls `fanout.enqueue` for every batch of status changes; the worker (one background
+task per process) does everything that talks to the network.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from ..route_cache import RouteCache
+from ..store import Store
+from ..webhooks import Endpoints
+from .fanout import Fanout
+from .messages import Messages
+from .providers import provider_from_config
+from .subscriptions import Subscriptions
+from .worker import RetryPolicy, Worker
+
+
+@dataclass
+class Notify:
+    messages: Messages
+    subscriptions: Subscriptions
+    endpoints: Endpoints
+    fanout: Fanout
+    worker: Worker
+
+
+def build_notify(config: dict, store: Store, routes: RouteCache) -> Notify:
+    # CLOCK is for tests (an injected `now()`); production reads the wall clock.
+    clock = config.get("CLOCK") or time.time
+    messages, subs = Messages(store, clock), Subscriptions(store, clock)
+    endpoints = Endpoints(store, clock)
+    fanout = Fanout(store, routes, messages, subs, endpoints, clock, config["PUBLIC_URL"])
+    policy = RetryPolicy(base=config["WEBHOOK_RETRY_BASE"], cap=config["WEBHOOK_RETRY_CAP"],
+                         max_attempts=config["WEBHOOK_MAX_ATTEMPTS"],
+                         timeout=config["WEBHOOK_TIMEOUT"])
+    worker = Worker(fanout, messages, endpoints, subs, provider_from_config(config), policy,
+                    clock)
+    return Notify(messages, subs, endpoints, fanout, worker)
+
+
+def init_app(app) -> None:
+    """Start this process's sender; tests call `worker.run_once()` with their own clock."""
+    from ..extensions import socketio
+
+    interval = app.config["NOTIFY_INTERVAL"]
+    if interval > 0 and not app.testing:
+        worker = app.extensions["doorstep"].notify.worker
+        socketio.start_background_task(worker.run_forever, interval, socketio.sleep)

@@ -1,0 +1,116 @@
+"""The background sender: claims due jobs and messages and sends them, one process each.
+
+`store.claim_due` hands every due item to exactly one process; before sending, the item is put
+back on the timetable a lease ahead, so a process killed mid-send loses nothing (the price: that
+one message may go twice, which webhook receivers can spot by its event id).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..domain.hours import iso_utc
+from ..webhooks import Endpoints, backoff, post_event
+from .fanout import Fanout
+from .messages import WAITING, Messages
+from .once import first_claim
+from .providers import HttpSmsProvider, OutboxProvider, Outcome
+from .subscriptions import Subscriptions
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    base: float = 30.0  # seconds before the 2nd attempt; doubles each time
+    cap: float = 3600.0
+    max_attempts: int = 10
+    timeout: float = 5.0  # per HTTP attempt (read); connecting gets 3 s
+
+    @property
+    def lease(self) -> float:
+        return self.timeout + 30.0
+
+
+class Worker:
+    def __init__(self, fanout: Fanout, messages: Messages, endpoints: Endpoints,
+                 subscriptions: Subscriptions, provider: OutboxProvider | HttpSmsProvider,
+                 policy: RetryPolicy, clock: Callable[[], float]) -> None:
+        self.fanout, self.messages, self.endpoints = fanout, messages, endpoints
+        self.subscriptions, self.provider = subscriptions, provider
+        self.policy, self.clock = policy, clock
+        self.running = False
+
+    def run_forever(self, interval: float, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.running = True
+        while self.running:
+            try:
+                self.run_once()
+            except Exception:  # a store hiccup must not end the loop for good
+                log.exception("notification worker: tick failed")
+            sleep(interval)
+
+    def run_once(self) -> int:
+        """Turn due jobs into messages, then send the due messages; answer how many items."""
+        done = self.fanout.run_due()
+        for message_id in self.messages.claim():
+            self.dispatch(message_id)
+            done += 1
+        return done
+
+    def dispatch(self, message_id: str) -> None:
+        doc = self.messages.get(message_id)
+        if doc is None or doc["state"] not in WAITING:
+            return
+        self.messages.lease(message_id, self.policy.lease)
+        if doc["kind"] == "feedback":
+            return self.expand(doc)
+        outcome = self.send(doc)
+        current = self.messages.get(message_id)
+        if current is not None and current["state"] == "cancelled":
+            return  # cancelled by the seller while this attempt was on the wire
+        doc.update(attempts=doc["attempts"] + 1, last_status=outcome.status,
+                   last_error=outcome.error)
+        if doc["kind"] == "webhook":
+            self.endpoints.record(doc["webhook_id"], outcome.ok, outcome.status, outcome.error)
+        if outcome.retry and doc["attempts"] < self.policy.max_attempts:
+            delay = backoff(doc["attempts"], self.policy.base, self.policy.cap)
+            return self.messages.retry_at(doc, self.clock() + delay)
+        doc["state"] = "sent" if outcome.ok else "failed"
+        doc["sent_at"] = self.clock() if outcome.ok else None
+        self.messages.save(doc)
+        self.messages.release(message_id)
+
+    def send(self, doc: dict) -> Outcome:
+        if doc["kind"] == "text":
+            doc["provider"] = self.provider.name
+            return self.provider.send(doc["to"], doc["body"])
+        endpoint = self.endpoints.get(doc["webhook_id"])
+        if endpoint is None:
+            return Outcome(False, error="the endpoint was deleted")
+        return post_event(endpoint["url"], endpoint["secret"], doc["payload"],
+                          self.policy.timeout)
+
+    def expand(self, doc: dict) -> None:
+        """A due feedback request becomes a text (if the customer signed up) and webhooks."""
+        if not first_claim(self.fanout.store, doc["id"]):  # expanded before a crash
+            return self.messages.release(doc["id"])
+        ship = self.fanout.store.get_shipment(doc["tracking_id"])
+        phone = self.subscriptions.phone_for(ship) if ship else None
+        texts = 0
+        if phone:
+            self.fanout.text(doc["seller_id"], ship, phone, "feedback_request", doc["body"],
+                             self.clock())
+            texts = 1
+        data = {"tracking_id": doc["tracking_id"], "route_id": doc["route_id"],
+                "reference": ship.get("reference") if ship else None,
+                "status": "feedback_request", "text": doc["body"], "at": iso_utc(doc["due_at"]),
+                "detail": {}}
+        hooks = self.fanout.hooks(doc["seller_id"], "feedback_request", data)
+        doc.update(state="sent", sent_at=self.clock(), attempts=1,
+                   note=f"{texts} text, {hooks} webhook deliveries")
+        self.messages.save(doc)
+        self.messages.release(doc["id"])
