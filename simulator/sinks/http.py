@@ -36,6 +36,7 @@ class HttpSink(Sink):
         self.failures = 0
         self.retry_at = 0.0
         self.dropped = self.rejected = self.sent = 0
+        self.server_dropped = 0  # valid fixes the server's engine ignored (stale, duplicate...)
         self.last_error = ""
 
     def check(self) -> None:
@@ -111,6 +112,7 @@ class HttpSink(Sink):
             else:
                 body = r.json()
                 self.rejected += len(body.get("rejected", []))
+                self.server_dropped += int(body.get("dropped", 0) or 0)
                 self.sent += len(batch)
 
     def close(self) -> None:
@@ -128,6 +130,8 @@ class HttpSink(Sink):
             parts.append(f"dropped {self.dropped}")
         if self.rejected:
             parts.append(f"rejected {self.rejected}")
+        if self.server_dropped:
+            parts.append(f"server ignored {self.server_dropped}")
         if self.failures:
             parts.append(f"server down ({self.last_error})")
         return ", ".join(parts)
