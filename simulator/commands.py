@@ -20,11 +20,9 @@ def run(args: argparse.Namespace, out: IO[str] | None, links: IO[str] | None) ->
     from simulator.maps import load_map
 
     counts = {v: getattr(args, o) for o, v in VEHICLE_OPTIONS if getattr(args, o) is not None}
-    for (option, _), n in zip(VEHICLE_OPTIONS, counts.values(), strict=False):
-        if n < 0:
+    for option, vehicle in VEHICLE_OPTIONS:
+        if counts.get(vehicle, 0) < 0:
             raise SimulatorError(f"--{option} cannot be negative")
-    if any(n < 0 for n in counts.values()):
-        raise SimulatorError("vehicle counts cannot be negative")
     counts = {v: n for v, n in (counts or SMALL_FLEET).items() if n > 0}
     if not counts:
         raise SimulatorError("no drivers: give at least one of --vans/--bikes/--walkers/...")
