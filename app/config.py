@@ -20,6 +20,17 @@ def _seller_keys(raw: str) -> dict[str, str]:
     return keys
 
 
+def _duration(raw: str) -> float:
+    """Seconds from `900`, `900s`, `36h`, `14d` (a TTL is easier to read in days)."""
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    raw = raw.strip().lower()
+    scale = units.get(raw[-1:], None)
+    try:
+        return float(raw[:-1] if scale else raw) * (scale or 1)
+    except ValueError:
+        raise ValueError(f"expected a duration like 900, 36h or 14d, got {raw!r}") from None
+
+
 def from_env() -> dict:
     """Read every setting now (not at import), so each app sees the current environment."""
     return {
@@ -54,4 +65,11 @@ def from_env() -> dict:
         "TILE_ATTRIBUTION": _env("TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"),
         "DEMO": _env("DEMO", "0").lower() not in ("0", "", "false", "no"),
         "DEMO_ARGS": _env("DEMO_ARGS", "--vans 1 --bikes 1 --walkers 1 --speedup 10 --repeat"),
+        # Security (docs/security.md): link expiry, rate limits (limits' syntax), proxies.
+        "LINK_TTL_AFTER_DELIVERY": _duration(_env("LINK_TTL_AFTER_DELIVERY", "14d")),
+        "POSITIONS_RATE": _env("POSITIONS_RATE", "10/second"),
+        "SIGNUP_RATE": _env("SIGNUP_RATE", "5/hour"),
+        "SIGNIN_FAILURE_RATE": _env("SIGNIN_FAILURE_RATE", "10/15 minutes"),
+        # How many reverse proxies (nginx) stand in front: their X-Forwarded-* headers are trusted.
+        "PROXY_COUNT": int(_env("PROXY_COUNT", "0")),
     }

@@ -38,8 +38,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .services import build_services
 
     app.extensions["doorstep"] = build_services(app.config, socketio)
+    from . import limits, openapi, security
 
-    from . import api, sockets, web  # noqa: F401  (sockets registers its handlers)
+    security.init_app(app)
+    limits.init_app(app)
+
+    from . import api, sockets, web
+
+    sockets.init_app(socketio)
 
     app.register_blueprint(api.bp)
     app.register_blueprint(web.bp)
@@ -47,4 +53,5 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     osmand.init_app(app)  # /osmand: real phones (Traccar Client)
     notify.init_app(app)  # the background sender of texts and webhooks
+    app.register_blueprint(openapi.bp)
     return app

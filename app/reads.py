@@ -9,25 +9,46 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from .domain.model import Route, Shipment
+from .domain.model import FINAL_STATUSES, Route, Shipment
 from .domain.tracking import Progress, Settings
 from .domain.view import customer_view, route_summary
 from .route_cache import RouteCache
 from .store import Store
 
 
+class LinkExpired(LookupError):
+    """A customer link past LINK_TTL_AFTER_DELIVERY: answered 404 "expired" everywhere."""
+
+
 class Reads:
+    link_ttl = 14 * 86400.0  # set from config by build_services
+
     def __init__(self, store: Store, routes: RouteCache, settings: Settings) -> None:
         self.store = store
         self.routes = routes
         self.settings = settings
 
     def shipment_for_token(self, token: str) -> Shipment | None:
+        """The shipment behind a customer link; raises LinkExpired once the link has expired."""
         if not token or len(token) > 100:
             return None
         tid = self.store.shipment_for_token(token)
         raw = self.store.get_shipment(tid) if tid else None
-        return Shipment(**raw) if raw else None
+        shipment = Shipment(**raw) if raw else None
+        if shipment is not None and self._expired(shipment):
+            raise LinkExpired(shipment.tracking_id)
+        return shipment
+
+    def _expired(self, shipment: Shipment) -> bool:
+        """Expired LINK_TTL_AFTER_DELIVERY after the shipment's final status."""
+        loaded = self.route_state(shipment.route_id)
+        ship = loaded[1].shipments.get(shipment.tracking_id) if loaded else None
+        if not ship or ship.status not in FINAL_STATUSES or not ship.timeline:
+            return False
+        # Event times come from the driver's clock (a replay may be years old): never count from
+        # before the route was registered with this server.
+        final_at = max(ship.timeline[-1].at, loaded[0].created_at)
+        return time.time() > final_at + self.link_ttl
 
     def customer_view(self, shipment: Shipment) -> dict[str, Any] | None:
         loaded = self.route_state(shipment.route_id)

@@ -37,7 +37,8 @@ def build_services(config: dict, socketio: SocketIO) -> Services:
     # Status changes become texts, webhooks and scheduled messages; ingest only enqueues them.
     ingest = Ingest(store, routes, settings, on_change=broadcaster.touch,
                     on_status=notify.fanout.enqueue)
-    return Services(store, Sellers(config["SELLER_KEYS"]), ingest, reads, broadcaster,
+    reads.link_ttl = config["LINK_TTL_AFTER_DELIVERY"]
+    return Services(store, Sellers(store, config["SELLER_KEYS"]), ingest, reads, broadcaster,
                     notify)
 
 

@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
-from flask_socketio import ConnectionRefusedError, emit, join_room
+from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
 
+from . import limits
 from .broadcaster import SNAPSHOT, seller_room, shipment_room
-from .extensions import socketio
+from .reads import LinkExpired
 from .services import services
+from .store import StoreUnavailable
 
 
-@socketio.on("connect")
+def init_app(sio: SocketIO) -> None:
+    # Registered on every create_app: `@socketio.on` at import time binds to the first app's
+    # server only, and a second app (tests, or any multi-app process) then accepted every socket.
+    sio.on_event("connect", on_connect)
+
+
 def on_connect(auth=None):
     """Join a customer to one shipment's room, or a seller to the fleet room."""
+    # Refused with a reason the page can show, never an unhandled error: the client retries.
+    try:
+        _connect(auth)
+    except LinkExpired:
+        raise ConnectionRefusedError("expired tracking link") from None
+    except StoreUnavailable:
+        raise ConnectionRefusedError("storage is unavailable, retry shortly") from None
+    except limits.Limited as exc:
+        raise ConnectionRefusedError(exc.message) from None
+
+
+def _connect(auth) -> None:
     auth = auth if isinstance(auth, dict) else {}
     token, key = auth.get("token"), auth.get("seller_key")
     svc = services()
@@ -23,7 +42,12 @@ def on_connect(auth=None):
         join_room(shipment_room(shipment.tracking_id))
         emit(SNAPSHOT, view)
         return
-    seller = svc.sellers.for_key(key) if isinstance(key, str) else None
+    seller = None
+    if isinstance(key, str):
+        limits.check_sign_ins()  # a socket is no way around the API's guessing limit
+        seller = svc.sellers.for_key(key)
+        if seller is None:
+            limits.failed_sign_in()
     if seller is None:
         raise ConnectionRefusedError("a tracking token or seller key is required")
     join_room(seller_room(seller))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import request
 
+from .. import limits
 from ..services import services
 from .errors import ApiError
 
@@ -14,9 +17,16 @@ def bearer() -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
-def require_seller() -> str:
-    seller = services().sellers.for_key(bearer())
-    if seller is None:
+def require_seller_key() -> dict[str, Any]:
+    """The caller's seller key record; wrong keys count against the caller's address."""
+    limits.check_sign_ins()
+    record = services().sellers.record_for_key(bearer())
+    if record is None:
+        limits.failed_sign_in()
         raise ApiError(401, "a valid seller key is required (Authorization: Bearer <key>)",
                        "Authorization")
-    return seller
+    return record
+
+
+def require_seller() -> str:
+    return require_seller_key()["seller_id"]

@@ -8,7 +8,9 @@ from typing import Any
 
 from flask import current_app, jsonify
 
+from .. import limits
 from ..domain.tracking import EventError
+from ..limits import Limited
 from ..services import services
 from . import bp
 from .auth import bearer
@@ -43,16 +45,37 @@ def _items(key: str, parse: Callable[[Any, str], Any]):
 @bp.post("/positions")
 def post_positions():
     """Accept one fix or a batch; valid fixes are kept even when others are rejected."""
-    good, rejected, _ = _items("positions", fix)
+    good, rejected, batched = _items("positions", fix)
     by_route = defaultdict(list)
-    for _, route_id, f in good:
-        by_route[route_id].append(f)
-    accepted, dropped = 0, 0
-    for route_id, fixes in by_route.items():
-        ok, gone = services().ingest.positions(route_id, fixes)
+    for i, route_id, f in good:
+        by_route[route_id].append((i, f))
+    accepted, dropped, limited, invalid = 0, 0, [], len(rejected)
+    for route_id, items in by_route.items():
+        try:
+            _within_rate(route_id)
+            ok, gone = services().ingest.positions(route_id, [f for _, f in items])
+            if gone.get("finished", 0) == len(items):
+                raise ApiError(409, "the route is finished: no more positions", "route")
+        except (Limited, ApiError) as exc:
+            if not batched:
+                raise
+            field = "driver_token" if isinstance(exc, Limited) else "route"
+            rejected += [{"index": i, "field": f"positions[{i}].{field}", "error": exc.message}
+                         for i, _ in items]
+            limited += [exc] if isinstance(exc, Limited) else []
+            continue
         accepted += ok
         dropped += sum(gone.values())
+    if limited and len(limited) == len(by_route) and not invalid:
+        raise limited[0]  # the whole batch was over its drivers' limits: a plain 429
+    rejected.sort(key=lambda r: r["index"])
     return jsonify(accepted=accepted, dropped=dropped, rejected=rejected)
+
+
+def _within_rate(route_id: str) -> None:
+    # Counted once per driver and request, however many fixes it carries: a phone uploading
+    # its backlog after a tunnel is not an attack.
+    limits.hit("POSITIONS_RATE", "position requests for this driver", route_id, "Authorization")
 
 
 @bp.post("/events")
@@ -65,9 +88,17 @@ def post_events():
             services().ingest.event(route_id, event)
             accepted += 1
         except EventError as exc:
-            field = f"events[{i}].{exc.field}" if batched else exc.field
-            message = getattr(exc, "message", str(exc))
+            status, name, message = 400, exc.field, getattr(exc, "message", str(exc))
+            if _finished(route_id):
+                status, name, message = 409, "route", "the route is finished: no more events"
             if not batched:
-                raise ApiError(400, f"{exc.field} {message}", field) from None
-            rejected.append({"index": i, "field": field, "error": message})
+                text = message if status == 409 else f"{name} {message}"
+                raise ApiError(status, text, name) from None
+            rejected.append({"index": i, "field": f"events[{i}].{name}", "error": message})
     return jsonify(accepted=accepted, rejected=rejected)
+
+
+def _finished(route_id: str) -> bool:
+    """Whether the driver is back at the station: the route then takes nothing more."""
+    progress = services().store.get_progress(route_id)
+    return bool(progress and progress.get("finished"))
