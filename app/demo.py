@@ -1,53 +1,138 @@
-"""The demo fleet: the route simulator, run as a separate process against this server's API.
+"""Demo deliveries: the route simulator, run as a separate process against this server's API.
 
-It is a client like any driver's phone: the server learns about it only through /api/v1.
+It is a client like any driver's phone: the server learns about it only through /api/v1. One
+launcher serves both the `python -m app` demo fleet and the dashboard's "Start a demo delivery".
 """
 
 from __future__ import annotations
 
 import json
-import logging
+import os
+import queue
+import random
 import shlex
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from collections.abc import Callable
 
-from flask import Flask
+VEHICLE_OPTIONS = {"van": "--vans", "bike": "--bikes", "foot": "--walkers",
+                   "motorcycle": "--motorcycles", "drone": "--drones"}
 
-log = logging.getLogger(__name__)
+
+class DemoError(RuntimeError):
+    """A demo delivery could not start; the message is for the seller."""
+
+
+def simulator_command(server_url: str, args: list[str]) -> list[str]:
+    return [sys.executable, "-m", "simulator", "run", "--server", server_url, "--links", "-",
+            "--quiet", *args]
+
+
+class SimulatorRun:
+    """One simulator process; its link lines (one JSON object per route) arrive on a queue."""
+
+    def __init__(self, command: list[str], key: str, on_end: Callable[[], None] | None = None):
+        # The key goes in the environment, not argv, where any local user could read it.
+        env = {**os.environ, "DOORSTEP_KEY": key}
+        self.proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
+        self.on_end = on_end
+        self.links: queue.Queue[dict | None] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            try:
+                self.links.put(json.loads(line))
+            except ValueError:
+                continue
+        self.proc.wait()
+        self.links.put(None)  # the process ended
+        if self.on_end:
+            self.on_end()
+
+    def first_link(self, timeout: float) -> str | None:
+        """The first tracking URL the simulator prints, or None if it ends or times out."""
+        try:
+            route = self.links.get(timeout=timeout)
+        except queue.Empty:
+            return None
+        shipments = (route or {}).get("shipments") or [{}]
+        return shipments[0].get("tracking_url")
+
+    def running(self) -> bool:
+        return self.proc.poll() is None
+
+    def stop(self) -> None:
+        if self.running():
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+class DemoRuns:
+    """Demo deliveries started from the dashboard, at most `limit` running per seller."""
+
+    def __init__(self, limit: int, link_timeout: float) -> None:
+        self.limit, self.link_timeout = limit, link_timeout
+        self._runs: dict[str, list[SimulatorRun]] = {}
+        self._lock = threading.Lock()
+
+    def start(self, seller: str, key: str, server_url: str, vehicle: str, stops: int,
+              speedup: float, on_end: Callable[[], None] | None = None) -> str:
+        """Start one short route and answer its first tracking URL; `on_end` runs at exit."""
+        with self._lock:
+            runs = [r for r in self._runs.get(seller, []) if r.running()]
+            if len(runs) >= self.limit:
+                raise DemoError(f"{len(runs)} demo deliveries are already running; "
+                                "wait for one to finish")
+            args = [VEHICLE_OPTIONS[vehicle], "1", "--stops", str(stops), "--speedup",
+                    f"{speedup:g}", "--fail-rate", "0", "--seed", str(random.randrange(1 << 30))]
+            run = SimulatorRun(simulator_command(server_url, args), key, on_end)
+            self._runs[seller] = [*runs, run]
+        url = run.first_link(self.link_timeout)
+        if url is None:
+            run.stop()
+            raise DemoError("the simulator did not start a route; see the server log")
+        return url
+
+    def stop_all(self) -> None:
+        for runs in self._runs.values():
+            for run in runs:
+                run.stop()
 
 
 class DemoFleet:
-    def __init__(self, app: Flask, server_url: str, public_url: str) -> None:
+    """The `python -m app` demo fleet: runs DEMO_ARGS and prints each new tracking link."""
+
+    def __init__(self, app, server_url: str, public_url: str) -> None:
         self.app = app
         self.server_url = server_url
         self.public_url = public_url
-        self.proc: subprocess.Popen | None = None
+        self.run_: SimulatorRun | None = None
 
     def command(self) -> list[str]:
-        key = next(iter(self.app.config["SELLER_KEYS"].values()))
-        return [sys.executable, "-m", "simulator", "run", "--server", self.server_url,
-                "--key", key, "--links", "-", *shlex.split(self.app.config["DEMO_ARGS"])]
+        return simulator_command(self.server_url, shlex.split(self.app.config["DEMO_ARGS"]))
 
     def run(self) -> None:
         """Wait for the server, start the simulator, and print each new demo tracking link."""
         if not self._wait_for_server():
             print("demo: the server did not come up; no demo fleet", file=sys.stderr)
             return
-        self.proc = subprocess.Popen(self.command(), stdout=subprocess.PIPE, text=True)
+        key = next(iter(self.app.config["SELLER_KEYS"].values()))
+        self.run_ = SimulatorRun(self.command(), key)
         shown = False
-        for line in self.proc.stdout:
-            try:
-                route = json.loads(line)
-            except ValueError:
-                continue
+        while (route := self.run_.links.get()) is not None:
             for s in route.get("shipments", [])[:1 if shown else 3]:
                 link = s["tracking_url"].replace(self.server_url, self.public_url)
                 print(f"demo: {route.get('vehicle', 'driver')} {route.get('driver', '')} "
                       f"is delivering {s['tracking_id']}: {link}", flush=True)
             shown = True
-        code = self.proc.wait()
+        code = self.run_.proc.returncode
         if code not in (0, -15):
             print(f"demo: the simulator stopped (exit {code})", file=sys.stderr)
 
@@ -62,9 +147,5 @@ class DemoFleet:
         return False
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+        if self.run_:
+            self.run_.stop()

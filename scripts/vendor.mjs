@@ -3,6 +3,7 @@ import { cpSync, mkdirSync } from "node:fs";
 
 const files = [
   ["node_modules/leaflet/dist", "app/static/vendor/leaflet"],
+  ["node_modules/leaflet.markercluster/dist", "app/static/vendor/leaflet.markercluster"],
   ["node_modules/socket.io-client/dist/socket.io.esm.min.js", "app/static/vendor/socket.io/socket.io.esm.min.js"],
 ];
 for (const [from, to] of files) {

@@ -1,9 +1,19 @@
-"""The customer page in real headless Chromium: the marker moves as positions arrive, no reload."""
+"""The customer page in real headless Chromium, read the way a person reads it."""
 
 from __future__ import annotations
 
 import requests
-from helpers import STATION, STOPS, fix_between, register
+from helpers import STATION, STOPS, fix_between, iso, register
+from pages_helpers import (
+    long_route,
+    new_page,
+    register_payload,
+    screenshot,
+    send_event,
+    send_fix,
+    text_of,
+    wait_until,
+)
 
 
 def post_fix(server, reg, frac, t):
@@ -19,26 +29,120 @@ def marker_box(page):
 def test_marker_moves_without_reload_and_works_offline(live_server, browser, tmp_path):
     reg = register(requests, live_server.url)
     post_fix(live_server, reg, 0.1, 10)
-    page = browser.new_page(viewport={"width": 360, "height": 740})
-    # No internet in CI, and a customer may be offline: tiles fail, the map must still work.
-    page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+    page = new_page(browser)
     page.goto(live_server.url + "/track/" + reg["shipments"][0]["token"])
     page.wait_for_selector(".driver-marker")
     page.wait_for_selector(".destination-marker")
-    page.wait_for_function("document.getElementById('connection').textContent === 'Live'")
+    wait_until(page, "document.getElementById('connection').textContent === 'Live'")
+    wait_until(page, "document.querySelector('.tiles-offline .offline-note') !== null")
     before = marker_box(page)
     page.evaluate("window.__sameDocument = true")
     post_fix(live_server, reg, 0.9, 60)
     lat = fix_between((STATION["lat"], STATION["lon"]), STOPS[0][:2], 0.9, 60)["lat"]
-    page.wait_for_function(
-        f"Math.abs(Number(document.getElementById('track').dataset.driverLat) - {lat}) < 1e-6",
-        timeout=10000,
-    )
+    wait_until(page, f"Math.abs(Number(document.getElementById('track').dataset.driverLat)"
+                     f" - {lat}) < 1e-6")
+    page.wait_for_timeout(4500)  # the glide between fixes lasts at most 4 s
     after = marker_box(page)
     assert (after["x"], after["y"]) != (before["x"], before["y"])
     assert page.evaluate("window.__sameDocument") is True  # moved live, not by a reload
-    assert page.locator("#status-text").inner_text().strip() != ""
-    page.screenshot(path=str(tmp_path / "track-360.png"))
+    assert "updated" in text_of(page, "#updated")
+    screenshot(page, tmp_path, "track-live-360")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    screenshot(page, tmp_path, "track-live-1280")
+    page.close()
+
+
+def test_map_shows_the_driver_only_within_the_threshold(live_server, browser, tmp_path):
+    base = live_server.url
+    reg = register_payload(base, long_route(12))
+    last = reg["shipments"][-1]  # stop 11: eleven stops before it
+    send_fix(base, reg, STATION["lat"] + 0.0002, STATION["lon"] + 0.0002, 5)
+    page = new_page(browser)
+    page.goto(f"{base}/track/{last['token']}")
+    wait_until(page, "document.getElementById('connection').textContent === 'Live'")
+    assert text_of(page, "#status-text") == "11 stops away"
+    assert page.locator(".driver-marker").count() == 0
+    assert page.locator("#map-note").is_visible()
+    assert page.locator("#timeline li").count() >= 2  # created, out for delivery
+    screenshot(page, tmp_path, "track-before-360")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    screenshot(page, tmp_path, "track-before-1280")
+    page.set_viewport_size({"width": 360, "height": 740})
+    send_event(base, reg, {"type": "delivered", "stop": 0, "timestamp": iso(60),
+                           "proof": {"left_at": "front door"}})
+    wait_until(page, "document.getElementById('status-text').textContent === '10 stops away'")
+    page.wait_for_selector(".driver-marker", timeout=10000)
+    assert page.locator("#map-note").is_hidden()
+    assert text_of(page, "#announce").startswith("10 stops away")  # told to screen readers
+    page.close()
+
+
+def test_delivered_shows_the_proof(live_server, browser, tmp_path):
+    base = live_server.url
+    reg = register(requests, base, n_stops=1)
+    page = new_page(browser)
+    page.goto(f"{base}/track/{reg['shipments'][0]['token']}")
+    wait_until(page, "document.getElementById('connection').textContent === 'Live'")
+    send_event(base, reg, {"type": "delivered", "stop": 0, "timestamp": iso(300),
+                           "proof": {"left_at": "front door", "note": "Behind the <b>plant</b>"}})
+    wait_until(page, "document.getElementById('track').dataset.status === 'delivered'")
+    # 09:05 UTC is 11:05 in Helsinki: the page speaks the delivery area's local time.
+    assert text_of(page, "#status-text") == "Delivered at 11:05, left at the front door"
+    assert page.locator("#proof").is_visible()
+    assert text_of(page, "#proof-note") == "Behind the <b>plant</b>"  # text, never markup
+    assert "Delivered" in text_of(page, "#timeline li:first-child")
+    assert page.locator(".driver-marker").count() == 0  # never a position after delivery
+    screenshot(page, tmp_path, "track-delivered-360")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    screenshot(page, tmp_path, "track-delivered-1280")
+    page.close()
+
+
+def test_attempt_says_why_and_what_happens_next(live_server, browser):
+    base = live_server.url
+    reg = register(requests, base, n_stops=1)
+    send_event(base, reg, {"type": "attempted", "stop": 0, "timestamp": iso(300),
+                           "reason": "no_access"})
+    page = new_page(browser)
+    page.goto(f"{base}/track/{reg['shipments'][0]['token']}")
+    assert page.locator("#attempt").is_visible()
+    assert "could not get access" in text_of(page, "#attempt-text")
+    assert "next delivery day" in text_of(page, "#attempt-next")
+    page.close()
+
+
+def test_reconnecting_is_visible_and_the_page_resyncs(live_server, browser):
+    reg = register(requests, live_server.url)
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+    page.goto(f"{live_server.url}/track/{reg['shipments'][0]['token']}")
+    wait_until(page, "document.getElementById('connection').textContent === 'Live'")
+    context.set_offline(True)
+    wait_until(page, "document.getElementById('connection').textContent === 'Reconnecting…'",
+               timeout=30)
+    post_fix(live_server, reg, 0.5, 30)  # happens while the customer is offline
+    context.set_offline(False)
+    wait_until(page, "document.getElementById('connection').textContent === 'Live'", timeout=30)
+    wait_until(page, "document.querySelector('.driver-marker') !== null")  # from the snapshot
+    context.close()
+
+
+def test_text_updates_sign_up_and_undo(live_server, browser):
+    reg = register(requests, live_server.url, n_stops=1)
+    page = new_page(browser)
+    page.goto(f"{live_server.url}/track/{reg['shipments'][0]['token']}")
+    page.fill("#texts-phone", "12")
+    page.click("#texts-form button")
+    wait_until(page, "document.getElementById('texts-status').textContent.includes('does not')")
+    page.fill("#texts-phone", "+358 40 123 4567")
+    page.click("#texts-form button")
+    page.wait_for_selector("#texts-on:not([hidden])")
+    masked = text_of(page, "#texts-masked")
+    assert masked.startswith("+358") and "*" in masked and "123 4567" not in masked
+    page.click("#texts-stop")
+    page.wait_for_selector("#texts-form:not([hidden])")
+    assert "stopped" in text_of(page, "#texts-status")
     page.close()
 
 

@@ -1,49 +1,52 @@
 // The customer's tracking page: render the customer view, then keep it live over Socket.IO.
 import * as L from "../vendor/leaflet/leaflet-src.esm.js";
 import { io } from "../vendor/socket.io/socket.io.esm.min.js";
+import { addBasemap } from "./basemap.js";
 import { SNAPSHOT, VIEW } from "./events.js";
+import { moveMarker, wayBetween } from "./glide.js";
+import { setUpTexts } from "./texts.js";
+import { headline, renderAttempt, renderDay, renderProof, renderTimeline } from "./timeline.js";
+import { rotate, VEHICLE_NAMES, vehicleIcon } from "./vehicles.js";
 
 const root = document.getElementById("track");
 const config = JSON.parse(root.dataset.config);
-const map = L.map("map", { zoomControl: true });
+const map = L.map("map", { zoomControl: true, keyboard: true });
 const layers = { destination: null, driver: null, path: null };
-let fitted = false;
+const state = { view: null, receivedAt: 0, fitted: false, connected: false };
 
-// Tiles are decoration: offline, the markers and path still stand on a plain background.
-L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 19 }).addTo(map);
+addBasemap(L, map, config);
 
 function text(id, value) {
   const el = document.getElementById(id);
   if (el.textContent !== value) el.textContent = value;
 }
 
-function driverIcon(vehicle) {
-  return L.divIcon({ className: `driver-marker vehicle-${vehicle}`, html: "<span></span>",
-    iconSize: [28, 28] });
-}
-
 function showDestination(dest) {
   if (!dest || layers.destination) return;
   layers.destination = L.marker([dest.lat, dest.lon], {
-    icon: L.divIcon({ className: "destination-marker", html: "<span></span>", iconSize: [22, 22] }),
-    title: "Your delivery address", keyboard: false,
+    icon: L.divIcon({ className: "destination-marker", html: "<span></span>", iconSize: [26, 26],
+      iconAnchor: [13, 26] }),
+    title: "Your delivery address", alt: "Your delivery address",
   }).addTo(map);
 }
 
-function moveDriver(driver) {
+function onDriver(driver, previous) {
   const pos = driver && driver.position;
   if (!pos) {
     if (layers.driver) layers.driver.remove();
     layers.driver = null;
     return;
   }
-  const at = [pos.lat, pos.lon];
+  const to = [pos.lat, pos.lon];
   if (!layers.driver) {
-    layers.driver = L.marker(at, { icon: driverIcon(driver.vehicle), title: driver.name,
-      keyboard: false }).addTo(map);
+    layers.driver = L.marker(to, { icon: vehicleIcon(L, driver.vehicle), keyboard: false,
+      title: `${driver.name}, ${VEHICLE_NAMES[driver.vehicle] || driver.vehicle}` }).addTo(map);
   } else {
-    layers.driver.setLatLng(at);
+    const from = layers.driver.getLatLng();
+    const way = wayBetween([from.lat, from.lng], to, previous && previous.path);
+    moveMarker(layers.driver, way, performance.now() - state.receivedAt);
   }
+  rotate(layers.driver, pos.heading);
   root.dataset.driverLat = pos.lat;
   root.dataset.driverLon = pos.lon;
 }
@@ -51,42 +54,91 @@ function moveDriver(driver) {
 function drawPath(path) {
   if (layers.path) layers.path.remove();
   layers.path = path && path.length > 1
-    ? L.polyline(path, { className: "remaining-path", weight: 5 }).addTo(map) : null;
+    ? L.polyline(path, { className: "remaining-path", weight: 6, interactive: false }).addTo(map)
+    : null;
 }
 
-function fit(view) {
-  if (fitted) return;
-  const points = [];
-  if (view.destination) points.push([view.destination.lat, view.destination.lon]);
-  if (view.driver && view.driver.position) points.push([view.driver.position.lat, view.driver.position.lon]);
-  if (points.length === 1) map.setView(points[0], 16);
-  else if (points.length > 1) map.fitBounds(points, { padding: [40, 40], maxZoom: 17 });
-  fitted = points.length > 0;
+function showMap(view) {
+  const live = Boolean(view.driver && view.driver.position);
+  const shown = live || Boolean(view.proof);
+  const wasShown = root.classList.contains("has-map");
+  root.classList.toggle("has-map", shown);
+  document.getElementById("map-note").hidden = shown;
+  if (shown && !wasShown) map.invalidateSize();
+  if (!shown) return;
+  const points = [[view.destination.lat, view.destination.lon]];
+  if (live) points.push([view.driver.position.lat, view.driver.position.lon]);
+  if (!state.fitted || (live && !map.getBounds().contains(points[1]))) {
+    if (points.length === 1) map.setView(points[0], 17);
+    else map.fitBounds(points, { padding: [48, 48], maxZoom: 17 });
+    state.fitted = true;
+  }
+}
+
+function announce(view, previous) {
+  if (previous && previous.status_text === view.status_text) return;
+  text("announce", `${headline(view)}. ${view.eta ? view.eta.text : ""}`);
 }
 
 function render(view) {
-  text("status-text", view.status_text);
+  const previous = state.view;
+  text("status-text", headline(view));
   text("eta-text", view.eta ? view.eta.text : "");
+  const d = view.driver;
+  text("driver-text", d && d.name && !view.proof ? `${d.name} is delivering` : "");
   document.title = `${view.status_text} · Doorstep`;
   root.dataset.status = view.status;
+  renderDay(view);
+  renderTimeline(view);
+  renderProof(view);
+  renderAttempt(view);
   showDestination(view.destination);
-  moveDriver(view.driver);
+  onDriver(view.driver, previous);
   drawPath(view.path);
-  fit(view);
+  showMap(view);
+  if (previous) announce(view, previous);
+  state.view = view;
+  state.receivedAt = performance.now();
+}
+
+// "updated N s ago": the age of the driver's last fix when its clock is sane, else of our data.
+function tickUpdated() {
+  const v = state.view;
+  const at = v && v.driver && v.driver.position ? Date.parse(v.driver.position.at) : NaN;
+  const fixAge = (Date.now() - at) / 1000;
+  const age = fixAge >= 0 && fixAge < 6 * 3600 ? fixAge
+    : (performance.now() - state.receivedAt) / 1000;
+  const words = age < 90 ? `${Math.round(age)} s` : `${Math.round(age / 60)} min`;
+  text("updated", state.connected ? `· updated ${words} ago` : "");
 }
 
 function onSnapshot(view) {
+  state.view = null; // a snapshot replaces everything, e.g. after a server restart
   render(view);
+  state.connected = true;
+  root.dataset.connection = "live";
   text("connection", "Live");
+}
+
+function onLost() {
+  state.connected = false;
+  root.dataset.connection = "reconnecting";
+  text("connection", "Reconnecting…");
 }
 
 function connect() {
   const socket = io({ auth: { token: config.token }, transports: ["websocket"] });
   socket.on(SNAPSHOT, onSnapshot);
   socket.on(VIEW, render);
-  socket.on("connect_error", () => text("connection", "Reconnecting…"));
-  socket.on("disconnect", () => text("connection", "Reconnecting…"));
+  socket.on("disconnect", onLost);
+  socket.on("connect_error", () => {
+    onLost();
+    // Refused by the server (e.g. restarted without this link yet): socket.io stops; we retry.
+    if (!socket.active) setTimeout(() => socket.connect(), 5000);
+  });
 }
 
 render(JSON.parse(root.dataset.view));
 connect();
+setInterval(tickUpdated, 1000);
+setUpTexts(config.textsUrl);

@@ -1,0 +1,69 @@
+// The shipments table: every shipment of the seller's routes, searchable, filterable, live.
+import { clock } from "./timeline.js";
+
+const MAX_ROWS = 500;
+
+export function shipmentRows(routes) {
+  return routes.flatMap((route) => route.shipments.map((s) => ({ ...s, route })));
+}
+
+function matches(row, query, status) {
+  if (status && row.status !== status) return false;
+  if (!query) return true;
+  const hay = [row.tracking_id, row.recipient, row.address, row.reference, row.route.driver]
+    .join(" ").toLowerCase();
+  return hay.includes(query);
+}
+
+function cell(tr, value) {
+  const td = document.createElement("td");
+  td.textContent = value == null ? "—" : String(value);
+  tr.appendChild(td);
+  return td;
+}
+
+function link(parent, href, textValue) {
+  const a = document.createElement("a");
+  a.href = href;
+  a.target = "_blank";
+  a.rel = "noopener";
+  a.textContent = textValue;
+  parent.appendChild(a);
+  return a;
+}
+
+function row(r, onMessage) {
+  const tr = document.createElement("tr");
+  tr.dataset.trackingId = r.tracking_id;
+  tr.dataset.status = r.status;
+  cell(tr, r.tracking_id).className = "mono";
+  cell(tr, r.recipient);
+  const status = cell(tr, r.status.replaceAll("_", " "));
+  status.className = `status-pill status-${r.status}`;
+  cell(tr, r.stops_away);
+  cell(tr, r.eta);
+  cell(tr, clock(r.updated_at, r.route.timezone));
+  const links = cell(tr, "");
+  const id = encodeURIComponent(r.tracking_id);
+  link(links, `/dashboard/shipments/${id}/track`, "Customer page");
+  if (r.route.status === "finished") {
+    link(links, `/dashboard/routes/${encodeURIComponent(r.route.route_id)}/report.html`, "Report");
+  }
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "small secondary";
+  button.textContent = "Message";
+  button.setAttribute("aria-label", `Post-order message for ${r.tracking_id}`);
+  button.addEventListener("click", () => onMessage(r.tracking_id));
+  links.appendChild(button);
+  return tr;
+}
+
+export function renderTable(rows, filters, onMessage) {
+  const query = filters.query.trim().toLowerCase();
+  const shown = rows.filter((r) => matches(r, query, filters.status));
+  shown.sort((a, b) => (b.route.updated_at || "").localeCompare(a.route.updated_at || ""));
+  const body = document.querySelector("#shipments tbody");
+  body.replaceChildren(...shown.slice(0, MAX_ROWS).map((r) => row(r, onMessage)));
+  document.getElementById("shipment-count").textContent = String(shown.length);
+}

@@ -1,0 +1,82 @@
+// The words beside the map: local times, the timeline, proof of delivery, a failed attempt.
+export function clock(iso, timeZone) {
+  if (!iso) return "";
+  return new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", timeZone })
+    .format(new Date(iso));
+}
+
+export function dayText(iso, timeZone) {
+  return new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short",
+    timeZone }).format(new Date(iso));
+}
+
+function text(id, value) {
+  const el = document.getElementById(id);
+  if (el && el.textContent !== value) el.textContent = value;
+}
+
+export function leftAtText(leftAt) {
+  if (!leftAt) return "";
+  const phrase = /^(with|in|inside|behind|under|on|by|at|the)\b/i.test(leftAt)
+    ? leftAt : `at the ${leftAt}`;
+  return `left ${phrase}`;
+}
+
+// "Delivered at 14:22, left at the front door": the headline a person reads first.
+export function headline(view) {
+  const left = view.proof ? leftAtText(view.proof.left_at) : "";
+  return left ? `${view.status_text}, ${left}` : view.status_text;
+}
+
+export function renderDay(view) {
+  const eta = view.eta;
+  if (!eta || eta.moved_to_next_day) return text("day-text", "");
+  const day = dayText(eta.window[0], view.timezone);
+  text("day-text", `Delivery day ${day}. Drivers deliver until 20:00.`);
+}
+
+export function renderTimeline(view) {
+  const list = document.getElementById("timeline");
+  const items = [...view.timeline].reverse().map((entry) => {
+    const li = document.createElement("li");
+    li.className = `status-${entry.status}`;
+    const time = document.createElement("time");
+    time.dateTime = entry.at;
+    time.textContent = `${dayText(entry.at, view.timezone)} ${clock(entry.at, view.timezone)}`;
+    const span = document.createElement("span");
+    span.textContent = entry.text;
+    li.append(time, span);
+    return li;
+  });
+  list.replaceChildren(...items);
+}
+
+export function renderProof(view) {
+  const proof = view.proof;
+  document.getElementById("proof").hidden = !proof;
+  if (!proof) return;
+  text("proof-left", proof.left_at || "Handed over");
+  text("proof-note", proof.note || "No note");
+  const photo = /^https?:\/\//.test(proof.photo || "") ? proof.photo : null;
+  const caption = document.getElementById("proof-photo");
+  if (photo) {
+    const a = document.createElement("a");
+    a.href = photo;
+    a.rel = "noopener";
+    a.textContent = "See the driver's photo";
+    caption.replaceChildren(a);
+  } else {
+    caption.textContent = `Photo taken at ${clock(proof.at, view.timezone)}, shown here when the driver's app uploads it.`;
+  }
+}
+
+export function renderAttempt(view) {
+  const attempted = view.status === "attempted" || view.status === "returned";
+  document.getElementById("attempt").hidden = !attempted;
+  if (!attempted) return;
+  const last = view.timeline[view.timeline.length - 1];
+  text("attempt-text", last ? last.text : "Delivery attempted.");
+  text("attempt-next", "What happens next: the parcel goes back to the station and comes " +
+    "out again on the next delivery day, between 08:00 and 20:00. You do not need to do " +
+    "anything; text updates tell you when it is on its way.");
+}
