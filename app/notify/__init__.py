@@ -6,6 +6,7 @@ task per process) does everything that talks to the network.
 
 from __future__ import annotations
 
+import signal
 import time
 from dataclasses import dataclass
 
@@ -49,4 +50,25 @@ def init_app(app) -> None:
     interval = app.config["NOTIFY_INTERVAL"]
     if interval > 0 and not app.testing:
         worker = app.extensions["doorstep"].notify.worker
+        _stop_on_term(worker)
         socketio.start_background_task(worker.run_forever, interval, socketio.sleep)
+
+
+def _stop_on_term(worker: Worker) -> None:
+    """Claim nothing new once the process is told to stop.
+
+    gunicorn keeps a stopping worker alive for a while to finish its requests; a message claimed
+    then would sit out its lease instead of going out from the next process. gunicorn offers the
+    app no shutdown hook, so chain onto its SIGTERM handler.
+    """
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def on_term(signum, frame):
+        worker.running = False
+        if callable(previous):
+            previous(signum, frame)
+
+    try:
+        signal.signal(signal.SIGTERM, on_term)
+    except ValueError:  # not the main thread (an embedding app): the loop just runs to the end
+        pass

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
+import time
 from collections.abc import Callable
 
 from ..domain.hours import iso_utc
@@ -36,7 +37,9 @@ class Fanout:
 
     def enqueue(self, route: Route, changes: list[StatusChange]) -> None:
         """Ingest's `on_status`: persist the changes for the worker, due at once."""
-        job_id = "job_" + secrets.token_hex(8)
+        # The timetable hands out equal due times in id order: a time-ordered id keeps one
+        # route's changes in the order they happened.
+        job_id = f"job_{time.time_ns():016x}_{secrets.token_hex(4)}"
         job = {"route_id": route.id, "changes": [dataclasses.asdict(c) for c in changes]}
         self.store.put_doc(JOB_KIND, job_id, job)
         self.store.schedule(JOB_KIND, job_id, 0)

@@ -7,6 +7,7 @@ timetable, due at its next attempt. The seller's log keeps the ids of their rece
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -27,7 +28,10 @@ class Messages:
     def create(self, kind: str, seller_id: str, due: float | None, **fields: Any) -> dict:
         """Record a message; due None records it as dropped (quiet hours), never sent."""
         now = self.clock()
-        doc = {"id": "msg_" + secrets.token_hex(8), "kind": kind, "seller_id": seller_id,
+        # Time-ordered ids: messages due at the same moment go out in the order they were made
+        # ("out for delivery" before "approaching"), as the timetable breaks ties by id.
+        message_id = f"msg_{time.time_ns():016x}{secrets.token_hex(3)}"
+        doc = {"id": message_id, "kind": kind, "seller_id": seller_id,
                "state": "scheduled" if due is not None else "dropped", "created_at": now,
                "due_at": due, "sent_at": None, "attempts": 0, "last_status": None,
                "last_error": None, **fields}
