@@ -30,6 +30,10 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="server base URL (env DOORSTEP_SERVER; default %(default)s)")
     p.add_argument("--key", default=env("DOORSTEP_KEY", "demo"),
                    help="seller API key used to register routes (env DOORSTEP_KEY; default demo)")
+    p.add_argument("--protocol", choices=("api", "osmand"), default="api",
+                   help="how positions travel: api (batched POST /api/v1/positions) or osmand "
+                   "(one request per fix per phone to /osmand, as Traccar Client sends them; "
+                   "routes, phones and stop events still go through the API; default api)")
     p.add_argument("--speedup", type=float, default=10.0,
                    help="simulated seconds per wall second, 1-1000 (default %(default)s)")
     p.add_argument("--max-speed", action="store_true",

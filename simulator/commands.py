@@ -12,7 +12,7 @@ from simulator.fleet import Fleet, FleetConfig, Slot
 from simulator.modes import AIR
 from simulator.profiles import PROFILES
 from simulator.progress import Progress, summary
-from simulator.sinks import DrySink, HttpSink, JsonlSink, Sink
+from simulator.sinks import DrySink, HttpSink, JsonlSink, OsmAndSink, Sink
 
 
 def run(args: argparse.Namespace, out: IO[str] | None, links: IO[str] | None) -> int:
@@ -88,7 +88,8 @@ def _sinks(args: argparse.Namespace, tz: str, out: IO[str] | None) -> list[Sink]
     if args.dry_run:
         sinks: list[Sink] = [DrySink(args.server)]
     else:
-        http = HttpSink(args.server, args.key, stamps)
+        kind = OsmAndSink if args.protocol == "osmand" else HttpSink
+        http = kind(args.server, args.key, stamps)
         http.check()
         sinks = [http]
     if out is not None:

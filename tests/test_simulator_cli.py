@@ -80,7 +80,8 @@ def test_help_documents_every_option():
     out = sim("run", "--help").stdout
     for option in ("--server", "--key", "--vans", "--bikes", "--walkers", "--motorcycles",
                    "--drones", "--stops", "--speedup", "--seed", "--map", "--start", "--out",
-                   "--dry-run", "--links", "--repeat", "--fail-rate", "--interval", "--timezone"):
+                   "--dry-run", "--links", "--repeat", "--fail-rate", "--interval", "--timezone",
+                   "--protocol"):
         assert option in out
     assert "DOORSTEP_SERVER" in out and "DOORSTEP_KEY" in out
 

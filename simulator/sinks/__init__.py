@@ -5,5 +5,6 @@ from simulator.sinks.dry import DrySink
 from simulator.sinks.http import HttpSink
 from simulator.sinks.jsonl import JsonlSink
 from simulator.sinks.memory import ListSink
+from simulator.sinks.osmand import OsmAndSink
 
-__all__ = ["DrySink", "HttpSink", "JsonlSink", "ListSink", "Registration", "Sink"]
+__all__ = ["DrySink", "HttpSink", "JsonlSink", "ListSink", "OsmAndSink", "Registration", "Sink"]

@@ -9,6 +9,8 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import requests
 
@@ -16,6 +18,9 @@ from simulator.clock import Timestamps
 from simulator.errors import ServerUnavailable, SimulatorError
 from simulator.payloads import event_item, fix_item
 from simulator.sinks.base import Registration, Sink
+
+if TYPE_CHECKING:
+    from simulator.driver import Fix
 
 MAX_BATCH = 5000
 TIMEOUT = (3.0, 15.0)
@@ -48,15 +53,9 @@ class HttpSink(Sink):
         if r.status_code >= 400:
             raise SimulatorError(f"server at {self.base} is not healthy (HTTP {r.status_code})")
 
-    def _post(self, path: str, body: dict, token: str) -> requests.Response:
-        try:
-            r = self.session.post(f"{self.base}{path}", json=body, timeout=TIMEOUT,
-                                  headers={"Authorization": f"Bearer {token}"})
-        except requests.RequestException as exc:
-            raise ServerUnavailable(f"{path}: {type(exc).__name__}") from None
-        if r.status_code >= 500 or r.status_code == 429:
-            raise ServerUnavailable(f"{path}: HTTP {r.status_code}")
-        return r
+    def _post(self, path: str, body: dict, token: str, method: str = "POST") -> requests.Response:
+        return call(self.session, method, f"{self.base}{path}", json=body,
+                    headers={"Authorization": f"Bearer {token}"})
 
     def register(self, driver, payload, reg):  # type: ignore[no-untyped-def]
         if self.monotonic() < self.retry_at:
@@ -67,14 +66,13 @@ class HttpSink(Sink):
             self._failed(exc)
             raise
         if r.status_code != 201:
-            raise SimulatorError(f"server refused the route: HTTP {r.status_code} {_error(r)}")
+            raise SimulatorError(f"server refused the route: HTTP {r.status_code} {error_text(r)}")
         body = r.json()
         return Registration(body["route_id"], body["driver_token"], body.get("shipments", []))
 
     def send(self, fixes, events):  # type: ignore[no-untyped-def]
         self.events.extend(event_item(d.token, ev, self.stamp(ev.t)) for d, ev in events)
-        stamp = self.stamp
-        self.fixes.extend(fix_item(f, stamp(f.t)) for f in fixes)
+        self.fixes.extend(self._fix_item(f) for f in fixes)
         overflow = len(self.fixes) - self.limit
         for _ in range(max(0, overflow)):
             self.fixes.popleft()
@@ -86,7 +84,7 @@ class HttpSink(Sink):
         """Try to deliver the backlog; on failure schedule the next try. Return True if empty."""
         try:
             self._drain(self.events, "/api/v1/events", "events")
-            self._drain(self.fixes, "/api/v1/positions", "positions")
+            self._drain_fixes()
         except ServerUnavailable as exc:
             self._failed(exc)
             return False
@@ -99,6 +97,13 @@ class HttpSink(Sink):
         self.retry_at = self.monotonic() + delay
         self.last_error = str(exc)
 
+    def _fix_item(self, fix: Fix) -> dict:
+        return fix_item(fix, self.stamp(fix.t))
+
+    def _drain_fixes(self) -> None:
+        """Deliver the buffered fixes; raise ServerUnavailable (keeping the rest) if it is away."""
+        self._drain(self.fixes, "/api/v1/positions", "positions")
+
     def _drain(self, queue: deque[dict], path: str, key: str) -> None:
         while queue:
             batch = [queue[i] for i in range(min(MAX_BATCH, len(queue)))]
@@ -108,7 +113,7 @@ class HttpSink(Sink):
                 queue.popleft()
             if r.status_code >= 400:
                 self.rejected += len(batch)
-                self.last_error = f"{path}: HTTP {r.status_code} {_error(r)}"
+                self.last_error = f"{path}: HTTP {r.status_code} {error_text(r)}"
             else:
                 body = r.json()
                 self.rejected += len(body.get("rejected", []))
@@ -137,7 +142,19 @@ class HttpSink(Sink):
         return ", ".join(parts)
 
 
-def _error(r: requests.Response) -> str:
+def call(session: requests.Session, method: str, url: str, **kw) -> requests.Response:
+    """One request; a server that is away or overloaded raises ServerUnavailable (retry later)."""
+    path = urlsplit(url).path
+    try:
+        r = session.request(method, url, timeout=TIMEOUT, **kw)
+    except requests.RequestException as exc:
+        raise ServerUnavailable(f"{path}: {type(exc).__name__}") from None
+    if r.status_code >= 500 or r.status_code == 429:
+        raise ServerUnavailable(f"{path}: HTTP {r.status_code}")
+    return r
+
+
+def error_text(r: requests.Response) -> str:
     try:
         return str(r.json().get("error", ""))
     except ValueError:
