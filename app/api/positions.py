@@ -16,7 +16,7 @@ from . import bp
 from .auth import bearer
 from .body import json_body
 from .errors import ApiError
-from .validation import InvalidField, batch, fix, stop_event
+from .validation import InvalidField, batch, encodable, fix, stop_event
 
 
 def _items(key: str, parse: Callable[[Any, str], Any]):
@@ -29,7 +29,8 @@ def _items(key: str, parse: Callable[[Any, str], Any]):
         prefix = f"{key}[{i}]." if batched else ""
         try:
             token = raw.get("driver_token", header_token) if isinstance(raw, dict) else None
-            route_id = ingest.route_for_token(token) if isinstance(token, str) else None
+            usable = isinstance(token, str) and encodable(token)
+            route_id = ingest.route_for_token(token) if usable else None
             if route_id is None:
                 if not batched:
                     raise ApiError(401, "a valid driver token is required", "Authorization")

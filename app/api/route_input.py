@@ -54,11 +54,12 @@ def parse_route(body: Any, default_timezone: str) -> RouteRequest:
 
 
 def _timezone(value: Any) -> str:
-    if not isinstance(value, str):
+    # IANA names are short; a long one made ZoneInfo raise OSError (file name too long): a 500.
+    if not isinstance(value, str) or not 0 < len(value) <= 64:
         raise InvalidField("timezone", "must be an IANA time zone name")
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise InvalidField("timezone", f"unknown time zone {value!r}") from None
     return value
 

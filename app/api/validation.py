@@ -22,6 +22,15 @@ def obj(value: Any, field: str) -> dict:
     return value
 
 
+def encodable(value: str) -> bool:
+    """JSON may carry lone surrogates (`"\\ud800"`): stored, they break every page showing them."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def number(d: dict, field: str, lo: float | None = None, hi: float | None = None,
            required: bool = True, prefix: str = "") -> float | None:
     name = prefix + field
@@ -51,6 +60,8 @@ def text(d: dict, field: str, max_len: int = 200, required: bool = True,
         return None
     if not isinstance(value, str):
         raise InvalidField(name, "must be a string")
+    if not encodable(value):
+        raise InvalidField(name, "must be valid Unicode text")
     value = value.strip()
     if required and not value:
         raise InvalidField(name, "must not be empty")
