@@ -6,6 +6,7 @@ from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
 
 from . import limits
 from .broadcaster import SNAPSHOT, seller_room, shipment_room
+from .pages.session import signed_in_seller
 from .reads import LinkExpired
 from .services import services
 from .store import StoreUnavailable
@@ -48,6 +49,8 @@ def _connect(auth) -> None:
         seller = svc.sellers.for_key(key)
         if seller is None:
             limits.failed_sign_in()
+    # The dashboard never embeds the key: its signed-in session cookie comes with the handshake.
+    seller = seller or (signed_in_seller() if key is None else None)
     if seller is None:
         raise ConnectionRefusedError("a tracking token or seller key is required")
     join_room(seller_room(seller))

@@ -75,6 +75,8 @@ def send_fix(base: str, reg: dict, lat: float, lon: float, t: float, heading: fl
 
 def screenshot(page, tmp_path: Path, name: str) -> None:
     """Save to tmp_path, and to $DOORSTEP_SCREENSHOTS (docs/screenshots) when it is set."""
+    page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_timeout(300)
     page.screenshot(path=str(tmp_path / f"{name}.png"))
     target = os.environ.get("DOORSTEP_SCREENSHOTS")
     if target:

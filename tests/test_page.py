@@ -60,7 +60,7 @@ def test_map_shows_the_driver_only_within_the_threshold(live_server, browser, tm
     page = new_page(browser)
     page.goto(f"{base}/track/{last['token']}")
     wait_until(page, "document.getElementById('connection').textContent === 'Live'")
-    assert text_of(page, "#status-text") == "11 stops away"
+    assert text_of(page, "#status-text") == "Out for delivery"  # far: no count, no position
     assert page.locator(".driver-marker").count() == 0
     assert page.locator("#map-note").is_visible()
     assert page.locator("#timeline li").count() >= 2  # created, out for delivery
@@ -70,10 +70,10 @@ def test_map_shows_the_driver_only_within_the_threshold(live_server, browser, tm
     page.set_viewport_size({"width": 360, "height": 740})
     send_event(base, reg, {"type": "delivered", "stop": 0, "timestamp": iso(60),
                            "proof": {"left_at": "front door"}})
-    wait_until(page, "document.getElementById('status-text').textContent === '10 stops away'")
+    wait_until(page, "document.getElementById('status-text').textContent.endsWith('10 stops away')")
     page.wait_for_selector(".driver-marker", timeout=10000)
     assert page.locator("#map-note").is_hidden()
-    assert text_of(page, "#announce").startswith("10 stops away")  # told to screen readers
+    assert "10 stops away" in text_of(page, "#announce")  # told to screen readers
     page.close()
 
 

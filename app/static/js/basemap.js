@@ -18,7 +18,7 @@ function goOffline(map) {
   if (!box.querySelector(".offline-note")) {
     const note = document.createElement("p");
     note.className = "offline-note";
-    note.textContent = "Street map unavailable offline: showing the route only";
+    note.textContent = "Offline: streets not shown";
     box.appendChild(note);
   }
 }

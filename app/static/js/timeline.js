@@ -22,10 +22,21 @@ export function leftAtText(leftAt) {
   return `left ${phrase}`;
 }
 
-// "Delivered at 14:22, left at the front door": the headline a person reads first.
+export function stopsText(n) {
+  if (n <= 0) return "you are the next stop";
+  return n === 1 ? "1 stop away" : `${n} stops away`;
+}
+
+// "Delivered at 14:22, left at the front door", "Out for delivery: 10 stops away": the
+// headline a person reads first. The count shows only once the engine shows the driver.
 export function headline(view) {
   const left = view.proof ? leftAtText(view.proof.left_at) : "";
-  return left ? `${view.status_text}, ${left}` : view.status_text;
+  if (left) return `${view.status_text}, ${left}`;
+  const visible = view.driver && view.driver.position && view.stops_away != null;
+  if (visible && view.status === "out_for_delivery") {
+    return `${view.status_text}: ${stopsText(view.stops_away)}`;
+  }
+  return view.status_text;
 }
 
 export function renderDay(view) {

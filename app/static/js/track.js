@@ -76,7 +76,7 @@ function showMap(view) {
 }
 
 function announce(view, previous) {
-  if (previous && previous.status_text === view.status_text) return;
+  if (previous && headline(previous) === headline(view)) return;
   text("announce", `${headline(view)}. ${view.eta ? view.eta.text : ""}`);
 }
 
