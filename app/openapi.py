@@ -68,7 +68,7 @@ def path_param(name: str) -> dict:
 TIMESTAMP = {"oneOf": [{"type": "string", "format": "date-time"},
                        {"type": "number", "minimum": 0, "maximum": 32503680000}]}
 FIX = lat_lon(timestamp=TIMESTAMP, speed={"type": "number", "minimum": 0, "maximum": 1000},
-              heading={"type": "number", "minimum": 0, "exclusiveMaximum": 360},
+              heading={"type": "number", "minimum": -360, "maximum": 720},
               accuracy={"type": "number", "minimum": 0, "maximum": 100000},
               driver_token=STR)
 FIX["required"].append("timestamp")
@@ -137,7 +137,10 @@ PATHS = {
                                     params=[path_param("key_id")])},
     "/programs": {"get": op("Delivery programs offered at a point",
                             answer("200", "programs", obj(["programs"], programs={
-                                "type": "array", "items": STR})), auth=False, params=[
+                                "type": "array", "items": obj(["program", "offered"],
+                                                              program=STR, offered={
+                                                                  "type": "boolean"})})),
+                            auth=False, params=[
                                 {"name": n, "in": "query", "required": True,
                                  "schema": {"type": "number"}} for n in ("lat", "lon")])},
 }
