@@ -1,27 +1,33 @@
-"""The only place that emits to sockets: coalesced, one frame per room per tick.
+"""The only place that emits to sockets: coalesced, at most one frame per room per interval.
 
-Ingest marks routes dirty; once per BROADCAST_INTERVAL the broadcaster reads each dirty route once,
-computes every shipment's customer view and the seller's summary, and emits only what changed.
-Bursts collapse to the latest state (latest position wins), so a slow viewer never falls behind
-and the Redis message queue carries coalesced frames, not raw fixes.
+Ingest marks routes dirty. Every BROADCAST_TICK the broadcaster takes the dirty routes that have
+not been sent within BROADCAST_INTERVAL (a leading-edge throttle: a route quiet for a while goes
+out at the next tick, a burst collapses to its latest state), reads each once, computes the
+customer view of every shipment somebody watches and the seller's summary, and hands each frame,
+encoded once, to the room's members (app/fanout.py). With several processes it also publishes
+the tick's frames as one queue message (app/frame_queue.py); the other processes deliver them
+to their own viewers, so a route's frames always come from the process that ingested it.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections import defaultdict
 
 from flask_socketio import SocketIO
 
+from . import metrics
 from .domain.view import customer_view, route_summary
+from .fanout import Fanout, packet
 from .reads import Reads
 
 log = logging.getLogger(__name__)
 
 # Event names, listed once here and once in app/static/js/events.js.
 SNAPSHOT, VIEW, FLEET = "snapshot", "view", "fleet"
+# Rooms whose last frame is remembered (to skip repeats); beyond it the oldest are forgotten.
+REMEMBERED = 50_000
 
 
 def shipment_room(tracking_id: str) -> str:
@@ -33,56 +39,99 @@ def seller_room(seller_id: str) -> str:
 
 
 class Broadcaster:
-    def __init__(self, socketio: SocketIO, reads: Reads, interval: float) -> None:
+    def __init__(self, socketio: SocketIO, reads: Reads, interval: float, tick: float = 0.05,
+                 fanout: Fanout | None = None) -> None:
         self.socketio = socketio
         self.reads = reads
         self.interval = interval
-        self._dirty: set[str] = set()
-        self._last: dict[str, str] = {}  # room -> last frame sent, to skip repeats
+        self.tick = min(tick, interval)
+        self.fanout = fanout or Fanout(socketio)
+        manager = socketio.server.manager
+        self.queue = manager if hasattr(manager, "publish_frames") else None
+        # Another process may have viewers of any room: compute every view, not only watched ones.
+        self.shared = hasattr(manager, "_publish")
+        self._dirty: dict[str, float] = {}  # route -> when it first changed since last sent
+        self._sent: dict[str, float] = {}  # route -> when it was last sent
+        self._last: dict[str, int] = {}  # room -> hash of the last frame sent
         self._task = None
 
     def touch(self, route_id: str) -> None:
-        """Note that a route changed; it is sent at the next tick."""
-        self._dirty.add(route_id)
+        """Note that a route changed; it is sent at the next tick its interval allows."""
+        self._dirty.setdefault(route_id, time.monotonic())
         if self._task is None:
             self._task = self.socketio.start_background_task(self._run)
 
     def _run(self) -> None:
         while True:
-            self.socketio.sleep(self.interval)
+            self.socketio.sleep(self.tick)
             try:
-                self.flush()
+                with metrics.TICK.time():
+                    self.flush()
             except Exception:  # one bad route must not stop every viewer's updates
                 log.exception("broadcast tick failed")
 
-    def flush(self) -> int:
-        """Send every dirty route's changed views; answer how many frames were sent."""
-        dirty, self._dirty = self._dirty, set()
-        sent = 0
+    def flush(self, force: bool = False) -> int:
+        """Send the due routes' changed views; answer how many frames were sent."""
+        now = time.monotonic()
+        due = [rid for rid, _ in list(self._dirty.items())
+               if force or now - self._sent.get(rid, -1e9) >= self.interval]
+        if not due:
+            return 0
+        frames: list[tuple[str, str, str, dict]] = []
         fleets: dict[str, list[dict]] = defaultdict(list)
-        now = time.time()
-        for route_id in dirty:
+        wall = time.time()
+        for route_id in due:
+            metrics.DELAY.observe(now - self._dirty.pop(route_id))
+            self._sent[route_id] = now
             loaded = self.reads.route_state(route_id)
             if loaded is None:
                 continue
             route, progress, shipments = loaded
             for shipment in shipments:
-                view = customer_view(route, progress, shipment, self.reads.settings, now=now)
-                sent += self._send(VIEW, view, shipment_room(shipment.tracking_id))
-            summary = route_summary(route, progress, shipments, self.reads.settings)
-            fleets[route.seller_id].append(summary)
+                room = shipment_room(shipment.tracking_id)
+                if self.shared or self.fanout.members(room):
+                    view = customer_view(route, progress, shipment, self.reads.settings, now=wall)
+                    self._frame(frames, room, VIEW, view)
+            if self.shared or self.fanout.members(seller_room(route.seller_id)):
+                summary = route_summary(route, progress, shipments, self.reads.settings)
+                fleets[route.seller_id].append(summary)
         for seller_id, routes in fleets.items():
-            self.socketio.emit(FLEET, {"routes": routes}, to=seller_room(seller_id))
-            sent += 1
-        return sent
+            self._frame(frames, seller_room(seller_id), FLEET, {"routes": routes}, repeat=True)
+        self._deliver(frames)
+        self._forget_sent(now)
+        return len(frames)
 
-    def _send(self, event: str, data: dict, room: str) -> int:
-        frame = json.dumps(data, sort_keys=True, separators=(",", ":"))
-        if self._last.get(room) == frame:
-            return 0
-        self._last[room] = frame
-        self.socketio.emit(event, data, to=room)
-        return 1
+    def _frame(self, frames: list, room: str, event: str, data: dict,
+               repeat: bool = False) -> None:
+        text = packet(event, data)
+        if not repeat:
+            h = hash(text)
+            if self._last.pop(room, None) == h:
+                self._last[room] = h
+                return
+            self._last[room] = h
+            if len(self._last) > REMEMBERED:
+                del self._last[next(iter(self._last))]
+        frames.append((room, event, text, data))
+
+    def _deliver(self, frames: list[tuple[str, str, str, dict]]) -> None:
+        counts: dict[str, int] = defaultdict(int)
+        for room, event, text, _ in frames:
+            counts[event] += self.fanout.send(room, text)
+        for event, n in counts.items():
+            metrics.FRAMES.labels(event).inc(n)
+        if self.queue is not None:
+            self.queue.publish_frames([(room, text) for room, _, text, _ in frames])
+        elif self.shared:  # a non-Redis queue: its own emit, one message per frame
+            for room, event, _, data in frames:
+                self.socketio.server.manager._publish(
+                    {"method": "emit", "event": event, "data": [data], "binary": False,
+                     "namespace": "/", "room": room, "skip_sid": None, "callback": None,
+                     "host_id": self.socketio.server.manager.host_id})
+
+    def _forget_sent(self, now: float) -> None:
+        if len(self._sent) > 2 * max(1, len(self._dirty)) + 1000:
+            self._sent = {r: t for r, t in self._sent.items() if now - t < self.interval}
 
     def forget(self, tracking_id: str) -> None:
         self._last.pop(shipment_room(tracking_id), None)

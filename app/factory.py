@@ -30,14 +30,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = secrets.token_hex(32)
 
+    from . import logs, metrics
+    from .frame_queue import queue_options
+
+    logs.configure(app.config["LOG_FORMAT"])
     socketio.init_app(
         app,
         async_mode=async_mode(app.config["ASYNC_MODE"]),
-        message_queue=app.config["MESSAGE_QUEUE"] or None,
+        **queue_options(app.config["MESSAGE_QUEUE"]),
     )
     from .services import build_services
 
     app.extensions["doorstep"] = build_services(app.config, socketio)
+    metrics.init_app(app, viewers=app.extensions["doorstep"].broadcaster.fanout.viewers)
     from . import limits, openapi, security
 
     security.init_app(app)

@@ -1,7 +1,8 @@
 """The one door: every route, position and stop event, whatever its source, enters here.
 
-Ingest validates ownership, runs the tracking engine and writes the result to the store, then tells
-the broadcaster which routes changed. It never emits to sockets itself.
+Ingest validates ownership, runs the tracking engine and hands the result to the live progress
+(written behind to the store, with the position history), then tells the broadcaster which routes
+changed. It never emits to sockets itself.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from . import metrics
 from .domain.model import Driver, Fix, Point, Route, Shipment, Stop, StopEvent
 from .domain.tracking import (
     Progress,
@@ -20,6 +22,7 @@ from .domain.tracking import (
     apply_fix,
     start_progress,
 )
+from .live import LiveProgress, record
 from .route_cache import RouteCache
 from .store import Store
 from .tokens import (
@@ -41,8 +44,10 @@ OnStatus = Callable[[Route, list[StatusChange]], None]
 
 class Ingest:
     def __init__(self, store: Store, routes: RouteCache, settings: Settings,
-                 on_change: OnChange, on_status: OnStatus | None = None) -> None:
+                 on_change: OnChange, on_status: OnStatus | None = None,
+                 live: LiveProgress | None = None) -> None:
         self.store = store
+        self.live = live if live is not None else LiveProgress(store, history_len=2000)
         self.routes = routes
         self.settings = settings
         self._on_change = on_change
@@ -92,35 +97,49 @@ class Ingest:
 
     def positions(self, route_id: str, fixes: Iterable[Fix]) -> tuple[int, dict[str, int]]:
         """Apply one route's fixes in time order; answer (accepted, dropped by reason)."""
-        accepted, dropped = 0, {}
+        dropped: dict[str, int] = {}
+        kept: list[dict] = []
 
         def apply(route: Route, progress: Progress) -> list[StatusChange]:
-            nonlocal accepted
             changes: list[StatusChange] = []
             for fix in sorted(fixes, key=lambda f: f.timestamp):
                 result = apply_fix(route, progress, fix, self.settings)
                 if result.accepted:
-                    accepted += 1
+                    kept.append({"lat": fix.lat, "lon": fix.lon, "t": fix.timestamp,
+                                 "speed": fix.speed, "heading": fix.heading})
                 else:
                     dropped[result.reason] = dropped.get(result.reason, 0) + 1
                 changes.extend(result.changes)
             return changes
 
-        self._update(route_id, apply)
-        return accepted, dropped
+        self._update(route_id, apply, kept)
+        metrics.fixes_counted(len(kept), dropped)
+        return len(kept), dropped
 
     def event(self, route_id: str, event: StopEvent) -> list[StatusChange]:
         """Apply one stop event; raises the engine's EventError when it does not fit the route."""
-        return self._update(route_id, lambda r, p: apply_event(r, p, event, self.settings))
+        return self._update(route_id, lambda r, p: apply_event(r, p, event, self.settings),
+                            copy=True)
 
-    def _update(self, route_id: str, apply: Callable[[Route, Progress], list[StatusChange]]):
+    def save(self) -> int:
+        """Write changed progress and new history to the store now (the write-behind tick)."""
+        return self.live.save()
+
+    def _update(self, route_id: str, apply: Callable[[Route, Progress], list[StatusChange]],
+                history: list[dict] = (), copy: bool = False):
         route = self.routes.get(route_id)
         if route is None:
             raise KeyError(route_id)
         with self._locks[hash(route_id) % _LOCK_STRIPES]:
-            progress = Progress.from_dict(self.store.get_progress(route_id))
+            progress = self.live.checkout(route_id)
+            if progress is None:
+                raise KeyError(route_id)
+            if copy:  # an event the engine refuses must leave the live progress untouched
+                progress = Progress.from_dict(record(progress))
             changes = apply(route, progress)
-            self.store.put_progress(route_id, progress.to_dict())
+            self.live.changed(route_id, progress, history)
+            if copy:  # events are rare and others read them from the store: write through
+                self.store.put_progress(route_id, record(progress))
         self._on_change(route_id)
         if changes and self._on_status:
             self._on_status(route, changes)

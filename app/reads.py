@@ -22,6 +22,7 @@ class LinkExpired(LookupError):
 
 class Reads:
     link_ttl = 14 * 86400.0  # set from config by build_services
+    live = None  # LiveProgress, set by build_services
 
     def __init__(self, store: Store, routes: RouteCache, settings: Settings) -> None:
         self.store = store
@@ -60,12 +61,16 @@ class Reads:
     def route_state(self, route_id: str) -> tuple[Route, Progress, list[Shipment]] | None:
         """A route, its progress and its shipments, read once for every view of it."""
         route = self.routes.get(route_id)
-        raw = self.store.get_progress(route_id)
-        if route is None or raw is None:
+        if route is None:
             return None
-        ids = [t for stop in route.stops for t in stop.shipments]
-        shipments = [Shipment(**s) for s in self.store.get_shipments(ids)]
-        return route, Progress.from_dict(raw), shipments
+        if self.live is not None:  # this process's live progress first (app/live.py)
+            progress = self.live.get(route_id)
+        else:
+            raw = self.store.get_progress(route_id)
+            progress = Progress.from_dict(raw) if raw is not None else None
+        if progress is None:
+            return None
+        return route, progress, self.routes.shipments(route)
 
     def route_summary(self, route_id: str) -> dict[str, Any] | None:
         loaded = self.route_state(route_id)

@@ -9,7 +9,9 @@ from flask_socketio import SocketIO
 
 from .broadcaster import Broadcaster
 from .domain.tracking import Settings
+from .fanout import Fanout
 from .ingest import Ingest
+from .live import LiveProgress
 from .notify import Notify, build_notify
 from .reads import Reads
 from .route_cache import RouteCache
@@ -32,11 +34,17 @@ def build_services(config: dict, socketio: SocketIO) -> Services:
     settings = Settings(visible_stops=config["VISIBLE_STOPS"])
     routes = RouteCache(store)
     reads = Reads(store, routes, settings)
-    broadcaster = Broadcaster(socketio, reads, config["BROADCAST_INTERVAL"])
+    # Progress lives in this process and is written behind (app/live.py); views read it there.
+    reads.live = live = LiveProgress(store, config["POSITION_HISTORY"], config["WRITE_BEHIND"],
+                                     spawn=socketio.start_background_task, sleep=socketio.sleep)
+    fanout = Fanout(socketio)
+    socketio.server.manager.fanout = fanout  # a FrameQueue delivers other processes' frames
+    broadcaster = Broadcaster(socketio, reads, config["BROADCAST_INTERVAL"],
+                              config["BROADCAST_TICK"], fanout)
     notify = build_notify(config, store, routes)
     # Status changes become texts, webhooks and scheduled messages; ingest only enqueues them.
     ingest = Ingest(store, routes, settings, on_change=broadcaster.touch,
-                    on_status=notify.fanout.enqueue)
+                    on_status=notify.fanout.enqueue, live=live)
     reads.link_ttl = config["LINK_TTL_AFTER_DELIVERY"]
     return Services(store, Sellers(store, config["SELLER_KEYS"]), ingest, reads, broadcaster,
                     notify)

@@ -85,6 +85,16 @@ class Store(ABC):
     def read_log(self, kind: str, log_id: str) -> list[Record]:
         """A log's entries, oldest first."""
 
+    def put_progresses(self, progresses: dict[str, Record]) -> None:
+        """Replace several routes' progress; backends with round trips do it in one call."""
+        for route_id, progress in progresses.items():
+            self.put_progress(route_id, progress)
+
+    def append_logs(self, kind: str, entries: list[tuple[str, Record]], max_len: int) -> None:
+        """Append (log id, entry) pairs, in order, to bounded logs: one call for a whole batch."""
+        for log_id, entry in entries:
+            self.append_log(kind, log_id, entry, max_len)
+
     def get_shipments(self, tracking_ids: list[str]) -> list[Record]:
         """Several shipments; backends with round trips override this with one call."""
         return [s for s in map(self.get_shipment, tracking_ids) if s is not None]

@@ -51,6 +51,10 @@ class MemoryStore(Store):
     def put_progress(self, route_id, progress):
         self._progress[route_id] = copy.deepcopy(progress)
 
+    def put_progresses(self, progresses):
+        # The write-behind hands over records nobody else holds: no copy needed.
+        self._progress.update(progresses)
+
     def get_shipment(self, tracking_id):
         s = self._shipments.get(tracking_id)
         return dict(s) if s else None

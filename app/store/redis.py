@@ -64,6 +64,23 @@ class RedisStore(Store):
     def put_progress(self, route_id, progress):
         self._call(self._r.set, f"{PREFIX}progress:{route_id}", _dumps(progress))
 
+    def put_progresses(self, progresses):
+        if progresses:
+            self._call(self._r.mset, {f"{PREFIX}progress:{rid}": _dumps(p)
+                                      for rid, p in progresses.items()})
+
+    def append_logs(self, kind, entries, max_len):
+        pipe = self._r.pipeline(transaction=False)
+        by_log: dict[str, list[str]] = {}
+        for log_id, entry in entries:
+            by_log.setdefault(log_id, []).append(_dumps(entry))
+        for log_id, items in by_log.items():
+            key = f"{PREFIX}log:{kind}:{log_id}"
+            pipe.rpush(key, *items)
+            pipe.ltrim(key, -max_len, -1)
+        if by_log:
+            self._call(pipe.execute)
+
     def get_shipment(self, tracking_id):
         return _loads(self._call(self._r.get, f"{PREFIX}shipment:{tracking_id}"))
 

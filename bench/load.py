@@ -1,0 +1,154 @@
+"""Load generator: drivers posting batched fixes, thousands of live viewers, one measured server.
+
+    python -m bench.load --routes 2000 --viewers 5000 --dashboards 10 --window 30
+    python -m bench.load --app-dir /tmp/before --env BROADCAST_INTERVAL=1.0   # another checkout
+
+Starts gunicorn (gunicorn.conf.py of --app-dir, the gevent worker) on a free port unless --url
+is given, registers routes, connects viewers from several processes (raw websocket, Socket.IO
+framing), drives the ingest API, and prints delivered updates/s, latency percentiles from the
+POST of a fix to its arrival on a viewer's socket, the server worker's CPU and RSS, losses and
+reorderings. --json writes the same figures for scripts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
+
+from bench.drivers import Drivers, register
+from bench.report import Report
+from bench.server import Proc, worker_pid
+from bench.viewers import worker
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(app_dir: Path, env: list[str], log_path: str) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    full = {**os.environ, "BIND": f"127.0.0.1:{port}", "DEMO": "0", "PYTHONUNBUFFERED": "1"}
+    full.update(kv.split("=", 1) for kv in env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(app_dir / "gunicorn.conf.py"),
+         "app:create_app()"],
+        cwd=app_dir, env=full, stdout=open(log_path, "w"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if requests.get(url + "/healthz", timeout=1).status_code == 200:
+                return proc, url
+        except requests.RequestException:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit(f"server did not start; see {log_path}")
+
+
+def viewer_specs(regs: list[dict], viewers: int, dashboards: int, key: str):
+    """Customers spread over routes first (one per route, then a second, ...), then dashboards."""
+    specs, per_route = [], len(regs[0]["shipments"])
+    for k in range(viewers):
+        reg = regs[k % len(regs)]
+        shipment = reg["shipments"][(k // len(regs)) % per_route]
+        specs.append(("customer", shipment["token"], reg["route_id"]))
+    specs += [("dashboard", key, None)] * dashboards
+    return specs
+
+
+def run(args) -> dict:
+    proc = None
+    url = args.url
+    if url is None:
+        proc, url = start_server(Path(args.app_dir), args.env, args.server_log)
+    split = urlsplit(url)
+    server = Proc(args.pid or worker_pid(proc.pid))
+    try:
+        regs = register(url, args.routes, args.stops, args.key)
+        route_of = {s["tracking_id"]: r["route_id"] for r in regs for s in r["shipments"]}
+        rss_idle = server.rss()
+        specs = viewer_specs(regs, args.viewers, args.dashboards, args.key)
+        connect_s = len(specs) / args.connect_rate + 3
+        until = time.time() + connect_s + args.warmup + args.window + 4
+        pipes, procs = [], []
+        chunks = [specs[i::args.procs] for i in range(args.procs)]
+        for i, chunk in enumerate(chunks):
+            rx, tx = mp.Pipe(duplex=False)
+            stuck = args.stuck // args.procs + (1 if i < args.stuck % args.procs else 0)
+            p = mp.Process(target=worker, args=(split.hostname, split.port, chunk, route_of,
+                                                args.connect_rate / args.procs, until, stuck, tx))
+            p.start()
+            pipes.append(rx)
+            procs.append(p)
+        time.sleep(connect_s)
+        rss_connected = server.rss()
+        drivers = Drivers(url, regs, period=args.period, batch=args.batch)
+        drivers.run()
+        time.sleep(args.warmup)
+        cpu0, t0 = server.cpu(), time.time()
+        time.sleep(args.window)
+        cpu1, t1 = server.cpu(), time.time()
+        rss_loaded = server.rss()
+        drivers.stop()
+        results = [rx.recv() for rx in pipes]
+        for p in procs:
+            p.join()
+        logs = [log for chunk in results for log in chunk]
+        report = Report(logs, drivers, (t0, t1), cpu1 - cpu0, args.period)
+        figures = report.figures()
+        figures.update(
+            rss_idle_mb=rss_idle / 2**20, rss_connected_mb=rss_connected / 2**20,
+            rss_loaded_mb=rss_loaded / 2**20,
+            rss_per_viewer_kb=(rss_connected - rss_idle) / 1024 / max(1, len(specs)),
+            load={k: getattr(args, k) for k in ("routes", "viewers", "dashboards", "period",
+                                                "batch", "window", "stuck", "connect_rate")},
+            env=args.env, app_dir=str(args.app_dir))
+        return figures
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=20)
+
+
+def main(argv=None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--url", help="an already running server (then --pid is its worker)")
+    p.add_argument("--pid", type=int)
+    p.add_argument("--app-dir", default=str(ROOT), help="checkout whose server to start")
+    p.add_argument("--env", action="append", default=[], help="KEY=VALUE for the server")
+    p.add_argument("--server-log", default="/tmp/bench-server.log")
+    p.add_argument("--key", default="demo", help="seller key")
+    p.add_argument("--routes", type=int, default=2000, help="active drivers")
+    p.add_argument("--stops", type=int, default=3)
+    p.add_argument("--period", type=int, default=2, help="seconds between a driver's fixes")
+    p.add_argument("--batch", type=int, default=5000, help="fixes per POST at most")
+    p.add_argument("--viewers", type=int, default=5000, help="customer viewers")
+    p.add_argument("--dashboards", type=int, default=10)
+    p.add_argument("--stuck", type=int, default=0, help="customer viewers that stop reading")
+    p.add_argument("--procs", type=int, default=4, help="viewer processes")
+    p.add_argument("--connect-rate", type=float, default=500, help="connections per second")
+    p.add_argument("--warmup", type=float, default=8)
+    p.add_argument("--window", type=float, default=30, help="measured seconds")
+    p.add_argument("--json", help="write the figures to this file too")
+    args = p.parse_args(argv)
+    figures = run(args)
+    print(Report.format(figures))
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()
