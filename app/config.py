@@ -73,6 +73,17 @@ def from_env() -> dict:
         "TILE_ATTRIBUTION": _env("TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"),
         "DEMO": _env("DEMO", "0").lower() not in ("0", "", "false", "no"),
         "DEMO_ARGS": _env("DEMO_ARGS", "--vans 1 --bikes 1 --walkers 1 --speedup 10 --repeat"),
+        # Demo deliveries started from the dashboard: how many may run at once per seller, and
+        # how long the POST waits for the simulator to print the tracking link.
+        "DEMO_MAX_RUNS": int(_env("DEMO_MAX_RUNS", "2")),
+        "DEMO_LINK_TIMEOUT": float(_env("DEMO_LINK_TIMEOUT", "60")),
+        # A JSON file of service areas per program; empty: the built-in table for Helsinki.
+        "SERVICE_AREAS": _env("SERVICE_AREAS", ""),
+        # The dashboard's session cookie: HttpOnly and SameSite=Lax always, Secure behind HTTPS.
+        "SESSION_COOKIE_SECURE": _env("SESSION_COOKIE_SECURE", "0").lower()
+        not in ("0", "", "false", "no"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
         # Security (docs/security.md): link expiry, rate limits (limits' syntax), proxies.
         "LINK_TTL_AFTER_DELIVERY": _duration(_env("LINK_TTL_AFTER_DELIVERY", "14d")),
         "POSITIONS_RATE": _env("POSITIONS_RATE", "10/second"),
