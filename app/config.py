@@ -89,6 +89,7 @@ def from_env() -> dict:
         "POSITIONS_RATE": _env("POSITIONS_RATE", "10/second"),
         "SIGNUP_RATE": _env("SIGNUP_RATE", "5/hour"),
         "SIGNIN_FAILURE_RATE": _env("SIGNIN_FAILURE_RATE", "10/15 minutes"),
+        "DEVICE_FAILURE_RATE": _env("DEVICE_FAILURE_RATE", "60/minute"),
         # How many reverse proxies (nginx) stand in front: their X-Forwarded-* headers are trusted.
         "PROXY_COUNT": int(_env("PROXY_COUNT", "0")),
     }

@@ -26,6 +26,16 @@ RULE_LIMITS = {
                                                "token", "token"),
 }
 
+# Endpoints other modules own that check a credential: the failure setting to count against
+# the caller's address, and how their failure answer looks.
+CREDENTIAL_CHECKS = {
+    "web.sign_in_post": ("SIGNIN_FAILURE_RATE", lambda resp: resp.status_code == 401),
+    # Unknown OsmAnd device ids: a limit of its own, generous enough that a misconfigured phone
+    # behind a carrier's NAT does not lock out the other phones sharing its address.
+    "osmand.osmand": ("DEVICE_FAILURE_RATE", lambda resp: resp.status_code == 400
+                      and (resp.get_json(silent=True) or {}).get("field") == "id"),
+}
+
 
 class Limited(Exception):
     """Answered 429 with Retry-After and a JSON body naming what was limited."""
@@ -45,6 +55,7 @@ def init_app(app: Flask) -> None:
         strategy="moving-window", key_prefix="doorstep-limits", swallow_errors=True,
     )
     app.before_request(_limit_by_rule)
+    app.after_request(_count_failed_credentials)
 
 
 def hit(setting: str, what: str, key: str, field: str | None) -> None:
@@ -61,16 +72,16 @@ def hit(setting: str, what: str, key: str, field: str | None) -> None:
     raise Limited(what, field, max(1, math.ceil(reset - time.time())))
 
 
-def check_sign_ins() -> None:
+def check_sign_ins(setting: str = "SIGNIN_FAILURE_RATE") -> None:
     """Refuse an address with too many failed sign-ins, before its key is even looked at:
     answering only failures would still tell a guesser which key was right."""
     limiter = current_app.extensions[EXTENSION].limiter
-    item = parse(current_app.config["SIGNIN_FAILURE_RATE"])
+    item = parse(current_app.config[setting])
     address = get_remote_address()
     try:
-        if limiter.test(item, "SIGNIN_FAILURE_RATE", address):
+        if limiter.test(item, setting, address):
             return
-        reset = limiter.get_window_stats(item, "SIGNIN_FAILURE_RATE", address).reset_time
+        reset = limiter.get_window_stats(item, setting, address).reset_time
     except Exception as exc:
         log.warning("rate limit storage unavailable: %s", exc)
         return
@@ -78,17 +89,18 @@ def check_sign_ins() -> None:
                   max(1, math.ceil(reset - time.time())))
 
 
-def failed_sign_in() -> None:
+def failed_sign_in(setting: str = "SIGNIN_FAILURE_RATE") -> None:
     """Count a wrong seller key (API, socket or sign-in form) against the caller's address."""
     limiter = current_app.extensions[EXTENSION].limiter
     try:
-        limiter.hit(parse(current_app.config["SIGNIN_FAILURE_RATE"]), "SIGNIN_FAILURE_RATE",
-                    get_remote_address())
+        limiter.hit(parse(current_app.config[setting]), setting, get_remote_address())
     except Exception as exc:
         log.warning("rate limit storage unavailable: %s", exc)
 
 
 def _limit_by_rule() -> None:
+    if request.endpoint in CREDENTIAL_CHECKS:
+        check_sign_ins(CREDENTIAL_CHECKS[request.endpoint][0])
     rule = request.url_rule.rule if request.url_rule else None
     limit = RULE_LIMITS.get((request.method, rule))
     if limit is None:
@@ -96,3 +108,10 @@ def _limit_by_rule() -> None:
     setting, what, arg, field = limit
     # Hashed: a tracking token is a secret and must not appear in the limiter's keys.
     hit(setting, what, hash_token(str((request.view_args or {}).get(arg, ""))), field)
+
+
+def _count_failed_credentials(response):
+    setting, failed = CREDENTIAL_CHECKS.get(request.endpoint, (None, None))
+    if setting and failed(response):
+        failed_sign_in(setting)
+    return response
