@@ -8,7 +8,7 @@ Every string a seller or driver typed is escaped before it reaches the HTML.
 from __future__ import annotations
 
 import base64
-from html import escape
+from html import escape as html_escape
 from pathlib import Path
 
 import folium
@@ -16,6 +16,12 @@ import folium
 from .domain.hours import clock_text
 from .domain.model import Route, Shipment
 from .domain.tracking import Progress
+
+
+def escape(text: str) -> str:
+    # folium puts popups and tooltips inside JS template literals: ` $ and \ must not reach them.
+    return html_escape(text).replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+
 
 STATUS_COLOURS = {"delivered": "#18794e", "attempted": "#b54708", "returned": "#b42318"}
 
