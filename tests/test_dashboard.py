@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 from helpers import register
 
@@ -80,3 +81,43 @@ def test_demo_refuses_bad_input(client):
     resp = client.post("/dashboard/demo", json={"vehicle": "boat"},
                        headers={"X-CSRF-Token": token})
     assert resp.status_code == 400 and resp.get_json()["field"] == "vehicle"
+
+
+def test_feedback_request_is_listed_for_8_pm_local_on_the_delivery_day(client):
+    from helpers import iso
+
+    reg = register(client, n_stops=1)
+    client.post("/api/v1/events", headers={"Authorization": f"Bearer {reg['driver_token']}"},
+                json={"type": "delivered", "stop": 0, "timestamp": iso(300)})
+    sign_in(client)
+    messages = client.get("/dashboard/feedback").get_json()["messages"]
+    assert [m["tracking_id"] for m in messages] == [reg["shipments"][0]["tracking_id"]]
+    assert messages[0]["send_at"] == "2026-11-26T18:00:00Z"  # 20:00 in Helsinki
+
+
+def test_demo_runs_are_bounded_per_seller(monkeypatch):
+    import sys
+
+    from app import demo
+
+    line = '{"shipments": [{"tracking_url": "http://x/track/abc"}]}'
+    script = f"import sys, time; print({line!r}, flush=True); time.sleep(30)"
+    monkeypatch.setattr(demo, "simulator_command",
+                        lambda server, args: [sys.executable, "-c", script])
+    ended = []
+    runs = demo.DemoRuns(limit=1, link_timeout=10)
+    try:
+        assert runs.start("demo", "k", "http://x", "bike", 1, 50,
+                          on_end=lambda: ended.append(1)) == "http://x/track/abc"
+        try:
+            runs.start("demo", "k", "http://x", "bike", 1, 50)
+            raise AssertionError("a second run should be refused")
+        except demo.DemoError as exc:
+            assert "already running" in str(exc)
+        assert runs.start("acme", "k", "http://x", "van", 1, 50)  # other sellers are separate
+    finally:
+        runs.stop_all()
+    deadline = time.monotonic() + 5
+    while not ended and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert ended == [1]  # the run's key is revoked when the simulator exits

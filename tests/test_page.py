@@ -151,3 +151,24 @@ def test_unknown_link_is_404(live_server, browser):
     resp = page.goto(live_server.url + "/track/nope")
     assert resp.status == 404
     page.close()
+
+
+def test_page_resyncs_after_a_server_restart(redis_url, live_server_factory, browser,
+                                             monkeypatch):
+    import conftest
+
+    first = live_server_factory(REDIS_URL=redis_url)
+    reg = register(requests, first.url)
+    page = new_page(browser)
+    page.goto(f"{first.url}/track/{reg['shipments'][0]['token']}")
+    wait_until(page, "document.getElementById('connection').textContent === 'Live'")
+    page.evaluate("window.__sameDocument = true")
+    first.stop()
+    wait_until(page, "document.getElementById('connection').textContent === 'Reconnecting…'")
+    monkeypatch.setattr(conftest, "free_port", lambda: first.port)  # the same address again
+    second = live_server_factory(REDIS_URL=redis_url)
+    post_fix(second, reg, 0.5, 30)
+    wait_until(page, "document.getElementById('connection').textContent === 'Live'", timeout=30)
+    page.wait_for_selector(".driver-marker", timeout=10000)  # state from the new snapshot
+    assert page.evaluate("window.__sameDocument") is True
+    page.close()

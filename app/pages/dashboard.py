@@ -101,14 +101,15 @@ def tracking_link(tracking_id: str):
 @seller_required
 def feedback():
     """Feedback requests, with their send time: from the outbox, else computed (8 pm local)."""
-    notify = getattr(services(), "notify", None)
+    items, notify = [], getattr(services(), "notify", None)
     if notify is not None:
         from ..notify.messages import public
 
         docs = notify.messages.for_seller(signed_in_seller(), 100, "feedback")
         items = [{**public(d), "send_at": public(d)["due_at"]} for d in docs]
-    else:
-        items = computed_feedback(signed_in_seller())
+    # Deliveries the outbox has not picked up yet (its worker runs in the background).
+    known = {m["tracking_id"] for m in items}
+    items += [m for m in computed_feedback(signed_in_seller()) if m["tracking_id"] not in known]
     return jsonify(messages=sorted(items, key=lambda m: m["send_at"] or ""))
 
 

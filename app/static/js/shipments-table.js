@@ -45,7 +45,8 @@ function row(r, onMessage) {
   cell(tr, clock(r.updated_at, r.route.timezone));
   const links = cell(tr, "");
   const id = encodeURIComponent(r.tracking_id);
-  link(links, `/dashboard/shipments/${id}/track`, "Customer page");
+  link(links, `/dashboard/shipments/${id}/track`, "Track").setAttribute("aria-label",
+    `Customer page of ${r.tracking_id}`);
   if (r.route.status === "finished") {
     link(links, `/dashboard/routes/${encodeURIComponent(r.route.route_id)}/report.html`, "Report");
   }
@@ -59,10 +60,23 @@ function row(r, onMessage) {
   return tr;
 }
 
+let lastSignature = "";
+
+// What the table shows, as a string: unchanged rows are not rebuilt, so a keyboard user's
+// focus on a link or button survives the live updates.
+function signature(rows) {
+  return JSON.stringify(rows.slice(0, MAX_ROWS).map((r) => [r.tracking_id, r.status,
+    r.stops_away, r.eta, r.updated_at, r.route.status]));
+}
+
 export function renderTable(rows, filters, onMessage) {
   const query = filters.query.trim().toLowerCase();
   const shown = rows.filter((r) => matches(r, query, filters.status));
-  shown.sort((a, b) => (b.route.updated_at || "").localeCompare(a.route.updated_at || ""));
+  shown.sort((a, b) => (b.route.updated_at || "").localeCompare(a.route.updated_at || "")
+    || a.tracking_id.localeCompare(b.tracking_id));
+  const sig = signature(shown);
+  if (sig === lastSignature) return;
+  lastSignature = sig;
   const body = document.querySelector("#shipments tbody");
   body.replaceChildren(...shown.slice(0, MAX_ROWS).map((r) => row(r, onMessage)));
   document.getElementById("shipment-count").textContent = String(shown.length);

@@ -5,7 +5,9 @@ import { addBasemap } from "./basemap.js";
 import { SNAPSHOT, VIEW } from "./events.js";
 import { moveMarker, wayBetween } from "./glide.js";
 import { setUpTexts } from "./texts.js";
-import { headline, renderAttempt, renderDay, renderProof, renderTimeline } from "./timeline.js";
+import {
+  clock, headline, renderAttempt, renderDay, renderProof, renderTimeline,
+} from "./timeline.js";
 import { rotate, VEHICLE_NAMES, vehicleIcon } from "./vehicles.js";
 
 const root = document.getElementById("track");
@@ -19,6 +21,12 @@ addBasemap(L, map, config);
 function text(id, value) {
   const el = document.getElementById(id);
   if (el.textContent !== value) el.textContent = value;
+}
+
+function labelDelivered(view) {
+  if (!view.proof || !layers.destination || layers.destination.getTooltip()) return;
+  layers.destination.bindTooltip(`Delivered here at ${clock(view.proof.at, view.timezone)}`, {
+    permanent: true, direction: "top", offset: [0, -26], className: "delivered-label" });
 }
 
 function showDestination(dest) {
@@ -93,6 +101,7 @@ function render(view) {
   renderProof(view);
   renderAttempt(view);
   showDestination(view.destination);
+  labelDelivered(view);
   onDriver(view.driver, previous);
   drawPath(view.path);
   showMap(view);
@@ -104,7 +113,8 @@ function render(view) {
 // "updated N s ago": the age of the driver's last fix when its clock is sane, else of our data.
 function tickUpdated() {
   const v = state.view;
-  const at = v && v.driver && v.driver.position ? Date.parse(v.driver.position.at) : NaN;
+  const at = v ? Date.parse(v.driver && v.driver.position ? v.driver.position.at : v.updated_at)
+    : NaN;
   const fixAge = (Date.now() - at) / 1000;
   const age = fixAge >= 0 && fixAge < 6 * 3600 ? fixAge
     : (performance.now() - state.receivedAt) / 1000;
