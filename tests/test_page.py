@@ -22,6 +22,16 @@ def post_fix(server, reg, frac, t):
                   headers={"Authorization": f"Bearer {reg['driver_token']}"}, timeout=5)
 
 
+# Record every position the driver marker is drawn at, frame by frame.
+TRAIL = """window.__trail = [];
+(function watch() {
+  const el = document.querySelector('.driver-marker');
+  const at = el && el.style.transform;
+  if (at && window.__trail[window.__trail.length - 1] !== at) window.__trail.push(at);
+  requestAnimationFrame(watch);
+})();"""
+
+
 def marker_box(page):
     return page.locator(".driver-marker").bounding_box()
 
@@ -37,6 +47,7 @@ def test_marker_moves_without_reload_and_works_offline(live_server, browser, tmp
     wait_until(page, "document.querySelector('.tiles-offline .offline-note') !== null")
     before = marker_box(page)
     page.evaluate("window.__sameDocument = true")
+    page.evaluate(TRAIL)
     post_fix(live_server, reg, 0.9, 60)
     lat = fix_between((STATION["lat"], STATION["lon"]), STOPS[0][:2], 0.9, 60)["lat"]
     wait_until(page, f"Math.abs(Number(document.getElementById('track').dataset.driverLat)"
@@ -45,6 +56,8 @@ def test_marker_moves_without_reload_and_works_offline(live_server, browser, tmp
     after = marker_box(page)
     assert (after["x"], after["y"]) != (before["x"], before["y"])
     assert page.evaluate("window.__sameDocument") is True  # moved live, not by a reload
+    # It glided: many frames in between, not one jump from the old fix to the new one.
+    assert page.evaluate("new Set(window.__trail).size") >= 5
     assert "updated" in text_of(page, "#updated")
     screenshot(page, tmp_path, "track-live-360")
     page.set_viewport_size({"width": 1280, "height": 800})
@@ -171,4 +184,19 @@ def test_page_resyncs_after_a_server_restart(redis_url, live_server_factory, bro
     wait_until(page, "document.getElementById('connection').textContent === 'Live'", timeout=30)
     page.wait_for_selector(".driver-marker", timeout=10000)  # state from the new snapshot
     assert page.evaluate("window.__sameDocument") is True
+    page.close()
+
+
+def test_every_vehicle_has_its_own_icon_turned_to_the_heading(live_server, browser, tmp_path):
+    page = new_page(browser)
+    for vehicle in ("van", "bike", "motorcycle", "foot", "drone"):
+        reg = register(requests, live_server.url, vehicle=vehicle, n_stops=1)
+        a, b = (STATION["lat"], STATION["lon"]), STOPS[0][:2]
+        lat, lon = a[0] + (b[0] - a[0]) * 0.3, a[1] + (b[1] - a[1]) * 0.3
+        send_fix(live_server.url, reg, lat, lon, 10, heading=135)
+        page.goto(f"{live_server.url}/track/{reg['shipments'][0]['token']}")
+        page.wait_for_selector(f".driver-marker.vehicle-{vehicle} svg")
+        turn = page.evaluate("document.querySelector('.driver-marker .vehicle').style.transform")
+        assert turn == "rotate(135deg)"
+        page.locator(".driver-marker").screenshot(path=str(tmp_path / f"icon-{vehicle}.png"))
     page.close()

@@ -39,11 +39,20 @@ export function headline(view) {
   return view.status_text;
 }
 
+const CUT_OFF_HOUR = 20; // deliveries happen 08:00-20:00 local time
+
+// The delivery day, and the 20:00 cut-off only where it matters: a late window, or a move.
 export function renderDay(view) {
   const eta = view.eta;
-  if (!eta || eta.moved_to_next_day) return text("day-text", "");
+  if (!eta) return text("day-text", "");
   const day = dayText(eta.window[0], view.timezone);
-  text("day-text", `Delivery day ${day}. Drivers deliver until 20:00.`);
+  if (eta.moved_to_next_day) {
+    return text("day-text", `Drivers deliver until ${CUT_OFF_HOUR}:00, so it comes on ${day}.`);
+  }
+  const endHour = Number(clock(eta.window[1], view.timezone).slice(0, 2));
+  const late = endHour >= CUT_OFF_HOUR - 2;
+  text("day-text", late ? `Delivery day ${day}. Drivers deliver until ${CUT_OFF_HOUR}:00; ` +
+    "if the route runs late, it comes on the next delivery day." : `Delivery day ${day}.`);
 }
 
 export function renderTimeline(view) {

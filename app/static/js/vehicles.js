@@ -7,11 +7,11 @@ const SHAPES = {
         <rect x="11" y="7" width="10" height="4" rx="1" ${GLASS}/>
         <rect x="7" y="9" width="2" height="3" fill="currentColor"/>
         <rect x="23" y="9" width="2" height="3" fill="currentColor"/>`,
-  bike: `<rect x="14.5" y="3" width="3" height="8" rx="1.5" ${BODY}/>
-         <rect x="14.5" y="21" width="3" height="8" rx="1.5" ${BODY}/>
-         <path d="M16 9v14" stroke="currentColor" stroke-width="2"/>
-         <path d="M10 9h12" stroke="currentColor" stroke-width="2" stroke-linecap="round"/>
-         <circle cx="16" cy="16" r="4" ${BODY}/>`,
+  bike: `<rect x="14" y="2" width="4" height="10" rx="2" ${BODY}/>
+         <rect x="14" y="20" width="4" height="10" rx="2" ${BODY}/>
+         <path d="M16 9v14" stroke="currentColor" stroke-width="3"/>
+         <path d="M9 9h14" stroke="currentColor" stroke-width="2.6" stroke-linecap="round"/>
+         <circle cx="16" cy="16" r="4.5" ${BODY}/>`,
   motorcycle: `<rect x="13.5" y="2" width="5" height="9" rx="2.5" ${BODY}/>
                <rect x="13.5" y="21" width="5" height="9" rx="2.5" ${BODY}/>
                <rect x="12" y="9" width="8" height="13" rx="3" ${BODY}/>
