@@ -23,6 +23,12 @@ def escape(text: str) -> str:
     return html_escape(text).replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
 
 
+# folium builds popups with jQuery's `$(html)[0]`, all it needs of jQuery: a template element
+# does the same without loading jQuery from a CDN (the file must work offline).
+JQUERY_HTML_SHIM = ("window.$ = window.$ || function (html) { const t = "
+                    "document.createElement('template'); t.innerHTML = String(html).trim(); "
+                    "return [t.content.firstChild]; };")
+
 STATUS_COLOURS = {"delivered": "#18794e", "attempted": "#b54708", "returned": "#b42318"}
 
 
@@ -39,7 +45,11 @@ def offline_map(leaflet_dir: Path, center: tuple[float, float], tile_url: str,
     m.default_css = [("leaflet_css", data_url(leaflet_dir / "leaflet.css", "text/css"))]
     folium.TileLayer(tile_url, attr=attribution, max_zoom=19).add_to(m)
     m.get_root().header.add_child(folium.Element(
-        "<style>.folium-map{background:#eef1f4}</style>"))
+        "<style>.folium-map{background:#eef1f4}.report-title{position:absolute;z-index:1000;"
+        "top:10px;left:60px;right:10px;max-width:36em;padding:8px 12px;background:#fff;"
+        "border-radius:8px;box-shadow:0 1px 4px rgba(0,0,0,.3);font:14px/1.4 system-ui,"
+        "sans-serif}</style>"))
+    m.get_root().header.add_child(folium.Element(f"<script>{JQUERY_HTML_SHIM}</script>"))
     return m
 
 
@@ -76,6 +86,10 @@ def route_report(route: Route, progress: Progress, shipments: list[Shipment],
     m = offline_map(leaflet_dir, station, tile_url, attribution)
     title = f"Route {route.id} · {route.driver.name} ({route.driver.vehicle})"
     m.get_root().header.add_child(folium.Element(f"<title>{escape(title)}</title>"))
+    done = sum(progress.shipments[s.tracking_id].status == "delivered" for s in shipments)
+    m.get_root().html.add_child(folium.Element(
+        f'<div class="report-title"><b>{escape(title)}</b><br>{done} of {len(shipments)} '
+        f'delivered · {"driven path" if driven else "planned path (no positions kept)"}</div>'))
     if len(path) > 1:
         folium.PolyLine(path, color="#0b6bcb", weight=5, opacity=0.8,
                         tooltip="Driven path" if driven else "Planned path").add_to(m)

@@ -9,7 +9,9 @@ from test_dashboard import sign_in
 
 
 def finish_route(client, key="demo"):
-    reg = register(client, key=key, n_stops=1, recipients=["<script>alert(1)</script>"])
+    # HTML, and a JS template literal: folium writes popups inside backticks.
+    reg = register(client, key=key, n_stops=1,
+                   recipients=["<script>alert(1)</script> ${document.title='pwned'} `x`"])
     auth = {"Authorization": f"Bearer {reg['driver_token']}"}
     a, b = (STATION["lat"], STATION["lon"]), STOPS[0][:2]
     for i, frac in enumerate((0.2, 0.5, 0.9)):
@@ -50,4 +52,8 @@ def test_report_opens_offline_from_disk(client, browser, tmp_path):
     page.goto(path.as_uri())
     page.wait_for_selector(".leaflet-interactive")  # the path and stops drawn by Leaflet
     assert page.evaluate("typeof L") == "object"
+    page.locator(".leaflet-interactive").last.click()  # the stop: its popup opens
+    page.wait_for_selector(".leaflet-popup-content")
+    assert "${document.title='pwned'}" in page.inner_text(".leaflet-popup-content")
+    assert page.title() != "pwned"
     page.close()
