@@ -1,12 +1,16 @@
-"""Simulator figures: map load, 100-stop planning time, and ticks per second for N drivers.
+"""Simulator figures: map load, 100-stop planning, ticks/s for N drivers, lag behind the clock.
 
-Run: python bench/sim_bench.py [--drivers 100 500 2000]
+Run: python bench/sim_bench.py [--drivers 100 500 2000] [--lag-drivers 2000 --speedup 20]
+The lag part paces a real run (default mix, arrivals over ten minutes) and times every tick
+against the clock, planning in the tick loop and in a worker process, in dry run and against a
+stdlib HTTP server in another process.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import random
 import statistics
 import sys
@@ -15,16 +19,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from simulator.clock import InstantClock, Timestamps, start_time, zone  # noqa: E402
+from bench.sim_server import serve  # noqa: E402
+from simulator.clock import InstantClock, PacedClock, Timestamps, start_time, zone  # noqa: E402
 from simulator.fleet import Fleet, FleetConfig  # noqa: E402
 from simulator.maps import _load, bundled_map, load_map  # noqa: E402
 from simulator.modes import NETWORK_MODES  # noqa: E402
 from simulator.osm_reader import Address  # noqa: E402
 from simulator.payloads import fix_item  # noqa: E402
+from simulator.planner import Planner, PoolPlanner  # noqa: E402
 from simulator.planning import plan_block  # noqa: E402
 from simulator.profiles import PROFILES  # noqa: E402
 from simulator.programs import PROGRAMS  # noqa: E402
-from simulator.sinks import DrySink, Sink  # noqa: E402
+from simulator.sinks import DrySink, HttpSink, Sink  # noqa: E402
 from simulator.timeline import build_timeline  # noqa: E402
 
 TZ = "Europe/Helsinki"
@@ -79,7 +85,7 @@ def bench_planning(runs: int = 30) -> None:
 
 def bench_ticks(n: int, ticks: int = 100) -> None:
     city = load_map()
-    per = {"van": n // 4, "bike": n // 4, "foot": n // 4, "motorcycle": n - 3 * (n // 4)}
+    per = mix(n)
     t0 = start_time(zone(TZ), "09:00", None)
     sink = EncodeSink()
     cfg = FleetConfig(per, t0, TZ, seed=1, stops=8)
@@ -97,14 +103,66 @@ def bench_ticks(n: int, ticks: int = 100) -> None:
           f"keeps pace at 3 s fixes up to speed-up x{3 / (dt / ticks):.0f}")
 
 
+def mix(n: int) -> dict[str, int]:
+    return {"van": n // 4, "bike": n // 4, "foot": n // 4, "motorcycle": n - 3 * (n // 4)}
+
+
+def bench_lag(n: int, speedup: float, minutes: float, pool: bool, url: str | None) -> None:
+    """Pace a run for `minutes` of simulated time; print how far each tick fell behind."""
+    city = load_map()
+    t0 = start_time(zone(TZ), "09:00", None)
+    planner = PoolPlanner(city, 1) if pool else Planner(city)
+    sinks: list[Sink] = [DrySink(), EncodeSink()]
+    if url:
+        sinks = [HttpSink(url, "demo", Timestamps(zone(TZ)))]
+    cfg = FleetConfig(mix(n), t0, TZ, seed=1)
+    lags: list[float] = []
+    fleet = Fleet(city, cfg, sinks, InstantClock(), planner=planner,
+                  on_tick=lambda f, t, lag: lags.append(lag))
+    fleet.clock = PacedClock(t0, speedup)
+    wall, all_on = time.perf_counter(), None
+    while fleet.t < t0 + minutes * 60:
+        fleet.tick()
+        if all_on is None and fleet.active() == n:
+            all_on = time.perf_counter() - wall
+    planner.close()
+    for sink in sinks:
+        sink.close()
+    q = statistics.quantiles(lags, n=100)
+    delays = fleet.start_delays
+    print(f"{n} drivers x{speedup:g} {'worker' if pool else 'in-loop'} planning, "
+          f"{'HTTP' if url else 'dry run'}: lag behind the clock median "
+          f"{statistics.median(lags) * 1e3:.0f} ms, p99 {q[98] * 1e3:.0f} ms, "
+          f"max {max(lags) * 1e3:.0f} ms over {len(lags)} ticks; all on shift after "
+          f"{all_on if all_on is not None else float('nan'):.1f} s wall; block starts late: "
+          f"median {statistics.median(delays):.0f} s, max {max(delays):.0f} s simulated")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--drivers", type=int, nargs="*", default=[100, 500, 2000])
+    parser.add_argument("--lag-drivers", type=int, default=2000)
+    parser.add_argument("--speedup", type=float, default=20.0)
+    parser.add_argument("--minutes", type=float, default=11.0,
+                        help="simulated minutes paced (arrivals take the first ten)")
+    parser.add_argument("--no-http", action="store_true", help="skip the HTTP lag run")
     args = parser.parse_args()
     bench_map()
     bench_planning()
     for n in args.drivers:
         bench_ticks(n)
+    for pool in (False, True):
+        bench_lag(args.lag_drivers, args.speedup, args.minutes, pool, None)
+    if not args.no_http:
+        ctx = multiprocessing.get_context("spawn")  # a clean process: no copy of the map
+        ready = ctx.Queue()
+        server = ctx.Process(target=serve, args=(ready,), daemon=True)
+        server.start()
+        try:
+            bench_lag(args.lag_drivers, args.speedup, args.minutes, True, ready.get(timeout=30))
+        finally:
+            server.terminate()
+            server.join()
 
 
 if __name__ == "__main__":

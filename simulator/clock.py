@@ -44,6 +44,10 @@ def start_time(tz: ZoneInfo, hhmm: str | None, day: date | None,
     return at.timestamp()
 
 
+def local_day(t: float, tz: ZoneInfo) -> date:
+    return datetime.fromtimestamp(t, tz).date()
+
+
 def next_opening(t: float, tz: ZoneInfo) -> float:
     """Return the opening time of the day after the local day of t."""
     day = datetime.fromtimestamp(t, tz).date() + timedelta(days=1)

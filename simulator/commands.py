@@ -10,9 +10,12 @@ from simulator.clock import InstantClock, PacedClock, Timestamps, start_time, zo
 from simulator.errors import SimulatorError
 from simulator.fleet import Fleet, FleetConfig, Slot
 from simulator.modes import AIR
+from simulator.planner import PoolPlanner
 from simulator.profiles import PROFILES
 from simulator.progress import Progress, summary
 from simulator.sinks import DrySink, HttpSink, JsonlSink, OsmAndSink, Sink
+
+PLANNERS = 1  # worker processes: one keeps 2,000 partners ahead (bench/sim_bench.py)
 
 
 def run(args: argparse.Namespace, out: IO[str] | None, links: IO[str] | None) -> int:
@@ -41,7 +44,10 @@ def run(args: argparse.Namespace, out: IO[str] | None, links: IO[str] | None) ->
                       args.interval, args.seed, args.repeat)
     sinks = _sinks(args, tz, out)
     progress = Progress(enabled=not args.quiet)
-    fleet = Fleet(city, cfg, sinks, _clock(args, start), links, progress)
+    # Paced runs plan ahead in a worker process so the clock never waits; --max-speed has no
+    # clock to keep, and planning in the loop is then the cheapest.
+    planner = None if args.max_speed else PoolPlanner(city, PLANNERS)
+    fleet = Fleet(city, cfg, sinks, _clock(args, start), links, progress, planner)
     return _finish(fleet, progress, args.quiet)
 
 

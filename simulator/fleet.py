@@ -6,21 +6,15 @@ import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import IO
-from zoneinfo import ZoneInfo
 
-from simulator.clock import InstantClock, PacedClock, next_opening, service_window, zone
+from simulator.clock import InstantClock, PacedClock, local_day, next_opening, service_window, zone
 from simulator.driver import Driver
 from simulator.errors import ServerUnavailable, SimulatorError
 from simulator.maps import CityMap
-from simulator.osm_reader import Address
-from simulator.payloads import person_name, route_payload
-from simulator.planning import plan_block
-from simulator.profiles import PROFILES
-from simulator.programs import PROGRAMS, default_program, stop_count
+from simulator.payloads import link_record, person_name
+from simulator.planner import Block, Planner, order_for
 from simulator.sinks.base import Registration, Sink
-from simulator.timeline import build_timeline
 
 BREAK_S = (300.0, 1200.0)  # between two blocks of one driver in --repeat mode
 REGISTER_RETRY_S = 60.0  # simulated seconds before a block whose registration failed retries
@@ -49,6 +43,7 @@ class Slot:
     rng: random.Random
     next_start: float | None
     driver: Driver | None = None
+    planning: bool = False  # a plan for the next block is ordered
     blocks: int = 0
     delivered: int = 0
     attempted: int = 0
@@ -61,8 +56,11 @@ class Slot:
 class Fleet:
     def __init__(self, city: CityMap | None, config: FleetConfig, sinks: list[Sink],
                  clock: PacedClock | InstantClock, links: IO[str] | None = None,
-                 on_tick: Callable[[Fleet, float, float], None] | None = None) -> None:
+                 on_tick: Callable[[Fleet, float, float], None] | None = None,
+                 planner: Planner | None = None) -> None:
         self.city, self.cfg, self.sinks, self.clock = city, config, sinks, clock
+        self.planner = planner or Planner(city)  # type: ignore[arg-type]
+        self.start_delays: list[float] = []  # simulated seconds each block started late
         self.links, self.on_tick = links, on_tick
         self.tz = config.timezone
         master = random.Random(config.seed)
@@ -72,7 +70,7 @@ class Fleet:
                 rng = random.Random(master.getrandbits(64))
                 arrive = config.start + rng.uniform(0, 600)  # partners arrive over ten minutes
                 self.slots.append(Slot(person_name(rng), vehicle, i, rng, arrive))
-        self.station = _station(city) if city is not None else None  # replay has no map
+        self.station = city.station() if city is not None else None  # replay has no map
         self.zone = zone(self.tz)
         self.t = config.start
 
@@ -82,14 +80,13 @@ class Fleet:
             while self.tick():
                 pass
         finally:
+            self.planner.close()
             for sink in self.sinks:
                 sink.close()
 
     def tick(self) -> bool:
         t = self.t
-        for slot in self.slots:
-            if slot.driver is None and slot.next_start is not None and slot.next_start <= t:
-                self._start_block(slot)
+        self._start_due(t)
         fixes, events = [], []
         for slot in self.slots:
             d = slot.driver
@@ -118,6 +115,21 @@ class Fleet:
         self.t = self._next_time(t)
         return True
 
+    def _start_due(self, t: float) -> None:
+        """Order plans for partners arriving soon; put on shift those whose plan is ready."""
+        planner = self.planner
+        idle = [s for s in self.slots if s.driver is None and s.next_start is not None]
+        soon = [s for s in idle if not s.planning and s.next_start <= t + planner.lookahead]
+        for slot in sorted(soon, key=lambda s: s.next_start):  # first to arrive, first planned
+            planner.submit(id(slot), order_for(slot, self.cfg, self.station, self.zone, t))
+            slot.planning = True
+        for slot in idle:
+            if slot.planning and slot.next_start <= t:
+                block = planner.take(id(slot))  # None: not ready, the partner is late
+                if block is not None:
+                    slot.planning = False
+                    self._start_block(slot, block)
+
     def _slot_of(self, driver: Driver) -> Slot:
         return driver.slot  # type: ignore[return-value]
 
@@ -132,24 +144,13 @@ class Fleet:
             return jump_to
         return nxt
 
-    def _start_block(self, slot: Slot) -> None:
-        cfg, rng = self.cfg, slot.rng
-        prof = PROFILES[slot.vehicle]
-        program = PROGRAMS[cfg.program or default_program(slot.vehicle, slot.index + slot.blocks)]
-        station = self.station
-        assert station is not None and self.city is not None
-        if program.pickup:
-            place = rng.choice(self.city.addresses)
-            station = Address(place.lat, place.lon, f"Restaurant at {place.label}")
-        plan = plan_block(self.city, prof, program, rng, stop_count(program, prof, cfg.stops),
-                          station)
-        start = slot.next_start or self.t
-        closing = service_window(_local_day(start, self.zone), self.zone)[1]
-        timeline = build_timeline(plan, prof, program, rng, start, closing, cfg.fail_rate)
-        driver = Driver(slot.name, slot.vehicle, program.name, timeline, rng)
-        dwell = (prof.dwell.low + prof.dwell.high) / 2 * program.dwell_factor + prof.park.low
+    def _start_block(self, slot: Slot, block: Block) -> None:
+        slot.rng.setstate(block.rng_state)
+        driver = Driver(slot.name, slot.vehicle, block.payload["program"], block.timeline,
+                        slot.rng)
+        self.start_delays.append(self.t - block.timeline.start)
         try:
-            self.launch(slot, driver, route_payload(plan, slot.name, self.tz, rng, dwell))
+            self.launch(slot, driver, block.payload)
         except ServerUnavailable:
             slot.next_start = self.t + REGISTER_RETRY_S  # the run goes on; try this block later
 
@@ -177,30 +178,15 @@ class Fleet:
         slot.driver = None
         if self.cfg.repeat:
             nxt = tl.end + slot.rng.uniform(*BREAK_S)
-            if nxt > service_window(_local_day(nxt, self.zone), self.zone)[1] - 1800:
+            if nxt > service_window(local_day(nxt, self.zone), self.zone)[1] - 1800:
                 nxt = next_opening(nxt, self.zone) + slot.rng.uniform(0, 600)
             slot.next_start = nxt
 
     def _write_link(self, driver: Driver, reg: Registration) -> None:
-        if self.links is None:
-            return
-        record = {"route_id": reg.route_id, "driver": driver.name, "vehicle": driver.vehicle,
-                  "program": driver.program,
-                  "shipments": [{"tracking_id": s.get("tracking_id"),
-                                 "tracking_url": s.get("tracking_url"), "stop": s.get("stop")}
-                                for s in reg.shipments]}
-        self.links.write(json.dumps(record, ensure_ascii=False) + "\n")
-        self.links.flush()
+        if self.links is not None:
+            self.links.write(json.dumps(link_record(driver, reg), ensure_ascii=False) + "\n")
+            self.links.flush()
 
     def active(self) -> int:
         return sum(1 for s in self.slots if s.driver is not None)
 
-
-def _local_day(t: float, tz: ZoneInfo) -> date:
-    return datetime.fromtimestamp(t, tz).date()
-
-
-def _station(city: CityMap) -> Address:
-    lat, lon = city.station_point()
-    stem = city.path.name.split(".")[0]
-    return Address(lat, lon, "Station HEL1" if stem == "Helsinki" else f"Station {stem[:12]}")

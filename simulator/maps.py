@@ -52,6 +52,12 @@ class CityMap:
         s, w, n, e = self.bounds
         return s + (n - s) * 0.25, w + (e - w) * 0.25
 
+    def station(self) -> Address:
+        """The delivery station, at station_point, named after the extract."""
+        stem = self.path.name.split(".")[0]
+        name = "Station HEL1" if stem == "Helsinki" else f"Station {stem[:12]}"
+        return Address(*self.station_point(), name)
+
     def timezone(self) -> str:
         """Guess the area's IANA zone offline; the bundled map is known."""
         if self.path == bundled_map_or_none():

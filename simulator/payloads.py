@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import random
+from typing import TYPE_CHECKING
 
-from simulator.driver import Fix
+from simulator.driver import Driver, Fix
 from simulator.planning import BlockPlan
 from simulator.timeline import SimEvent
+
+if TYPE_CHECKING:
+    from simulator.sinks.base import Registration
 
 FIRST = ("Aino", "Mikko", "Sofia", "Juha", "Emma", "Olli", "Helmi", "Leo", "Maria", "Jari",
          "Noor", "Ali", "Kaisa", "Ville", "Linnea", "Omar", "Sanna", "Teemu", "Iida", "Pekka")
@@ -68,3 +72,12 @@ def event_item(token: str | None, ev: SimEvent, stamp: str) -> dict:
     if ev.reason is not None:
         item["reason"] = ev.reason
     return item
+
+
+def link_record(driver: Driver, reg: Registration) -> dict:
+    """One line of --links: the route and where its customers follow it."""
+    return {"route_id": reg.route_id, "driver": driver.name, "vehicle": driver.vehicle,
+            "program": driver.program,
+            "shipments": [{"tracking_id": s.get("tracking_id"),
+                           "tracking_url": s.get("tracking_url"), "stop": s.get("stop")}
+                          for s in reg.shipments]}

@@ -12,6 +12,7 @@ from simulator.clock import InstantClock, Timestamps, service_window, start_time
 from simulator.fleet import Fleet, FleetConfig
 from simulator.geo import LocalProjection, haversine_m
 from simulator.maps import load_map
+from simulator.planner import Planner, PoolPlanner
 from simulator.profiles import PROFILES
 from simulator.programs import PROGRAMS
 from simulator.sinks import DrySink, JsonlSink, ListSink
@@ -20,12 +21,13 @@ TZ = "Europe/Helsinki"
 DAY = date(2026, 11, 26)
 
 
-def run_fleet(counts, start="09:00", seed=7, city=None, out=None, **kw):
+def run_fleet(counts, start="09:00", seed=7, city=None, out=None, planner=None, **kw):
     city = city or load_map()
     t0 = start_time(zone(TZ), start, DAY)
     sink = ListSink()
     sinks = [DrySink(), sink] + ([JsonlSink(out, Timestamps(zone(TZ)))] if out else [])
-    fleet = Fleet(city, FleetConfig(counts, t0, TZ, seed=seed, **kw), sinks, InstantClock())
+    fleet = Fleet(city, FleetConfig(counts, t0, TZ, seed=seed, **kw), sinks, InstantClock(),
+                  planner=planner)
     fleet.run()
     return fleet, sink
 
@@ -147,6 +149,44 @@ def test_same_seed_same_bytes():
     buf = io.StringIO()
     run_fleet({"van": 1, "bike": 1, "drone": 1}, seed=6, out=buf)
     assert buf.getvalue() != outs[0]
+
+
+def test_planning_in_a_worker_process_gives_the_same_bytes():
+    outs = []
+    for planner in (None, PoolPlanner(load_map(), 1, wait=True)):
+        buf = io.StringIO()
+        run_fleet({"van": 1, "bike": 2, "motorcycle": 1}, seed=9, out=buf, planner=planner,
+                  repeat=False)
+        outs.append(buf.getvalue())
+    assert outs[0] == outs[1] and len(outs[0]) > 10_000
+
+
+class SlowPlanner(Planner):
+    """Holds every plan back for a few ticks, like a busy worker."""
+
+    def __init__(self, city, ticks: int) -> None:
+        super().__init__(city)
+        self.ticks, self.asked = ticks, {}
+
+    def take(self, key):
+        self.asked[key] = self.asked.get(key, 0) + 1
+        return super().take(key) if self.asked[key] > self.ticks else None
+
+
+def test_a_late_plan_never_holds_up_the_clock():
+    city = load_map()
+    t0 = start_time(zone(TZ), "09:00", DAY)
+    sink = ListSink()
+    fleet = Fleet(city, FleetConfig({"bike": 3}, t0, TZ, stops=2, seed=3),
+                  [DrySink(), sink], InstantClock(), planner=SlowPlanner(city, 5))
+    ticks = []
+    fleet.on_tick = lambda f, t, lag: ticks.append(t)
+    fleet.run()
+    assert all(b - a == 3.0 for a, b in zip(ticks, ticks[1:], strict=False))
+    assert len(fleet.start_delays) == 3 and min(fleet.start_delays) >= 5 * 3.0
+    for driver, _, _ in sink.routes:  # late partners keep their plan, first fix at the station
+        first = next(f for f in sink.fixes if f.driver is driver)
+        assert first.phase == "load" and first.t > driver.timeline.start
 
 
 def test_timestamps_carry_the_local_offset():
