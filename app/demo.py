@@ -25,6 +25,10 @@ VEHICLE_OPTIONS = {"van": "--vans", "bike": "--bikes", "foot": "--walkers",
 class DemoError(RuntimeError):
     """A demo delivery could not start; the message is for the seller."""
 
+    def __init__(self, message: str, status: int = 503) -> None:
+        super().__init__(message)
+        self.status = status  # 429: too many running; 503: the simulator did not start
+
 
 def simulator_command(server_url: str, args: list[str]) -> list[str]:
     return [sys.executable, "-m", "simulator", "run", "--server", server_url, "--links", "-",
@@ -89,7 +93,7 @@ class DemoRuns:
             runs = [r for r in self._runs.get(seller, []) if r.running()]
             if len(runs) >= self.limit:
                 raise DemoError(f"{len(runs)} demo deliveries are already running; "
-                                "wait for one to finish")
+                                "wait for one to finish", 429)
             args = [VEHICLE_OPTIONS[vehicle], "1", "--stops", str(stops), "--speedup",
                     f"{speedup:g}", "--fail-rate", "0", "--seed", str(random.randrange(1 << 30))]
             run = SimulatorRun(simulator_command(server_url, args), key, on_end)

@@ -77,7 +77,7 @@ def start_demo():
                                 speedup, on_end=lambda: sellers.revoke(seller, record["key_id"]))
     except DemoError as exc:
         sellers.revoke(seller, record["key_id"])
-        return jsonify(error=str(exc), field=None), 429
+        return jsonify(error=str(exc), field=None), exc.status
     return jsonify(tracking_url=url), 201
 
 
