@@ -2,7 +2,7 @@
 
 One gevent worker per process: Socket.IO needs sticky sessions, and the design notes measured
 gevent as the choice for thousands of sockets. Scale out with more processes behind nginx, with
-REDIS_URL and MESSAGE_QUEUE set (see README, Deployment).
+REDIS_URL and MESSAGE_QUEUE set (docs/deployment.md).
 """
 
 import gc
@@ -23,3 +23,14 @@ def post_worker_init(worker):
     # start-up allocated and collect young objects less often.
     gc.freeze()
     gc.set_threshold(50_000, 50, 100)
+
+
+def worker_exit(server, worker):
+    # Progress is written behind (app/live.py): write what is left before the process goes.
+    app = getattr(worker, "wsgi", None)
+    svc = getattr(app, "extensions", {}).get("doorstep")
+    if svc is not None:
+        try:
+            svc.ingest.save()
+        except Exception as exc:  # the store is away: nothing more can be done here
+            server.log.warning("could not save live progress on exit: %s", exc)

@@ -27,9 +27,14 @@ IDLE_S = 60.0
 HISTORY = "positions"
 
 
+def encode(progress: Progress) -> str:
+    """Progress.to_dict() as JSON, through the C encoder (asdict's deep copy is ~20x slower)."""
+    return json.dumps(progress, default=vars, separators=(",", ":"))
+
+
 def record(progress: Progress) -> dict:
-    """The same record as Progress.to_dict(), through the C JSON encoder (~20x faster)."""
-    return json.loads(json.dumps(progress, default=vars))
+    """The same record as Progress.to_dict()."""
+    return json.loads(encode(progress))
 
 
 class LiveProgress:
@@ -88,7 +93,7 @@ class LiveProgress:
         with self._lock:
             unsaved, self._unsaved = self._unsaved, set()
             history, self._history = self._history, []
-        records = {rid: record(self._live[rid][0]) for rid in unsaved if rid in self._live}
+        records = {rid: encode(self._live[rid][0]) for rid in unsaved if rid in self._live}
         try:
             if records:
                 self.store.put_progresses(records)

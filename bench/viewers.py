@@ -87,10 +87,9 @@ async def viewer(host: str, port: int, log: ViewerLog, route_of: dict[str, str],
         return
     try:
         while not stop.is_set():
-            try:
-                opcode, payload = await asyncio.wait_for(_read_frame(reader), 1.0)
-            except TimeoutError:
-                continue
+            # No read timeout: cancelling a read half-way through a frame would desynchronise
+            # the stream. run_viewers cancels the task when the run is over.
+            opcode, payload = await _read_frame(reader)
             if opcode == 8:
                 log.error = log.error or "closed by server"
                 return
@@ -129,6 +128,8 @@ async def run_viewers(host: str, port: int, logs: list[ViewerLog], route_of: dic
             await asyncio.sleep(1.0 / rate)
     await asyncio.sleep(max(0.0, until - time.time()))
     stop.set()
+    for task in tasks:
+        task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -85,10 +86,11 @@ class Store(ABC):
     def read_log(self, kind: str, log_id: str) -> list[Record]:
         """A log's entries, oldest first."""
 
-    def put_progresses(self, progresses: dict[str, Record]) -> None:
-        """Replace several routes' progress; backends with round trips do it in one call."""
-        for route_id, progress in progresses.items():
-            self.put_progress(route_id, progress)
+    def put_progresses(self, progresses: dict[str, str]) -> None:
+        """Replace several routes' progress, given as JSON text (the write-behind encodes it
+        once); backends with round trips do it in one call."""
+        for route_id, text in progresses.items():
+            self.put_progress(route_id, json.loads(text))
 
     def append_logs(self, kind: str, entries: list[tuple[str, Record]], max_len: int) -> None:
         """Append (log id, entry) pairs, in order, to bounded logs: one call for a whole batch."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import threading
 from collections import deque
 
@@ -52,8 +53,8 @@ class MemoryStore(Store):
         self._progress[route_id] = copy.deepcopy(progress)
 
     def put_progresses(self, progresses):
-        # The write-behind hands over records nobody else holds: no copy needed.
-        self._progress.update(progresses)
+        # Parsed here, so nobody else holds the records: no copy needed.
+        self._progress.update((rid, json.loads(text)) for rid, text in progresses.items())
 
     def get_shipment(self, tracking_id):
         s = self._shipments.get(tracking_id)

@@ -66,8 +66,8 @@ class RedisStore(Store):
 
     def put_progresses(self, progresses):
         if progresses:
-            self._call(self._r.mset, {f"{PREFIX}progress:{rid}": _dumps(p)
-                                      for rid, p in progresses.items()})
+            self._call(self._r.mset, {f"{PREFIX}progress:{rid}": text
+                                      for rid, text in progresses.items()})
 
     def append_logs(self, kind, entries, max_len):
         pipe = self._r.pipeline(transaction=False)
