@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+
 from flask import (
     abort,
     current_app,
@@ -27,6 +29,7 @@ def demo_runs() -> DemoRuns:
     ext, cfg = current_app.extensions, current_app.config
     if "doorstep_demo" not in ext:
         ext["doorstep_demo"] = DemoRuns(cfg["DEMO_MAX_RUNS"], cfg["DEMO_LINK_TIMEOUT"])
+        atexit.register(ext["doorstep_demo"].stop_all)  # no simulator outlives the server
     return ext["doorstep_demo"]
 
 
