@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template, url_for
+from flask import abort, current_app, render_template, url_for
 
 from ..services import services
 from . import bp, page_config
@@ -17,4 +17,6 @@ def track(token: str):
     if view is None:
         abort(404)
     texts = url_for("api.track", token=token) + "/texts"
-    return render_template("track.html", view=view, page=page_config(token=token, textsUrl=texts))
+    page = page_config(token=token, textsUrl=texts,
+                       visibleStops=current_app.config["VISIBLE_STOPS"])
+    return render_template("track.html", view=view, page=page)

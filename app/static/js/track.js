@@ -66,12 +66,26 @@ function drawPath(path) {
     : null;
 }
 
+// Before the map: say when it will appear, in stops, since the view knows how many are left.
+function mapNote(view) {
+  const away = view.stops_away;
+  if (away == null || view.status === "created") {
+    return "The live map appears on the delivery day, when the driver is a few stops away.";
+  }
+  if (away <= config.visibleStops) {
+    return "The live map appears here as soon as the driver's position comes in.";
+  }
+  return `The driver has ${away} stops before yours. The live map appears here when ` +
+    `${config.visibleStops} or fewer are left.`;
+}
+
 function showMap(view) {
   const live = Boolean(view.driver && view.driver.position);
   const shown = live || Boolean(view.proof);
   const wasShown = root.classList.contains("has-map");
   root.classList.toggle("has-map", shown);
   document.getElementById("map-note").hidden = shown;
+  if (!shown) text("map-note", mapNote(view));
   if (shown && !wasShown) map.invalidateSize();
   if (!shown) return;
   const points = [[view.destination.lat, view.destination.lon]];
