@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.sim_server import serve  # noqa: E402
 from simulator.clock import InstantClock, PacedClock, Timestamps, start_time, zone  # noqa: E402
+from simulator.commands import tune_gc  # noqa: E402
 from simulator.fleet import Fleet, FleetConfig  # noqa: E402
 from simulator.maps import _load, bundled_map, load_map  # noqa: E402
 from simulator.modes import NETWORK_MODES  # noqa: E402
@@ -107,9 +108,12 @@ def mix(n: int) -> dict[str, int]:
     return {"van": n // 4, "bike": n // 4, "foot": n // 4, "motorcycle": n - 3 * (n // 4)}
 
 
-def bench_lag(n: int, speedup: float, minutes: float, pool: bool, url: str | None) -> None:
+def bench_lag(n: int, speedup: float, minutes: float, pool: bool, url: str | None,
+              gc_tuned: bool = True) -> None:
     """Pace a run for `minutes` of simulated time; print how far each tick fell behind."""
     city = load_map()
+    if gc_tuned:
+        tune_gc()
     t0 = start_time(zone(TZ), "09:00", None)
     planner = PoolPlanner(city, 1) if pool else Planner(city)
     sinks: list[Sink] = [DrySink(), EncodeSink()]
@@ -131,6 +135,7 @@ def bench_lag(n: int, speedup: float, minutes: float, pool: bool, url: str | Non
     q = statistics.quantiles(lags, n=100)
     delays = fleet.start_delays
     print(f"{n} drivers x{speedup:g} {'worker' if pool else 'in-loop'} planning, "
+          f"{'tuned' if gc_tuned else 'default'} gc, "
           f"{'HTTP' if url else 'dry run'}: lag behind the clock median "
           f"{statistics.median(lags) * 1e3:.0f} ms, p99 {q[98] * 1e3:.0f} ms, "
           f"max {max(lags) * 1e3:.0f} ms over {len(lags)} ticks; all on shift after "
@@ -145,21 +150,28 @@ def main() -> None:
     parser.add_argument("--speedup", type=float, default=20.0)
     parser.add_argument("--minutes", type=float, default=11.0,
                         help="simulated minutes paced (arrivals take the first ten)")
-    parser.add_argument("--no-http", action="store_true", help="skip the HTTP lag run")
+    parser.add_argument("--lag", nargs="*", default=["loop", "worker", "http"],
+                        choices=("loop", "worker", "worker-default-gc", "http"),
+                        help="paced runs: planning in the loop, in a worker, over HTTP")
     args = parser.parse_args()
     bench_map()
     bench_planning()
     for n in args.drivers:
         bench_ticks(n)
-    for pool in (False, True):
-        bench_lag(args.lag_drivers, args.speedup, args.minutes, pool, None)
-    if not args.no_http:
+    n, speedup, minutes = args.lag_drivers, args.speedup, args.minutes
+    if "loop" in args.lag:
+        bench_lag(n, speedup, minutes, False, None)
+    if "worker-default-gc" in args.lag:
+        bench_lag(n, speedup, minutes, True, None, gc_tuned=False)
+    if "worker" in args.lag:
+        bench_lag(n, speedup, minutes, True, None)
+    if "http" in args.lag:
         ctx = multiprocessing.get_context("spawn")  # a clean process: no copy of the map
         ready = ctx.Queue()
         server = ctx.Process(target=serve, args=(ready,), daemon=True)
         server.start()
         try:
-            bench_lag(args.lag_drivers, args.speedup, args.minutes, True, ready.get(timeout=30))
+            bench_lag(n, speedup, minutes, True, ready.get(timeout=30))
         finally:
             server.terminate()
             server.join()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from typing import IO
 
@@ -38,6 +39,7 @@ def run(args: argparse.Namespace, out: IO[str] | None, links: IO[str] | None) ->
     for vehicle in counts:  # fail before anything is registered if a mode has no streets
         if PROFILES[vehicle].mode != AIR:
             city.network(PROFILES[vehicle].mode)
+    tune_gc()
     tz = args.timezone or city.timezone()
     start = start_time(zone(tz), args.start, args.date)
     cfg = FleetConfig(counts, start, tz, args.stops, args.program, args.fail_rate,
@@ -80,6 +82,16 @@ def _finish(fleet: Fleet, progress: Progress, quiet: bool) -> int:
     if not quiet:
         print(summary(fleet), file=sys.stderr)
     return code
+
+
+def tune_gc() -> None:
+    """Keep the collector from pausing the clock for the map and thousands of timelines.
+
+    Full collections walk every live object; with 2,000 timelines alive they took up to a second
+    (bench/sim_bench.py). The map is frozen out of them, and they run far less often.
+    """
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 100)
 
 
 def _check_pace(args: argparse.Namespace) -> None:
