@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 SNAPSHOT, VIEW, FLEET = "snapshot", "view", "fleet"
 # Rooms whose last frame is remembered (to skip repeats); beyond it the oldest are forgotten.
 REMEMBERED = 50_000
+# Routes computed between two deliveries within a tick.
+CHUNK = 100
 
 
 def shipment_room(tracking_id: str) -> str:
@@ -80,7 +82,14 @@ class Broadcaster:
         frames: list[tuple[str, str, str, dict]] = []
         fleets: dict[str, list[dict]] = defaultdict(list)
         wall = time.time()
-        for route_id in due:
+        sent = 0
+        for i, route_id in enumerate(due):
+            if i and i % CHUNK == 0:
+                # Customers' frames leave as they are made, and the sockets' writers get the
+                # loop between chunks: a big batch no longer delays its first frames.
+                sent += self._deliver(frames)
+                frames = []
+                self.socketio.sleep(0)
             metrics.DELAY.observe(now - self._dirty.pop(route_id))
             self._sent[route_id] = now
             loaded = self.reads.route_state(route_id)
@@ -97,9 +106,9 @@ class Broadcaster:
                 fleets[route.seller_id].append(summary)
         for seller_id, routes in fleets.items():
             self._frame(frames, seller_room(seller_id), FLEET, {"routes": routes}, repeat=True)
-        self._deliver(frames)
+        sent += self._deliver(frames)
         self._forget_sent(now)
-        return len(frames)
+        return sent
 
     def _frame(self, frames: list, room: str, event: str, data: dict,
                repeat: bool = False) -> None:
@@ -114,7 +123,10 @@ class Broadcaster:
                 del self._last[next(iter(self._last))]
         frames.append((room, event, text, data))
 
-    def _deliver(self, frames: list[tuple[str, str, str, dict]]) -> None:
+    def _deliver(self, frames: list[tuple[str, str, str, dict]]) -> int:
+        """Hand frames to this process's viewers and publish them once; answer frames made."""
+        if not frames:
+            return 0
         counts: dict[str, int] = defaultdict(int)
         for room, event, text, _ in frames:
             counts[event] += self.fanout.send(room, text)
@@ -128,6 +140,7 @@ class Broadcaster:
                     {"method": "emit", "event": event, "data": [data], "binary": False,
                      "namespace": "/", "room": room, "skip_sid": None, "callback": None,
                      "host_id": self.socketio.server.manager.host_id})
+        return len(frames)
 
     def _forget_sent(self, now: float) -> None:
         if len(self._sent) > 2 * max(1, len(self._dirty)) + 1000:

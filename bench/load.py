@@ -123,7 +123,7 @@ def run(args) -> dict:
             proc.wait(timeout=20)
 
 
-def main(argv=None) -> None:
+def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--url", help="an already running server (then --pid is its worker)")
     p.add_argument("--pid", type=int)
@@ -143,7 +143,11 @@ def main(argv=None) -> None:
     p.add_argument("--warmup", type=float, default=8)
     p.add_argument("--window", type=float, default=30, help="measured seconds")
     p.add_argument("--json", help="write the figures to this file too")
-    args = p.parse_args(argv)
+    return p
+
+
+def main(argv=None) -> None:
+    args = build_parser().parse_args(argv)
     figures = run(args)
     print(Report.format(figures))
     if args.json:
