@@ -9,8 +9,11 @@ the partner's random state), so output is the same bytes whichever planner made 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import random
 import signal
+import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -106,11 +109,20 @@ _city: CityMap | None = None  # the worker process's map
 def _init(city: CityMap | str) -> None:
     global _city
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle, quietly
+    # A parent killed outright (SIGTERM, SIGKILL) never shuts the pool down, and a forked worker
+    # would wait on its queue forever: leave when the parent is gone.
+    threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True).start()
     if isinstance(city, str):  # spawned rather than forked: read the map again
         from simulator.maps import load_map
 
         city = load_map(city)
     _city = city
+
+
+def _exit_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 def _plan_here(order: Order) -> Block:

@@ -6,6 +6,7 @@ import json
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,28 @@ def test_replay_streams_the_track_at_its_pace(files, tmp_path):
     assert fixes[-1]["lat"] == 60.175
     events = [r["type"] for r in records if r["kind"] == "event"]
     assert events == ["route_started", "arrived", "delivered"]
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+def test_a_killed_run_leaves_no_planner_behind():
+    proc = subprocess.Popen([sys.executable, "-m", "simulator", "run", "--dry-run", "--quiet",
+                             "--vans", "2", "--speedup", "1", "--start", "10:00"])
+    try:
+        deadline = time.monotonic() + 30
+        while not (workers := _children(proc.pid)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert workers, "the paced run started no planner process"
+    finally:
+        proc.kill()  # no shutdown, no cleanup: what SIGKILL or an OOM kill does
+        proc.wait()
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{w}").exists() for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(Path(f"/proc/{w}").exists() for w in workers)
