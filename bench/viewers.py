@@ -108,6 +108,7 @@ async def viewer(host: str, port: int, log: ViewerLog, route_of: dict[str, str],
                 if event == "snapshot":
                     log.connect_s = now - started
                     if stuck:  # a viewer that stops reading: its socket buffers fill up
+                        log.kind = "stuck"  # not counted in losses or latency
                         await stop.wait()
                         return
                 else:
