@@ -7,7 +7,10 @@ monkey.patch_all()
 
 import argparse  # noqa: E402
 import os  # noqa: E402
+import signal  # noqa: E402
 import sys  # noqa: E402
+
+import gevent  # noqa: E402
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -24,6 +27,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    running: dict = {}
+    # Installed before create_app, so the notifier's own SIGTERM hook chains onto this one.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: gevent.spawn(_shutdown, running))
     from . import create_app
     from .demo import DemoFleet
     from .extensions import socketio
@@ -37,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     url = f"http://{host}:{args.port}"
     print(f"Doorstep is running at {url}/ (store: {app.config['STORE_URL']})", flush=True)
     fleet = DemoFleet(app, f"http://127.0.0.1:{args.port}", url) if args.demo else None
+    running.update(app=app, fleet=fleet)
     if fleet:
         socketio.start_background_task(fleet.run)
     try:
@@ -45,12 +53,28 @@ def main(argv: list[str] | None = None) -> int:
         print(f"doorstep: cannot listen on {args.host}:{args.port}: {exc.strerror}",
               file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        pass
-    finally:
-        if fleet:
-            fleet.stop()
+    _shutdown(running)
     return 0
+
+
+def _shutdown(running: dict) -> None:
+    """Stop the demo fleet, write the progress kept in this process (app/live.py), and exit.
+
+    A signal handler only schedules this in a greenlet: raising from the handler would land in
+    whichever greenlet happened to run. The broadcaster, notifier and write-behind loops run
+    forever, so the interpreter would wait on them at a normal exit: leave with os._exit once
+    everything worth keeping is saved.
+    """
+    if running.get("fleet"):
+        running["fleet"].stop()
+    if running.get("app"):
+        try:
+            running["app"].extensions["doorstep"].ingest.save()
+        except Exception as exc:  # the store is away: say so, there is nothing more to do
+            print(f"doorstep: could not save live progress: {exc}", file=sys.stderr)
+    print("doorstep: stopped", flush=True)
+    sys.stderr.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":
