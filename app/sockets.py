@@ -41,7 +41,8 @@ def _connect(auth) -> None:
         if view is None:
             raise ConnectionRefusedError("unknown or expired tracking link")
         join_room(shipment_room(shipment.tracking_id))
-        emit(SNAPSHOT, view)
+        # The viewer is connected to this process: no trip through the message queue.
+        emit(SNAPSHOT, view, ignore_queue=True)
         return
     seller = None
     if isinstance(key, str):
@@ -54,4 +55,4 @@ def _connect(auth) -> None:
     if seller is None:
         raise ConnectionRefusedError("a tracking token or seller key is required")
     join_room(seller_room(seller))
-    emit(SNAPSHOT, svc.reads.fleet(seller))
+    emit(SNAPSHOT, svc.reads.fleet(seller), ignore_queue=True)
