@@ -26,4 +26,4 @@ def page_config(**extra) -> dict:
     return {"tileUrl": cfg["TILE_URL"], "tileAttribution": cfg["TILE_ATTRIBUTION"], **extra}
 
 
-from . import customer, dashboard, health, lookup, reports, session  # noqa: E402,F401
+from . import customer, dashboard, health, home, lookup, reports, session  # noqa: E402,F401
