@@ -16,6 +16,8 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import parse
 
+from .services import services
+from .store import StoreUnavailable
 from .tokens import hash_token
 
 log = logging.getLogger(__name__)
@@ -70,6 +72,27 @@ def hit(setting: str, what: str, key: str, field: str | None) -> None:
         log.warning("rate limit storage unavailable: %s", exc)
         return
     raise Limited(what, field, max(1, math.ceil(reset - time.time())))
+
+
+def hit_many(setting: str, what: str, keys: list[str], field: str | None) -> dict[str, Limited]:
+    """Count one request for each key in a single store call; answer the keys over the limit.
+
+    For the per-driver position limit: a batch carries up to MAX_BATCH drivers, and one
+    round trip per driver (Flask-Limiter's way) cost seconds of latency at 2,000 drivers per
+    batch (docs/performance.md). A fixed window in the same store keeps it to one pipeline.
+    """
+    item = parse(current_app.config[setting])
+    period = item.get_expiry()
+    now = time.time()
+    window = int(now // period)
+    try:
+        counts = services().store.count_hits(setting, keys, window, period)
+    except StoreUnavailable as exc:  # fail open, as hit() does: ingest itself answers 503
+        log.warning("rate limit storage unavailable: %s", exc)
+        return {}
+    retry = max(1, math.ceil((window + 1) * period - now))
+    over = zip(keys, counts, strict=True)
+    return {k: Limited(what, field, retry) for k, n in over if n > item.amount}
 
 
 def check_sign_ins(setting: str = "SIGNIN_FAILURE_RATE") -> None:

@@ -108,3 +108,11 @@ def test_log_is_bounded_and_ordered(store):
         store.append_log("positions", "r_1", {"i": i}, max_len=5)
     assert [e["i"] for e in store.read_log("positions", "r_1")] == [2, 3, 4, 5, 6]
     assert store.read_log("positions", "nope") == []
+
+
+def test_hit_counters_per_window_in_one_call(store):
+    assert store.count_hits("positions", ["a", "b", "a"], window=7, ttl=1) == [1, 1, 2]
+    assert store.count_hits("positions", ["a"], window=7, ttl=1) == [3]
+    assert store.count_hits("positions", ["a", "b"], window=8, ttl=1) == [1, 1]
+    assert store.count_hits("other", ["a"], window=8, ttl=1) == [1]
+    assert store.count_hits("positions", [], window=8, ttl=1) == []

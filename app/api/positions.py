@@ -51,9 +51,14 @@ def post_positions():
     for i, route_id, f in good:
         by_route[route_id].append((i, f))
     accepted, dropped, limited, invalid = 0, 0, [], len(rejected)
+    # Counted once per driver and request, however many fixes it carries: a phone uploading
+    # its backlog after a tunnel is not an attack.
+    over = limits.hit_many("POSITIONS_RATE", "position requests for this driver",
+                           list(by_route), "Authorization")
     for route_id, items in by_route.items():
         try:
-            _within_rate(route_id)
+            if route_id in over:
+                raise over[route_id]
             ok, gone = services().ingest.positions(route_id, [f for _, f in items])
             if gone.get("finished", 0) == len(items):
                 raise ApiError(409, "the route is finished: no more positions", "route")
@@ -71,12 +76,6 @@ def post_positions():
         raise limited[0]  # the whole batch was over its drivers' limits: a plain 429
     rejected.sort(key=lambda r: r["index"])
     return jsonify(accepted=accepted, dropped=dropped, rejected=rejected)
-
-
-def _within_rate(route_id: str) -> None:
-    # Counted once per driver and request, however many fixes it carries: a phone uploading
-    # its backlog after a tunnel is not an attack.
-    limits.hit("POSITIONS_RATE", "position requests for this driver", route_id, "Authorization")
 
 
 @bp.post("/events")

@@ -92,6 +92,11 @@ class Store(ABC):
         for route_id, text in progresses.items():
             self.put_progress(route_id, json.loads(text))
 
+    @abstractmethod
+    def count_hits(self, kind: str, keys: list[str], window: int, ttl: float) -> list[int]:
+        """Add one to each key's counter for `window` (a fixed time window's number) and answer
+        the new counts, in order, in one call for a whole batch. Counters expire after `ttl` s."""
+
     def append_logs(self, kind: str, entries: list[tuple[str, Record]], max_len: int) -> None:
         """Append (log id, entry) pairs, in order, to bounded logs: one call for a whole batch."""
         for log_id, entry in entries:

@@ -23,6 +23,7 @@ class MemoryStore(Store):
         self._docs: dict[str, dict[str, Record]] = {}
         self._timetables: dict[str, dict[str, float]] = {}
         self._logs: dict[tuple[str, str], deque] = {}
+        self._hits: dict[str, tuple[int, dict[str, int]]] = {}
         self._lock = threading.Lock()
 
     def add_route(self, route, shipments, progress, driver_token_hash):
@@ -98,3 +99,15 @@ class MemoryStore(Store):
 
     def read_log(self, kind, log_id):
         return copy.deepcopy(list(self._logs.get((kind, log_id), ())))
+
+    def count_hits(self, kind, keys, window, ttl):
+        # Only the current window's counters are kept: an older window's are dropped at once.
+        current, counts = self._hits.get(kind, (None, {}))
+        if current != window:
+            counts = {}
+            self._hits[kind] = (window, counts)
+        out = []
+        for key in keys:
+            counts[key] = counts.get(key, 0) + 1
+            out.append(counts[key])
+        return out

@@ -129,6 +129,16 @@ class RedisStore(Store):
             json.loads(v) for v in self._call(self._r.lrange, f"{PREFIX}log:{kind}:{log_id}", 0, -1)
         ]
 
+    def count_hits(self, kind, keys, window, ttl):
+        if not keys:
+            return []
+        pipe = self._r.pipeline(transaction=False)
+        for key in keys:
+            name = f"{PREFIX}hits:{kind}:{window}:{key}"
+            pipe.incr(name)
+            pipe.expire(name, max(1, int(ttl) + 1))
+        return self._call(pipe.execute)[::2]
+
     def ping(self):
         try:
             return bool(self._r.ping())
