@@ -51,6 +51,13 @@ class Reads:
         final_at = max(ship.timeline[-1].at, loaded[0].created_at)
         return time.time() > final_at + self.link_ttl
 
+    def view_for_token(self, token: str) -> tuple[Shipment, dict[str, Any]] | None:
+        """The shipment behind a customer link and its customer view: what the API, the page and
+        the socket all answer. None for an unknown link; raises LinkExpired as above."""
+        shipment = self.shipment_for_token(token)
+        view = self.customer_view(shipment) if shipment else None
+        return (shipment, view) if view is not None else None
+
     def customer_view(self, shipment: Shipment) -> dict[str, Any] | None:
         loaded = self.route_state(shipment.route_id)
         if loaded is None:

@@ -36,10 +36,10 @@ def _connect(auth) -> None:
     token, key = auth.get("token"), auth.get("seller_key")
     svc = services()
     if isinstance(token, str):
-        shipment = svc.reads.shipment_for_token(token)
-        view = svc.reads.customer_view(shipment) if shipment else None
-        if view is None:
+        found = svc.reads.view_for_token(token)
+        if found is None:
             raise ConnectionRefusedError("unknown or expired tracking link")
+        shipment, view = found
         join_room(shipment_room(shipment.tracking_id))
         # The viewer is connected to this process: no trip through the message queue.
         emit(SNAPSHOT, view, ignore_queue=True)

@@ -11,11 +11,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from multiprocessing.queues import Queue
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, as a real server behind gunicorn would
-    disable_nagle_algorithm = True  # else headers and body meet delayed ACK: 40 ms a request
+class JsonHandler(BaseHTTPRequestHandler):
+    """A stdlib handler that answers JSON quietly: the stand-in servers of the bench and the
+    simulator's tests build on it."""
 
-    def log_message(self, *args) -> None:
+    def log_message(self, *args) -> None:  # keep bench and pytest output clean
         pass
 
     def _answer(self, status: int, body: dict) -> None:
@@ -25,6 +25,11 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+
+class _Handler(JsonHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as a real server behind gunicorn would
+    disable_nagle_algorithm = True  # else headers and body meet delayed ACK: 40 ms a request
 
     def do_GET(self) -> None:
         self._answer(200, {"status": "ok", "store": "memory"})

@@ -7,12 +7,13 @@ import subprocess
 import sys
 import threading
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from bench.sim_server import JsonHandler
 from simulator.clock import Timestamps
 from simulator.driver import Fix
 from simulator.errors import SimulatorError
@@ -40,19 +41,8 @@ class FakeServer(ThreadingHTTPServer):
         return [body for method, p, _, body in self.requests if method == "POST" and p == path]
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(JsonHandler):
     server: FakeServer
-
-    def log_message(self, *args) -> None:  # keep pytest output clean
-        pass
-
-    def _answer(self, status: int, body: dict) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
 
     def do_GET(self) -> None:
         self.server.requests.append(("GET", self.path, "", {}))

@@ -12,9 +12,7 @@ from .errors import ApiError
 @bp.get("/track/<token>")
 def track(token: str):
     """Answer the customer view of the shipment behind a tracking link."""
-    reads = services().reads
-    shipment = reads.shipment_for_token(token)
-    view = reads.customer_view(shipment) if shipment else None
-    if view is None:
+    found = services().reads.view_for_token(token)
+    if found is None:
         raise ApiError(404, "unknown or expired tracking link", "token")
-    return jsonify(view)
+    return jsonify(found[1])

@@ -11,11 +11,10 @@ from . import bp, page_config
 @bp.get("/track/<token>")
 def track(token: str):
     """Show the live tracking page of one shipment."""
-    reads = services().reads
-    shipment = reads.shipment_for_token(token)
-    view = reads.customer_view(shipment) if shipment else None
-    if view is None:
+    found = services().reads.view_for_token(token)
+    if found is None:
         abort(404)
+    _, view = found
     texts = url_for("api.track", token=token) + "/texts"
     page = page_config(token=token, textsUrl=texts,
                        visibleStops=current_app.config["VISIBLE_STOPS"])
