@@ -91,3 +91,18 @@ def test_a_batch_longer_than_max_batch_is_refused_naming_it(app, client):
                        headers=bearer(reg["driver_token"]))
     assert resp.status_code == 400 and resp.json["field"] == "positions"
     assert "at most 5" in resp.json["error"]
+
+
+def test_osmand_phones_share_the_per_driver_position_limit(limited, client):
+    reg = register(client)
+    resp = client.put(f"/api/v1/routes/{reg['route_id']}/device", json={"device_id": "phone-4711"},
+                      headers=bearer("demo"))
+    assert resp.status_code == 200, resp.json
+    for t in (10, 20):
+        f = fix(t)
+        resp = client.post(f"/osmand?id=phone-4711&lat={f['lat']}&lon={f['lon']}"
+                           f"&timestamp={1764147600 + t}&speed=5")
+        assert resp.status_code == 200, resp.json
+    resp = client.post(f"/osmand?id=phone-4711&lat={f['lat']}&lon={f['lon']}"
+                       f"&timestamp={1764147700}")
+    assert_429(resp, "id", "position requests for this driver")

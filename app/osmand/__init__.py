@@ -12,6 +12,7 @@ import time
 
 from flask import Blueprint, Flask, current_app, jsonify, request
 
+from .. import limits
 from ..services import services
 from . import devices
 from .decode import BadFix, from_form, from_json
@@ -49,5 +50,12 @@ def osmand():
             raise BadFix("id", "unknown device; register it with PUT /api/v1/routes/<id>/device")
     except BadFix as exc:
         return jsonify(error=str(exc), field=exc.field), 400
+    # The same per-driver limit as POST /api/v1/positions: a phone is a driver like any other.
+    over = limits.hit_many("POSITIONS_RATE", "position requests for this driver", [route_id],
+                           "id")
+    if route_id in over:
+        limited = over[route_id]
+        return (jsonify(error=limited.message, field=limited.field), 429,
+                {"Retry-After": str(limited.retry_after)})
     accepted, dropped = services().ingest.positions(route_id, fixes)
     return jsonify(accepted=accepted, dropped=sum(dropped.values()))
