@@ -31,13 +31,19 @@ def encodable(value: str) -> bool:
     return True
 
 
+def _given(d: dict, name: str, field: str, required: bool):
+    """The field's value; None when it is absent and optional; InvalidField when required."""
+    value = d.get(field)
+    if value is None and required:
+        raise InvalidField(name, "is required")
+    return value
+
+
 def number(d: dict, field: str, lo: float | None = None, hi: float | None = None,
            required: bool = True, prefix: str = "") -> float | None:
     name = prefix + field
-    value = d.get(field)
+    value = _given(d, name, field, required)
     if value is None:
-        if required:
-            raise InvalidField(name, "is required")
         return None
     # bool is an int in Python; true/false as a coordinate is a client bug, not a number.
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -53,10 +59,8 @@ def number(d: dict, field: str, lo: float | None = None, hi: float | None = None
 def text(d: dict, field: str, max_len: int = 200, required: bool = True,
          prefix: str = "") -> str | None:
     name = prefix + field
-    value = d.get(field)
+    value = _given(d, name, field, required)
     if value is None:
-        if required:
-            raise InvalidField(name, "is required")
         return None
     if not isinstance(value, str):
         raise InvalidField(name, "must be a string")
