@@ -13,13 +13,13 @@ queued without bound: the next frame carries the latest state anyway.
 
 from __future__ import annotations
 
-import json
 import struct
 
 from engineio import packet as eio_packet
 from flask_socketio import SocketIO
 
 from . import metrics
+from .jsontext import dumps
 
 NAMESPACE = "/"
 MAX_PENDING = 8
@@ -31,7 +31,7 @@ class Frame(bytes):
 
 def packet(event: str, data) -> str:
     """The Socket.IO EVENT packet for the default namespace: 2["event",data]."""
-    return "2" + json.dumps([event, data], separators=(",", ":"))
+    return "2" + dumps([event, data])
 
 
 def websocket_frame(sio_text: str) -> Frame:

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 
 from .domain.tracking import Progress
+from .jsontext import dumps
 from .store import Store
 
 log = logging.getLogger(__name__)
@@ -28,8 +29,8 @@ HISTORY = "positions"
 
 
 def encode(progress: Progress) -> str:
-    """Progress.to_dict() as JSON, through the C encoder (asdict's deep copy is ~20x slower)."""
-    return json.dumps(progress, default=vars, separators=(",", ":"))
+    """Progress.to_dict() as JSON, without asdict's deep copy (~20x slower)."""
+    return dumps(progress, default=vars)
 
 
 def record(progress: Progress) -> dict:

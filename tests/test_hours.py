@@ -46,3 +46,33 @@ def test_next_delivery_day_and_its_text():
 def test_iso_utc_is_z_suffixed():
     assert iso_utc(0) == "1970-01-01T00:00:00Z"
     assert iso_utc(None) is None
+
+
+# The fast paths (cached day spans, arithmetic ISO text) must say exactly what the plain
+# conversions say, including around DST changes and in zones whose midnight falls in a gap.
+_ZONES = ["Europe/Helsinki", "America/Santiago", "America/Havana", "Asia/Beirut",
+          "Australia/Lord_Howe", "Pacific/Chatham", "UTC", "America/St_Johns"]
+
+
+@pytest.mark.parametrize("tz", _ZONES)
+def test_local_day_matches_the_zone_conversion_for_every_half_hour_of_a_year(tz):
+    from app.domain.hours import local_day
+
+    start = datetime(2026, 1, 1, tzinfo=ZoneInfo("UTC")).timestamp()
+    for k in range(0, 366 * 48):
+        ts = start + k * 1800 + (k % 7) * 13.7  # not only on the half hour
+        assert local_day(ts, tz) == local(ts, tz).date(), (tz, ts)
+        # and back in time: the cached span must not answer for an earlier day
+        back = ts - 86400 * (k % 3)
+        assert local_day(back, tz) == local(back, tz).date(), (tz, back)
+
+
+def test_iso_utc_matches_strftime_including_rounding_and_negative_times():
+    import random
+
+    rng = random.Random(7)
+    samples = [0, 0.5, 1.5, -0.5, -1, -86400.4, 86399.5, 4102444799.6, 1795000000.49]
+    samples += [rng.uniform(-3e9, 5e9) for _ in range(20000)]
+    for ts in samples:
+        expected = datetime.fromtimestamp(round(ts), ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%SZ")
+        assert iso_utc(ts) == expected, ts

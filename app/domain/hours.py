@@ -17,13 +17,24 @@ def local(ts: float, tz: str) -> datetime:
     return datetime.fromtimestamp(ts, zone(tz))
 
 
+# The views format several times per update for every watched shipment (thousands a second
+# under load, app/broadcaster.py): strftime and zone lookups were ~20% of the server's CPU.
+# The caches below give the same strings, computed once per day, hour or window edge.
+
+@lru_cache(maxsize=64)
+def _utc_day(days: int) -> str:
+    return datetime.fromtimestamp(days * 86400, UTC).strftime("%Y-%m-%d")
+
+
 def iso_utc(ts: float | None) -> str | None:
     """Epoch seconds as ISO 8601 UTC with a `Z`, to the second."""
     if ts is None:
         return None
-    return datetime.fromtimestamp(round(ts), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    days, secs = divmod(round(ts), 86400)  # UTC has no leap seconds in epoch time
+    return f"{_utc_day(days)}T{secs // 3600:02d}:{secs // 60 % 60:02d}:{secs % 60:02d}Z"
 
 
+@lru_cache(maxsize=4096)
 def at_hour(day: date, hour: int, tz: str) -> float:
     """Epoch seconds of `hour`:00 local time on `day` (fold=0 on a DST overlap)."""
     if hour >= 24:
@@ -31,9 +42,27 @@ def at_hour(day: date, hour: int, tz: str) -> float:
     return datetime.combine(day, time(hour), zone(tz)).timestamp()
 
 
+# tz -> (first second, first second of the next day, the local day): the day a time falls on.
+_days: dict[str, tuple[float, float, date]] = {}
+
+
+def local_day(ts: float, tz: str) -> date:
+    """local(ts, tz).date(), without a zone conversion while `ts` stays within one day."""
+    span = _days.get(tz)
+    if span is not None and span[0] <= ts < span[1]:
+        return span[2]
+    day = local(ts, tz).date()
+    start, end = at_hour(day, 0, tz), at_hour(day, 24, tz)
+    # Midnight can fall in a DST gap in a few zones: cache only a span that checks out.
+    if (start <= ts < end and local(start, tz).date() == day
+            and local(end, tz).date() != day and local(end - 1, tz).date() == day):
+        _days[tz] = (start, end, day)
+    return day
+
+
 def next_delivery_day(ts: float, tz: str) -> date:
     """The delivery day after the one `ts` falls on (every day is a delivery day)."""
-    return local(ts, tz).date() + timedelta(days=1)
+    return local_day(ts, tz) + timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -49,7 +78,7 @@ def fit(ts: float, tz: str, start_hour: int = 8, end_hour: int = 20) -> ServiceT
     Before opening it waits for opening; after closing it moves to the next delivery day,
     because the driver's block ends and the parcel goes back to the station.
     """
-    day = local(ts, tz).date()
+    day = local_day(ts, tz)
     opens, closes = at_hour(day, start_hour, tz), at_hour(day, end_hour, tz)
     if ts < opens:
         return ServiceTime(opens, day, False)
@@ -68,5 +97,7 @@ def day_text(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b}"
 
 
+@lru_cache(maxsize=8192)
 def clock_text(ts: float, tz: str) -> str:
+    # Cached: window edges fall on five-minute marks, so a few values serve every view.
     return local(ts, tz).strftime("%H:%M")

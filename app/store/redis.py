@@ -6,13 +6,14 @@ import json
 
 import redis
 
+from ..jsontext import dumps
 from .base import Store, StoreUnavailable
 
 PREFIX = "doorstep:"
 
 
 def _dumps(record) -> str:
-    return json.dumps(record, separators=(",", ":"))
+    return dumps(record)
 
 
 def _loads(raw):
