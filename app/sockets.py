@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
 
 from . import limits
@@ -10,6 +12,8 @@ from .pages.session import signed_in_seller
 from .reads import LinkExpired
 from .services import services
 from .store import StoreUnavailable
+
+log = logging.getLogger(__name__)
 
 
 def init_app(sio: SocketIO) -> None:
@@ -25,7 +29,8 @@ def on_connect(auth=None):
         _connect(auth)
     except LinkExpired:
         raise ConnectionRefusedError("expired tracking link") from None
-    except StoreUnavailable:
+    except StoreUnavailable as exc:
+        log.warning("viewer refused, the store did not answer: %s", exc)
         raise ConnectionRefusedError("storage is unavailable, retry shortly") from None
     except limits.Limited as exc:
         raise ConnectionRefusedError(exc.message) from None

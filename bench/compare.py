@@ -5,13 +5,18 @@
         --env REDIS_URL=redis://127.0.0.1:6379/1 -- --routes 2000 --viewers 5000 --window 20
 
 Arguments after `--` go to every bench.load run. Runs alternate between variants (A B A B ...),
-so a neighbour's load on a shared machine spreads over all of them.
+so a neighbour's load on a shared machine spreads over all of them. A variant may also be the
+same checkout with other bench.load arguments, to compare loads rather than code:
+
+    python -m bench.compare --variant one=. --variant two=. --args two="--servers 2" -- ...
+    python -m bench.compare --variant calm=. --variant stuck=. --args stuck="--stuck 500" -- ...
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import statistics
 from pathlib import Path
 
@@ -21,6 +26,7 @@ COLUMNS = [
     ("delivered_per_s", "delivered/s", "{:.0f}"),
     ("server_cpu_share", "CPU (core)", "{:.2f}"),
     ("delivered_per_cpu_s", "per CPU-s", "{:.0f}"),
+    ("busiest_cpu_share", "busiest process", "{:.2f}"),
     ("customer_p50_ms", "p50 ms", "{:.0f}"),
     ("customer_p95_ms", "p95 ms", "{:.0f}"),
     ("customer_p99_ms", "p99 ms", "{:.0f}"),
@@ -50,15 +56,18 @@ def main() -> None:
     p.add_argument("--variant", action="append", required=True, help="name=checkout dir")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--env", action="append", default=[], help="KEY=VALUE for every server")
+    p.add_argument("--args", action="append", default=[],
+                   help='name="bench.load arguments" for that variant only')
     p.add_argument("--json", help="write every run's figures here")
     p.add_argument("rest", nargs=argparse.REMAINDER)
     args = p.parse_args()
     rest = [a for a in args.rest if a != "--"]
     variants = [v.split("=", 1) for v in args.variant]
+    extra = {name: shlex.split(more) for name, more in (a.split("=", 1) for a in args.args)}
     results: dict[str, list[dict]] = {name: [] for name, _ in variants}
     for i in range(args.repeat):
         for name, path in variants:
-            argv = ["--app-dir", str(Path(path).resolve()), *rest]
+            argv = ["--app-dir", str(Path(path).resolve()), *rest, *extra.get(name, [])]
             argv += [x for kv in args.env for x in ("--env", kv)]
             argv += ["--server-log", f"/tmp/bench-{name}-{i}.log"]
             figures = load.run(load.build_parser().parse_args(argv))

@@ -60,10 +60,16 @@ def register(base: str, routes: int, stops: int, key: str, threads: int = 8) -> 
 
 
 class Drivers:
-    """Each driver sends a fix every `period` s; one POST per tick carries all drivers due."""
+    """Each driver sends a fix every `period` s; one POST per tick carries all drivers due.
 
-    def __init__(self, base: str, regs: list[dict], period: int = 2, batch: int = 5000) -> None:
-        self.base, self.regs, self.period, self.batch = base, regs, period, batch
+    With several servers, each driver always posts to the same one (one POST per server and tick),
+    as nginx's hash on the Authorization header keeps a driver on one process.
+    """
+
+    def __init__(self, bases: str | list[str], regs: list[dict], period: int = 2,
+                 batch: int = 5000) -> None:
+        self.bases = [bases] if isinstance(bases, str) else list(bases)
+        self.regs, self.period, self.batch = regs, period, batch
         self.sent: dict[tuple[str, int], float] = {}  # (route, timestamp) -> send time
         self.posts: list[tuple[float, float, int, int]] = []  # (sent, took, items, accepted)
         self.errors = 0
@@ -75,13 +81,13 @@ class Drivers:
     def position(self, ts: int) -> tuple[float, float]:
         return east(200 + SPEED * (ts - self.start))
 
-    def _post(self, items: list[dict], keys: list[tuple[str, int]]) -> None:
+    def _post(self, base: str, items: list[dict], keys: list[tuple[str, int]]) -> None:
         s = requests.Session()
         t0 = time.time()
         for k in keys:
             self.sent[k] = t0
         try:
-            r = s.post(f"{self.base}/api/v1/positions", json={"positions": items}, timeout=60,
+            r = s.post(f"{base}/api/v1/positions", json={"positions": items}, timeout=60,
                        headers={"Authorization": f"Bearer {items[0]['driver_token']}"})
             body = r.json() if r.status_code == 200 else {}
             self.posts.append((t0, time.time() - t0, len(items), body.get("accepted", 0)))
@@ -97,13 +103,17 @@ class Drivers:
             if delay > 0:
                 time.sleep(delay)
             lat, lon = self.position(tick)
-            due = [r for i, r in enumerate(self.regs) if i % self.period == tick % self.period]
-            for k in range(0, len(due), self.batch):
-                part = due[k:k + self.batch]
-                items = [{"driver_token": r["driver_token"], "lat": lat, "lon": lon,
-                          "timestamp": tick, "speed": SPEED, "heading": 90, "accuracy": 5}
-                         for r in part]
-                self._pool.submit(self._post, items, [(r["route_id"], tick) for r in part])
+            n = len(self.bases)
+            for s, base in enumerate(self.bases):
+                due = [r for i, r in enumerate(self.regs)
+                       if i % self.period == tick % self.period and i // self.period % n == s]
+                for k in range(0, len(due), self.batch):
+                    part = due[k:k + self.batch]
+                    items = [{"driver_token": r["driver_token"], "lat": lat, "lon": lon,
+                              "timestamp": tick, "speed": SPEED, "heading": 90, "accuracy": 5}
+                             for r in part]
+                    self._pool.submit(self._post, base, items,
+                                      [(r["route_id"], tick) for r in part])
             tick += 1
 
     def run(self) -> None:

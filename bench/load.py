@@ -1,7 +1,13 @@
-"""Load generator: drivers posting batched fixes, thousands of live viewers, one measured server.
+"""Load generator: drivers posting batched fixes, thousands of live viewers, measured servers.
 
     python -m bench.load --routes 2000 --viewers 5000 --dashboards 10 --window 30
     python -m bench.load --app-dir /tmp/before --env BROADCAST_INTERVAL=1.0   # another checkout
+    python -m bench.load --servers 2 --env REDIS_URL=redis://127.0.0.1:6379/1  # two processes
+
+With --servers N, N gunicorn processes share REDIS_URL as store and message queue, as in
+docs/deployment.md. The load is spread as nginx would spread it there: each driver's fixes go to
+one process (its batch to that process, like `hash $http_authorization`), viewers go round-robin
+(websocket-only clients need no stickiness). CPU and memory are summed over the processes.
 
 Starts gunicorn (gunicorn.conf.py of --app-dir, the gevent worker) on a free port unless --url
 is given, registers routes, connects viewers from several processes (raw websocket, Socket.IO
@@ -41,7 +47,8 @@ def free_port() -> int:
 
 def start_server(app_dir: Path, env: list[str], log_path: str) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    full = {**os.environ, "BIND": f"127.0.0.1:{port}", "DEMO": "0", "PYTHONUNBUFFERED": "1"}
+    full = {**os.environ, "BIND": f"127.0.0.1:{port}", "DEMO": "0", "PYTHONUNBUFFERED": "1",
+            "SECRET_KEY": "bench"}  # the same everywhere when there are several processes
     full.update(kv.split("=", 1) for kv in env)
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", str(app_dir / "gunicorn.conf.py"),
@@ -69,17 +76,42 @@ def viewer_specs(regs: list[dict], viewers: int, dashboards: int, key: str):
     return specs
 
 
-def run(args) -> dict:
-    proc = None
-    url = args.url
-    if url is None:
-        proc, url = start_server(Path(args.app_dir), args.env, args.server_log)
-    split = urlsplit(url)
-    server = Proc(args.pid or worker_pid(proc.pid))
+def start_servers(args) -> tuple[list[subprocess.Popen], list[str]]:
+    env = list(args.env)
+    if args.servers > 1:
+        redis_url = dict(kv.split("=", 1) for kv in env).get("REDIS_URL")
+        if not redis_url:
+            raise SystemExit("--servers above 1 needs --env REDIS_URL=redis://...")
+        env.append(f"MESSAGE_QUEUE={redis_url}")
+    procs, urls = [], []
     try:
-        regs = register(url, args.routes, args.stops, args.key)
+        for i in range(args.servers):
+            log = args.server_log if args.servers == 1 else f"{args.server_log}.{i}"
+            proc, url = start_server(Path(args.app_dir), env, log)
+            procs.append(proc)
+            urls.append(url)
+    except BaseException:
+        for proc in procs:
+            proc.kill()
+        raise
+    return procs, urls
+
+
+def run(args) -> dict:
+    if args.procs % args.servers:
+        raise SystemExit("--procs must be a multiple of --servers")
+    procs_started: list[subprocess.Popen] = []
+    if args.url is None:
+        procs_started, urls = start_servers(args)
+        servers = [Proc(worker_pid(p.pid)) for p in procs_started]
+    else:
+        urls, servers = [args.url], [Proc(args.pid)]
+    cpu = lambda: sum(s.cpu() for s in servers)  # noqa: E731
+    rss = lambda: sum(s.rss() for s in servers)  # noqa: E731
+    try:
+        regs = register(urls[0], args.routes, args.stops, args.key)
         route_of = {s["tracking_id"]: r["route_id"] for r in regs for s in r["shipments"]}
-        rss_idle = server.rss()
+        rss_idle = rss()
         specs = viewer_specs(regs, args.viewers, args.dashboards, args.key)
         connect_s = len(specs) / args.connect_rate + 3
         until = time.time() + connect_s + args.warmup + args.window + 4
@@ -88,20 +120,21 @@ def run(args) -> dict:
         for i, chunk in enumerate(chunks):
             rx, tx = mp.Pipe(duplex=False)
             stuck = args.stuck // args.procs + (1 if i < args.stuck % args.procs else 0)
+            split = urlsplit(urls[i % len(urls)])  # viewer process i talks to one server
             p = mp.Process(target=worker, args=(split.hostname, split.port, chunk, route_of,
                                                 args.connect_rate / args.procs, until, stuck, tx))
             p.start()
             pipes.append(rx)
             procs.append(p)
         time.sleep(connect_s)
-        rss_connected = server.rss()
-        drivers = Drivers(url, regs, period=args.period, batch=args.batch)
+        rss_connected = rss()
+        drivers = Drivers(urls, regs, period=args.period, batch=args.batch)
         drivers.run()
         time.sleep(args.warmup)
-        cpu0, t0 = server.cpu(), time.time()
+        cpu0, each0, t0 = cpu(), [s.cpu() for s in servers], time.time()
         time.sleep(args.window)
-        cpu1, t1 = server.cpu(), time.time()
-        rss_loaded = server.rss()
+        cpu1, each1, t1 = cpu(), [s.cpu() for s in servers], time.time()
+        rss_loaded = rss()
         drivers.stop()
         results = [rx.recv() for rx in pipes]
         for p in procs:
@@ -113,13 +146,17 @@ def run(args) -> dict:
             rss_idle_mb=rss_idle / 2**20, rss_connected_mb=rss_connected / 2**20,
             rss_loaded_mb=rss_loaded / 2**20,
             rss_per_viewer_kb=(rss_connected - rss_idle) / 1024 / max(1, len(specs)),
+            cpu_each=[(b - a) / (t1 - t0) for a, b in zip(each0, each1, strict=True)],
+            busiest_cpu_share=max((b - a) / (t1 - t0) for a, b in zip(each0, each1, strict=True)),
             load={k: getattr(args, k) for k in ("routes", "viewers", "dashboards", "period",
-                                                "batch", "window", "stuck", "connect_rate")},
+                                                "batch", "window", "stuck", "connect_rate",
+                                                "servers")},
             env=args.env, app_dir=str(args.app_dir))
         return figures
     finally:
-        if proc is not None:
+        for proc in procs_started:
             proc.terminate()
+        for proc in procs_started:
             proc.wait(timeout=20)
 
 
@@ -127,6 +164,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--url", help="an already running server (then --pid is its worker)")
     p.add_argument("--pid", type=int)
+    p.add_argument("--servers", type=int, default=1,
+                   help="server processes sharing REDIS_URL as store and message queue")
     p.add_argument("--app-dir", default=str(ROOT), help="checkout whose server to start")
     p.add_argument("--env", action="append", default=[], help="KEY=VALUE for the server")
     p.add_argument("--server-log", default="/tmp/bench-server.log")

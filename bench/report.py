@@ -94,7 +94,9 @@ class Report:
             f"delivered: {v(f['customer_updates_per_s'])} customer views/s + "
             f"{v(f['dashboard_rows_per_s'])} dashboard rows/s = {v(f['delivered_per_s'])}/s",
             f"server CPU: {v(f['server_cpu_share'] * 100, '{:.1f}')}% of a core, "
-            f"{v(f['delivered_per_cpu_s'])} updates per CPU-second",
+            f"{v(f['delivered_per_cpu_s'])} updates per CPU-second"
+            + (" (per process: " + ", ".join(f"{c * 100:.1f}%" for c in f["cpu_each"]) + ")"
+               if len(f.get("cpu_each", ())) > 1 else ""),
             f"latency customer p50/p95/p99: {v(f['customer_p50_ms'])}/"
             f"{v(f['customer_p95_ms'])}/{v(f['customer_p99_ms'])} ms; dashboard p50/p99: "
             f"{v(f['dashboard_p50_ms'])}/{v(f['dashboard_p99_ms'])} ms",

@@ -170,3 +170,21 @@ def test_gateway_rejection_fails_and_an_outage_retries(clock):
         assert len(gateway.requests) == 3
     finally:
         gateway.close()
+
+
+def test_the_worker_drains_a_backlog_without_waiting_between_claims(client, app):
+    # 30 routes starting together: 30 jobs, more than one claim takes (20).
+    drivers = [register_with_phones(client)[1] for _ in range(30)]
+    for driver in drivers:
+        post_event(client, driver, type="route_started", timestamp=iso(0))
+    w, sleeps = worker(app), []
+
+    def sleep(seconds):
+        sleeps.append(seconds)
+        if seconds:  # the first real pause: nothing was left
+            w.running = False
+
+    w.run_forever(5.0, sleep)
+    assert sleeps[-1] == 5.0 and all(s == 0 for s in sleeps[:-1]) and len(sleeps) >= 3
+    sent = [t for t in texts(client) if t["event"] == "out_for_delivery"]
+    assert len(sent) == 30

@@ -116,3 +116,30 @@ def test_hit_counters_per_window_in_one_call(store):
     assert store.count_hits("positions", ["a", "b"], window=8, ttl=1) == [1, 1]
     assert store.count_hits("other", ["a"], window=8, ttl=1) == [1]
     assert store.count_hits("positions", [], window=8, ttl=1) == []
+
+
+def test_more_callers_than_redis_connections_wait_instead_of_failing(clean_redis):
+    # A connect storm on a busy process has more requests waiting on Redis than the pool
+    # holds; redis-py's default pool then failed them ("Too many connections").
+    import threading
+
+    from app.store.redis import RedisStore
+
+    store = RedisStore(clean_redis, max_connections=2)
+    store.add_route(_route(), [_shipment()], {"leg": 0}, "hash1")
+    errors, start = [], threading.Barrier(40)
+
+    def reader():
+        start.wait()
+        try:
+            for _ in range(20):
+                assert store.get_progress("r_1") == {"leg": 0}
+        except Exception as exc:  # noqa: BLE001 (collected and asserted below)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=reader) for _ in range(40)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []

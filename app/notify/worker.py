@@ -47,11 +47,14 @@ class Worker:
     def run_forever(self, interval: float, sleep: Callable[[float], None] = time.sleep) -> None:
         self.running = True
         while self.running:
+            done = 0
             try:
-                self.run_once()
+                done = self.run_once()
             except Exception:  # a store hiccup must not end the loop for good
                 log.exception("notification worker: tick failed")
-            sleep(interval)
+            # A backlog (2,000 routes starting at 8 am is 6,000 changes) drains at once, not
+            # one claim per interval (that took 50 s); sleep(0) still lets the sockets run.
+            sleep(0 if done else interval)
 
     def run_once(self) -> int:
         """Turn due jobs into messages, then send the due messages; answer how many items."""

@@ -20,17 +20,27 @@ def _loads(raw):
     return None if raw is None else json.loads(raw)
 
 
+MAX_CONNECTIONS = 256
+
+
 class RedisStore(Store):
     name = "redis"
 
-    def __init__(self, url: str) -> None:
-        self._r = redis.Redis.from_url(
+    def __init__(self, url: str, max_connections: int = MAX_CONNECTIONS) -> None:
+        # A blocking pool: redis-py's default pool (100 connections) raises "Too many
+        # connections" at once when more greenlets than that wait on Redis, which a connect
+        # storm on a busy process reaches (viewers were refused); here they queue for a
+        # connection as they would for the reply.
+        pool = redis.BlockingConnectionPool.from_url(
             url,
+            max_connections=max_connections,
+            timeout=5,
             decode_responses=True,
             socket_timeout=5,
             socket_connect_timeout=2,
             health_check_interval=30,
         )
+        self._r = redis.Redis(connection_pool=pool)
 
     def _call(self, fn, *args):
         try:
