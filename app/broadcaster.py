@@ -85,10 +85,11 @@ class Broadcaster:
         sent = 0
         for i, route_id in enumerate(due):
             if i and i % CHUNK == 0:
-                # Customers' frames leave as they are made, and the sockets' writers get the
-                # loop between chunks: a big batch no longer delays its first frames.
-                sent += self._deliver(frames)
-                frames = []
+                # Frames leave as they are made (a dashboard gets one fleet frame per chunk),
+                # and the sockets' writers get the loop between chunks: a big batch no longer
+                # holds its first routes back until its last one is computed.
+                sent += self._deliver(self._fleet_frames(frames, fleets))
+                frames, fleets = [], defaultdict(list)
                 self.socketio.sleep(0)
             metrics.DELAY.observe(now - self._dirty.pop(route_id))
             self._sent[route_id] = now
@@ -104,11 +105,14 @@ class Broadcaster:
             if self.shared or self.fanout.members(seller_room(route.seller_id)):
                 summary = route_summary(route, progress, shipments, self.reads.settings)
                 fleets[route.seller_id].append(summary)
-        for seller_id, routes in fleets.items():
-            self._frame(frames, seller_room(seller_id), FLEET, {"routes": routes}, repeat=True)
-        sent += self._deliver(frames)
+        sent += self._deliver(self._fleet_frames(frames, fleets))
         self._forget_sent(now)
         return sent
+
+    def _fleet_frames(self, frames: list, fleets: dict[str, list[dict]]) -> list:
+        for seller_id, routes in fleets.items():
+            self._frame(frames, seller_room(seller_id), FLEET, {"routes": routes}, repeat=True)
+        return frames
 
     def _frame(self, frames: list, room: str, event: str, data: dict,
                repeat: bool = False) -> None:

@@ -71,6 +71,22 @@ def test_dashboard_gets_one_frame_per_tick_with_the_changed_routes(world):
     assert [r["route_id"] for r in data["routes"]] == [reg["route_id"]]
 
 
+def test_a_big_tick_reaches_the_dashboard_in_chunks_each_route_once(world, app, monkeypatch):
+    import app.broadcaster as broadcaster_module
+
+    monkeypatch.setattr(broadcaster_module, "CHUNK", 2)
+    _, b, fanout, _ = world
+    client, svc = app.test_client(), app.extensions["doorstep"]
+    routes = [register(client)["route_id"] for _ in range(5)]
+    fanout.rooms = {seller_room("demo")}
+    for rid in routes:
+        b.touch(rid)
+    b.flush()
+    frames = [data["routes"] for _, (event, data) in fanout.sent if event == "fleet"]
+    assert [len(f) for f in frames] == [2, 2, 1]  # the first rows left before the last
+    assert [r["route_id"] for f in frames for r in f] == routes
+
+
 def test_a_quiet_route_goes_out_at_once_a_busy_one_waits_its_interval(world):
     reg, b, fanout, post = world
     room = shipment_room(reg["shipments"][0]["tracking_id"])

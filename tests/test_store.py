@@ -110,6 +110,25 @@ def test_log_is_bounded_and_ordered(store):
     assert store.read_log("positions", "nope") == []
 
 
+def test_many_logs_appended_in_one_call_stay_bounded_and_ordered(store):
+    store.append_log("positions", "r_2", {"i": -1}, max_len=3)
+    entries = [("r_1", {"i": 0}), ("r_2", {"i": 0}), ("r_1", {"i": 1}), ("r_1", {"i": 2}),
+               ("r_1", {"i": 3}), ("r_1", {"i": 4}), ("r_3", {"i": "x"})]
+    store.append_logs("positions", entries, max_len=3)
+    store.append_logs("positions", [], max_len=3)
+    assert [e["i"] for e in store.read_log("positions", "r_1")] == [2, 3, 4]
+    assert [e["i"] for e in store.read_log("positions", "r_2")] == [-1, 0]
+    assert store.read_log("positions", "r_3") == [{"i": "x"}]
+
+
+def test_hit_counters_expire_with_their_window(store):
+    if store.name != "redis":
+        pytest.skip("the memory store drops old windows itself")
+    store.count_hits("positions", ["a"], window=9, ttl=30)
+    store.count_hits("positions", ["a"], window=9, ttl=30)
+    assert 0 < store._r.ttl("doorstep:hits:positions:9:a") <= 31
+
+
 def test_hit_counters_per_window_in_one_call(store):
     assert store.count_hits("positions", ["a", "b", "a"], window=7, ttl=1) == [1, 1, 2]
     assert store.count_hits("positions", ["a"], window=7, ttl=1) == [3]

@@ -28,9 +28,14 @@ def _utc_day(days: int) -> str:
 
 def iso_utc(ts: float | None) -> str | None:
     """Epoch seconds as ISO 8601 UTC with a `Z`, to the second."""
-    if ts is None:
-        return None
-    days, secs = divmod(round(ts), 86400)  # UTC has no leap seconds in epoch time
+    return None if ts is None else _iso_second(round(ts))
+
+
+@lru_cache(maxsize=16384)
+def _iso_second(t: int) -> str:
+    # Cached: one route update formats the same few seconds (its last fix, its timeline) for
+    # the seller and for every watching customer.
+    days, secs = divmod(t, 86400)  # UTC has no leap seconds in epoch time
     return f"{_utc_day(days)}T{secs // 3600:02d}:{secs // 60 % 60:02d}:{secs % 60:02d}Z"
 
 
