@@ -12,13 +12,24 @@ import time
 
 import socketio
 
-from . import metrics
+from . import jsontext, metrics
 
 CHANNEL = "flask-socketio"  # Flask-SocketIO's default: its emits and ours share the channel
 
 
+class _FastJson:
+    """The queue's JSON: every process decodes every tick's message, a few hundred KB a second."""
+
+    dumps = staticmethod(jsontext.dumps)
+    loads = staticmethod(jsontext.loads)
+
+
 class FrameQueue(socketio.RedisManager):
     fanout = None  # set by build_services once the server exists
+
+    def set_server(self, server):
+        super().set_server(server)
+        self.json = _FastJson  # set_server installs the server's (standard library) JSON
 
     def publish_frames(self, frames: list[tuple[str, str]]) -> None:
         """Send [(room, socket.io packet text), ...] to the other processes."""

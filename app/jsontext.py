@@ -21,3 +21,10 @@ def dumps(obj: Any, default: Callable[[Any], Any] | None = None) -> str:
         # What orjson refuses (lone surrogates, integers past 64 bits, non-string keys) the
         # standard library still writes, as it always did here.
         return json.dumps(obj, default=default, separators=(",", ":"))
+
+
+def loads(text: str | bytes) -> Any:
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:  # NaN and other things the standard library accepts
+        return json.loads(text)

@@ -45,7 +45,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(app_dir: Path, env: list[str], log_path: str) -> tuple[subprocess.Popen, str]:
+def pin(cpus: str | None):
+    """A preexec_fn putting the child on these CPUs ("0", "0,1"), or None."""
+    if not cpus:
+        return None
+    chosen = {int(c) for c in cpus.split(",")}
+    return lambda: os.sched_setaffinity(0, chosen)
+
+
+def start_server(app_dir: Path, env: list[str], log_path: str,
+                 cpus: str | None = None) -> tuple[subprocess.Popen, str]:
     port = free_port()
     full = {**os.environ, "BIND": f"127.0.0.1:{port}", "DEMO": "0", "PYTHONUNBUFFERED": "1",
             "SECRET_KEY": "bench"}  # the same everywhere when there are several processes
@@ -53,7 +62,8 @@ def start_server(app_dir: Path, env: list[str], log_path: str) -> tuple[subproce
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", str(app_dir / "gunicorn.conf.py"),
          "app:create_app()"],
-        cwd=app_dir, env=full, stdout=open(log_path, "w"), stderr=subprocess.STDOUT)
+        cwd=app_dir, env=full, stdout=open(log_path, "w"), stderr=subprocess.STDOUT,
+        preexec_fn=pin(cpus))
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -87,7 +97,7 @@ def start_servers(args) -> tuple[list[subprocess.Popen], list[str]]:
     try:
         for i in range(args.servers):
             log = args.server_log if args.servers == 1 else f"{args.server_log}.{i}"
-            proc, url = start_server(Path(args.app_dir), env, log)
+            proc, url = start_server(Path(args.app_dir), env, log, args.server_cpus)
             procs.append(proc)
             urls.append(url)
     except BaseException:
@@ -106,6 +116,9 @@ def run(args) -> dict:
         servers = [Proc(worker_pid(p.pid)) for p in procs_started]
     else:
         urls, servers = [args.url], [Proc(args.pid)]
+    affinity = os.sched_getaffinity(0)
+    if args.load_cpus:  # the generator (and the viewer processes it forks) keep off the server's
+        os.sched_setaffinity(0, {int(c) for c in args.load_cpus.split(",")})
     cpu = lambda: sum(s.cpu() for s in servers)  # noqa: E731
     rss = lambda: sum(s.rss() for s in servers)  # noqa: E731
     try:
@@ -150,10 +163,11 @@ def run(args) -> dict:
             busiest_cpu_share=max((b - a) / (t1 - t0) for a, b in zip(each0, each1, strict=True)),
             load={k: getattr(args, k) for k in ("routes", "viewers", "dashboards", "period",
                                                 "batch", "window", "stuck", "connect_rate",
-                                                "servers")},
+                                                "servers", "server_cpus", "load_cpus")},
             env=args.env, app_dir=str(args.app_dir))
         return figures
     finally:
+        os.sched_setaffinity(0, affinity)
         for proc in procs_started:
             proc.terminate()
         for proc in procs_started:
@@ -169,6 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--app-dir", default=str(ROOT), help="checkout whose server to start")
     p.add_argument("--env", action="append", default=[], help="KEY=VALUE for the server")
     p.add_argument("--server-log", default="/tmp/bench-server.log")
+    p.add_argument("--server-cpus", help='CPUs for the server processes, e.g. "0"')
+    p.add_argument("--load-cpus", help='CPUs for the load generator, e.g. "1": on a small '
+                   "machine the viewers otherwise take the server's core the moment it sends")
     p.add_argument("--key", default="demo", help="seller key")
     p.add_argument("--routes", type=int, default=2000, help="active drivers")
     p.add_argument("--stops", type=int, default=3)

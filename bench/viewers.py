@@ -4,6 +4,11 @@ A python-socketio client costs a thread or two per connection; here one asyncio 
 hundreds of connections, so the load generator stays cheaper than the server it measures.
 Each viewer records, for every `view` or `fleet` frame, the driver position's timestamp (the
 bench sends whole seconds, so `at` names the fix exactly) and the time it was received.
+
+"Received" is the kernel's receive timestamp of the socket read that completed the frame
+(SO_TIMESTAMPNS), not the moment this process got round to parsing it: on a small machine the
+generator competes with the server for the cores, and a frame parsed late is not the server's
+latency. The read's timestamp is that of the newest packet it returned, so it is never early.
 """
 
 from __future__ import annotations
@@ -12,10 +17,12 @@ import asyncio
 import base64
 import json
 import os
+import socket
 import struct
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 
 @dataclass
@@ -29,11 +36,71 @@ class ViewerLog:
     frames: int = 0
 
 
+@lru_cache(maxsize=4096)
 def _epoch(at: str | None) -> int | None:
+    # Cached: every row of a tick names the same few seconds, and the generator must stay
+    # cheaper than the server it measures (a late read is counted as the server's latency).
     return None if at is None else int(datetime.fromisoformat(at).timestamp())
 
 
-async def _read_frame(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+class TimedSocket:
+    """A non-blocking socket with a read buffer and the kernel's time of the latest read."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock, self.buf, self.stamp = sock, bytearray(), 0.0
+        sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+
+    async def _fill(self) -> None:
+        while True:
+            try:
+                data, ancillary, _, _ = self.sock.recvmsg(1 << 18, 64)
+                break
+            except BlockingIOError:
+                await _readable(self.sock)
+        if not data:
+            raise asyncio.IncompleteReadError(bytes(self.buf), None)
+        for level, kind, raw in ancillary:
+            if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS:
+                sec, nsec = struct.unpack("qq", raw[:16])
+                self.stamp = sec + nsec / 1e9
+        self.buf += data
+
+    async def readexactly(self, n: int) -> bytes:
+        while len(self.buf) < n:
+            await self._fill()
+        out = bytes(self.buf[:n])
+        del self.buf[:n]
+        return out
+
+    async def readuntil(self, mark: bytes) -> bytes:
+        while (end := self.buf.find(mark)) < 0:
+            await self._fill()
+        return await self.readexactly(end + len(mark))
+
+    def write(self, data: bytes) -> None:
+        sent = self.sock.send(data)  # pongs and the auth packet: a few bytes, the buffer has room
+        if sent < len(data):
+            asyncio.get_running_loop().create_task(
+                asyncio.get_running_loop().sock_sendall(self.sock, data[sent:]))
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)  # Linux
+
+
+async def _readable(sock: socket.socket) -> None:
+    loop, fd = asyncio.get_running_loop(), sock.fileno()
+    ready = loop.create_future()
+    loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+    try:
+        await ready
+    finally:
+        loop.remove_reader(fd)
+
+
+async def _read_frame(reader: TimedSocket) -> tuple[int, bytes]:
     head = await reader.readexactly(2)
     opcode, n = head[0] & 0x0F, head[1] & 0x7F
     if n == 126:
@@ -52,16 +119,24 @@ def _frame(text: str) -> bytes:
     return head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(data))
 
 
-async def _open(host: str, port: int) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-    reader, writer = await asyncio.open_connection(host, port)
+async def _open(host: str, port: int) -> TimedSocket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setblocking(False)
+    try:
+        await asyncio.get_running_loop().sock_connect(sock, (host, port))
+    except BaseException:
+        sock.close()
+        raise
+    conn = TimedSocket(sock)
     key = base64.b64encode(os.urandom(16)).decode()
-    writer.write((f"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: {host}:{port}\r\n"
+    conn.write((f"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: {host}:{port}\r\n"
                   "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                   f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
-    status = await reader.readuntil(b"\r\n\r\n")
+    status = await conn.readuntil(b"\r\n\r\n")
     if b" 101 " not in status.split(b"\r\n", 1)[0]:
+        conn.close()
         raise ConnectionError(status.split(b"\r\n", 1)[0].decode())
-    return reader, writer
+    return conn
 
 
 def _record(log: ViewerLog, event: str, data: dict, route_of: dict[str, str], now: float) -> None:
@@ -81,7 +156,7 @@ async def viewer(host: str, port: int, log: ViewerLog, route_of: dict[str, str],
     started = time.time()
     auth = {"token": log.key} if log.kind == "customer" else {"seller_key": log.key}
     try:
-        reader, writer = await asyncio.wait_for(_open(host, port), 30)
+        conn = await asyncio.wait_for(_open(host, port), 30)
     except Exception as exc:  # noqa: BLE001 (the bench reports every failure the same way)
         log.error = f"{type(exc).__name__}: {exc}"
         return
@@ -89,20 +164,20 @@ async def viewer(host: str, port: int, log: ViewerLog, route_of: dict[str, str],
         while not stop.is_set():
             # No read timeout: cancelling a read half-way through a frame would desynchronise
             # the stream. run_viewers cancels the task when the run is over.
-            opcode, payload = await _read_frame(reader)
+            opcode, payload = await _read_frame(conn)
             if opcode == 8:
                 log.error = log.error or "closed by server"
                 return
             text = payload.decode()
             if text[0] == "0":  # engine.io open: connect the default namespace with auth
-                writer.write(_frame("40" + json.dumps(auth)))
+                conn.write(_frame("40" + json.dumps(auth)))
             elif text == "2":  # engine.io ping
-                writer.write(_frame("3"))
+                conn.write(_frame("3"))
             elif text.startswith("44"):
                 log.error = "connect_error " + text[2:]
                 return
             elif text.startswith("42"):
-                now = time.time()
+                now = conn.stamp or time.time()
                 event, data = json.loads(text[2:])
                 log.frames += 1
                 if event == "snapshot":
@@ -116,7 +191,7 @@ async def viewer(host: str, port: int, log: ViewerLog, route_of: dict[str, str],
     except (asyncio.IncompleteReadError, ConnectionError) as exc:
         log.error = log.error or f"{type(exc).__name__}"
     finally:
-        writer.close()
+        conn.close()
 
 
 async def run_viewers(host: str, port: int, logs: list[ViewerLog], route_of: dict[str, str],
