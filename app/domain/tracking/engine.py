@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from app.domain.geo import haversine_m
 from app.domain.model import Fix, Route, TimelineEntry
@@ -65,7 +65,7 @@ def apply_fix(route: Route, progress: Progress, fix: Fix, settings: Settings) ->
         changes += start_route(route, progress, fix.timestamp, settings)
     first_leg = max(0, progress.leg - 1)
     gained = advance(route, progress, path, fix, settings)
-    progress.last_fix = asdict(fix)
+    progress.last_fix = dict(vars(fix))  # asdict's deep copy was 14% of a batch POST; all flat
     progress.updated_at = fix.timestamp
     if not progress.started:
         return FixResult(True, None, changes)
