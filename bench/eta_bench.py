@@ -1,17 +1,21 @@
 """ETA accuracy and per-fix cost of the tracking engine on simulated blocks.
 
     python -m bench.eta_bench --vans 6 --bikes 4 --walkers 3 --seeds 1 2 3
+    python -m bench.eta_bench --no-events   # positions only, as from a plain OsmAnd phone
 
 For each shipment, the ETA shown when it first becomes N stops away is compared with the
-simulator's true arrival; the error is a share of the time that was still to go.
+simulator's true arrival; the error is a share of the time that was still to go. With
+--no-events the stop events are withheld and the visits inferred from positions are scored.
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+from dataclasses import fields
 
 from bench.eta_replay import Score, replay
+from bench.visit_replay import GRACE_S, VisitScore
 
 
 def main() -> None:
@@ -24,22 +28,31 @@ def main() -> None:
     )
     parser.add_argument("--program", default="standard")
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    parser.add_argument("--no-events", action="store_true",
+                        help="withhold stop events: stops are done only when inferred visited")
     args = parser.parse_args()
     counts = {"van": args.vans, "bike": args.bikes, "foot": args.walkers}
-    total = Score()
+    events = not args.no_events
+    total = Score() if events else VisitScore()
     started = time.perf_counter()
     for seed in args.seeds:
-        score = replay({v: n for v, n in counts.items() if n}, seed, args.stops, args.program)
+        score = replay({v: n for v, n in counts.items() if n}, seed, args.stops, args.program,
+                       events=events)
         for n, errs in score.samples.items():
             total.samples.setdefault(n, []).extend(errs)
-        for name in ("fixes", "dropped", "stops_checked", "stops_away_mismatches", "fix_seconds"):
-            setattr(total, name, getattr(total, name) + getattr(score, name))
+        for f in fields(total):
+            if f.name != "samples":
+                setattr(total, f.name, getattr(total, f.name) + getattr(score, f.name))
     print(
         f"{total.fixes} fixes replayed in {time.perf_counter() - started:.1f} s, "
         f"{total.dropped} dropped by the engine"
     )
     print(f"per-fix cost: {total.fix_seconds / max(1, total.fixes) * 1e6:.1f} us")
     print(f"stops away: {total.stops_away_mismatches} mismatches in {total.stops_checked} checks")
+    if not events:
+        print(f"  (against the handover, as with events); {total.mismatches_after_grace} where "
+              f"the count was not right between the handover and {GRACE_S:.0f} s after leaving")
+        print(total.visit_summary())
     print("ETA absolute error, % of the time still to go:")
     for n in sorted(total.samples):
         median, p25, p90, count = total.summary(n)

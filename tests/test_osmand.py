@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 import pytest
 import requests
-from helpers import STATION, STOPS, T0, register
+from helpers import STATION, STOPS, T0, iso, register
 
 SELLER = {"Authorization": "Bearer demo"}
 LAT, LON = (STATION["lat"] + STOPS[0][0]) / 2, (STATION["lon"] + STOPS[0][1]) / 2
@@ -15,8 +15,8 @@ TS = T0.timestamp() + 30
 DEVICE = "traccar-812734"
 
 
-def with_device(client, device=DEVICE):
-    reg = register(client)
+def with_device(client, device=DEVICE, **kwargs):
+    reg = register(client, **kwargs)
     resp = client.put(f"/api/v1/routes/{reg['route_id']}/device", json={"device_id": device},
                       headers=SELLER)
     assert resp.status_code == 200, resp.json
@@ -84,6 +84,38 @@ def test_bad_requests_are_400_naming_the_field(client, path, kwargs, field):
     resp = client.post(path, **kwargs) if kwargs else client.get(path)
     assert resp.status_code == 400, resp.data
     assert json.loads(resp.data)["field"] == field
+
+
+def stored_fixes(points, t0, speed):
+    """A Traccar Client JSON body of fixes (lat, lon) every 5 s from t0 seconds after T0."""
+    return {"device_id": DEVICE, "location": [
+        {"timestamp": iso(t0 + 5 * i), "coords": {"latitude": lat, "longitude": lon,
+                                                 "speed": speed, "accuracy": 5}}
+        for i, (lat, lon) in enumerate(points)]}
+
+
+def between(a, b, n):
+    return [(a[0] + (b[0] - a[0]) * k / n, a[1] + (b[1] - a[1]) * k / n) for k in range(1, n + 1)]
+
+
+def test_a_phone_without_stop_events_counts_the_stops_down(client):
+    reg = with_device(client, start=False)  # no route_started either: positions only
+    tokens = [s["token"] for s in reg["shipments"]]
+    station, stop0, stop1 = (STATION["lat"], STATION["lon"]), STOPS[0][:2], STOPS[1][:2]
+
+    def post(body):
+        resp = client.post("/osmand", json=body)
+        assert resp.status_code == 200 and resp.json["dropped"] == 0, resp.json
+
+    post(stored_fixes(between(station, stop0, 6), 0, 6.0))  # to stop 0
+    post(stored_fixes([stop0] * 18, 35, 0.0))  # 90 s at the door
+    assert client.get(f"/api/v1/track/{tokens[2]}").json["stops_away"] == 2
+    post(stored_fixes(between(stop0, stop1, 6), 125, 6.0))  # on to stop 1
+    last = client.get(f"/api/v1/track/{tokens[2]}").json
+    assert last["stops_away"] == 1 and last["status_text"] == "1 stop away"
+    first = client.get(f"/api/v1/track/{tokens[0]}").json
+    assert first["status_text"].startswith("Your driver stopped at your address at ")
+    assert first["status"] not in ("delivered", "attempted") and first["eta"] is None
 
 
 def test_device_registration_checks_owner_and_id(client):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from app.domain.geo import haversine_m
 from app.domain.model import Driver, Fix, Point, Route, Shipment, Stop, StopEvent
+from app.domain.tracking import Progress, Settings, apply_fix
 
 TZ = "Europe/Helsinki"
 STATION = (60.1650, 24.9300)
@@ -94,3 +96,55 @@ def delivered(k: int, t: float) -> StopEvent:
 def distance_to_stop(route: Route, fix: Fix, k: int) -> float:
     s = route.stops[k]
     return haversine_m(fix.lat, fix.lon, s.lat, s.lon)
+
+
+STOP_SPACING_M = STEP_LAT * 111_200  # stop k is (k + 1) spacings north of the station
+
+
+def street_fix(metres: float, t: float, speed: float = 0.0, east_m: float = 0.0) -> Fix:
+    """A fix on the test street, `metres` north of the station (and `east_m` off it)."""
+    return Fix(
+        lat=STATION[0] + metres / 111_200,
+        lon=STATION[1] + east_m / 55_400,  # metres per degree of longitude at 60 N
+        timestamp=t,
+        speed=speed,
+        accuracy=5.0,
+    )
+
+
+def drive(
+    route: Route,
+    progress: Progress,
+    settings: Settings,
+    from_m: float,
+    to_m: float,
+    t: float,
+    speed: float = 10.0,
+    dt: float = 2.0,
+) -> float:
+    """Fixes along the street from one place to another at `speed`; return the last time."""
+    step = speed * dt if to_m >= from_m else -speed * dt
+    m = from_m
+    while (to_m - m) * step > 0:
+        m = min(m + step, to_m) if step > 0 else max(m + step, to_m)
+        t += dt
+        apply_fix(route, progress, street_fix(m, t, speed), settings)
+    return t
+
+
+def stay(
+    route: Route,
+    progress: Progress,
+    settings: Settings,
+    metres: float,
+    t: float,
+    seconds: float,
+    dt: float = 3.0,
+    jitter: Callable[[int], tuple[float, float]] | None = None,
+) -> float:
+    """Fixes of a driver standing at one place for `seconds`; `jitter(i)` -> (north, east) m."""
+    for i in range(int(seconds // dt)):
+        t += dt
+        north, east = jitter(i) if jitter else (0.0, 0.0)
+        apply_fix(route, progress, street_fix(metres + north, t, 0.0, east), settings)
+    return t

@@ -11,19 +11,22 @@ from app.domain.tracking import Settings, apply_event, apply_fix, start_progress
 from app.domain.view import customer_view, route_summary
 from tests.test_tracking_fixtures import (
     STATION,
+    STOP_SPACING_M,
     T0,
     delivered,
+    drive,
     fix_at,
     local_ts,
     make_route,
     shipments_of,
+    stay,
     stop_fix,
 )
 
 SETTINGS = Settings(visible_stops=3)
 KEYS = {
-    "tracking_id", "status", "status_text", "stops_away", "eta", "destination", "driver", "path",
-    "timeline", "proof", "timezone", "updated_at",
+    "tracking_id", "status", "status_text", "stops_away", "visited_at", "eta", "destination",
+    "driver", "path", "timeline", "proof", "timezone", "updated_at",
 }  # fmt: skip
 
 
@@ -153,3 +156,38 @@ def test_seller_summary_shows_the_fleet(route, shipments):
     assert rows["DS0050"]["stops_away"] == 2 and rows["DS0050"]["eta"].startswith("Arriving")
     assert rows["DS0050"]["address"] == "Testikatu 6"
     json.dumps(summary)
+
+
+def first_stop_visited(route):
+    """Progress of a phone that sends no events: 90 s at stop 0, then on towards stop 1."""
+    p = start_progress(route, T0)
+    t = drive(route, p, SETTINGS, 0, STOP_SPACING_M, T0)
+    t = stay(route, p, SETTINGS, STOP_SPACING_M, t, 90)
+    drive(route, p, SETTINGS, STOP_SPACING_M, 2 * STOP_SPACING_M - 60, t)
+    return p
+
+
+def test_a_visited_stop_says_so_without_claiming_a_delivery(route, shipments):
+    p = first_stop_visited(route)
+    view = customer_view(route, p, shipments["DS0000"], SETTINGS)
+    assert view["status"] == "arriving"  # as it was: no outcome is known
+    assert view["status_text"] == "Your driver stopped at your address at 09:01"
+    assert view["visited_at"].endswith("Z") and view["proof"] is None
+    assert view["stops_away"] is None and view["eta"] is None
+    assert view["driver"]["position"] is None and view["path"] is None
+    assert "Delivered" not in json.dumps(view)
+    assert {e["status"] for e in view["timeline"]} & {"delivered", "attempted"} == set()
+    following = customer_view(route, p, shipments["DS0010"], SETTINGS)
+    assert following["stops_away"] == 0 and following["status"] == "arriving"
+    assert following["visited_at"] is None and following["eta"]["text"].startswith("Arriving")
+
+
+def test_seller_summary_shows_a_visit_apart_from_deliveries(route, shipments):
+    p = first_stop_visited(route)
+    summary = route_summary(route, p, list(shipments.values()), SETTINGS)
+    assert (summary["stops_done"], summary["stops_visited"]) == (0, 1)
+    rows = {r["tracking_id"]: r for r in summary["shipments"]}
+    assert rows["DS0000"]["status"] == "arriving" and rows["DS0000"]["visited_at"].endswith("Z")
+    assert rows["DS0000"]["stops_away"] is None and rows["DS0000"]["eta"] is None
+    assert rows["DS0050"]["stops_away"] == 4 and rows["DS0050"]["visited_at"] is None
+

@@ -31,7 +31,8 @@ class Match:
 class Path:
     """A polyline with cumulative lengths, and projection of points onto a stretch of it.
 
-    `marks` are distances along the path of named vertices (here: the end of each leg).
+    `marks` are named vertices (here: the end of each leg, at its stop): `mark_m` their
+    distances along the path, `mark_xy` their places in the flat projection.
     """
 
     def __init__(self, points: list[tuple[float, float]], marks: list[int]):
@@ -50,6 +51,7 @@ class Path:
             self.cum.append(self.cum[-1] + haversine_m(a_lat, a_lon, b_lat, b_lon))
         self.length = self.cum[-1]
         self.mark_m = [self.cum[i] for i in marks]
+        self.mark_xy = [self.xy[i] for i in marks]
 
     def project(self, lat: float, lon: float) -> tuple[float, float]:
         return (lon - self._lon0) * self._kx, (lat - self._lat0) * self._ky

@@ -3,6 +3,11 @@
 A customer sees one shipment: its status, ETA and destination; the driver's first name and
 vehicle; the driver's position and path only when close (`visible_stops` / `visible_minutes`)
 and never after the delivery. Other customers' stops, names and addresses never appear.
+
+A stop the positions show visited (`visited_at`, tracking/visits.py: phones that send no stop
+events) is over for the view as a delivery is: no stops away, no ETA, no driver on the map.
+Its status is left as it was, so nothing says delivered; the customer reads "Your driver
+stopped at your address at 14:22", and the seller sees `visited_at` on the row.
 """
 
 from __future__ import annotations
@@ -30,14 +35,16 @@ def customer_view(
     now = view_clock(progress, now)
     ship = progress.shipments[shipment.tracking_id]
     stop = route.stops[ship.stop]
-    away = None if is_final(ship) else stops_away(progress, ship.stop)
+    visited = progress.stops[ship.stop].visited_at
+    away = None if _over(ship, visited) else stops_away(progress, ship.stop)
     eta = _eta(route, progress, ship, settings, now)
     visible = _driver_visible(progress, ship, away, eta, settings, now)
     return {
         "tracking_id": ship.tracking_id,
         "status": ship.status,
-        "status_text": _status_text(ship, away, route.timezone),
+        "status_text": _status_text(ship, away, visited, route.timezone),
         "stops_away": away,
+        "visited_at": iso_utc(visited),
         "eta": eta,
         "destination": {"lat": stop.lat, "lon": stop.lon},
         "driver": {
@@ -64,6 +71,7 @@ def route_summary(
     rows = []
     for shipment in sorted(shipments, key=lambda s: (s.stop, s.tracking_id)):
         ship = progress.shipments[shipment.tracking_id]
+        visited = progress.stops[ship.stop].visited_at
         eta = _eta(route, progress, ship, settings, now)
         rows.append(
             {
@@ -73,7 +81,8 @@ def route_summary(
                 "stop": ship.stop,
                 "address": route.stops[ship.stop].address,
                 "status": ship.status,
-                "stops_away": None if is_final(ship) else away[ship.stop],
+                "stops_away": None if _over(ship, visited) else away[ship.stop],
+                "visited_at": iso_utc(visited),
                 "eta": eta["text"] if eta else None,
                 "eta_at": eta["at"] if eta else None,
                 "updated_at": iso_utc(max(progress.updated_at, ship.updated_at)),
@@ -88,6 +97,8 @@ def route_summary(
         "position": _position(progress),
         "leg": progress.leg,
         "stops_done": sum(s.served for s in progress.stops),
+        # Visited with no outcome yet (no stop events): not counted as done.
+        "stops_visited": sum(not s.served and s.visited_at is not None for s in progress.stops),
         "stops_total": len(route.stops),
         "dropped": dict(progress.dropped),
         "timezone": route.timezone,
@@ -119,10 +130,16 @@ def first_name(name: str) -> str:
     return name.split()[0] if name.strip() else ""
 
 
+def _over(ship: ShipmentProgress, visited: float | None) -> bool:
+    """Whether the driver is done with the shipment's stop: an outcome, or a visit."""
+    return is_final(ship) or visited is not None
+
+
 def _eta(
     route: Route, progress: Progress, ship: ShipmentProgress, settings: Settings, now: float
 ) -> dict[str, Any] | None:
-    if is_final(ship) or not progress.started or progress.finished:
+    visited = progress.stops[ship.stop].visited_at
+    if _over(ship, visited) or not progress.started or progress.finished:
         return None
     at = progress.etas[ship.stop] if ship.stop < len(progress.etas) else None
     if at is None:
@@ -181,7 +198,10 @@ def _path(
     return [here, *([round(lat, 6), round(lon, 6)] for lat, lon in inner), there]
 
 
-def _status_text(ship: ShipmentProgress, away: int | None, tz: str) -> str:
+def _status_text(ship: ShipmentProgress, away: int | None, visited: float | None, tz: str) -> str:
+    if visited is not None and not is_final(ship):
+        # Seen from the positions alone: the driver was there, the outcome is unknown.
+        return f"Your driver stopped at your address at {clock_text(visited, tz)}"
     if ship.status == "approaching" and away is not None:
         return stops_text(away)
     if ship.status == "out_for_delivery":

@@ -4,6 +4,9 @@ Served at `/osmand` (GET or POST) and at `/` for POST, because Traccar Client is
 a bare server URL and POSTs to its root. A fix enters through the same ingest door as every
 other position. 200 when taken (even if the engine then drops it as stale: the phone must not
 resend it), 400 with a JSON error naming the field for an unknown device or a bad fix.
+
+The protocol has no stop events: the engine counts the stops such a phone stays at as visited
+(app/domain/tracking/visits.py), never as delivered.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from app.domain.tracking.matching import advance, observe_speed, screen
 from app.domain.tracking.progress import Progress, ShipmentProgress, StopProgress
 from app.domain.tracking.settings import Settings, profile
 from app.domain.tracking.statuses import StatusChange
+from app.domain.tracking.visits import infer_visits
 
 # Less than this along the path between two fixes is a driver standing still.
 _STILL_M = 5.0
@@ -51,8 +52,8 @@ def apply_fix(route: Route, progress: Progress, fix: Fix, settings: Settings) ->
     """Move the route's progress to this fix; drop (and count) a fix that cannot be right.
 
     A route without a `route_started` event starts on the first fix that is farther than
-    `start_radius_m` from the station: a driver who has left is out for delivery, whether
-    or not the app said so.
+    `start_radius_m` from the station, or that ends a visit to a stop: a driver who has left
+    is out for delivery, whether or not the app said so.
     """
     reason = screen(route, progress, fix, settings)
     if reason is not None:
@@ -67,8 +68,13 @@ def apply_fix(route: Route, progress: Progress, fix: Fix, settings: Settings) ->
     gained = advance(route, progress, path, fix, settings)
     progress.last_fix = dict(vars(fix))  # asdict's deep copy was 14% of a batch POST; all flat
     progress.updated_at = fix.timestamp
+    moving = gained >= _STILL_M
+    visited = infer_visits(route, progress, path, fix, moving, settings, changes)
     if not progress.started:
-        return FixResult(True, None, changes)
+        if not visited:
+            return FixResult(True, None, changes)
+        # A stop within the start radius of the station: visiting it is leaving.
+        changes += start_route(route, progress, fix.timestamp, settings)
     at_stop = _check_arrivals(
         route, progress, path.mark_m, first_leg, fix.timestamp, settings, changes
     )
@@ -76,7 +82,7 @@ def apply_fix(route: Route, progress: Progress, fix: Fix, settings: Settings) ->
         # Time spent serving a stop between two fixes is dwell, not travel.
         dt = max(0.0, fix.timestamp - max(last["timestamp"], progress.departed_at or 0.0))
         observe_speed(route, progress, dt, gained, at_stop, settings)
-    update_etas(route, progress, path, fix.timestamp, hold=gained < _STILL_M)
+    update_etas(route, progress, path, fix.timestamp, hold=not moving and not visited)
     return FixResult(True, None, changes)
 
 
@@ -102,7 +108,7 @@ def _check_arrivals(
     at_stop = False
     for k in range(first_leg, min(progress.leg, len(route.stops) - 1) + 1):
         state = progress.stops[k]
-        if state.served:
+        if not state.pending:
             continue
         remaining = marks[k] - progress.along_m
         if remaining <= settings.arriving_m:

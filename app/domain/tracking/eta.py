@@ -15,8 +15,8 @@ def update_etas(route: Route, progress: Progress, path: Path, now: float, hold: 
     """Recompute `progress.etas` from the driver's place at `now`.
 
     `hold` says nothing happened that could bring arrivals forward (the driver did not move
-    and no stop was served): then no ETA moves earlier, so a waiting customer never sees
-    the time jump back and forth on GPS noise.
+    and no stop was served or visited): then no ETA moves earlier, so a waiting customer
+    never sees the time jump back and forth on GPS noise.
     """
     speed = progress.speed or profile(route.driver.vehicle).speed
     old = progress.etas
@@ -26,7 +26,7 @@ def update_etas(route: Route, progress: Progress, path: Path, now: float, hold: 
     ratio = progress.dwell_ratio
     for k, stop in enumerate(route.stops):
         state = progress.stops[k]
-        if state.served:
+        if state.served or state.visited_at is not None:  # not .pending: a call per stop costs
             continue
         mark = path.mark_m[k]
         if mark < s - _SKIPPED_M and state.arrived_at is None:

@@ -6,7 +6,13 @@ from app.domain.hours import day_text, next_delivery_day
 from app.domain.model import ATTEMPT_REASONS, STOP_EVENTS, Route, StopEvent
 from app.domain.tracking.eta import update_etas
 from app.domain.tracking.geometry import route_path
-from app.domain.tracking.lifecycle import approach, arrive, finish_route, start_route
+from app.domain.tracking.lifecycle import (
+    approach,
+    arrive,
+    finish_route,
+    learn_dwell,
+    start_route,
+)
 from app.domain.tracking.progress import Progress, ShipmentProgress
 from app.domain.tracking.settings import Settings
 from app.domain.tracking.statuses import REASON_TEXT, StatusChange, change, is_final
@@ -50,6 +56,7 @@ def apply_event(
             state.arrived_at = at  # the app knows better than a guess from the fixes
         changes += arrive(route, progress, event.stop, at)
     elif event.type in ("delivered", "attempted"):
+        progress.outcomes_reported = True  # the app says what is done now, not visits.py
         for ship in targets:
             changes.append(_outcome(route, ship, event))
         changes += _serve(route, progress, event.stop, at, settings)
@@ -104,18 +111,14 @@ def _serve(
     if state.served or not all(is_final(s) for s in ships):
         return []
     state.served, state.done_at = True, at
+    if state.visited_at is not None:
+        # The outcome of a stop the positions showed visited: the driver left long ago, and
+        # the time at the stop was learned then. Only the proof and the status are new.
+        return []
     progress.departed_at = at
     if state.arrived_at is not None and route.stops[stop].dwell_s > 0:
-        _learn_dwell(progress, (at - state.arrived_at) / route.stops[stop].dwell_s)
+        learn_dwell(progress, (at - state.arrived_at) / route.stops[stop].dwell_s)
     return approach(route, progress, at, settings)
-
-
-def _learn_dwell(progress: Progress, ratio: float) -> None:
-    """Smooth how much longer (or shorter) than planned this driver's stops take."""
-    ratio = min(max(ratio, 0.2), 5.0)  # one stop with a lost parcel should not rule the day
-    progress.dwell_seen += 1
-    weight = max(1 / (progress.dwell_seen + 1), 0.2)  # the plan counts as one stop
-    progress.dwell_ratio += weight * (ratio - progress.dwell_ratio)
 
 
 def _refresh_etas(route: Route, progress: Progress, at: float) -> None:

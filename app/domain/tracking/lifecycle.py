@@ -10,16 +10,16 @@ from app.domain.tracking.statuses import StatusChange, change, is_before, is_fin
 
 
 def unserved_before(progress: Progress) -> list[int]:
-    """For each stop index, how many unserved stops come before it in route order."""
+    """For each stop index, how many stops still to do (not served, not visited) come before it."""
     counts, n = [], 0
     for state in progress.stops:
         counts.append(n)
-        n += not state.served
+        n += state.pending
     return counts
 
 
 def stops_away(progress: Progress, stop: int) -> int:
-    return sum(1 for state in progress.stops[:stop] if not state.served)
+    return sum(1 for state in progress.stops[:stop] if state.pending)
 
 
 def start_route(
@@ -59,8 +59,20 @@ def arrive(route: Route, progress: Progress, stop: int, at: float) -> list[Statu
     return changes
 
 
+def learn_dwell(progress: Progress, ratio: float) -> None:
+    """Smooth how much longer (or shorter) than planned this driver's stops take."""
+    ratio = min(max(ratio, 0.2), 5.0)  # one stop with a lost parcel should not rule the day
+    progress.dwell_seen += 1
+    weight = max(1 / (progress.dwell_seen + 1), 0.2)  # the plan counts as one stop
+    progress.dwell_ratio += weight * (ratio - progress.dwell_ratio)
+
+
 def finish_route(route: Route, progress: Progress, at: float) -> list[StatusChange]:
-    """The driver is back at the station: whatever was not delivered goes back with them."""
+    """The driver is back at the station: whatever was not delivered goes back with them.
+
+    Not the shipments of a stop only seen visited (tracking/visits.py): whether they were
+    handed over is not known, and "returned" would claim they were not.
+    """
     progress.finished, progress.finished_at = True, at
     progress.etas = [None] * len(route.stops)
     day = next_delivery_day(at, route.timezone)
@@ -68,5 +80,5 @@ def finish_route(route: Route, progress: Progress, at: float) -> list[StatusChan
     return [
         change(ship, "returned", at, text, {"next_attempt": day.isoformat()})
         for ship in progress.shipments.values()
-        if ship.status != "delivered"
+        if ship.status != "delivered" and progress.stops[ship.stop].visited_at is None
     ]

@@ -44,10 +44,10 @@ def screen(route: Route, progress: Progress, fix: Fix, settings: Settings) -> st
 def advance(route: Route, progress: Progress, path: Path, fix: Fix, settings: Settings) -> float:
     """Match the fix to the path and move the driver along; return the metres advanced."""
     noise = settings.match_behind_m + (fix.accuracy or 0.0)
-    # The way back to the station only counts once every stop is served: it often runs
-    # along the same streets as the deliveries.
+    # The way back to the station only counts once every stop is served or visited: it often
+    # runs along the same streets as the deliveries.
     last_open = next(
-        (k for k in range(len(progress.stops) - 1, -1, -1) if not progress.stops[k].served), None
+        (k for k in range(len(progress.stops) - 1, -1, -1) if progress.stops[k].pending), None
     )
     end = path.length if last_open is None else path.mark_m[last_open]
     if progress.matched_at is None:

@@ -1,4 +1,7 @@
-"""A route's progress: the mutable state the engine keeps per route, stored as JSON."""
+"""A route's progress: the mutable state the engine keeps per route, stored as JSON.
+
+Every field has a default, so progress stored before a field existed still loads.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +16,14 @@ class StopProgress:
     served: bool = False  # every shipment of the stop delivered or attempted
     arrived_at: float | None = None  # from an `arrived` event, or inferred from the fixes
     done_at: float | None = None
+    # Inferred from the positions alone (tracking/visits.py): the driver stayed near the stop and
+    # left at this time. Says nothing of the outcome; an event for the stop still counts.
+    visited_at: float | None = None
+
+    @property
+    def pending(self) -> bool:
+        """Still ahead of the driver: neither served nor visited."""
+        return not self.served and self.visited_at is None
 
 
 @dataclass
@@ -50,6 +61,15 @@ class Progress:
     etas: list[float | None] = field(default_factory=list)  # per stop, epoch seconds
     dropped: dict[str, int] = field(default_factory=dict)  # dropped fixes by reason
     jump_streak: int = 0
+    # A delivered or attempted event came in: the driver's app reports outcomes, so stops are
+    # no longer inferred from the positions (tracking/visits.py says why).
+    outcomes_reported: bool = False
+    # The stop the driver is staying near, where they were along the path when the stay began,
+    # and the first and latest fixes near it.
+    dwell_stop: int | None = None
+    dwell_along: float = 0.0
+    dwell_from: float = 0.0
+    dwell_to: float = 0.0
     updated_at: float = 0.0
 
     def fix(self) -> Fix | None:

@@ -45,3 +45,11 @@ class Settings:
     speed_trust_s: float = 120
     # Older observations fade with this time constant, so a change of traffic shows up.
     speed_memory_s: float = 1800
+    # Routes without delivered/attempted events (tracking/visits.py): a stop counts as visited
+    # once the driver stayed within `visit_radius_m` of it (plus the fix's accuracy) for
+    # `visit_min_s` and then went beyond `leave_radius_m`. 0 s turns inference off. Red
+    # lights and queues last about as long: only the stops where the driver is on the plan
+    # are watched.
+    visit_radius_m: float = 50
+    leave_radius_m: float = 100
+    visit_min_s: float = 45

@@ -23,8 +23,9 @@ function isActive(route, filters) {
 
 function label(route) {
   const vehicle = VEHICLE_NAMES[route.vehicle] || route.vehicle;
+  const visited = route.stops_visited ? ` (${route.stops_visited} more visited)` : "";
   return `${route.driver} (${vehicle}, ${route.program}): ${route.stops_done} of ` +
-    `${route.stops_total} stops done, ${route.status.replace("_", " ")}`;
+    `${route.stops_total} stops done${visited}, ${route.status.replace("_", " ")}`;
 }
 
 function upsert(fleet, route) {

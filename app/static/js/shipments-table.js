@@ -2,6 +2,7 @@
 import { clock } from "./timeline.js";
 
 const MAX_ROWS = 500;
+const FINAL = ["delivered", "attempted", "returned"];
 
 export function shipmentRows(routes) {
   return routes.flatMap((route) => route.shipments.map((s) => ({ ...s, route })));
@@ -32,13 +33,19 @@ function link(parent, href, textValue) {
   return a;
 }
 
+// A stop the phone's positions show visited, with no outcome from the driver's app yet.
+function statusText(r) {
+  return r.visited_at && !FINAL.includes(r.status)
+    ? `visited ${clock(r.visited_at, r.route.timezone)}` : r.status.replaceAll("_", " ");
+}
+
 function row(r, onMessage) {
   const tr = document.createElement("tr");
   tr.dataset.trackingId = r.tracking_id;
   tr.dataset.status = r.status;
   cell(tr, r.tracking_id).className = "mono";
   cell(tr, r.recipient);
-  const status = cell(tr, r.status.replaceAll("_", " "));
+  const status = cell(tr, statusText(r));
   status.className = `status-pill status-${r.status}`;
   cell(tr, r.stops_away);
   cell(tr, r.eta);
@@ -66,7 +73,7 @@ let lastSignature = "";
 // focus on a link or button survives the live updates.
 function signature(rows) {
   return JSON.stringify(rows.slice(0, MAX_ROWS).map((r) => [r.tracking_id, r.status,
-    r.stops_away, r.eta, r.updated_at, r.route.status]));
+    r.stops_away, r.visited_at, r.eta, r.updated_at, r.route.status]));
 }
 
 export function renderTable(rows, filters, onMessage) {

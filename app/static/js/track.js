@@ -69,6 +69,9 @@ function drawPath(path) {
 // Before the map: say when it will appear, in stops, since the view knows how many are left.
 function mapNote(view) {
   const away = view.stops_away;
+  if (view.visited_at && away == null && !view.proof) {
+    return "The driver has left your address, so the live map is closed.";
+  }
   if (away == null || view.status === "created") {
     return "The live map appears on the delivery day, when the driver is a few stops away.";
   }
