@@ -1,6 +1,7 @@
 """Simulator figures: map load, 100-stop planning, ticks/s for N drivers, lag behind the clock.
 
 Run: python bench/sim_bench.py [--drivers 100 500 2000] [--lag-drivers 2000 --speedup 20]
+     python bench/sim_bench.py --drivers --lag server --speedup 3   # against the real app
 The lag part paces a real run (default mix, arrivals over ten minutes) and times every tick
 against the clock, planning in the tick loop and in a worker process, in dry run and against a
 stdlib HTTP server in another process.
@@ -151,8 +152,11 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=11.0,
                         help="simulated minutes paced (arrivals take the first ten)")
     parser.add_argument("--lag", nargs="*", default=["loop", "worker", "http"],
-                        choices=("loop", "worker", "worker-default-gc", "http"),
-                        help="paced runs: planning in the loop, in a worker, over HTTP")
+                        choices=("loop", "worker", "worker-default-gc", "http", "server"),
+                        help="paced runs: planning in the loop, in a worker, over HTTP to a "
+                        "stand-in server, or to the real app under gunicorn ('server')")
+    parser.add_argument("--server-env", action="append", default=[],
+                        help="KEY=VALUE for the real app of --lag server (e.g. REDIS_URL=...)")
     args = parser.parse_args()
     bench_map()
     bench_planning()
@@ -175,6 +179,15 @@ def main() -> None:
         finally:
             server.terminate()
             server.join()
+    if "server" in args.lag:
+        from bench.load import ROOT, start_server
+
+        proc, url = start_server(ROOT, args.server_env, "/tmp/sim-bench-server.log")
+        try:
+            bench_lag(n, speedup, minutes, True, url)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
 
 
 if __name__ == "__main__":

@@ -76,7 +76,7 @@ def test_a_big_tick_reaches_the_dashboard_in_chunks_each_route_once(world, app, 
 
     monkeypatch.setattr(broadcaster_module, "CHUNK", 2)
     _, b, fanout, _ = world
-    client, svc = app.test_client(), app.extensions["doorstep"]
+    client = app.test_client()
     routes = [register(client)["route_id"] for _ in range(5)]
     fanout.rooms = {seller_room("demo")}
     for rid in routes:
