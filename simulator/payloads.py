@@ -55,6 +55,10 @@ def _polyline(points: list[tuple[float, float]]) -> list[list[float]]:
         p = [round(lat, 6), round(lon, 6)]
         if not out or out[-1] != p:
             out.append(p)
+    if len(out) == 1:
+        # A leg that goes nowhere (the last stop's parking spot is the station's) is still a
+        # leg: the API asks for two points at least. Found by 2,000 drivers against the app.
+        out.append(list(out[0]))
     return out
 
 

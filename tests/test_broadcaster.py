@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 from helpers import STATION, STOPS, fix_between, register
@@ -134,3 +135,45 @@ def test_websocket_frame_is_a_complete_unmasked_text_frame(size):
     offset = 2 if n < 126 else 4 if n == 126 else 10
     assert frame[offset:].decode() == "4" + text
     assert json.loads(text[1:]) == ["view", {"x": "y" * size}]
+
+
+def test_a_frame_written_straight_to_a_nearly_full_socket_keeps_the_stream_whole():
+    # app/fanout.write_now: what the socket does not take at once is queued as the next
+    # thing to write, so the reader still sees whole frames in order.
+    import queue
+    import socket
+
+    from app.fanout import write_now
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    client = socket.socket()
+    client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8192)  # small, fixed buffers
+    client.connect(listener.getsockname())
+    server, _ = listener.accept()
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 8192)
+    server.setblocking(False)
+    chunk = b"x" * 100
+    sent = 0
+    while True:  # fill both buffers up
+        try:
+            sent += server.send(chunk)
+        except BlockingIOError:
+            break
+    received = bytearray()
+    while len(received) < 3000:  # make a little room: less than the frame below
+        received += client.recv(3000 - len(received))
+    frame = websocket_frame(packet("view", {"big": "y" * 200_000}))
+    pending = queue.Queue()
+    assert write_now(server, frame, pending) is True
+    rest = pending.get_nowait().encode()
+    assert 0 < len(rest) < len(frame) and frame.endswith(rest)
+    assert pending.empty()
+    server.setblocking(True)
+    writer = threading.Thread(target=server.sendall, args=(rest,))
+    writer.start()
+    while len(received) < sent + len(frame):
+        received += client.recv(1 << 16)
+    writer.join()
+    assert bytes(received) == chunk * (sent // 100) + frame
+    for s in (server, client, listener):
+        s.close()

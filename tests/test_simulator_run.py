@@ -230,3 +230,18 @@ def test_repeat_starts_new_blocks_and_skips_the_night():
     assert len(sink.routes) >= 3 and len(days) == 2
     hours = {datetime.fromtimestamp(f.t, zone(TZ)).hour for f in sink.fixes}
     assert hours <= set(range(8, 20))
+
+
+def test_a_leg_that_goes_nowhere_is_still_a_valid_leg_for_the_api():
+    # Seen with 2,000 drivers against the app: a block whose last stop parks at the station's
+    # node had a one-point return leg, and the server refused the whole route (HTTP 400).
+    from app.api.route_input import parse_route
+    from simulator.payloads import _polyline
+
+    assert _polyline([(60.1, 24.9), (60.1, 24.9)]) == [[60.1, 24.9], [60.1, 24.9]]
+    body = {"driver": {"name": "Aino V", "vehicle": "van"}, "timezone": "Europe/Helsinki",
+            "station": {"lat": 60.1, "lon": 24.9, "name": "Station"},
+            "stops": [{"lat": 60.101, "lon": 24.9, "address": "A 1",
+                       "shipments": [{"recipient": "R"}]}],
+            "legs": [_polyline([(60.1, 24.9), (60.101, 24.9)]), _polyline([(60.1, 24.9)])]}
+    assert len(parse_route(body, "Europe/Helsinki").legs) == 2
