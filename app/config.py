@@ -69,6 +69,8 @@ def from_env() -> dict:
         "WEBHOOK_MAX_ATTEMPTS": int(_env("WEBHOOK_MAX_ATTEMPTS", "10")),
         # The background sender: how often it looks for due messages; 0 turns it off here.
         "NOTIFY_INTERVAL": float(_env("NOTIFY_INTERVAL", "0.5")),
+        # How many destinations (webhook endpoints, phones) it sends to at once, per process.
+        "NOTIFY_CONCURRENCY": int(_env("NOTIFY_CONCURRENCY", "10")),
         "TILE_URL": _env("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
         "TILE_ATTRIBUTION": _env("TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"),
         "DEMO": _env("DEMO", "0").lower() not in ("0", "", "false", "no"),

@@ -51,12 +51,15 @@ class Receiver:
     """A webhook endpoint (or SMS gateway) on a free port that records every request.
 
     `statuses` is what it answers, in order (then 200 for ever); `delay` stalls each answer.
+    Each request keeps `at` (time.monotonic() on arrival); `most_at_once` is the largest number
+    of requests it was answering at the same time.
     """
 
     def __init__(self, statuses: list[int] | None = None, delay: float = 0.0) -> None:
         self.statuses, self.delay = list(statuses or []), delay
         self.requests: list[dict] = []
         self.lock = threading.Lock()
+        self.answering = self.most_at_once = 0
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -65,8 +68,13 @@ class Receiver:
                 with receiver.lock:
                     status = receiver.statuses.pop(0) if receiver.statuses else 200
                     receiver.requests.append({"headers": dict(self.headers), "body": body,
-                                              "status": status, "path": self.path})
+                                              "status": status, "path": self.path,
+                                              "at": time.monotonic()})
+                    receiver.answering += 1
+                    receiver.most_at_once = max(receiver.most_at_once, receiver.answering)
                 time.sleep(receiver.delay)
+                with receiver.lock:
+                    receiver.answering -= 1
                 try:
                     self.send_response(status)
                     self.send_header("Content-Length", "0")

@@ -187,4 +187,4 @@ def test_the_worker_drains_a_backlog_without_waiting_between_claims(client, app)
     w.run_forever(5.0, sleep)
     assert sleeps[-1] == 5.0 and all(s == 0 for s in sleeps[:-1]) and len(sleeps) >= 3
     sent = [t for t in texts(client) if t["event"] == "out_for_delivery"]
-    assert len(sent) == 30
+    assert len(sent) == 30 and {t["state"] for t in sent} == {"sent"}

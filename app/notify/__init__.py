@@ -1,7 +1,8 @@
 """Notifications: text updates, seller webhooks and scheduled messages, built once per process.
 
 Ingest calls `fanout.enqueue` for every batch of status changes; the worker (one background
-task per process) does everything that talks to the network.
+task per process, sending on a pool of NOTIFY_CONCURRENCY) does everything that talks to the
+network.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def build_notify(config: dict, store: Store, routes: RouteCache) -> Notify:
                          max_attempts=config["WEBHOOK_MAX_ATTEMPTS"],
                          timeout=config["WEBHOOK_TIMEOUT"])
     worker = Worker(fanout, messages, endpoints, subs, provider_from_config(config), policy,
-                    clock)
+                    clock, config["NOTIFY_CONCURRENCY"])
     return Notify(messages, subs, endpoints, fanout, worker)
 
 

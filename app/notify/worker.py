@@ -1,8 +1,10 @@
 """The background sender: claims due jobs and messages and sends them, one process each.
 
-`store.claim_due` hands every due item to exactly one process; before sending, the item is put
-back on the timetable a lease ahead, so a process killed mid-send loses nothing (the price: that
-one message may go twice, which webhook receivers can spot by its event id).
+`store.claim_due` hands every due item to exactly one process; a claimed message is put back on
+the timetable a lease ahead, so a process killed before or during the send loses nothing (the
+price: that one message may go twice, which webhook receivers can spot by its event id).
+Messages go out on a pool (app/notify/sending.py): many destinations at once, one message at a
+time per destination.
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from .fanout import Fanout
 from .messages import WAITING, Messages
 from .once import first_claim
 from .providers import HttpSmsProvider, OutboxProvider, Outcome
+from .sending import Lanes, destination
 from .subscriptions import Subscriptions
 
 log = logging.getLogger(__name__)
+CLAIM = 50  # messages per claim at most
 
 
 @dataclass(frozen=True)
@@ -34,14 +38,19 @@ class RetryPolicy:
     def lease(self) -> float:
         return self.timeout + 30.0
 
+    @property
+    def longest_attempt(self) -> float:
+        return self.timeout + 3.0  # connecting gets 3 s (post_event, HttpSmsProvider)
+
 
 class Worker:
     def __init__(self, fanout: Fanout, messages: Messages, endpoints: Endpoints,
                  subscriptions: Subscriptions, provider: OutboxProvider | HttpSmsProvider,
-                 policy: RetryPolicy, clock: Callable[[], float]) -> None:
+                 policy: RetryPolicy, clock: Callable[[], float], concurrency: int = 10) -> None:
         self.fanout, self.messages, self.endpoints = fanout, messages, endpoints
         self.subscriptions, self.provider = subscriptions, provider
         self.policy, self.clock = policy, clock
+        self.lanes = Lanes(concurrency, self.dispatch)
         self.running = False
 
     def run_forever(self, interval: float, sleep: Callable[[float], None] = time.sleep) -> None:
@@ -49,19 +58,42 @@ class Worker:
         while self.running:
             done = 0
             try:
-                done = self.run_once()
+                # No more than the pool can start: what is claimed is sending at once, or
+                # waits behind its own destination, never behind other destinations' sends.
+                done = self.step(min(CLAIM, self.lanes.free()))
             except Exception:  # a store hiccup must not end the loop for good
                 log.exception("notification worker: tick failed")
             # A backlog (2,000 routes starting at 8 am is 6,000 changes) drains at once, not
             # one claim per interval (that took 50 s); sleep(0) still lets the sockets run.
             sleep(0 if done else interval)
+        self.lanes.wait()
 
     def run_once(self) -> int:
-        """Turn due jobs into messages, then send the due messages; answer how many items."""
+        """One round, as tests drive it: claim what is due and wait until it has gone out."""
+        done = self.step(CLAIM)
+        self.lanes.wait()
+        return done
+
+    def step(self, limit: int) -> int:
+        """Turn due jobs into messages, hand up to `limit` due messages to the pool; answer
+        how many items were taken. Sending goes on after this returns."""
         done = self.fanout.run_due()
-        for message_id in self.messages.claim():
-            self.dispatch(message_id)
+        for message_id in self.messages.claim(limit) if limit > 0 else ():
             done += 1
+            if message_id in self.lanes:
+                continue  # its lease ran out while it waited here; it is still to go
+            doc = self.messages.get(message_id)
+            if doc is None or doc["state"] not in WAITING:
+                continue
+            if doc["kind"] == "feedback":  # only store writes: no need for the pool
+                self.dispatch(message_id)
+                continue
+            key = destination(doc)
+            # Leased past the sends queued before it: not due again (for another process)
+            # while it waits here, yet back on the timetable if this process dies.
+            waits = self.lanes.ahead(key) * self.policy.longest_attempt
+            self.messages.lease(message_id, self.policy.lease + waits)
+            self.lanes.add(key, message_id)
         return done
 
     def dispatch(self, message_id: str) -> None:

@@ -79,11 +79,15 @@ class MemoryStore(Store):
     def list_docs(self, kind):
         return copy.deepcopy(list(self._docs.get(kind, {}).values()))
 
+    # Locked like claim_due: the notification pool's threads (threading mode) lease and release
+    # messages while the worker's claim iterates over the same timetable.
     def schedule(self, kind, item_id, due):
-        self._timetables.setdefault(kind, {})[item_id] = due
+        with self._lock:
+            self._timetables.setdefault(kind, {})[item_id] = due
 
     def unschedule(self, kind, item_id):
-        return self._timetables.get(kind, {}).pop(item_id, None) is not None
+        with self._lock:
+            return self._timetables.get(kind, {}).pop(item_id, None) is not None
 
     def claim_due(self, kind, now, limit=100):
         with self._lock:
