@@ -110,16 +110,22 @@ def test_the_pool_bounds_how_many_destinations_are_sent_to_at_once(clock, receiv
     assert len(receiver.ok()) == 3 and receiver.most_at_once == at_once
 
 
-def test_messages_waiting_for_their_endpoint_stay_leased(clock, receivers):
+def _stalled_endpoint(clock, receivers, routes):
+    """One slow webhook endpoint with `routes` deliveries claimed, the first on the wire."""
     slow = receivers(delay=0.5)
     app = make_app(clock, WEBHOOK_TIMEOUT=3.0)
     client = app.test_client()
     hook(client, slow.url)
-    for _ in range(3):
+    for _ in range(routes):
         start_route(client)
     w = worker(app)
     w.step(50)  # claimed and handed to the pool, which sends on after this returns
     slow.wait_for(1)
+    return app, client, slow, w
+
+
+def test_messages_waiting_for_their_endpoint_stay_leased(clock, receivers):
+    app, client, slow, w = _stalled_endpoint(clock, receivers, 3)
     store, lease = app.extensions["doorstep"].store, 3.0 + 30.0
     # Another process finds nothing to send; a crash now would lose nothing: the one on the
     # wire comes back after its lease, the two waiting behind it after theirs and their wait.
@@ -132,15 +138,7 @@ def test_messages_waiting_for_their_endpoint_stay_leased(clock, receivers):
 
 
 def test_a_seller_cancels_deliveries_on_the_wire_and_waiting(clock, receivers):
-    slow = receivers(delay=0.5)
-    app = make_app(clock, WEBHOOK_TIMEOUT=3.0)
-    client = app.test_client()
-    hook(client, slow.url)
-    for _ in range(2):
-        start_route(client)
-    w = worker(app)
-    w.step(50)
-    slow.wait_for(1)
+    _, client, slow, w = _stalled_endpoint(clock, receivers, 2)
     for m in messages(client, "webhook"):
         resp = client.delete(f"/api/v1/messages/{m['id']}", headers=SELLER)
         assert resp.status_code == 200, resp.json
