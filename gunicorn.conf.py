@@ -26,7 +26,7 @@ def post_worker_init(worker):
 
 
 def worker_exit(server, worker):
-    # Progress is written behind (app/live.py): write what is left before the process goes.
+    # Progress is written behind (app/live/write_behind.py): write what is left before exit.
     app = getattr(worker, "wsgi", None)
     svc = getattr(app, "extensions", {}).get("doorstep")
     if svc is not None:

@@ -14,6 +14,6 @@ if TYPE_CHECKING:
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app (gunicorn: `gunicorn 'app:create_app()'`)."""
-    from .factory import create_app as build
+    from app.factory import create_app as build
 
     return build(test_config)

@@ -31,9 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     # Installed before create_app, so the notifier's own SIGTERM hook chains onto this one.
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: gevent.spawn(_shutdown, running))
-    from . import create_app
-    from .demo import DemoFleet
-    from .extensions import socketio
+    from app import create_app
+    from app.extensions import socketio
+    from app.ops.demo import DemoFleet
 
     try:
         app = create_app({"DEMO": args.demo})
@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _shutdown(running: dict) -> None:
-    """Stop the demo fleet, write the progress kept in this process (app/live.py), and exit.
+    """Stop the demo fleet, write this process's progress (app/live/write_behind.py), and exit.
 
     A signal handler only schedules this in a greenlet: raising from the handler would land in
     whichever greenlet happened to run. The broadcaster, notifier and write-behind loops run

@@ -49,7 +49,7 @@ def from_env() -> dict:
         "BROADCAST_INTERVAL": float(_env("BROADCAST_INTERVAL", "1.0")),
         # How often the broadcaster looks for due routes: the wait a fresh fix may add.
         "BROADCAST_TICK": float(_env("BROADCAST_TICK", "0.05")),
-        # Live progress is written to the store at most this often (app/live.py).
+        # Live progress is written to the store at most this often (app/live/write_behind.py).
         "WRITE_BEHIND": float(_env("WRITE_BEHIND", "1.0")),
         # Accepted fixes kept per route for reports and replay.
         "POSITION_HISTORY": int(_env("POSITION_HISTORY", "2000")),

@@ -6,8 +6,8 @@ import secrets
 
 from flask import Flask
 
-from .config import from_env
-from .extensions import socketio
+from app.config import from_env
+from app.extensions import socketio
 
 
 def async_mode(setting: str) -> str:
@@ -30,8 +30,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = secrets.token_hex(32)
 
-    from . import logs, metrics
-    from .frame_queue import queue_options
+    from app.ops import logs, metrics
+    from app.realtime.queue import queue_options
 
     logs.configure(app.config["LOG_FORMAT"])
     socketio.init_app(
@@ -39,22 +39,25 @@ def create_app(test_config: dict | None = None) -> Flask:
         async_mode=async_mode(app.config["ASYNC_MODE"]),
         **queue_options(app.config["MESSAGE_QUEUE"]),
     )
-    from .services import build_services
+    from app.wiring import build_services
 
     app.extensions["doorstep"] = build_services(app.config, socketio)
     metrics.init_app(app, viewers=app.extensions["doorstep"].broadcaster.fanout.viewers)
-    from . import limits, openapi, security
+    from app.access import headers, limits
+    from app.web.api import openapi
 
-    security.init_app(app)
+    headers.init_app(app)
     limits.init_app(app)
 
-    from . import api, sockets, web
+    from app.realtime import sockets
+    from app.web import api, pages
 
     sockets.init_app(socketio)
 
     app.register_blueprint(api.bp)
-    app.register_blueprint(web.bp)
-    from . import notify, osmand
+    app.register_blueprint(pages.bp)
+    from app import notify
+    from app.web import osmand
 
     osmand.init_app(app)  # /osmand: real phones (Traccar Client)
     notify.init_app(app)  # the background sender of texts and webhooks

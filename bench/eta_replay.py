@@ -141,10 +141,10 @@ def replay(
     Without `events`, the engine gets positions only, as from a plain OsmAnd phone
     (bench/visit_replay.py), and the score is a VisitScore.
     """
-    from simulator.clock import InstantClock, start_time, zone
-    from simulator.fleet import Fleet, FleetConfig
-    from simulator.maps import load_map
+    from simulator.drive.clock import InstantClock, start_time, zone
+    from simulator.drive.fleet import Fleet, FleetConfig
     from simulator.sinks import DrySink
+    from simulator.world.maps import load_map
 
     city = load_map(None)
     tz = city.timezone()

@@ -21,19 +21,19 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.sim_server import serve  # noqa: E402
-from simulator.clock import InstantClock, PacedClock, Timestamps, start_time, zone  # noqa: E402
 from simulator.commands import tune_gc  # noqa: E402
-from simulator.fleet import Fleet, FleetConfig  # noqa: E402
-from simulator.maps import _load, bundled_map, load_map  # noqa: E402
-from simulator.modes import NETWORK_MODES  # noqa: E402
-from simulator.osm_reader import Address  # noqa: E402
-from simulator.payloads import fix_item  # noqa: E402
-from simulator.planner import Planner, PoolPlanner  # noqa: E402
-from simulator.planning import plan_block  # noqa: E402
-from simulator.profiles import PROFILES  # noqa: E402
-from simulator.programs import PROGRAMS  # noqa: E402
+from simulator.drive.clock import InstantClock, PacedClock, Timestamps, start_time, zone  # noqa: E402
+from simulator.drive.fleet import Fleet, FleetConfig  # noqa: E402
+from simulator.plan.ahead import Planner, PoolPlanner  # noqa: E402
+from simulator.plan.block import plan_block  # noqa: E402
+from simulator.plan.programs import PROGRAMS  # noqa: E402
+from simulator.plan.timeline import build_timeline  # noqa: E402
 from simulator.sinks import DrySink, HttpSink, Sink  # noqa: E402
-from simulator.timeline import build_timeline  # noqa: E402
+from simulator.sinks.payloads import fix_item  # noqa: E402
+from simulator.world.maps import _load, bundled_map, load_map  # noqa: E402
+from simulator.world.modes import NETWORK_MODES  # noqa: E402
+from simulator.world.osm_reader import Address  # noqa: E402
+from simulator.world.profiles import PROFILES  # noqa: E402
 
 TZ = "Europe/Helsinki"
 

@@ -7,21 +7,21 @@ import gc
 import sys
 from typing import IO
 
-from simulator.clock import InstantClock, PacedClock, Timestamps, start_time, zone
+from simulator.drive.clock import InstantClock, PacedClock, Timestamps, start_time, zone
+from simulator.drive.fleet import Fleet, FleetConfig, Slot
 from simulator.errors import SimulatorError
-from simulator.fleet import Fleet, FleetConfig, Slot
-from simulator.modes import AIR
-from simulator.planner import PoolPlanner
-from simulator.profiles import PROFILES
-from simulator.progress import Progress, summary
+from simulator.plan.ahead import PoolPlanner
 from simulator.sinks import DrySink, HttpSink, JsonlSink, OsmAndSink, Sink
+from simulator.statusline import Progress, summary
+from simulator.world.modes import AIR
+from simulator.world.profiles import PROFILES
 
 PLANNERS = 1  # worker processes: one keeps 2,000 partners ahead (bench/sim_bench.py)
 
 
 def run(args: argparse.Namespace, out: IO[str] | None, links: IO[str] | None) -> int:
     from simulator.cli import SMALL_FLEET, VEHICLE_OPTIONS
-    from simulator.maps import load_map
+    from simulator.world.maps import load_map
 
     counts = {v: getattr(args, o) for o, v in VEHICLE_OPTIONS if getattr(args, o) is not None}
     for option, vehicle in VEHICLE_OPTIONS:
@@ -54,8 +54,8 @@ def run(args: argparse.Namespace, out: IO[str] | None, links: IO[str] | None) ->
 
 
 def replay(args: argparse.Namespace, out: IO[str] | None, links: IO[str] | None) -> int:
-    from simulator.gpx import read_gpx
-    from simulator.replay import replay_driver
+    from simulator.drive.gpx import read_gpx
+    from simulator.drive.replay import replay_driver
 
     _check_pace(args)
     raw = read_gpx(args.gpx)

@@ -18,7 +18,7 @@ def local(ts: float, tz: str) -> datetime:
 
 
 # The views format several times per update for every watched shipment (thousands a second
-# under load, app/broadcaster.py): strftime and zone lookups were ~20% of the server's CPU.
+# under load, app/realtime/broadcaster.py): strftime and zone lookups were ~20% of the server's CPU.
 # The caches below give the same strings, computed once per day, hour or window edge.
 
 @lru_cache(maxsize=64)

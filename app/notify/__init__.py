@@ -1,6 +1,6 @@
 """Notifications: text updates, seller webhooks and scheduled messages, built once per process.
 
-Ingest calls `fanout.enqueue` for every batch of status changes; the worker (one background
+Ingest calls `dispatch.enqueue` for every batch of status changes; the worker (one background
 task per process, sending on a pool of NOTIFY_CONCURRENCY) does everything that talks to the
 network.
 """
@@ -11,14 +11,14 @@ import signal
 import time
 from dataclasses import dataclass
 
-from ..route_cache import RouteCache
-from ..store import Store
-from ..webhooks import Endpoints
-from .fanout import Fanout
-from .messages import Messages
-from .providers import provider_from_config
-from .subscriptions import Subscriptions
-from .worker import RetryPolicy, Worker
+from app.live.route_cache import RouteCache
+from app.notify.dispatch import Dispatch
+from app.notify.messages import Messages
+from app.notify.providers import provider_from_config
+from app.notify.subscriptions import Subscriptions
+from app.notify.webhooks import Endpoints
+from app.notify.worker import RetryPolicy, Worker
+from app.store import Store
 
 
 @dataclass
@@ -26,7 +26,7 @@ class Notify:
     messages: Messages
     subscriptions: Subscriptions
     endpoints: Endpoints
-    fanout: Fanout
+    dispatch: Dispatch
     worker: Worker
 
 
@@ -35,18 +35,18 @@ def build_notify(config: dict, store: Store, routes: RouteCache) -> Notify:
     clock = config.get("CLOCK") or time.time
     messages, subs = Messages(store, clock), Subscriptions(store, clock)
     endpoints = Endpoints(store, clock)
-    fanout = Fanout(store, routes, messages, subs, endpoints, clock, config["PUBLIC_URL"])
+    dispatch = Dispatch(store, routes, messages, subs, endpoints, clock, config["PUBLIC_URL"])
     policy = RetryPolicy(base=config["WEBHOOK_RETRY_BASE"], cap=config["WEBHOOK_RETRY_CAP"],
                          max_attempts=config["WEBHOOK_MAX_ATTEMPTS"],
                          timeout=config["WEBHOOK_TIMEOUT"])
-    worker = Worker(fanout, messages, endpoints, subs, provider_from_config(config), policy,
+    worker = Worker(dispatch, messages, endpoints, subs, provider_from_config(config), policy,
                     clock, config["NOTIFY_CONCURRENCY"])
-    return Notify(messages, subs, endpoints, fanout, worker)
+    return Notify(messages, subs, endpoints, dispatch, worker)
 
 
 def init_app(app) -> None:
     """Start this process's sender; tests call `worker.run_once()` with their own clock."""
-    from ..extensions import socketio
+    from app.extensions import socketio
 
     interval = app.config["NOTIFY_INTERVAL"]
     if interval > 0 and not app.testing:

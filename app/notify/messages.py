@@ -11,9 +11,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from ..domain.hours import iso_utc
-from ..store import Store
-from .phones import mask
+from app.domain.hours import iso_utc
+from app.notify.phones import mask
+from app.store import Store
 
 KIND = "message"
 SELLER_LOG = "seller_messages"

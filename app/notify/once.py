@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 
-from ..store import Store
+from app.store import Store
 
 KIND = "once"
 # Entries beyond the first only ever come from losing claimants; a few are plenty.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..store import Store
-from .phones import normalize
+from app.notify.phones import normalize
+from app.store import Store
 
 KIND = "texts"
 

@@ -14,14 +14,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..domain.hours import iso_utc
-from ..webhooks import Endpoints, backoff, post_event
-from .fanout import Fanout
-from .messages import WAITING, Messages
-from .once import first_claim
-from .providers import HttpSmsProvider, OutboxProvider, Outcome
-from .sending import Lanes, destination
-from .subscriptions import Subscriptions
+from app.domain.hours import iso_utc
+from app.notify.dispatch import Dispatch
+from app.notify.messages import WAITING, Messages
+from app.notify.once import first_claim
+from app.notify.providers import HttpSmsProvider, OutboxProvider, Outcome
+from app.notify.sending import Lanes, destination
+from app.notify.subscriptions import Subscriptions
+from app.notify.webhooks import Endpoints, backoff, post_event
 
 log = logging.getLogger(__name__)
 CLAIM = 50  # messages per claim at most
@@ -44,10 +44,10 @@ class RetryPolicy:
 
 
 class Worker:
-    def __init__(self, fanout: Fanout, messages: Messages, endpoints: Endpoints,
+    def __init__(self, dispatch: Dispatch, messages: Messages, endpoints: Endpoints,
                  subscriptions: Subscriptions, provider: OutboxProvider | HttpSmsProvider,
                  policy: RetryPolicy, clock: Callable[[], float], concurrency: int = 10) -> None:
-        self.fanout, self.messages, self.endpoints = fanout, messages, endpoints
+        self.dispatcher, self.messages, self.endpoints = dispatch, messages, endpoints
         self.subscriptions, self.provider = subscriptions, provider
         self.policy, self.clock = policy, clock
         self.lanes = Lanes(concurrency, self.dispatch)
@@ -77,7 +77,7 @@ class Worker:
     def step(self, limit: int) -> int:
         """Turn due jobs into messages, hand up to `limit` due messages to the pool; answer
         how many items were taken. Sending goes on after this returns."""
-        done = self.fanout.run_due()
+        done = self.dispatcher.run_due()
         for message_id in self.messages.claim(limit) if limit > 0 else ():
             done += 1
             if message_id in self.lanes:
@@ -131,20 +131,20 @@ class Worker:
 
     def expand(self, doc: dict) -> None:
         """A due feedback request becomes a text (if the customer signed up) and webhooks."""
-        if not first_claim(self.fanout.store, doc["id"]):  # expanded before a crash
+        if not first_claim(self.dispatcher.store, doc["id"]):  # expanded before a crash
             return self.messages.release(doc["id"])
-        ship = self.fanout.store.get_shipment(doc["tracking_id"])
+        ship = self.dispatcher.store.get_shipment(doc["tracking_id"])
         phone = self.subscriptions.phone_for(ship) if ship else None
         texts = 0
         if phone:
-            self.fanout.text(doc["seller_id"], ship, phone, "feedback_request", doc["body"],
+            self.dispatcher.text(doc["seller_id"], ship, phone, "feedback_request", doc["body"],
                              self.clock())
             texts = 1
         data = {"tracking_id": doc["tracking_id"], "route_id": doc["route_id"],
                 "reference": ship.get("reference") if ship else None,
                 "status": "feedback_request", "text": doc["body"], "at": iso_utc(doc["due_at"]),
                 "detail": {}}
-        hooks = self.fanout.hooks(doc["seller_id"], "feedback_request", data)
+        hooks = self.dispatcher.hooks(doc["seller_id"], "feedback_request", data)
         doc.update(state="sent", sent_at=self.clock(), attempts=1,
                    note=f"{texts} text, {hooks} webhook deliveries")
         self.messages.save(doc)

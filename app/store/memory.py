@@ -7,7 +7,7 @@ import json
 import threading
 from collections import deque
 
-from .base import Record, Store
+from app.store.base import Record, Store
 
 
 class MemoryStore(Store):

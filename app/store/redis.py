@@ -6,8 +6,8 @@ import json
 
 import redis
 
-from ..jsontext import dumps
-from .base import Store, StoreUnavailable
+from app.jsontext import dumps
+from app.store.base import Store, StoreUnavailable
 
 PREFIX = "doorstep:"
 

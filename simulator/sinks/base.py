@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from simulator.driver import Driver, Fix
-    from simulator.timeline import SimEvent
+    from simulator.drive.driver import Driver, Fix
+    from simulator.plan.timeline import SimEvent
 
 DriverEvent = tuple["Driver", "SimEvent"]
 

@@ -14,13 +14,13 @@ from urllib.parse import urlsplit
 
 import requests
 
-from simulator.clock import Timestamps
+from simulator.drive.clock import Timestamps
 from simulator.errors import ServerUnavailable, SimulatorError
-from simulator.payloads import event_item, fix_item
 from simulator.sinks.base import Registration, Sink
+from simulator.sinks.payloads import event_item, fix_item
 
 if TYPE_CHECKING:
-    from simulator.driver import Fix
+    from simulator.drive.driver import Fix
 
 MAX_BATCH = 5000
 TIMEOUT = (3.0, 15.0)

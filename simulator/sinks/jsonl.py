@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import IO
 
-from simulator.clock import Timestamps
+from simulator.drive.clock import Timestamps
 from simulator.sinks.base import Sink
 
 

@@ -1,0 +1,146 @@
+"""The one door: every route, position and stop event, whatever its source, enters here.
+
+Ingest validates ownership, runs the tracking engine and hands the result to the live progress
+(written behind to the store, with the position history), then tells the broadcaster which routes
+changed. It never emits to sockets itself.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from app.access.tokens import (
+    hash_token,
+    new_customer_token,
+    new_driver_token,
+    new_route_id,
+    new_tracking_id,
+)
+from app.domain.model import Driver, Fix, Point, Route, Shipment, Stop, StopEvent
+from app.domain.tracking import (
+    Progress,
+    Settings,
+    StatusChange,
+    apply_event,
+    apply_fix,
+    start_progress,
+)
+from app.live.route_cache import RouteCache
+from app.live.write_behind import LiveProgress, record
+from app.ops import metrics
+from app.store import Store
+
+_LOCK_STRIPES = 64
+
+if TYPE_CHECKING:
+    from app.web.api.route_input import RouteRequest
+
+OnChange = Callable[[str], None]
+OnStatus = Callable[[Route, list[StatusChange]], None]
+
+
+class Ingest:
+    def __init__(self, store: Store, routes: RouteCache, settings: Settings,
+                 on_change: OnChange, on_status: OnStatus | None = None,
+                 live: LiveProgress | None = None) -> None:
+        self.store = store
+        self.live = live if live is not None else LiveProgress(store, history_len=2000)
+        self.routes = routes
+        self.settings = settings
+        self._on_change = on_change
+        self._on_status = on_status
+        self._drivers: dict[str, str] = {}
+        # Two requests for one route must not interleave between reading and writing progress.
+        self._locks = [threading.Lock() for _ in range(_LOCK_STRIPES)]
+
+    def register_route(self, seller_id: str, req: RouteRequest,
+                       now: float | None = None) -> tuple[Route, list[Shipment], str]:
+        """Store a new route; answer it, its shipments and the driver's token (shown once)."""
+        now = time.time() if now is None else now
+        route_id, driver_token = new_route_id(), new_driver_token()
+        shipments: list[Shipment] = []
+        stops: list[Stop] = []
+        for i, s in enumerate(req.stops):
+            ids = []
+            for x in s["shipments"]:
+                sh = Shipment(tracking_id=new_tracking_id(), token=new_customer_token(),
+                              route_id=route_id, seller_id=seller_id, stop=i, **x)
+                shipments.append(sh)
+                ids.append(sh.tracking_id)
+            stops.append(Stop(index=i, lat=s["lat"], lon=s["lon"], address=s["address"],
+                              shipments=ids, dwell_s=s["dwell_s"]))
+        route = Route(
+            id=route_id, seller_id=seller_id, driver=Driver(req.driver_name, req.vehicle),
+            station=Point(*req.station), station_name=req.station_name, stops=stops,
+            legs=req.legs, program=req.program, timezone=req.timezone,
+            driver_token_hash=hash_token(driver_token), created_at=now,
+        )
+        progress = start_progress(route, now)
+        self.store.add_route(route.to_dict(), [vars(s) for s in shipments], progress.to_dict(),
+                             route.driver_token_hash)
+        self.routes.put(route)
+        self._on_change(route_id)
+        return route, shipments, driver_token
+
+    def route_for_token(self, driver_token: str) -> str | None:
+        """The route a driver token may write to, or None."""
+        h = hash_token(driver_token)
+        rid = self._drivers.get(h)
+        if rid is None:
+            rid = self.store.route_for_driver(h)
+            if rid is not None:
+                self._drivers[h] = rid
+        return rid
+
+    def positions(self, route_id: str, fixes: Iterable[Fix]) -> tuple[int, dict[str, int]]:
+        """Apply one route's fixes in time order; answer (accepted, dropped by reason)."""
+        dropped: dict[str, int] = {}
+        kept: list[dict] = []
+
+        def apply(route: Route, progress: Progress) -> list[StatusChange]:
+            changes: list[StatusChange] = []
+            for fix in sorted(fixes, key=lambda f: f.timestamp):
+                result = apply_fix(route, progress, fix, self.settings)
+                if result.accepted:
+                    kept.append({"lat": fix.lat, "lon": fix.lon, "t": fix.timestamp,
+                                 "speed": fix.speed, "heading": fix.heading})
+                else:
+                    dropped[result.reason] = dropped.get(result.reason, 0) + 1
+                changes.extend(result.changes)
+            return changes
+
+        self._update(route_id, apply, kept)
+        metrics.fixes_counted(len(kept), dropped)
+        return len(kept), dropped
+
+    def event(self, route_id: str, event: StopEvent) -> list[StatusChange]:
+        """Apply one stop event; raises the engine's EventError when it does not fit the route."""
+        return self._update(route_id, lambda r, p: apply_event(r, p, event, self.settings),
+                            copy=True)
+
+    def save(self) -> int:
+        """Write changed progress and new history to the store now (the write-behind tick)."""
+        return self.live.save()
+
+    def _update(self, route_id: str, apply: Callable[[Route, Progress], list[StatusChange]],
+                history: list[dict] = (), copy: bool = False):
+        route = self.routes.get(route_id)
+        if route is None:
+            raise KeyError(route_id)
+        with self._locks[hash(route_id) % _LOCK_STRIPES]:
+            progress = self.live.checkout(route_id)
+            if progress is None:
+                raise KeyError(route_id)
+            if copy:  # an event the engine refuses must leave the live progress untouched
+                progress = Progress.from_dict(record(progress))
+            changes = apply(route, progress)
+            self.live.changed(route_id, progress, history)
+            if copy:  # events are rare and others read them from the store: write through
+                self.store.put_progress(route_id, record(progress))
+        self._on_change(route_id)
+        if changes and self._on_status:
+            self._on_status(route, changes)
+        return changes

@@ -1,0 +1,131 @@
+"""From status changes to messages: texts, webhook deliveries and the feedback request.
+
+`enqueue` is the ingest callback: it only writes the changes down as a job (no network I/O
+beyond the store). The worker runs `run_due`, which turns each change, once, into messages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+import time
+from collections.abc import Callable
+
+from app.domain.hours import iso_utc
+from app.domain.model import Route
+from app.domain.tracking import StatusChange
+from app.live.route_cache import RouteCache
+from app.notify.messages import Messages
+from app.notify.once import first_claim
+from app.notify.schedule import feedback_due, text_due
+from app.notify.subscriptions import Subscriptions
+from app.notify.webhooks import Endpoints, build_event
+from app.store import Store
+
+JOB_KIND = "notify_job"
+JOB_LEASE_S = 60.0
+TEXT_STATUSES = ("out_for_delivery", "approaching", "delivered", "attempted")
+
+
+class Dispatch:
+    def __init__(self, store: Store, routes: RouteCache, messages: Messages,
+                 subscriptions: Subscriptions, endpoints: Endpoints,
+                 clock: Callable[[], float], public_url: str) -> None:
+        self.store, self.routes, self.messages = store, routes, messages
+        self.subscriptions, self.endpoints, self.clock = subscriptions, endpoints, clock
+        self.public_url = public_url.rstrip("/")
+
+    def enqueue(self, route: Route, changes: list[StatusChange]) -> None:
+        """Ingest's `on_status`: persist the changes for the worker, due at once."""
+        # The timetable hands out equal due times in id order: a time-ordered id keeps one
+        # route's changes in the order they happened.
+        job_id = f"job_{time.time_ns():016x}_{secrets.token_hex(4)}"
+        job = {"route_id": route.id, "changes": [dataclasses.asdict(c) for c in changes]}
+        self.store.put_doc(JOB_KIND, job_id, job)
+        self.store.schedule(JOB_KIND, job_id, 0)
+
+    def run_due(self, limit: int = 20) -> int:
+        job_ids = self.store.claim_due(JOB_KIND, self.clock(), limit)
+        for job_id in job_ids:
+            # Leased, not dropped: a process dying half-way leaves the job for another one,
+            # and the once-guards stop the changes it already handled from going out twice.
+            self.store.schedule(JOB_KIND, job_id, self.clock() + JOB_LEASE_S)
+            job = self.store.get_doc(JOB_KIND, job_id)
+            if job is not None:
+                self.process(job["route_id"], [StatusChange(**c) for c in job["changes"]])
+            self.store.unschedule(JOB_KIND, job_id)
+            self.store.delete_doc(JOB_KIND, job_id)
+        return len(job_ids)
+
+    def process(self, route_id: str, changes: list[StatusChange]) -> None:
+        route = self.routes.get(route_id)
+        if route is None:
+            return
+        ids = list({c.tracking_id for c in changes})
+        ships = {s["tracking_id"]: s for s in self.store.get_shipments(ids)}
+        for c in changes:
+            ship = ships.get(c.tracking_id)
+            if ship is None or not first_claim(self.store, f"{c.tracking_id}:{c.status}"):
+                continue
+            if c.status == "out_for_delivery" and first_claim(self.store, f"{route.id}:started"):
+                self.hooks(route.seller_id, "route_started", self.route_data(route, c))
+            if c.status in TEXT_STATUSES:
+                self.status_text(route, ship, c)
+            self.hooks(route.seller_id, c.status, self.shipment_data(ship, c))
+            if c.status == "delivered":
+                self.messages.create("feedback", route.seller_id,
+                                     feedback_due(c.at, route.timezone),
+                                     event="feedback_request", to=None,
+                                     tracking_id=c.tracking_id, route_id=route.id,
+                                     body=self.feedback_body(ship))
+
+    def status_text(self, route: Route, ship: dict, c: StatusChange) -> None:
+        phone = self.subscriptions.phone_for(ship)
+        if phone is None:
+            return
+        due = text_due(c.status, self.clock(), route.timezone)
+        note = None if due is not None else "dropped: quiet hours, stale by the morning"
+        self.text(route.seller_id, ship, phone, c.status, self.status_body(ship, c), due, note)
+
+    def text(self, seller_id: str, ship: dict, phone: str, event: str, body: str,
+             due: float | None, note: str | None = None) -> dict:
+        return self.messages.create("text", seller_id, due, event=event, to=phone, body=body,
+                                    tracking_id=ship["tracking_id"], route_id=ship["route_id"],
+                                    note=note)
+
+    def hooks(self, seller_id: str, event_type: str, data: dict) -> int:
+        """One delivery per endpoint that chose this event type; one event id shared by all."""
+        endpoints = self.endpoints.for_event(seller_id, event_type)
+        if endpoints:
+            event = build_event(event_type, data, self.clock())
+            for ep in endpoints:
+                self.messages.create("webhook", seller_id, self.clock(), event=event_type,
+                                     to=ep["url"], webhook_id=ep["id"], payload=event,
+                                     tracking_id=data.get("tracking_id"),
+                                     route_id=data.get("route_id"))
+        return len(endpoints)
+
+    def link(self, ship: dict) -> str:
+        # Only with PUBLIC_URL: the worker has no request to learn the host from.
+        return f" {self.public_url}/track/{ship['token']}" if self.public_url else ""
+
+    def status_body(self, ship: dict, c: StatusChange) -> str:
+        label = ship.get("reference") or ship["tracking_id"]
+        return f"Delivery {label}: {c.text}.{self.link(ship)}"
+
+    def feedback_body(self, ship: dict) -> str:
+        label = ship.get("reference") or ship["tracking_id"]
+        return f"How did delivery {label} go? Tell us, it takes a minute.{self.link(ship)}"
+
+    @staticmethod
+    def shipment_data(ship: dict, c: StatusChange) -> dict:
+        return {"tracking_id": c.tracking_id, "route_id": ship["route_id"],
+                "reference": ship.get("reference"), "status": c.status, "text": c.text,
+                "at": iso_utc(c.at), "detail": c.detail}
+
+    @staticmethod
+    def route_data(route: Route, c: StatusChange) -> dict:
+        ids = [t for stop in route.stops for t in stop.shipments]
+        return {"tracking_id": None, "route_id": route.id, "status": "route_started",
+                "text": c.text, "at": iso_utc(c.at), "driver": route.driver.name,
+                "tracking_ids": ids}

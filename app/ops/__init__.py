@@ -1,0 +1,1 @@
+"""Running the service: Prometheus metrics, JSON log lines and the demo fleet."""

@@ -1,0 +1,154 @@
+"""The only place that emits to sockets: coalesced, at most one frame per room per interval.
+
+Ingest marks routes dirty. Every BROADCAST_TICK the broadcaster takes the dirty routes that have
+not been sent within BROADCAST_INTERVAL (a leading-edge throttle: a route quiet for a while goes
+out at the next tick, a burst collapses to its latest state), reads each once, computes the
+customer view of every shipment somebody watches and the seller's summary, and hands each frame,
+encoded once, to the room's members (app/realtime/frames.py). With several processes it also
+publishes the tick's frames as one queue message (app/realtime/queue.py); the other processes
+deliver them to their own viewers, so a route's frames always come from the process that took it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+
+from flask_socketio import SocketIO
+
+from app.domain.view import customer_view, route_summary
+from app.live.reads import Reads
+from app.ops import metrics
+from app.realtime.frames import Fanout, packet
+
+log = logging.getLogger(__name__)
+
+# Event names, listed once here and once in app/static/js/events.js.
+SNAPSHOT, VIEW, FLEET = "snapshot", "view", "fleet"
+# Rooms whose last frame is remembered (to skip repeats); beyond it the oldest are forgotten.
+REMEMBERED = 50_000
+# Routes computed between two deliveries within a tick.
+CHUNK = 100
+
+
+def shipment_room(tracking_id: str) -> str:
+    return f"shipment:{tracking_id}"
+
+
+def seller_room(seller_id: str) -> str:
+    return f"seller:{seller_id}"
+
+
+class Broadcaster:
+    def __init__(self, socketio: SocketIO, reads: Reads, interval: float, tick: float = 0.05,
+                 fanout: Fanout | None = None) -> None:
+        self.socketio = socketio
+        self.reads = reads
+        self.interval = interval
+        self.tick = min(tick, interval)
+        self.fanout = fanout or Fanout(socketio)
+        manager = socketio.server.manager
+        self.queue = manager if hasattr(manager, "publish_frames") else None
+        # Another process may have viewers of any room: compute every view, not only watched ones.
+        self.shared = hasattr(manager, "_publish")
+        self._dirty: dict[str, float] = {}  # route -> when it first changed since last sent
+        self._sent: dict[str, float] = {}  # route -> when it was last sent
+        self._last: dict[str, int] = {}  # room -> hash of the last frame sent
+        self._task = None
+
+    def touch(self, route_id: str) -> None:
+        """Note that a route changed; it is sent at the next tick its interval allows."""
+        self._dirty.setdefault(route_id, time.monotonic())
+        if self._task is None:
+            self._task = self.socketio.start_background_task(self._run)
+
+    def _run(self) -> None:
+        while True:
+            self.socketio.sleep(self.tick)
+            try:
+                with metrics.TICK.time():
+                    self.flush()
+            except Exception:  # one bad route must not stop every viewer's updates
+                log.exception("broadcast tick failed")
+
+    def flush(self, force: bool = False) -> int:
+        """Send the due routes' changed views; answer how many frames were sent."""
+        now = time.monotonic()
+        due = [rid for rid, _ in list(self._dirty.items())
+               if force or now - self._sent.get(rid, -1e9) >= self.interval]
+        if not due:
+            return 0
+        frames: list[tuple[str, str, str, dict]] = []
+        fleets: dict[str, list[dict]] = defaultdict(list)
+        wall = time.time()
+        sent = 0
+        for i, route_id in enumerate(due):
+            if i and i % CHUNK == 0:
+                # Frames leave as they are made (a dashboard gets one fleet frame per chunk),
+                # and the sockets' writers get the loop between chunks: a big batch no longer
+                # holds its first routes back until its last one is computed.
+                sent += self._deliver(self._fleet_frames(frames, fleets))
+                frames, fleets = [], defaultdict(list)
+                self.socketio.sleep(0)
+            metrics.DELAY.observe(now - self._dirty.pop(route_id))
+            self._sent[route_id] = now
+            loaded = self.reads.route_state(route_id)
+            if loaded is None:
+                continue
+            route, progress, shipments = loaded
+            for shipment in shipments:
+                room = shipment_room(shipment.tracking_id)
+                if self.shared or self.fanout.members(room):
+                    view = customer_view(route, progress, shipment, self.reads.settings, now=wall)
+                    self._frame(frames, room, VIEW, view)
+            if self.shared or self.fanout.members(seller_room(route.seller_id)):
+                summary = route_summary(route, progress, shipments, self.reads.settings)
+                fleets[route.seller_id].append(summary)
+        sent += self._deliver(self._fleet_frames(frames, fleets))
+        self._forget_sent(now)
+        return sent
+
+    def _fleet_frames(self, frames: list, fleets: dict[str, list[dict]]) -> list:
+        for seller_id, routes in fleets.items():
+            self._frame(frames, seller_room(seller_id), FLEET, {"routes": routes}, repeat=True)
+        return frames
+
+    def _frame(self, frames: list, room: str, event: str, data: dict,
+               repeat: bool = False) -> None:
+        text = packet(event, data)
+        if not repeat:
+            h = hash(text)
+            if self._last.pop(room, None) == h:
+                self._last[room] = h
+                return
+            self._last[room] = h
+            if len(self._last) > REMEMBERED:
+                del self._last[next(iter(self._last))]
+        frames.append((room, event, text, data))
+
+    def _deliver(self, frames: list[tuple[str, str, str, dict]]) -> int:
+        """Hand frames to this process's viewers and publish them once; answer frames made."""
+        if not frames:
+            return 0
+        counts: dict[str, int] = defaultdict(int)
+        for room, event, text, _ in frames:
+            counts[event] += self.fanout.send(room, text)
+        for event, n in counts.items():
+            metrics.FRAMES.labels(event).inc(n)
+        if self.queue is not None:
+            self.queue.publish_frames([(room, text) for room, _, text, _ in frames])
+        elif self.shared:  # a non-Redis queue: its own emit, one message per frame
+            for room, event, _, data in frames:
+                self.socketio.server.manager._publish(
+                    {"method": "emit", "event": event, "data": [data], "binary": False,
+                     "namespace": "/", "room": room, "skip_sid": None, "callback": None,
+                     "host_id": self.socketio.server.manager.host_id})
+        return len(frames)
+
+    def _forget_sent(self, now: float) -> None:
+        if len(self._sent) > 2 * max(1, len(self._dirty)) + 1000:
+            self._sent = {r: t for r, t in self._sent.items() if now - t < self.interval}
+
+    def forget(self, tracking_id: str) -> None:
+        self._last.pop(shipment_room(tracking_id), None)

@@ -1,0 +1,170 @@
+"""One encoded frame to every member of a room: JSON once, websocket framing once.
+
+python-socketio already encodes a room emit once, but each websocket connection then frames the
+text again in wsproto (and compresses it when the browser negotiated permessage-deflate). Here
+the broadcaster's frame is encoded once as a Socket.IO packet and once as a websocket frame
+(server frames are not masked, so the bytes are the same for everyone); each viewer's engine.io
+writer only copies the bytes to its socket. An uncompressed message is valid on a deflate
+connection too (RFC 7692: RSV1 unset). Polling clients get the ordinary engine.io packet.
+
+A viewer whose socket is backed up (MAX_PENDING frames queued) is skipped for this frame, not
+queued without bound: the next frame carries the latest state anyway.
+
+Under gevent, a frame for a viewer with nothing queued and nothing being written goes straight
+to the socket from the broadcaster (one non-blocking send), instead of through the engine.io
+queue and the viewer's writer greenlet: that hand-over (queue, timer, two switches) cost more
+than the write. What the socket does not take at once is queued as the next thing to write, so
+the bytes on the wire stay in order; a full socket takes the ordinary path.
+"""
+
+from __future__ import annotations
+
+import struct
+
+from engineio import packet as eio_packet
+from flask_socketio import SocketIO
+
+from app.jsontext import dumps
+from app.ops import metrics
+
+NAMESPACE = "/"
+MAX_PENDING = 8
+
+
+class Frame(bytes):
+    """A complete websocket text frame, written to the socket as it is."""
+
+
+def packet(event: str, data) -> str:
+    """The Socket.IO EVENT packet for the default namespace: 2["event",data]."""
+    return "2" + dumps([event, data])
+
+
+def websocket_frame(sio_text: str) -> Frame:
+    payload = ("4" + sio_text).encode()  # engine.io MESSAGE
+    n = len(payload)
+    if n < 126:
+        head = struct.pack("!BB", 0x81, n)
+    elif n < 65536:
+        head = struct.pack("!BBH", 0x81, 126, n)
+    else:
+        head = struct.pack("!BBQ", 0x81, 127, n)
+    return Frame(head + payload)
+
+
+class FramedPacket(eio_packet.Packet):
+    def __init__(self, sio_text: str) -> None:
+        super().__init__(eio_packet.MESSAGE, sio_text)
+        self.frame = websocket_frame(sio_text)
+
+    def encode(self, b64=False):
+        return self.frame
+
+
+class _Rest:
+    """The unwritten end of a frame written straight to the socket: the writer sends it next."""
+
+    packet_type, data = eio_packet.MESSAGE, "<rest of a frame>"
+
+    def __init__(self, rest: bytes) -> None:
+        self.rest = Frame(rest)
+
+    def encode(self, b64=False):
+        return self.rest
+
+
+def write_now(raw, frame: Frame, queue) -> bool:
+    """Send `frame` on the non-blocking socket `raw` without waiting; False if nothing went.
+
+    Call only when nothing is queued or being written for this socket. A partial write queues
+    the rest (nothing can come between: no switch happens here).
+    """
+    try:
+        n = raw.send(frame)
+    except OSError:  # full (EAGAIN) or gone: the ordinary path waits, or finds out
+        return False
+    if n < len(frame):
+        queue.put(_Rest(frame[n:]))
+    return True
+
+
+def _framed_websocket(base):
+    """engine.io's simple-websocket wrapper, writing pre-built frames straight to the socket."""
+
+    class FramedWebSocket(base):
+        busy = False  # the writer greenlet is in a write (it may be waiting for room)
+
+        def __init__(self, handler, server, **kwargs):
+            super().__init__(handler, server, **kwargs)
+            eio_socket = getattr(handler, "__self__", None)  # the engine.io socket served
+            if eio_socket is not None:
+                eio_socket.doorstep_ws = self
+
+        def send(self, message):
+            self.busy = True
+            try:
+                if type(message) is not Frame:
+                    return super().send(message)
+                if not self.ws.connected:
+                    raise OSError("websocket closed")
+                self.ws.sock.sendall(message)
+            finally:
+                self.busy = False
+
+        def raw_socket(self):
+            """The OS socket, when gevent's non-blocking one is underneath; else None."""
+            ws = getattr(self, "ws", None)
+            if ws is None or self.busy or not ws.connected:
+                return None
+            return getattr(ws.sock, "_sock", None)
+
+    return FramedWebSocket
+
+
+class Fanout:
+    def __init__(self, socketio: SocketIO, max_pending: int = MAX_PENDING) -> None:
+        self.server = socketio.server
+        self.max_pending = max_pending
+        self.framed = self._install()
+
+    def _install(self) -> bool:
+        from engineio.async_drivers._websocket_wsgi import SimpleWebSocketWSGI
+
+        eio = self.server.eio
+        base = eio._async.get("websocket")
+        if not (isinstance(base, type) and issubclass(base, SimpleWebSocketWSGI)):
+            return False  # gevent-websocket or another driver: ordinary packets
+        eio._async = {**eio._async, "websocket": _framed_websocket(base)}
+        return True
+
+    def members(self, room: str) -> int:
+        return len(self.server.manager.rooms.get(NAMESPACE, {}).get(room, ()))
+
+    def viewers(self) -> int:
+        return len(self.server.eio.sockets)
+
+    def send(self, room: str, sio_text: str) -> int:
+        """Queue the packet for every member of the room in this process; answer how many."""
+        members = self.server.manager.rooms.get(NAMESPACE, {}).get(room)
+        if not members:
+            return 0
+        plain = eio_packet.Packet(eio_packet.MESSAGE, sio_text)
+        framed = FramedPacket(sio_text) if self.framed else plain
+        sockets, sent = self.server.eio.sockets, 0
+        for eio_sid in list(members.values()):
+            s = sockets.get(eio_sid)
+            if s is None or s.closed:
+                continue
+            pending = s.queue.qsize()
+            if pending >= self.max_pending:
+                metrics.SKIPPED.inc()
+                continue
+            sent += 1
+            if not s.upgraded or s.upgrading:
+                s.send(plain)
+                continue
+            ws = getattr(s, "doorstep_ws", None)
+            raw = None if pending or ws is None else ws.raw_socket()
+            if raw is None or not write_now(raw, framed.frame, s.queue):
+                s.send(framed)
+        return sent

@@ -1,0 +1,63 @@
+"""Socket.IO handlers: authorise, join the room, send the snapshot. They never write."""
+
+from __future__ import annotations
+
+import logging
+
+from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
+
+from app.access import limits
+from app.live.reads import LinkExpired
+from app.realtime.broadcaster import SNAPSHOT, seller_room, shipment_room
+from app.store import StoreUnavailable
+from app.web.pages.session import signed_in_seller
+from app.wiring import services
+
+log = logging.getLogger(__name__)
+
+
+def init_app(sio: SocketIO) -> None:
+    # Registered on every create_app: `@socketio.on` at import time binds to the first app's
+    # server only, and a second app (tests, or any multi-app process) then accepted every socket.
+    sio.on_event("connect", on_connect)
+
+
+def on_connect(auth=None):
+    """Join a customer to one shipment's room, or a seller to the fleet room."""
+    # Refused with a reason the page can show, never an unhandled error: the client retries.
+    try:
+        _connect(auth)
+    except LinkExpired:
+        raise ConnectionRefusedError("expired tracking link") from None
+    except StoreUnavailable as exc:
+        log.warning("viewer refused, the store did not answer: %s", exc)
+        raise ConnectionRefusedError("storage is unavailable, retry shortly") from None
+    except limits.Limited as exc:
+        raise ConnectionRefusedError(exc.message) from None
+
+
+def _connect(auth) -> None:
+    auth = auth if isinstance(auth, dict) else {}
+    token, key = auth.get("token"), auth.get("seller_key")
+    svc = services()
+    if isinstance(token, str):
+        found = svc.reads.view_for_token(token)
+        if found is None:
+            raise ConnectionRefusedError("unknown or expired tracking link")
+        shipment, view = found
+        join_room(shipment_room(shipment.tracking_id))
+        # The viewer is connected to this process: no trip through the message queue.
+        emit(SNAPSHOT, view, ignore_queue=True)
+        return
+    seller = None
+    if isinstance(key, str):
+        limits.check_sign_ins()  # a socket is no way around the API's guessing limit
+        seller = svc.sellers.for_key(key)
+        if seller is None:
+            limits.failed_sign_in()
+    # The dashboard never embeds the key: its signed-in session cookie comes with the handshake.
+    seller = seller or (signed_in_seller() if key is None else None)
+    if seller is None:
+        raise ConnectionRefusedError("a tracking token or seller key is required")
+    join_room(seller_room(seller))
+    emit(SNAPSHOT, svc.reads.fleet(seller), ignore_queue=True)

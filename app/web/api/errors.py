@@ -1,0 +1,88 @@
+"""Every API failure is a JSON body naming the field: never an HTML page, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from app.access.limits import Limited
+from app.live.reads import LinkExpired
+from app.store import StoreUnavailable
+from app.web.api import bp
+from app.web.api.validation import InvalidField
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.field = status, message, field
+
+
+def error(status: int, message: str, field: str | None = None):
+    return jsonify(error=message, field=field), status
+
+
+@bp.app_errorhandler(ApiError)
+def on_api_error(exc: ApiError):
+    return error(exc.status, exc.message, exc.field)
+
+
+@bp.app_errorhandler(InvalidField)
+def on_invalid(exc: InvalidField):
+    return error(400, f"{exc.field} {exc.message}", exc.field)
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+@bp.app_errorhandler(StoreUnavailable)
+def on_store_down(exc: StoreUnavailable):
+    # Pages and the API alike: a 503 that clients retry, never a 500 (the store comes back).
+    log.warning("store unavailable: %s", exc)
+    if not _is_api():
+        return "Storage is unavailable, retry shortly.", 503, {"Retry-After": "5"}
+    resp, status = error(503, "storage is unavailable, retry shortly")
+    resp.headers["Retry-After"] = "5"
+    return resp, status
+
+
+@bp.app_errorhandler(LinkExpired)
+def on_link_expired(exc: LinkExpired):
+    if not _is_api():
+        return "This tracking link has expired.", 404
+    return error(404, "tracking link expired", "token")
+
+
+@bp.app_errorhandler(Limited)
+def on_limited(exc: Limited):
+    if _is_api():
+        resp, status = error(429, exc.message, exc.field)
+    else:
+        resp, status = exc.message, 429
+    return resp, status, {"Retry-After": str(exc.retry_after)}
+
+
+@bp.app_errorhandler(HTTPException)
+def on_http(exc: HTTPException):
+    # Pages keep Flask's HTML errors; API clients always get JSON.
+    if not _is_api():
+        return exc
+    field = "body" if exc.code == 413 else None
+    if exc.code == 413:
+        message = f"body too large (at most {current_app.config['MAX_CONTENT_LENGTH']} bytes)"
+    else:
+        message = exc.description or exc.name
+    return error(exc.code or 500, message, field)
+
+
+@bp.app_errorhandler(Exception)
+def on_unexpected(exc: Exception):
+    log.exception("unexpected error on %s", request.path)
+    if request.path.startswith("/api/"):
+        return error(500, "internal error")
+    return "Internal error", 500

@@ -1,0 +1,165 @@
+"""The OpenAPI 3 description of /api/v1, served at /api/v1/openapi.json.
+
+Written as data next to the code it describes; tests/unit/test_openapi.py drives the live API from it
+with schemathesis, so a route that drifts from this description fails the build.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify
+
+from app.domain.model import ATTEMPT_REASONS, PROGRAMS, STOP_EVENTS, VEHICLES
+
+bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
+
+OBJ, STR, INT = {"type": "object"}, {"type": "string"}, {"type": "integer"}
+NUM = {"type": "number"}
+
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def obj(required: list[str], **props: Any) -> dict:
+    return {"type": "object", "required": required, "properties": props}
+
+
+def lat_lon(**more: Any) -> dict:
+    return obj(["lat", "lon"], lat={"type": "number", "minimum": -90, "maximum": 90},
+               lon={"type": "number", "minimum": -180, "maximum": 180}, **more)
+
+
+def text(max_len: int) -> dict:
+    return {"type": "string", "minLength": 1, "maxLength": max_len}
+
+
+def answer(status: str, description: str, schema: dict | None = None) -> dict:
+    body = {"content": {"application/json": {"schema": schema}}} if schema else {}
+    return {status: {"description": description, **body}}
+
+
+ERRORS = {code: {"description": why, "content": {"application/json": {"schema": ref("Error")}}}
+          for code, why in [("400", "invalid input; `field` names it"), ("401", "not signed in"),
+                            ("404", "not found (or not yours)"), ("409", "conflict"),
+                            ("413", "body too large"), ("415", "not JSON"),
+                            ("429", "rate limited; see Retry-After"),
+                            ("503", "storage unavailable; retry")]}
+
+
+def op(summary: str, responses: dict, body: dict | None = None, auth: bool = True,
+       params: list | None = None) -> dict:
+    spec: dict[str, Any] = {"summary": summary, "responses": {**responses, **ERRORS}}
+    if body is not None:
+        spec["requestBody"] = {"required": True,
+                               "content": {"application/json": {"schema": body}}}
+    spec["security"] = [{"bearer": []}] if auth else []
+    if params:
+        spec["parameters"] = params
+    return spec
+
+
+def path_param(name: str) -> dict:
+    return {"name": name, "in": "path", "required": True,
+            "schema": {"type": "string", "minLength": 1, "maxLength": 100}}
+
+
+TIMESTAMP = {"oneOf": [{"type": "string", "format": "date-time"},
+                       {"type": "number", "minimum": 0, "maximum": 32503680000}]}
+FIX = lat_lon(timestamp=TIMESTAMP, speed={"type": "number", "minimum": 0, "maximum": 1000},
+              heading={"type": "number", "minimum": -360, "maximum": 720},
+              accuracy={"type": "number", "minimum": 0, "maximum": 100000},
+              driver_token=STR)
+FIX["required"].append("timestamp")
+EVENT = obj(["type", "timestamp"], type={"type": "string", "enum": list(STOP_EVENTS)},
+            timestamp=TIMESTAMP, stop={"type": "integer", "minimum": 0},
+            shipment=text(40), reason={"type": "string", "enum": list(ATTEMPT_REASONS)},
+            proof=obj([], left_at=text(80), note=text(500), photo=text(500)),
+            driver_token=STR)
+SHIPMENT_IN = obj(["recipient"], recipient=text(120), reference=text(80), phone=text(32))
+ROUTE_IN = obj(
+    ["driver", "station", "stops"],
+    driver=obj(["name", "vehicle"], name=text(80), vehicle={"enum": list(VEHICLES)}),
+    program={"enum": list(PROGRAMS)}, timezone=STR, station=lat_lon(name=text(80)),
+    stops={"type": "array", "minItems": 1, "maxItems": 500,
+           "items": lat_lon(address=text(200), dwell_s={"type": "number", "minimum": 0},
+                            shipments={"type": "array", "minItems": 1, "maxItems": 50,
+                                       "items": SHIPMENT_IN})},
+    legs={"type": "array", "items": {"type": "array", "minItems": 2, "items": {
+        "type": "array", "minItems": 2, "maxItems": 2, "items": NUM}}},
+)
+ROUTE_IN["properties"]["stops"]["items"]["required"] += ["address", "shipments"]
+SCHEMAS = {
+    "Error": {"type": "object", "required": ["error", "field"],
+              "properties": {"error": STR, "field": {"type": "string", "nullable": True}}},
+    "Registered": obj(["route_id", "driver_token", "shipments"], route_id=STR,
+                      driver_token=STR, shipments={"type": "array", "items": obj(
+                          ["tracking_id", "stop", "token", "tracking_url"], tracking_id=STR,
+                          stop=INT, token=STR, tracking_url=STR)}),
+    "Accepted": obj(["accepted", "rejected"], accepted=INT, dropped=INT, rejected={
+        "type": "array", "items": obj(["index", "field", "error"], index=INT, field=STR,
+                                      error=STR)}),
+    "CustomerView": obj(["tracking_id", "status", "status_text", "timeline", "timezone"],
+                        tracking_id=STR, status=STR, status_text=STR,
+                        timeline={"type": "array", "items": OBJ}, timezone=STR),
+    "Fleet": obj(["routes"], routes={"type": "array", "items": OBJ}),
+    "Key": obj(["key_id", "created_at"], key_id=STR, created_at=NUM,
+               last_used_at={"type": "number", "nullable": True}, source=STR),
+}
+ANY_BODY = {"oneOf": [FIX, obj(["positions"], positions={"type": "array", "minItems": 1,
+                                                           "items": FIX})]}
+ANY_EVENTS = {"oneOf": [EVENT, obj(["events"], events={"type": "array", "minItems": 1,
+                                                       "items": EVENT})]}
+PATHS = {
+    "/routes": {
+        "post": op("Register a driver's route (seller)",
+                   answer("201", "registered", ref("Registered")), body=ROUTE_IN),
+        "get": op("List the seller's routes", answer("200", "routes", ref("Fleet"))),
+    },
+    "/routes/{route_id}": {"get": op("One of the seller's routes", answer("200", "route", OBJ),
+                                     params=[path_param("route_id")])},
+    "/positions": {"post": op("Positions from a driver (one fix or a batch)",
+                              answer("200", "accepted", ref("Accepted")), body=ANY_BODY)},
+    "/events": {"post": op("Stop events from a driver (one or a batch)",
+                           answer("200", "accepted", ref("Accepted")), body=ANY_EVENTS)},
+    "/track/{token}": {"get": op("The customer view of one shipment",
+                                 answer("200", "view", ref("CustomerView")), auth=False,
+                                 params=[path_param("token")])},
+    "/keys": {
+        "get": op("The seller's keys (ids and dates, never the keys)",
+                  answer("200", "keys", obj(["keys"], keys={"type": "array",
+                                                           "items": ref("Key")}))),
+        "post": op("Create a seller key, shown once",
+                   answer("201", "created", {"allOf": [ref("Key"), obj(["key"], key=STR)]})),
+    },
+    "/keys/{key_id}": {"delete": op("Revoke a seller key", {"204": {"description": "revoked"}},
+                                    params=[path_param("key_id")])},
+    "/programs": {"get": op("Delivery programs offered at a point",
+                            answer("200", "programs", obj(["programs"], programs={
+                                "type": "array", "items": obj(["program", "offered"],
+                                                              program=STR, offered={
+                                                                  "type": "boolean"})})),
+                            auth=False, params=[
+                                {"name": n, "in": "query", "required": True,
+                                 "schema": {"type": "number"}} for n in ("lat", "lon")])},
+}
+
+
+def spec(server_url: str = "/api/v1") -> dict:
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Doorstep API", "version": "1",
+                 "description": "Real-time delivery tracking. See docs/api.md."},
+        "servers": [{"url": server_url}],
+        "paths": PATHS,
+        "components": {"schemas": SCHEMAS, "securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer",
+                       "description": "a seller key, or a driver token for positions/events"}}},
+    }
+
+
+@bp.get("/openapi.json")
+def openapi_json():
+    """Serve this API's OpenAPI description."""
+    return jsonify(spec(current_app.config.get("APPLICATION_ROOT", "/").rstrip("/") + "/api/v1"))

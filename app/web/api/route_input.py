@@ -1,0 +1,115 @@
+"""Validate a route registration (`POST /api/v1/routes`) field by field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from app.domain.model import PROGRAMS, VEHICLES
+from app.web.api.validation import InvalidField, choice, latlon, number, obj, text
+
+MAX_STOPS = 500
+MAX_SHIPMENTS_PER_STOP = 50
+MAX_LEG_POINTS = 20000
+# Planned time at the door when the caller gives none: a van parks and walks, a drone drops.
+DEFAULT_DWELL_S = {"van": 150.0, "motorcycle": 100.0, "bike": 90.0, "foot": 75.0, "drone": 40.0}
+
+
+@dataclass
+class RouteRequest:
+    driver_name: str
+    vehicle: str
+    program: str
+    timezone: str
+    station: tuple[float, float]
+    station_name: str
+    # lat, lon, address, dwell_s, shipments: [{recipient, reference, phone}]
+    stops: list[dict[str, Any]]
+    legs: list[list[tuple[float, float]]]
+
+
+def parse_route(body: Any, default_timezone: str) -> RouteRequest:
+    body = obj(body, "body")
+    driver = obj(body.get("driver"), "driver")
+    # First name only: the customer sees nothing more, so the store keeps nothing more.
+    name = text(driver, "name", 80, prefix="driver.").split()[0]
+    vehicle = choice(driver, "vehicle", VEHICLES, prefix="driver.")
+    station = obj(body.get("station"), "station")
+    stops = body.get("stops")
+    if not isinstance(stops, list) or not stops:
+        raise InvalidField("stops", "must be a non-empty list")
+    if len(stops) > MAX_STOPS:
+        raise InvalidField("stops", f"must hold at most {MAX_STOPS} stops")
+    return RouteRequest(
+        driver_name=name,
+        vehicle=vehicle,
+        program=choice(body, "program", PROGRAMS, default="standard"),
+        timezone=_timezone(body.get("timezone", default_timezone)),
+        station=latlon(station, "station."),
+        station_name=text(station, "name", 80, required=False, prefix="station.") or "Station",
+        stops=[_stop(s, i, vehicle) for i, s in enumerate(stops)],
+        legs=_legs(body.get("legs"), len(stops)),
+    )
+
+
+def _timezone(value: Any) -> str:
+    # IANA names are short; a long one made ZoneInfo raise OSError (file name too long): a 500.
+    if not isinstance(value, str) or not 0 < len(value) <= 64:
+        raise InvalidField("timezone", "must be an IANA time zone name")
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise InvalidField("timezone", f"unknown time zone {value!r}") from None
+    return value
+
+
+def _stop(raw: Any, i: int, vehicle: str) -> dict[str, Any]:
+    p = f"stops[{i}]."
+    s = obj(raw, p[:-1])
+    lat, lon = latlon(s, p)
+    shipments = s.get("shipments")
+    if not isinstance(shipments, list) or not shipments:
+        raise InvalidField(p + "shipments", "must be a non-empty list")
+    if len(shipments) > MAX_SHIPMENTS_PER_STOP:
+        raise InvalidField(p + "shipments", f"must hold at most {MAX_SHIPMENTS_PER_STOP}")
+    dwell = number(s, "dwell_s", 0, 7200, required=False, prefix=p)
+    return {
+        "lat": lat,
+        "lon": lon,
+        "address": text(s, "address", 200, required=False, prefix=p) or "",
+        "dwell_s": DEFAULT_DWELL_S[vehicle] if dwell is None else dwell,
+        "shipments": [_shipment(x, f"{p}shipments[{j}].") for j, x in enumerate(shipments)],
+    }
+
+
+def _shipment(raw: Any, p: str) -> dict[str, Any]:
+    s = obj(raw, p[:-1])
+    return {
+        "recipient": text(s, "recipient", 120, prefix=p),
+        "reference": text(s, "reference", 80, required=False, prefix=p),
+        "phone": text(s, "phone", 32, required=False, prefix=p),
+    }
+
+
+def _legs(raw: Any, n_stops: int) -> list[list[tuple[float, float]]]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or len(raw) not in (n_stops, n_stops + 1):
+        raise InvalidField("legs", "must hold one polyline per stop (plus one to return)")
+    legs, total = [], 0
+    for i, leg in enumerate(raw):
+        if not isinstance(leg, list) or len(leg) < 2:
+            raise InvalidField(f"legs[{i}]", "must be a list of at least 2 [lat, lon] points")
+        total += len(leg)
+        if total > MAX_LEG_POINTS:
+            raise InvalidField("legs", f"must hold at most {MAX_LEG_POINTS} points in all")
+        legs.append([_point(pt, f"legs[{i}][{j}]") for j, pt in enumerate(leg)])
+    return legs
+
+
+def _point(pt: Any, field: str) -> tuple[float, float]:
+    if not isinstance(pt, list | tuple) or len(pt) != 2:
+        raise InvalidField(field, "must be [lat, lon]")
+    lat, lon = latlon({"lat": pt[0], "lon": pt[1]}, field + ".")
+    return (lat, lon)

@@ -1,0 +1,51 @@
+"""Routes: a seller registers a driver's block and reads its routes back."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, request
+
+from app.web.api import bp
+from app.web.api.auth import require_seller
+from app.web.api.body import json_body
+from app.web.api.errors import ApiError
+from app.web.api.route_input import parse_route
+from app.wiring import services
+
+
+def tracking_url(token: str) -> str:
+    base = current_app.config["PUBLIC_URL"] or request.host_url
+    return f"{base.rstrip('/')}/track/{token}"
+
+
+@bp.post("/routes")
+def register_route():
+    """Register a route with its stops and shipments; answer ids, tokens and tracking links."""
+    seller = require_seller()
+    req = parse_route(json_body(), current_app.config["DEFAULT_TIMEZONE"])
+    route, shipments, driver_token = services().ingest.register_route(seller, req)
+    return jsonify(
+        route_id=route.id,
+        driver_token=driver_token,
+        shipments=[
+            {"tracking_id": s.tracking_id, "stop": s.stop, "reference": s.reference,
+             "token": s.token, "tracking_url": tracking_url(s.token)}
+            for s in shipments
+        ],
+    ), 201
+
+
+@bp.get("/routes")
+def list_routes():
+    """List the seller's routes with their live state."""
+    return jsonify(services().reads.fleet(require_seller()))
+
+
+@bp.get("/routes/<route_id>")
+def get_route(route_id: str):
+    """Show one of the seller's routes."""
+    seller = require_seller()
+    summary = services().reads.route_summary(route_id)
+    # Another seller's route answers exactly like a missing one: ids reveal nothing.
+    if summary is None or services().reads.routes.get(route_id).seller_id != seller:
+        raise ApiError(404, "no such route", "route_id")
+    return jsonify(summary)

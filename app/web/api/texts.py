@@ -1,0 +1,53 @@
+"""Text updates: a customer signs up with a phone number on the tracking page, or stops them."""
+
+from __future__ import annotations
+
+from flask import jsonify
+
+from app.domain.model import Shipment
+from app.notify.phones import mask, normalize
+from app.web.api import bp
+from app.web.api.body import json_body
+from app.web.api.errors import ApiError
+from app.web.api.validation import obj
+from app.wiring import services
+
+
+def _shipment(token: str) -> Shipment:
+    shipment = services().reads.shipment_for_token(token)
+    if shipment is None:
+        raise ApiError(404, "unknown or expired tracking link", "token")
+    return shipment
+
+
+def _state(shipment: Shipment):
+    phone = services().notify.subscriptions.phone_for(vars(shipment))
+    return jsonify(subscribed=phone is not None, phone=mask(phone))
+
+
+@bp.get("/track/<token>/texts")
+def get_texts(token: str):
+    """Say whether this shipment's customer gets text updates, and to which (masked) number."""
+    return _state(_shipment(token))
+
+
+@bp.post("/track/<token>/texts")
+def sign_up_for_texts(token: str):
+    """Sign up for text updates with a phone number in international form (E.164)."""
+    shipment = _shipment(token)
+    raw = obj(json_body(), "body").get("phone")
+    phone = normalize(raw)
+    if phone is None:
+        message = "is required" if raw in (None, "") else (
+            "must be in international form, like +358401234567")
+        raise ApiError(400, f"phone {message}", "phone")
+    services().notify.subscriptions.subscribe(shipment.tracking_id, phone)
+    return jsonify(subscribed=True, phone=mask(phone)), 201
+
+
+@bp.delete("/track/<token>/texts")
+def stop_texts(token: str):
+    """Stop text updates (also those from a phone given when the order was registered)."""
+    shipment = _shipment(token)
+    services().notify.subscriptions.unsubscribe(shipment.tracking_id)
+    return jsonify(subscribed=False)

@@ -1,0 +1,64 @@
+"""Real phones: the OsmAnd protocol that Traccar Client (and OsmAnd itself) speak.
+
+Served at `/osmand` (GET or POST) and at `/` for POST, because Traccar Client is configured with
+a bare server URL and POSTs to its root. A fix enters through the same ingest door as every
+other position. 200 when taken (even if the engine then drops it as stale: the phone must not
+resend it), 400 with a JSON error naming the field for an unknown device or a bad fix.
+
+The protocol has no stop events: the engine counts the stops such a phone stays at as visited
+(app/domain/tracking/visits.py), never as delivered.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, Flask, current_app, jsonify, request
+
+from app.access import limits
+from app.web.osmand import devices
+from app.web.osmand.decode import BadFix, from_form, from_json
+from app.wiring import services
+
+bp = Blueprint("osmand", __name__)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+
+
+def _now() -> float:
+    return (current_app.config.get("CLOCK") or time.time)()
+
+
+def _fixes():
+    if request.is_json:
+        body = request.get_json(silent=True)
+        if body is None:
+            raise BadFix("body", "is not valid JSON")
+        return from_json(body, request.args, _now)
+    # Traccar reads the query string, and the form body only when the query is empty.
+    params = request.args if request.args else request.form
+    return from_form(params, _now)
+
+
+@bp.route("/osmand", methods=["GET", "POST"])
+@bp.post("/")
+def osmand():
+    """Take one position (or a stored batch) from a phone and apply it to its driver's route."""
+    try:
+        device_id, fixes = _fixes()
+        route_id = devices.route_for(services().store, device_id)
+        if route_id is None:
+            raise BadFix("id", "unknown device; register it with PUT /api/v1/routes/<id>/device")
+    except BadFix as exc:
+        return jsonify(error=str(exc), field=exc.field), 400
+    # The same per-driver limit as POST /api/v1/positions: a phone is a driver like any other.
+    over = limits.hit_many("POSITIONS_RATE", "position requests for this driver", [route_id],
+                           "id")
+    if route_id in over:
+        limited = over[route_id]
+        return (jsonify(error=limited.message, field=limited.field), 429,
+                {"Retry-After": str(limited.retry_after)})
+    accepted, dropped = services().ingest.positions(route_id, fixes)
+    return jsonify(accepted=accepted, dropped=sum(dropped.values()))

@@ -1,0 +1,21 @@
+"""The customer's tracking page: one shipment, live."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, render_template, url_for
+
+from app.web.pages import bp, page_config
+from app.wiring import services
+
+
+@bp.get("/track/<token>")
+def track(token: str):
+    """Show the live tracking page of one shipment."""
+    found = services().reads.view_for_token(token)
+    if found is None:
+        abort(404)
+    _, view = found
+    texts = url_for("api.track", token=token) + "/texts"
+    page = page_config(token=token, textsUrl=texts,
+                       visibleStops=current_app.config["VISIBLE_STOPS"])
+    return render_template("track.html", view=view, page=page)

@@ -1,0 +1,135 @@
+"""The seller's dashboard: fleet map, shipments, demo deliveries, message templates."""
+
+from __future__ import annotations
+
+import atexit
+
+from flask import (
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from app.access import csrf
+from app.domain.hours import at_hour, iso_utc, local
+from app.domain.model import PROGRAMS, Shipment
+from app.ops.demo import VEHICLE_OPTIONS, DemoError, DemoRuns
+from app.web.pages import bp, page_config
+from app.web.pages.session import seller_required, signed_in_seller
+from app.wiring import services
+
+FEEDBACK_HOUR = 20  # the end of the delivery day: the parcel has been opened by then
+
+
+def demo_runs() -> DemoRuns:
+    ext, cfg = current_app.extensions, current_app.config
+    if "doorstep_demo" not in ext:
+        ext["doorstep_demo"] = DemoRuns(cfg["DEMO_MAX_RUNS"], cfg["DEMO_LINK_TIMEOUT"])
+        atexit.register(ext["doorstep_demo"].stop_all)  # no simulator outlives the server
+    return ext["doorstep_demo"]
+
+
+def own_shipment(tracking_id: str) -> Shipment:
+    """One of the signed-in seller's shipments; anyone else's answers 404, like a missing one."""
+    raw = services().store.get_shipment(tracking_id)
+    if raw is None or raw["seller_id"] != signed_in_seller():
+        abort(404)
+    return Shipment(**raw)
+
+
+@bp.get("/dashboard")
+@seller_required
+def dashboard():
+    """Show the seller's live dashboard."""
+    config = page_config(csrfToken=csrf.token(), seller=signed_in_seller(),
+                         vehicles=list(VEHICLE_OPTIONS), programs=list(PROGRAMS),
+                         demoUrl=url_for("web.start_demo"),
+                         feedbackUrl=url_for("web.feedback"),
+                         programsUrl=url_for("api.programs"),
+                         timezone=current_app.config["DEFAULT_TIMEZONE"])
+    return render_template("dashboard.html", page=config, seller=signed_in_seller(),
+                           csrf_token=csrf.token())
+
+
+@bp.post("/dashboard/demo")
+@seller_required
+def start_demo():
+    """Start a short simulated delivery; answer its customer link once the simulator has it."""
+    body = request.get_json(silent=True) or {}
+    vehicle = body.get("vehicle", "bike")
+    try:
+        stops = max(1, min(20, int(body.get("stops", 3))))
+        speedup = max(1.0, min(1000.0, float(body.get("speedup", 20))))
+    except (TypeError, ValueError):
+        return jsonify(error="stops and speedup must be numbers", field="stops"), 400
+    if vehicle not in VEHICLE_OPTIONS:
+        return jsonify(error="unknown vehicle", field="vehicle"), 400
+    seller, sellers = signed_in_seller(), services().sellers
+    # A key of its own for each run, revoked when the simulator exits: the session never
+    # holds the seller's key.
+    created = sellers.create(seller)
+    if created is None:
+        return jsonify(error="this seller has too many keys to start a demo", field=None), 429
+    key, record = created
+    try:
+        url = demo_runs().start(seller, key, request.host_url.rstrip("/"), vehicle, stops,
+                                speedup, on_end=lambda: sellers.revoke(seller, record["key_id"]))
+    except DemoError as exc:
+        sellers.revoke(seller, record["key_id"])
+        return jsonify(error=str(exc), field=None), exc.status
+    return jsonify(tracking_url=url), 201
+
+
+@bp.get("/dashboard/shipments/<tracking_id>/track")
+@seller_required
+def open_tracking(tracking_id: str):
+    """Open a shipment's customer page (the seller may see its link)."""
+    return redirect(url_for("web.track", token=own_shipment(tracking_id).token))
+
+
+@bp.get("/dashboard/shipments/<tracking_id>/link")
+@seller_required
+def tracking_link(tracking_id: str):
+    """Answer a shipment's customer link, for the post-order message."""
+    base = current_app.config["PUBLIC_URL"] or request.host_url
+    token = own_shipment(tracking_id).token
+    return jsonify(tracking_url=f"{base.rstrip('/')}/track/{token}")
+
+
+@bp.get("/dashboard/feedback")
+@seller_required
+def feedback():
+    """Feedback requests, with their send time: from the outbox, else computed (8 pm local)."""
+    items, notify = [], getattr(services(), "notify", None)
+    if notify is not None:
+        from app.notify.messages import public
+
+        docs = notify.messages.for_seller(signed_in_seller(), 100, "feedback")
+        items = [{**public(d), "send_at": public(d)["due_at"]} for d in docs]
+    # Deliveries the outbox has not picked up yet (its worker runs in the background).
+    known = {m["tracking_id"] for m in items}
+    items += [m for m in computed_feedback(signed_in_seller()) if m["tracking_id"] not in known]
+    return jsonify(messages=sorted(items, key=lambda m: m["send_at"] or ""))
+
+
+def computed_feedback(seller: str) -> list[dict]:
+    """One request per delivered shipment at 8 pm local on its delivery day, not yet sent."""
+    reads, items = services().reads, []
+    for route_id in services().store.seller_routes(seller)[-200:]:
+        loaded = reads.route_state(route_id)
+        if loaded is None:
+            continue
+        route, progress, shipments = loaded
+        for s in shipments:
+            proof = progress.shipments[s.tracking_id].proof or {}
+            if progress.shipments[s.tracking_id].status != "delivered" or not proof.get("at"):
+                continue
+            day = local(proof["at"], route.timezone).date()
+            send = max(proof["at"], at_hour(day, FEEDBACK_HOUR, route.timezone))
+            items.append({"tracking_id": s.tracking_id, "send_at": iso_utc(send),
+                          "state": "scheduled"})
+    return items

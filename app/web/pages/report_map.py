@@ -1,0 +1,108 @@
+"""A delivered route as one self-contained HTML file: driven path, stops and proofs, on folium.
+
+The file works opened from disk with no network: Leaflet is inlined from the local npm copy
+(as data: URLs on the map instance's default_js / default_css), and tiles are only decoration.
+Every string a seller or driver typed is escaped before it reaches the HTML.
+"""
+
+from __future__ import annotations
+
+import base64
+from html import escape as html_escape
+from pathlib import Path
+
+import folium
+
+from app.domain.hours import clock_text
+from app.domain.model import Route, Shipment
+from app.domain.tracking import Progress
+
+
+def escape(text: str) -> str:
+    # folium puts popups and tooltips inside JS template literals: ` $ and \ must not reach them.
+    return html_escape(text).replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+
+
+# folium builds popups with jQuery's `$(html)[0]`, all it needs of jQuery: a template element
+# does the same without loading jQuery from a CDN (the file must work offline).
+JQUERY_HTML_SHIM = ("window.$ = window.$ || function (html) { const t = "
+                    "document.createElement('template'); t.innerHTML = String(html).trim(); "
+                    "return [t.content.firstChild]; };")
+
+STATUS_COLOURS = {"delivered": "#18794e", "attempted": "#b54708", "returned": "#b42318"}
+
+
+def data_url(path: Path, mime: str) -> str:
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
+
+
+def offline_map(leaflet_dir: Path, center: tuple[float, float], tile_url: str,
+                attribution: str) -> folium.Map:
+    """A folium map that loads Leaflet from the file itself, not from a CDN."""
+    m = folium.Map(location=center, zoom_start=15, tiles=None, control_scale=True)
+    # Instance attributes: the class lists stay as folium ships them.
+    m.default_js = [("leaflet", data_url(leaflet_dir / "leaflet.js", "text/javascript"))]
+    m.default_css = [("leaflet_css", data_url(leaflet_dir / "leaflet.css", "text/css"))]
+    folium.TileLayer(tile_url, attr=attribution, max_zoom=19).add_to(m)
+    m.get_root().header.add_child(folium.Element(
+        "<style>.folium-map{background:#eef1f4}.report-title{position:absolute;z-index:1000;"
+        "top:10px;left:60px;right:10px;max-width:36em;padding:8px 12px;background:#fff;"
+        "border-radius:8px;box-shadow:0 1px 4px rgba(0,0,0,.3);font:14px/1.4 system-ui,"
+        "sans-serif}</style>"))
+    m.get_root().header.add_child(folium.Element(f"<script>{JQUERY_HTML_SHIM}</script>"))
+    return m
+
+
+def stop_popup(route: Route, progress: Progress, index: int, shipments: list[Shipment]) -> str:
+    stop = route.stops[index]
+    lines = [f"<b>Stop {index + 1}: {escape(stop.address)}</b>"]
+    for s in (s for s in shipments if s.stop == index):
+        ship = progress.shipments[s.tracking_id]
+        lines.append(f"{escape(s.tracking_id)} · {escape(s.recipient)} · {escape(ship.status)}")
+        proof = ship.proof or {}
+        if proof.get("at"):
+            lines.append(f"at {clock_text(proof['at'], route.timezone)}")
+        for label in ("left_at", "note"):
+            if proof.get(label):
+                lines.append(f"{label.replace('_', ' ')}: {escape(str(proof[label]))}")
+    return "<br>".join(lines)
+
+
+def stop_colour(progress: Progress, route: Route, index: int) -> str:
+    statuses = {progress.shipments[t].status for t in route.stops[index].shipments}
+    for status, colour in STATUS_COLOURS.items():
+        if status in statuses:
+            return colour
+    return "#5b6575"
+
+
+def route_report(route: Route, progress: Progress, shipments: list[Shipment],
+                 positions: list[dict], leaflet_dir: Path, tile_url: str,
+                 attribution: str) -> str:
+    """The report's HTML. The driven path comes from the position log, else the planned legs."""
+    driven = [(p["lat"], p["lon"]) for p in positions]
+    path = driven or [tuple(pt) for leg in route.legs for pt in leg]
+    station = (route.station.lat, route.station.lon)
+    m = offline_map(leaflet_dir, station, tile_url, attribution)
+    title = f"Route {route.id} · {route.driver.name} ({route.driver.vehicle})"
+    m.get_root().header.add_child(folium.Element(f"<title>{escape(title)}</title>"))
+    done = sum(progress.shipments[s.tracking_id].status == "delivered" for s in shipments)
+    m.get_root().html.add_child(folium.Element(
+        f'<div class="report-title"><b>{escape(title)}</b><br>{done} of {len(shipments)} '
+        f'delivered · {"driven path" if driven else "planned path (no positions kept)"}</div>'))
+    if len(path) > 1:
+        folium.PolyLine(path, color="#0b6bcb", weight=5, opacity=0.8,
+                        tooltip="Driven path" if driven else "Planned path").add_to(m)
+    folium.CircleMarker(station, radius=8, color="#1d2430", fill=True, fill_opacity=1,
+                        tooltip=escape(route.station_name or "Station")).add_to(m)
+    for i, stop in enumerate(route.stops):
+        folium.CircleMarker(
+            (stop.lat, stop.lon), radius=9, color="#fff", weight=2, fill=True,
+            fill_color=stop_colour(progress, route, i), fill_opacity=1,
+            tooltip=f"Stop {i + 1}", popup=folium.Popup(stop_popup(route, progress, i, shipments),
+                                                         max_width=320),
+        ).add_to(m)
+    points = [station, *path, *((s.lat, s.lon) for s in route.stops)]
+    m.fit_bounds([[min(p[0] for p in points), min(p[1] for p in points)],
+                  [max(p[0] for p in points), max(p[1] for p in points)]])
+    return m.get_root().render()

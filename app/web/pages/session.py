@@ -1,0 +1,66 @@
+"""Signing in to the dashboard with a seller key; the session cookie says who is signed in."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import redirect, render_template, request, session, url_for
+
+from app.access import csrf
+from app.web.pages import bp
+from app.wiring import services
+
+KEY_ID = "key_id"
+
+
+def signed_in_seller() -> str | None:
+    """The seller this browser is signed in as; None also once the key used is revoked."""
+    return services().sellers.active(session.get(KEY_ID))
+
+
+def seller_required(view):
+    """Send visitors who are not signed in to the sign-in page; check CSRF on writes."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if signed_in_seller() is None:
+            return redirect(url_for("web.sign_in", next=request.path))
+        csrf.check()
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def _safe_next(target: str | None) -> str:
+    # Only paths on this site: an open redirect would let a link send a seller elsewhere.
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("web.dashboard")
+
+
+@bp.get("/signin")
+def sign_in():
+    """Show the sign-in form."""
+    return render_template("signin.html", csrf_token=csrf.token(), error=None,
+                           next=request.args.get("next", ""))
+
+
+@bp.post("/signin")
+def sign_in_post():
+    """Sign in with a seller key and remember the seller in the session cookie."""
+    csrf.check()
+    record = services().sellers.record_for_key(request.form.get("key", "").strip())
+    if record is None:
+        return render_template("signin.html", csrf_token=csrf.token(), next=request.form.get(
+            "next", ""), error="That seller key is not valid."), 401
+    session.clear()  # a fresh session (and CSRF token) on every sign-in
+    session[KEY_ID] = record["key_id"]  # never the key itself: the cookie is only signed
+    return redirect(_safe_next(request.form.get("next")))
+
+
+@bp.post("/signout")
+@seller_required
+def sign_out():
+    """Forget the signed-in seller."""
+    session.clear()
+    return redirect(url_for("web.sign_in"))

@@ -1,6 +1,0 @@
-"""Seller webhooks: registered endpoints, and signed JSON deliveries with retries."""
-
-from .delivery import backoff, build_event, post_event, sign
-from .endpoints import EVENT_TYPES, Endpoints
-
-__all__ = ["EVENT_TYPES", "Endpoints", "backoff", "build_event", "post_event", "sign"]

@@ -1,0 +1,159 @@
+"""Plan blocks off the tick loop, ahead of time, so a fleet's clock never waits for routing.
+
+Planning a block (addresses, Dijkstra, stop ordering, kinematics) costs 2-30 ms; 2,000 partners
+arriving over ten minutes is 15 s of it. `PoolPlanner` does it in worker processes a few
+simulated minutes before each partner arrives. A plan depends only on its `Order` (which carries
+the partner's random state), so output is the same bytes whichever planner made it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import random
+import signal
+import threading
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from simulator.drive.clock import local_day, service_window
+from simulator.plan.block import plan_block
+from simulator.plan.programs import PROGRAMS, default_program, stop_count
+from simulator.plan.timeline import Timeline, build_timeline
+from simulator.sinks.payloads import route_payload
+from simulator.world.maps import CityMap
+from simulator.world.osm_reader import Address
+from simulator.world.profiles import PROFILES
+
+if TYPE_CHECKING:
+    from simulator.drive.fleet import FleetConfig, Slot
+
+LOOKAHEAD_S = 600.0  # simulated seconds before a partner arrives that the block is planned
+
+
+@dataclass
+class Order:
+    """Everything a block's plan depends on (picklable, for a worker process)."""
+
+    vehicle: str
+    program: str
+    stops: int
+    station: Address
+    start: float
+    closing: float
+    fail_rate: float
+    driver_name: str
+    timezone: str
+    rng_state: tuple
+
+
+@dataclass
+class Block:
+    timeline: Timeline
+    payload: dict  # the POST /api/v1/routes body
+    rng_state: tuple  # the partner's random state after planning
+
+
+def order_for(slot: Slot, cfg: FleetConfig, station: Address, tz: ZoneInfo, now: float) -> Order:
+    """The order for a partner's next block, at its arrival time (now if it has none)."""
+    prof = PROFILES[slot.vehicle]
+    program = PROGRAMS[cfg.program or default_program(slot.vehicle, slot.index + slot.blocks)]
+    start = slot.next_start if slot.next_start is not None else now
+    closing = service_window(local_day(start, tz), tz)[1]
+    return Order(slot.vehicle, program.name, stop_count(program, prof, cfg.stops), station,
+                 start, closing, cfg.fail_rate, slot.name, cfg.timezone, slot.rng.getstate())
+
+
+def plan(city: CityMap, order: Order) -> Block:
+    rng = random.Random()
+    rng.setstate(order.rng_state)
+    prof, program = PROFILES[order.vehicle], PROGRAMS[order.program]
+    station = order.station
+    if program.pickup:
+        place = rng.choice(city.addresses)
+        station = Address(place.lat, place.lon, f"Restaurant at {place.label}")
+    blk = plan_block(city, prof, program, rng, order.stops, station)
+    timeline = build_timeline(blk, prof, program, rng, order.start, order.closing,
+                              order.fail_rate)
+    dwell = (prof.dwell.low + prof.dwell.high) / 2 * program.dwell_factor + prof.park.low
+    payload = route_payload(blk, order.driver_name, order.timezone, rng, dwell)
+    return Block(timeline, payload, rng.getstate())
+
+
+class Planner:
+    """Plans in the tick loop when a block is due: for tests and --max-speed (no clock to keep)."""
+
+    lookahead = 0.0
+
+    def __init__(self, city: CityMap) -> None:
+        self.city = city
+        self.ready: dict[int, Block] = {}
+
+    def submit(self, key: int, order: Order) -> None:
+        self.ready[key] = plan(self.city, order)
+
+    def take(self, key: int) -> Block | None:
+        """Return the finished plan, or None if it is not ready yet (the partner is late)."""
+        return self.ready.pop(key, None)
+
+    def close(self) -> None:
+        pass
+
+
+_city: CityMap | None = None  # the worker process's map
+
+
+def _init(city: CityMap | str) -> None:
+    global _city
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle, quietly
+    # A parent killed outright (SIGTERM, SIGKILL) never shuts the pool down, and a forked worker
+    # would wait on its queue forever: leave when the parent is gone.
+    threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True).start()
+    if isinstance(city, str):  # spawned rather than forked: read the map again
+        from simulator.world.maps import load_map
+
+        city = load_map(city)
+    _city = city
+
+
+def _exit_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
+
+
+def _plan_here(order: Order) -> Block:
+    assert _city is not None
+    return plan(_city, order)
+
+
+class PoolPlanner(Planner):
+    """Plans in worker processes, LOOKAHEAD_S ahead; `wait` makes take() block (for tests)."""
+
+    lookahead = LOOKAHEAD_S
+
+    def __init__(self, city: CityMap, workers: int = 1, wait: bool = False) -> None:
+        super().__init__(city)
+        fork = "fork" in multiprocessing.get_all_start_methods()
+        # Forked workers inherit the parsed map and its networks; others must read it again.
+        ctx = multiprocessing.get_context("fork" if fork else "spawn")
+        self.pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init,
+                                        initargs=(city if fork else str(city.path),))
+        self.futures: dict[int, Future[Block]] = {}
+        self.wait = wait
+
+    def submit(self, key: int, order: Order) -> None:
+        self.futures[key] = self.pool.submit(_plan_here, order)
+
+    def take(self, key: int) -> Block | None:
+        future = self.futures.get(key)
+        if future is None or not (self.wait or future.done()):
+            return None
+        del self.futures[key]
+        return future.result()
+
+    def close(self) -> None:
+        self.pool.shutdown(cancel_futures=True)

@@ -1,0 +1,65 @@
+"""One refreshed status line on a terminal (occasional plain lines otherwise), and the summary."""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import datetime
+from typing import IO
+
+from simulator.drive.fleet import Fleet
+
+
+class Progress:
+    def __init__(self, stream: IO[str] = sys.stderr, enabled: bool = True) -> None:
+        self.stream = stream
+        self.enabled = enabled
+        self.tty = stream.isatty()
+        self.every = 0.25 if self.tty else 30.0
+        # Off a terminal, only occasional lines: the first after one interval.
+        self.next_at = 0.0 if self.tty else time.monotonic() + self.every
+
+    def __call__(self, fleet: Fleet, t: float, lag: float) -> None:
+        now = time.monotonic()
+        if not self.enabled or now < self.next_at:
+            return
+        self.next_at = now + self.every
+        line = self.line(fleet, t, lag)
+        if self.tty:
+            self.stream.write("\r\x1b[K" + line)
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def line(self, fleet: Fleet, t: float, lag: float) -> str:
+        clock = datetime.fromtimestamp(t, fleet.zone).strftime("%H:%M:%S")
+        delivered = sum(s.delivered for s in fleet.slots)
+        attempted = sum(s.attempted for s in fleet.slots)
+        parts = [f"{clock} {fleet.active()}/{len(fleet.slots)} on shift",
+                 f"{delivered} delivered, {attempted} attempted"]
+        if lag > 1.0:
+            parts.append(f"behind by {lag:.1f} s")
+        parts += [s.status() for s in fleet.sinks if s.status()]
+        return " | ".join(parts)
+
+    def done(self) -> None:
+        if self.enabled and self.tty:
+            self.stream.write("\n")
+
+
+def summary(fleet: Fleet) -> str:
+    """Per driver: blocks, stops delivered / attempted / not attempted, distance, time on shift."""
+    rows = [f"{'driver':<22} {'vehicle':<10} {'blocks':>6} {'delivered':>9} {'attempted':>9} "
+            f"{'not done':>8} {'km':>7} {'hours':>6}"]
+    for s in fleet.slots:
+        dist, dur = s.distance_m, s.duration_s
+        if s.driver is not None:  # interrupted mid-block: count what was done so far
+            dist += s.driver.odometer
+            dur += s.driver.last_t - s.driver.timeline.start
+        rows.append(f"{s.name:<22} {s.vehicle:<10} {s.blocks:>6} {s.delivered:>9} "
+                    f"{s.attempted:>9} {s.not_attempted:>8} {dist / 1000:>7.2f} "
+                    f"{dur / 3600:>6.2f}")
+    left = sum(s.not_attempted for s in fleet.slots)
+    if left:
+        rows.append(f"{left} stops not attempted: service hours end at 20:00")
+    return "\n".join(rows)

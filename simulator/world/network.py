@@ -1,0 +1,97 @@
+"""A mode's street graph: CSR matrix for scipy Dijkstra, node coordinates, snapping, paths."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components, dijkstra
+from scipy.spatial import cKDTree
+
+from simulator.errors import SimulatorError
+from simulator.world.geo import LocalProjection, haversine_m
+from simulator.world.osm_reader import OsmExtract
+
+
+@dataclass(frozen=True)
+class EdgeInfo:
+    length_m: float
+    cap_ms: float
+    highway: str
+
+
+class Network:
+    """The largest strongly connected component of one mode's directed street graph."""
+
+    def __init__(self, mode: str, extract: OsmExtract) -> None:
+        self.mode = mode
+        best: dict[tuple[int, int], EdgeInfo] = {}
+        for a, b, cap, hw in extract.edges[mode]:
+            if a == b:
+                continue
+            (la, lo), (lb, lob) = extract.coords[a], extract.coords[b]
+            info = EdgeInfo(haversine_m(la, lo, lb, lob), cap, hw)
+            old = best.get((a, b))
+            # csr_matrix would sum parallel edges; keep the shortest instead.
+            if old is None or info.length_m < old.length_m:
+                best[(a, b)] = info
+        if not best:
+            raise SimulatorError(f"the map has no usable streets for {mode}")
+        osm_ids = sorted({n for pair in best for n in pair})
+        index = {osm: i for i, osm in enumerate(osm_ids)}
+        rows = np.array([index[a] for a, _ in best])
+        cols = np.array([index[b] for _, b in best])
+        weights = np.array([e.length_m for e in best.values()])
+        full = csr_matrix((weights, (rows, cols)), shape=(len(osm_ids), len(osm_ids)))
+        _, labels = connected_components(full, directed=True, connection="strong")
+        keep = np.flatnonzero(labels == np.bincount(labels).argmax())
+        if len(keep) < 2:
+            raise SimulatorError(f"the map has no connected streets for {mode}")
+        self.osm_ids = [osm_ids[i] for i in keep]
+        renum = {osm: i for i, osm in enumerate(self.osm_ids)}
+        self.lat = np.array([extract.coords[o][0] for o in self.osm_ids])
+        self.lon = np.array([extract.coords[o][1] for o in self.osm_ids])
+        self.edges: dict[tuple[int, int], EdgeInfo] = {
+            (renum[a], renum[b]): e for (a, b), e in best.items() if a in renum and b in renum
+        }
+        r = np.array([a for a, _ in self.edges])
+        c = np.array([b for _, b in self.edges])
+        w = np.array([e.length_m for e in self.edges.values()])
+        n = len(self.osm_ids)
+        self.graph = csr_matrix((w, (r, c)), shape=(n, n))
+        self.projection = LocalProjection(float(self.lat.mean()), float(self.lon.mean()))
+        self._tree = cKDTree(np.column_stack(self._xy(self.lat, self.lon)))
+
+    def _xy(self, lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        p = self.projection
+        return (lon - p.lon0) * p.kx, (lat - p.lat0) * p.ky
+
+    @property
+    def size(self) -> int:
+        return len(self.osm_ids)
+
+    def snap(self, lat: float, lon: float) -> int:
+        """Return the nearest graph node to a point."""
+        _, i = self._tree.query(self._xy(np.array(lat), np.array(lon)))
+        return int(i)
+
+    def point(self, node: int) -> tuple[float, float]:
+        return float(self.lat[node]), float(self.lon[node])
+
+    def shortest(self, sources: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Return (distances, predecessors) from each source to every node."""
+        return dijkstra(self.graph, directed=True, indices=sources, return_predecessors=True)
+
+
+def path_from(pred_row: np.ndarray, source: int, target: int) -> list[int]:
+    """Walk a Dijkstra predecessor row back from target to source."""
+    path = [target]
+    node = target
+    while node != source:
+        node = int(pred_row[node])
+        if node < 0:
+            raise SimulatorError("no path between two points of the network")
+        path.append(node)
+    path.reverse()
+    return path

@@ -1,0 +1,79 @@
+"""The dashboard in real Chromium: live drivers on the map, the table, a demo delivery."""
+
+from __future__ import annotations
+
+import requests
+
+from tests.support.helpers import STATION, STOPS, register
+from tests.support.pages import new_page, screenshot, send_fix, text_of, wait_until
+
+KEYS = "demo:demo,acme:acme-key"
+
+
+def sign_in(page, base: str, key: str = "demo") -> None:
+    page.goto(base + "/dashboard")
+    assert "/signin" in page.url  # sign-in required
+    page.fill("#key", key)
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/dashboard")
+    wait_until(page, "document.getElementById('connection').textContent === 'Live'")
+
+
+def drive(base: str, vehicle: str, key: str = "demo", frac: float = 0.5) -> dict:
+    reg = register(requests, base, key=key, vehicle=vehicle, recipients=["Maria K.", "Jussi",
+                                                                          "Leena"])
+    a, b = (STATION["lat"], STATION["lon"]), STOPS[0][:2]
+    send_fix(base, reg, a[0] + (b[0] - a[0]) * frac, a[1] + (b[1] - a[1]) * frac, 10)
+    return reg
+
+
+def test_one_marker_per_active_driver_live(live_server_factory, browser, tmp_path):
+    server = live_server_factory(SELLER_KEYS=KEYS)
+    base = server.url
+    for i, vehicle in enumerate(("van", "bike")):
+        drive(base, vehicle, frac=0.2 + 0.3 * i)
+    drive(base, "foot", key="acme-key")  # another seller's driver: never shown
+    page = new_page(browser, 1280, 900)
+    sign_in(page, base)
+    wait_until(page, "document.getElementById('driver-count').textContent === '2'")
+    assert page.locator("#shipments tbody tr").count() == 6
+    drive(base, "motorcycle", frac=0.9)  # arrives live, no reload
+    wait_until(page, "document.getElementById('driver-count').textContent === '3'")
+    wait_until(page, "document.querySelectorAll('.fleet-marker').length === 3", timeout=5)
+    page.select_option("#filter-vehicle", "bike")
+    wait_until(page, "document.getElementById('driver-count').textContent === '1'")
+    page.select_option("#filter-vehicle", "")
+    page.fill("#search", "maria")
+    wait_until(page, "document.getElementById('shipment-count').textContent === '3'")
+    page.fill("#search", "")
+    page.fill("#programs-lat", "60.1685")
+    page.fill("#programs-lon", "24.945")
+    page.click("#programs-form button")
+    page.wait_for_selector("#programs-list li.offered[data-program=express]")
+    assert "Acme" not in page.content() and "acme-key" not in page.content()
+    screenshot(page, tmp_path, "dashboard-1280")
+    page.set_viewport_size({"width": 360, "height": 740})
+    screenshot(page, tmp_path, "dashboard-360")
+    page.close()
+
+
+def test_demo_button_starts_a_delivery_that_reaches_delivered(live_server, browser, tmp_path):
+    base = live_server.url
+    page = new_page(browser, 1280, 900)
+    sign_in(page, base)
+    page.select_option("#demo-form select[name=vehicle]", "bike")
+    page.fill("#demo-form input[name=stops]", "1")
+    page.fill("#demo-form input[name=speedup]", "200")
+    with page.context.expect_page(timeout=120_000) as opened:
+        page.click("#demo-form button")
+    customer = opened.value
+    page.wait_for_selector("#demo-link", timeout=120_000)
+    link = page.get_attribute("#demo-link", "href")
+    assert "/track/" in link
+    customer.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+    customer.wait_for_url("**/track/**", timeout=30_000)
+    wait_until(customer, "document.getElementById('track').dataset.status === 'delivered'",
+               timeout=240)
+    assert text_of(customer, "#status-text").startswith("Delivered at")
+    customer.close()
+    page.close()

@@ -1,0 +1,114 @@
+"""The seller's dashboard: sign-in, session cookie, CSRF, and what a seller may open."""
+
+from __future__ import annotations
+
+import time
+
+from tests.support.helpers import register
+from tests.support.signin import csrf_of, sign_in
+
+
+def test_dashboard_needs_sign_in(client):
+    resp = client.get("/dashboard")
+    assert resp.status_code == 302 and resp.headers["Location"].startswith("/signin")
+
+
+def test_wrong_key_is_refused(client):
+    resp = sign_in(client, key="not-a-key")
+    assert resp.status_code == 401
+    assert "not valid" in resp.get_data(as_text=True)
+    assert client.get("/dashboard").status_code == 302
+
+
+def test_sign_in_without_csrf_token_is_400(client):
+    client.get("/signin")
+    assert client.post("/signin", data={"key": "demo"}).status_code == 400
+
+
+def test_sign_in_sets_a_safe_cookie_and_the_page_never_embeds_the_key(client):
+    resp = sign_in(client, key="acme-key")
+    assert resp.status_code == 302 and resp.headers["Location"] == "/dashboard"
+    cookie = resp.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    html = client.get("/dashboard").get_data(as_text=True)
+    assert "acme-key" not in html and "Seller acme" in html
+
+
+def test_sign_in_never_redirects_off_site(client):
+    token = csrf_of(client.get("/signin").get_data(as_text=True))
+    resp = client.post("/signin", data={"key": "demo", "csrf_token": token,
+                                        "next": "//evil.example/x"})
+    assert resp.headers["Location"] == "/dashboard"
+
+
+def test_state_changes_need_the_csrf_token(client):
+    sign_in(client)
+    assert client.post("/dashboard/demo", json={"stops": 1}).status_code == 400
+    assert client.post("/signout").status_code == 400
+    assert client.get("/dashboard").status_code == 200  # still signed in
+
+
+def test_sign_out_forgets_the_seller(client):
+    sign_in(client)
+    token = csrf_of(client.get("/dashboard").get_data(as_text=True))
+    assert client.post("/signout", data={"csrf_token": token}).status_code == 302
+    assert client.get("/dashboard").status_code == 302
+
+
+def test_seller_opens_own_customer_pages_only(client):
+    mine = register(client, key="demo")["shipments"][0]
+    theirs = register(client, key="acme-key")["shipments"][0]
+    sign_in(client)
+    resp = client.get(f"/dashboard/shipments/{mine['tracking_id']}/track")
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(mine["token"])
+    assert client.get(f"/dashboard/shipments/{theirs['tracking_id']}/track").status_code == 404
+    link = client.get(f"/dashboard/shipments/{mine['tracking_id']}/link").get_json()
+    assert link["tracking_url"].endswith("/track/" + mine["token"])
+
+
+def test_demo_refuses_bad_input(client):
+    sign_in(client)
+    token = csrf_of(client.get("/dashboard").get_data(as_text=True))
+    resp = client.post("/dashboard/demo", json={"vehicle": "boat"},
+                       headers={"X-CSRF-Token": token})
+    assert resp.status_code == 400 and resp.get_json()["field"] == "vehicle"
+
+
+def test_feedback_request_is_listed_for_8_pm_local_on_the_delivery_day(client):
+    from tests.support.helpers import iso
+
+    reg = register(client, n_stops=1)
+    client.post("/api/v1/events", headers={"Authorization": f"Bearer {reg['driver_token']}"},
+                json={"type": "delivered", "stop": 0, "timestamp": iso(300)})
+    sign_in(client)
+    messages = client.get("/dashboard/feedback").get_json()["messages"]
+    assert [m["tracking_id"] for m in messages] == [reg["shipments"][0]["tracking_id"]]
+    assert messages[0]["send_at"] == "2026-11-26T18:00:00Z"  # 20:00 in Helsinki
+
+
+def test_demo_runs_are_bounded_per_seller(monkeypatch):
+    import sys
+
+    from app.ops import demo
+
+    line = '{"shipments": [{"tracking_url": "http://x/track/abc"}]}'
+    script = f"import sys, time; print({line!r}, flush=True); time.sleep(30)"
+    monkeypatch.setattr(demo, "simulator_command",
+                        lambda server, args: [sys.executable, "-c", script])
+    ended = []
+    runs = demo.DemoRuns(limit=1, link_timeout=10)
+    try:
+        assert runs.start("demo", "k", "http://x", "bike", 1, 50,
+                          on_end=lambda: ended.append(1)) == "http://x/track/abc"
+        try:
+            runs.start("demo", "k", "http://x", "bike", 1, 50)
+            raise AssertionError("a second run should be refused")
+        except demo.DemoError as exc:
+            assert "already running" in str(exc)
+        assert runs.start("acme", "k", "http://x", "van", 1, 50)  # other sellers are separate
+    finally:
+        runs.stop_all()
+    deadline = time.monotonic() + 5
+    while not ended and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert ended == [1]  # the run's key is revoked when the simulator exits

@@ -1,0 +1,64 @@
+"""Tracking-number lookup: our own shipments by status (no link), carriers by format."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.helpers import register
+
+
+def test_own_shipment_shows_status_but_never_the_link(client):
+    reg = register(client)
+    shipment = reg["shipments"][0]
+    number = shipment["tracking_id"].lower()  # pasted in lower case, with spaces
+    html = client.get(f"/track?number= {number[:4]} {number[4:]} ").get_data(as_text=True)
+    assert 'data-kind="own"' in html
+    assert "You are the next stop" in html or "stops away" in html
+    assert "Out for delivery with Aino" in html  # the timeline
+    assert shipment["token"] not in html
+    assert "/track/" + shipment["token"] not in html
+
+
+@pytest.mark.parametrize("number, carrier, valid", [
+    ("1Z999AA10123456784", "UPS", True),
+    ("1Z 999 AA1 0123 4567 85", "UPS", False),
+    ("449044304137821", "FedEx", True),
+    ("EC123456785US", "USPS", True),
+])
+def test_carrier_numbers_are_recognised_by_format_and_check_digit(client, number, carrier,
+                                                                  valid):
+    html = client.get("/track", query_string={"number": number}).get_data(as_text=True)
+    assert 'data-kind="carrier"' in html
+    assert f"{carrier} shipment" in html
+    if valid:
+        assert "Status from the carrier's site" in html
+        assert "no live map" in html
+    else:
+        assert "check digit" in html
+    assert 'id="map"' not in html
+
+
+def test_unknown_number_says_so(client):
+    html = client.get("/track?number=DS0000000000").get_data(as_text=True)
+    assert 'data-kind="unknown"' in html and "Not found" in html
+
+
+def test_lookup_escapes_what_was_typed(client):
+    html = client.get("/track", query_string={"number": "<script>x</script>"}).get_data(
+        as_text=True)
+    assert "<script>x" not in html and "&lt;SCRIPT&gt;" in html
+
+
+def test_lookup_page_in_the_browser(live_server, browser, tmp_path):
+    from tests.support.pages import new_page, screenshot, text_of
+
+    page = new_page(browser)
+    page.goto(live_server.url + "/track")
+    page.fill("#number", "1Z999AA10123456784")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#result")
+    assert text_of(page, "#result h2") == "UPS shipment"
+    screenshot(page, tmp_path, "lookup-360")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    screenshot(page, tmp_path, "lookup-1280")
+    page.close()

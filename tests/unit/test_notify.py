@@ -1,0 +1,191 @@
+"""Text updates: sign-up API, which statuses text, quiet hours, once only, the SMS gateway."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qs
+
+import pytest
+
+from tests.support.helpers import T0, iso, register, route_payload
+from tests.support.notify import SELLER, Clock, Receiver, helsinki, make_app, worker
+
+PHONE = "+358401234567"
+
+
+@pytest.fixture
+def clock():
+    return Clock(T0.timestamp() + 60)  # 11:01 in Helsinki: texts go out at once
+
+
+@pytest.fixture
+def app(clock):
+    return make_app(clock, PUBLIC_URL="https://track.example")
+
+
+def register_with_phones(client, n_stops=2, phones=(PHONE, None)):
+    payload = route_payload(n_stops=n_stops)
+    for stop, phone in zip(payload["stops"], phones, strict=False):
+        if phone:
+            stop["shipments"][0]["phone"] = phone
+    reg = client.post("/api/v1/routes", json=payload, headers=SELLER).json
+    return reg, {"Authorization": f"Bearer {reg['driver_token']}"}
+
+
+def post_event(client, driver, **event):
+    resp = client.post("/api/v1/events", json=event, headers=driver)
+    assert resp.status_code == 200 and not resp.json["rejected"], resp.json
+
+
+def texts(client):
+    return client.get("/api/v1/messages?kind=text", headers=SELLER).json["messages"][::-1]
+
+
+def test_sign_up_show_and_stop(client):
+    token = register(client)["shipments"][0]["token"]
+    url = f"/api/v1/track/{token}/texts"
+    assert client.get(url).json == {"subscribed": False, "phone": None}
+    resp = client.post(url, json={"phone": "+358 40 123 4567"})
+    assert resp.status_code == 201
+    assert resp.json == {"subscribed": True, "phone": "+35840*****67"}
+    assert client.get(url).json == {"subscribed": True, "phone": "+35840*****67"}
+    assert client.delete(url).json == {"subscribed": False}
+    assert client.get(url).json == {"subscribed": False, "phone": None}
+
+
+@pytest.mark.parametrize("body", [
+    {"phone": "0401234567"}, {"phone": "+0401234567"}, {"phone": "+35840abc4567"},
+    {"phone": "+3584012345678901234"}, {"phone": 358401234567}, {"phone": ""}, {},
+])
+def test_malformed_phone_is_a_400_naming_the_field(client, body):
+    token = register(client)["shipments"][0]["token"]
+    resp = client.post(f"/api/v1/track/{token}/texts", json=body)
+    assert resp.status_code == 400 and resp.json["field"] == "phone", resp.json
+
+
+def test_unknown_link_is_404(client):
+    resp = client.post("/api/v1/track/nope/texts", json={"phone": PHONE})
+    assert resp.status_code == 404 and resp.json["field"] == "token"
+
+
+def test_registration_phone_counts_until_the_customer_stops_it(client):
+    reg, _ = register_with_phones(client)
+    url = f"/api/v1/track/{reg['shipments'][0]['token']}/texts"
+    assert client.get(url).json == {"subscribed": True, "phone": "+35840*****67"}
+    client.delete(url)
+    assert client.get(url).json["subscribed"] is False
+
+
+def test_texts_at_out_for_delivery_approaching_delivered_and_attempted(client, app):
+    reg, driver = register_with_phones(client, phones=(PHONE, "+358501112233"))
+    post_event(client, driver, type="route_started", timestamp=iso(0))
+    post_event(client, driver, type="arrived", stop=0, timestamp=iso(50))
+    post_event(client, driver, type="delivered", stop=0, timestamp=iso(60),
+               proof={"left_at": "front door"})
+    post_event(client, driver, type="attempted", stop=1, reason="no_access", timestamp=iso(120))
+    worker(app).run_once()
+    sent = texts(client)
+    assert all(t["state"] == "sent" for t in sent)
+    first, second = (reg["shipments"][i]["tracking_id"] for i in (0, 1))
+    assert [t["event"] for t in sent if t["tracking_id"] == first] == [
+        "out_for_delivery", "approaching", "delivered"]  # never "arriving"
+    assert [t["event"] for t in sent if t["tracking_id"] == second] == [
+        "out_for_delivery", "approaching", "attempted"]
+    delivered = next(t for t in sent if t["event"] == "delivered")
+    assert delivered["to"] == "+35840*****67"
+    assert "left at front door" in delivered["body"]
+    assert f"https://track.example/track/{reg['shipments'][0]['token']}" in delivered["body"]
+
+
+def test_each_text_once_even_from_two_processes_and_a_restart(clean_redis, clock):
+    apps = [make_app(clock, STORE_URL=clean_redis) for _ in range(2)]
+    reg, driver = register_with_phones(apps[0].test_client(), n_stops=1)
+    post_event(apps[0].test_client(), driver, type="route_started", timestamp=iso(0))
+    job = apps[0].extensions["doorstep"].store.list_docs("notify_job")[0]
+    from app.domain.tracking import StatusChange
+
+    changes = [StatusChange(**c) for c in job["changes"]]
+    for a in apps:  # the same changes reach both processes (and a restarted one)
+        a.extensions["doorstep"].notify.dispatch.process(job["route_id"], changes)
+    restarted = make_app(clock, STORE_URL=clean_redis)
+    worker(restarted).run_once()
+    events = [t["event"] for t in texts(restarted.test_client())]
+    assert events == ["out_for_delivery", "approaching"]
+
+
+def test_quiet_hours_hold_drop_or_send(client, app, clock):
+    clock.t = helsinki(2026, 11, 26, 21, 30)
+    reg, driver = register_with_phones(client, n_stops=1)
+    post_event(client, driver, type="route_started", timestamp="2026-11-26T21:29:00+02:00")
+    post_event(client, driver, type="delivered", stop=0, timestamp="2026-11-26T21:31:00+02:00")
+    worker(app).run_once()
+    by_event = {t["event"]: t for t in texts(client)}
+    assert by_event["delivered"]["state"] == "sent"  # the one text that may wake you
+    assert by_event["approaching"]["state"] == "dropped"  # stale by the morning
+    held = by_event["out_for_delivery"]
+    assert held["state"] == "scheduled" and held["due_at"] == "2026-11-27T06:00:00Z"  # 08:00
+    clock.t = helsinki(2026, 11, 27, 7, 59)
+    worker(app).run_once()
+    assert {t["event"]: t for t in texts(client)}["out_for_delivery"]["state"] == "scheduled"
+    clock.t = helsinki(2026, 11, 27, 8, 0)
+    worker(app).run_once()
+    assert {t["event"]: t for t in texts(client)}["out_for_delivery"]["state"] == "sent"
+
+
+@pytest.mark.parametrize("template, parse", [
+    ("", json.loads),
+    ("To=$to&Body=$body", lambda raw: {k: v[0] for k, v in parse_qs(raw.decode()).items()}),
+])
+def test_http_gateway_gets_the_text_with_the_token(clock, template, parse):
+    gateway = Receiver()
+    try:
+        app = make_app(clock, SMS_GATEWAY_URL=gateway.url, SMS_GATEWAY_TOKEN="sms-secret",
+                       SMS_BODY_TEMPLATE=template)
+        client = app.test_client()
+        _, driver = register_with_phones(client, n_stops=1)
+        post_event(client, driver, type="route_started", timestamp=iso(0))
+        worker(app).run_once()
+        assert len(gateway.requests) == 2  # out for delivery, approaching
+        request = gateway.requests[0]
+        assert request["headers"]["Authorization"] == "Bearer sms-secret"
+        body = parse(request["body"])
+        assert body.get("to", body.get("To")) == PHONE
+        assert "Out for delivery" in body.get("text", body.get("Body"))
+    finally:
+        gateway.close()
+
+
+def test_gateway_rejection_fails_and_an_outage_retries(clock):
+    gateway = Receiver([400, 503])
+    try:
+        app = make_app(clock, SMS_GATEWAY_URL=gateway.url)
+        client = app.test_client()
+        _, driver = register_with_phones(client, n_stops=1)
+        post_event(client, driver, type="route_started", timestamp=iso(0))
+        worker(app).run_once()
+        states = sorted((t["state"], t["last_status"]) for t in texts(client))
+        assert states == [("failed", 400), ("retrying", 503)]
+        clock.advance(60)
+        worker(app).run_once()
+        assert sorted(t["state"] for t in texts(client)) == ["failed", "sent"]
+        assert len(gateway.requests) == 3
+    finally:
+        gateway.close()
+
+
+def test_the_worker_drains_a_backlog_without_waiting_between_claims(client, app):
+    # 30 routes starting together: 30 jobs, more than one claim takes (20).
+    drivers = [register_with_phones(client)[1] for _ in range(30)]
+    for driver in drivers:
+        post_event(client, driver, type="route_started", timestamp=iso(0))
+    w, sleeps = worker(app), []
+
+    def sleep(seconds):
+        sleeps.append(seconds)
+        if seconds:  # the first real pause: nothing was left
+            w.running = False
+
+    w.run_forever(5.0, sleep)
+    assert sleeps[-1] == 5.0 and all(s == 0 for s in sleeps[:-1]) and len(sleeps) >= 3
+    sent = [t for t in texts(client) if t["event"] == "out_for_delivery"]
+    assert len(sent) == 30 and {t["state"] for t in sent} == {"sent"}

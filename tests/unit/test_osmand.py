@@ -1,0 +1,149 @@
+"""Real phones: every form of the OsmAnd protocol moves the driver, bad input says why."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+import pytest
+import requests
+
+from tests.support.helpers import STATION, STOPS, T0, iso, register
+
+SELLER = {"Authorization": "Bearer demo"}
+LAT, LON = (STATION["lat"] + STOPS[0][0]) / 2, (STATION["lon"] + STOPS[0][1]) / 2
+TS = T0.timestamp() + 30
+DEVICE = "traccar-812734"
+
+
+def with_device(client, device=DEVICE, **kwargs):
+    reg = register(client, **kwargs)
+    resp = client.put(f"/api/v1/routes/{reg['route_id']}/device", json={"device_id": device},
+                      headers=SELLER)
+    assert resp.status_code == 200, resp.json
+    return reg
+
+
+def query(**extra):
+    return urlencode({"id": DEVICE, "lat": LAT, "lon": LON, "timestamp": int(TS), **extra})
+
+
+# (method, path, keyword arguments for the test client, expected speed in m/s)
+FORMS = {
+    "GET query": ("get", "/osmand?" + query(speed=10), {}, 10 * 0.514444),
+    "POST query, empty body": ("post", "/?" + query(), {}, None),
+    "POST form body": ("post", "/osmand", {"data": query(bearing=90, accuracy=5),
+                                           "content_type": "application/x-www-form-urlencoded"},
+                       None),
+    "location=lat,lon": ("get", "/osmand?" + urlencode(
+        {"deviceid": DEVICE, "location": f"{LAT},{LON}", "timestamp": int(TS)}), {}, None),
+    "ms timestamp, knots": ("get", "/osmand?" + query(timestamp=int(TS * 1000), speed=20), {},
+                            20 * 0.514444),
+    "ISO timestamp": ("get", "/osmand?" + query(timestamp="2026-11-26T11:00:30.000+02:00"), {},
+                      None),
+    "space timestamp (UTC)": ("get", "/osmand?" + query(timestamp="2026-11-26 09:00:30"), {},
+                              None),
+    "JSON body": ("post", "/", {"json": {
+        "device_id": DEVICE,
+        "location": {"timestamp": "2026-11-26T09:00:30.000Z", "coords": {
+            "latitude": LAT, "longitude": LON, "speed": 4.2, "heading": -1, "accuracy": 6,
+            "altitude": 12}, "battery": {"level": 0.8, "is_charging": False}}}}, 4.2),
+}
+
+
+@pytest.mark.parametrize("form", FORMS.values(), ids=FORMS.keys())
+def test_every_accepted_form_moves_the_driver(client, form):
+    method, path, kwargs, speed = form
+    reg = with_device(client)
+    resp = getattr(client, method)(path, **kwargs)
+    assert resp.status_code == 200, resp.data
+    assert resp.json == {"accepted": 1, "dropped": 0}
+    view = client.get(f"/api/v1/track/{reg['shipments'][0]['token']}").json
+    pos = view["driver"]["position"]
+    assert (pos["lat"], pos["lon"]) == (pytest.approx(LAT, abs=1e-6), pytest.approx(LON, abs=1e-6))
+    assert pos["at"] == "2026-11-26T09:00:30Z"
+    if speed is not None:
+        assert pos["speed"] == pytest.approx(speed, rel=1e-4)
+
+
+@pytest.mark.parametrize("path, kwargs, field", [
+    ("/osmand?lat=60.1&lon=24.9", {}, "id"),
+    ("/osmand?" + query(id="unknown-phone"), {}, "id"),
+    ("/osmand?" + query(lat="sixty"), {}, "lat"),
+    ("/osmand?" + query(lat=91), {}, "lat"),
+    ("/osmand?" + urlencode({"id": DEVICE, "lon": LON}), {}, "lat"),
+    ("/osmand?" + urlencode({"id": DEVICE, "location": "60.1"}), {}, "location"),
+    ("/osmand?" + query(timestamp="yesterday"), {}, "timestamp"),
+    ("/osmand?" + query(speed="fast"), {}, "speed"),
+    ("/osmand", {"json": {"device_id": DEVICE, "location": {"coords": {}}}},
+     "location.coords.latitude"),
+    ("/osmand", {"json": {"location": {}}}, "device_id"),
+    ("/osmand", {"data": "{not json", "content_type": "application/json"}, "body"),
+])
+def test_bad_requests_are_400_naming_the_field(client, path, kwargs, field):
+    with_device(client)
+    resp = client.post(path, **kwargs) if kwargs else client.get(path)
+    assert resp.status_code == 400, resp.data
+    assert json.loads(resp.data)["field"] == field
+
+
+def stored_fixes(points, t0, speed):
+    """A Traccar Client JSON body of fixes (lat, lon) every 5 s from t0 seconds after T0."""
+    return {"device_id": DEVICE, "location": [
+        {"timestamp": iso(t0 + 5 * i), "coords": {"latitude": lat, "longitude": lon,
+                                                 "speed": speed, "accuracy": 5}}
+        for i, (lat, lon) in enumerate(points)]}
+
+
+def between(a, b, n):
+    return [(a[0] + (b[0] - a[0]) * k / n, a[1] + (b[1] - a[1]) * k / n) for k in range(1, n + 1)]
+
+
+def test_a_phone_without_stop_events_counts_the_stops_down(client):
+    reg = with_device(client, start=False)  # no route_started either: positions only
+    tokens = [s["token"] for s in reg["shipments"]]
+    station, stop0, stop1 = (STATION["lat"], STATION["lon"]), STOPS[0][:2], STOPS[1][:2]
+
+    def post(body):
+        resp = client.post("/osmand", json=body)
+        assert resp.status_code == 200 and resp.json["dropped"] == 0, resp.json
+
+    post(stored_fixes(between(station, stop0, 6), 0, 6.0))  # to stop 0
+    post(stored_fixes([stop0] * 18, 35, 0.0))  # 90 s at the door
+    assert client.get(f"/api/v1/track/{tokens[2]}").json["stops_away"] == 2
+    post(stored_fixes(between(stop0, stop1, 6), 125, 6.0))  # on to stop 1
+    last = client.get(f"/api/v1/track/{tokens[2]}").json
+    assert last["stops_away"] == 1 and last["status_text"] == "1 stop away"
+    first = client.get(f"/api/v1/track/{tokens[0]}").json
+    assert first["status_text"].startswith("Your driver stopped at your address at ")
+    assert first["status"] not in ("delivered", "attempted") and first["eta"] is None
+
+
+def test_device_registration_checks_owner_and_id(client):
+    reg = register(client)
+    url = f"/api/v1/routes/{reg['route_id']}/device"
+    assert client.put(url, json={"device_id": DEVICE}).status_code == 401
+    bad = client.put(url, json={"device_id": "a b"}, headers=SELLER)
+    assert bad.status_code == 400 and bad.json["field"] == "device_id"
+    acme = {"Authorization": "Bearer acme-key"}
+    assert client.put(url, json={"device_id": DEVICE}, headers=acme).status_code == 404
+    assert client.put(url, json={"device_id": DEVICE}, headers=SELLER).status_code == 200
+    theirs = register(client, key="acme-key")
+    taken = client.put(f"/api/v1/routes/{theirs['route_id']}/device",
+                       json={"device_id": DEVICE}, headers=acme)
+    assert taken.status_code == 409 and taken.json["field"] == "device_id"
+
+
+def test_a_phone_moves_the_marker_on_the_page(live_server, browser):
+    s = requests.Session()
+    reg = register(s, live_server.url)
+    s.put(f"{live_server.url}/api/v1/routes/{reg['route_id']}/device",
+          json={"device_id": DEVICE}, headers=SELLER).raise_for_status()
+    assert s.get(f"{live_server.url}/osmand?{query()}").status_code == 200
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+    page.goto(f"{live_server.url}/track/{reg['shipments'][0]['token']}")
+    page.wait_for_selector(".driver-marker")
+    page.wait_for_function(
+        f"Math.abs(Number(document.getElementById('track').dataset.driverLat) - {LAT}) < 1e-6")
+    page.close()

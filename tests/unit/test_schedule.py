@@ -1,0 +1,107 @@
+"""Scheduled messages: the feedback request at 8 pm local, its rules, cancelling it."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.notify.schedule import feedback_due, text_due
+from tests.support.helpers import route_payload
+from tests.support.notify import SELLER, Clock, Receiver, helsinki, make_app, worker
+
+TZ = "Europe/Helsinki"
+
+
+@pytest.mark.parametrize("delivered, due", [
+    ((2026, 11, 26, 14, 22), (2026, 11, 26, 20, 0)),  # the end of the delivery day
+    ((2026, 11, 26, 7, 40), (2026, 11, 26, 20, 0)),
+    ((2026, 11, 26, 20, 0), (2026, 11, 26, 20, 0)),
+    ((2026, 11, 26, 20, 30), (2026, 11, 27, 8, 0)),  # after 8 pm: the next morning
+    ((2026, 3, 29, 14, 0), (2026, 3, 29, 20, 0)),  # the day clocks go forward
+])
+def test_feedback_is_due_at_8_pm_local(delivered, due):
+    assert feedback_due(helsinki(*delivered), TZ) == helsinki(*due)
+
+
+@pytest.mark.parametrize("status, hour, due_hour", [
+    ("out_for_delivery", 12, 12), ("approaching", 12, 12),
+    ("delivered", 22, 22), ("delivered", 6, 6),
+    ("out_for_delivery", 6, 8), ("attempted", 21, 8 + 24),
+    ("approaching", 21, None), ("approaching", 7, None),
+])
+def test_quiet_hours_rules(status, hour, due_hour):
+    now = helsinki(2026, 11, 26, hour, 0)
+    due = text_due(status, now, TZ)
+    expected = None if due_hour is None else helsinki(2026, 11, 26, 0, 0) + due_hour * 3600
+    assert due == expected
+
+
+@pytest.fixture
+def clock():
+    return Clock(helsinki(2026, 11, 26, 14, 23))
+
+
+@pytest.fixture
+def app(clock):
+    return make_app(clock)
+
+
+def deliver_at_1422(client):
+    payload = route_payload(n_stops=1)
+    payload["stops"][0]["shipments"][0]["phone"] = "+358401234567"
+    reg = client.post("/api/v1/routes", json=payload, headers=SELLER).json
+    driver = {"Authorization": f"Bearer {reg['driver_token']}"}
+    for event in ({"type": "route_started", "timestamp": "2026-11-26T14:00:00+02:00"},
+                  {"type": "delivered", "stop": 0, "timestamp": "2026-11-26T14:22:00+02:00"}):
+        assert client.post("/api/v1/events", json=event, headers=driver).status_code == 200
+
+
+def messages(client, kind):
+    return client.get(f"/api/v1/messages?kind={kind}", headers=SELLER).json["messages"]
+
+
+def test_feedback_request_goes_out_at_8_pm_by_text_and_webhook(client, app, clock):
+    receiver = Receiver()
+    try:
+        client.post("/api/v1/webhooks", json={"url": receiver.url,
+                                              "events": ["feedback_request"]}, headers=SELLER)
+        deliver_at_1422(client)
+        worker(app).run_once()
+        [feedback] = messages(client, "feedback")
+        assert feedback["state"] == "scheduled" and feedback["due_at"] == "2026-11-26T18:00:00Z"
+        clock.t = helsinki(2026, 11, 26, 19, 59)
+        worker(app).run_once()
+        assert messages(client, "feedback")[0]["state"] == "scheduled"
+        clock.t = helsinki(2026, 11, 26, 20, 0)
+        worker(app).run_once()
+        worker(app).run_once()  # the text and webhook it made are due now too
+        assert messages(client, "feedback")[0]["state"] == "sent"
+        assert [t["event"] for t in messages(client, "text")][0] == "feedback_request"
+        assert messages(client, "text")[0]["state"] == "sent"
+        assert [r["headers"]["X-Doorstep-Event"] for r in receiver.requests] == [
+            "feedback_request"]
+    finally:
+        receiver.close()
+
+
+def test_cancelled_feedback_is_never_sent(client, app, clock):
+    deliver_at_1422(client)
+    worker(app).run_once()
+    [feedback] = messages(client, "feedback")
+    other = client.delete(f"/api/v1/messages/{feedback['id']}",
+                          headers={"Authorization": "Bearer acme-key"})
+    assert other.status_code == 404
+    resp = client.delete(f"/api/v1/messages/{feedback['id']}", headers=SELLER)
+    assert resp.status_code == 200 and resp.json["state"] == "cancelled"
+    clock.t = helsinki(2026, 11, 26, 20, 5)
+    worker(app).run_once()
+    assert messages(client, "feedback")[0]["state"] == "cancelled"
+    assert "feedback_request" not in [t["event"] for t in messages(client, "text")]
+    again = client.delete(f"/api/v1/messages/{feedback['id']}", headers=SELLER)
+    assert again.status_code == 409 and again.json["field"] == "message_id"
+
+
+def test_messages_api_checks_its_input(client):
+    assert client.get("/api/v1/messages").status_code == 401
+    assert client.get("/api/v1/messages?kind=fax", headers=SELLER).json["field"] == "kind"
+    assert client.get("/api/v1/messages?limit=0", headers=SELLER).json["field"] == "limit"
+    assert client.delete("/api/v1/messages/msg_nope", headers=SELLER).status_code == 404

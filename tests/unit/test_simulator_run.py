@@ -1,0 +1,247 @@
+"""A seeded fleet with an instant clock: where drivers go, how fast, when, and what happens."""
+
+from __future__ import annotations
+
+import io
+import math
+from datetime import date, datetime
+
+import pytest
+
+from simulator.drive.clock import InstantClock, Timestamps, service_window, start_time, zone
+from simulator.drive.fleet import Fleet, FleetConfig
+from simulator.plan.ahead import Planner, PoolPlanner
+from simulator.plan.programs import PROGRAMS
+from simulator.sinks import DrySink, JsonlSink, ListSink
+from simulator.world.geo import LocalProjection, haversine_m
+from simulator.world.maps import load_map
+from simulator.world.profiles import PROFILES
+
+TZ = "Europe/Helsinki"
+DAY = date(2026, 11, 26)
+
+
+def run_fleet(counts, start="09:00", seed=7, city=None, out=None, planner=None, **kw):
+    city = city or load_map()
+    t0 = start_time(zone(TZ), start, DAY)
+    sink = ListSink()
+    sinks = [DrySink(), sink] + ([JsonlSink(out, Timestamps(zone(TZ)))] if out else [])
+    fleet = Fleet(city, FleetConfig(counts, t0, TZ, seed=seed, **kw), sinks, InstantClock(),
+                  planner=planner)
+    fleet.run()
+    return fleet, sink
+
+
+@pytest.fixture(scope="module")
+def mixed():
+    return run_fleet({"van": 2, "bike": 2, "foot": 2, "motorcycle": 1, "drone": 1})
+
+
+def _segment_distance(p, a, b):
+    (px, py), (ax, ay), (bx, by) = p, a, b
+    dx, dy = bx - ax, by - ay
+    f = 0.0 if dx == dy == 0 else max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy)
+                                               / (dx * dx + dy * dy)))
+    return math.hypot(px - ax - f * dx, py - ay - f * dy)
+
+
+def test_driving_positions_lie_on_the_mode_network(mixed):
+    fleet, sink = mixed
+    city = fleet.city
+    for vehicle in ("van", "bike", "foot"):
+        net = city.network(PROFILES[vehicle].mode)
+        proj = LocalProjection(*city.center)
+        segs = [(proj.to_xy(*net.point(a)), proj.to_xy(*net.point(b))) for a, b in net.edges]
+        fixes = [f for f in sink.fixes if f.driver.vehicle == vehicle and f.phase == "drive"]
+        assert len(fixes) > 20
+        for f in fixes[::7]:
+            p = proj.to_xy(f.true_lat, f.true_lon)
+            assert min(_segment_distance(p, a, b) for a, b in segs) < 1.0
+
+
+def test_fixes_stay_within_their_reported_accuracy(mixed):
+    _, sink = mixed
+    for f in sink.fixes:
+        assert haversine_m(f.lat, f.lon, f.true_lat, f.true_lon) <= 2.5 * f.accuracy + 0.2
+        assert 1.0 < f.accuracy < 40.0 and 0 <= f.heading < 360
+
+
+def test_speeds_stay_in_the_profile_range(mixed):
+    _, sink = mixed
+    for vehicle, prof in PROFILES.items():
+        speeds = [f.true_speed for f in sink.fixes if f.driver.vehicle == vehicle]
+        assert max(speeds) <= prof.top_speed.high + 1e-6
+        moving = [s for s in speeds if s > 0.5]
+        assert moving and sum(moving) / len(moving) >= prof.top_speed.low * 0.3
+
+
+def test_dwell_times_stay_in_the_profile_range(mixed):
+    fleet, _ = mixed
+    for slot in fleet.slots:
+        assert slot.blocks == 1
+    _, sink = mixed
+    for driver, _payload, _reg in sink.routes:
+        prof, program = PROFILES[driver.vehicle], PROGRAMS[driver.program]
+        dwells = [s.t1 - s.t0 for s in driver.timeline.segments if s.phase == "dwell"]
+        assert dwells
+        for d in dwells:
+            assert prof.dwell.low * program.dwell_factor - 1e-6 <= d
+            assert d <= prof.dwell.high * program.dwell_factor + 1e-6
+
+
+def test_the_clock_stays_within_service_hours():
+    fleet, sink = run_fleet({"van": 2, "motorcycle": 1}, start="18:30", stops=40)
+    opening, closing = service_window(DAY, zone(TZ))
+    times = [f.t for f in sink.fixes] + [ev.t for _, ev in sink.events]
+    assert opening <= min(times) and max(times) <= closing
+    left = sum(s.not_attempted for s in fleet.slots)
+    assert left > 0  # a 40-stop van cannot finish in 90 minutes
+    kinds = [ev.type for _, ev in sink.events]
+    assert kinds.count("returned") == 3
+
+
+def test_events_follow_the_block(mixed):
+    _, sink = mixed
+    for driver, payload, _ in sink.routes:
+        kinds = [ev.type for d, ev in sink.events if d is driver]
+        assert kinds[0] == "route_started" and kinds[-1] == "returned"
+        stops = [ev.stop for d, ev in sink.events if d is driver and ev.type == "arrived"]
+        assert stops == list(range(len(payload["stops"])))
+        for d, ev in sink.events:
+            if d is driver and ev.type == "delivered":
+                assert ev.proof["note"] and ev.proof["left_at"]
+
+
+def test_attempts_occur_at_the_configured_rate():
+    _, sink = run_fleet({"van": 4}, stops=60, fail_rate=0.2, seed=11, program="standard")
+    outcomes = [ev for _, ev in sink.events if ev.type in {"delivered", "attempted"}]
+    attempts = [ev for ev in outcomes if ev.type == "attempted"]
+    assert len(outcomes) >= 200
+    assert abs(len(attempts) / len(outcomes) - 0.2) < 0.06
+    reasons = {ev.reason for ev in attempts}
+    assert reasons <= {"no_safe_location", "business_closed", "no_access", "recipient_unavailable"}
+    assert len(reasons) >= 3
+
+
+def test_vans_respect_one_way_streets():
+    fleet, sink = run_fleet({"van": 3}, stops=40, seed=3)
+    net = fleet.city.network("driving")
+    node_at = {net.point(i): i for i in range(net.size)}
+    checked = 0
+    for driver, _, _ in sink.routes:
+        paths = {id(s.path): s.path for s in driver.timeline.segments if s.phase == "drive"}
+        for path in paths.values():
+            nodes = [node_at[p] for p in zip(path.lat, path.lon, strict=True)]
+            for a, b in zip(nodes, nodes[1:], strict=False):
+                assert (a, b) in net.edges, "van drove against a one-way"
+                checked += 1
+    one_way = [e for e in net.edges if (e[1], e[0]) not in net.edges]
+    assert checked > 500 and one_way
+
+
+def test_same_seed_same_bytes():
+    outs = []
+    for _ in range(2):
+        buf = io.StringIO()
+        run_fleet({"van": 1, "bike": 1, "drone": 1}, seed=5, out=buf)
+        outs.append(buf.getvalue())
+    assert outs[0] == outs[1] and len(outs[0]) > 10_000
+    buf = io.StringIO()
+    run_fleet({"van": 1, "bike": 1, "drone": 1}, seed=6, out=buf)
+    assert buf.getvalue() != outs[0]
+
+
+def test_planning_in_a_worker_process_gives_the_same_bytes():
+    outs = []
+    for planner in (None, PoolPlanner(load_map(), 1, wait=True)):
+        buf = io.StringIO()
+        run_fleet({"van": 1, "bike": 2, "motorcycle": 1}, seed=9, out=buf, planner=planner,
+                  repeat=False)
+        outs.append(buf.getvalue())
+    assert outs[0] == outs[1] and len(outs[0]) > 10_000
+
+
+class SlowPlanner(Planner):
+    """Holds every plan back for a few ticks, like a busy worker."""
+
+    def __init__(self, city, ticks: int) -> None:
+        super().__init__(city)
+        self.ticks, self.asked = ticks, {}
+
+    def take(self, key):
+        self.asked[key] = self.asked.get(key, 0) + 1
+        return super().take(key) if self.asked[key] > self.ticks else None
+
+
+def test_a_late_plan_never_holds_up_the_clock():
+    city = load_map()
+    t0 = start_time(zone(TZ), "09:00", DAY)
+    sink = ListSink()
+    fleet = Fleet(city, FleetConfig({"bike": 3}, t0, TZ, stops=2, seed=3),
+                  [DrySink(), sink], InstantClock(), planner=SlowPlanner(city, 5))
+    ticks = []
+    fleet.on_tick = lambda f, t, lag: ticks.append(t)
+    fleet.run()
+    assert all(b - a == 3.0 for a, b in zip(ticks, ticks[1:], strict=False))
+    assert len(fleet.start_delays) == 3 and min(fleet.start_delays) >= 5 * 3.0
+    for driver, _, _ in sink.routes:  # late partners keep their plan, first fix at the station
+        first = next(f for f in sink.fixes if f.driver is driver)
+        assert first.phase == "load" and first.t > driver.timeline.start
+
+
+def test_timestamps_carry_the_local_offset():
+    buf = io.StringIO()
+    run_fleet({"foot": 1}, out=buf)
+    first = buf.getvalue().splitlines()[0]
+    assert '"t":"2026-11-26T09:' in first and "+02:00" in first
+    assert datetime.fromisoformat("2026-11-26T09:00:00+02:00")
+
+
+def test_second_extract_runs_a_block(tmp_path):
+    from simulator.world.synthetic import write_grid_town
+
+    city = load_map(write_grid_town(tmp_path / "town.osm.pbf"))
+    fleet, sink = run_fleet({"van": 1, "bike": 1, "foot": 1}, city=city, stops=6)
+    assert sum(s.delivered + s.attempted for s in fleet.slots) == 18
+    assert sink.fixes
+
+
+@pytest.mark.parametrize("program", ["standard", "express", "grocery", "restaurant"])
+def test_programs_shape_the_block(program):
+    fleet, sink = run_fleet({"van": 1, "bike": 1}, program=program, seed=2)
+    counts = [len(p["stops"]) for _, p, _ in sink.routes]
+    expected = {"standard": [30, 10], "express": [4, 4], "grocery": [8, 8],
+                "restaurant": [1, 1]}[program]
+    assert counts == expected
+    if program == "restaurant":
+        assert all(p["station"]["name"].startswith("Restaurant") for _, p, _ in sink.routes)
+
+
+def test_repeat_starts_new_blocks_and_skips_the_night():
+    city = load_map()
+    t0 = start_time(zone(TZ), "17:00", DAY)
+    sink = ListSink()
+    cfg = FleetConfig({"motorcycle": 1}, t0, TZ, seed=4, repeat=True, program="express")
+    fleet = Fleet(city, cfg, [DrySink(), sink], InstantClock())
+    _, closing = service_window(DAY, zone(TZ))
+    while fleet.t < closing + 13 * 3600:
+        fleet.tick()
+    days = {datetime.fromtimestamp(f.t, zone(TZ)).date() for f in sink.fixes}
+    assert len(sink.routes) >= 3 and len(days) == 2
+    hours = {datetime.fromtimestamp(f.t, zone(TZ)).hour for f in sink.fixes}
+    assert hours <= set(range(8, 20))
+
+
+def test_a_leg_that_goes_nowhere_is_still_a_valid_leg_for_the_api():
+    # Seen with 2,000 drivers against the app: a block whose last stop parks at the station's
+    # node had a one-point return leg, and the server refused the whole route (HTTP 400).
+    from app.web.api.route_input import parse_route
+    from simulator.sinks.payloads import _polyline
+
+    assert _polyline([(60.1, 24.9), (60.1, 24.9)]) == [[60.1, 24.9], [60.1, 24.9]]
+    body = {"driver": {"name": "Aino V", "vehicle": "van"}, "timezone": "Europe/Helsinki",
+            "station": {"lat": 60.1, "lon": 24.9, "name": "Station"},
+            "stops": [{"lat": 60.101, "lon": 24.9, "address": "A 1",
+                       "shipments": [{"recipient": "R"}]}],
+            "legs": [_polyline([(60.1, 24.9), (60.101, 24.9)]), _polyline([(60.1, 24.9)])]}
+    assert len(parse_route(body, "Europe/Helsinki").legs) == 2

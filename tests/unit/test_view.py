@@ -1,0 +1,193 @@
+"""The customer and seller views: the JSON contract, and privacy in one place."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from app.domain.model import StopEvent
+from app.domain.tracking import Settings, apply_event, apply_fix, start_progress
+from app.domain.view import customer_view, route_summary
+from tests.support.tracking import (
+    STATION,
+    STOP_SPACING_M,
+    T0,
+    delivered,
+    drive,
+    fix_at,
+    local_ts,
+    make_route,
+    shipments_of,
+    stay,
+    stop_fix,
+)
+
+SETTINGS = Settings(visible_stops=3)
+KEYS = {
+    "tracking_id", "status", "status_text", "stops_away", "visited_at", "eta", "destination",
+    "driver", "path", "timeline", "proof", "timezone", "updated_at",
+}  # fmt: skip
+
+
+@pytest.fixture
+def route():
+    return make_route()
+
+
+@pytest.fixture
+def shipments(route):
+    return {s.tracking_id: s for s in shipments_of(route)}
+
+
+def on_the_way_to(route, k, t0=T0, settings=SETTINGS):
+    """Progress of a driver 100 m short of stop k, every stop before it delivered."""
+    p = start_progress(route, t0)
+    apply_fix(route, p, fix_at(*STATION, t0), settings)
+    apply_event(route, p, StopEvent("route_started", t0), settings)
+    t = t0
+    for j in range(k + 1):
+        for m in (150, 100) if j == k else (150, 100, 50, 0):
+            t += 10
+            apply_fix(route, p, stop_fix(route, j, t, m), settings)
+        if j < k:
+            apply_event(route, p, delivered(j, t + 30), settings)
+            t += 30
+    return p
+
+
+def test_the_view_has_the_documented_shape(route, shipments):
+    p = on_the_way_to(route, 2)
+    view = customer_view(route, p, shipments["DS0040"], SETTINGS)
+    assert set(view) == KEYS
+    assert view["status"] == "approaching" and view["stops_away"] == 2
+    assert view["status_text"] == "2 stops away"
+    assert set(view["eta"]) == {"at", "window", "text", "day", "moved_to_next_day"}
+    assert view["eta"]["text"].startswith("Arriving ")
+    assert view["driver"]["name"] == "Aino" and view["driver"]["vehicle"] == "van"
+    assert view["updated_at"].endswith("Z") and view["eta"]["at"].endswith("Z")
+    json.dumps(view)
+
+
+@pytest.mark.parametrize(("tracking_id", "visible"), [("DS0050", True), ("DS0060", False)])
+def test_driver_position_only_within_visible_stops(route, shipments, tracking_id, visible):
+    p = on_the_way_to(route, 2)  # DS0050 is 3 stops away, DS0060 is 4
+    view = customer_view(route, p, shipments[tracking_id], SETTINGS)
+    text = json.dumps(view)
+    driver_lat = str(round(p.last_fix["lat"], 6))
+    assert (view["driver"]["position"] is not None) is visible
+    assert (view["path"] is not None) is visible
+    assert (driver_lat in text) is visible
+
+
+def test_visible_minutes_opens_the_map_earlier(route, shipments):
+    p = on_the_way_to(route, 2)
+    settings = Settings(visible_stops=0, visible_minutes=120)
+    assert customer_view(route, p, shipments["DS0090"], settings)["driver"]["position"]
+    assert customer_view(route, p, shipments["DS0090"], Settings(visible_stops=0))["path"] is None
+
+
+def test_the_next_stop_sees_the_planned_path_to_the_door(route, shipments):
+    p = on_the_way_to(route, 2)
+    path = customer_view(route, p, shipments["DS0020"], SETTINGS)["path"]
+    assert len(path) > 2  # along the leg, not a straight line
+    assert path[-1] == [route.stops[2].lat, route.stops[2].lon]
+
+
+def test_after_delivery_the_map_shows_the_door_and_proof_not_the_driver(route, shipments):
+    p = on_the_way_to(route, 3)
+    view = customer_view(route, p, shipments["DS0010"], SETTINGS)
+    assert view["status"] == "delivered"
+    assert view["driver"]["position"] is None and view["path"] is None and view["eta"] is None
+    assert view["proof"]["left_at"] == "front door"
+    assert view["proof"]["location"] == view["destination"]
+    assert str(round(p.last_fix["lat"], 6)) not in json.dumps(view)
+
+
+def test_the_view_never_names_another_customer(route, shipments):
+    route.stops[2].address = "Salainen katu 99"
+    route.driver.name = "Aino Virtanen"
+    p = on_the_way_to(route, 1)
+    for tid, shipment in shipments.items():
+        text = json.dumps(customer_view(route, p, shipment, SETTINGS))
+        for other in shipments.values():
+            if other.tracking_id != tid:
+                assert other.recipient not in text and other.tracking_id not in text
+        assert "Testikatu" not in text and "Salainen" not in text
+        assert "Virtanen" not in text
+
+
+def test_a_stop_out_of_reach_before_8_pm_moves_to_the_next_day(route, shipments):
+    p = on_the_way_to(route, 0, t0=local_ts(19, 50))
+    view = customer_view(route, p, shipments["DS0110"], SETTINGS)
+    assert view["eta"]["moved_to_next_day"] is True
+    assert view["eta"]["day"] == "2026-11-27"
+    assert view["eta"]["text"] == "Moved to the next delivery day, Fri 27 Nov"
+    assert (
+        customer_view(route, p, shipments["DS0000"], SETTINGS)["eta"]["moved_to_next_day"] is False
+    )
+
+
+def test_eta_window_is_local_and_widens_with_time_to_go(route, shipments):
+    p = on_the_way_to(route, 0)
+    near = customer_view(route, p, shipments["DS0010"], SETTINGS)["eta"]
+    far = customer_view(route, p, shipments["DS0110"], SETTINGS)["eta"]
+
+    def width(eta):
+        lo, hi = eta["window"]
+        return int(hi[11:13]) * 60 + int(hi[14:16]) - int(lo[11:13]) * 60 - int(lo[14:16])
+
+    assert width(far) >= width(near) > 0
+    assert near["text"].startswith("Arriving 09:") or near["text"].startswith("Arriving 08:")
+
+
+def test_seller_summary_shows_the_fleet(route, shipments):
+    p = on_the_way_to(route, 2)
+    apply_event(
+        route, p, StopEvent("attempted", p.updated_at, stop=2, reason="no_access"), SETTINGS
+    )
+    summary = route_summary(route, p, list(shipments.values()), SETTINGS)
+    assert summary["status"] == "on_route" and summary["position"]["lat"] == round(
+        p.last_fix["lat"], 6
+    )
+    assert (summary["stops_done"], summary["stops_total"]) == (3, 12)
+    rows = {r["tracking_id"]: r for r in summary["shipments"]}
+    assert rows["DS0020"]["status"] == "attempted"
+    assert rows["DS0050"]["stops_away"] == 2 and rows["DS0050"]["eta"].startswith("Arriving")
+    assert rows["DS0050"]["address"] == "Testikatu 6"
+    json.dumps(summary)
+
+
+def first_stop_visited(route):
+    """Progress of a phone that sends no events: 90 s at stop 0, then on towards stop 1."""
+    p = start_progress(route, T0)
+    t = drive(route, p, SETTINGS, 0, STOP_SPACING_M, T0)
+    t = stay(route, p, SETTINGS, STOP_SPACING_M, t, 90)
+    drive(route, p, SETTINGS, STOP_SPACING_M, 2 * STOP_SPACING_M - 60, t)
+    return p
+
+
+def test_a_visited_stop_says_so_without_claiming_a_delivery(route, shipments):
+    p = first_stop_visited(route)
+    view = customer_view(route, p, shipments["DS0000"], SETTINGS)
+    assert view["status"] == "arriving"  # as it was: no outcome is known
+    assert view["status_text"] == "Your driver stopped at your address at 09:01"
+    assert view["visited_at"].endswith("Z") and view["proof"] is None
+    assert view["stops_away"] is None and view["eta"] is None
+    assert view["driver"]["position"] is None and view["path"] is None
+    assert "Delivered" not in json.dumps(view)
+    assert {e["status"] for e in view["timeline"]} & {"delivered", "attempted"} == set()
+    following = customer_view(route, p, shipments["DS0010"], SETTINGS)
+    assert following["stops_away"] == 0 and following["status"] == "arriving"
+    assert following["visited_at"] is None and following["eta"]["text"].startswith("Arriving")
+
+
+def test_seller_summary_shows_a_visit_apart_from_deliveries(route, shipments):
+    p = first_stop_visited(route)
+    summary = route_summary(route, p, list(shipments.values()), SETTINGS)
+    assert (summary["stops_done"], summary["stops_visited"]) == (0, 1)
+    rows = {r["tracking_id"]: r for r in summary["shipments"]}
+    assert rows["DS0000"]["status"] == "arriving" and rows["DS0000"]["visited_at"].endswith("Z")
+    assert rows["DS0000"]["stops_away"] is None and rows["DS0000"]["eta"] is None
+    assert rows["DS0050"]["stops_away"] == 4 and rows["DS0050"]["visited_at"] is None
+
