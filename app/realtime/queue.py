@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import time
 
-import socketio
-
 from app import jsontext
 from app.ops import metrics
+from app.realtime import engineio
 
 CHANNEL = "flask-socketio"  # Flask-SocketIO's default: its emits and ours share the channel
 
@@ -25,7 +24,7 @@ class _FastJson:
     loads = staticmethod(jsontext.loads)
 
 
-class FrameQueue(socketio.RedisManager):
+class FrameQueue(engineio.RedisManager):
     fanout = None  # set by build_services once the server exists
 
     def set_server(self, server):
@@ -34,8 +33,8 @@ class FrameQueue(socketio.RedisManager):
 
     def publish_frames(self, frames: list[tuple[str, str]]) -> None:
         """Send [(room, socket.io packet text), ...] to the other processes."""
-        self._publish({"method": "emit", "frames": frames, "at": time.time(),
-                       "namespace": "/", "host_id": self.host_id})
+        engineio.publish(self, {"method": "emit", "frames": frames, "at": time.time(),
+                                "namespace": "/", "host_id": self.host_id})
 
     def _handle_emit(self, message):
         if "frames" not in message:
