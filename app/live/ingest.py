@@ -44,10 +44,10 @@ OnStatus = Callable[[Route, list[StatusChange]], None]
 
 class Ingest:
     def __init__(self, store: Store, routes: RouteCache, settings: Settings,
-                 on_change: OnChange, on_status: OnStatus | None = None,
-                 live: LiveProgress | None = None) -> None:
+                 on_change: OnChange, on_status: OnStatus | None = None, *,
+                 live: LiveProgress) -> None:
         self.store = store
-        self.live = live if live is not None else LiveProgress(store, history_len=2000)
+        self.live = live
         self.routes = routes
         self.settings = settings
         self._on_change = on_change

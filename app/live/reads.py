@@ -13,6 +13,7 @@ from app.domain.model import FINAL_STATUSES, Route, Shipment
 from app.domain.tracking import Progress, Settings
 from app.domain.view import customer_view, route_summary
 from app.live.route_cache import RouteCache
+from app.live.write_behind import LiveProgress
 from app.store import Store
 
 
@@ -21,13 +22,14 @@ class LinkExpired(LookupError):
 
 
 class Reads:
-    link_ttl = 14 * 86400.0  # set from config by build_services
-    live = None  # LiveProgress, set by build_services
-
-    def __init__(self, store: Store, routes: RouteCache, settings: Settings) -> None:
+    def __init__(self, store: Store, routes: RouteCache, settings: Settings,
+                 live: LiveProgress, link_ttl: float) -> None:
         self.store = store
         self.routes = routes
         self.settings = settings
+        # Progress lives in the ingesting process (app/live/write_behind.py); views read it there.
+        self.live = live
+        self.link_ttl = link_ttl  # LINK_TTL_AFTER_DELIVERY, in seconds
 
     def shipment_for_token(self, token: str) -> Shipment | None:
         """The shipment behind a customer link; raises LinkExpired once the link has expired."""
@@ -70,11 +72,7 @@ class Reads:
         route = self.routes.get(route_id)
         if route is None:
             return None
-        if self.live is not None:  # this process's live progress first (app/live/write_behind.py)
-            progress = self.live.get(route_id)
-        else:
-            raw = self.store.get_progress(route_id)
-            progress = Progress.from_dict(raw) if raw is not None else None
+        progress = self.live.get(route_id)  # this process's live progress, else the store's
         if progress is None:
             return None
         return route, progress, self.routes.shipments(route)

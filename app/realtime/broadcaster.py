@@ -48,7 +48,7 @@ class Broadcaster:
         self.reads = reads
         self.interval = interval
         self.tick = min(tick, interval)
-        self.fanout = fanout or Fanout(socketio)
+        self.fanout = fanout or Fanout(socketio.server)
         manager = socketio.server.manager
         self.queue = manager if hasattr(manager, "publish_frames") else None
         # Another process may have viewers of any room: compute every view, not only watched ones.

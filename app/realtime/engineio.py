@@ -28,8 +28,9 @@ Socket.IO (python-socketio)
  6. `Server.manager.rooms[namespace][room]` {sid: engine.io sid}: a room's members here.
  7. `PubSubManager._publish(message)` and `.host_id`: a manager with a message queue has them;
     the message is a dict shaped as python-socketio's own `emit` publishes it.
- 8. `RedisManager.set_server(server)` (which installs the server's JSON module as `.json`, used
-    for queue messages) and `_handle_emit(message)`, called for every emit message received.
+ 8. `RedisManager.set_server(server)`, called by the Server once its `eio` exists (queue.py
+    builds its Fanout there), which installs the server's JSON module as `.json` (used for
+    queue messages); `_handle_emit(message)`, called for every emit message received.
 """
 
 from __future__ import annotations

@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import struct
 
-from flask_socketio import SocketIO
-
 from app.jsontext import dumps
 from app.ops import metrics
 from app.realtime import engineio
@@ -92,6 +90,7 @@ def _framed_websocket(base):
     """engine.io's simple-websocket wrapper, writing pre-built frames straight to the socket."""
 
     class FramedWebSocket(base):
+        framed = True
         busy = False  # the writer greenlet is in a write (it may be waiting for room)
 
         def __init__(self, handler, server, **kwargs):
@@ -122,8 +121,8 @@ def _framed_websocket(base):
 
 
 class Fanout:
-    def __init__(self, socketio: SocketIO, max_pending: int = MAX_PENDING) -> None:
-        self.server = socketio.server
+    def __init__(self, server, max_pending: int = MAX_PENDING) -> None:
+        self.server = server  # a python-socketio Server
         self.max_pending = max_pending
         self.framed = self._install()
 
@@ -132,6 +131,8 @@ class Fanout:
         base = engineio.websocket_driver(eio)
         if not (isinstance(base, type) and issubclass(base, engineio.simple_websocket_driver())):
             return False  # gevent-websocket or another driver: ordinary packets
+        if getattr(base, "framed", False):
+            return True  # installed by another Fanout of this server (the queue's)
         engineio.set_websocket_driver(eio, _framed_websocket(base))
         return True
 

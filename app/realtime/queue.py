@@ -13,6 +13,7 @@ import time
 from app import jsontext
 from app.ops import metrics
 from app.realtime import engineio
+from app.realtime.frames import Fanout
 
 CHANNEL = "flask-socketio"  # Flask-SocketIO's default: its emits and ours share the channel
 
@@ -25,11 +26,12 @@ class _FastJson:
 
 
 class FrameQueue(engineio.RedisManager):
-    fanout = None  # set by build_services once the server exists
-
     def set_server(self, server):
         super().set_server(server)
         self.json = _FastJson  # set_server installs the server's (standard library) JSON
+        # The server exists only now (it is built around this manager): other processes'
+        # frames go to this process's viewers through a Fanout of its own.
+        self.fanout = Fanout(server)
 
     def publish_frames(self, frames: list[tuple[str, str]]) -> None:
         """Send [(room, socket.io packet text), ...] to the other processes."""
@@ -40,9 +42,8 @@ class FrameQueue(engineio.RedisManager):
         if "frames" not in message:
             return super()._handle_emit(message)
         metrics.QUEUE_LAG.observe(max(0.0, time.time() - message["at"]))
-        if self.fanout is not None:
-            for room, text in message["frames"]:
-                self.fanout.send(room, text)
+        for room, text in message["frames"]:
+            self.fanout.send(room, text)
 
 
 def queue_options(url: str) -> dict:

@@ -128,5 +128,21 @@ def test_pubsub_manager_publish_and_emit_message():  # 7, 8
         assert f"'{key}'" in source, f"item 7: PubSubManager.emit no longer publishes {key!r}"
 
 
+def test_set_server_comes_after_the_engine(server):  # 8
+    import socketio
+
+    seen = []
+
+    class Probe(engineio.RedisManager):
+        def set_server(self, server):
+            super().set_server(server)
+            seen.append(getattr(server, "eio", None))
+
+    socketio.Server(async_mode="threading",
+                    client_manager=Probe("redis://127.0.0.1:1/0", write_only=True))
+    assert seen and seen[0] is not None, (
+        "item 8: the Server calls manager.set_server before its engine.io server exists")
+
+
 def test_plain_manager_has_no_queue(server):  # 7
     assert not engineio.has_queue(server.manager)

@@ -11,12 +11,12 @@ from flask import current_app, jsonify
 from app.access import limits
 from app.access.limits import Limited
 from app.domain.tracking import EventError
+from app.extensions import services
 from app.web.api import bp
 from app.web.api.auth import bearer
 from app.web.api.body import json_body
 from app.web.api.errors import ApiError
 from app.web.api.validation import InvalidField, batch, encodable, fix, stop_event
-from app.wiring import services
 
 
 def _items(key: str, parse: Callable[[Any, str], Any]):

@@ -17,10 +17,10 @@ from flask import (
 from app.access import csrf
 from app.domain.hours import at_hour, iso_utc, local
 from app.domain.model import PROGRAMS, Shipment
+from app.extensions import services
 from app.ops.demo import VEHICLE_OPTIONS, DemoError, DemoRuns
 from app.web.pages import bp, page_config
 from app.web.pages.session import seller_required, signed_in_seller
-from app.wiring import services
 
 FEEDBACK_HOUR = 20  # the end of the delivery day: the parcel has been opened by then
 

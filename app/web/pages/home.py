@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import current_app, render_template, url_for
 
 from app.domain.model import FINAL_STATUSES
+from app.extensions import services
 from app.web.pages import bp
-from app.wiring import services
 
 DEMO_LINKS = 6
 

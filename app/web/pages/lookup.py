@@ -8,8 +8,8 @@ from flask import render_template, request
 
 from app.domain.carriers import recognise
 from app.domain.model import Shipment
+from app.extensions import services
 from app.web.pages import bp
-from app.wiring import services
 
 OWN_ID = re.compile(r"DS[0-9A-Z]{10}")
 CARRIER_NAMES = {"ups": "UPS", "fedex": "FedEx", "usps": "USPS", "post": "A national post"}

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from flask import Response, abort, current_app
 
+from app.extensions import services
 from app.web.pages import bp
 from app.web.pages.report_map import route_report
 from app.web.pages.session import seller_required, signed_in_seller
-from app.wiring import services
 
 # The report is a standalone file with folium's inline scripts; it loads nothing from elsewhere
 # except (optional) tiles.
