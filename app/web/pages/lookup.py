@@ -6,12 +6,12 @@ import re
 
 from flask import render_template, request
 
+from app.access.tokens import TRACKING_ID
 from app.domain.carriers import recognise
 from app.domain.model import Shipment
 from app.extensions import services
 from app.web.pages import bp
 
-OWN_ID = re.compile(r"DS[0-9A-Z]{10}")
 CARRIER_NAMES = {"ups": "UPS", "fedex": "FedEx", "usps": "USPS", "post": "A national post"}
 
 
@@ -29,7 +29,7 @@ def own_status(tracking_id: str) -> dict | None:
 def look_up(number: str) -> dict:
     """What a pasted tracking number is: ours (with status), a carrier's, or unknown."""
     clean = re.sub(r"[\s\-]", "", number).upper()
-    if OWN_ID.fullmatch(clean):
+    if TRACKING_ID.fullmatch(clean):
         found = own_status(clean)
         return {"kind": "own", "number": clean, "shipment": found} if found else {
             "kind": "unknown", "number": clean}
