@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import re
 import secrets
 
@@ -32,7 +31,3 @@ def new_driver_token() -> str:
 def hash_token(token: str) -> str:
     """Secrets are stored hashed, so a leaked store does not leak working tokens."""
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def same_secret(a: str, b: str) -> bool:
-    return hmac.compare_digest(a.encode(), b.encode())

@@ -148,6 +148,3 @@ class Broadcaster:
     def _forget_sent(self, now: float) -> None:
         if len(self._sent) > 2 * max(1, len(self._dirty)) + 1000:
             self._sent = {r: t for r, t in self._sent.items() if now - t < self.interval}
-
-    def forget(self, tracking_id: str) -> None:
-        self._last.pop(shipment_room(tracking_id), None)
