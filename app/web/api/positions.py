@@ -100,5 +100,5 @@ def post_events():
 
 def _finished(route_id: str) -> bool:
     """Whether the driver is back at the station: the route then takes nothing more."""
-    progress = services().store.get_progress(route_id)
-    return bool(progress and progress.get("finished"))
+    progress = services().reads.progress(route_id)
+    return bool(progress and progress.finished)

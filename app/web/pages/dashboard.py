@@ -34,10 +34,10 @@ def demo_runs() -> DemoRuns:
 
 def own_shipment(tracking_id: str) -> Shipment:
     """One of the signed-in seller's shipments; anyone else's answers 404, like a missing one."""
-    raw = services().store.get_shipment(tracking_id)
-    if raw is None or raw["seller_id"] != signed_in_seller():
+    shipment = services().reads.shipment(tracking_id)
+    if shipment is None or shipment.seller_id != signed_in_seller():
         abort(404)
-    return Shipment(**raw)
+    return shipment
 
 
 @bp.get("/dashboard")
@@ -118,7 +118,7 @@ def feedback():
 def computed_feedback(seller: str) -> list[dict]:
     """One request per delivered shipment, due when the worker will send it, not yet sent."""
     reads, items = services().reads, []
-    for route_id in services().store.seller_routes(seller)[-200:]:
+    for route_id in reads.seller_routes(seller)[-200:]:
         loaded = reads.route_state(route_id)
         if loaded is None:
             continue

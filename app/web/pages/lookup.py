@@ -8,7 +8,6 @@ from flask import render_template, request
 
 from app.access.tokens import TRACKING_ID
 from app.domain.carriers import recognise
-from app.domain.model import Shipment
 from app.extensions import services
 from app.web.pages import bp
 
@@ -17,8 +16,8 @@ CARRIER_NAMES = {"ups": "UPS", "fedex": "FedEx", "usps": "USPS", "post": "A nati
 
 def own_status(tracking_id: str) -> dict | None:
     """A status-only view of one of the network's shipments: never its link token or map."""
-    raw = services().store.get_shipment(tracking_id)
-    view = services().reads.customer_view(Shipment(**raw)) if raw else None
+    shipment = services().reads.shipment(tracking_id)
+    view = services().reads.customer_view(shipment) if shipment else None
     if view is None:
         return None
     return {"tracking_id": view["tracking_id"], "status": view["status"],

@@ -27,7 +27,7 @@ def route_report_page(route_id: str):
         abort(404)
     route, progress, shipments = loaded
     cfg = current_app.config
-    html = route_report(route, progress, shipments, svc.store.read_log("positions", route_id),
+    html = route_report(route, progress, shipments, svc.reads.positions(route_id),
                         Path(current_app.static_folder) / "vendor" / "leaflet",
                         cfg["TILE_URL"], cfg["TILE_ATTRIBUTION"])
     resp = Response(html, mimetype="text/html")
