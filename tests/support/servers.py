@@ -64,7 +64,11 @@ class LiveServer:
              "app:create_app()"],
             cwd=ROOT, env=full_env, stdout=self.log, stderr=subprocess.STDOUT,
         )
-        wait_for(self.url + "/healthz", proc=self.proc)
+        try:
+            wait_for(self.url + "/healthz", proc=self.proc)
+        except Exception:
+            self.stop()  # a server that did not come up is not left running for later tests
+            raise
 
     def stop(self) -> None:
         if self.proc.poll() is None:
