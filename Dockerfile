@@ -13,6 +13,7 @@ RUN npm ci --no-audit --no-fund
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
+    HOST=0.0.0.0 \
     PORT=8000
 WORKDIR /srv/doorstep
 COPY requirements.txt .

@@ -1,4 +1,7 @@
-"""Run Doorstep in one process: `python -m app [--host H] [--port P] [--demo/--no-demo]`."""
+"""Run Doorstep in one process: `python -m app [--host H] [--port P] [--demo/--no-demo]`.
+
+The defaults are app/config.py's (HOST, PORT, DEMO), the same gunicorn.conf.py uses.
+"""
 
 # gevent must patch the standard library before anything else imports it.
 from gevent import monkey
@@ -14,19 +17,26 @@ import gevent  # noqa: E402
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    from app.config import from_env
+
+    settings = from_env()
     parser = argparse.ArgumentParser(prog="python -m app", description=__doc__)
-    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"),
+    parser.add_argument("--host", default=settings["HOST"],
                         help="address to listen on (env HOST, default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "5000")),
+    parser.add_argument("--port", type=int, default=settings["PORT"],
                         help="port to listen on (env PORT, default 5000)")
     parser.add_argument("--demo", action=argparse.BooleanOptionalAction,
-                        default=os.environ.get("DEMO", "1").lower() not in ("0", "false", "no"),
-                        help="run the simulated demo fleet (env DEMO, default on)")
+                        default=settings["DEMO"],
+                        help="run the simulated demo fleet (env DEMO, default off)")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+    try:
+        args = parse_args(argv)
+    except ValueError as exc:  # a configuration mistake: one line, not a traceback
+        print(f"doorstep: {exc}", file=sys.stderr)
+        return 2
     running: dict = {}
     # Installed before create_app, so the notifier's own SIGTERM hook chains onto this one.
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -36,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     from app.ops.demo import DemoFleet
 
     try:
-        app = create_app({"DEMO": args.demo})
+        app = create_app({"DEMO": args.demo, "HOST": args.host, "PORT": args.port})
     except ValueError as exc:  # a configuration mistake: one line, not a traceback
         print(f"doorstep: {exc}", file=sys.stderr)
         return 2

@@ -20,6 +20,10 @@ def _seller_keys(raw: str) -> dict[str, str]:
     return keys
 
 
+def _flag(raw: str) -> bool:
+    return raw.lower() not in ("0", "", "false", "no")
+
+
 def _duration(raw: str) -> float:
     """Seconds from `900`, `900s`, `36h`, `14d` (a TTL is easier to read in days)."""
     units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -34,6 +38,10 @@ def _duration(raw: str) -> float:
 def from_env() -> dict:
     """Read every setting now (not at import), so each app sees the current environment."""
     return {
+        # Where to listen, for `python -m app` and gunicorn.conf.py alike (gunicorn's BIND
+        # overrides both); a container sets HOST=0.0.0.0 (Dockerfile).
+        "HOST": _env("HOST", "127.0.0.1"),
+        "PORT": int(_env("PORT", "5000")),
         # Empty: a random secret per start (create_app), fine for one process.
         "SECRET_KEY": _env("SECRET_KEY", ""),
         "STORE_URL": _env("REDIS_URL", _env("STORE_URL", "memory://")),
@@ -55,6 +63,7 @@ def from_env() -> dict:
         "POSITION_HISTORY": int(_env("POSITION_HISTORY", "2000")),
         # text, or json: one JSON object per log line.
         "LOG_FORMAT": _env("LOG_FORMAT", "text"),
+        "LOG_LEVEL": _env("LOG_LEVEL", "INFO"),
         "VISIBLE_STOPS": int(_env("VISIBLE_STOPS", "10")),
         "MAX_BATCH": int(_env("MAX_BATCH", "5000")),
         "MAX_CONTENT_LENGTH": int(_env("MAX_BODY_BYTES", str(2 * 1024 * 1024))),
@@ -73,7 +82,8 @@ def from_env() -> dict:
         "NOTIFY_CONCURRENCY": int(_env("NOTIFY_CONCURRENCY", "10")),
         "TILE_URL": _env("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
         "TILE_ATTRIBUTION": _env("TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"),
-        "DEMO": _env("DEMO", "0").lower() not in ("0", "", "false", "no"),
+        # The demo fleet, under `python -m app` and gunicorn alike (scripts/run.sh turns it on).
+        "DEMO": _flag(_env("DEMO", "0")),
         "DEMO_ARGS": _env("DEMO_ARGS", "--vans 1 --bikes 1 --walkers 1 --speedup 10 --repeat"),
         # Demo deliveries started from the dashboard: how many may run at once per seller, and
         # how long the POST waits for the simulator to print the tracking link.
@@ -82,8 +92,7 @@ def from_env() -> dict:
         # A JSON file of service areas per program; empty: the built-in table for Helsinki.
         "SERVICE_AREAS": _env("SERVICE_AREAS", ""),
         # The dashboard's session cookie: HttpOnly and SameSite=Lax always, Secure behind HTTPS.
-        "SESSION_COOKIE_SECURE": _env("SESSION_COOKIE_SECURE", "0").lower()
-        not in ("0", "", "false", "no"),
+        "SESSION_COOKIE_SECURE": _flag(_env("SESSION_COOKIE_SECURE", "0")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Security (docs/security.md): link expiry, rate limits (limits' syntax), proxies.

@@ -33,7 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.ops import logs, metrics
     from app.realtime.queue import queue_options
 
-    logs.configure(app.config["LOG_FORMAT"])
+    logs.configure(app.config["LOG_FORMAT"], app.config["LOG_LEVEL"])
     socketio.init_app(
         app,
         async_mode=async_mode(app.config["ASYNC_MODE"]),
@@ -60,6 +60,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.web import osmand
 
     osmand.init_app(app)  # /osmand: real phones (Traccar Client)
-    notify.init_app(app)  # the background sender of texts and webhooks
+    notify.init_app(app, socketio)  # the background sender of texts and webhooks
     app.register_blueprint(openapi.bp)
     return app

@@ -1,10 +1,13 @@
-"""The app's long-lived parts, built once per process and reached through `services()`."""
+"""The app's long-lived parts, built once per process: the one place the data path is connected.
+
+Each part gets what it uses as constructor arguments; requests reach the parts through
+`app.extensions.services()`.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
 from flask_socketio import SocketIO
 
 from app.access.sellers import Sellers
@@ -33,22 +36,17 @@ def build_services(config: dict, socketio: SocketIO) -> Services:
     store = open_store(config["STORE_URL"])
     settings = Settings(visible_stops=config["VISIBLE_STOPS"])
     routes = RouteCache(store)
-    reads = Reads(store, routes, settings)
     # Progress lives in this process (app/live/write_behind.py); views read it there.
-    reads.live = live = LiveProgress(store, config["POSITION_HISTORY"], config["WRITE_BEHIND"],
-                                     spawn=socketio.start_background_task, sleep=socketio.sleep)
-    fanout = Fanout(socketio)
-    socketio.server.manager.fanout = fanout  # a FrameQueue delivers other processes' frames
+    live = LiveProgress(store, config["POSITION_HISTORY"], config["WRITE_BEHIND"],
+                        spawn=socketio.start_background_task, sleep=socketio.sleep)
+    reads = Reads(store, routes, settings, live, config["LINK_TTL_AFTER_DELIVERY"])
+    fanout = Fanout(socketio.server)
     broadcaster = Broadcaster(socketio, reads, config["BROADCAST_INTERVAL"],
                               config["BROADCAST_TICK"], fanout)
     notify = build_notify(config, store, routes)
     # Status changes become texts, webhooks and scheduled messages; ingest only enqueues them.
     ingest = Ingest(store, routes, settings, on_change=broadcaster.touch,
                     on_status=notify.dispatch.enqueue, live=live)
-    reads.link_ttl = config["LINK_TTL_AFTER_DELIVERY"]
     return Services(store, Sellers(store, config["SELLER_KEYS"]), ingest, reads, broadcaster,
                     notify)
 
-
-def services() -> Services:
-    return current_app.extensions["doorstep"]

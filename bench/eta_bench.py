@@ -14,8 +14,8 @@ import argparse
 import time
 from dataclasses import fields
 
-from bench.eta_replay import Score, replay
-from bench.visit_replay import GRACE_S, VisitScore
+from bench.eta_replay import EngineSink, Score, replay
+from bench.visit_replay import GRACE_S, VisitScore, VisitSink
 
 
 def main() -> None:
@@ -37,7 +37,7 @@ def main() -> None:
     started = time.perf_counter()
     for seed in args.seeds:
         score = replay({v: n for v, n in counts.items() if n}, seed, args.stops, args.program,
-                       events=events)
+                       sink=EngineSink if events else VisitSink)
         for n, errs in score.samples.items():
             total.samples.setdefault(n, []).extend(errs)
         for f in fields(total):

@@ -134,12 +134,12 @@ def replay(
     interval: float = 3.0,
     settings: Settings | None = None,
     sample_at: tuple[int, ...] = (1, 3, 5, 10),
-    events: bool = True,
+    sink: type[EngineSink] = EngineSink,
 ) -> Score:
     """Simulate one block per driver and score the engine on it.
 
-    Without `events`, the engine gets positions only, as from a plain OsmAnd phone
-    (bench/visit_replay.py), and the score is a VisitScore.
+    With bench/visit_replay.py's VisitSink, the engine gets positions only, as from a plain
+    OsmAnd phone, and the score is a VisitScore.
     """
     from simulator.drive.clock import InstantClock, start_time, zone
     from simulator.drive.fleet import Fleet, FleetConfig
@@ -150,11 +150,6 @@ def replay(
     tz = city.timezone()
     start = start_time(zone(tz), "08:30", None)
     cfg = FleetConfig(counts, start, tz, stops, program, 0.05, interval, seed)
-    if events:
-        sink = EngineSink(settings or Settings(), sample_at)
-    else:
-        from bench.visit_replay import VisitSink
-
-        sink = VisitSink(settings or Settings(), sample_at)
-    Fleet(city, cfg, [DrySink(), sink], InstantClock(), None, None).run()
-    return sink.score
+    scorer = sink(settings or Settings(), sample_at)
+    Fleet(city, cfg, [DrySink(), scorer], InstantClock(), None, None).run()
+    return scorer.score

@@ -57,10 +57,11 @@ def main() -> None:
     notify.endpoints.create("slow-shop", slow.url, ["delivered"])
     notify.endpoints.create("other-shop", fast.url, ["delivered"])
     for i in range(args.stalled):
-        notify.fanout.hooks("slow-shop", "delivered", {"tracking_id": f"S{i}", "route_id": "r1"})
-    notify.fanout.hooks("other-shop", "delivered", {"tracking_id": "O1", "route_id": "r2"})
+        notify.dispatch.hooks("slow-shop", "delivered", {"tracking_id": f"S{i}", "route_id": "r1"})
+    notify.dispatch.hooks("other-shop", "delivered", {"tracking_id": "O1", "route_id": "r2"})
     ship = {"tracking_id": "O1", "route_id": "r2"}
-    notify.fanout.text("other-shop", ship, "+358401234567", "delivered", "Delivered.", time.time())
+    notify.dispatch.text("other-shop", ship, "+358401234567", "delivered", "Delivered.",
+                         time.time())
 
     due = time.monotonic()
     loop = threading.Thread(target=notify.worker.run_forever, args=(0.05,), daemon=True)

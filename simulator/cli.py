@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
             out = _open(stack, args.out)
             links = _open(stack, args.links)
             if args.command == "run":
-                return commands.run(args, out, links)
+                return commands.run(args, fleet_counts(args), out, links)
             return commands.replay(args, out, links)
     except SimulatorError as exc:
         print(f"simulator: error: {exc}", file=sys.stderr)
@@ -106,6 +106,18 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"simulator: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
+
+
+def fleet_counts(args: argparse.Namespace) -> dict[str, int]:
+    """{vehicle: drivers} from --vans, --bikes, ...; none given: SMALL_FLEET."""
+    counts = {v: getattr(args, o) for o, v in VEHICLE_OPTIONS if getattr(args, o) is not None}
+    for option, vehicle in VEHICLE_OPTIONS:
+        if counts.get(vehicle, 0) < 0:
+            raise SimulatorError(f"--{option} cannot be negative")
+    counts = {v: n for v, n in (counts or SMALL_FLEET).items() if n > 0}
+    if not counts:
+        raise SimulatorError("no drivers: give at least one of --vans/--bikes/--walkers/...")
+    return counts
 
 
 def _open(stack: ExitStack, name: str | None) -> IO[str] | None:

@@ -19,17 +19,11 @@ from simulator.world.profiles import PROFILES
 PLANNERS = 1  # worker processes: one keeps 2,000 partners ahead (bench/sim_bench.py)
 
 
-def run(args: argparse.Namespace, out: IO[str] | None, links: IO[str] | None) -> int:
-    from simulator.cli import SMALL_FLEET, VEHICLE_OPTIONS
+def run(args: argparse.Namespace, counts: dict[str, int], out: IO[str] | None,
+        links: IO[str] | None) -> int:
+    """Drive `counts` ({vehicle: drivers}, from simulator.cli) as the options say."""
     from simulator.world.maps import load_map
 
-    counts = {v: getattr(args, o) for o, v in VEHICLE_OPTIONS if getattr(args, o) is not None}
-    for option, vehicle in VEHICLE_OPTIONS:
-        if counts.get(vehicle, 0) < 0:
-            raise SimulatorError(f"--{option} cannot be negative")
-    counts = {v: n for v, n in (counts or SMALL_FLEET).items() if n > 0}
-    if not counts:
-        raise SimulatorError("no drivers: give at least one of --vans/--bikes/--walkers/...")
     if args.stops is not None and args.stops < 1:
         raise SimulatorError("--stops must be at least 1")
     if not 0.0 <= args.fail_rate <= 1.0:

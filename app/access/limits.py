@@ -17,8 +17,8 @@ from flask_limiter.util import get_remote_address
 from limits import parse
 
 from app.access.tokens import hash_token
+from app.extensions import services
 from app.store import StoreUnavailable
-from app.wiring import services
 
 log = logging.getLogger(__name__)
 EXTENSION = "doorstep_limiter"

@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+OPENS, CLOSES = 8, 20  # service hours, local time: the only place they are written
+
 
 @lru_cache(maxsize=256)
 def zone(name: str) -> ZoneInfo:
@@ -77,7 +79,7 @@ class ServiceTime:
     moved_to_next_day: bool
 
 
-def fit(ts: float, tz: str, start_hour: int = 8, end_hour: int = 20) -> ServiceTime:
+def fit(ts: float, tz: str, start_hour: int = OPENS, end_hour: int = CLOSES) -> ServiceTime:
     """Place an estimated arrival inside service hours.
 
     Before opening it waits for opening; after closing it moves to the next delivery day,
@@ -93,7 +95,7 @@ def fit(ts: float, tz: str, start_hour: int = 8, end_hour: int = 20) -> ServiceT
     return ServiceTime(ts, day, False)
 
 
-def closing(day: date, tz: str, end_hour: int = 20) -> float:
+def closing(day: date, tz: str, end_hour: int = CLOSES) -> float:
     return at_hour(day, end_hour, tz)
 
 

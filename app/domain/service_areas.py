@@ -8,10 +8,10 @@ or the built-in table for Helsinki below.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.domain.geo import haversine_m
 from app.domain.model import PROGRAMS
 
 HELSINKI = {"areas": [
@@ -39,15 +39,8 @@ class Area:
 
     def contains(self, lat: float, lon: float) -> bool:
         if self.center is not None:
-            return distance_km(lat, lon, *self.center) <= self.radius_km
+            return haversine_m(lat, lon, *self.center) <= self.radius_km * 1000
         return inside(lat, lon, self.polygon)
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(h))
 
 
 def inside(lat: float, lon: float, polygon: tuple[tuple[float, float], ...]) -> bool:

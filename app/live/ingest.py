@@ -10,7 +10,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
 
 from app.access.tokens import (
     hash_token,
@@ -20,6 +19,7 @@ from app.access.tokens import (
     new_tracking_id,
 )
 from app.domain.model import Driver, Fix, Point, Route, Shipment, Stop, StopEvent
+from app.domain.route_request import RouteRequest
 from app.domain.tracking import (
     Progress,
     Settings,
@@ -35,19 +35,16 @@ from app.store import Store
 
 _LOCK_STRIPES = 64
 
-if TYPE_CHECKING:
-    from app.web.api.route_input import RouteRequest
-
 OnChange = Callable[[str], None]
 OnStatus = Callable[[Route, list[StatusChange]], None]
 
 
 class Ingest:
     def __init__(self, store: Store, routes: RouteCache, settings: Settings,
-                 on_change: OnChange, on_status: OnStatus | None = None,
-                 live: LiveProgress | None = None) -> None:
+                 on_change: OnChange, on_status: OnStatus | None = None, *,
+                 live: LiveProgress) -> None:
         self.store = store
-        self.live = live if live is not None else LiveProgress(store, history_len=2000)
+        self.live = live
         self.routes = routes
         self.settings = settings
         self._on_change = on_change

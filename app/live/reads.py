@@ -1,7 +1,8 @@
 """The read side: what a customer link or a seller may see, computed by the engine's views.
 
-The JSON API, the socket snapshot and the broadcaster all read through here, so the privacy view
-is applied in one place.
+The JSON API, the pages and reports, the socket snapshot and the broadcaster all read routes,
+shipments, progress and position history through here, so the privacy view is applied in one
+place and the live progress (app/live/write_behind.py) is never bypassed for a stale copy.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from app.domain.model import FINAL_STATUSES, Route, Shipment
 from app.domain.tracking import Progress, Settings
 from app.domain.view import customer_view, route_summary
 from app.live.route_cache import RouteCache
+from app.live.write_behind import LiveProgress
 from app.store import Store
 
 
@@ -21,13 +23,31 @@ class LinkExpired(LookupError):
 
 
 class Reads:
-    link_ttl = 14 * 86400.0  # set from config by build_services
-    live = None  # LiveProgress, set by build_services
-
-    def __init__(self, store: Store, routes: RouteCache, settings: Settings) -> None:
+    def __init__(self, store: Store, routes: RouteCache, settings: Settings,
+                 live: LiveProgress, link_ttl: float) -> None:
         self.store = store
         self.routes = routes
         self.settings = settings
+        # Progress lives in the ingesting process (app/live/write_behind.py); views read it there.
+        self.live = live
+        self.link_ttl = link_ttl  # LINK_TTL_AFTER_DELIVERY, in seconds
+
+    def shipment(self, tracking_id: str) -> Shipment | None:
+        """A shipment by tracking id; the caller decides who may see it."""
+        raw = self.store.get_shipment(tracking_id)
+        return Shipment(**raw) if raw else None
+
+    def seller_routes(self, seller_id: str) -> list[str]:
+        """The seller's route ids, oldest first."""
+        return self.store.seller_routes(seller_id)
+
+    def progress(self, route_id: str) -> Progress | None:
+        """The route's progress: this process's live one (the store's lags WRITE_BEHIND)."""
+        return self.live.get(route_id)
+
+    def positions(self, route_id: str) -> list[dict]:
+        """The route's accepted fixes, oldest first, including those not written behind yet."""
+        return self.live.history(route_id)
 
     def shipment_for_token(self, token: str) -> Shipment | None:
         """The shipment behind a customer link; raises LinkExpired once the link has expired."""
@@ -70,11 +90,7 @@ class Reads:
         route = self.routes.get(route_id)
         if route is None:
             return None
-        if self.live is not None:  # this process's live progress first (app/live/write_behind.py)
-            progress = self.live.get(route_id)
-        else:
-            raw = self.store.get_progress(route_id)
-            progress = Progress.from_dict(raw) if raw is not None else None
+        progress = self.live.get(route_id)  # this process's live progress, else the store's
         if progress is None:
             return None
         return route, progress, self.routes.shipments(route)
@@ -88,5 +104,5 @@ class Reads:
 
     def fleet(self, seller_id: str, limit: int = 500) -> dict[str, Any]:
         """The seller's most recent routes, newest last, for the dashboard snapshot."""
-        ids = self.store.seller_routes(seller_id)[-limit:]
+        ids = self.seller_routes(seller_id)[-limit:]
         return {"routes": [s for s in map(self.route_summary, ids) if s is not None]}

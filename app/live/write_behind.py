@@ -60,6 +60,13 @@ class LiveProgress:
         raw = self.store.get_progress(route_id)
         return None if raw is None else Progress.from_dict(raw)
 
+    def history(self, route_id: str) -> list[dict]:
+        """The route's accepted fixes, oldest first, with those not written behind yet."""
+        saved = self.store.read_log(HISTORY, route_id)  # first: a save in between is not doubled
+        with self._lock:
+            pending = [fix for rid, fix in self._history if rid == route_id]
+        return [*saved, *pending][-self.history_len:]
+
     def checkout(self, route_id: str) -> Progress | None:
         """The progress ingest is about to change (call under ingest's lock for the route)."""
         entry = self._live.get(route_id)

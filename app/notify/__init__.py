@@ -44,10 +44,8 @@ def build_notify(config: dict, store: Store, routes: RouteCache) -> Notify:
     return Notify(messages, subs, endpoints, dispatch, worker)
 
 
-def init_app(app) -> None:
+def init_app(app, socketio) -> None:
     """Start this process's sender; tests call `worker.run_once()` with their own clock."""
-    from app.extensions import socketio
-
     interval = app.config["NOTIFY_INTERVAL"]
     if interval > 0 and not app.testing:
         worker = app.extensions["doorstep"].notify.worker

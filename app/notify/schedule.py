@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from app.domain.hours import at_hour, local
+from app.domain.hours import CLOSES, OPENS, at_hour, local
 
-OPENS, CLOSES = 8, 20  # texts go out 08:00-20:00 local, the service hours
-FEEDBACK_HOUR = 20  # the end of the delivery day (design.md)
+# Texts go out 08:00-20:00 local, the service hours; the feedback request at the end of the
+# delivery day (design.md). Both rules are used by the worker and the dashboard alike.
+FEEDBACK_HOUR = CLOSES
 
 # Outside quiet hours: "delivered" always goes out, because the customer wants to fetch the parcel
 # from the door now. "out for delivery" and "attempted" are still true the next morning, so they

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 
 # Attributes every LogRecord has; anything else was passed with `extra=` and is kept as a field.
@@ -29,7 +28,7 @@ class JsonLines(logging.Formatter):
         return json.dumps(doc, default=str)
 
 
-def configure(fmt: str, level: str | None = None) -> None:
+def configure(fmt: str, level: str = "INFO") -> None:
     """Set the root logger's format once per process (LOG_FORMAT=json|text, LOG_LEVEL)."""
     root = logging.getLogger()
     handler = next((h for h in root.handlers if getattr(h, "_doorstep", False)), None)
@@ -41,4 +40,4 @@ def configure(fmt: str, level: str | None = None) -> None:
         handler.setFormatter(JsonLines())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root.setLevel(level or os.environ.get("LOG_LEVEL", "INFO"))
+    root.setLevel(level)

@@ -42,8 +42,6 @@ SKIPPED = Counter("doorstep_frames_skipped_slow",
 QUEUE_LAG = Histogram("doorstep_queue_lag_seconds",
                       "Message queue: from publishing a tick's frames to receiving them",
                       buckets=_FAST, registry=REGISTRY)
-SAVED = Counter("doorstep_progress_saved", "Routes written behind to the store",
-                registry=REGISTRY)
 GC_PAUSE = Histogram("doorstep_gc_pause_seconds",
                      "Garbage collector pauses (every greenlet waits for them), by generation",
                      ["generation"], buckets=_FAST, registry=REGISTRY)

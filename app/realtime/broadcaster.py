@@ -20,6 +20,7 @@ from flask_socketio import SocketIO
 from app.domain.view import customer_view, route_summary
 from app.live.reads import Reads
 from app.ops import metrics
+from app.realtime import engineio
 from app.realtime.frames import Fanout, packet
 
 log = logging.getLogger(__name__)
@@ -47,11 +48,11 @@ class Broadcaster:
         self.reads = reads
         self.interval = interval
         self.tick = min(tick, interval)
-        self.fanout = fanout or Fanout(socketio)
+        self.fanout = fanout or Fanout(socketio.server)
         manager = socketio.server.manager
         self.queue = manager if hasattr(manager, "publish_frames") else None
         # Another process may have viewers of any room: compute every view, not only watched ones.
-        self.shared = hasattr(manager, "_publish")
+        self.shared = engineio.has_queue(manager)
         self._dirty: dict[str, float] = {}  # route -> when it first changed since last sent
         self._sent: dict[str, float] = {}  # route -> when it was last sent
         self._last: dict[str, int] = {}  # room -> hash of the last frame sent
@@ -139,16 +140,11 @@ class Broadcaster:
         if self.queue is not None:
             self.queue.publish_frames([(room, text) for room, _, text, _ in frames])
         elif self.shared:  # a non-Redis queue: its own emit, one message per frame
+            manager = self.socketio.server.manager
             for room, event, _, data in frames:
-                self.socketio.server.manager._publish(
-                    {"method": "emit", "event": event, "data": [data], "binary": False,
-                     "namespace": "/", "room": room, "skip_sid": None, "callback": None,
-                     "host_id": self.socketio.server.manager.host_id})
+                engineio.publish(manager, engineio.emit_message(manager, event, data, "/", room))
         return len(frames)
 
     def _forget_sent(self, now: float) -> None:
         if len(self._sent) > 2 * max(1, len(self._dirty)) + 1000:
             self._sent = {r: t for r, t in self._sent.items() if now - t < self.interval}
-
-    def forget(self, tracking_id: str) -> None:
-        self._last.pop(shipment_room(tracking_id), None)

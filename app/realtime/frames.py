@@ -21,11 +21,9 @@ from __future__ import annotations
 
 import struct
 
-from engineio import packet as eio_packet
-from flask_socketio import SocketIO
-
 from app.jsontext import dumps
 from app.ops import metrics
+from app.realtime import engineio
 
 NAMESPACE = "/"
 MAX_PENDING = 8
@@ -52,9 +50,9 @@ def websocket_frame(sio_text: str) -> Frame:
     return Frame(head + payload)
 
 
-class FramedPacket(eio_packet.Packet):
+class FramedPacket(engineio.Packet):
     def __init__(self, sio_text: str) -> None:
-        super().__init__(eio_packet.MESSAGE, sio_text)
+        super().__init__(engineio.MESSAGE, sio_text)
         self.frame = websocket_frame(sio_text)
 
     def encode(self, b64=False):
@@ -64,7 +62,7 @@ class FramedPacket(eio_packet.Packet):
 class _Rest:
     """The unwritten end of a frame written straight to the socket: the writer sends it next."""
 
-    packet_type, data = eio_packet.MESSAGE, "<rest of a frame>"
+    packet_type, data = engineio.MESSAGE, "<rest of a frame>"
 
     def __init__(self, rest: bytes) -> None:
         self.rest = Frame(rest)
@@ -92,11 +90,12 @@ def _framed_websocket(base):
     """engine.io's simple-websocket wrapper, writing pre-built frames straight to the socket."""
 
     class FramedWebSocket(base):
+        framed = True
         busy = False  # the writer greenlet is in a write (it may be waiting for room)
 
         def __init__(self, handler, server, **kwargs):
             super().__init__(handler, server, **kwargs)
-            eio_socket = getattr(handler, "__self__", None)  # the engine.io socket served
+            eio_socket = engineio.engine_socket(handler)
             if eio_socket is not None:
                 eio_socket.doorstep_ws = self
 
@@ -116,51 +115,51 @@ def _framed_websocket(base):
             ws = getattr(self, "ws", None)
             if ws is None or self.busy or not ws.connected:
                 return None
-            return getattr(ws.sock, "_sock", None)
+            return engineio.os_socket(ws)
 
     return FramedWebSocket
 
 
 class Fanout:
-    def __init__(self, socketio: SocketIO, max_pending: int = MAX_PENDING) -> None:
-        self.server = socketio.server
+    def __init__(self, server, max_pending: int = MAX_PENDING) -> None:
+        self.server = server  # a python-socketio Server
         self.max_pending = max_pending
         self.framed = self._install()
 
     def _install(self) -> bool:
-        from engineio.async_drivers._websocket_wsgi import SimpleWebSocketWSGI
-
         eio = self.server.eio
-        base = eio._async.get("websocket")
-        if not (isinstance(base, type) and issubclass(base, SimpleWebSocketWSGI)):
+        base = engineio.websocket_driver(eio)
+        if not (isinstance(base, type) and issubclass(base, engineio.simple_websocket_driver())):
             return False  # gevent-websocket or another driver: ordinary packets
-        eio._async = {**eio._async, "websocket": _framed_websocket(base)}
+        if getattr(base, "framed", False):
+            return True  # installed by another Fanout of this server (the queue's)
+        engineio.set_websocket_driver(eio, _framed_websocket(base))
         return True
 
     def members(self, room: str) -> int:
-        return len(self.server.manager.rooms.get(NAMESPACE, {}).get(room, ()))
+        return len(engineio.room_members(self.server, NAMESPACE, room))
 
     def viewers(self) -> int:
-        return len(self.server.eio.sockets)
+        return len(engineio.engine_sockets(self.server))
 
     def send(self, room: str, sio_text: str) -> int:
         """Queue the packet for every member of the room in this process; answer how many."""
-        members = self.server.manager.rooms.get(NAMESPACE, {}).get(room)
+        members = engineio.room_members(self.server, NAMESPACE, room)
         if not members:
             return 0
-        plain = eio_packet.Packet(eio_packet.MESSAGE, sio_text)
+        plain = engineio.Packet(engineio.MESSAGE, sio_text)
         framed = FramedPacket(sio_text) if self.framed else plain
-        sockets, sent = self.server.eio.sockets, 0
+        sockets, sent = engineio.engine_sockets(self.server), 0
         for eio_sid in list(members.values()):
             s = sockets.get(eio_sid)
             if s is None or s.closed:
                 continue
-            pending = s.queue.qsize()
+            pending = engineio.pending(s)
             if pending >= self.max_pending:
                 metrics.SKIPPED.inc()
                 continue
             sent += 1
-            if not s.upgraded or s.upgrading:
+            if not engineio.on_websocket(s):
                 s.send(plain)
                 continue
             ws = getattr(s, "doorstep_ws", None)

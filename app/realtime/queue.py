@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import time
 
-import socketio
-
 from app import jsontext
 from app.ops import metrics
+from app.realtime import engineio
+from app.realtime.frames import Fanout
 
 CHANNEL = "flask-socketio"  # Flask-SocketIO's default: its emits and ours share the channel
 
@@ -25,25 +25,25 @@ class _FastJson:
     loads = staticmethod(jsontext.loads)
 
 
-class FrameQueue(socketio.RedisManager):
-    fanout = None  # set by build_services once the server exists
-
+class FrameQueue(engineio.RedisManager):
     def set_server(self, server):
         super().set_server(server)
         self.json = _FastJson  # set_server installs the server's (standard library) JSON
+        # The server exists only now (it is built around this manager): other processes'
+        # frames go to this process's viewers through a Fanout of its own.
+        self.fanout = Fanout(server)
 
     def publish_frames(self, frames: list[tuple[str, str]]) -> None:
         """Send [(room, socket.io packet text), ...] to the other processes."""
-        self._publish({"method": "emit", "frames": frames, "at": time.time(),
-                       "namespace": "/", "host_id": self.host_id})
+        engineio.publish(self, {"method": "emit", "frames": frames, "at": time.time(),
+                                "namespace": "/", "host_id": self.host_id})
 
     def _handle_emit(self, message):
         if "frames" not in message:
             return super()._handle_emit(message)
         metrics.QUEUE_LAG.observe(max(0.0, time.time() - message["at"]))
-        if self.fanout is not None:
-            for room, text in message["frames"]:
-                self.fanout.send(room, text)
+        for room, text in message["frames"]:
+            self.fanout.send(room, text)
 
 
 def queue_options(url: str) -> dict:

@@ -7,11 +7,11 @@ import logging
 from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
 
 from app.access import limits
+from app.extensions import services
 from app.live.reads import LinkExpired
 from app.realtime.broadcaster import SNAPSHOT, seller_room, shipment_room
 from app.store import StoreUnavailable
 from app.web.pages.session import signed_in_seller
-from app.wiring import services
 
 log = logging.getLogger(__name__)
 

@@ -7,6 +7,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO
+from zoneinfo import ZoneInfo
 
 from simulator.drive.clock import (
     InstantClock,
@@ -18,10 +19,13 @@ from simulator.drive.clock import (
 )
 from simulator.drive.driver import Driver
 from simulator.errors import ServerUnavailable, SimulatorError
-from simulator.plan.ahead import Block, Planner, order_for
+from simulator.plan.ahead import Block, Order, Planner
+from simulator.plan.programs import PROGRAMS, default_program, stop_count
 from simulator.sinks.base import Registration, Sink
 from simulator.sinks.payloads import link_record, person_name
 from simulator.world.maps import CityMap
+from simulator.world.osm_reader import Address
+from simulator.world.profiles import PROFILES
 
 BREAK_S = (300.0, 1200.0)  # between two blocks of one driver in --repeat mode
 REGISTER_RETRY_S = 60.0  # simulated seconds before a block whose registration failed retries
@@ -59,6 +63,16 @@ class Slot:
     duration_s: float = 0.0
     route_ids: list[str] = field(default_factory=list)
 
+
+
+def order_for(slot: Slot, cfg: FleetConfig, station: Address, tz: ZoneInfo, now: float) -> Order:
+    """The order for a partner's next block, at its arrival time (now if it has none)."""
+    prof = PROFILES[slot.vehicle]
+    program = PROGRAMS[cfg.program or default_program(slot.vehicle, slot.index + slot.blocks)]
+    start = slot.next_start if slot.next_start is not None else now
+    closing = service_window(local_day(start, tz), tz)[1]
+    return Order(slot.vehicle, program.name, stop_count(program, prof, cfg.stops), station,
+                 start, closing, cfg.fail_rate, slot.name, cfg.timezone, slot.rng.getstate())
 
 class Fleet:
     def __init__(self, city: CityMap | None, config: FleetConfig, sinks: list[Sink],

@@ -16,20 +16,14 @@ import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
-from simulator.drive.clock import local_day, service_window
 from simulator.plan.block import plan_block
-from simulator.plan.programs import PROGRAMS, default_program, stop_count
+from simulator.plan.programs import PROGRAMS
 from simulator.plan.timeline import Timeline, build_timeline
 from simulator.sinks.payloads import route_payload
 from simulator.world.maps import CityMap
 from simulator.world.osm_reader import Address
 from simulator.world.profiles import PROFILES
-
-if TYPE_CHECKING:
-    from simulator.drive.fleet import FleetConfig, Slot
 
 LOOKAHEAD_S = 600.0  # simulated seconds before a partner arrives that the block is planned
 
@@ -55,16 +49,6 @@ class Block:
     timeline: Timeline
     payload: dict  # the POST /api/v1/routes body
     rng_state: tuple  # the partner's random state after planning
-
-
-def order_for(slot: Slot, cfg: FleetConfig, station: Address, tz: ZoneInfo, now: float) -> Order:
-    """The order for a partner's next block, at its arrival time (now if it has none)."""
-    prof = PROFILES[slot.vehicle]
-    program = PROGRAMS[cfg.program or default_program(slot.vehicle, slot.index + slot.blocks)]
-    start = slot.next_start if slot.next_start is not None else now
-    closing = service_window(local_day(start, tz), tz)[1]
-    return Order(slot.vehicle, program.name, stop_count(program, prof, cfg.stops), station,
-                 start, closing, cfg.fail_rate, slot.name, cfg.timezone, slot.rng.getstate())
 
 
 def plan(city: CityMap, order: Order) -> Block:

@@ -19,10 +19,6 @@ def order_stops(dist: np.ndarray, max_rounds: int = 50) -> list[int]:
     return tour[1:-1]
 
 
-def tour_length(dist: np.ndarray, tour: list[int]) -> float:
-    return float(dist[tour[:-1], tour[1:]].sum())
-
-
 def _nearest_neighbour(dist: np.ndarray) -> list[int]:
     n = dist.shape[0]
     left = np.ones(n, dtype=bool)

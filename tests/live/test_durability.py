@@ -6,15 +6,17 @@ same directory. Meanwhile ingest answers 503 (never 500) and recovers by itself.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import time
 
 import pytest
+import redis
 import requests
 
 from tests.support.helpers import STATION, STOPS, fix_between, iso, register
-from tests.support.servers import free_port
+from tests.support.servers import free_port, until
 
 SELLER = {"Authorization": "Bearer demo"}
 
@@ -85,7 +87,10 @@ def test_everything_survives_a_server_restart_and_a_redis_restart(aof_redis,
         "proof": {"left_at": "front door", "note": "by the plant"}}).status_code == 200
     assert post_fix(server.url, reg, 0.5, 260).json()["accepted"] == 1
     created = requests.post(f"{server.url}/api/v1/keys", headers=SELLER, timeout=5).json()
-    time.sleep(1.5)  # progress is written behind, at most WRITE_BEHIND (1 s) later
+    # Progress is written behind, WRITE_BEHIND (1 s) later: wait for the fix to reach Redis.
+    stored = redis.Redis(port=aof_redis.port)
+    until(lambda: json.loads(stored.get(f"doorstep:progress:{reg['route_id']}") or "{}")
+          .get("last_fix"), 10, "the fix to be written behind")
     before = state(server.url, reg)
     assert before["views"][0]["status"] == "delivered"
     assert before["position"] is not None and created["key_id"] in before["keys"]

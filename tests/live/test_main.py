@@ -5,12 +5,11 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 import requests
 
-from tests.support.servers import ROOT, free_port, wait_for
+from tests.support.servers import ROOT, free_port, until, wait_for
 
 
 def children(pid: int) -> list[int]:
@@ -38,9 +37,8 @@ def test_demo_fleet_drives_and_the_server_stops_on_a_signal(signum):
         assert simulators, "the demo fleet runs as a child process"
         proc.send_signal(signum)
         assert proc.wait(timeout=15) == 0
-        time.sleep(0.5)
-        for pid in simulators:
-            assert subprocess.run(["kill", "-0", str(pid)], capture_output=True).returncode != 0
+        until(lambda: all(subprocess.run(["kill", "-0", str(pid)], capture_output=True).returncode
+                          for pid in simulators), 10, "the demo fleet to stop")
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -6,12 +6,12 @@ import json
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from simulator.world.synthetic import write_grid_town
+from tests.support.servers import until
 
 GPX = """<?xml version="1.0"?>
 <gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg>
@@ -127,14 +127,9 @@ def test_a_killed_run_leaves_no_planner_behind():
     proc = subprocess.Popen([sys.executable, "-m", "simulator", "run", "--dry-run", "--quiet",
                              "--vans", "2", "--speedup", "1", "--start", "10:00"])
     try:
-        deadline = time.monotonic() + 30
-        while not (workers := _children(proc.pid)) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert workers, "the paced run started no planner process"
+        workers = until(lambda: _children(proc.pid), 30, "a planner process", interval=0.1)
     finally:
         proc.kill()  # no shutdown, no cleanup: what SIGKILL or an OOM kill does
         proc.wait()
-    deadline = time.monotonic() + 10
-    while any(Path(f"/proc/{w}").exists() for w in workers) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not any(Path(f"/proc/{w}").exists() for w in workers)
+    until(lambda: not any(Path(f"/proc/{w}").exists() for w in workers), 10,
+          "the planner processes to end", interval=0.2)

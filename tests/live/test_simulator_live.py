@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 
 import requests
 
-from tests.support.servers import ROOT
+from tests.support.servers import ROOT, until
 
 
 def start_simulator(server_url: str, links, *args: str) -> subprocess.Popen:
@@ -21,12 +20,9 @@ def start_simulator(server_url: str, links, *args: str) -> subprocess.Popen:
 
 
 def first_link(path, timeout: float = 60.0) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if path.exists() and path.read_text().strip():
-            return json.loads(path.read_text().splitlines()[0])
-        time.sleep(0.2)
-    raise TimeoutError("the simulator registered no route")
+    until(lambda: path.exists() and path.read_text().strip(), timeout,
+          "the simulator to register a route", interval=0.2)
+    return json.loads(path.read_text().splitlines()[0])
 
 
 def test_simulated_driver_moves_on_the_customer_page_and_finishes(live_server, browser, tmp_path):
@@ -43,10 +39,8 @@ def test_simulated_driver_moves_on_the_customer_page_and_finishes(live_server, b
         page.wait_for_selector(".driver-marker", timeout=60000)
         first = page.locator("#track").get_attribute("data-driver-lat")
         # Polled from Python: the page's CSP (script-src 'self') forbids wait_for_function's eval.
-        deadline = time.monotonic() + 60
-        while page.locator("#track").get_attribute("data-driver-lat") == first:
-            assert time.monotonic() < deadline, "the driver never moved on the page"
-            time.sleep(0.2)
+        until(lambda: page.locator("#track").get_attribute("data-driver-lat") != first, 60,
+              "the driver to move on the page", interval=0.2)
         page.screenshot(path=str(tmp_path / "simulated.png"))
         page.close()
         out, err = sim.communicate(timeout=240)

@@ -11,6 +11,8 @@ from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from zoneinfo import ZoneInfo
 
+from tests.support.servers import until
+
 SELLER = {"Authorization": "Bearer demo"}
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
@@ -101,11 +103,7 @@ class Receiver:
             return [r for r in self.requests if 200 <= r["status"] < 300]
 
     def wait_for(self, n: int, timeout: float = 15.0) -> None:
-        deadline = time.monotonic() + timeout
-        while len(self.requests) < n:
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{len(self.requests)} of {n} requests arrived")
-            time.sleep(0.05)
+        until(lambda: len(self.requests) >= n, timeout, f"{n} requests to arrive")
 
 
 def signed_by(secret: str, request: dict) -> bool:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import requests
 
 from tests.support.helpers import STATION, iso
+from tests.support.servers import until
 
 TILES = "https://tile.openstreetmap.org/**"
 
@@ -16,14 +16,7 @@ TILES = "https://tile.openstreetmap.org/**"
 def wait_until(page, expression: str, timeout: float = 10.0):
     """Poll a JS expression with page.evaluate: the pages' CSP forbids Playwright's eval-based
     wait_for_function, and the test must not weaken the CSP it runs under."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = page.evaluate(expression)
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for: {expression}")
-        time.sleep(0.1)
+    return until(lambda: page.evaluate(expression), timeout, expression, interval=0.1)
 
 
 def text_of(page, selector: str) -> str:

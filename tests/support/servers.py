@@ -20,18 +20,34 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for(url: str, timeout: float = 20.0, proc: subprocess.Popen | None = None) -> None:
+def until(condition, timeout: float = 10.0, what: str = "the condition",
+          interval: float = 0.05):
+    """Wait for `condition()` to answer something true, and answer it; fail after `timeout`.
+
+    The one place tests wait: on what they need, never for a fixed time.
+    """
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what}: not within {timeout} s")
+        time.sleep(interval)
+
+
+def wait_for(url: str, timeout: float = 20.0, proc: subprocess.Popen | None = None) -> None:
+    """Wait until `url` answers below 500 (a server's health check); fail if `proc` exits."""
+
+    def answers() -> bool:
         if proc is not None and proc.poll() is not None:
             raise RuntimeError(f"server exited with {proc.returncode}")
         try:
-            if requests.get(url, timeout=1).status_code < 500:
-                return
+            return requests.get(url, timeout=1).status_code < 500
         except requests.RequestException:
-            pass
-        time.sleep(0.1)
-    raise TimeoutError(url)
+            return False
+
+    until(answers, timeout, url, interval=0.1)
 
 
 class LiveServer:
@@ -48,7 +64,11 @@ class LiveServer:
              "app:create_app()"],
             cwd=ROOT, env=full_env, stdout=self.log, stderr=subprocess.STDOUT,
         )
-        wait_for(self.url + "/healthz", proc=self.proc)
+        try:
+            wait_for(self.url + "/healthz", proc=self.proc)
+        except Exception:
+            self.stop()  # a server that did not come up is not left running for later tests
+            raise
 
     def stop(self) -> None:
         if self.proc.poll() is None:

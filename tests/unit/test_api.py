@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from app.access.tokens import TRACKING_ID
 from tests.support.helpers import STOPS, fix_between, iso, register, route_payload
 
 SELLER = {"Authorization": "Bearer demo"}
@@ -22,7 +23,7 @@ def test_register_answers_ids_tokens_and_links(client):
     assert len(reg["shipments"]) == 3
     for i, s in enumerate(reg["shipments"]):
         assert s["stop"] == i
-        assert s["tracking_id"].startswith("DS") and len(s["tracking_id"]) == 12
+        assert TRACKING_ID.fullmatch(s["tracking_id"])  # what the lookup page recognises
         assert len(s["token"]) >= 24  # unguessable
         assert s["tracking_url"].endswith("/track/" + s["token"])
     assert len({s["token"] for s in reg["shipments"]}) == 3

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import time
-
 from tests.support.helpers import register
+from tests.support.servers import until
 from tests.support.signin import csrf_of, sign_in
 
 
@@ -108,7 +107,5 @@ def test_demo_runs_are_bounded_per_seller(monkeypatch):
         assert runs.start("acme", "k", "http://x", "van", 1, 50)  # other sellers are separate
     finally:
         runs.stop_all()
-    deadline = time.monotonic() + 5
-    while not ended and time.monotonic() < deadline:
-        time.sleep(0.1)
+    until(lambda: ended, 5, "the simulator run to end")
     assert ended == [1]  # the run's key is revoked when the simulator exits

@@ -85,3 +85,14 @@ def test_idle_routes_are_read_back_from_the_store(app):
     live.save()
     assert len(live) == 0
     assert live.get(reg["route_id"]).last_fix["lat"] == fixes(2)[-1]["lat"]
+
+
+def test_the_report_history_includes_fixes_not_written_behind(app):
+    client, svc = app.test_client(), app.extensions["doorstep"]
+    reg = register(client)
+    sent = fixes(3)
+    post(client, reg, sent)
+    assert svc.store.read_log("positions", reg["route_id"]) == []  # not saved yet
+    assert [h["lat"] for h in svc.reads.positions(reg["route_id"])] == [f["lat"] for f in sent]
+    svc.ingest.save()
+    assert [h["lat"] for h in svc.reads.positions(reg["route_id"])] == [f["lat"] for f in sent]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
+from app.domain.hours import iso_utc
 from app.notify.schedule import feedback_due, text_due
 from tests.support.helpers import route_payload
 from tests.support.notify import SELLER, Clock, Receiver, helsinki, make_app, worker
@@ -105,3 +108,23 @@ def test_messages_api_checks_its_input(client):
     assert client.get("/api/v1/messages?kind=fax", headers=SELLER).json["field"] == "kind"
     assert client.get("/api/v1/messages?limit=0", headers=SELLER).json["field"] == "limit"
     assert client.delete("/api/v1/messages/msg_nope", headers=SELLER).status_code == 404
+
+
+@pytest.mark.parametrize("delivered", [(2026, 11, 26, 14, 22), (2026, 11, 26, 20, 30)])
+def test_dashboard_and_worker_agree_on_the_send_time(client, app, clock, delivered):
+    from tests.support.signin import sign_in
+
+    clock.t = helsinki(*delivered) + 60
+    reg = client.post("/api/v1/routes", json=route_payload(n_stops=1), headers=SELLER).json
+    driver = {"Authorization": f"Bearer {reg['driver_token']}"}
+    stamp = datetime.fromtimestamp(helsinki(*delivered), UTC).isoformat()
+    for event in ({"type": "route_started", "timestamp": stamp},
+                  {"type": "delivered", "stop": 0, "timestamp": stamp}):
+        assert client.post("/api/v1/events", json=event, headers=driver).status_code == 200
+    sign_in(client)
+    # Before the worker runs, the dashboard computes the time; afterwards it lists the outbox's.
+    [computed] = client.get("/dashboard/feedback").get_json()["messages"]
+    worker(app).run_once()
+    [scheduled] = messages(client, "feedback")
+    assert computed["send_at"] == scheduled["due_at"]
+    assert scheduled["due_at"] == iso_utc(feedback_due(helsinki(*delivered), TZ))

@@ -108,13 +108,19 @@ def test_a_seller_sees_and_manages_only_their_own(app, client):
 
 
 @pytest.fixture
-def short_ttl_app(app):
+def short_ttl_app():
+    from app import create_app
+
     # Already past: the helpers' event times (T0) may lie a few hours ahead of the real clock.
-    app.extensions["doorstep"].reads.link_ttl = -86400.0
-    return app
+    return create_app({
+        "TESTING": True, "ASYNC_MODE": "threading", "STORE_URL": "memory://",
+        "BROADCAST_INTERVAL": 0.05, "SELLER_KEYS": {"demo": "demo"},
+        "LINK_TTL_AFTER_DELIVERY": -86400.0,
+    })
 
 
-def test_links_expire_after_delivery_on_api_page_and_socket(short_ttl_app, client):
+def test_links_expire_after_delivery_on_api_page_and_socket(short_ttl_app):
+    client = short_ttl_app.test_client()
     reg = register(client)
     delivered, waiting = reg["shipments"][0]["token"], reg["shipments"][1]["token"]
     assert client.get(f"/api/v1/track/{delivered}").status_code == 200  # not final: no expiry

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.domain.hours import CLOSES, OPENS
+
 
 @dataclass(frozen=True)
 class VehicleProfile:
@@ -30,8 +32,8 @@ class Settings:
     visible_minutes: float | None = None  # ... or within this many minutes of the ETA
     approaching_stops: int = 5
     arriving_m: float = 400
-    service_start_hour: int = 8
-    service_end_hour: int = 20
+    service_start_hour: int = OPENS
+    service_end_hour: int = CLOSES
     max_speed_factor: float = 2.5
     # A fix farther than this from the station starts a route that has no route_started event.
     start_radius_m: float = 150

@@ -7,8 +7,8 @@ from typing import Any
 from flask import request
 
 from app.access import limits
+from app.extensions import services
 from app.web.api.errors import ApiError
-from app.wiring import services
 
 
 def bearer() -> str | None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import jsonify
 
+from app.extensions import services
 from app.web.api import bp
 from app.web.api.auth import require_seller
 from app.web.api.body import json_body
 from app.web.api.errors import ApiError
 from app.web.api.validation import InvalidField, obj, text
 from app.web.osmand import devices
-from app.wiring import services
 
 
 @bp.put("/routes/<route_id>/device")

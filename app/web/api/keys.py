@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import jsonify
 
+from app.extensions import services
 from app.web.api import bp
 from app.web.api.auth import require_seller_key
 from app.web.api.errors import ApiError
-from app.wiring import services
 
 
 @bp.get("/keys")

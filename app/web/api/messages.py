@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
+from app.extensions import services
 from app.notify.messages import public
 from app.web.api import bp
 from app.web.api.auth import require_seller
 from app.web.api.errors import ApiError
-from app.wiring import services
 
 KINDS = ("text", "webhook", "feedback")
 

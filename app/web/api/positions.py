@@ -11,12 +11,12 @@ from flask import current_app, jsonify
 from app.access import limits
 from app.access.limits import Limited
 from app.domain.tracking import EventError
+from app.extensions import services
 from app.web.api import bp
 from app.web.api.auth import bearer
 from app.web.api.body import json_body
 from app.web.api.errors import ApiError
 from app.web.api.validation import InvalidField, batch, encodable, fix, stop_event
-from app.wiring import services
 
 
 def _items(key: str, parse: Callable[[Any, str], Any]):
@@ -100,5 +100,5 @@ def post_events():
 
 def _finished(route_id: str) -> bool:
     """Whether the driver is back at the station: the route then takes nothing more."""
-    progress = services().store.get_progress(route_id)
-    return bool(progress and progress.get("finished"))
+    progress = services().reads.progress(route_id)
+    return bool(progress and progress.finished)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from app.domain.model import PROGRAMS, VEHICLES
+from app.domain.route_request import RouteRequest
 from app.web.api.validation import InvalidField, choice, latlon, number, obj, text
 
 MAX_STOPS = 500
@@ -14,19 +14,6 @@ MAX_SHIPMENTS_PER_STOP = 50
 MAX_LEG_POINTS = 20000
 # Planned time at the door when the caller gives none: a van parks and walks, a drone drops.
 DEFAULT_DWELL_S = {"van": 150.0, "motorcycle": 100.0, "bike": 90.0, "foot": 75.0, "drone": 40.0}
-
-
-@dataclass
-class RouteRequest:
-    driver_name: str
-    vehicle: str
-    program: str
-    timezone: str
-    station: tuple[float, float]
-    station_name: str
-    # lat, lon, address, dwell_s, shipments: [{recipient, reference, phone}]
-    stops: list[dict[str, Any]]
-    legs: list[list[tuple[float, float]]]
 
 
 def parse_route(body: Any, default_timezone: str) -> RouteRequest:

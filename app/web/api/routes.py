@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, request
 
+from app.extensions import services
 from app.web.api import bp
 from app.web.api.auth import require_seller
 from app.web.api.body import json_body
 from app.web.api.errors import ApiError
 from app.web.api.route_input import parse_route
-from app.wiring import services
 
 
 def tracking_url(token: str) -> str:

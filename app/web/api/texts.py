@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import jsonify
 
 from app.domain.model import Shipment
+from app.extensions import services
 from app.notify.phones import mask, normalize
 from app.web.api import bp
 from app.web.api.body import json_body
 from app.web.api.errors import ApiError
 from app.web.api.validation import obj
-from app.wiring import services
 
 
 def _shipment(token: str) -> Shipment:

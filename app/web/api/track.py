@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import jsonify
 
+from app.extensions import services
 from app.web.api import bp
 from app.web.api.errors import ApiError
-from app.wiring import services
 
 
 @bp.get("/track/<token>")

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import jsonify
 
+from app.extensions import services
 from app.notify.webhooks import EVENT_TYPES
 from app.notify.webhooks.endpoints import public
 from app.web.api import bp
@@ -13,7 +14,6 @@ from app.web.api.auth import require_seller
 from app.web.api.body import json_body
 from app.web.api.errors import ApiError
 from app.web.api.validation import InvalidField, obj, text
-from app.wiring import services
 
 MAX_ENDPOINTS = 20
 

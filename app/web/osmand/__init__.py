@@ -16,9 +16,9 @@ import time
 from flask import Blueprint, Flask, current_app, jsonify, request
 
 from app.access import limits
+from app.extensions import services
 from app.web.osmand import devices
 from app.web.osmand.decode import BadFix, from_form, from_json
-from app.wiring import services
 
 bp = Blueprint("osmand", __name__)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import abort, current_app, render_template, url_for
 
+from app.extensions import services
 from app.web.pages import bp, page_config
-from app.wiring import services
 
 
 @bp.get("/track/<token>")

@@ -15,14 +15,13 @@ from flask import (
 )
 
 from app.access import csrf
-from app.domain.hours import at_hour, iso_utc, local
+from app.domain.hours import iso_utc
 from app.domain.model import PROGRAMS, Shipment
+from app.extensions import services
+from app.notify.schedule import feedback_due
 from app.ops.demo import VEHICLE_OPTIONS, DemoError, DemoRuns
 from app.web.pages import bp, page_config
 from app.web.pages.session import seller_required, signed_in_seller
-from app.wiring import services
-
-FEEDBACK_HOUR = 20  # the end of the delivery day: the parcel has been opened by then
 
 
 def demo_runs() -> DemoRuns:
@@ -35,10 +34,10 @@ def demo_runs() -> DemoRuns:
 
 def own_shipment(tracking_id: str) -> Shipment:
     """One of the signed-in seller's shipments; anyone else's answers 404, like a missing one."""
-    raw = services().store.get_shipment(tracking_id)
-    if raw is None or raw["seller_id"] != signed_in_seller():
+    shipment = services().reads.shipment(tracking_id)
+    if shipment is None or shipment.seller_id != signed_in_seller():
         abort(404)
-    return Shipment(**raw)
+    return shipment
 
 
 @bp.get("/dashboard")
@@ -117,9 +116,9 @@ def feedback():
 
 
 def computed_feedback(seller: str) -> list[dict]:
-    """One request per delivered shipment at 8 pm local on its delivery day, not yet sent."""
+    """One request per delivered shipment, due when the worker will send it, not yet sent."""
     reads, items = services().reads, []
-    for route_id in services().store.seller_routes(seller)[-200:]:
+    for route_id in reads.seller_routes(seller)[-200:]:
         loaded = reads.route_state(route_id)
         if loaded is None:
             continue
@@ -128,8 +127,7 @@ def computed_feedback(seller: str) -> list[dict]:
             proof = progress.shipments[s.tracking_id].proof or {}
             if progress.shipments[s.tracking_id].status != "delivered" or not proof.get("at"):
                 continue
-            day = local(proof["at"], route.timezone).date()
-            send = max(proof["at"], at_hour(day, FEEDBACK_HOUR, route.timezone))
+            send = feedback_due(proof["at"], route.timezone)
             items.append({"tracking_id": s.tracking_id, "send_at": iso_utc(send),
                           "state": "scheduled"})
     return items

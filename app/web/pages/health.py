@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import jsonify
 
+from app.extensions import services
 from app.web.pages import bp
-from app.wiring import services
 
 
 @bp.get("/healthz")

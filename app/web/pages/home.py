@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import current_app, render_template, url_for
 
 from app.domain.model import FINAL_STATUSES
+from app.extensions import services
 from app.web.pages import bp
-from app.wiring import services
 
 DEMO_LINKS = 6
 
@@ -19,19 +19,19 @@ def demo_links() -> list[dict]:
     """
     if not current_app.config["DEMO"]:
         return []
-    store = services().store
+    reads = services().reads
     # The demo fleet drives for the first configured seller (app/ops/demo.py).
     seller = next(iter(current_app.config["SELLER_KEYS"]))
     links = []
-    for route_id in reversed(store.seller_routes(seller)):
-        summary = services().reads.route_summary(route_id)
+    for route_id in reversed(reads.seller_routes(seller)):
+        summary = reads.route_summary(route_id)
         for row in (summary or {}).get("shipments", []):
             if row["status"] in FINAL_STATUSES:
                 continue
-            raw = store.get_shipment(row["tracking_id"])
+            shipment = reads.shipment(row["tracking_id"])
             links.append({"tracking_id": row["tracking_id"], "status": row["status"],
                           "vehicle": summary["vehicle"], "stops_away": row["stops_away"],
-                          "url": url_for("web.track", token=raw["token"])})
+                          "url": url_for("web.track", token=shipment.token)})
             if len(links) == DEMO_LINKS:
                 return links
     return links

@@ -6,19 +6,18 @@ import re
 
 from flask import render_template, request
 
+from app.access.tokens import TRACKING_ID
 from app.domain.carriers import recognise
-from app.domain.model import Shipment
+from app.extensions import services
 from app.web.pages import bp
-from app.wiring import services
 
-OWN_ID = re.compile(r"DS[0-9A-Z]{10}")
 CARRIER_NAMES = {"ups": "UPS", "fedex": "FedEx", "usps": "USPS", "post": "A national post"}
 
 
 def own_status(tracking_id: str) -> dict | None:
     """A status-only view of one of the network's shipments: never its link token or map."""
-    raw = services().store.get_shipment(tracking_id)
-    view = services().reads.customer_view(Shipment(**raw)) if raw else None
+    shipment = services().reads.shipment(tracking_id)
+    view = services().reads.customer_view(shipment) if shipment else None
     if view is None:
         return None
     return {"tracking_id": view["tracking_id"], "status": view["status"],
@@ -29,7 +28,7 @@ def own_status(tracking_id: str) -> dict | None:
 def look_up(number: str) -> dict:
     """What a pasted tracking number is: ours (with status), a carrier's, or unknown."""
     clean = re.sub(r"[\s\-]", "", number).upper()
-    if OWN_ID.fullmatch(clean):
+    if TRACKING_ID.fullmatch(clean):
         found = own_status(clean)
         return {"kind": "own", "number": clean, "shipment": found} if found else {
             "kind": "unknown", "number": clean}

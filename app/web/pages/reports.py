@@ -6,10 +6,10 @@ from pathlib import Path
 
 from flask import Response, abort, current_app
 
+from app.extensions import services
 from app.web.pages import bp
 from app.web.pages.report_map import route_report
 from app.web.pages.session import seller_required, signed_in_seller
-from app.wiring import services
 
 # The report is a standalone file with folium's inline scripts; it loads nothing from elsewhere
 # except (optional) tiles.
@@ -27,7 +27,7 @@ def route_report_page(route_id: str):
         abort(404)
     route, progress, shipments = loaded
     cfg = current_app.config
-    html = route_report(route, progress, shipments, svc.store.read_log("positions", route_id),
+    html = route_report(route, progress, shipments, svc.reads.positions(route_id),
                         Path(current_app.static_folder) / "vendor" / "leaflet",
                         cfg["TILE_URL"], cfg["TILE_ATTRIBUTION"])
     resp = Response(html, mimetype="text/html")

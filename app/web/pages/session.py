@@ -7,8 +7,8 @@ from functools import wraps
 from flask import redirect, render_template, request, session, url_for
 
 from app.access import csrf
+from app.extensions import services
 from app.web.pages import bp
-from app.wiring import services
 
 KEY_ID = "key_id"
 

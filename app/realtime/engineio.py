@@ -1,0 +1,109 @@
+"""Everything Doorstep takes from python-socketio / python-engineio beyond their public API.
+
+Flask-SocketIO's documented API (emit, rooms, a message queue by URL) sends each emit as its
+own message, encoded and framed per connection. The broadcaster needs less work per frame
+(app/realtime/frames.py, app/realtime/queue.py), and for that it reaches under the libraries.
+Every such reach is here, so an upgrade has one module to read and one test to run:
+tests/unit/test_engineio_contract.py checks each item exists with the shape used. Written
+against the pins in requirements.txt: python-engineio 4.15.1, python-socketio 5.18.1,
+simple-websocket 1.1.0, gevent 26.9.0.
+
+engine.io (python-engineio)
+ 1. `engineio.packet.Packet(MESSAGE, text)` and `Packet.encode(b64=False)`: frames.py subclasses
+    it so a viewer's writer sends bytes built once per room.
+ 2. `engineio.async_drivers._websocket_wsgi.SimpleWebSocketWSGI` (a private module): the
+    websocket driver class for simple-websocket, `__init__(handler, server, **kwargs)`,
+    `send(message)`, and `.ws`, a `simple_websocket.Server` with `.connected` and `.sock`.
+ 3. `Server._async["websocket"]` (a private dict): the driver class engine.io instantiates for
+    each websocket; replaced by frames.py's subclass.
+ 4. `Server.sockets` {engine.io sid: Socket}; a Socket's `queue` (its `qsize()` is how far a
+    viewer is behind), `closed`, `upgraded`, `upgrading` and `send(packet)`. The handler a driver
+    receives is the bound method `Socket._websocket_handler` (its `__self__` is the Socket).
+
+gevent
+ 5. `gevent.socket.socket._sock`: the non-blocking OS socket under gevent's cooperative one, for
+    one write that never waits (frames.write_now).
+
+Socket.IO (python-socketio)
+ 6. `Server.manager.rooms[namespace][room]` {sid: engine.io sid}: a room's members here.
+ 7. `PubSubManager._publish(message)` and `.host_id`: a manager with a message queue has them;
+    the message is a dict shaped as python-socketio's own `emit` publishes it.
+ 8. `RedisManager.set_server(server)`, called by the Server once its `eio` exists (queue.py
+    builds its Fanout there), which installs the server's JSON module as `.json` (used for
+    queue messages); `_handle_emit(message)`, called for every emit message received.
+"""
+
+from __future__ import annotations
+
+import socketio
+from engineio import packet as _packet
+
+# 1. The engine.io packet and its MESSAGE type.
+Packet = _packet.Packet
+MESSAGE = _packet.MESSAGE
+# 8. The Redis manager queue.FrameQueue extends.
+RedisManager = socketio.RedisManager
+
+
+def simple_websocket_driver() -> type:
+    """2. engine.io's driver class for simple-websocket (imported late: it needs the package)."""
+    from engineio.async_drivers._websocket_wsgi import SimpleWebSocketWSGI
+
+    return SimpleWebSocketWSGI
+
+
+def websocket_driver(eio) -> type | None:
+    """3. The class engine.io builds for each websocket connection."""
+    return eio._async.get("websocket")
+
+
+def set_websocket_driver(eio, driver: type) -> None:
+    """3. Use `driver` for new websocket connections (the dict is copied, not changed in place)."""
+    eio._async = {**eio._async, "websocket": driver}
+
+
+def engine_socket(handler):
+    """4. The engine.io Socket a websocket driver serves, or None."""
+    return getattr(handler, "__self__", None)
+
+
+def engine_sockets(server) -> dict:
+    """4. {engine.io sid: Socket} of this process."""
+    return server.eio.sockets
+
+
+def pending(eio_socket) -> int:
+    """4. Packets queued for one connection and not yet written."""
+    return eio_socket.queue.qsize()
+
+
+def on_websocket(eio_socket) -> bool:
+    """4. The connection writes through a websocket (not polling, not mid-upgrade)."""
+    return eio_socket.upgraded and not eio_socket.upgrading
+
+
+def os_socket(ws):
+    """2, 5. The OS socket under a simple-websocket connection, when gevent's is underneath."""
+    return getattr(ws.sock, "_sock", None)
+
+
+def room_members(server, namespace: str, room: str) -> dict:
+    """6. {sid: engine.io sid} of a room's members in this process."""
+    return server.manager.rooms.get(namespace, {}).get(room) or {}
+
+
+def has_queue(manager) -> bool:
+    """7. The manager publishes to other processes (a message queue is configured)."""
+    return hasattr(manager, "_publish")
+
+
+def publish(manager, message: dict) -> None:
+    """7. Send one message to the other processes, as the manager's own emit does."""
+    manager._publish(message)
+
+
+def emit_message(manager, event: str, data, namespace: str, room: str) -> dict:
+    """7. The queue message python-socketio's PubSubManager.emit publishes for a room emit."""
+    return {"method": "emit", "event": event, "data": [data], "binary": False,
+            "namespace": namespace, "room": room, "skip_sid": None, "callback": None,
+            "host_id": manager.host_id}
