@@ -27,7 +27,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="port to listen on (env PORT, default 5000)")
     parser.add_argument("--demo", action=argparse.BooleanOptionalAction,
                         default=settings["DEMO"],
-                        help="run the simulated demo fleet (env DEMO, default off)")
+                        help="run the simulated demo fleet (env DEMO, default on)")
     return parser.parse_args(argv)
 
 

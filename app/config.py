@@ -82,8 +82,8 @@ def from_env() -> dict:
         "NOTIFY_CONCURRENCY": int(_env("NOTIFY_CONCURRENCY", "10")),
         "TILE_URL": _env("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
         "TILE_ATTRIBUTION": _env("TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"),
-        # The demo fleet, under `python -m app` and gunicorn alike (scripts/run.sh turns it on).
-        "DEMO": _flag(_env("DEMO", "0")),
+        # The demo fleet, under `python -m app` and gunicorn alike: on unless DEMO=0.
+        "DEMO": _flag(_env("DEMO", "1")),
         "DEMO_ARGS": _env("DEMO_ARGS", "--vans 1 --bikes 1 --walkers 1 --speedup 10 --repeat"),
         # Demo deliveries started from the dashboard: how many may run at once per seller, and
         # how long the POST waits for the simulator to print the tracking link.

@@ -91,7 +91,7 @@ def _load(path: Path, mtime_ns: int) -> CityMap:
 
 def load_map(path: str | Path | None = None) -> CityMap:
     """Return the parsed map for a file (cached in memory per file version)."""
-    p = Path(path).resolve() if path else bundled_map()
+    p = Path(path or bundled_map()).resolve()  # one cache entry per real file, however named
     if not p.is_file():
         raise SimulatorError(f"map file not found: {p}")
     return _load(p, p.stat().st_mtime_ns)

@@ -23,8 +23,8 @@ print(json.dumps({"main": [args.host, args.port, args.demo], "bind": conf["bind"
 
 
 @pytest.mark.parametrize("env, host, port, demo", [
-    ({}, "127.0.0.1", 5000, False),
-    ({"HOST": "0.0.0.0", "PORT": "8000", "DEMO": "1"}, "0.0.0.0", 8000, True),
+    ({}, "127.0.0.1", 5000, True),  # the embedded default: a demo fleet drives
+    ({"HOST": "0.0.0.0", "PORT": "8000", "DEMO": "0"}, "0.0.0.0", 8000, False),
 ])
 def test_python_m_app_and_gunicorn_agree(env, host, port, demo):
     base = {k: v for k, v in os.environ.items() if k not in ("HOST", "PORT", "DEMO", "BIND")}
