@@ -67,6 +67,9 @@ def from_env() -> dict:
         "WEBHOOK_RETRY_BASE": float(_env("WEBHOOK_RETRY_BASE", "30")),
         "WEBHOOK_RETRY_CAP": float(_env("WEBHOOK_RETRY_CAP", "3600")),
         "WEBHOOK_MAX_ATTEMPTS": int(_env("WEBHOOK_MAX_ATTEMPTS", "10")),
+        # 1: webhooks may go to private, loopback and CGNAT addresses (receivers on premises).
+        "WEBHOOK_ALLOW_PRIVATE": _env("WEBHOOK_ALLOW_PRIVATE", "0").lower()
+        not in ("0", "", "false", "no"),
         # The background sender: how often it looks for due messages; 0 turns it off here.
         "NOTIFY_INTERVAL": float(_env("NOTIFY_INTERVAL", "0.5")),
         # How many destinations (webhook endpoints, phones) it sends to at once, per process.

@@ -41,6 +41,7 @@ def build_notify(config: dict, store: Store, routes: RouteCache) -> Notify:
                          timeout=config["WEBHOOK_TIMEOUT"])
     worker = Worker(dispatch, messages, endpoints, subs, provider_from_config(config), policy,
                     clock, config["NOTIFY_CONCURRENCY"])
+    worker.allow_private = config["WEBHOOK_ALLOW_PRIVATE"]
     return Notify(messages, subs, endpoints, dispatch, worker)
 
 
