@@ -62,6 +62,36 @@ def customer_view(
     }
 
 
+# What a tracking number alone shows for each status: fixed words, never text that came from
+# the driver or the seller (a "left at" such as "door code 4321", a note, the driver's name).
+LOOKUP_TEXT = {
+    "created": "Order received",
+    "out_for_delivery": "Out for delivery",
+    "approaching": "On the way",
+    "arriving": "Arriving soon",
+    "delivered": "Delivered",
+    "attempted": "Delivery attempted",
+    "returned": "Returned to the station",
+}
+
+
+def lookup_view(view: dict[str, Any]) -> dict[str, Any]:
+    """The status-only view for a tracking number without its secret link (the number is
+    short, read aloud and printed on the label): status and times, and the ETA window; never
+    the proof, the driver, positions, stops away, the destination, or any free text."""
+    status = view["status"]
+    return {
+        "tracking_id": view["tracking_id"],
+        "status": status,
+        "status_text": LOOKUP_TEXT.get(status, status),
+        "eta": (view["eta"] or {}).get("text"),
+        "timeline": [{"status": e["status"], "at": e["at"],
+                      "text": LOOKUP_TEXT.get(e["status"], e["status"])}
+                     for e in view["timeline"]],
+        "timezone": view["timezone"],
+    }
+
+
 def route_summary(
     route: Route, progress: Progress, shipments: list[Shipment], settings: Settings
 ) -> dict[str, Any]:
