@@ -36,14 +36,17 @@ def main(argv: list[str] | None = None) -> int:
     from app.ops.demo import DemoFleet
 
     try:
-        app = create_app({"DEMO": args.demo})
+        # The demo fleet reaches this process where it listens, whatever Host a request names.
+        local = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host
+        internal = os.environ.get("INTERNAL_URL") or f"http://{local}:{args.port}"
+        app = create_app({"DEMO": args.demo, "INTERNAL_URL": internal.rstrip("/")})
     except ValueError as exc:  # a configuration mistake: one line, not a traceback
         print(f"doorstep: {exc}", file=sys.stderr)
         return 2
     host = "localhost" if args.host in ("127.0.0.1", "0.0.0.0") else args.host
     url = f"http://{host}:{args.port}"
     print(f"Doorstep is running at {url}/ (store: {app.config['STORE_URL']})", flush=True)
-    fleet = DemoFleet(app, f"http://127.0.0.1:{args.port}", url) if args.demo else None
+    fleet = DemoFleet(app, app.config["INTERNAL_URL"], url) if args.demo else None
     running.update(app=app, fleet=fleet)
     if fleet:
         socketio.start_background_task(fleet.run)

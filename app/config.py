@@ -31,6 +31,21 @@ def _duration(raw: str) -> float:
         raise ValueError(f"expected a duration like 900, 36h or 14d, got {raw!r}") from None
 
 
+def _internal_url() -> str:
+    """How this server's own demo simulator reaches it: INTERNAL_URL, else the address gunicorn
+    listens on (BIND, or HOST and PORT), never a request's Host header. Empty for a unix socket."""
+    if os.environ.get("INTERNAL_URL"):
+        return os.environ["INTERNAL_URL"].rstrip("/")
+    host, port = os.environ.get("HOST", "0.0.0.0"), os.environ.get("PORT", "8000")
+    bind = os.environ.get("BIND", f"{host}:{port}").split(",")[0].strip()
+    if bind.startswith(("unix:", "fd://")) or ":" not in bind:
+        return ""
+    host, _, port = bind.rpartition(":")
+    if host in ("", "0.0.0.0", "::", "[::]"):
+        host = "127.0.0.1"  # listening everywhere: loopback is one of them
+    return f"http://{host}:{port}"
+
+
 def from_env() -> dict:
     """Read every setting now (not at import), so each app sees the current environment."""
     return {
@@ -44,6 +59,7 @@ def from_env() -> dict:
         "ASYNC_MODE": _env("ASYNC_MODE", "auto"),
         # Base of tracking links; empty: the host the request came to.
         "PUBLIC_URL": _env("PUBLIC_URL", ""),
+        "INTERNAL_URL": _internal_url(),
         "SELLER_KEYS": _seller_keys(_env("SELLER_KEYS", "demo:demo")),
         "DEFAULT_TIMEZONE": _env("DEFAULT_TIMEZONE", "Europe/Helsinki"),
         "BROADCAST_INTERVAL": float(_env("BROADCAST_INTERVAL", "1.0")),

@@ -46,6 +46,7 @@ def build_services(config: dict, socketio: SocketIO) -> Services:
     ingest = Ingest(store, routes, settings, on_change=broadcaster.touch,
                     on_status=notify.dispatch.enqueue, live=live)
     reads.link_ttl = config["LINK_TTL_AFTER_DELIVERY"]
+    ingest.link_secret = config["SECRET_KEY"]
     return Services(store, Sellers(store, config["SELLER_KEYS"]), ingest, reads, broadcaster,
                     notify)
 

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from app.access.links import customer_token
 from app.access.tokens import (
     hash_token,
     new_customer_token,
@@ -43,6 +44,8 @@ OnStatus = Callable[[Route, list[StatusChange]], None]
 
 
 class Ingest:
+    link_secret = ""  # SECRET_KEY, set by build_services: customer tokens derive from it
+
     def __init__(self, store: Store, routes: RouteCache, settings: Settings,
                  on_change: OnChange, on_status: OnStatus | None = None,
                  live: LiveProgress | None = None) -> None:
@@ -66,7 +69,11 @@ class Ingest:
         for i, s in enumerate(req.stops):
             ids = []
             for x in s["shipments"]:
-                sh = Shipment(tracking_id=new_tracking_id(), token=new_customer_token(),
+                tracking_id = new_tracking_id()
+                # Derived, so the seller can be shown the link again; random without a secret.
+                token = (customer_token(self.link_secret, tracking_id) if self.link_secret
+                         else new_customer_token())
+                sh = Shipment(tracking_id=tracking_id, token=token, token_hash=hash_token(token),
                               route_id=route_id, seller_id=seller_id, stop=i, **x)
                 shipments.append(sh)
                 ids.append(sh.tracking_id)
@@ -79,8 +86,8 @@ class Ingest:
             driver_token_hash=hash_token(driver_token), created_at=now,
         )
         progress = start_progress(route, now)
-        self.store.add_route(route.to_dict(), [vars(s) for s in shipments], progress.to_dict(),
-                             route.driver_token_hash)
+        records = [{k: v for k, v in vars(s).items() if k != "token"} for s in shipments]
+        self.store.add_route(route.to_dict(), records, progress.to_dict(), route.driver_token_hash)
         self.routes.put(route)
         self._on_change(route_id)
         return route, shipments, driver_token

@@ -36,6 +36,7 @@ def build_notify(config: dict, store: Store, routes: RouteCache) -> Notify:
     messages, subs = Messages(store, clock), Subscriptions(store, clock)
     endpoints = Endpoints(store, clock)
     dispatch = Dispatch(store, routes, messages, subs, endpoints, clock, config["PUBLIC_URL"])
+    dispatch.secret_key = config["SECRET_KEY"]
     policy = RetryPolicy(base=config["WEBHOOK_RETRY_BASE"], cap=config["WEBHOOK_RETRY_CAP"],
                          max_attempts=config["WEBHOOK_MAX_ATTEMPTS"],
                          timeout=config["WEBHOOK_TIMEOUT"])

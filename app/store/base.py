@@ -43,8 +43,8 @@ class Store(ABC):
     def get_shipment(self, tracking_id: str) -> Record | None: ...
 
     @abstractmethod
-    def shipment_for_token(self, token: str) -> str | None:
-        """The tracking id behind a customer link's token."""
+    def shipment_for_token(self, token_hash: str) -> str | None:
+        """The tracking id behind a customer link, by the hash of its token."""
 
     @abstractmethod
     def ping(self) -> bool: ...

@@ -32,7 +32,7 @@ class MemoryStore(Store):
             self._progress[route["id"]] = copy.deepcopy(progress)
             for s in shipments:
                 self._shipments[s["tracking_id"]] = dict(s)
-                self._tokens[s["token"]] = s["tracking_id"]
+                self._tokens[s["token_hash"]] = s["tracking_id"]
             self._drivers[driver_token_hash] = route["id"]
             self._seller_routes.setdefault(route["seller_id"], []).append(route["id"])
 

@@ -82,7 +82,7 @@ class RedisStore(Store):
         pipe.set(f"{PREFIX}progress:{rid}", _dumps(progress))
         for s in shipments:
             pipe.set(f"{PREFIX}shipment:{s['tracking_id']}", _dumps(s))
-            pipe.set(f"{PREFIX}token:{s['token']}", s["tracking_id"])
+            pipe.set(f"{PREFIX}token:{s['token_hash']}", s["tracking_id"])
         pipe.set(f"{PREFIX}driver:{driver_token_hash}", rid)
         pipe.rpush(f"{PREFIX}seller:{route['seller_id']}:routes", rid)
         self._call(pipe.execute)

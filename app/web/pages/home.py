@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, render_template, url_for
 
+from app.access.links import token_of
 from app.domain.model import FINAL_STATUSES
 from app.web.pages import bp
 from app.wiring import services
@@ -28,10 +29,13 @@ def demo_links() -> list[dict]:
         for row in (summary or {}).get("shipments", []):
             if row["status"] in FINAL_STATUSES:
                 continue
-            raw = store.get_shipment(row["tracking_id"])
+            token = token_of(current_app.config["SECRET_KEY"],
+                             store.get_shipment(row["tracking_id"]) or {})
+            if token is None:
+                continue
             links.append({"tracking_id": row["tracking_id"], "status": row["status"],
                           "vehicle": summary["vehicle"], "stops_away": row["stops_away"],
-                          "url": url_for("web.track", token=raw["token"])})
+                          "url": url_for("web.track", token=token)})
             if len(links) == DEMO_LINKS:
                 return links
     return links
