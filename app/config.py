@@ -107,6 +107,10 @@ def from_env() -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Security (docs/security.md): link expiry, rate limits (limits' syntax), proxies.
         "LINK_TTL_AFTER_DELIVERY": _duration(_env("LINK_TTL_AFTER_DELIVERY", "14d")),
+        # Personal data is deleted this long after a route's final status or last activity
+        # (app/ops/retention.py); the sweep looks every RETENTION_SWEEP seconds.
+        "RETENTION": float(_env("RETENTION_DAYS", "30")) * 86400,
+        "RETENTION_SWEEP": _duration(_env("RETENTION_SWEEP", "600")),
         "POSITIONS_RATE": _env("POSITIONS_RATE", "10/second"),
         "SIGNUP_RATE": _env("SIGNUP_RATE", "5/hour"),
         "SIGNIN_FAILURE_RATE": _env("SIGNIN_FAILURE_RATE", "10/15 minutes"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from flask import current_app
@@ -14,6 +15,7 @@ from app.live.reads import Reads
 from app.live.route_cache import RouteCache
 from app.live.write_behind import LiveProgress
 from app.notify import Notify, build_notify
+from app.ops.retention import Retention
 from app.realtime.broadcaster import Broadcaster
 from app.realtime.frames import Fanout
 from app.store import Store, open_store
@@ -27,6 +29,7 @@ class Services:
     reads: Reads
     broadcaster: Broadcaster
     notify: Notify | None = None
+    retention: Retention | None = None
 
 
 def build_services(config: dict, socketio: SocketIO) -> Services:
@@ -42,13 +45,21 @@ def build_services(config: dict, socketio: SocketIO) -> Services:
     broadcaster = Broadcaster(socketio, reads, config["BROADCAST_INTERVAL"],
                               config["BROADCAST_TICK"], fanout)
     notify = build_notify(config, store, routes)
+    retention = Retention(store, config["RETENTION"], config.get("CLOCK") or time.time, live,
+                          routes)
+
+    def on_status(route, changes):
+        notify.dispatch.enqueue(route, changes)
+        retention.on_status(route, changes)
+
     # Status changes become texts, webhooks and scheduled messages; ingest only enqueues them.
     ingest = Ingest(store, routes, settings, on_change=broadcaster.touch,
-                    on_status=notify.dispatch.enqueue, live=live)
+                    on_status=on_status, live=live)
+    ingest.retention = retention
     reads.link_ttl = config["LINK_TTL_AFTER_DELIVERY"]
     ingest.link_secret = config["SECRET_KEY"]
     return Services(store, Sellers(store, config["SELLER_KEYS"]), ingest, reads, broadcaster,
-                    notify)
+                    notify, retention)
 
 
 def services() -> Services:

@@ -24,8 +24,9 @@ from app.domain.tracking.statuses import is_final, stops_text
 
 _QUIET_S = 900.0
 # A driver this close to another customer's stop (and nearer to it than to yours) is at their
-# door, or walking to it: GPS puts a fix within some 20 m of where the phone is.
-DOOR_RADIUS_M = 60.0
+# door or parked in front of it (GPS puts a fix within some 10-20 m of the phone). Wider would
+# blank the map for most of a dense route, where stops are 50-100 m apart.
+DOOR_RADIUS_M = 30.0
 _DEG_M = 111_200.0
 
 

@@ -45,6 +45,7 @@ OnStatus = Callable[[Route, list[StatusChange]], None]
 
 class Ingest:
     link_secret = ""  # SECRET_KEY, set by build_services: customer tokens derive from it
+    retention = None  # app/ops/retention.py, set by build_services
 
     def __init__(self, store: Store, routes: RouteCache, settings: Settings,
                  on_change: OnChange, on_status: OnStatus | None = None,
@@ -89,6 +90,8 @@ class Ingest:
         records = [{k: v for k, v in vars(s).items() if k != "token"} for s in shipments]
         self.store.add_route(route.to_dict(), records, progress.to_dict(), route.driver_token_hash)
         self.routes.put(route)
+        if self.retention is not None:
+            self.retention.registered(route, shipments)
         self._on_change(route_id)
         return route, shipments, driver_token
 

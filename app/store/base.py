@@ -86,6 +86,20 @@ class Store(ABC):
     def read_log(self, kind: str, log_id: str) -> list[Record]:
         """A log's entries, oldest first."""
 
+    @abstractmethod
+    def forget_route(self, index: Record) -> None:
+        """Delete a route and what is stored under it: progress, shipments, their link tokens,
+        the driver token, the seller's index entry, the position history. `index` names them
+        (app/ops/retention.py): route_id, seller_id, tracking_ids, token_hashes, driver_hash."""
+
+    def expire_route(self, index: Record, at: float) -> None:
+        """Let the backend drop the route's records by itself at epoch `at` (Redis key TTLs);
+        the retention sweep deletes them in any case, so by default nothing happens here."""
+        return None
+
+    @abstractmethod
+    def delete_log(self, kind: str, log_id: str) -> None: ...
+
     def put_progresses(self, progresses: dict[str, str]) -> None:
         """Replace several routes' progress, given as JSON text (the write-behind encodes it
         once); backends with round trips do it in one call."""

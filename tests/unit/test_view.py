@@ -198,7 +198,7 @@ def test_the_next_customer_never_sees_the_driver_at_another_door(route, shipment
     customer of stop 2: the position and path are withheld until the driver moves on."""
     p = on_the_way_to(route, 1)
     t = p.updated_at
-    for metres in (40, 10, 0):
+    for metres in (25, 10, 0):
         t += 10
         apply_fix(route, p, stop_fix(route, 1, t, metres), SETTINGS)
         for tid in ("DS0020", "DS0030"):  # 1 and 2 stops away: both within the visible stops
