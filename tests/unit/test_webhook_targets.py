@@ -193,3 +193,62 @@ def test_redirects_are_not_followed(clock):
         server.shutdown()
         server.server_close()
         target.close()
+
+
+@pytest.fixture
+def tls_receiver(tmp_path):
+    """An HTTPS receiver on 127.0.0.1 whose certificate names hooks.onprem.example only."""
+    import shutil
+    import ssl
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-keyout", str(key), "-out", str(cert), "-subj", "/CN=hooks.onprem.example",
+                    "-addext", "subjectAltName=DNS:hooks.onprem.example"],
+                   check=True, capture_output=True)
+    got = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            got.append(self.headers.get("Host"))
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_port, cert, got
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("name, ok", [("hooks.onprem.example", True),
+                                      ("other.onprem.example", False)])
+def test_https_checks_the_certificate_against_the_name_not_the_vetted_address(
+        clock, monkeypatch, tls_receiver, name, ok):
+    """The socket goes to the vetted IP, yet TLS sends the URL's name (SNI) and verifies the
+    certificate against it: the right name is delivered to, a wrong one is not."""
+    port, cert, got = tls_receiver
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert))  # a private CA, as on premises
+    FlippingDns(monkeypatch, name, ["127.0.0.1"])
+    app = make_app(clock, WEBHOOK_ALLOW_PRIVATE=True)
+    client = app.test_client()
+    assert client.post("/api/v1/webhooks", json={"url": f"https://{name}:{port}/hook",
+                                                 "events": ["delivered"]},
+                       headers=SELLER).status_code == 201
+    deliver(client, register(client, n_stops=1))
+    worker(app).run_once()
+    [message] = webhook_messages(client)
+    if ok:
+        assert message["state"] == "sent" and got == [f"{name}:{port}"]
+    else:
+        assert message["state"] != "sent" and got == []

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import os
 import socket
 from urllib.parse import urlsplit
 
@@ -163,6 +164,9 @@ def session(allow_private: bool) -> requests.Session:
     through a proxy the check would vet the proxy's address, not the receiver's."""
     s = requests.Session()
     s.trust_env = False
+    # trust_env also drops the CA bundle settings: keep them, for receivers on premises that
+    # present a certificate from a private CA.
+    s.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
     adapter = VettedAdapter(allow_private)
     s.mount("http://", adapter)
     s.mount("https://", adapter)
