@@ -111,6 +111,8 @@ def from_env() -> dict:
         # (app/ops/retention.py); the sweep looks every RETENTION_SWEEP seconds.
         "RETENTION": float(_env("RETENTION_DAYS", "30")) * 86400,
         "RETENTION_SWEEP": _duration(_env("RETENTION_SWEEP", "600")),
+        # With DEMO on, the demo fleet's routes go this long after their final status.
+        "DEMO_RETENTION": _duration(_env("DEMO_RETENTION", "1h")),
         "POSITIONS_RATE": _env("POSITIONS_RATE", "10/second"),
         "SIGNUP_RATE": _env("SIGNUP_RATE", "5/hour"),
         "SIGNIN_FAILURE_RATE": _env("SIGNIN_FAILURE_RATE", "10/15 minutes"),

@@ -45,8 +45,11 @@ def build_services(config: dict, socketio: SocketIO) -> Services:
     broadcaster = Broadcaster(socketio, reads, config["BROADCAST_INTERVAL"],
                               config["BROADCAST_TICK"], fanout)
     notify = build_notify(config, store, routes)
+    # With the demo fleet on, it drives for the first configured seller (app/ops/demo.py).
+    demo = {next(iter(config["SELLER_KEYS"])): config["DEMO_RETENTION"]} \
+        if config["DEMO"] and config["SELLER_KEYS"] else {}
     retention = Retention(store, config["RETENTION"], config.get("CLOCK") or time.time, live,
-                          routes)
+                          routes, short=demo)
 
     def on_status(route, changes):
         notify.dispatch.enqueue(route, changes)

@@ -155,3 +155,22 @@ def test_redis_forgets_a_finished_route_by_itself(clean_redis):
     assert svc.store.seller_routes("demo") == [rid]  # only the index is left
     assert svc.retention.sweep() == 1
     assert svc.store.seller_routes("demo") == []
+
+
+def test_the_demo_fleets_routes_go_within_the_hour(clock):
+    """With DEMO on, the fleet drives for the first seller around the clock: its routes go
+    DEMO_RETENTION after they finish, other sellers' keep the full retention."""
+    app = make_app(clock, DEMO=True, DEMO_RETENTION=3600.0, RETENTION=30 * DAY)
+    client = app.test_client()
+    routes = {}
+    for key in ("demo", "acme-key"):
+        reg = register(client, key=key, n_stops=1)
+        client.post("/api/v1/events", json={"type": "delivered", "stop": 0,
+                                             "timestamp": iso(90)},
+                    headers=bearer(reg["driver_token"]))
+        routes[key] = reg["route_id"]
+    svc = app.extensions["doorstep"]
+    clock.advance(3601)
+    assert svc.retention.sweep() == 1
+    assert svc.store.get_route(routes["demo"]) is None
+    assert svc.store.get_route(routes["acme-key"]) is not None
