@@ -49,7 +49,7 @@ def build_services(config: dict, socketio: SocketIO) -> Services:
     demo = {next(iter(config["SELLER_KEYS"])): config["DEMO_RETENTION"]} \
         if config["DEMO"] and config["SELLER_KEYS"] else {}
     retention = Retention(store, config["RETENTION"], config.get("CLOCK") or time.time, live,
-                          routes, short=demo)
+                          short=demo)
 
     def on_status(route, changes):
         notify.dispatch.enqueue(route, changes)
@@ -58,7 +58,7 @@ def build_services(config: dict, socketio: SocketIO) -> Services:
     # Status changes become texts, webhooks and scheduled messages; ingest only enqueues them.
     ingest = Ingest(store, routes, settings, on_change=broadcaster.touch,
                     on_status=on_status, live=live)
-    ingest.retention = retention
+    ingest.retention, retention.ingest = retention, ingest
     reads.link_ttl = config["LINK_TTL_AFTER_DELIVERY"]
     ingest.link_secret = config["SECRET_KEY"]
     return Services(store, Sellers(store, config["SELLER_KEYS"]), ingest, reads, broadcaster,

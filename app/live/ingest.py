@@ -22,6 +22,7 @@ from app.access.tokens import (
 )
 from app.domain.model import Driver, Fix, Point, Route, Shipment, Stop, StopEvent
 from app.domain.tracking import (
+    EventError,
     Progress,
     Settings,
     StatusChange,
@@ -122,14 +123,28 @@ class Ingest:
                 changes.extend(result.changes)
             return changes
 
-        self._update(route_id, apply, kept)
+        try:
+            self._update(route_id, apply, kept)
+        except KeyError:  # deleted by retention (long finished) while a token still pointed at it
+            self.forget(route_id)
+            return 0, {"finished": len(fixes)}
         metrics.fixes_counted(len(kept), dropped)
         return len(kept), dropped
 
     def event(self, route_id: str, event: StopEvent) -> list[StatusChange]:
         """Apply one stop event; raises the engine's EventError when it does not fit the route."""
-        return self._update(route_id, lambda r, p: apply_event(r, p, event, self.settings),
-                            copy=True)
+        try:
+            return self._update(route_id, lambda r, p: apply_event(r, p, event, self.settings),
+                                copy=True)
+        except KeyError:  # deleted by retention, as above
+            self.forget(route_id)
+            raise EventError("route", "the route is finished and its data deleted") from None
+
+    def forget(self, route_id: str) -> None:
+        """Drop what this process keeps of a route deleted from the store (retention)."""
+        self._drivers = {h: r for h, r in self._drivers.items() if r != route_id}
+        self.live.forget(route_id)
+        self.routes.forget(route_id)
 
     def save(self) -> int:
         """Write changed progress and new history to the store now (the write-behind tick)."""

@@ -31,12 +31,13 @@ KIND = "retention"
 
 class Retention:
     def __init__(self, store: Store, seconds: float, clock: Callable[[], float] = time.time,
-                 live=None, routes=None, short: dict[str, float] | None = None) -> None:
+                 live=None, short: dict[str, float] | None = None) -> None:
         self.store, self.seconds, self.clock = store, seconds, clock
-        self.live, self.routes = live, routes  # this process's caches of the route
+        self.live = live  # this process's live progress: is every shipment final?
         # Sellers whose routes go sooner: the demo fleet's (DEMO_RETENTION), which drives
         # around the clock and would otherwise fill the store for a month.
         self.short = short or {}
+        self.ingest = None  # set by build_services: this process forgets its caches too
 
     def registered(self, route: Route, shipments: list[Shipment]) -> None:
         """Note what the route stored, and when to look at it again."""
@@ -104,10 +105,8 @@ class Retention:
             for status in STATUSES:
                 self.store.delete_log(once.KIND, f"{tid}:{status}")
         self.store.delete_log(once.KIND, f"{route_id}:started")
-        if self.live is not None:
-            self.live.forget(route_id)
-        if self.routes is not None:
-            self.routes.forget(route_id)
+        if self.ingest is not None:
+            self.ingest.forget(route_id)
         self.store.delete_doc(KIND, route_id)
 
     def _forget_messages(self, route_ids: set[str]) -> None:

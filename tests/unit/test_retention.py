@@ -174,3 +174,29 @@ def test_the_demo_fleets_routes_go_within_the_hour(clock):
     assert svc.retention.sweep() == 1
     assert svc.store.get_route(routes["demo"]) is None
     assert svc.store.get_route(routes["acme-key"]) is not None
+
+
+def test_a_forgotten_routes_driver_token_is_refused_cleanly(clock):
+    """The driver's token outlives the route in this process's cache: a late fix or event
+    answers 409 / 400 naming the route, never 500."""
+    app = make_app(clock, RETENTION=1 * DAY)
+    client = app.test_client()
+    reg = register(client, n_stops=1)
+    client.post("/api/v1/events", json={"type": "delivered", "stop": 0, "timestamp": iso(90)},
+                headers=bearer(reg["driver_token"]))
+    svc = app.extensions["doorstep"]
+    svc.ingest.save()
+    # As if another process had forgotten it: this one's route and driver caches stay warm
+    # (its live progress went after a minute idle, app/live/write_behind.py).
+    svc.retention.ingest = None
+    svc.ingest.live.forget(reg["route_id"])
+    clock.advance(DAY + 1)
+    assert svc.retention.sweep() == 1
+    a, b = (60.1675, 24.9450), (60.1680, 24.9480)
+    fix = client.post("/api/v1/positions", json=fix_between(a, b, 0.5, 200),
+                      headers=bearer(reg["driver_token"]))
+    assert fix.status_code == 409 and fix.json["field"] == "route"
+    event = client.post("/api/v1/events", json={"type": "returned", "timestamp": iso(300)},
+                        headers=bearer(reg["driver_token"]))
+    assert event.status_code in (400, 401, 409) and event.json["field"] in ("route",
+                                                                             "Authorization")
