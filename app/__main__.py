@@ -42,18 +42,21 @@ def main(argv: list[str] | None = None) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: gevent.spawn(_shutdown, running))
     from app import create_app
+    from app.config import internal_url
     from app.extensions import socketio
     from app.ops.demo import DemoFleet
 
     try:
-        app = create_app({"DEMO": args.demo, "HOST": args.host, "PORT": args.port})
+        # The demo fleet reaches this process where it listens, whatever Host a request names.
+        app = create_app({"DEMO": args.demo, "HOST": args.host, "PORT": args.port,
+                          "INTERNAL_URL": internal_url(args.host, args.port)})
     except ValueError as exc:  # a configuration mistake: one line, not a traceback
         print(f"doorstep: {exc}", file=sys.stderr)
         return 2
     host = "localhost" if args.host in ("127.0.0.1", "0.0.0.0") else args.host
     url = f"http://{host}:{args.port}"
     print(f"Doorstep is running at {url}/ (store: {app.config['STORE_URL']})", flush=True)
-    fleet = DemoFleet(app, f"http://127.0.0.1:{args.port}", url) if args.demo else None
+    fleet = DemoFleet(app, app.config["INTERNAL_URL"], url) if args.demo else None
     running.update(app=app, fleet=fleet)
     if fleet:
         socketio.start_background_task(fleet.run)

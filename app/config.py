@@ -35,6 +35,25 @@ def _duration(raw: str) -> float:
         raise ValueError(f"expected a duration like 900, 36h or 14d, got {raw!r}") from None
 
 
+def internal_url(host: str | None = None, port: int | None = None) -> str:
+    """How this server's own demo simulator reaches it: INTERNAL_URL, else the address it
+    listens on (BIND, or HOST and PORT, or the ones given: `python -m app --host --port`), never
+    a request's Host header. Empty for a unix socket."""
+    if os.environ.get("INTERNAL_URL"):
+        return os.environ["INTERNAL_URL"].rstrip("/")
+    if host and port:
+        bind = f"{host}:{port}"
+    else:
+        bind = f"{_env('HOST', '127.0.0.1')}:{_env('PORT', '5000')}"
+        bind = os.environ.get("BIND", bind).split(",")[0].strip()
+    if bind.startswith(("unix:", "fd://")) or ":" not in bind:
+        return ""
+    host, _, port = bind.rpartition(":")
+    if host in ("", "0.0.0.0", "::", "[::]"):
+        host = "127.0.0.1"  # listening everywhere: loopback is one of them
+    return f"http://{host}:{port}"
+
+
 def from_env() -> dict:
     """Read every setting now (not at import), so each app sees the current environment."""
     return {
@@ -52,6 +71,7 @@ def from_env() -> dict:
         "ASYNC_MODE": _env("ASYNC_MODE", "auto"),
         # Base of tracking links; empty: the host the request came to.
         "PUBLIC_URL": _env("PUBLIC_URL", ""),
+        "INTERNAL_URL": internal_url(),
         "SELLER_KEYS": _seller_keys(_env("SELLER_KEYS", "demo:demo")),
         "DEFAULT_TIMEZONE": _env("DEFAULT_TIMEZONE", "Europe/Helsinki"),
         "BROADCAST_INTERVAL": float(_env("BROADCAST_INTERVAL", "1.0")),
@@ -76,6 +96,13 @@ def from_env() -> dict:
         "WEBHOOK_RETRY_BASE": float(_env("WEBHOOK_RETRY_BASE", "30")),
         "WEBHOOK_RETRY_CAP": float(_env("WEBHOOK_RETRY_CAP", "3600")),
         "WEBHOOK_MAX_ATTEMPTS": int(_env("WEBHOOK_MAX_ATTEMPTS", "10")),
+        # 1: webhooks may go to private, loopback and CGNAT addresses (receivers on premises).
+        # Certificates webhook receivers may present beyond the system's: a CA bundle file
+        # (requests' own REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE are read here, the one place).
+        "WEBHOOK_CA_BUNDLE": _env("WEBHOOK_CA_BUNDLE", "") or _env("REQUESTS_CA_BUNDLE", "")
+        or _env("CURL_CA_BUNDLE", ""),
+        "WEBHOOK_ALLOW_PRIVATE": _env("WEBHOOK_ALLOW_PRIVATE", "0").lower()
+        not in ("0", "", "false", "no"),
         # The background sender: how often it looks for due messages; 0 turns it off here.
         "NOTIFY_INTERVAL": float(_env("NOTIFY_INTERVAL", "0.5")),
         # How many destinations (webhook endpoints, phones) it sends to at once, per process.
@@ -97,6 +124,12 @@ def from_env() -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Security (docs/security.md): link expiry, rate limits (limits' syntax), proxies.
         "LINK_TTL_AFTER_DELIVERY": _duration(_env("LINK_TTL_AFTER_DELIVERY", "14d")),
+        # Personal data is deleted this long after a route's final status or last activity
+        # (app/ops/retention.py); the sweep looks every RETENTION_SWEEP seconds.
+        "RETENTION": float(_env("RETENTION_DAYS", "30")) * 86400,
+        "RETENTION_SWEEP": _duration(_env("RETENTION_SWEEP", "600")),
+        # With DEMO on, the demo fleet's routes go this long after their final status.
+        "DEMO_RETENTION": _duration(_env("DEMO_RETENTION", "1h")),
         "POSITIONS_RATE": _env("POSITIONS_RATE", "10/second"),
         "SIGNUP_RATE": _env("SIGNUP_RATE", "5/hour"),
         "SIGNIN_FAILURE_RATE": _env("SIGNIN_FAILURE_RATE", "10/15 minutes"),

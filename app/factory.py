@@ -61,5 +61,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     osmand.init_app(app)  # /osmand: real phones (Traccar Client)
     notify.init_app(app, socketio)  # the background sender of texts and webhooks
+    from app.ops import retention
+
+    retention.init_app(app, socketio)  # personal data goes RETENTION_DAYS after a route is done
     app.register_blueprint(openapi.bp)
     return app

@@ -6,6 +6,7 @@ Each part gets what it uses as constructor arguments; requests reach the parts t
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from flask_socketio import SocketIO
@@ -17,6 +18,7 @@ from app.live.reads import Reads
 from app.live.route_cache import RouteCache
 from app.live.write_behind import LiveProgress
 from app.notify import Notify, build_notify
+from app.ops.retention import Retention
 from app.realtime.broadcaster import Broadcaster
 from app.realtime.frames import Fanout
 from app.store import Store, open_store
@@ -30,6 +32,7 @@ class Services:
     reads: Reads
     broadcaster: Broadcaster
     notify: Notify | None = None
+    retention: Retention | None = None
 
 
 def build_services(config: dict, socketio: SocketIO) -> Services:
@@ -44,9 +47,21 @@ def build_services(config: dict, socketio: SocketIO) -> Services:
     broadcaster = Broadcaster(socketio, reads, config["BROADCAST_INTERVAL"],
                               config["BROADCAST_TICK"], fanout)
     notify = build_notify(config, store, routes)
+    # With the demo fleet on, it drives for the first configured seller (app/ops/demo.py).
+    demo = {next(iter(config["SELLER_KEYS"])): config["DEMO_RETENTION"]} \
+        if config["DEMO"] and config["SELLER_KEYS"] else {}
+    retention = Retention(store, config["RETENTION"], config.get("CLOCK") or time.time, live,
+                          short=demo)
+
+    def on_status(route, changes):
+        notify.dispatch.enqueue(route, changes)
+        retention.on_status(route, changes)
+
     # Status changes become texts, webhooks and scheduled messages; ingest only enqueues them.
     ingest = Ingest(store, routes, settings, on_change=broadcaster.touch,
-                    on_status=notify.dispatch.enqueue, live=live)
+                    on_status=on_status, live=live)
+    ingest.retention, retention.ingest = retention, ingest
+    ingest.link_secret = config["SECRET_KEY"]
     return Services(store, Sellers(store, config["SELLER_KEYS"]), ingest, reads, broadcaster,
-                    notify)
+                    notify, retention)
 

@@ -58,6 +58,7 @@ def app():
     return create_app({
         "TESTING": True, "ASYNC_MODE": "threading", "STORE_URL": "memory://",
         "BROADCAST_INTERVAL": 0.05, "SELLER_KEYS": {"demo": "demo", "acme": "acme-key"},
+        "DEMO": False,  # the embedded default runs a demo fleet; tests start their own
     })
 
 

@@ -48,13 +48,16 @@ class Stop:
 @dataclass
 class Shipment:
     tracking_id: str
-    token: str  # the customer link's secret
     route_id: str
     seller_id: str
     stop: int
     recipient: str
     reference: str | None = None
     phone: str | None = None
+    # The customer link's secret is stored only as this hash (app/access/links.py).
+    token_hash: str = ""
+    # The secret itself: set when the shipment is registered, to answer it; never stored.
+    token: str | None = None
 
 
 @dataclass

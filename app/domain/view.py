@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.domain.arrival import arrival
+from app.domain.geo import haversine_m
 from app.domain.hours import clock_text, iso_utc
 from app.domain.model import Route, Shipment
 from app.domain.tracking import Progress, Settings, ShipmentProgress, route_path
@@ -22,6 +23,11 @@ from app.domain.tracking.lifecycle import stops_away, unserved_before
 from app.domain.tracking.statuses import is_final, stops_text
 
 _QUIET_S = 900.0
+# A driver this close to another customer's stop (and nearer to it than to yours) is at their
+# door or parked in front of it (GPS puts a fix within some 10-20 m of the phone). Wider would
+# blank the map for most of a dense route, where stops are 50-100 m apart.
+DOOR_RADIUS_M = 30.0
+_DEG_M = 111_200.0
 
 
 def customer_view(
@@ -38,7 +44,8 @@ def customer_view(
     visited = progress.stops[ship.stop].visited_at
     away = None if _over(ship, visited) else stops_away(progress, ship.stop)
     eta = _eta(route, progress, ship, settings, now)
-    visible = _driver_visible(progress, ship, away, eta, settings, now)
+    visible = (_driver_visible(progress, ship, away, eta, settings, now)
+               and not _at_another_door(route, progress, ship.stop))
     return {
         "tracking_id": ship.tracking_id,
         "status": ship.status,
@@ -59,6 +66,36 @@ def customer_view(
         "proof": _proof(ship, stop.lat, stop.lon),
         "timezone": route.timezone,
         "updated_at": iso_utc(max(progress.updated_at, ship.updated_at)),
+    }
+
+
+# What a tracking number alone shows for each status: fixed words, never text that came from
+# the driver or the seller (a "left at" such as "door code 4321", a note, the driver's name).
+LOOKUP_TEXT = {
+    "created": "Order received",
+    "out_for_delivery": "Out for delivery",
+    "approaching": "On the way",
+    "arriving": "Arriving soon",
+    "delivered": "Delivered",
+    "attempted": "Delivery attempted",
+    "returned": "Returned to the station",
+}
+
+
+def lookup_view(view: dict[str, Any]) -> dict[str, Any]:
+    """The status-only view for a tracking number without its secret link (the number is
+    short, read aloud and printed on the label): status and times, and the ETA window; never
+    the proof, the driver, positions, stops away, the destination, or any free text."""
+    status = view["status"]
+    return {
+        "tracking_id": view["tracking_id"],
+        "status": status,
+        "status_text": LOOKUP_TEXT.get(status, status),
+        "eta": (view["eta"] or {}).get("text"),
+        "timeline": [{"status": e["status"], "at": e["at"],
+                      "text": LOOKUP_TEXT.get(e["status"], e["status"])}
+                     for e in view["timeline"]],
+        "timezone": view["timezone"],
     }
 
 
@@ -163,6 +200,24 @@ def _driver_visible(
         return False
     at = progress.etas[ship.stop]
     return at is not None and at - now <= settings.visible_minutes * 60
+
+
+def _at_another_door(route: Route, progress: Progress, mine: int) -> bool:
+    """Whether the driver stands at another customer's stop: showing the position then would
+    show that customer's door to this one. The map comes back as the driver moves on."""
+    fix = progress.last_fix
+    if fix is None:
+        return False
+    lat, lon = fix["lat"], fix["lon"]
+    own = route.stops[mine]
+    own_m = haversine_m(lat, lon, own.lat, own.lon)
+    for stop in route.stops:
+        if stop.index == mine or abs(stop.lat - lat) * _DEG_M > DOOR_RADIUS_M:
+            continue
+        other_m = haversine_m(lat, lon, stop.lat, stop.lon)
+        if other_m < DOOR_RADIUS_M and other_m < own_m:
+            return True
+    return False
 
 
 def _position(progress: Progress) -> dict[str, Any] | None:

@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 
+from app.access.links import customer_token
 from app.access.tokens import (
     hash_token,
     new_customer_token,
@@ -21,6 +22,7 @@ from app.access.tokens import (
 from app.domain.model import Driver, Fix, Point, Route, Shipment, Stop, StopEvent
 from app.domain.route_request import RouteRequest
 from app.domain.tracking import (
+    EventError,
     Progress,
     Settings,
     StatusChange,
@@ -40,6 +42,9 @@ OnStatus = Callable[[Route, list[StatusChange]], None]
 
 
 class Ingest:
+    link_secret = ""  # SECRET_KEY, set by build_services: customer tokens derive from it
+    retention = None  # app/ops/retention.py, set by build_services
+
     def __init__(self, store: Store, routes: RouteCache, settings: Settings,
                  on_change: OnChange, on_status: OnStatus | None = None, *,
                  live: LiveProgress) -> None:
@@ -63,7 +68,11 @@ class Ingest:
         for i, s in enumerate(req.stops):
             ids = []
             for x in s["shipments"]:
-                sh = Shipment(tracking_id=new_tracking_id(), token=new_customer_token(),
+                tracking_id = new_tracking_id()
+                # Derived, so the seller can be shown the link again; random without a secret.
+                token = (customer_token(self.link_secret, tracking_id) if self.link_secret
+                         else new_customer_token())
+                sh = Shipment(tracking_id=tracking_id, token=token, token_hash=hash_token(token),
                               route_id=route_id, seller_id=seller_id, stop=i, **x)
                 shipments.append(sh)
                 ids.append(sh.tracking_id)
@@ -76,9 +85,11 @@ class Ingest:
             driver_token_hash=hash_token(driver_token), created_at=now,
         )
         progress = start_progress(route, now)
-        self.store.add_route(route.to_dict(), [vars(s) for s in shipments], progress.to_dict(),
-                             route.driver_token_hash)
+        records = [{k: v for k, v in vars(s).items() if k != "token"} for s in shipments]
+        self.store.add_route(route.to_dict(), records, progress.to_dict(), route.driver_token_hash)
         self.routes.put(route)
+        if self.retention is not None:
+            self.retention.registered(route, shipments)
         self._on_change(route_id)
         return route, shipments, driver_token
 
@@ -109,14 +120,28 @@ class Ingest:
                 changes.extend(result.changes)
             return changes
 
-        self._update(route_id, apply, kept)
+        try:
+            self._update(route_id, apply, kept)
+        except KeyError:  # deleted by retention (long finished) while a token still pointed at it
+            self.forget(route_id)
+            return 0, {"finished": len(fixes)}
         metrics.fixes_counted(len(kept), dropped)
         return len(kept), dropped
 
     def event(self, route_id: str, event: StopEvent) -> list[StatusChange]:
         """Apply one stop event; raises the engine's EventError when it does not fit the route."""
-        return self._update(route_id, lambda r, p: apply_event(r, p, event, self.settings),
-                            copy=True)
+        try:
+            return self._update(route_id, lambda r, p: apply_event(r, p, event, self.settings),
+                                copy=True)
+        except KeyError:  # deleted by retention, as above
+            self.forget(route_id)
+            raise EventError("route", "the route is finished and its data deleted") from None
+
+    def forget(self, route_id: str) -> None:
+        """Drop what this process keeps of a route deleted from the store (retention)."""
+        self._drivers = {h: r for h, r in self._drivers.items() if r != route_id}
+        self.live.forget(route_id)
+        self.routes.forget(route_id)
 
     def save(self) -> int:
         """Write changed progress and new history to the store now (the write-behind tick)."""

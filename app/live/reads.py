@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from app.access.tokens import hash_token
 from app.domain.model import FINAL_STATUSES, Route, Shipment
 from app.domain.tracking import Progress, Settings
 from app.domain.view import customer_view, route_summary
@@ -53,7 +54,7 @@ class Reads:
         """The shipment behind a customer link; raises LinkExpired once the link has expired."""
         if not token or len(token) > 100:
             return None
-        tid = self.store.shipment_for_token(token)
+        tid = self.store.shipment_for_token(hash_token(token))
         raw = self.store.get_shipment(tid) if tid else None
         shipment = Shipment(**raw) if raw else None
         if shipment is not None and self._expired(shipment):
@@ -61,14 +62,18 @@ class Reads:
         return shipment
 
     def _expired(self, shipment: Shipment) -> bool:
-        """Expired LINK_TTL_AFTER_DELIVERY after the shipment's final status."""
         loaded = self.route_state(shipment.route_id)
-        ship = loaded[1].shipments.get(shipment.tracking_id) if loaded else None
+        return loaded is not None and self.link_expired(loaded[0], loaded[1], shipment)
+
+    def link_expired(self, route: Route, progress: Progress, shipment: Shipment) -> bool:
+        """Expired LINK_TTL_AFTER_DELIVERY after the shipment's final status: asked when a link
+        is opened and again for every frame its open sockets would get."""
+        ship = progress.shipments.get(shipment.tracking_id)
         if not ship or ship.status not in FINAL_STATUSES or not ship.timeline:
             return False
         # Event times come from the driver's clock (a replay may be years old): never count from
         # before the route was registered with this server.
-        final_at = max(ship.timeline[-1].at, loaded[0].created_at)
+        final_at = max(ship.timeline[-1].at, route.created_at)
         return time.time() > final_at + self.link_ttl
 
     def view_for_token(self, token: str) -> tuple[Shipment, dict[str, Any]] | None:

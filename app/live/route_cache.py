@@ -34,6 +34,10 @@ class RouteCache:
             self._shipments[route.id] = found
         return found
 
+    def forget(self, route_id: str) -> None:
+        self._routes.pop(route_id, None)
+        self._shipments.pop(route_id, None)
+
     def put(self, route: Route) -> None:
         if len(self._routes) >= self._size:
             # Crude, but a miss only costs one store read.

@@ -122,5 +122,12 @@ class LiveProgress:
                 if rid not in self._unsaved:
                     del self._live[rid]
 
+    def forget(self, route_id: str) -> None:
+        """Drop a route deleted from the store (retention): nothing of it is written again."""
+        with self._lock:
+            self._live.pop(route_id, None)
+            self._unsaved.discard(route_id)
+            self._history = [(r, f) for r, f in self._history if r != route_id]
+
     def __len__(self) -> int:
         return len(self._live)

@@ -11,6 +11,7 @@ import secrets
 import time
 from collections.abc import Callable
 
+from app.access.links import token_of
 from app.domain.hours import iso_utc
 from app.domain.model import Route
 from app.domain.tracking import StatusChange
@@ -34,6 +35,7 @@ class Dispatch:
         self.store, self.routes, self.messages = store, routes, messages
         self.subscriptions, self.endpoints, self.clock = subscriptions, endpoints, clock
         self.public_url = public_url.rstrip("/")
+        self.secret_key = ""  # SECRET_KEY, to derive the customer link (app/access/links.py)
 
     def enqueue(self, route: Route, changes: list[StatusChange]) -> None:
         """Ingest's `on_status`: persist the changes for the worker, due at once."""
@@ -107,7 +109,8 @@ class Dispatch:
 
     def link(self, ship: dict) -> str:
         # Only with PUBLIC_URL: the worker has no request to learn the host from.
-        return f" {self.public_url}/track/{ship['token']}" if self.public_url else ""
+        token = token_of(self.secret_key, ship) if self.public_url else None
+        return f" {self.public_url}/track/{token}" if token else ""
 
     def status_body(self, ship: dict, c: StatusChange) -> str:
         label = ship.get("reference") or ship["tracking_id"]

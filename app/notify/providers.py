@@ -12,6 +12,7 @@ import requests
 # Transient by nature: try again later. Any other 4xx means the gateway read the request and
 # refused it, and sending the same request again will not change its mind.
 RETRY_STATUSES = (408, 425, 429)
+NO_ANSWER = "no HTTP answer (connection failed or timed out)"
 
 
 @dataclass(frozen=True)
@@ -25,8 +26,9 @@ class Outcome:
 def http_outcome(resp: requests.Response | None, exc: Exception | None = None) -> Outcome:
     """Classify an HTTP attempt the same way for SMS gateways and webhook endpoints."""
     if exc is not None:
-        kind = "timeout" if isinstance(exc, requests.Timeout) else "unreachable"
-        return Outcome(False, retry=True, error=f"{kind}: {type(exc).__name__}")
+        # One wording for refused, timed out, reset or not HTTP: the seller reads this, and
+        # telling them apart would map which ports answer on the receiver's host.
+        return Outcome(False, retry=True, error=NO_ANSWER)
     code = resp.status_code
     if 200 <= code < 300:
         return Outcome(True, status=code)

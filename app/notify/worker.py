@@ -52,6 +52,8 @@ class Worker:
         self.policy, self.clock = policy, clock
         self.lanes = Lanes(concurrency, self.dispatch)
         self.running = False
+        self.allow_private = False  # WEBHOOK_ALLOW_PRIVATE (app/notify/webhooks/targets.py)
+        self.verify: str | bool = True  # WEBHOOK_CA_BUNDLE: a private CA's certificates
 
     def run_forever(self, interval: float, sleep: Callable[[float], None] = time.sleep) -> None:
         self.running = True
@@ -127,7 +129,7 @@ class Worker:
         if endpoint is None:
             return Outcome(False, error="the endpoint was deleted")
         return post_event(endpoint["url"], endpoint["secret"], doc["payload"],
-                          self.policy.timeout)
+                          self.policy.timeout, self.allow_private, self.verify)
 
     def expand(self, doc: dict) -> None:
         """A due feedback request becomes a text (if the customer signed up) and webhooks."""

@@ -101,6 +101,9 @@ class Broadcaster:
             for shipment in shipments:
                 room = shipment_room(shipment.tracking_id)
                 if self.shared or self.fanout.members(room):
+                    if self.reads.link_expired(route, progress, shipment):
+                        self.fanout.close(room)  # a socket outlives its link by a tick at most
+                        continue
                     view = customer_view(route, progress, shipment, self.reads.settings, now=wall)
                     self._frame(frames, room, VIEW, view)
             if self.shared or self.fanout.members(seller_room(route.seller_id)):

@@ -139,6 +139,14 @@ class Fanout:
     def members(self, room: str) -> int:
         return len(engineio.room_members(self.server, NAMESPACE, room))
 
+    def close(self, room: str) -> int:
+        """Disconnect this process's members of a room (a link that expired while they
+        watched); answer how many."""
+        sids = list(self.server.manager.rooms.get(NAMESPACE, {}).get(room, ()))
+        for sid in sids:
+            self.server.disconnect(sid, namespace=NAMESPACE, ignore_queue=True)
+        return len(sids)
+
     def viewers(self) -> int:
         return len(engineio.engine_sockets(self.server))
 

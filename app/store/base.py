@@ -43,8 +43,8 @@ class Store(ABC):
     def get_shipment(self, tracking_id: str) -> Record | None: ...
 
     @abstractmethod
-    def shipment_for_token(self, token: str) -> str | None:
-        """The tracking id behind a customer link's token."""
+    def shipment_for_token(self, token_hash: str) -> str | None:
+        """The tracking id behind a customer link, by the hash of its token."""
 
     @abstractmethod
     def ping(self) -> bool: ...
@@ -85,6 +85,20 @@ class Store(ABC):
     @abstractmethod
     def read_log(self, kind: str, log_id: str) -> list[Record]:
         """A log's entries, oldest first."""
+
+    @abstractmethod
+    def forget_route(self, index: Record) -> None:
+        """Delete a route and what is stored under it: progress, shipments, their link tokens,
+        the driver token, the seller's index entry, the position history. `index` names them
+        (app/ops/retention.py): route_id, seller_id, tracking_ids, token_hashes, driver_hash."""
+
+    def expire_route(self, index: Record, at: float) -> None:
+        """Let the backend drop the route's records by itself at epoch `at` (Redis key TTLs);
+        the retention sweep deletes them in any case, so by default nothing happens here."""
+        return None
+
+    @abstractmethod
+    def delete_log(self, kind: str, log_id: str) -> None: ...
 
     def put_progresses(self, progresses: dict[str, str]) -> None:
         """Replace several routes' progress, given as JSON text (the write-behind encodes it

@@ -32,7 +32,7 @@ class MemoryStore(Store):
             self._progress[route["id"]] = copy.deepcopy(progress)
             for s in shipments:
                 self._shipments[s["tracking_id"]] = dict(s)
-                self._tokens[s["token"]] = s["tracking_id"]
+                self._tokens[s["token_hash"]] = s["tracking_id"]
             self._drivers[driver_token_hash] = route["id"]
             self._seller_routes.setdefault(route["seller_id"], []).append(route["id"])
 
@@ -96,6 +96,24 @@ class MemoryStore(Store):
             for _, item_id in due:
                 del table[item_id]
         return [item_id for _, item_id in due]
+
+    def forget_route(self, index):
+        rid = index["route_id"]
+        with self._lock:
+            self._routes.pop(rid, None)
+            self._progress.pop(rid, None)
+            for tid in index["tracking_ids"]:
+                self._shipments.pop(tid, None)
+            for h in index["token_hashes"]:
+                self._tokens.pop(h, None)
+            self._drivers.pop(index["driver_hash"], None)
+            ids = self._seller_routes.get(index["seller_id"], [])
+            if rid in ids:
+                ids.remove(rid)
+            self._logs.pop(("positions", rid), None)
+
+    def delete_log(self, kind, log_id):
+        self._logs.pop((kind, log_id), None)
 
     def append_log(self, kind, log_id, entry, max_len):
         log = self._logs.setdefault((kind, log_id), deque(maxlen=max_len))

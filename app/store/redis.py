@@ -46,6 +46,16 @@ return out
 """
 
 
+# KEYS: progress records; ARGV: their JSON. KEEPTTL: a finished route's retention TTL
+# (expire_route) survives the write-behind's last writes.
+_SET_KEEPTTL = """
+for i, key in ipairs(KEYS) do
+  redis.call('SET', key, ARGV[i], 'KEEPTTL')
+end
+return #KEYS
+"""
+
+
 class RedisStore(Store):
     name = "redis"
 
@@ -68,6 +78,7 @@ class RedisStore(Store):
         # of them per write-behind or per position batch cost more than the work itself.
         self._append_logs = self._r.register_script(_APPEND_LOGS)
         self._count_hits = self._r.register_script(_COUNT_HITS)
+        self._set_keepttl = self._r.register_script(_SET_KEEPTTL)
 
     def _call(self, fn, *args):
         try:
@@ -82,7 +93,7 @@ class RedisStore(Store):
         pipe.set(f"{PREFIX}progress:{rid}", _dumps(progress))
         for s in shipments:
             pipe.set(f"{PREFIX}shipment:{s['tracking_id']}", _dumps(s))
-            pipe.set(f"{PREFIX}token:{s['token']}", s["tracking_id"])
+            pipe.set(f"{PREFIX}token:{s['token_hash']}", s["tracking_id"])
         pipe.set(f"{PREFIX}driver:{driver_token_hash}", rid)
         pipe.rpush(f"{PREFIX}seller:{route['seller_id']}:routes", rid)
         self._call(pipe.execute)
@@ -100,12 +111,13 @@ class RedisStore(Store):
         return _loads(self._call(self._r.get, f"{PREFIX}progress:{route_id}"))
 
     def put_progress(self, route_id, progress):
-        self._call(self._r.set, f"{PREFIX}progress:{route_id}", _dumps(progress))
+        self._call(lambda: self._r.set(f"{PREFIX}progress:{route_id}", _dumps(progress),
+                                       keepttl=True))
 
     def put_progresses(self, progresses):
         if progresses:
-            self._call(self._r.mset, {f"{PREFIX}progress:{rid}": text
-                                      for rid, text in progresses.items()})
+            self._call(self._set_keepttl, [f"{PREFIX}progress:{rid}" for rid in progresses],
+                       list(progresses.values()))
 
     def append_logs(self, kind, entries, max_len):
         by_log: dict[str, list[str]] = {}
@@ -154,6 +166,29 @@ class RedisStore(Store):
         candidates = self._call(self._r.zrangebyscore, key, "-inf", now, 0, limit)
         # ZREM answers 1 to exactly one of several processes racing for the same item.
         return [i for i in candidates if self._call(self._r.zrem, key, i)]
+
+    def _route_keys(self, index) -> list[str]:
+        rid = index["route_id"]
+        return [f"{PREFIX}route:{rid}", f"{PREFIX}progress:{rid}",
+                f"{PREFIX}driver:{index['driver_hash']}", f"{PREFIX}log:positions:{rid}",
+                *(f"{PREFIX}shipment:{t}" for t in index["tracking_ids"]),
+                *(f"{PREFIX}token:{h}" for h in index["token_hashes"])]
+
+    def forget_route(self, index):
+        pipe = self._r.pipeline(transaction=True)
+        pipe.delete(*self._route_keys(index))
+        pipe.lrem(f"{PREFIX}seller:{index['seller_id']}:routes", 0, index["route_id"])
+        self._call(pipe.execute)
+
+    def expire_route(self, index, at):
+        # Redis forgets the route by itself even if no process sweeps (docs/security.md).
+        pipe = self._r.pipeline(transaction=False)
+        for key in self._route_keys(index):
+            pipe.expireat(key, int(at) + 1)
+        self._call(pipe.execute)
+
+    def delete_log(self, kind, log_id):
+        self._call(self._r.delete, f"{PREFIX}log:{kind}:{log_id}")
 
     def append_log(self, kind, log_id, entry, max_len):
         key = f"{PREFIX}log:{kind}:{log_id}"

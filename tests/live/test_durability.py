@@ -85,7 +85,8 @@ def test_everything_survives_a_server_restart_and_a_redis_restart(aof_redis,
     assert requests.post(f"{server.url}/api/v1/events", headers=h, timeout=5, json={
         "type": "delivered", "stop": 0, "timestamp": iso(200),
         "proof": {"left_at": "front door", "note": "by the plant"}}).status_code == 200
-    assert post_fix(server.url, reg, 0.5, 260).json()["accepted"] == 1
+    # Past stop 0 (the halfway point is its door, where stop 1's customer sees no driver).
+    assert post_fix(server.url, reg, 0.75, 260).json()["accepted"] == 1
     created = requests.post(f"{server.url}/api/v1/keys", headers=SELLER, timeout=5).json()
     # Progress is written behind, WRITE_BEHIND (1 s) later: wait for the fix to reach Redis.
     stored = redis.Redis(port=aof_redis.port)

@@ -41,7 +41,9 @@ def make_app(clock: Clock, **config):
     return create_app({
         "TESTING": True, "ASYNC_MODE": "threading", "STORE_URL": "memory://",
         "SELLER_KEYS": {"demo": "demo", "acme": "acme-key"}, "CLOCK": clock,
-        "WEBHOOK_RETRY_BASE": 10.0, "WEBHOOK_TIMEOUT": 1.0, **config,
+        "WEBHOOK_RETRY_BASE": 10.0, "WEBHOOK_TIMEOUT": 1.0,
+        # The Receiver listens on 127.0.0.1, which webhooks may reach only when allowed.
+        "WEBHOOK_ALLOW_PRIVATE": True, "DEMO": False, **config,
     })
 
 

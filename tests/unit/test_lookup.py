@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.helpers import register
+from tests.support.helpers import iso, register
 
 
 def test_own_shipment_shows_status_but_never_the_link(client):
@@ -13,8 +13,8 @@ def test_own_shipment_shows_status_but_never_the_link(client):
     number = shipment["tracking_id"].lower()  # pasted in lower case, with spaces
     html = client.get(f"/track?number= {number[:4]} {number[4:]} ").get_data(as_text=True)
     assert 'data-kind="own"' in html
-    assert "You are the next stop" in html or "stops away" in html
-    assert "Out for delivery with Aino" in html  # the timeline
+    assert "On the way" in html and "Out for delivery" in html  # the status, the timeline
+    assert "Aino" not in html  # nobody's name, not even the driver's
     assert shipment["token"] not in html
     assert "/track/" + shipment["token"] not in html
 
@@ -62,3 +62,18 @@ def test_lookup_page_in_the_browser(live_server, browser, tmp_path):
     page.set_viewport_size({"width": 1280, "height": 800})
     screenshot(page, tmp_path, "lookup-1280")
     page.close()
+
+
+def test_a_tracking_number_never_shows_the_proof_or_free_text(client):
+    """The number is printed on the label: whoever reads it sees statuses, not the door code."""
+    reg = register(client, n_stops=1, recipients=["Maria Virtanen"])
+    driver = {"Authorization": f"Bearer {reg['driver_token']}"}
+    resp = client.post("/api/v1/events", headers=driver, json={
+        "type": "delivered", "stop": 0, "timestamp": iso(120),
+        "proof": {"left_at": "behind the bins, door code 4321", "note": "gate code 9876"}})
+    assert resp.status_code == 200, resp.json
+    number = reg["shipments"][0]["tracking_id"]
+    html = client.get(f"/track?number={number}").get_data(as_text=True)
+    assert "Delivered" in html
+    for secret in ("4321", "9876", "behind the bins", "Maria", "Aino", "Pohjoisesplanadi"):
+        assert secret not in html

@@ -19,7 +19,9 @@ def _route(rid="r_1", seller="acme"):
 
 
 def _shipment(tid="DS1", token="tok1", rid="r_1"):
-    return {"tracking_id": tid, "token": token, "route_id": rid, "seller_id": "acme", "stop": 0}
+    # Stores index a shipment by its token's hash; the token itself is never handed to them.
+    return {"tracking_id": tid, "token_hash": token, "route_id": rid, "seller_id": "acme",
+            "stop": 0}
 
 
 def test_route_round_trip(store):

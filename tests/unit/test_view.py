@@ -191,3 +191,23 @@ def test_seller_summary_shows_a_visit_apart_from_deliveries(route, shipments):
     assert rows["DS0000"]["stops_away"] is None and rows["DS0000"]["eta"] is None
     assert rows["DS0050"]["stops_away"] == 4 and rows["DS0050"]["visited_at"] is None
 
+
+
+def test_the_next_customer_never_sees_the_driver_at_another_door(route, shipments):
+    """Within the visible stops, the driver standing at stop 1 would show stop 1's door to the
+    customer of stop 2: the position and path are withheld until the driver moves on."""
+    p = on_the_way_to(route, 1)
+    t = p.updated_at
+    for metres in (25, 10, 0):
+        t += 10
+        apply_fix(route, p, stop_fix(route, 1, t, metres), SETTINGS)
+        for tid in ("DS0020", "DS0030"):  # 1 and 2 stops away: both within the visible stops
+            view = customer_view(route, p, shipments[tid], SETTINGS)
+            assert view["stops_away"] is not None and view["driver"]["position"] is None
+            assert view["path"] is None
+            assert str(round(p.last_fix["lat"], 6)) not in json.dumps(view)
+    # The customer being delivered to sees the driver arrive at their own door.
+    assert customer_view(route, p, shipments["DS0010"], SETTINGS)["driver"]["position"]
+    apply_event(route, p, delivered(1, t + 30), SETTINGS)
+    apply_fix(route, p, stop_fix(route, 2, t + 60, 100), SETTINGS)  # moved on, 100 m past
+    assert customer_view(route, p, shipments["DS0020"], SETTINGS)["driver"]["position"]

@@ -12,6 +12,7 @@ import requests
 
 from app.domain.hours import iso_utc
 from app.notify.providers import Outcome, http_outcome
+from app.notify.webhooks.targets import RefusedTarget, session
 
 SIGNATURE_HEADER = "X-Doorstep-Signature"
 
@@ -31,15 +32,22 @@ def sign(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def post_event(url: str, secret: str, event: dict, timeout: float) -> Outcome:
+def post_event(url: str, secret: str, event: dict, timeout: float,
+               allow_private: bool = False, verify: str | bool = True) -> Outcome:
     body = encode(event)
     headers = {"Content-Type": "application/json", "User-Agent": "Doorstep-Webhooks/1",
                "X-Doorstep-Event": event["type"], "X-Doorstep-Delivery": event["id"],
                SIGNATURE_HEADER: sign(secret, body)}
     try:
-        # No redirects: a signed body must reach the URL the seller registered, not another.
-        resp = requests.post(url, data=body, headers=headers, timeout=(3.0, timeout),
-                             allow_redirects=False)
+        # No redirects: a signed body must reach the URL the seller registered, not another
+        # (nor an internal address a redirect points to).
+        with session(allow_private, verify) as s:
+            resp = s.post(url, data=body, headers=headers, timeout=(3.0, timeout),
+                          allow_redirects=False)
+            resp.close()
+    except RefusedTarget:
+        # Not retried: the address the name gave is one webhooks may never reach.
+        return Outcome(False, error="refused: the URL's host is not a public address")
     except requests.RequestException as exc:
         return http_outcome(None, exc)
     return http_outcome(resp)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import jsonify
+from flask import current_app, jsonify
 
 from app.extensions import services
 from app.notify.webhooks import EVENT_TYPES
 from app.notify.webhooks.endpoints import public
+from app.notify.webhooks.targets import RefusedTarget, check_url
 from app.web.api import bp
 from app.web.api.auth import require_seller
 from app.web.api.body import json_body
@@ -23,6 +24,10 @@ def _url(body: dict) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidField("url", "must be an http:// or https:// URL with a host")
+    try:
+        check_url(url, current_app.config["WEBHOOK_ALLOW_PRIVATE"])
+    except RefusedTarget as exc:
+        raise InvalidField("url", str(exc)) from None
     return url
 
 

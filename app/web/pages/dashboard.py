@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import atexit
+from urllib.parse import urlsplit
 
 from flask import (
     abort,
     current_app,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -15,6 +17,7 @@ from flask import (
 )
 
 from app.access import csrf
+from app.access.links import token_of
 from app.domain.hours import iso_utc
 from app.domain.model import PROGRAMS, Shipment
 from app.extensions import services
@@ -38,6 +41,16 @@ def own_shipment(tracking_id: str) -> Shipment:
     if shipment is None or shipment.seller_id != signed_in_seller():
         abort(404)
     return shipment
+
+
+def own_token(tracking_id: str) -> str:
+    """The customer link's token, derived again (only its hash is stored)."""
+    token = token_of(current_app.config["SECRET_KEY"], own_shipment(tracking_id))
+    if token is None:  # SECRET_KEY changed since registration: the link was sent, not kept
+        abort(make_response(jsonify(error="this link cannot be shown again: SECRET_KEY "
+                                    "changed since the shipment was registered",
+                                    field="tracking_id"), 409))
+    return token
 
 
 @bp.get("/dashboard")
@@ -67,6 +80,12 @@ def start_demo():
         return jsonify(error="stops and speedup must be numbers", field="stops"), 400
     if vehicle not in VEHICLE_OPTIONS:
         return jsonify(error="unknown vehicle", field="vehicle"), 400
+    # Where the simulator takes the new key: this server's own configured address. Never the
+    # request's Host header, which a client writes (it once sent a live key to any host).
+    server_url = current_app.config["INTERNAL_URL"]
+    if not server_url:
+        return jsonify(error="set INTERNAL_URL: the demo cannot tell where this server "
+                       "listens", field=None), 503
     seller, sellers = signed_in_seller(), services().sellers
     # A key of its own for each run, revoked when the simulator exits: the session never
     # holds the seller's key.
@@ -75,19 +94,22 @@ def start_demo():
         return jsonify(error="this seller has too many keys to start a demo", field=None), 429
     key, record = created
     try:
-        url = demo_runs().start(seller, key, request.host_url.rstrip("/"), vehicle, stops,
-                                speedup, on_end=lambda: sellers.revoke(seller, record["key_id"]))
+        url = demo_runs().start(seller, key, server_url, vehicle, stops, speedup,
+                                on_end=lambda: sellers.revoke(seller, record["key_id"]))
     except DemoError as exc:
         sellers.revoke(seller, record["key_id"])
         return jsonify(error=str(exc), field=None), exc.status
-    return jsonify(tracking_url=url), 201
+    # The simulator's link names the internal address: give the browser PUBLIC_URL's, or a
+    # path on the origin the dashboard was loaded from.
+    path = urlsplit(url).path
+    return jsonify(tracking_url=current_app.config["PUBLIC_URL"].rstrip("/") + path), 201
 
 
 @bp.get("/dashboard/shipments/<tracking_id>/track")
 @seller_required
 def open_tracking(tracking_id: str):
     """Open a shipment's customer page (the seller may see its link)."""
-    return redirect(url_for("web.track", token=own_shipment(tracking_id).token))
+    return redirect(url_for("web.track", token=own_token(tracking_id)))
 
 
 @bp.get("/dashboard/shipments/<tracking_id>/link")
@@ -95,7 +117,7 @@ def open_tracking(tracking_id: str):
 def tracking_link(tracking_id: str):
     """Answer a shipment's customer link, for the post-order message."""
     base = current_app.config["PUBLIC_URL"] or request.host_url
-    token = own_shipment(tracking_id).token
+    token = own_token(tracking_id)
     return jsonify(tracking_url=f"{base.rstrip('/')}/track/{token}")
 
 

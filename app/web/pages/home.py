@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, render_template, url_for
 
+from app.access.links import token_of
 from app.domain.model import FINAL_STATUSES
 from app.extensions import services
 from app.web.pages import bp
@@ -29,9 +30,12 @@ def demo_links() -> list[dict]:
             if row["status"] in FINAL_STATUSES:
                 continue
             shipment = reads.shipment(row["tracking_id"])
+            token = token_of(current_app.config["SECRET_KEY"], shipment) if shipment else None
+            if token is None:
+                continue
             links.append({"tracking_id": row["tracking_id"], "status": row["status"],
                           "vehicle": summary["vehicle"], "stops_away": row["stops_away"],
-                          "url": url_for("web.track", token=shipment.token)})
+                          "url": url_for("web.track", token=token)})
             if len(links) == DEMO_LINKS:
                 return links
     return links

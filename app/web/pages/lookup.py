@@ -8,6 +8,7 @@ from flask import render_template, request
 
 from app.access.tokens import TRACKING_ID
 from app.domain.carriers import recognise
+from app.domain.view import lookup_view
 from app.extensions import services
 from app.web.pages import bp
 
@@ -18,11 +19,7 @@ def own_status(tracking_id: str) -> dict | None:
     """A status-only view of one of the network's shipments: never its link token or map."""
     shipment = services().reads.shipment(tracking_id)
     view = services().reads.customer_view(shipment) if shipment else None
-    if view is None:
-        return None
-    return {"tracking_id": view["tracking_id"], "status": view["status"],
-            "status_text": view["status_text"], "eta": (view["eta"] or {}).get("text"),
-            "timeline": view["timeline"], "timezone": view["timezone"]}
+    return lookup_view(view) if view is not None else None
 
 
 def look_up(number: str) -> dict:

@@ -7,15 +7,24 @@ from functools import wraps
 from flask import redirect, render_template, request, session, url_for
 
 from app.access import csrf
+from app.access.sessions import Sessions
 from app.extensions import services
 from app.web.pages import bp
 
-KEY_ID = "key_id"
+KEY_ID, SESSION_ID = "key_id", "sid"
+
+
+def sessions() -> Sessions:
+    return Sessions(services().store)
 
 
 def signed_in_seller() -> str | None:
-    """The seller this browser is signed in as; None also once the key used is revoked."""
-    return services().sellers.active(session.get(KEY_ID))
+    """The seller this browser is signed in as; None once signed out (anywhere the cookie was
+    copied to) or once the key used is revoked."""
+    key_id = session.get(KEY_ID)
+    if key_id is None or sessions().key_id(session.get(SESSION_ID)) != key_id:
+        return None
+    return services().sellers.active(key_id)
 
 
 def seller_required(view):
@@ -55,12 +64,14 @@ def sign_in_post():
             "next", ""), error="That seller key is not valid."), 401
     session.clear()  # a fresh session (and CSRF token) on every sign-in
     session[KEY_ID] = record["key_id"]  # never the key itself: the cookie is only signed
+    session[SESSION_ID] = sessions().open(record["key_id"])
     return redirect(_safe_next(request.form.get("next")))
 
 
 @bp.post("/signout")
 @seller_required
 def sign_out():
-    """Forget the signed-in seller."""
+    """Forget the signed-in seller, on the server too: a copy of the cookie stops working."""
+    sessions().close(session.get(SESSION_ID))
     session.clear()
     return redirect(url_for("web.sign_in"))
