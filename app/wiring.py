@@ -42,9 +42,10 @@ def build_services(config: dict, socketio: SocketIO) -> Services:
     broadcaster = Broadcaster(socketio, reads, config["BROADCAST_INTERVAL"],
                               config["BROADCAST_TICK"], fanout)
     notify = build_notify(config, store, routes)
-    # Status changes become texts, webhooks and scheduled messages; ingest only enqueues them.
+    # Status changes become texts, webhooks and scheduled messages; ingest commits them as jobs
+    # together with the progress that made them.
     ingest = Ingest(store, routes, settings, on_change=broadcaster.touch,
-                    on_status=notify.dispatch.enqueue, live=live)
+                    outbox=notify.dispatch, live=live)
     reads.link_ttl = config["LINK_TTL_AFTER_DELIVERY"]
     return Services(store, Sellers(store, config["SELLER_KEYS"]), ingest, reads, broadcaster,
                     notify)

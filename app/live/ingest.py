@@ -3,6 +3,11 @@
 Ingest validates ownership, runs the tracking engine and hands the result to the live progress
 (written behind to the store, with the position history), then tells the broadcaster which routes
 changed. It never emits to sockets itself.
+
+A change that owes notifications (a status change) or is rare and read by others (a stop event)
+is written through instead: its progress and its notification jobs go to the store in one
+commit, before the live progress takes it. A store that refuses the commit leaves nothing
+changed, so the caller's 503 is true and its retry does the whole change again.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from app.access.tokens import (
     hash_token,
@@ -28,10 +33,11 @@ from app.domain.tracking import (
     apply_fix,
     start_progress,
 )
+from app.domain.tracking.events import EventError, is_replay
 from app.live.route_cache import RouteCache
 from app.live.write_behind import LiveProgress, record
 from app.ops import metrics
-from app.store import Store
+from app.store import Store, StoreUnavailable
 
 _LOCK_STRIPES = 64
 
@@ -39,19 +45,26 @@ if TYPE_CHECKING:
     from app.web.api.route_input import RouteRequest
 
 OnChange = Callable[[str], None]
-OnStatus = Callable[[Route, list[StatusChange]], None]
+
+
+class Outbox(Protocol):
+    """Where status changes become notification jobs (app/notify/dispatch.py)."""
+
+    kind: str
+
+    def jobs(self, route: Route, changes: list[StatusChange]) -> dict[str, dict]: ...
 
 
 class Ingest:
     def __init__(self, store: Store, routes: RouteCache, settings: Settings,
-                 on_change: OnChange, on_status: OnStatus | None = None,
+                 on_change: OnChange, outbox: Outbox | None = None,
                  live: LiveProgress | None = None) -> None:
         self.store = store
         self.live = live if live is not None else LiveProgress(store, history_len=2000)
         self.routes = routes
         self.settings = settings
         self._on_change = on_change
-        self._on_status = on_status
+        self._outbox = outbox
         self._drivers: dict[str, str] = {}
         # Two requests for one route must not interleave between reading and writing progress.
         self._locks = [threading.Lock() for _ in range(_LOCK_STRIPES)]
@@ -117,9 +130,19 @@ class Ingest:
         return len(kept), dropped
 
     def event(self, route_id: str, event: StopEvent) -> list[StatusChange]:
-        """Apply one stop event; raises the engine's EventError when it does not fit the route."""
-        return self._update(route_id, lambda r, p: apply_event(r, p, event, self.settings),
-                            copy=True)
+        """Apply one stop event; raises the engine's EventError when it does not fit the route.
+
+        The same outcome sent again (a retry whose answer was lost) is taken as done: its
+        changes and their jobs were committed together the first time.
+        """
+        try:
+            return self._update(route_id, lambda r, p: apply_event(r, p, event, self.settings),
+                                copy=True)
+        except EventError:
+            progress = self.live.get(route_id)
+            if progress is not None and is_replay(self.routes.get(route_id), progress, event):
+                return []
+            raise
 
     def save(self) -> int:
         """Write changed progress and new history to the store now (the write-behind tick)."""
@@ -130,6 +153,9 @@ class Ingest:
         route = self.routes.get(route_id)
         if route is None:
             raise KeyError(route_id)
+        if not copy and self.live.failing:
+            # The store refuses the writes behind: more fixes would be "accepted" only in memory.
+            raise StoreUnavailable("live progress is not being saved")
         with self._locks[hash(route_id) % _LOCK_STRIPES]:
             progress = self.live.checkout(route_id)
             if progress is None:
@@ -137,10 +163,16 @@ class Ingest:
             if copy:  # an event the engine refuses must leave the live progress untouched
                 progress = Progress.from_dict(record(progress))
             changes = apply(route, progress)
+            jobs = self._outbox.jobs(route, changes) if changes and self._outbox else {}
+            # Events are rare and others read them from the store; status changes owe jobs.
+            if copy or jobs:
+                try:
+                    self.store.commit(route_id, record(progress),
+                                      self._outbox.kind if self._outbox else "", jobs)
+                except Exception:
+                    if not copy:  # fixes changed the live progress in place: read it again
+                        self.live.forget(route_id)
+                    raise
             self.live.changed(route_id, progress, history)
-            if copy:  # events are rare and others read them from the store: write through
-                self.store.put_progress(route_id, record(progress))
         self._on_change(route_id)
-        if changes and self._on_status:
-            self._on_status(route, changes)
         return changes

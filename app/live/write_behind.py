@@ -8,6 +8,9 @@ WRITE_BEHIND seconds, in one batched write, together with the position history.
 Several processes: a route's fixes should reach one process at a time (nginx hashes the driver's
 token, see docs/deployment.md). An entry left alone for IDLE_S is dropped, so a route whose
 driver moved to another process is read back from the store, never served stale for long.
+
+While the store refuses these writes (`failing`), ingest refuses new fixes with a 503: a driver
+is never told "accepted" for more than the WRITE_BEHIND seconds a crash can lose.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ class LiveProgress:
         self._unsaved: set[str] = set()
         self._history: list[tuple[str, dict]] = []
         self._lock = threading.Lock()
+        self.failing = False  # the last write to the store failed: ingest answers 503
 
     def get(self, route_id: str) -> Progress | None:
         """The live progress, or the store's when this process does not ingest the route."""
@@ -71,6 +75,11 @@ class LiveProgress:
         progress = Progress.from_dict(raw)
         self._live[route_id] = (progress, self._clock())
         return progress
+
+    def forget(self, route_id: str) -> None:
+        """Drop a route's live progress (a change the store refused): the next checkout reads
+        the store's copy again."""
+        self._live.pop(route_id, None)
 
     def changed(self, route_id: str, progress: Progress, fixes: list[dict] = ()) -> None:
         """Note a change to save, and the accepted fixes to append to the route's history."""
@@ -104,7 +113,9 @@ class LiveProgress:
             with self._lock:  # put it all back, in order, for the next attempt
                 self._unsaved |= unsaved
                 self._history[:0] = history
+            self.failing = True
             raise
+        self.failing = False
         self._evict()
         return len(records)
 

@@ -1,7 +1,8 @@
 """From status changes to messages: texts, webhook deliveries and the feedback request.
 
-`enqueue` is the ingest callback: it only writes the changes down as a job (no network I/O
-beyond the store). The worker runs `run_due`, which turns each change, once, into messages.
+`jobs` is ingest's outbox: it only writes the changes down as jobs, which ingest commits to the
+store together with the progress that made them (app/live/ingest.py). The worker runs
+`run_due`, which turns each change, once, into messages.
 """
 
 from __future__ import annotations
@@ -24,10 +25,15 @@ from app.store import Store
 
 JOB_KIND = "notify_job"
 JOB_LEASE_S = 60.0
+# Changes per job: a route starting with hundreds of shipments becomes several jobs, and the
+# worker yields between them instead of holding its process for one long job.
+JOB_CHANGES = 50
 TEXT_STATUSES = ("out_for_delivery", "approaching", "delivered", "attempted")
 
 
 class Dispatch:
+    kind = JOB_KIND
+
     def __init__(self, store: Store, routes: RouteCache, messages: Messages,
                  subscriptions: Subscriptions, endpoints: Endpoints,
                  clock: Callable[[], float], public_url: str) -> None:
@@ -35,16 +41,18 @@ class Dispatch:
         self.subscriptions, self.endpoints, self.clock = subscriptions, endpoints, clock
         self.public_url = public_url.rstrip("/")
 
-    def enqueue(self, route: Route, changes: list[StatusChange]) -> None:
-        """Ingest's `on_status`: persist the changes for the worker, due at once."""
-        # The timetable hands out equal due times in id order: a time-ordered id keeps one
+    def jobs(self, route: Route, changes: list[StatusChange]) -> dict[str, dict]:
+        """Ingest's outbox: the jobs these changes owe, by id, for ingest to commit."""
+        # The timetable hands out equal due times in id order: time-ordered ids keep one
         # route's changes in the order they happened.
-        job_id = f"job_{time.time_ns():016x}_{secrets.token_hex(4)}"
-        job = {"route_id": route.id, "changes": [dataclasses.asdict(c) for c in changes]}
-        self.store.put_doc(JOB_KIND, job_id, job)
-        self.store.schedule(JOB_KIND, job_id, 0)
+        base, nonce = time.time_ns(), secrets.token_hex(4)
+        return {f"job_{base + n:016x}_{nonce}": {
+                    "route_id": route.id,
+                    "changes": [dataclasses.asdict(c) for c in changes[i:i + JOB_CHANGES]]}
+                for n, i in enumerate(range(0, len(changes), JOB_CHANGES))}
 
-    def run_due(self, limit: int = 20) -> int:
+    def run_due(self, limit: int = 4) -> int:
+        """Turn up to `limit` due jobs into messages (the worker yields between calls)."""
         job_ids = self.store.claim_due(JOB_KIND, self.clock(), limit)
         for job_id in job_ids:
             # Leased, not dropped: a process dying half-way leaves the job for another one,

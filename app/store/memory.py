@@ -67,6 +67,13 @@ class MemoryStore(Store):
     def ping(self):
         return True
 
+    def commit(self, route_id, progress, kind, jobs):
+        with self._lock:
+            self._progress[route_id] = copy.deepcopy(progress)
+            for job_id, job in jobs.items():
+                self._docs.setdefault(kind, {})[job_id] = copy.deepcopy(job)
+                self._timetables.setdefault(kind, {})[job_id] = 0.0
+
     def put_doc(self, kind, doc_id, doc):
         self._docs.setdefault(kind, {})[doc_id] = copy.deepcopy(doc)
 
@@ -104,14 +111,17 @@ class MemoryStore(Store):
     def read_log(self, kind, log_id):
         return copy.deepcopy(list(self._logs.get((kind, log_id), ())))
 
-    def count_hits(self, kind, keys, window, ttl):
+    def take(self, kind, costs, limit, window, ttl):
         # Only the current window's counters are kept: an older window's are dropped at once.
-        current, counts = self._hits.get(kind, (None, {}))
-        if current != window:
-            counts = {}
-            self._hits[kind] = (window, counts)
-        out = []
-        for key in keys:
-            counts[key] = counts.get(key, 0) + 1
-            out.append(counts[key])
-        return out
+        with self._lock:
+            current, counts = self._hits.get(kind, (None, {}))
+            if current != window:
+                counts = {}
+                self._hits[kind] = (window, counts)
+            refused = []
+            for key, cost in costs.items():
+                if counts.get(key, 0) + cost > limit:
+                    refused.append(key)
+                else:
+                    counts[key] = counts.get(key, 0) + cost
+            return refused

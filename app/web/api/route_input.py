@@ -29,7 +29,7 @@ class RouteRequest:
     legs: list[list[tuple[float, float]]]
 
 
-def parse_route(body: Any, default_timezone: str) -> RouteRequest:
+def parse_route(body: Any, default_timezone: str, max_shipments: int = 500) -> RouteRequest:
     body = obj(body, "body")
     driver = obj(body.get("driver"), "driver")
     # First name only: the customer sees nothing more, so the store keeps nothing more.
@@ -41,6 +41,12 @@ def parse_route(body: Any, default_timezone: str) -> RouteRequest:
         raise InvalidField("stops", "must be a non-empty list")
     if len(stops) > MAX_STOPS:
         raise InvalidField("stops", f"must hold at most {MAX_STOPS} stops")
+    # Every shipment is work for the engine on each fix and a notification on each status:
+    # 25,000 on one route held the notification worker for seconds.
+    count = sum(len(s["shipments"]) for s in stops
+                if isinstance(s, dict) and isinstance(s.get("shipments"), list))
+    if count > max_shipments:
+        raise InvalidField("stops", f"must hold at most {max_shipments} shipments in all")
     return RouteRequest(
         driver_name=name,
         vehicle=vehicle,
