@@ -109,8 +109,10 @@ class Store(ABC):
     def take(self, kind: str, costs: dict[str, int], limit: int, window: int,
              ttl: float) -> list[str]:
         """Add each key's cost to its counter for `window` (a fixed time window's number) unless
-        that would pass `limit`; answer the keys refused, whose counters stay as they were. One
-        call for a whole batch; counters expire after `ttl` s."""
+        that would pass `limit`; answer the keys refused, whose counters stay as they were. A
+        cost above `limit` can never pass: it exhausts the window instead (the counter becomes
+        limit + 1, so even a cost of 0 is refused until the window ends). One call for a whole
+        batch; counters expire after `ttl` s."""
 
     def append_logs(self, kind: str, entries: list[tuple[str, Record]], max_len: int) -> None:
         """Append (log id, entry) pairs, in order, to bounded logs: one call for a whole batch."""

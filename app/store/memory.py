@@ -120,6 +120,8 @@ class MemoryStore(Store):
                 self._hits[kind] = (window, counts)
             refused = []
             for key, cost in costs.items():
+                if cost > limit:
+                    counts[key] = limit + 1
                 if counts.get(key, 0) + cost > limit:
                     refused.append(key)
                 else:

@@ -36,13 +36,17 @@ return #KEYS
 """
 
 # KEYS: one counter per caller in this window; ARGV: the limit, seconds the window's counters
-# live, then each key's cost. Answers the indexes (1-based) of the keys refused.
+# live, then each key's cost. Answers the indexes (1-based) of the keys refused. A cost above
+# the limit can never pass: it exhausts the window (limit + 1), so that `cost` 0 finds it.
 _TAKE = """
 local limit, ttl, out = tonumber(ARGV[1]), ARGV[2], {}
 for i, key in ipairs(KEYS) do
   local cost = tonumber(ARGV[i + 2])
   local now = tonumber(redis.call('GET', key) or '0')
-  if now + cost > limit then
+  if cost > limit then
+    redis.call('SET', key, limit + 1, 'EX', ttl)
+    out[#out + 1] = i
+  elseif now + cost > limit then
     out[#out + 1] = i
   elseif now == 0 then
     redis.call('SET', key, cost, 'EX', ttl)

@@ -164,7 +164,7 @@ def test_a_full_redis_answers_503_json_and_the_health_check_fails_until_it_has_r
 def test_floods_of_fixes_are_refused_by_the_work_they_ask_not_the_requests(
         own_redis, live_server_factory):
     server = live_server_factory(REDIS_URL=own_redis.url, SELLER_KEYS=KEYS)
-    senders = [register(requests, server.url) for _ in range(3)]
+    calm, *senders = [register(requests, server.url) for _ in range(4)]
     a, b = (STATION["lat"], STATION["lon"]), STOPS[0][:2]
     flood = {"positions": [fix_between(a, b, i / 5000, i * 0.5) for i in range(5000)]}
     for reg in senders:
@@ -173,14 +173,19 @@ def test_floods_of_fixes_are_refused_by_the_work_they_ask_not_the_requests(
         assert resp.status_code == 429, resp.text
         assert "fixes for this driver" in resp.json()["error"]
         assert resp.json()["field"] == "Authorization" and int(resp.headers["Retry-After"]) >= 1
-    # A refused batch took nothing from the budget: the phone's next fix goes through.
+    # More than a whole window's budget used the window up: the flood's next requests are
+    # refused before their bodies are read, while a driver who did not flood goes on.
     for reg in senders:
-        assert post_fix(server.url, reg, 0.2, 2600).status_code == 200
-    # Many drivers of one seller in one batch add up to the seller's budget, per fix.
-    spread = {"positions": [{**fix_between(a, b, 0.3, 2700 + i), "driver_token": r["driver_token"]}
-                            for r in senders for i in range(3)]}
+        again = requests.post(f"{server.url}/api/v1/positions", json=flood, headers=driver(reg),
+                              timeout=30)
+        assert again.status_code == 429 and "fixes for this driver" in again.json()["error"]
+    assert post_fix(server.url, calm, 0.2, 100).status_code == 200
+    # Batches of several drivers count each driver's fixes.
+    spread = {"positions": [{**fix_between(a, b, 0.3, 200 + i), "driver_token": r["driver_token"]}
+                            for r in (calm, *senders) for i in range(3)]}
     resp = requests.post(f"{server.url}/api/v1/positions", json=spread, timeout=10)
-    assert resp.status_code == 200 and resp.json()["accepted"] + resp.json()["dropped"] == 9
+    assert resp.status_code == 200 and resp.json()["accepted"] + resp.json()["dropped"] == 3
+    assert [r["index"] for r in resp.json()["rejected"]] == list(range(3, 12))
 
 
 def test_device_ids_cannot_be_guessed_or_claimed_from_another_seller(own_redis,

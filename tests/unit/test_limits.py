@@ -54,6 +54,10 @@ def test_a_batch_bigger_than_the_whole_budget_says_to_send_smaller_batches(limit
     resp = client.post("/api/v1/positions", json=batch(reg, *range(10, 70, 10)))
     assert_429(resp, "Authorization", "send smaller batches")
     assert "6 fixes" in resp.json["error"] and "5 per 1 minute" in resp.json["error"]
+    # It used up the window: the driver waits it out, refused before the body is read.
+    resp = client.post("/api/v1/positions", data="not even JSON", content_type="text/plain",
+                       headers=bearer(reg["driver_token"]))
+    assert_429(resp, "Authorization", "too many fixes for this driver")
 
 
 def test_many_drivers_of_one_seller_add_up_to_the_sellers_limit(limited, client):

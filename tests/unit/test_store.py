@@ -136,6 +136,9 @@ def test_work_is_taken_per_window_and_a_refusal_takes_nothing(store):
     assert store.take("fixes", {"a": 6}, limit=10, window=7, ttl=1) == []  # 4 + 6: the 7 took 0
     assert store.take("fixes", {"a": 1}, limit=10, window=7, ttl=1) == ["a"]
     assert store.take("fixes", {"a": 10, "b": 11}, limit=10, window=8, ttl=1) == ["b"]
+    # More than a whole window holds exhausts it: even nothing is refused until it ends.
+    assert store.take("fixes", {"a": 0, "b": 0}, limit=10, window=8, ttl=1) == ["b"]
+    assert store.take("fixes", {"b": 1}, limit=10, window=9, ttl=1) == []
     assert store.take("other", {"a": 1}, limit=10, window=8, ttl=1) == []
     assert store.take("fixes", {}, limit=10, window=8, ttl=1) == []
 

@@ -24,15 +24,23 @@ CHUNK = 250
 
 def _items(key: str, parse: Callable[[Any, str], Any], setting: str, what: str):
     """Parse a single item or a batch, after taking its work from the limits; answer
-    ([(index, route_id, item)], rejected, limited, batched)."""
-    items, batched = batch(json_body(), key, current_app.config["MAX_BATCH"])
+    ([(index, route_id, item)], rejected, batched)."""
     header_token = bearer()
     ingest = services().ingest
+    usable = header_token is not None and encodable(header_token)
+    header_route = ingest.route_for_token(header_token) if usable else None
+    if header_route is not None:
+        # A driver that asked for more than a whole window holds waits it out, refused before
+        # its body is even read: a flood costs the server next to nothing.
+        limits.take_one(setting, f"{what} for this driver", "Authorization", header_route, 0)
+    items, batched = batch(json_body(), key, current_app.config["MAX_BATCH"])
+    routes = {header_token: header_route}  # a batch names few drivers: look each up once
     routed, rejected = [], []
     for i, raw in enumerate(items):
         token = raw.get("driver_token", header_token) if isinstance(raw, dict) else None
-        usable = isinstance(token, str) and encodable(token)
-        route_id = ingest.route_for_token(token) if usable else None
+        if token not in routes and isinstance(token, str) and encodable(token):
+            routes[token] = ingest.route_for_token(token)
+        route_id = routes.get(token) if isinstance(token, str) else None
         if route_id is not None:
             routed.append((i, route_id, raw))
         elif not batched:

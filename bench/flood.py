@@ -1,0 +1,106 @@
+"""A customer's view while drivers flood the API with batches of thousands of fixes.
+
+    git worktree add /tmp/before <commit>
+    python -m bench.flood --variant before=/tmp/before --variant after=. --repeat 3
+
+For each variant (interleaved, A B A B ...): start gunicorn on a free port (gunicorn.conf.py of
+the checkout, the gevent worker, the in-memory store unless --env REDIS_URL=...), register
+routes, then time a customer's `GET /api/v1/track/<token>` one after another for --seconds
+while nobody floods, and again while --senders drivers each post --batch fixes per request,
+as fast as answers come back (new timestamps every time, so the engine does the work). Prints
+the median and spread (p10, p90, max) of the view's latency, and what the flood was answered.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import requests
+
+from bench.drivers import east, register
+from bench.load import start_server
+
+
+def viewer(url: str, seconds: float) -> list[float]:
+    """Latencies (ms) of one customer polling their view back to back."""
+    s, out, end = requests.Session(), [], time.monotonic() + seconds
+    while time.monotonic() < end:
+        t0 = time.perf_counter()
+        s.get(url, timeout=30).raise_for_status()
+        out.append((time.perf_counter() - t0) * 1000)
+        time.sleep(0.02)
+    return out
+
+
+def flooder(base: str, reg: dict, batch: int, stop: threading.Event, answers: Counter,
+            start: float) -> None:
+    """One driver posting `batch` fixes per request, 0.1 s apart, until told to stop."""
+    s, t = requests.Session(), start
+    headers = {"Authorization": f"Bearer {reg['driver_token']}"}
+    while not stop.is_set():
+        fixes = [{"lat": p[0], "lon": p[1], "timestamp": t + i * 0.1, "speed": 5.0}
+                 for i, p in enumerate(east(200 + (t - start + i * 0.1) * 0.5)
+                                       for i in range(batch))]
+        t += batch * 0.1
+        try:
+            r = s.post(f"{base}/api/v1/positions", json={"positions": fixes}, headers=headers,
+                       timeout=60)
+            answers[r.status_code] += 1
+        except requests.RequestException:
+            answers["error"] += 1
+
+
+def summary(ms: list[float]) -> str:
+    q = statistics.quantiles(ms, n=10)
+    return (f"median {statistics.median(ms):7.1f} ms  p10 {q[0]:6.1f}  p90 {q[-1]:7.1f}  "
+            f"max {max(ms):7.1f}  (n={len(ms)})")
+
+
+def run(name: str, app_dir: Path, args) -> None:
+    proc, base = start_server(app_dir, args.env, f"/tmp/flood-{name}.log")
+    try:
+        regs = register(base, args.senders + 1, 3, args.key)
+        view = f"{base}/api/v1/track/{regs[0]['shipments'][0]['token']}"
+        quiet = viewer(view, args.seconds)
+        stop, answers = threading.Event(), Counter()
+        start = time.time() + 1
+        threads = [threading.Thread(target=flooder, daemon=True,
+                                    args=(base, r, args.batch, stop, answers, start))
+                   for r in regs[1:]]
+        for th in threads:
+            th.start()
+        flooded = viewer(view, args.seconds)
+        stop.set()
+        for th in threads:
+            th.join(timeout=60)
+        print(f"{name:>8} quiet    {summary(quiet)}")
+        print(f"{name:>8} flooded  {summary(flooded)}  flood answered {dict(answers)}",
+              flush=True)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--variant", action="append", required=True, help="name=checkout directory")
+    p.add_argument("--repeat", type=int, default=2)
+    p.add_argument("--seconds", type=float, default=15.0)
+    p.add_argument("--senders", type=int, default=3)
+    p.add_argument("--batch", type=int, default=5000)
+    p.add_argument("--key", default="demo")
+    p.add_argument("--env", action="append", default=[], help="NAME=value for the server")
+    args = p.parse_args()
+    variants = [v.split("=", 1) for v in args.variant]
+    for _ in range(args.repeat):
+        for name, path in variants:
+            run(name, Path(path).resolve(), args)
+
+
+if __name__ == "__main__":
+    main()
