@@ -69,6 +69,13 @@ class Store(ABC):
     def put_doc(self, kind: str, doc_id: str, doc: Record) -> None: ...
 
     @abstractmethod
+    def add_doc(self, kind: str, doc_id: str, doc: Record, due: float | None = None,
+                log: tuple[str, str, int] | None = None) -> bool:
+        """Add a record unless one has this id, and with it, in one step, its place on the
+        kind's timetable (`due`) and an entry `{"id": doc_id}` in a bounded log (`log` is
+        (kind, log id, max_len)). Answer whether it was added."""
+
+    @abstractmethod
     def get_doc(self, kind: str, doc_id: str) -> Record | None: ...
 
     @abstractmethod

@@ -77,6 +77,20 @@ class MemoryStore(Store):
     def put_doc(self, kind, doc_id, doc):
         self._docs.setdefault(kind, {})[doc_id] = copy.deepcopy(doc)
 
+    def add_doc(self, kind, doc_id, doc, due=None, log=None):
+        with self._lock:
+            docs = self._docs.setdefault(kind, {})
+            if doc_id in docs:
+                return False
+            docs[doc_id] = copy.deepcopy(doc)
+            if due is not None:
+                self._timetables.setdefault(kind, {})[doc_id] = due
+            if log is not None:
+                log_kind, log_id, max_len = log
+                self._logs.setdefault((log_kind, log_id), deque(maxlen=max_len)).append(
+                    {"id": doc_id})
+            return True
+
     def get_doc(self, kind, doc_id):
         return copy.deepcopy(self._docs.get(kind, {}).get(doc_id))
 

@@ -58,6 +58,19 @@ return out
 """
 
 
+# KEYS: the docs, their timetable, the log; ARGV: id, doc, due ('' for none), max_len ('' for
+# no log entry), the log entry. One script: the record is never without its timetable entry.
+_ADD_DOC = """
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+if ARGV[3] ~= '' then redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1]) end
+if ARGV[4] ~= '' then
+  redis.call('RPUSH', KEYS[3], ARGV[5])
+  redis.call('LTRIM', KEYS[3], -tonumber(ARGV[4]), -1)
+end
+return 1
+"""
+
+
 class RedisStore(Store):
     name = "redis"
 
@@ -80,6 +93,7 @@ class RedisStore(Store):
         # of them per write-behind or per position batch cost more than the work itself.
         self._append_logs = self._r.register_script(_APPEND_LOGS)
         self._take = self._r.register_script(_TAKE)
+        self._add_doc = self._r.register_script(_ADD_DOC)
 
     def _call(self, fn, *args):
         try:
@@ -157,6 +171,14 @@ class RedisStore(Store):
 
     def put_doc(self, kind, doc_id, doc):
         self._call(self._r.hset, f"{PREFIX}doc:{kind}", doc_id, _dumps(doc))
+
+    def add_doc(self, kind, doc_id, doc, due=None, log=None):
+        log_key, max_len = (f"{PREFIX}log:{log[0]}:{log[1]}", log[2]) if log else (
+            f"{PREFIX}log:none", "")
+        args = [doc_id, _dumps(doc), "" if due is None else repr(float(due)), max_len,
+                _dumps({"id": doc_id})]
+        keys = [f"{PREFIX}doc:{kind}", f"{PREFIX}due:{kind}", log_key]
+        return bool(self._call(self._add_doc, keys, args))
 
     def get_doc(self, kind, doc_id):
         return _loads(self._call(self._r.hget, f"{PREFIX}doc:{kind}", doc_id))
