@@ -38,9 +38,11 @@ def _items(key: str, parse: Callable[[Any, str], Any], setting: str, what: str):
     routed, rejected = [], []
     for i, raw in enumerate(items):
         token = raw.get("driver_token", header_token) if isinstance(raw, dict) else None
-        if token not in routes and isinstance(token, str) and encodable(token):
-            routes[token] = ingest.route_for_token(token)
-        route_id = routes.get(token) if isinstance(token, str) else None
+        if not isinstance(token, str):
+            token = None  # a number, list or object where a token should be
+        elif token not in routes:
+            routes[token] = ingest.route_for_token(token) if encodable(token) else None
+        route_id = routes.get(token)
         if route_id is not None:
             routed.append((i, route_id, raw))
         elif not batched:
