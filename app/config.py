@@ -90,7 +90,7 @@ def from_env() -> dict:
         "LINK_TTL_AFTER_DELIVERY": _duration(_env("LINK_TTL_AFTER_DELIVERY", "14d")),
         # Work, not requests (docs/security.md): fixes and events per driver and per seller,
         # routes and device claims per seller, shipments per route.
-        "FIXES_PER_DRIVER": _env("FIXES_PER_DRIVER", "1200/minute"),
+        "FIXES_PER_DRIVER": _env("FIXES_PER_DRIVER", "3000/minute"),
         "FIXES_PER_SELLER": _env("FIXES_PER_SELLER", "2000/second"),
         "EVENTS_PER_DRIVER": _env("EVENTS_PER_DRIVER", "600/minute"),
         "EVENTS_PER_SELLER": _env("EVENTS_PER_SELLER", "200/second"),

@@ -60,7 +60,7 @@ def _unavailable(exc: Exception) -> StoreUnavailable:
 
 
 def describe(item: RateLimitItem) -> str:
-    """`limits`' item as words: "1200 per 1 minute"."""
+    """`limits`' item as words: "3000 per 1 minute"."""
     return f"{item.amount} per {item.multiples} {item.GRANULARITY.name}"
 
 
