@@ -151,9 +151,12 @@ def test_a_full_redis_answers_503_json_and_the_health_check_fails_until_it_has_r
         "id": device, "lat": STATION["lat"], "lon": STATION["lon"]}), "full")
     health = requests.get(f"{server.url}/healthz", timeout=5)
     assert health.status_code == 503 and health.json()["status"] == "store full"
-    # Reads still answer: customers keep their page while the seller's ops make room.
+    # Reads still answer: customers keep their page, and the seller their routes, while the
+    # seller's ops make room.
     assert requests.get(f"{server.url}/api/v1/track/{reg['shipments'][1]['token']}",
                         timeout=5).status_code == 200
+    assert requests.get(f"{server.url}/api/v1/routes", headers=SELLER, timeout=5).status_code \
+        == 200
 
     own_redis.empty()
     wait_until(lambda: requests.get(f"{server.url}/healthz", timeout=5).status_code == 200)
