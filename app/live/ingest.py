@@ -33,7 +33,7 @@ from app.domain.tracking import (
     apply_fix,
     start_progress,
 )
-from app.domain.tracking.events import EventError, is_replay
+from app.domain.tracking.events import EventError, is_replay, replayed
 from app.live.route_cache import RouteCache
 from app.live.write_behind import LiveProgress, record
 from app.ops import metrics
@@ -53,6 +53,8 @@ class Outbox(Protocol):
     kind: str
 
     def jobs(self, route: Route, changes: list[StatusChange]) -> dict[str, dict]: ...
+
+    def unclaimed(self, changes: list[StatusChange]) -> list[StatusChange]: ...
 
 
 class Ingest:
@@ -133,16 +135,24 @@ class Ingest:
         """Apply one stop event; raises the engine's EventError when it does not fit the route.
 
         The same outcome sent again (a retry whose answer was lost) is taken as done: its
-        changes and their jobs were committed together the first time.
+        changes and their jobs were committed together the first time. Changes no job has
+        claimed yet (progress stored before jobs were committed with it) get their job again;
+        the worker's once-guards keep a second job for the same change from sending twice.
         """
         try:
             return self._update(route_id, lambda r, p: apply_event(r, p, event, self.settings),
                                 copy=True)
         except EventError:
-            progress = self.live.get(route_id)
-            if progress is not None and is_replay(self.routes.get(route_id), progress, event):
-                return []
-            raise
+            route, progress = self.routes.get(route_id), self.live.get(route_id)
+            if progress is None or not is_replay(route, progress, event):
+                raise
+        owed = self._outbox.unclaimed(replayed(route, progress, event)) if self._outbox else []
+        if owed:
+            with self._locks[hash(route_id) % _LOCK_STRIPES]:
+                progress = self.live.checkout(route_id)
+                self.store.commit(route_id, record(progress), self._outbox.kind,
+                                  self._outbox.jobs(route, owed))
+        return []
 
     def save(self) -> int:
         """Write changed progress and new history to the store now (the write-behind tick)."""

@@ -17,6 +17,7 @@ from app.domain.model import Route
 from app.domain.tracking import StatusChange
 from app.live.route_cache import RouteCache
 from app.notify.messages import MessageIds, Messages
+from app.notify.once import KIND as ONCE_KIND
 from app.notify.once import first_claim
 from app.notify.schedule import feedback_due, text_due
 from app.notify.subscriptions import Subscriptions
@@ -50,6 +51,11 @@ class Dispatch:
                     "route_id": route.id,
                     "changes": [dataclasses.asdict(c) for c in changes[i:i + JOB_CHANGES]]}
                 for n, i in enumerate(range(0, len(changes), JOB_CHANGES))}
+
+    def unclaimed(self, changes: list[StatusChange]) -> list[StatusChange]:
+        """The changes no job has claimed yet: their messages may never have been made."""
+        return [c for c in changes
+                if not self.store.read_log(ONCE_KIND, f"{c.tracking_id}:{c.status}")]
 
     def run_due(self, limit: int = 4) -> int:
         """Turn up to `limit` due jobs into messages (the worker yields between calls)."""

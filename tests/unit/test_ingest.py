@@ -165,3 +165,26 @@ def test_fixes_that_change_a_status_are_committed_with_their_jobs_or_not_at_all(
     assert svc.store.get_progress(reg["route_id"])["shipments"][tid]["status"] == "arriving"
     jobs = svc.store.list_docs("notify_job")
     assert "arriving" in {c["status"] for j in jobs for c in j["changes"]}
+
+
+@pytest.mark.parametrize("app", ["memory"], indirect=True)
+def test_a_replayed_delivery_makes_the_job_a_stored_outcome_never_got(app):
+    client, svc = app.test_client(), app.extensions["doorstep"]
+    reg = register(client)
+    tid = reg["shipments"][0]["tracking_id"]
+    assert client.post(f"/api/v1/track/{reg['shipments'][0]['token']}/texts",
+                       json={"phone": "+358401234567"}).status_code == 201
+    svc.notify.worker.run_once()
+    assert delivered(client, reg).status_code == 200
+    # As an older version could leave it: the outcome stored, its job lost to a Redis outage.
+    for job_id in svc.store.claim_due("notify_job", now=1e12):
+        svc.store.delete_doc("notify_job", job_id)
+    assert delivered(client, reg).status_code == 200  # the driver's app retries
+    svc.notify.worker.run_once()
+    made = [(m["kind"], m["event"]) for m in svc.notify.messages.for_seller("demo")
+            if m.get("tracking_id") == tid]
+    assert made.count(("text", "delivered")) == 1
+    assert made.count(("feedback", "feedback_request")) == 1
+    # Once its changes are claimed, a retry owes nothing more.
+    assert delivered(client, reg).status_code == 200
+    assert svc.store.list_docs("notify_job") == []

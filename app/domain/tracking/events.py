@@ -127,6 +127,16 @@ def _refresh_etas(route: Route, progress: Progress, at: float) -> None:
     update_etas(route, progress, route_path(route), now, hold=False)
 
 
+def replayed(route: Route, progress: Progress, event: StopEvent) -> list[StatusChange]:
+    """The changes an outcome the route already holds made the first time (see is_replay)."""
+    named = [event.shipment] if event.shipment is not None else route.stops[event.stop].shipments
+    out = []
+    for tid in named:
+        last = progress.shipments[tid].timeline[-1]
+        out.append(StatusChange(tid, last.status, last.at, last.text, dict(last.detail)))
+    return out
+
+
 def is_replay(route: Route, progress: Progress, event: StopEvent) -> bool:
     """Whether the route already holds exactly this outcome: a retry whose answer was lost.
 
