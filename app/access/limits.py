@@ -66,7 +66,8 @@ def describe(item: RateLimitItem) -> str:
 
 def take(setting: str, what: str, field: str | None, costs: dict[str, int]) -> dict[str, Limited]:
     """Take each key's cost from its budget under `setting`, in one store call (a fixed window);
-    answer the keys refused, whose budgets are left untouched."""
+    answer the keys refused. A refusal takes nothing, except that a cost larger than the whole
+    window uses the window up (Store.take): a flood is then refused with a cost of 0."""
     item = parse(current_app.config[setting])
     period = item.get_expiry()
     now = time.time()
