@@ -37,7 +37,7 @@ from app.domain.tracking.events import EventError, is_replay, replayed
 from app.live.route_cache import RouteCache
 from app.live.write_behind import LiveProgress, record
 from app.ops import metrics
-from app.store import Store, StoreUnavailable
+from app.store import Store
 
 _LOCK_STRIPES = 64
 
@@ -165,7 +165,7 @@ class Ingest:
             raise KeyError(route_id)
         if not copy and self.live.failing:
             # The store refuses the writes behind: more fixes would be "accepted" only in memory.
-            raise StoreUnavailable("live progress is not being saved")
+            raise type(self.live.failing)("live progress is not being saved")
         with self._locks[hash(route_id) % _LOCK_STRIPES]:
             progress = self.live.checkout(route_id)
             if progress is None:

@@ -23,7 +23,7 @@ from collections.abc import Callable
 
 from app.domain.tracking import Progress
 from app.jsontext import dumps
-from app.store import Store
+from app.store import Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,8 @@ class LiveProgress:
         self._unsaved: set[str] = set()
         self._history: list[tuple[str, dict]] = []
         self._lock = threading.Lock()
-        self.failing = False  # the last write to the store failed: ingest answers 503
+        # Why the last write to the store failed (None: it did not); ingest then answers 503.
+        self.failing: StoreUnavailable | None = None
 
     def get(self, route_id: str) -> Progress | None:
         """The live progress, or the store's when this process does not ingest the route."""
@@ -109,13 +110,14 @@ class LiveProgress:
                 self.store.put_progresses(records)
             if history:
                 self.store.append_logs(HISTORY, history, self.history_len)
-        except Exception:
+        except Exception as exc:
             with self._lock:  # put it all back, in order, for the next attempt
                 self._unsaved |= unsaved
                 self._history[:0] = history
-            self.failing = True
+            self.failing = exc if isinstance(exc, StoreUnavailable) else StoreUnavailable(
+                str(exc))
             raise
-        self.failing = False
+        self.failing = None
         self._evict()
         return len(records)
 

@@ -188,3 +188,22 @@ def test_a_replayed_delivery_makes_the_job_a_stored_outcome_never_got(app):
     # Once its changes are claimed, a retry owes nothing more.
     assert delivered(client, reg).status_code == 200
     assert svc.store.list_docs("notify_job") == []
+
+
+@pytest.mark.parametrize("app", ["redis"], indirect=True)
+def test_fixes_are_refused_while_the_store_refuses_the_progress_written_behind(app):
+    client, svc = app.test_client(), app.extensions["doorstep"]
+    reg = register(client)
+    post(client, reg, fixes(3))
+    svc.ingest.save()
+    post(client, reg, fixes(1, start=4))  # no status change: written behind, not yet saved
+    late = fixes(1, start=5)[0]
+    fix = Fix(late["lat"], late["lon"], T0.timestamp() + 50, 5.0, 80, 5)
+    with FullRedis(app.config["STORE_URL"]):
+        with pytest.raises(StoreFull):
+            svc.ingest.save()
+        # Accepting more now would promise what only this process's memory holds.
+        with pytest.raises(StoreFull):
+            svc.ingest.positions(reg["route_id"], [fix])
+    assert svc.ingest.save() == 1  # the progress held back is written once there is room
+    assert svc.ingest.positions(reg["route_id"], [fix])[0] == 1
