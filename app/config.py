@@ -130,7 +130,15 @@ def from_env() -> dict:
         "RETENTION_SWEEP": _duration(_env("RETENTION_SWEEP", "600")),
         # With DEMO on, the demo fleet's routes go this long after their final status.
         "DEMO_RETENTION": _duration(_env("DEMO_RETENTION", "1h")),
-        "POSITIONS_RATE": _env("POSITIONS_RATE", "10/second"),
+        # Work, not requests (docs/security.md): fixes and events per driver and per seller,
+        # routes and device claims per seller, shipments per route.
+        "FIXES_PER_DRIVER": _env("FIXES_PER_DRIVER", "3000/minute"),
+        "FIXES_PER_SELLER": _env("FIXES_PER_SELLER", "2000/second"),
+        "EVENTS_PER_DRIVER": _env("EVENTS_PER_DRIVER", "600/minute"),
+        "EVENTS_PER_SELLER": _env("EVENTS_PER_SELLER", "200/second"),
+        "ROUTES_PER_SELLER": _env("ROUTES_PER_SELLER", "5000/hour"),
+        "DEVICES_PER_SELLER": _env("DEVICES_PER_SELLER", "500/hour"),
+        "MAX_SHIPMENTS_PER_ROUTE": int(_env("MAX_SHIPMENTS_PER_ROUTE", "500")),
         "SIGNUP_RATE": _env("SIGNUP_RATE", "5/hour"),
         "SIGNIN_FAILURE_RATE": _env("SIGNIN_FAILURE_RATE", "10/15 minutes"),
         "DEVICE_FAILURE_RATE": _env("DEVICE_FAILURE_RATE", "60/minute"),

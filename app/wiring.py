@@ -52,14 +52,10 @@ def build_services(config: dict, socketio: SocketIO) -> Services:
         if config["DEMO"] and config["SELLER_KEYS"] else {}
     retention = Retention(store, config["RETENTION"], config.get("CLOCK") or time.time, live,
                           short=demo)
-
-    def on_status(route, changes):
-        notify.dispatch.enqueue(route, changes)
-        retention.on_status(route, changes)
-
-    # Status changes become texts, webhooks and scheduled messages; ingest only enqueues them.
+    # Status changes become texts, webhooks and scheduled messages; ingest commits them as jobs
+    # together with the progress that made them. Retention counts from a route's final status.
     ingest = Ingest(store, routes, settings, on_change=broadcaster.touch,
-                    on_status=on_status, live=live)
+                    outbox=notify.dispatch, live=live, on_status=retention.on_status)
     ingest.retention, retention.ingest = retention, ingest
     ingest.link_secret = config["SECRET_KEY"]
     return Services(store, Sellers(store, config["SELLER_KEYS"]), ingest, reads, broadcaster,

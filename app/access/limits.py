@@ -1,49 +1,41 @@
-"""Rate limits, counted where everything else is kept (memory://, or the same Redis).
+"""Limits on work, counted where everything else is kept (memory://, or the same Redis).
 
-Flask-Limiter owns the storage and the moving-window strategy; the limits themselves are hit
-from the code that knows the key (a driver's route, a tracking link, a caller's address), so a
-batch carrying many drivers counts once for each of them.
+Limits count the work a request asks for (fixes, shipments, device claims), not requests: one
+request carrying 5,000 fixes costs 5,000. Each limit is attached to its view, as a decorator
+(`per_key`, `guessing`) or, where the cost is known only once the body is read, as a `take`
+call in the view itself.
+
+Limits fail closed: when the store cannot count (Redis away or full), the request answers 503,
+like every other write would. Nothing is let through uncounted.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import time
+from collections import Counter
+from collections.abc import Callable
 
-from flask import Flask, current_app, request
+from flask import Flask, Response, current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from limits import parse
+from limits import RateLimitItem, parse
 
-from app.access.tokens import hash_token
 from app.extensions import services
-from app.store import StoreUnavailable
+from app.store import StoreFull, StoreUnavailable
 
 log = logging.getLogger(__name__)
 EXTENSION = "doorstep_limiter"
-# Limits for views other modules own, by URL rule: (setting, what is limited, view arg, field).
-RULE_LIMITS = {
-    ("POST", "/api/v1/track/<token>/texts"): ("SIGNUP_RATE", "text sign-ups for this link",
-                                               "token", "token"),
-}
-
-# Endpoints other modules own that check a credential: the failure setting to count against
-# the caller's address, and how their failure answer looks.
-CREDENTIAL_CHECKS = {
-    "web.sign_in_post": ("SIGNIN_FAILURE_RATE", lambda resp: resp.status_code == 401),
-    # Unknown OsmAnd device ids: a limit of its own, generous enough that a misconfigured phone
-    # behind a carrier's NAT does not lock out the other phones sharing its address.
-    "osmand.osmand": ("DEVICE_FAILURE_RATE", lambda resp: resp.status_code == 400
-                      and (resp.get_json(silent=True) or {}).get("field") == "id"),
-}
 
 
 class Limited(Exception):
     """Answered 429 with Retry-After and a JSON body naming what was limited."""
 
-    def __init__(self, what: str, field: str | None, retry_after: int) -> None:
-        super().__init__(f"too many {what}; retry in {retry_after} s")
+    def __init__(self, what: str, field: str | None, retry_after: int,
+                 message: str | None = None) -> None:
+        super().__init__(message or f"too many {what}; retry in {retry_after} s")
         self.message, self.field, self.retry_after = str(self), field, retry_after
 
 
@@ -51,51 +43,95 @@ def init_app(app: Flask) -> None:
     url = app.config["STORE_URL"]
     uri = url if url.split(":", 1)[0] in ("redis", "rediss") else "memory://"
     options = {"socket_connect_timeout": 1, "socket_timeout": 1} if uri != "memory://" else {}
-    # swallow_errors: a Redis outage must not turn into 500s here; the store answers 503 itself.
+    # Flask-Limiter owns the moving windows of the guessing limits; no limit of its own is
+    # declared, so swallow_errors only covers its hooks, never a count (see _unavailable).
     app.extensions[EXTENSION] = Limiter(
         get_remote_address, app=app, storage_uri=uri, storage_options=options,
         strategy="moving-window", key_prefix="doorstep-limits", swallow_errors=True,
     )
-    app.before_request(_limit_by_rule)
-    app.after_request(_count_failed_credentials)
 
 
-def hit(setting: str, what: str, key: str, field: str | None) -> None:
-    """Count one request against a limit; raise Limited when it is over."""
-    limiter = current_app.extensions[EXTENSION].limiter
-    item = parse(current_app.config[setting])
-    try:
-        if limiter.hit(item, setting, key):
-            return
-        reset = limiter.get_window_stats(item, setting, key).reset_time
-    except Exception as exc:  # fail open: a storage outage is reported by the store, as 503
-        log.warning("rate limit storage unavailable: %s", exc)
-        return
-    raise Limited(what, field, max(1, math.ceil(reset - time.time())))
+def _unavailable(exc: Exception) -> StoreUnavailable:
+    """A failed count as the store's 503: full (OOM) or away."""
+    log.warning("rate limit storage unavailable: %s", exc)
+    if "maxmemory" in str(exc) or type(exc).__name__ == "OutOfMemoryError":
+        return StoreFull(str(exc))
+    return StoreUnavailable(str(exc))
 
 
-def hit_many(setting: str, what: str, keys: list[str], field: str | None) -> dict[str, Limited]:
-    """Count one request for each key in a single store call; answer the keys over the limit.
+def describe(item: RateLimitItem) -> str:
+    """`limits`' item as words: "3000 per 1 minute"."""
+    return f"{item.amount} per {item.multiples} {item.GRANULARITY.name}"
 
-    For the per-driver position limit: a batch carries up to MAX_BATCH drivers, and one
-    round trip per driver (Flask-Limiter's way) cost seconds of latency at 2,000 drivers per
-    batch (docs/performance.md). A fixed window in the same store keeps it to one pipeline.
-    """
+
+def take(setting: str, what: str, field: str | None, costs: dict[str, int]) -> dict[str, Limited]:
+    """Take each key's cost from its budget under `setting`, in one store call (a fixed window);
+    answer the keys refused. A refusal takes nothing, except that a cost larger than the whole
+    window uses the window up (Store.take): a flood is then refused with a cost of 0."""
     item = parse(current_app.config[setting])
     period = item.get_expiry()
     now = time.time()
     window = int(now // period)
-    try:
-        counts = services().store.count_hits(setting, keys, window, period)
-    except StoreUnavailable as exc:  # fail open, as hit() does: ingest itself answers 503
-        log.warning("rate limit storage unavailable: %s", exc)
-        return {}
+    refused = services().store.take(setting, costs, item.amount, window, period)
     retry = max(1, math.ceil((window + 1) * period - now))
-    over = zip(keys, counts, strict=True)
-    return {k: Limited(what, field, retry) for k, n in over if n > item.amount}
+    out = {}
+    for key in refused:
+        # More than a whole window holds can never pass: say so, rather than "retry".
+        message = (f"{costs[key]} {what} is more than the {describe(item)} allowed: send "
+                   "smaller batches") if costs[key] > item.amount else None
+        out[key] = Limited(what, field, retry, message)
+    return out
 
 
-def check_sign_ins(setting: str = "SIGNIN_FAILURE_RATE") -> None:
+def take_one(setting: str, what: str, field: str | None, key: str, cost: int = 1) -> None:
+    """`take` for one key; raise Limited when it is over."""
+    over = take(setting, what, field, {key: cost})
+    if over:
+        raise over[key]
+
+
+def per_driver(route_ids: list[str], setting: str, what: str,
+               field: str) -> dict[str, Limited]:
+    """Take one unit per item from its driver's budget under `setting` (a `*_PER_DRIVER`), then
+    from its seller's (the matching `*_PER_SELLER`): many drivers of one seller cannot add up
+    to more than the seller may send. Answer the routes refused."""
+    over = take(setting, f"{what} for this driver", field, Counter(route_ids))
+    routes = services().ingest.routes
+    seller_of = {rid: routes.get(rid).seller_id for rid in set(route_ids) - set(over)}
+    sellers = Counter(seller_of[rid] for rid in route_ids if rid in seller_of)
+    refused = take(setting.replace("_PER_DRIVER", "_PER_SELLER"), f"{what} for this seller",
+                   field, sellers)
+    return over | {rid: refused[s] for rid, s in seller_of.items() if s in refused}
+
+
+def per_key(setting: str, what: str, field: str | None, key: Callable[..., str]):
+    """Attach a limit to a view: each request costs one, counted for `key(**view_args)`."""
+    def wrap(view):
+        @functools.wraps(view)
+        def limited(*args, **kwargs):
+            take_one(setting, what, field, key(**kwargs))
+            return view(*args, **kwargs)
+        return limited
+    return wrap
+
+
+def guessing(setting: str, what: str, field: str, failed: Callable[[Response], bool]):
+    """Attach a guessing limit to a view that checks a credential: its failures count against
+    the caller's address, and an address over the limit is refused before the view runs."""
+    def wrap(view):
+        @functools.wraps(view)
+        def guarded(*args, **kwargs):
+            check_sign_ins(setting, what, field)
+            response = current_app.make_response(view(*args, **kwargs))
+            if failed(response):
+                failed_sign_in(setting)
+            return response
+        return guarded
+    return wrap
+
+
+def check_sign_ins(setting: str = "SIGNIN_FAILURE_RATE", what: str = "failed sign-ins from "
+                   "this address", field: str = "Authorization") -> None:
     """Refuse an address with too many failed sign-ins, before its key is even looked at:
     answering only failures would still tell a guesser which key was right."""
     limiter = current_app.extensions[EXTENSION].limiter
@@ -106,35 +142,14 @@ def check_sign_ins(setting: str = "SIGNIN_FAILURE_RATE") -> None:
             return
         reset = limiter.get_window_stats(item, setting, address).reset_time
     except Exception as exc:
-        log.warning("rate limit storage unavailable: %s", exc)
-        return
-    raise Limited("failed sign-ins from this address", "Authorization",
-                  max(1, math.ceil(reset - time.time())))
+        raise _unavailable(exc) from exc
+    raise Limited(what, field, max(1, math.ceil(reset - time.time())))
 
 
 def failed_sign_in(setting: str = "SIGNIN_FAILURE_RATE") -> None:
-    """Count a wrong seller key (API, socket or sign-in form) against the caller's address."""
+    """Count a wrong credential (API, socket, sign-in form, phone) against the caller's address."""
     limiter = current_app.extensions[EXTENSION].limiter
     try:
         limiter.hit(parse(current_app.config[setting]), setting, get_remote_address())
     except Exception as exc:
-        log.warning("rate limit storage unavailable: %s", exc)
-
-
-def _limit_by_rule() -> None:
-    if request.endpoint in CREDENTIAL_CHECKS:
-        check_sign_ins(CREDENTIAL_CHECKS[request.endpoint][0])
-    rule = request.url_rule.rule if request.url_rule else None
-    limit = RULE_LIMITS.get((request.method, rule))
-    if limit is None:
-        return
-    setting, what, arg, field = limit
-    # Hashed: a tracking token is a secret and must not appear in the limiter's keys.
-    hit(setting, what, hash_token(str((request.view_args or {}).get(arg, ""))), field)
-
-
-def _count_failed_credentials(response):
-    setting, failed = CREDENTIAL_CHECKS.get(request.endpoint, (None, None))
-    if setting and failed(response):
-        failed_sign_in(setting)
-    return response
+        raise _unavailable(exc) from exc

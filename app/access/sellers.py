@@ -13,7 +13,7 @@ import time
 from typing import Any
 
 from app.access.tokens import hash_token
-from app.store import Store
+from app.store import Store, StoreFull
 
 KEYS, REVOKED = "seller_key", "seller_key_revoked"
 MAX_KEYS_PER_SELLER = 20
@@ -106,4 +106,7 @@ class Sellers:
         record["last_used_at"] = now
         # Only if the key still exists: a write racing a revocation must not resurrect it.
         if self._store.get_doc(KEYS, record["hash"]) is not None:
-            self._store.put_doc(KEYS, record["hash"], record)
+            try:
+                self._store.put_doc(KEYS, record["hash"], record)
+            except StoreFull:  # bookkeeping only: a full store must not refuse a seller's read
+                self._touched[record["hash"]] = 0.0

@@ -3,6 +3,11 @@
 Ingest validates ownership, runs the tracking engine and hands the result to the live progress
 (written behind to the store, with the position history), then tells the broadcaster which routes
 changed. It never emits to sockets itself.
+
+A change that owes notifications (a status change) or is rare and read by others (a stop event)
+is written through instead: its progress and its notification jobs go to the store in one
+commit, before the live progress takes it. A store that refuses the commit leaves nothing
+changed, so the caller's 503 is true and its retry does the whole change again.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable
+from typing import Protocol
 
 from app.access.links import customer_token
 from app.access.tokens import (
@@ -30,6 +36,7 @@ from app.domain.tracking import (
     apply_fix,
     start_progress,
 )
+from app.domain.tracking.events import is_replay, replayed
 from app.live.route_cache import RouteCache
 from app.live.write_behind import LiveProgress, record
 from app.ops import metrics
@@ -38,7 +45,18 @@ from app.store import Store
 _LOCK_STRIPES = 64
 
 OnChange = Callable[[str], None]
+# After a status change is stored with its jobs: what need not be in the same write (retention).
 OnStatus = Callable[[Route, list[StatusChange]], None]
+
+
+class Outbox(Protocol):
+    """Where status changes become notification jobs (app/notify/dispatch.py)."""
+
+    kind: str
+
+    def jobs(self, route: Route, changes: list[StatusChange]) -> dict[str, dict]: ...
+
+    def unclaimed(self, changes: list[StatusChange]) -> list[StatusChange]: ...
 
 
 class Ingest:
@@ -46,13 +64,14 @@ class Ingest:
     retention = None  # app/ops/retention.py, set by build_services
 
     def __init__(self, store: Store, routes: RouteCache, settings: Settings,
-                 on_change: OnChange, on_status: OnStatus | None = None, *,
-                 live: LiveProgress) -> None:
+                 on_change: OnChange, outbox: Outbox | None = None, *,
+                 live: LiveProgress, on_status: OnStatus | None = None) -> None:
         self.store = store
         self.live = live
         self.routes = routes
         self.settings = settings
         self._on_change = on_change
+        self._outbox = outbox
         self._on_status = on_status
         self._drivers: dict[str, str] = {}
         # Two requests for one route must not interleave between reading and writing progress.
@@ -129,13 +148,30 @@ class Ingest:
         return len(kept), dropped
 
     def event(self, route_id: str, event: StopEvent) -> list[StatusChange]:
-        """Apply one stop event; raises the engine's EventError when it does not fit the route."""
+        """Apply one stop event; raises the engine's EventError when it does not fit the route.
+
+        The same outcome sent again (a retry whose answer was lost) is taken as done: its
+        changes and their jobs were committed together the first time. Changes no job has
+        claimed yet (progress stored before jobs were committed with it) get their job again;
+        the worker's once-guards keep a second job for the same change from sending twice.
+        """
         try:
             return self._update(route_id, lambda r, p: apply_event(r, p, event, self.settings),
                                 copy=True)
         except KeyError:  # deleted by retention, as above
             self.forget(route_id)
             raise EventError("route", "the route is finished and its data deleted") from None
+        except EventError:
+            route, progress = self.routes.get(route_id), self.live.get(route_id)
+            if progress is None or not is_replay(route, progress, event):
+                raise
+        owed = self._outbox.unclaimed(replayed(route, progress, event)) if self._outbox else []
+        if owed:
+            with self._locks[hash(route_id) % _LOCK_STRIPES]:
+                progress = self.live.checkout(route_id)
+                self.store.commit(route_id, record(progress), self._outbox.kind,
+                                  self._outbox.jobs(route, owed))
+        return []
 
     def forget(self, route_id: str) -> None:
         """Drop what this process keeps of a route deleted from the store (retention)."""
@@ -152,6 +188,9 @@ class Ingest:
         route = self.routes.get(route_id)
         if route is None:
             raise KeyError(route_id)
+        if not copy and self.live.failing:
+            # The store refuses the writes behind: more fixes would be "accepted" only in memory.
+            raise type(self.live.failing)("live progress is not being saved")
         with self._locks[hash(route_id) % _LOCK_STRIPES]:
             progress = self.live.checkout(route_id)
             if progress is None:
@@ -159,10 +198,18 @@ class Ingest:
             if copy:  # an event the engine refuses must leave the live progress untouched
                 progress = Progress.from_dict(record(progress))
             changes = apply(route, progress)
+            jobs = self._outbox.jobs(route, changes) if changes and self._outbox else {}
+            # Events are rare and others read them from the store; status changes owe jobs.
+            if copy or jobs:
+                try:
+                    self.store.commit(route_id, record(progress),
+                                      self._outbox.kind if self._outbox else "", jobs)
+                except Exception:
+                    if not copy:  # fixes changed the live progress in place: read it again
+                        self.live.reload(route_id)
+                    raise
             self.live.changed(route_id, progress, history)
-            if copy:  # events are rare and others read them from the store: write through
-                self.store.put_progress(route_id, record(progress))
-        self._on_change(route_id)
-        if changes and self._on_status:
+        if changes and self._on_status is not None:
             self._on_status(route, changes)
+        self._on_change(route_id)
         return changes

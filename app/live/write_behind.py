@@ -8,6 +8,9 @@ WRITE_BEHIND seconds, in one batched write, together with the position history.
 Several processes: a route's fixes should reach one process at a time (nginx hashes the driver's
 token, see docs/deployment.md). An entry left alone for IDLE_S is dropped, so a route whose
 driver moved to another process is read back from the store, never served stale for long.
+
+While the store refuses these writes (`failing`), ingest refuses new fixes with a 503: a driver
+is never told "accepted" for more than the WRITE_BEHIND seconds a crash can lose.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from collections.abc import Callable
 
 from app.domain.tracking import Progress
 from app.jsontext import dumps
-from app.store import Store
+from app.store import Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +54,8 @@ class LiveProgress:
         self._unsaved: set[str] = set()
         self._history: list[tuple[str, dict]] = []
         self._lock = threading.Lock()
+        # Why the last write to the store failed (None: it did not); ingest then answers 503.
+        self.failing: StoreUnavailable | None = None
 
     def get(self, route_id: str) -> Progress | None:
         """The live progress, or the store's when this process does not ingest the route."""
@@ -78,6 +83,11 @@ class LiveProgress:
         progress = Progress.from_dict(raw)
         self._live[route_id] = (progress, self._clock())
         return progress
+
+    def reload(self, route_id: str) -> None:
+        """Drop a route's live progress (a change the store refused): the next checkout reads
+        the store's copy again."""
+        self._live.pop(route_id, None)
 
     def changed(self, route_id: str, progress: Progress, fixes: list[dict] = ()) -> None:
         """Note a change to save, and the accepted fixes to append to the route's history."""
@@ -107,11 +117,14 @@ class LiveProgress:
                 self.store.put_progresses(records)
             if history:
                 self.store.append_logs(HISTORY, history, self.history_len)
-        except Exception:
+        except Exception as exc:
             with self._lock:  # put it all back, in order, for the next attempt
                 self._unsaved |= unsaved
                 self._history[:0] = history
+            self.failing = exc if isinstance(exc, StoreUnavailable) else StoreUnavailable(
+                str(exc))
             raise
+        self.failing = None
         self._evict()
         return len(records)
 

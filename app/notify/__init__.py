@@ -1,6 +1,6 @@
 """Notifications: text updates, seller webhooks and scheduled messages, built once per process.
 
-Ingest calls `dispatch.enqueue` for every batch of status changes; the worker (one background
+Ingest commits `dispatch.jobs` with every batch of status changes; the worker (one background
 task per process, sending on a pool of NOTIFY_CONCURRENCY) does everything that talks to the
 network.
 """

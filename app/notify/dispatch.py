@@ -1,7 +1,8 @@
 """From status changes to messages: texts, webhook deliveries and the feedback request.
 
-`enqueue` is the ingest callback: it only writes the changes down as a job (no network I/O
-beyond the store). The worker runs `run_due`, which turns each change, once, into messages.
+`jobs` is ingest's outbox: it only writes the changes down as jobs, which ingest commits to the
+store together with the progress that made them (app/live/ingest.py). The worker runs
+`run_due`, which turns each change, once, into messages.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from app.domain.hours import iso_utc
 from app.domain.model import Route
 from app.domain.tracking import StatusChange
 from app.live.route_cache import RouteCache
-from app.notify.messages import Messages
+from app.notify.messages import MessageIds, Messages
+from app.notify.once import KIND as ONCE_KIND
 from app.notify.once import first_claim
 from app.notify.schedule import feedback_due, text_due
 from app.notify.subscriptions import Subscriptions
@@ -25,10 +27,15 @@ from app.store import Store
 
 JOB_KIND = "notify_job"
 JOB_LEASE_S = 60.0
+# Changes per job: a route starting with hundreds of shipments becomes several jobs, and the
+# worker yields between them instead of holding its process for one long job.
+JOB_CHANGES = 50
 TEXT_STATUSES = ("out_for_delivery", "approaching", "delivered", "attempted")
 
 
 class Dispatch:
+    kind = JOB_KIND
+
     def __init__(self, store: Store, routes: RouteCache, messages: Messages,
                  subscriptions: Subscriptions, endpoints: Endpoints,
                  clock: Callable[[], float], public_url: str) -> None:
@@ -37,16 +44,23 @@ class Dispatch:
         self.public_url = public_url.rstrip("/")
         self.secret_key = ""  # SECRET_KEY, to derive the customer link (app/access/links.py)
 
-    def enqueue(self, route: Route, changes: list[StatusChange]) -> None:
-        """Ingest's `on_status`: persist the changes for the worker, due at once."""
-        # The timetable hands out equal due times in id order: a time-ordered id keeps one
+    def jobs(self, route: Route, changes: list[StatusChange]) -> dict[str, dict]:
+        """Ingest's outbox: the jobs these changes owe, by id, for ingest to commit."""
+        # The timetable hands out equal due times in id order: time-ordered ids keep one
         # route's changes in the order they happened.
-        job_id = f"job_{time.time_ns():016x}_{secrets.token_hex(4)}"
-        job = {"route_id": route.id, "changes": [dataclasses.asdict(c) for c in changes]}
-        self.store.put_doc(JOB_KIND, job_id, job)
-        self.store.schedule(JOB_KIND, job_id, 0)
+        base, nonce = time.time_ns(), secrets.token_hex(4)
+        return {f"job_{base + n:016x}_{nonce}": {
+                    "route_id": route.id,
+                    "changes": [dataclasses.asdict(c) for c in changes[i:i + JOB_CHANGES]]}
+                for n, i in enumerate(range(0, len(changes), JOB_CHANGES))}
 
-    def run_due(self, limit: int = 20) -> int:
+    def unclaimed(self, changes: list[StatusChange]) -> list[StatusChange]:
+        """The changes no job has claimed yet: their messages may never have been made."""
+        return [c for c in changes
+                if not self.store.read_log(ONCE_KIND, f"{c.tracking_id}:{c.status}")]
+
+    def run_due(self, limit: int = 4) -> int:
+        """Turn up to `limit` due jobs into messages (the worker yields between calls)."""
         job_ids = self.store.claim_due(JOB_KIND, self.clock(), limit)
         for job_id in job_ids:
             # Leased, not dropped: a process dying half-way leaves the job for another one,
@@ -54,54 +68,68 @@ class Dispatch:
             self.store.schedule(JOB_KIND, job_id, self.clock() + JOB_LEASE_S)
             job = self.store.get_doc(JOB_KIND, job_id)
             if job is not None:
-                self.process(job["route_id"], [StatusChange(**c) for c in job["changes"]])
+                self.process(job["route_id"], [StatusChange(**c) for c in job["changes"]],
+                             job_id)
             self.store.unschedule(JOB_KIND, job_id)
             self.store.delete_doc(JOB_KIND, job_id)
         return len(job_ids)
 
-    def process(self, route_id: str, changes: list[StatusChange]) -> None:
+    def process(self, route_id: str, changes: list[StatusChange], job_id: str) -> None:
+        """Make each change's messages, once, even when a store failure half-way through
+        makes the worker try the job again: its claims and message ids are the job's own."""
         route = self.routes.get(route_id)
         if route is None:
             return
         ids = list({c.tracking_id for c in changes})
         ships = {s["tracking_id"]: s for s in self.store.get_shipments(ids)}
-        for c in changes:
+        made = MessageIds(job_id)
+        for i, c in enumerate(changes):
             ship = ships.get(c.tracking_id)
-            if ship is None or not first_claim(self.store, f"{c.tracking_id}:{c.status}"):
+            claim = f"{c.tracking_id}:{c.status}"
+            if ship is None or not first_claim(self.store, claim, job_id):
                 continue
-            if c.status == "out_for_delivery" and first_claim(self.store, f"{route.id}:started"):
-                self.hooks(route.seller_id, "route_started", self.route_data(route, c))
+            # Each change's messages in the order they should go: 8 slots per change.
+            def slot(n: int, i: int = i) -> Callable[[str], str]:
+                return lambda destination: made.id(i * 8 + n, destination)
+            if c.status == "out_for_delivery" and first_claim(self.store, f"{route.id}:started",
+                                                              job_id):
+                self.hooks(route.seller_id, "route_started", self.route_data(route, c), slot(0))
             if c.status in TEXT_STATUSES:
-                self.status_text(route, ship, c)
-            self.hooks(route.seller_id, c.status, self.shipment_data(ship, c))
+                self.status_text(route, ship, c, slot(1))
+            self.hooks(route.seller_id, c.status, self.shipment_data(ship, c), slot(2))
             if c.status == "delivered":
                 self.messages.create("feedback", route.seller_id,
-                                     feedback_due(c.at, route.timezone),
+                                     feedback_due(c.at, route.timezone), slot(3)("feedback"),
                                      event="feedback_request", to=None,
                                      tracking_id=c.tracking_id, route_id=route.id,
                                      body=self.feedback_body(ship))
 
-    def status_text(self, route: Route, ship: dict, c: StatusChange) -> None:
+    def status_text(self, route: Route, ship: dict, c: StatusChange,
+                    named: Callable[[str], str]) -> None:
         phone = self.subscriptions.phone_for(ship)
         if phone is None:
             return
         due = text_due(c.status, self.clock(), route.timezone)
         note = None if due is not None else "dropped: quiet hours, stale by the morning"
-        self.text(route.seller_id, ship, phone, c.status, self.status_body(ship, c), due, note)
+        self.text(route.seller_id, ship, phone, c.status, self.status_body(ship, c), due, note,
+                  named(phone))
 
     def text(self, seller_id: str, ship: dict, phone: str, event: str, body: str,
-             due: float | None, note: str | None = None) -> dict:
-        return self.messages.create("text", seller_id, due, event=event, to=phone, body=body,
-                                    tracking_id=ship["tracking_id"], route_id=ship["route_id"],
-                                    note=note)
+             due: float | None, note: str | None = None, message_id: str | None = None) -> dict:
+        return self.messages.create("text", seller_id, due, message_id, event=event, to=phone,
+                                    body=body, tracking_id=ship["tracking_id"],
+                                    route_id=ship["route_id"], note=note)
 
-    def hooks(self, seller_id: str, event_type: str, data: dict) -> int:
-        """One delivery per endpoint that chose this event type; one event id shared by all."""
+    def hooks(self, seller_id: str, event_type: str, data: dict,
+              named: Callable[[str], str] | None = None) -> int:
+        """One delivery per endpoint that chose this event type; one event id shared by all.
+        `named` gives each delivery its id by endpoint (found, not made again, on a retry)."""
         endpoints = self.endpoints.for_event(seller_id, event_type)
         if endpoints:
             event = build_event(event_type, data, self.clock())
             for ep in endpoints:
-                self.messages.create("webhook", seller_id, self.clock(), event=event_type,
+                self.messages.create("webhook", seller_id, self.clock(),
+                                     named(ep["id"]) if named else None, event=event_type,
                                      to=ep["url"], webhook_id=ep["id"], payload=event,
                                      tracking_id=data.get("tracking_id"),
                                      route_id=data.get("route_id"))

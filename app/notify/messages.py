@@ -6,6 +6,7 @@ timetable, due at its next attempt. The seller's log keeps the ids of their rece
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import time
 from collections.abc import Callable
@@ -21,24 +22,52 @@ KEPT_PER_SELLER = 2000
 WAITING = ("scheduled", "retrying")  # states that can still be sent, or cancelled
 
 
+def new_id(ns: int, suffix: str | None = None) -> str:
+    """A time-ordered id: messages due at the same moment go out in the order they were made
+    ("out for delivery" before "approaching"), as the timetable breaks ties by id."""
+    return f"msg_{ns:016x}{suffix or secrets.token_hex(3)}"
+
+
+class MessageIds:
+    """The ids of the messages one job (or one feedback request) makes, the same every time it
+    is tried: after a store failure half-way, the retry finds what the first try made."""
+
+    def __init__(self, owner: str) -> None:
+        self.owner = owner
+        # Owners' ids start with their creation time in hex (job_<ns>_..., msg_<ns>...).
+        head = owner.split("_", 1)[1][:16] if "_" in owner else ""
+        try:
+            self.base = int(head, 16)
+        except ValueError:
+            self.base = time.time_ns()
+
+    def id(self, n: int, destination: str) -> str:
+        """The id of its `n`th message (in the order they should go) to `destination`."""
+        digest = hashlib.sha256(f"{self.owner}|{n}|{destination}".encode()).hexdigest()[:6]
+        return new_id(self.base + n, digest)
+
+
 class Messages:
     def __init__(self, store: Store, clock: Callable[[], float]) -> None:
         self.store, self.clock = store, clock
 
-    def create(self, kind: str, seller_id: str, due: float | None, **fields: Any) -> dict:
-        """Record a message; due None records it as dropped (quiet hours), never sent."""
+    def create(self, kind: str, seller_id: str, due: float | None, message_id: str | None = None,
+               **fields: Any) -> dict:
+        """Record a message; due None records it as dropped (quiet hours), never sent.
+
+        With a `message_id` (see MessageIds) a message made before is found, not made twice.
+        """
         now = self.clock()
-        # Time-ordered ids: messages due at the same moment go out in the order they were made
-        # ("out for delivery" before "approaching"), as the timetable breaks ties by id.
-        message_id = f"msg_{time.time_ns():016x}{secrets.token_hex(3)}"
+        message_id = message_id or new_id(time.time_ns())
         doc = {"id": message_id, "kind": kind, "seller_id": seller_id,
                "state": "scheduled" if due is not None else "dropped", "created_at": now,
                "due_at": due, "sent_at": None, "attempts": 0, "last_status": None,
                "last_error": None, **fields}
-        self.store.put_doc(KIND, doc["id"], doc)
-        self.store.append_log(SELLER_LOG, seller_id, {"id": doc["id"]}, KEPT_PER_SELLER)
-        if due is not None:
-            self.store.schedule(KIND, doc["id"], due)
+        # The record, its seller's log entry and its timetable entry at once: a store failing
+        # half-way leaves none of them, and the job that makes it is tried again.
+        if not self.store.add_doc(KIND, message_id, doc, due,
+                                  (SELLER_LOG, seller_id, KEPT_PER_SELLER)):
+            return self.get(message_id) or doc
         return doc
 
     def get(self, message_id: str) -> dict | None:

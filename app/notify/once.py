@@ -17,9 +17,10 @@ KIND = "once"
 MAX_CLAIMS = 16
 
 
-def first_claim(store: Store, key: str) -> bool:
-    """Whether this call is the first ever for `key`."""
-    nonce = secrets.token_hex(8)
+def first_claim(store: Store, key: str, owner: str | None = None) -> bool:
+    """Whether this call is the first ever for `key`, or, with `owner`, whether that owner
+    claimed it first (a job retried after a failure goes on with what it had claimed)."""
+    nonce = owner or secrets.token_hex(8)
     store.append_log(KIND, key, {"nonce": nonce}, MAX_CLAIMS)
     entries = store.read_log(KIND, key)
     return bool(entries) and entries[0].get("nonce") == nonce

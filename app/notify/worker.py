@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from app.domain.hours import iso_utc
 from app.notify.dispatch import Dispatch
-from app.notify.messages import WAITING, Messages
+from app.notify.messages import WAITING, MessageIds, Messages
 from app.notify.once import first_claim
 from app.notify.providers import HttpSmsProvider, OutboxProvider, Outcome
 from app.notify.sending import Lanes, destination
@@ -133,20 +133,24 @@ class Worker:
 
     def expand(self, doc: dict) -> None:
         """A due feedback request becomes a text (if the customer signed up) and webhooks."""
-        if not first_claim(self.dispatcher.store, doc["id"]):  # expanded before a crash
+        # Claimed by this request itself: tried again after a store failure, it finds the
+        # messages it made (their ids are its own), and makes the rest.
+        if not first_claim(self.dispatcher.store, doc["id"], doc["id"]):
             return self.messages.release(doc["id"])
+        made = MessageIds(doc["id"])
         ship = self.dispatcher.store.get_shipment(doc["tracking_id"])
         phone = self.subscriptions.phone_for(ship) if ship else None
         texts = 0
         if phone:
             self.dispatcher.text(doc["seller_id"], ship, phone, "feedback_request", doc["body"],
-                             self.clock())
+                                 self.clock(), message_id=made.id(1, phone))
             texts = 1
         data = {"tracking_id": doc["tracking_id"], "route_id": doc["route_id"],
                 "reference": ship.get("reference") if ship else None,
                 "status": "feedback_request", "text": doc["body"], "at": iso_utc(doc["due_at"]),
                 "detail": {}}
-        hooks = self.dispatcher.hooks(doc["seller_id"], "feedback_request", data)
+        hooks = self.dispatcher.hooks(doc["seller_id"], "feedback_request", data,
+                                      lambda endpoint: made.id(2, endpoint))
         doc.update(state="sent", sent_at=self.clock(), attempts=1,
                    note=f"{texts} text, {hooks} webhook deliveries")
         self.messages.save(doc)

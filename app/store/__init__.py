@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.store.base import Store, StoreUnavailable
+from app.store.base import Store, StoreFull, StoreUnavailable
 
 
 def open_store(url: str) -> Store:
@@ -20,4 +20,4 @@ def open_store(url: str) -> Store:
     raise ValueError(f"unknown store URL scheme {scheme!r} (use memory:// or redis://)")
 
 
-__all__ = ["Store", "StoreUnavailable", "open_store"]
+__all__ = ["Store", "StoreFull", "StoreUnavailable", "open_store"]

@@ -13,6 +13,10 @@ class StoreUnavailable(RuntimeError):
     """The backend cannot be reached; callers answer 503 rather than fail."""
 
 
+class StoreFull(StoreUnavailable):
+    """The backend refuses writes (Redis at `maxmemory` with `noeviction`): also a 503."""
+
+
 class Store(ABC):
     """Records are JSON-able dicts; the domain converts them to objects."""
 
@@ -49,11 +53,27 @@ class Store(ABC):
     @abstractmethod
     def ping(self) -> bool: ...
 
+    def health(self) -> str:
+        """"ok", "unavailable", or "full" when it answers but refuses writes."""
+        return "ok" if self.ping() else "unavailable"
+
+    @abstractmethod
+    def commit(self, route_id: str, progress: Record, kind: str, jobs: dict[str, Record]) -> None:
+        """Replace a route's progress and put jobs (docs of `kind`, due at once on its
+        timetable) in one step: all of it is stored or none of it."""
+
     # Generic records, for the parts built on top of routes (subscriptions, webhooks, outbox,
     # scheduled messages, seller accounts): each keeps its own `kind` and needs no new method here.
 
     @abstractmethod
     def put_doc(self, kind: str, doc_id: str, doc: Record) -> None: ...
+
+    @abstractmethod
+    def add_doc(self, kind: str, doc_id: str, doc: Record, due: float | None = None,
+                log: tuple[str, str, int] | None = None) -> bool:
+        """Add a record unless one has this id, and with it, in one step, its place on the
+        kind's timetable (`due`) and an entry `{"id": doc_id}` in a bounded log (`log` is
+        (kind, log id, max_len)). Answer whether it was added."""
 
     @abstractmethod
     def get_doc(self, kind: str, doc_id: str) -> Record | None: ...
@@ -107,9 +127,13 @@ class Store(ABC):
             self.put_progress(route_id, json.loads(text))
 
     @abstractmethod
-    def count_hits(self, kind: str, keys: list[str], window: int, ttl: float) -> list[int]:
-        """Add one to each key's counter for `window` (a fixed time window's number) and answer
-        the new counts, in order, in one call for a whole batch. Counters expire after `ttl` s."""
+    def take(self, kind: str, costs: dict[str, int], limit: int, window: int,
+             ttl: float) -> list[str]:
+        """Add each key's cost to its counter for `window` (a fixed time window's number) unless
+        that would pass `limit`; answer the keys refused, whose counters stay as they were. A
+        cost above `limit` can never pass: it exhausts the window instead (the counter becomes
+        limit + 1, so even a cost of 0 is refused until the window ends). One call for a whole
+        batch; counters expire after `ttl` s."""
 
     def append_logs(self, kind: str, entries: list[tuple[str, Record]], max_len: int) -> None:
         """Append (log id, entry) pairs, in order, to bounded logs: one call for a whole batch."""

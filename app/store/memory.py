@@ -67,8 +67,29 @@ class MemoryStore(Store):
     def ping(self):
         return True
 
+    def commit(self, route_id, progress, kind, jobs):
+        with self._lock:
+            self._progress[route_id] = copy.deepcopy(progress)
+            for job_id, job in jobs.items():
+                self._docs.setdefault(kind, {})[job_id] = copy.deepcopy(job)
+                self._timetables.setdefault(kind, {})[job_id] = 0.0
+
     def put_doc(self, kind, doc_id, doc):
         self._docs.setdefault(kind, {})[doc_id] = copy.deepcopy(doc)
+
+    def add_doc(self, kind, doc_id, doc, due=None, log=None):
+        with self._lock:
+            docs = self._docs.setdefault(kind, {})
+            if doc_id in docs:
+                return False
+            docs[doc_id] = copy.deepcopy(doc)
+            if due is not None:
+                self._timetables.setdefault(kind, {})[doc_id] = due
+            if log is not None:
+                log_kind, log_id, max_len = log
+                self._logs.setdefault((log_kind, log_id), deque(maxlen=max_len)).append(
+                    {"id": doc_id})
+            return True
 
     def get_doc(self, kind, doc_id):
         return copy.deepcopy(self._docs.get(kind, {}).get(doc_id))
@@ -122,14 +143,19 @@ class MemoryStore(Store):
     def read_log(self, kind, log_id):
         return copy.deepcopy(list(self._logs.get((kind, log_id), ())))
 
-    def count_hits(self, kind, keys, window, ttl):
+    def take(self, kind, costs, limit, window, ttl):
         # Only the current window's counters are kept: an older window's are dropped at once.
-        current, counts = self._hits.get(kind, (None, {}))
-        if current != window:
-            counts = {}
-            self._hits[kind] = (window, counts)
-        out = []
-        for key in keys:
-            counts[key] = counts.get(key, 0) + 1
-            out.append(counts[key])
-        return out
+        with self._lock:
+            current, counts = self._hits.get(kind, (None, {}))
+            if current != window:
+                counts = {}
+                self._hits[kind] = (window, counts)
+            refused = []
+            for key, cost in costs.items():
+                if cost > limit:
+                    counts[key] = limit + 1
+                if counts.get(key, 0) + cost > limit:
+                    refused.append(key)
+                else:
+                    counts[key] = counts.get(key, 0) + cost
+            return refused

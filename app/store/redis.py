@@ -7,7 +7,7 @@ import json
 import redis
 
 from app.jsontext import dumps
-from app.store.base import Store, StoreUnavailable
+from app.store.base import Store, StoreFull, StoreUnavailable
 
 PREFIX = "doorstep:"
 
@@ -35,12 +35,24 @@ end
 return #KEYS
 """
 
-# KEYS: one counter per caller in this window; ARGV: seconds the window's counters live.
-_COUNT_HITS = """
-local out = {}
+# KEYS: one counter per caller in this window; ARGV: the limit, seconds the window's counters
+# live, then each key's cost. Answers the indexes (1-based) of the keys refused. A cost above
+# the limit can never pass: it exhausts the window (limit + 1), so that `cost` 0 finds it.
+_TAKE = """
+local limit, ttl, out = tonumber(ARGV[1]), ARGV[2], {}
 for i, key in ipairs(KEYS) do
-  out[i] = redis.call('INCR', key)
-  if out[i] == 1 then redis.call('EXPIRE', key, ARGV[1]) end
+  local cost = tonumber(ARGV[i + 2])
+  local now = tonumber(redis.call('GET', key) or '0')
+  if cost > limit then
+    redis.call('SET', key, limit + 1, 'EX', ttl)
+    out[#out + 1] = i
+  elseif now + cost > limit then
+    out[#out + 1] = i
+  elseif now == 0 then
+    redis.call('SET', key, cost, 'EX', ttl)
+  else
+    redis.call('INCRBY', key, cost)
+  end
 end
 return out
 """
@@ -53,6 +65,19 @@ for i, key in ipairs(KEYS) do
   redis.call('SET', key, ARGV[i], 'KEEPTTL')
 end
 return #KEYS
+"""
+
+
+# KEYS: the docs, their timetable, the log; ARGV: id, doc, due ('' for none), max_len ('' for
+# no log entry), the log entry. One script: the record is never without its timetable entry.
+_ADD_DOC = """
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+if ARGV[3] ~= '' then redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1]) end
+if ARGV[4] ~= '' then
+  redis.call('RPUSH', KEYS[3], ARGV[5])
+  redis.call('LTRIM', KEYS[3], -tonumber(ARGV[4]), -1)
+end
+return 1
 """
 
 
@@ -77,12 +102,15 @@ class RedisStore(Store):
         # One command per batch: redis-py packs every pipelined command in Python, and 2,000
         # of them per write-behind or per position batch cost more than the work itself.
         self._append_logs = self._r.register_script(_APPEND_LOGS)
-        self._count_hits = self._r.register_script(_COUNT_HITS)
         self._set_keepttl = self._r.register_script(_SET_KEEPTTL)
+        self._take = self._r.register_script(_TAKE)
+        self._add_doc = self._r.register_script(_ADD_DOC)
 
     def _call(self, fn, *args):
         try:
             return fn(*args)
+        except redis.exceptions.OutOfMemoryError as exc:
+            raise StoreFull(str(exc)) from exc
         except (redis.ConnectionError, redis.TimeoutError) as exc:
             raise StoreUnavailable(str(exc)) from exc
 
@@ -113,6 +141,16 @@ class RedisStore(Store):
     def put_progress(self, route_id, progress):
         self._call(lambda: self._r.set(f"{PREFIX}progress:{route_id}", _dumps(progress),
                                        keepttl=True))
+
+    def commit(self, route_id, progress, kind, jobs):
+        # MULTI/EXEC: a full or vanished Redis refuses the lot, so progress never runs ahead
+        # of the notifications it owes.
+        pipe = self._r.pipeline(transaction=True)
+        pipe.set(f"{PREFIX}progress:{route_id}", _dumps(progress), keepttl=True)  # retention
+        if jobs:
+            pipe.hset(f"{PREFIX}doc:{kind}", mapping={i: _dumps(j) for i, j in jobs.items()})
+            pipe.zadd(f"{PREFIX}due:{kind}", dict.fromkeys(jobs, 0))
+        self._call(pipe.execute)
 
     def put_progresses(self, progresses):
         if progresses:
@@ -145,6 +183,14 @@ class RedisStore(Store):
 
     def put_doc(self, kind, doc_id, doc):
         self._call(self._r.hset, f"{PREFIX}doc:{kind}", doc_id, _dumps(doc))
+
+    def add_doc(self, kind, doc_id, doc, due=None, log=None):
+        log_key, max_len = (f"{PREFIX}log:{log[0]}:{log[1]}", log[2]) if log else (
+            f"{PREFIX}log:none", "")
+        args = [doc_id, _dumps(doc), "" if due is None else repr(float(due)), max_len,
+                _dumps({"id": doc_id})]
+        keys = [f"{PREFIX}doc:{kind}", f"{PREFIX}due:{kind}", log_key]
+        return bool(self._call(self._add_doc, keys, args))
 
     def get_doc(self, kind, doc_id):
         return _loads(self._call(self._r.hget, f"{PREFIX}doc:{kind}", doc_id))
@@ -202,14 +248,26 @@ class RedisStore(Store):
             json.loads(v) for v in self._call(self._r.lrange, f"{PREFIX}log:{kind}:{log_id}", 0, -1)
         ]
 
-    def count_hits(self, kind, keys, window, ttl):
-        if not keys:
+    def take(self, kind, costs, limit, window, ttl):
+        if not costs:
             return []
+        keys = list(costs)
         names = [f"{PREFIX}hits:{kind}:{window}:{key}" for key in keys]
-        return self._call(self._count_hits, names, [max(1, int(ttl) + 1)])
+        refused = self._call(self._take, names, [limit, max(1, int(ttl) + 1), *costs.values()])
+        return [keys[i - 1] for i in refused]
 
     def ping(self):
         try:
             return bool(self._r.ping())
         except (redis.ConnectionError, redis.TimeoutError):
             return False
+
+    def health(self):
+        # A write, not PING: at maxmemory with noeviction Redis still answers reads and PING.
+        try:
+            self._r.set(f"{PREFIX}health", "1", ex=60)
+        except redis.exceptions.OutOfMemoryError:
+            return "full"
+        except (redis.ConnectionError, redis.TimeoutError):
+            return "unavailable"
+        return "ok"

@@ -44,8 +44,9 @@ class OsmAndSink(HttpSink):
     def __init__(self, *args, workers: int = WORKERS, device_prefix: str | None = None,
                  **kw) -> None:
         super().__init__(*args, **kw)
-        # Unique per run, so two simulators on one server never share a phone.
-        self.prefix = device_prefix or f"sim{secrets.token_hex(3)}"
+        # Unique per run, so two simulators on one server never share a phone; long and random,
+        # because the server takes only device ids that nobody could guess (20+ characters).
+        self.prefix = device_prefix or f"sim{secrets.token_hex(8)}"
         self.phones: dict[int, Phone] = {}  # by id() of the fleet's slot: one phone per partner
         self.by_token: dict[str, Phone] = {}
         self.pool = ThreadPoolExecutor(workers, thread_name_prefix="osmand")

@@ -53,7 +53,7 @@ def cluster(tmp_path, clean_redis, live_server_factory):
     if not Path(NGINX).exists():
         pytest.fail("nginx is not installed (apt-get install nginx)")
     env = {"REDIS_URL": clean_redis, "MESSAGE_QUEUE": clean_redis, "BROADCAST_INTERVAL": "0.2",
-           "POSITIONS_RATE": "1000/second"}
+           "FIXES_PER_DRIVER": "1000/second"}
     servers = [live_server_factory(**env), live_server_factory(**env)]
     nginx = Nginx(tmp_path, [f"127.0.0.1:{s.port}" for s in servers])
     yield servers, nginx

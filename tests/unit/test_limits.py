@@ -1,4 +1,4 @@
-"""Rate limits: 429 with Retry-After and a JSON body naming what was limited; 413 for bodies."""
+"""Limits on work: 429 with Retry-After and a JSON body naming what was limited; 413 for bodies."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ def fix(t: float) -> dict:
 
 @pytest.fixture
 def limited(app):
-    app.config.update(POSITIONS_RATE="2/minute", SIGNUP_RATE="2/hour",
-                      SIGNIN_FAILURE_RATE="3/minute")
+    app.config.update(FIXES_PER_DRIVER="5/minute", FIXES_PER_SELLER="8/minute",
+                      SIGNUP_RATE="2/hour", SIGNIN_FAILURE_RATE="3/minute")
     return app
 
 
@@ -30,19 +30,72 @@ def assert_429(resp, field: str, words: str) -> None:
     assert 1 <= int(resp.headers["Retry-After"]) <= 60 * 60
 
 
-def test_positions_are_limited_per_driver(limited, client):
+def batch(reg: dict, *times: float) -> dict:
+    return {"positions": [{**fix(t), "driver_token": reg["driver_token"]} for t in times]}
+
+
+def test_fixes_are_counted_not_requests(limited, client):
     one, two = register(client), register(client)
-    for t in (10, 20):
-        assert client.post("/api/v1/positions", json=fix(t), headers=bearer(
-            one["driver_token"])).status_code == 200
-    resp = client.post("/api/v1/positions", json=fix(30), headers=bearer(one["driver_token"]))
-    assert_429(resp, "Authorization", "position requests for this driver")
+    assert client.post("/api/v1/positions", json=batch(one, 10, 20, 30)).json["accepted"] == 3
+    resp = client.post("/api/v1/positions", json=batch(one, 40, 50, 60))  # 3 + 3 > 5
+    assert_429(resp, "Authorization", "too many fixes for this driver")
+    # A refused batch takes nothing: two more fit.
+    assert client.post("/api/v1/positions", json=batch(one, 40, 50)).json["accepted"] == 2
     # Another driver is not slowed by the first; in a mixed batch only the limited items wait.
     resp = client.post("/api/v1/positions", json={"positions": [
-        {**fix(40), "driver_token": one["driver_token"]},
-        {**fix(40), "driver_token": two["driver_token"]}]})
+        {**fix(70), "driver_token": one["driver_token"]},
+        {**fix(70), "driver_token": two["driver_token"]}]})
     assert resp.status_code == 200 and resp.json["accepted"] == 1
     assert resp.json["rejected"][0]["field"] == "positions[0].driver_token"
+
+
+def test_a_batch_bigger_than_the_whole_budget_says_to_send_smaller_batches(limited, client):
+    reg = register(client)
+    resp = client.post("/api/v1/positions", json=batch(reg, *range(10, 70, 10)))
+    assert_429(resp, "Authorization", "send smaller batches")
+    assert "6 fixes" in resp.json["error"] and "5 per 1 minute" in resp.json["error"]
+    # It used up the window: the driver waits it out, refused before the body is read.
+    resp = client.post("/api/v1/positions", data="not even JSON", content_type="text/plain",
+                       headers=bearer(reg["driver_token"]))
+    assert_429(resp, "Authorization", "too many fixes for this driver")
+
+
+def test_many_drivers_of_one_seller_add_up_to_the_sellers_limit(limited, client):
+    one, two, other = register(client), register(client), register(client, key="acme-key")
+    assert client.post("/api/v1/positions", json=batch(one, *range(10, 60, 10))).status_code == 200
+    assert client.post("/api/v1/positions", json=batch(two, 10, 20, 30)).status_code == 200
+    resp = client.post("/api/v1/positions", json=batch(two, 40))  # the seller's 9th fix
+    assert_429(resp, "Authorization", "too many fixes for this seller")
+    # Another seller's drivers have their own budget.
+    assert client.post("/api/v1/positions", json=batch(other, 10, 20)).status_code == 200
+
+
+def test_events_are_counted_per_driver(app, client):
+    app.config["EVENTS_PER_DRIVER"] = "2/minute"
+    reg = register(client)  # its route_started is the first event
+    event = {"type": "arrived", "stop": 0, "timestamp": 100}
+    assert client.post("/api/v1/events", json=event, headers=bearer(
+        reg["driver_token"])).status_code == 200
+    assert_429(client.post("/api/v1/events", json=event, headers=bearer(reg["driver_token"])),
+               "Authorization", "too many events for this driver")
+
+
+def test_routes_per_seller_and_shipments_per_route_are_capped(app, client):
+    from tests.support.helpers import route_payload
+
+    app.config.update(ROUTES_PER_SELLER="2/hour", MAX_SHIPMENTS_PER_ROUTE=3)
+    payload = route_payload()
+    big = {**payload, "stops": [{**payload["stops"][0], "shipments": [
+        {"recipient": f"R{i}"} for i in range(4)]}]}
+    resp = client.post("/api/v1/routes", json=big, headers=bearer("demo"))
+    assert resp.status_code == 400 and resp.json["field"] == "stops"
+    assert "at most 3 shipments" in resp.json["error"]
+    register(client, start=False)
+    register(client, start=False)
+    resp = client.post("/api/v1/routes", json=payload, headers=bearer("demo"))
+    assert_429(resp, "body", "too many routes for this seller")
+    assert client.post("/api/v1/routes", json=payload, headers=bearer("acme-key")).status_code \
+        == 201
 
 
 def test_text_sign_ups_are_limited_per_link(limited, client):
@@ -93,16 +146,17 @@ def test_a_batch_longer_than_max_batch_is_refused_naming_it(app, client):
     assert "at most 5" in resp.json["error"]
 
 
-def test_osmand_phones_share_the_per_driver_position_limit(limited, client):
+def test_osmand_phones_share_the_per_driver_fix_limit(limited, client):
     reg = register(client)
-    resp = client.put(f"/api/v1/routes/{reg['route_id']}/device", json={"device_id": "phone-4711"},
+    phone = "phone-4711-9c0e51b2a7d3"
+    resp = client.put(f"/api/v1/routes/{reg['route_id']}/device", json={"device_id": phone},
                       headers=bearer("demo"))
     assert resp.status_code == 200, resp.json
-    for t in (10, 20):
+    for t in range(10, 60, 10):
         f = fix(t)
-        resp = client.post(f"/osmand?id=phone-4711&lat={f['lat']}&lon={f['lon']}"
+        resp = client.post(f"/osmand?id={phone}&lat={f['lat']}&lon={f['lon']}"
                            f"&timestamp={1764147600 + t}&speed=5")
         assert resp.status_code == 200, resp.json
-    resp = client.post(f"/osmand?id=phone-4711&lat={f['lat']}&lon={f['lon']}"
+    resp = client.post(f"/osmand?id={phone}&lat={f['lat']}&lon={f['lon']}"
                        f"&timestamp={1764147700}")
-    assert_429(resp, "id", "position requests for this driver")
+    assert_429(resp, "id", "too many fixes for this driver")

@@ -105,12 +105,38 @@ def test_each_text_once_even_from_two_processes_and_a_restart(clean_redis, clock
     from app.domain.tracking import StatusChange
 
     changes = [StatusChange(**c) for c in job["changes"]]
-    for a in apps:  # the same changes reach both processes (and a restarted one)
-        a.extensions["doorstep"].notify.dispatch.process(job["route_id"], changes)
+    # The same changes in two more jobs (a commit answered 503 after Redis had taken it, then
+    # retried), in both processes; then a restarted one runs the first job.
+    for n, a in enumerate(apps):
+        a.extensions["doorstep"].notify.dispatch.process(job["route_id"], changes, f"copy_{n}")
     restarted = make_app(clock, STORE_URL=clean_redis)
     worker(restarted).run_once()
     events = [t["event"] for t in texts(restarted.test_client())]
     assert events == ["out_for_delivery", "approaching"]
+
+
+def test_a_job_the_store_fails_half_way_makes_the_rest_on_retry_and_nothing_twice(app, clock):
+    from app.notify.dispatch import JOB_LEASE_S
+    from app.store import StoreUnavailable
+
+    client, svc = app.test_client(), app.extensions["doorstep"]
+    reg, driver = register_with_phones(client, n_stops=1)
+    post_event(client, driver, type="route_started", timestamp=iso(0))
+    store, real, calls = svc.store, svc.store.add_doc, []
+
+    def fails_on_the_second_message(*args, **kwargs):
+        calls.append(args[1])
+        if len(calls) == 2:
+            raise StoreUnavailable("Redis went away")
+        return real(*args, **kwargs)
+
+    store.add_doc = fails_on_the_second_message  # the first text is made, the second is not
+    with pytest.raises(StoreUnavailable):
+        svc.notify.dispatch.run_due()
+    store.add_doc = real
+    clock.advance(JOB_LEASE_S + 1)  # the job's lease runs out: it is due again
+    worker(app).run_once()
+    assert [t["event"] for t in texts(client)] == ["out_for_delivery", "approaching"]
 
 
 def test_quiet_hours_hold_drop_or_send(client, app, clock):

@@ -26,8 +26,10 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 # Built at import: schemathesis reads the description once, when pytest collects this file.
 API_APP = create_app({
     "TESTING": True, "ASYNC_MODE": "threading", "STORE_URL": "memory://",
-    "SELLER_KEYS": {"demo": "demo"}, "POSITIONS_RATE": "100000/second",
-    "SIGNIN_FAILURE_RATE": "100000/minute", "MAX_BATCH": 50,
+    "SELLER_KEYS": {"demo": "demo"}, "FIXES_PER_DRIVER": "100000/second",
+    "EVENTS_PER_DRIVER": "100000/second", "ROUTES_PER_SELLER": "100000/second",
+    "DEVICES_PER_SELLER": "100000/second", "SIGNIN_FAILURE_RATE": "100000/minute",
+    "MAX_BATCH": 50,
 })
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", API_APP)
 

@@ -13,7 +13,7 @@ from tests.support.helpers import STATION, STOPS, T0, iso, register
 SELLER = {"Authorization": "Bearer demo"}
 LAT, LON = (STATION["lat"] + STOPS[0][0]) / 2, (STATION["lon"] + STOPS[0][1]) / 2
 TS = T0.timestamp() + 30
-DEVICE = "traccar-812734"
+DEVICE = "traccar-812734-a1f9c3e07d"
 
 
 def with_device(client, device=DEVICE, **kwargs):
@@ -132,6 +132,31 @@ def test_device_registration_checks_owner_and_id(client):
     taken = client.put(f"/api/v1/routes/{theirs['route_id']}/device",
                        json={"device_id": DEVICE}, headers=acme)
     assert taken.status_code == 409 and taken.json["field"] == "device_id"
+
+
+def test_device_ids_are_issued_or_long_so_nobody_claims_another_sellers_phone(app, client):
+    acme = {"Authorization": "Bearer acme-key"}
+    ours, theirs = register(client), register(client, key="acme-key")
+    issued = client.put(f"/api/v1/routes/{ours['route_id']}/device", json={}, headers=SELLER)
+    assert issued.status_code == 200 and len(issued.json["device_id"]) >= 20
+    # Traccar Client's default id is six digits: a seller claiming them all would receive
+    # other sellers' phones, so a chosen id must be as long as a token.
+    short = client.put(f"/api/v1/routes/{theirs['route_id']}/device",
+                       json={"device_id": "812734"}, headers=acme)
+    assert short.status_code == 400 and short.json["field"] == "device_id"
+    assert "20 characters" in short.json["error"]
+    assert client.get("/osmand?" + query(id="812734")).status_code == 400
+    # The same phone on the seller's next route keeps its id.
+    again = register(client)
+    moved = client.put(f"/api/v1/routes/{again['route_id']}/device",
+                       json={"device_id": issued.json["device_id"]}, headers=SELLER)
+    assert moved.status_code == 200
+    app.config["DEVICES_PER_SELLER"] = "3/hour"  # two claims so far: one more, then no more
+    assert client.put(f"/api/v1/routes/{again['route_id']}/device", json={},
+                      headers=SELLER).status_code == 200
+    capped = client.put(f"/api/v1/routes/{again['route_id']}/device", json={}, headers=SELLER)
+    assert capped.status_code == 429 and capped.json["field"] == "device_id"
+    assert "device claims for this seller" in capped.json["error"]
 
 
 def test_a_phone_moves_the_marker_on_the_page(live_server, browser):

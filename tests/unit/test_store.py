@@ -123,20 +123,54 @@ def test_many_logs_appended_in_one_call_stay_bounded_and_ordered(store):
     assert store.read_log("positions", "r_3") == [{"i": "x"}]
 
 
-def test_hit_counters_expire_with_their_window_in_redis(clean_redis):
+def test_work_counters_expire_with_their_window_in_redis(clean_redis):
     # (The memory store drops old windows itself.)
     store = open_store(clean_redis)
-    store.count_hits("positions", ["a"], window=9, ttl=30)
-    store.count_hits("positions", ["a"], window=9, ttl=30)
-    assert 0 < store._r.ttl("doorstep:hits:positions:9:a") <= 31
+    store.take("fixes", {"a": 3}, limit=10, window=9, ttl=30)
+    store.take("fixes", {"a": 3}, limit=10, window=9, ttl=30)
+    assert store._r.get("doorstep:hits:fixes:9:a") == "6"
+    assert 0 < store._r.ttl("doorstep:hits:fixes:9:a") <= 31
 
 
-def test_hit_counters_per_window_in_one_call(store):
-    assert store.count_hits("positions", ["a", "b", "a"], window=7, ttl=1) == [1, 1, 2]
-    assert store.count_hits("positions", ["a"], window=7, ttl=1) == [3]
-    assert store.count_hits("positions", ["a", "b"], window=8, ttl=1) == [1, 1]
-    assert store.count_hits("other", ["a"], window=8, ttl=1) == [1]
-    assert store.count_hits("positions", [], window=8, ttl=1) == []
+def test_work_is_taken_per_window_and_a_refusal_takes_nothing(store):
+    assert store.take("fixes", {"a": 4, "b": 10}, limit=10, window=7, ttl=1) == []
+    assert store.take("fixes", {"a": 7, "b": 1}, limit=10, window=7, ttl=1) == ["a", "b"]
+    assert store.take("fixes", {"a": 6}, limit=10, window=7, ttl=1) == []  # 4 + 6: the 7 took 0
+    assert store.take("fixes", {"a": 1}, limit=10, window=7, ttl=1) == ["a"]
+    assert store.take("fixes", {"a": 10, "b": 11}, limit=10, window=8, ttl=1) == ["b"]
+    # More than a whole window holds exhausts it: even nothing is refused until it ends.
+    assert store.take("fixes", {"a": 0, "b": 0}, limit=10, window=8, ttl=1) == ["b"]
+    assert store.take("fixes", {"b": 1}, limit=10, window=9, ttl=1) == []
+    assert store.take("other", {"a": 1}, limit=10, window=8, ttl=1) == []
+    assert store.take("fixes", {}, limit=10, window=8, ttl=1) == []
+
+
+def test_commit_writes_progress_and_jobs_together(store):
+    store.add_route(_route(), [_shipment()], {"leg": 0}, "hash1")
+    store.commit("r_1", {"leg": 1}, "job", {"j1": {"n": 1}, "j2": {"n": 2}})
+    assert store.get_progress("r_1") == {"leg": 1}
+    assert sorted(d["n"] for d in store.list_docs("job")) == [1, 2]
+    assert store.claim_due("job", now=0) == ["j1", "j2"]
+    store.commit("r_1", {"leg": 2}, "job", {})
+    assert store.get_progress("r_1") == {"leg": 2}
+
+
+def test_a_full_redis_refuses_the_whole_commit_and_says_full(clean_redis):
+    from app.store import StoreFull
+
+    store = open_store(clean_redis)
+    store.add_route(_route(), [_shipment()], {"leg": 0}, "hash1")
+    store._r.set("ballast", "x" * 2_000_000)
+    store._r.config_set("maxmemory-policy", "noeviction")
+    store._r.config_set("maxmemory", "1mb")
+    try:
+        with pytest.raises(StoreFull):
+            store.commit("r_1", {"leg": 1}, "job", {"j1": {"n": 1}})
+        assert store.health() == "full"
+        assert store.get_progress("r_1") == {"leg": 0} and store.list_docs("job") == []
+    finally:
+        store._r.config_set("maxmemory", "0")
+    assert store.health() == "ok"
 
 
 def test_more_callers_than_redis_connections_wait_instead_of_failing(clean_redis):

@@ -125,3 +125,32 @@ def _refresh_etas(route: Route, progress: Progress, at: float) -> None:
     last = progress.last_fix
     now = max(at, last["timestamp"]) if last else at
     update_etas(route, progress, route_path(route), now, hold=False)
+
+
+def replayed(route: Route, progress: Progress, event: StopEvent) -> list[StatusChange]:
+    """The changes an outcome the route already holds made the first time (see is_replay)."""
+    named = [event.shipment] if event.shipment is not None else route.stops[event.stop].shipments
+    out = []
+    for tid in named:
+        last = progress.shipments[tid].timeline[-1]
+        out.append(StatusChange(tid, last.status, last.at, last.text, dict(last.detail)))
+    return out
+
+
+def is_replay(route: Route, progress: Progress, event: StopEvent) -> bool:
+    """Whether the route already holds exactly this outcome: a retry whose answer was lost.
+
+    Same stop, same shipments, same status at the same time; a retry must be answered as the
+    first request was, not with "already delivered".
+    """
+    if event.type not in ("delivered", "attempted") or event.stop is None:
+        return False
+    if not 0 <= event.stop < len(route.stops):
+        return False
+    on_stop = route.stops[event.stop].shipments
+    named = [event.shipment] if event.shipment is not None else on_stop
+    if not named or any(tid not in on_stop for tid in named):
+        return False
+    ships = [progress.shipments[tid] for tid in named]
+    return all(s.status == event.type and s.timeline and s.timeline[-1].at == event.timestamp
+               for s in ships)

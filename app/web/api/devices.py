@@ -1,9 +1,10 @@
-"""Real phones: the seller tells which device id (Traccar Client's identifier) drives a route."""
+"""Real phones: the seller links a device id (Traccar Client's identifier) to a route."""
 
 from __future__ import annotations
 
 from flask import jsonify
 
+from app.access import limits
 from app.extensions import services
 from app.web.api import bp
 from app.web.api.auth import require_seller
@@ -15,16 +16,24 @@ from app.web.osmand import devices
 
 @bp.put("/routes/<route_id>/device")
 def assign_device(route_id: str):
-    """Let the phone with this device id report positions for the route (OsmAnd protocol)."""
+    """Let a phone report positions for the route: an id issued now, or one the seller holds."""
     seller = require_seller()
     route = services().reads.routes.get(route_id)
     if route is None or route.seller_id != seller:
         raise ApiError(404, "no such route", "route_id")
-    device_id = text(obj(json_body(), "body"), "device_id", 64)
-    if not devices.DEVICE_ID.fullmatch(device_id):
+    body = obj(json_body(), "body")
+    device_id = text(body, "device_id", 64, required=False) or None
+    store = services().store
+    if device_id is None:
+        device_id = devices.new_id()
+    elif not devices.DEVICE_ID.fullmatch(device_id):
         raise InvalidField("device_id", "must be 4-64 letters, digits or . _ : -")
+    elif len(device_id) < devices.MIN_CHOSEN and not devices.held_by(store, device_id, seller):
+        raise InvalidField("device_id", f"must be at least {devices.MIN_CHOSEN} characters, "
+                           "or left out to have one issued: a short id can be guessed")
+    limits.take_one("DEVICES_PER_SELLER", "device claims for this seller", "device_id", seller)
     try:
-        devices.assign(services().store, device_id, route_id, seller)
+        devices.assign(store, device_id, route_id, seller)
     except devices.DeviceTaken:
         raise ApiError(409, "device id already used by another seller", "device_id") from None
     return jsonify(route_id=route_id, device_id=device_id)

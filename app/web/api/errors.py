@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.access.limits import Limited
 from app.live.reads import LinkExpired
-from app.store import StoreUnavailable
+from app.store import StoreFull, StoreUnavailable
 from app.web.api import bp
 from app.web.api.validation import InvalidField
 
@@ -43,10 +43,13 @@ def _is_api() -> bool:
 @bp.app_errorhandler(StoreUnavailable)
 def on_store_down(exc: StoreUnavailable):
     # Pages and the API alike: a 503 that clients retry, never a 500 (the store comes back).
+    # Nothing of the request was kept (app/live/ingest.py): the retry does it all again.
     log.warning("store unavailable: %s", exc)
-    if not _is_api():
-        return "Storage is unavailable, retry shortly.", 503, {"Retry-After": "5"}
-    resp, status = error(503, "storage is unavailable, retry shortly")
+    what = "full" if isinstance(exc, StoreFull) else "unavailable"
+    # Phones (the OsmAnd door) are API clients too: JSON, not a page.
+    if not _is_api() and request.blueprint != "osmand":
+        return f"Storage is {what}, retry shortly.", 503, {"Retry-After": "5"}
+    resp, status = error(503, f"storage is {what}, retry shortly")
     resp.headers["Retry-After"] = "5"
     return resp, status
 

@@ -16,7 +16,7 @@ MAX_LEG_POINTS = 20000
 DEFAULT_DWELL_S = {"van": 150.0, "motorcycle": 100.0, "bike": 90.0, "foot": 75.0, "drone": 40.0}
 
 
-def parse_route(body: Any, default_timezone: str) -> RouteRequest:
+def parse_route(body: Any, default_timezone: str, max_shipments: int = 500) -> RouteRequest:
     body = obj(body, "body")
     driver = obj(body.get("driver"), "driver")
     # First name only: the customer sees nothing more, so the store keeps nothing more.
@@ -28,6 +28,12 @@ def parse_route(body: Any, default_timezone: str) -> RouteRequest:
         raise InvalidField("stops", "must be a non-empty list")
     if len(stops) > MAX_STOPS:
         raise InvalidField("stops", f"must hold at most {MAX_STOPS} stops")
+    # Every shipment is work for the engine on each fix and a notification on each status:
+    # 25,000 on one route held the notification worker for seconds.
+    count = sum(len(s["shipments"]) for s in stops
+                if isinstance(s, dict) and isinstance(s.get("shipments"), list))
+    if count > max_shipments:
+        raise InvalidField("stops", f"must hold at most {max_shipments} shipments in all")
     return RouteRequest(
         driver_name=name,
         vehicle=vehicle,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, request
 
+from app.access import limits
 from app.extensions import services
 from app.web.api import bp
 from app.web.api.auth import require_seller
@@ -21,7 +22,9 @@ def tracking_url(token: str) -> str:
 def register_route():
     """Register a route with its stops and shipments; answer ids, tokens and tracking links."""
     seller = require_seller()
-    req = parse_route(json_body(), current_app.config["DEFAULT_TIMEZONE"])
+    req = parse_route(json_body(), current_app.config["DEFAULT_TIMEZONE"],
+                      current_app.config["MAX_SHIPMENTS_PER_ROUTE"])
+    limits.take_one("ROUTES_PER_SELLER", "routes for this seller", "body", seller)
     route, shipments, driver_token = services().ingest.register_route(seller, req)
     return jsonify(
         route_id=route.id,

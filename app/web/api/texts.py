@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import jsonify
 
+from app.access import limits
+from app.access.tokens import hash_token
 from app.domain.model import Shipment
 from app.extensions import services
 from app.notify.phones import mask, normalize
@@ -32,6 +34,9 @@ def get_texts(token: str):
 
 
 @bp.post("/track/<token>/texts")
+# Hashed: a tracking token is a secret and must not appear in the limiter's keys.
+@limits.per_key("SIGNUP_RATE", "text sign-ups for this link", "token",
+                key=lambda token: hash_token(token))
 def sign_up_for_texts(token: str):
     """Sign up for text updates with a phone number in international form (E.164)."""
     shipment = _shipment(token)

@@ -42,8 +42,16 @@ def _fixes():
     return from_form(params, _now)
 
 
+def _unknown_device(resp) -> bool:
+    return resp.status_code == 400 and (resp.get_json(silent=True) or {}).get("field") == "id"
+
+
 @bp.route("/osmand", methods=["GET", "POST"])
 @bp.post("/")
+# Unknown device ids count against the caller's address: a limit of its own, generous enough
+# that a misconfigured phone behind a carrier's NAT does not lock out the others sharing it.
+@limits.guessing("DEVICE_FAILURE_RATE", "unknown device ids from this address", "id",
+                 failed=_unknown_device)
 def osmand():
     """Take one position (or a stored batch) from a phone and apply it to its driver's route."""
     try:
@@ -53,9 +61,8 @@ def osmand():
             raise BadFix("id", "unknown device; register it with PUT /api/v1/routes/<id>/device")
     except BadFix as exc:
         return jsonify(error=str(exc), field=exc.field), 400
-    # The same per-driver limit as POST /api/v1/positions: a phone is a driver like any other.
-    over = limits.hit_many("POSITIONS_RATE", "position requests for this driver", [route_id],
-                           "id")
+    # The same limits as POST /api/v1/positions: a phone is a driver like any other.
+    over = limits.per_driver([route_id] * len(fixes), "FIXES_PER_DRIVER", "fixes", "id")
     if route_id in over:
         limited = over[route_id]
         return (jsonify(error=limited.message, field=limited.field), 429,

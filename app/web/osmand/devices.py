@@ -1,18 +1,37 @@
-"""Which route a phone's device id feeds: set by the seller, read on every OsmAnd request."""
+"""Which route a phone's device id feeds: set by the seller, read on every OsmAnd request.
+
+The device id is the phone's only credential (the OsmAnd protocol has no other), so it must be
+as hard to guess as a token: the server issues one (`new_id`), or takes one the seller chose
+only when it is long enough that nobody could guess it or claim it first. Traccar Client's
+identifier is free text in its settings: the seller types or pastes the issued id there.
+"""
 
 from __future__ import annotations
 
 import re
+import secrets
 
 from app.store import Store
 
 KIND = "device"
-# Traccar Client's default id is a random number; ours only need to be URL-safe and short.
 DEVICE_ID = re.compile(r"[A-Za-z0-9._:-]{4,64}")
+# A chosen id at least this long; Traccar Client's default (a six-digit number) is not.
+MIN_CHOSEN = 20
 
 
 class DeviceTaken(Exception):
     """Another seller's route already uses this device id."""
+
+
+def new_id() -> str:
+    """An id nobody can guess: 144 random bits, URL-safe."""
+    return "dv" + secrets.token_urlsafe(18)
+
+
+def held_by(store: Store, device_id: str, seller_id: str) -> bool:
+    """Whether this seller already holds the device id (the driver's next block)."""
+    current = store.get_doc(KIND, device_id)
+    return current is not None and current["seller_id"] == seller_id
 
 
 def assign(store: Store, device_id: str, route_id: str, seller_id: str) -> None:

@@ -6,7 +6,7 @@ from functools import wraps
 
 from flask import redirect, render_template, request, session, url_for
 
-from app.access import csrf
+from app.access import csrf, limits
 from app.access.sessions import Sessions
 from app.extensions import services
 from app.web.pages import bp
@@ -55,6 +55,8 @@ def sign_in():
 
 
 @bp.post("/signin")
+@limits.guessing("SIGNIN_FAILURE_RATE", "failed sign-ins from this address", "Authorization",
+                 failed=lambda resp: resp.status_code == 401)
 def sign_in_post():
     """Sign in with a seller key and remember the seller in the session cookie."""
     csrf.check()
