@@ -77,7 +77,7 @@ def _area(a, geo: GeoJSONFactory) -> Iterator[dict]:
         number = tags.get("addr:housenumber")
         if number:
             yield feature("addresses", json.dumps(_label_point(json.loads(geometry))),
-                          {"housenumber": number}, 16)
+                          _address(tags), 16)
 
 
 def _label_point(multipolygon: dict) -> dict:
@@ -93,9 +93,13 @@ def _node(n, geo: GeoJSONFactory) -> Iterator[dict]:
     place = tags.get("place")
     if place in PLACE_KINDS and "name" in tags:
         yield feature("places", geo.create_point(n), {"kind": place, "name": tags["name"]}, 10)
-    number = tags.get("addr:housenumber")
-    if number and "building" not in tags:
-        yield feature("addresses", geo.create_point(n), {"housenumber": number}, 16)
+    if tags.get("addr:housenumber"):
+        yield feature("addresses", geo.create_point(n), _address(tags), 16)
+
+
+def _address(tags) -> dict:
+    props = {"housenumber": tags["addr:housenumber"]}
+    return props | {"street": tags["addr:street"]} if "addr:street" in tags else props
 
 
 def read_layers(extract: Path) -> Iterator[dict]:
@@ -119,9 +123,17 @@ def read_layers(extract: Path) -> Iterator[dict]:
 def write_layers(extract: Path, out: Path) -> dict[str, int]:
     """Write newline-delimited GeoJSON for tippecanoe; answer the count per layer."""
     counts = dict.fromkeys(LAYERS, 0)
+    seen_addresses: set[tuple[str, str]] = set()
     with out.open("w") as f:
         for feat in read_layers(extract):
-            counts[feat["tippecanoe"]["layer"]] += 1
+            layer, props = feat["tippecanoe"]["layer"], feat["properties"]
+            if layer == "addresses" and "street" in props:
+                # A building and its entrances often carry the same address: one label each.
+                key = (props.pop("street"), props["housenumber"])
+                if key in seen_addresses:
+                    continue
+                seen_addresses.add(key)
+            counts[layer] += 1
             f.write(json.dumps(feat, separators=(",", ":")))
             f.write("\n")
     return counts

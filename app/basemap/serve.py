@@ -7,7 +7,7 @@ same file directly (deploy/nginx.conf) with the same URL.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, send_file
+from flask import Blueprint, Response, current_app, jsonify, request, send_file
 
 from app.basemap.choice import ARCHIVE_PATH
 
@@ -27,5 +27,16 @@ def archive():
     if not basemap.file.is_file():
         return jsonify(error="the street map is not built: python -m app basemap build",
                        field="BASEMAP"), 404
-    return send_file(basemap.file, mimetype="application/vnd.pmtiles", conditional=True,
+    resp = send_file(basemap.file, mimetype="application/vnd.pmtiles", conditional=True,
                      etag=True, max_age=MAX_AGE)
+    etag, _ = resp.get_etag()
+    if resp.status_code == 206 and etag and request.if_none_match.contains(etag):
+        # Werkzeug answers a Range before If-None-Match; RFC 9110 (13.2.2) asks the other way
+        # round: a browser revalidating a cached range gets 304, not the bytes again.
+        resp.close()
+        not_modified = Response(status=304)
+        for name in ("ETag", "Cache-Control", "Accept-Ranges", "Last-Modified"):
+            if name in resp.headers:
+                not_modified.headers[name] = resp.headers[name]
+        return not_modified
+    return resp

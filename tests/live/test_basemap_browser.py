@@ -1,0 +1,79 @@
+"""Streets drawn from the server's own archive in real Chromium, with the outside network cut."""
+
+from __future__ import annotations
+
+import requests
+
+from tests.live.test_dashboard_browser import drive, sign_in
+from tests.support.basemap import DRAWN_PIXELS, block_outside
+from tests.support.helpers import STATION, STOPS, fix_between, register
+from tests.support.pages import register_payload, screenshot, send_fix, text_of, wait_until
+
+
+def offline_page(browser, width, height):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    ranges = []
+    page.on("response", lambda r: "/basemap/" in r.url and ranges.append(r.status))
+    return page, block_outside(page), ranges
+
+
+def streets_drawn(page) -> None:
+    page.wait_for_selector(".vector-basemap .leaflet-tile-container canvas")
+    wait_until(page, f"{DRAWN_PIXELS} > 2000", timeout=15)
+    assert page.locator(".offline-note").count() == 0
+
+
+def test_customer_page_draws_named_streets_offline(live_server, browser, street_map, tmp_path):
+    reg = register(requests, live_server.url)
+    a, b = (STATION["lat"], STATION["lon"]), STOPS[0][:2]
+    requests.post(f"{live_server.url}/api/v1/positions", json=fix_between(a, b, 0.3, 10),
+                  headers={"Authorization": f"Bearer {reg['driver_token']}"}, timeout=5)
+    page, refused, ranges = offline_page(browser, 360, 740)
+    page.goto(live_server.url + "/track/" + reg["shipments"][0]["token"])
+    page.wait_for_selector(".driver-marker")
+    streets_drawn(page)
+    assert 206 in ranges  # read by range, not downloaded whole
+    assert "OpenStreetMap" in text_of(page, ".leaflet-control-attribution")
+    screenshot(page, tmp_path, "basemap-track-360")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.wait_for_timeout(500)
+    streets_drawn(page)
+    screenshot(page, tmp_path, "basemap-track-1280")
+    assert refused == []  # nothing on the page needed the internet
+    page.close()
+
+
+def test_fleet_map_draws_streets_offline(live_server, browser, street_map, tmp_path):
+    drive(live_server.url, "van", frac=0.4)
+    drive(live_server.url, "bike", frac=0.7)
+    page, refused, _ = offline_page(browser, 1280, 900)
+    sign_in(page, live_server.url)
+    wait_until(page, "document.querySelectorAll('.fleet-marker').length === 2")
+    streets_drawn(page)
+    screenshot(page, tmp_path, "basemap-dashboard-1280")
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.wait_for_timeout(500)
+    screenshot(page, tmp_path, "basemap-dashboard-360")
+    assert refused == []
+    page.close()
+
+
+def test_route_outside_the_map_gets_the_grid_and_a_note(live_server, browser, street_map,
+                                                        tmp_path):
+    berlin = (52.5200, 13.4050)
+    payload = {"driver": {"name": "Jonas", "vehicle": "bike"}, "timezone": "Europe/Berlin",
+               "station": {"lat": berlin[0], "lon": berlin[1], "name": "Mitte"},
+               "stops": [{"lat": berlin[0] + 0.002, "lon": berlin[1] + 0.003,
+                          "address": "Rosenthaler Str. 1",
+                          "shipments": [{"recipient": "Lena"}]}]}
+    reg = register_payload(live_server.url, payload)
+    send_fix(live_server.url, reg, berlin[0] + 0.001, berlin[1] + 0.001, 10)
+    page, refused, _ = offline_page(browser, 360, 740)
+    page.goto(live_server.url + "/track/" + reg["shipments"][0]["token"])
+    page.wait_for_selector(".driver-marker")
+    wait_until(page, "document.querySelector('.tiles-offline .offline-note') !== null")
+    assert "Outside" in text_of(page, ".offline-note")
+    assert page.locator(".destination-marker").count() == 1
+    screenshot(page, tmp_path, "basemap-outside-360")
+    assert refused == []
+    page.close()
