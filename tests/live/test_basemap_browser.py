@@ -77,3 +77,23 @@ def test_route_outside_the_map_gets_the_grid_and_a_note(live_server, browser, st
     screenshot(page, tmp_path, "basemap-outside-360")
     assert refused == []
     page.close()
+
+
+def test_route_report_draws_streets_from_the_server_and_says_so_as_a_file(
+        live_server, browser, street_map, tmp_path):
+    reg = drive(live_server.url, "van", frac=0.6)
+    page, refused, _ = offline_page(browser, 1280, 800)
+    sign_in(page, live_server.url)
+    url = f"{live_server.url}/dashboard/routes/{reg['route_id']}/report.html"
+    page.goto(url)
+    streets_drawn(page)
+    assert page.locator("#report-streets-note").count() == 0
+    screenshot(page, tmp_path, "basemap-report-1280")
+    saved = tmp_path / "report.html"
+    saved.write_bytes(page.request.get(url).body())
+    page.goto(saved.as_uri())
+    page.wait_for_selector(".leaflet-interactive")  # the route is drawn all the same
+    assert "opened from the Doorstep server" in text_of(page, "#report-streets-note")
+    assert page.locator(".vector-basemap").count() == 0
+    assert refused == []
+    page.close()
