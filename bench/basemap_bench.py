@@ -20,12 +20,18 @@ monkey.patch_all()
 
 import argparse  # noqa: E402
 import math  # noqa: E402
+import os  # noqa: E402
 import random  # noqa: E402
+import re  # noqa: E402
+import shutil  # noqa: E402
+import socket  # noqa: E402
 import statistics  # noqa: E402
+import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
+from urllib.parse import urlsplit  # noqa: E402
 
 import gevent  # noqa: E402
 import requests  # noqa: E402
@@ -33,7 +39,7 @@ from pmtiles.reader import MmapSource, Reader  # noqa: E402
 
 from app.basemap.archive import describe  # noqa: E402
 from app.basemap.build import build  # noqa: E402
-from bench.load import ROOT, start_server  # noqa: E402
+from bench.load import ROOT, free_port, start_server  # noqa: E402
 from bench.server import Proc, worker_pid  # noqa: E402
 
 ARCHIVE_URL = "/basemap/streets.pmtiles"
@@ -71,31 +77,83 @@ def tile_xy(lat: float, lon: float, z: int) -> tuple[int, int]:
             int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n))
 
 
+class Connection:
+    """One keep-alive HTTP/1.1 connection speaking just enough HTTP for range requests: the
+    load generator must cost far less than the server it measures (requests costs ~1 ms each)."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port, self.sock, self.reader = host, port, None, None
+
+    def get_range(self, path: str, first: int, last: int) -> tuple[int, bytes]:
+        for attempt in (0, 1):  # the server may have closed an idle keep-alive connection
+            if self.sock is None:
+                self.sock = socket.create_connection((self.host, self.port), timeout=30)
+                self.reader = self.sock.makefile("rb")
+            try:
+                return self._exchange(path, first, last)
+            except (OSError, ValueError):
+                self.close()
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _exchange(self, path: str, first: int, last: int) -> tuple[int, bytes]:
+        self.sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {self.host}\r\n"
+                          f"Range: bytes={first}-{last}\r\n\r\n".encode())
+        status = self.reader.readline()
+        if not status:
+            raise ValueError("closed")
+        length, close = 0, False
+        while (line := self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            name = name.lower()
+            if name == "content-length":
+                length = int(value)
+            elif name == "connection" and "close" in value.lower():
+                close = True
+        body = self.reader.read(length)
+        if close:
+            self.close()
+        return int(status.split()[1]), body
+
+    def close(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+        self.sock = self.reader = None
+
+
 def viewer(url: str, ranges: dict, until: float, seed: int, out: list[float],
-           errors: list[str]) -> None:
+           errors: list[str], pause: float) -> None:
     rng = random.Random(seed)
-    session = requests.Session()
+    parts = urlsplit(url)
+    # A browser opens at most 6 connections to one host (HTTP/1.1) and keeps them alive.
+    connections = [Connection(parts.hostname, parts.port) for _ in range(6)]
     keys = list(ranges)
 
-    def fetch(first: int, last: int) -> None:
-        started = time.perf_counter()
-        try:
-            r = session.get(url, headers={"Range": f"bytes={first}-{last}"}, timeout=30)
-            if r.status_code != 206:
-                errors.append(f"status {r.status_code}")
-                return
-        except requests.RequestException as exc:
-            errors.append(type(exc).__name__)
-            return
-        out.append(time.perf_counter() - started)
+    def fetch(conn: Connection, wanted: list[tuple[int, int]]) -> None:
+        for first, last in wanted:
+            started = time.perf_counter()
+            try:
+                status, body = conn.get_range(parts.path, first, last)
+            except OSError as exc:
+                errors.append(f"{type(exc).__name__}: {exc}"[:200])
+                continue
+            if status != 206 or len(body) != last - first + 1:
+                errors.append(f"status {status}, {len(body)} bytes")
+                continue
+            out.append(time.perf_counter() - started)
 
-    fetch(0, HEADER_BYTES - 1)
+    fetch(connections[0], [(0, HEADER_BYTES - 1)])
     while time.monotonic() < until:
         z, cx, cy = rng.choice(keys)
-        view = [(z, cx + dx, cy + dy) for dx in range(-2, 3) for dy in range(-2, 2)]
-        jobs = [gevent.spawn(fetch, ranges[k][0], sum(ranges[k]) - 1)
-                for k in view if k in ranges]
-        gevent.joinall(jobs)
+        view = [ranges[k] for k in ((z, cx + dx, cy + dy) for dx in range(-2, 3)
+                                    for dy in range(-2, 2)) if k in ranges]
+        wanted = [(offset, offset + length - 1) for offset, length in view]
+        gevent.joinall([gevent.spawn(fetch, conn, wanted[i::6])
+                        for i, conn in enumerate(connections)])
+        gevent.sleep(rng.uniform(0.5, 1.5) * pause)
+    for conn in connections:
+        conn.close()
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -113,24 +171,60 @@ def measure_builds(extract: Path, n: int) -> tuple[list[float], int]:
     return seconds, size
 
 
-def measure_viewers(archive: Path, viewers: int, seconds: float, log: str) -> dict:
+def start_nginx(tmp: Path, backend: str, archive: Path) -> tuple[subprocess.Popen, str]:
+    """deploy/nginx.conf in front of the server, serving `archive` itself, on a free port."""
+    port = free_port()
+    tmp.chmod(0o755)  # nginx's workers run as an unprivileged user: they must reach the file
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    conf = re.sub(r"(?m)^        server 127\.0\.0\.1:800\d[^\n]*\n(?:        server[^\n]*\n)*",
+                  f"        server {backend};\n", conf)
+    conf = conf.replace("listen 80;", f"listen 127.0.0.1:{port};")
+    conf = conf.replace("worker_processes auto;", "worker_processes 1;")
+    conf = conf.replace("/srv/doorstep/var/basemap/helsinki.pmtiles", str(archive))
+    (tmp / "logs").mkdir(exist_ok=True)
+    (tmp / "nginx.conf").write_text(conf)
+    proc = subprocess.Popen([shutil.which("nginx") or "/usr/sbin/nginx", "-p", str(tmp), "-c",
+                             str(tmp / "nginx.conf"), "-g", "daemon off; pid nginx.pid;",
+                             "-e", str(tmp / "logs" / "error.log")])
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            requests.get(url + "/healthz", timeout=1)
+            return proc, url
+        except requests.RequestException:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit("nginx did not start")
+
+
+def measure_viewers(archive: Path, viewers: int, seconds: float, log: str, pause: float,
+                    nginx: bool) -> dict:
     ranges = tile_ranges(archive)
     proc, base = start_server(ROOT, [f"BASEMAP={archive}"], log)
+    front = None
     try:
         worker = Proc(worker_pid(proc.pid))
+        servers = [worker]
+        if nginx:  # nginx answers the archive itself; its one worker is the master's child
+            front, base = start_nginx(archive.parent, base.split("//")[1], archive)
+            servers = [Proc(worker_pid(front.pid))]
+        me = Proc(os.getpid())
         latencies: list[float] = []
         errors: list[str] = []
-        cpu0, t0 = worker.cpu(), time.monotonic()
+        cpu0, me0, t0 = sum(p.cpu() for p in servers), me.cpu(), time.monotonic()
         until = t0 + seconds
         gevent.joinall([gevent.spawn(viewer, base + ARCHIVE_URL, ranges, until, i, latencies,
-                                     errors) for i in range(viewers)])
+                                     errors, pause) for i in range(viewers)])
         elapsed = time.monotonic() - t0
-        cpu = worker.cpu() - cpu0
+        cpu, client_cpu = sum(p.cpu() for p in servers) - cpu0, me.cpu() - me0
     finally:
+        if front:
+            front.terminate()
+            front.wait(timeout=10)
         proc.terminate()
         proc.wait(timeout=10)
     return {"requests": len(latencies), "errors": errors, "elapsed": elapsed, "cpu": cpu,
-            "latencies": latencies, "tiles": len(ranges)}
+            "client_cpu": client_cpu, "latencies": latencies, "tiles": len(ranges)}
 
 
 def main(argv=None) -> None:
@@ -139,6 +233,10 @@ def main(argv=None) -> None:
     parser.add_argument("--builds", type=int, default=3, help="builds to time (default 3)")
     parser.add_argument("--viewers", type=int, default=200, help="viewers panning at once")
     parser.add_argument("--seconds", type=float, default=20, help="how long they pan")
+    parser.add_argument("--pause", type=float, default=1.0,
+                        help="seconds between a viewer's pans, +-50%% (default 1; 0: no pause)")
+    parser.add_argument("--nginx", action="store_true",
+                        help="serve the archive from deploy/nginx.conf instead of the app")
     parser.add_argument("--log", default="/tmp/basemap-bench-server.log")
     args = parser.parse_args(argv)
     if args.map is None:
@@ -151,7 +249,8 @@ def main(argv=None) -> None:
           f"max {max(seconds):.2f}, {len(seconds)} builds); archive {size / 1e6:.2f} MB")
     with tempfile.TemporaryDirectory() as tmp:
         archive = build(args.map, Path(tmp) / "map.pmtiles").path
-        r = measure_viewers(archive, args.viewers, args.seconds, args.log)
+        r = measure_viewers(archive, args.viewers, args.seconds, args.log, args.pause,
+                            args.nginx)
     lat = r["latencies"]
     if not lat:
         sys.exit(f"no tile request succeeded: {r['errors'][:3]}; see {args.log}")
@@ -161,8 +260,12 @@ def main(argv=None) -> None:
     print(f"latency: median {statistics.median(lat) * 1e3:.1f} ms, p90 "
           f"{percentile(lat, 0.9) * 1e3:.1f} ms, p99 {percentile(lat, 0.99) * 1e3:.1f} ms, "
           f"max {max(lat) * 1e3:.1f} ms")
-    print(f"server worker: {r['cpu']:.1f} CPU-s ({r['cpu'] / r['elapsed']:.2f} of a core), "
-          f"{r['requests'] / max(r['cpu'], 1e-9):.0f} requests per CPU-second")
+    server = "nginx worker" if args.nginx else "server worker"
+    print(f"{server}: {r['cpu']:.1f} CPU-s ({r['cpu'] / r['elapsed']:.2f} of a core), "
+          f"{r['requests'] / max(r['cpu'], 1e-9):.0f} requests per CPU-second; load generator "
+          f"{r['client_cpu'] / r['elapsed']:.2f} of a core")
+    if r["errors"]:
+        print(f"first failures: {sorted(set(r['errors']))[:3]}")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import osmium
 from osmium.geom import GeoJSONFactory
@@ -37,9 +38,20 @@ PLACE_KINDS = {"city", "town", "suburb", "quarter", "neighbourhood", "village", 
                "square"}
 
 
-def feature(layer: str, geometry: str, props: dict, minzoom: int = 0) -> dict:
-    return {"type": "Feature", "geometry": json.loads(geometry), "properties": props,
-            "tippecanoe": {"layer": layer, "minzoom": minzoom}}
+class Feature(NamedTuple):
+    layer: str
+    geometry: str  # GeoJSON text from pyosmium, written as it is (parsing it costs more than OSM)
+    properties: dict
+    minzoom: int
+
+    def json(self) -> str:
+        return (f'{{"type":"Feature","geometry":{self.geometry},"properties":'
+                f'{json.dumps(self.properties, separators=(",", ":"))},'
+                f'"tippecanoe":{{"layer":"{self.layer}","minzoom":{self.minzoom}}}}}')
+
+
+def feature(layer: str, geometry: str, props: dict, minzoom: int = 0) -> Feature:
+    return Feature(layer, geometry, props, minzoom)
 
 
 def _named(props: dict, tags) -> dict:
@@ -47,7 +59,7 @@ def _named(props: dict, tags) -> dict:
     return props | {"name": name} if name else props
 
 
-def _way(w, geo: GeoJSONFactory) -> Iterator[dict]:
+def _way(w, geo: GeoJSONFactory) -> Iterator[Feature]:
     tags = w.tags
     highway = tags.get("highway")
     if highway in ROAD_KIND and tags.get("area") != "yes":
@@ -64,7 +76,7 @@ def _way(w, geo: GeoJSONFactory) -> Iterator[dict]:
                       _named({"kind": tags["waterway"]}, tags), 12)
 
 
-def _area(a, geo: GeoJSONFactory) -> Iterator[dict]:
+def _area(a, geo: GeoJSONFactory) -> Iterator[Feature]:
     tags = a.tags
     pairs = {(k, tags[k]) for k in ("natural", "waterway", "landuse", "leisure") if k in tags}
     if pairs & WATER_TAGS:
@@ -88,7 +100,7 @@ def _label_point(multipolygon: dict) -> dict:
     return {"type": "Point", "coordinates": [round(lon, 7), round(lat, 7)]}
 
 
-def _node(n, geo: GeoJSONFactory) -> Iterator[dict]:
+def _node(n, geo: GeoJSONFactory) -> Iterator[Feature]:
     tags = n.tags
     place = tags.get("place")
     if place in PLACE_KINDS and "name" in tags:
@@ -102,7 +114,7 @@ def _address(tags) -> dict:
     return props | {"street": tags["addr:street"]} if "addr:street" in tags else props
 
 
-def read_layers(extract: Path) -> Iterator[dict]:
+def read_layers(extract: Path) -> Iterator[Feature]:
     """Every feature of the extract, in file order."""
     geo = GeoJSONFactory()
     processor = osmium.FileProcessor(str(extract)).with_locations().with_areas()
@@ -126,7 +138,7 @@ def write_layers(extract: Path, out: Path) -> dict[str, int]:
     seen_addresses: set[tuple[str, str]] = set()
     with out.open("w") as f:
         for feat in read_layers(extract):
-            layer, props = feat["tippecanoe"]["layer"], feat["properties"]
+            layer, props = feat.layer, feat.properties
             if layer == "addresses" and "street" in props:
                 # A building and its entrances often carry the same address: one label each.
                 key = (props.pop("street"), props["housenumber"])
@@ -134,6 +146,6 @@ def write_layers(extract: Path, out: Path) -> dict[str, int]:
                     continue
                 seen_addresses.add(key)
             counts[layer] += 1
-            f.write(json.dumps(feat, separators=(",", ":")))
+            f.write(feat.json())
             f.write("\n")
     return counts
