@@ -14,6 +14,8 @@ from typing import NamedTuple
 import osmium
 from osmium.geom import GeoJSONFactory
 
+from app.basemap import streets
+
 LAYERS = ("water", "parks", "buildings", "railways", "roads", "addresses", "places")
 
 ROAD_KINDS = {
@@ -59,15 +61,19 @@ def _named(props: dict, tags) -> dict:
     return props | {"name": name} if name else props
 
 
-def _way(w, geo: GeoJSONFactory) -> Iterator[Feature]:
+def _way(w, geo: GeoJSONFactory, named: dict) -> Iterator[Feature]:
     tags = w.tags
     highway = tags.get("highway")
     if highway in ROAD_KIND and tags.get("area") != "yes":
         kind = ROAD_KIND[highway]
-        props = _named({"kind": kind, "highway": highway}, tags)
-        if tags.get("tunnel") not in (None, "no"):
-            props["tunnel"] = 1
-        yield feature("roads", geo.create_linestring(w), props, ROAD_MINZOOM[kind])
+        tunnel = int(tags.get("tunnel") not in (None, "no"))
+        if "name" in tags:  # joined with the street's other ways at the end (streets.py)
+            piece = [(n.ref, (n.lon, n.lat)) for n in w.nodes]
+            if len(piece) > 1:
+                named.setdefault((tags["name"], kind, tunnel), []).append(piece)
+        else:
+            props = {"kind": kind, "tunnel": 1} if tunnel else {"kind": kind}
+            yield feature("roads", geo.create_linestring(w), props, ROAD_MINZOOM[kind])
     railway = tags.get("railway")
     if railway in RAIL_KINDS and tags.get("tunnel") in (None, "no"):
         yield feature("railways", geo.create_linestring(w), {"kind": railway}, 12)
@@ -117,19 +123,24 @@ def _address(tags) -> dict:
 def read_layers(extract: Path) -> Iterator[Feature]:
     """Every feature of the extract, in file order."""
     geo = GeoJSONFactory()
+    named: dict[tuple[str, str, int], list[streets.Piece]] = {}
     processor = osmium.FileProcessor(str(extract)).with_locations().with_areas()
     for obj in processor:
         try:
             if obj.is_node():
                 yield from _node(obj, geo)
             elif obj.is_way():
-                yield from _way(obj, geo)
+                yield from _way(obj, geo, named)
             elif obj.is_area():
                 yield from _area(obj, geo)
         except osmium.InvalidLocationError:
             continue  # a way cut by the extract's edge: its missing nodes have no location
         except RuntimeError:
             continue  # pyosmium: a broken ring or a way of one node; drop that object only
+    for (name, kind, tunnel), pieces in named.items():
+        props = {"kind": kind, "name": name} | ({"tunnel": 1} if tunnel else {})
+        for line in streets.merge(pieces):
+            yield feature("roads", streets.geojson(line), props, ROAD_MINZOOM[kind])
 
 
 def write_layers(extract: Path, out: Path) -> dict[str, int]:

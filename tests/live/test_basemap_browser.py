@@ -10,8 +10,9 @@ from tests.support.helpers import STATION, STOPS, fix_between, register
 from tests.support.pages import register_payload, screenshot, send_fix, text_of, wait_until
 
 
-def offline_page(browser, width, height):
-    page = browser.new_page(viewport={"width": width, "height": height})
+def offline_page(browser, width, height, scale=1):
+    page = browser.new_page(viewport={"width": width, "height": height},
+                            device_scale_factor=scale)
     ranges = []
     page.on("response", lambda r: "/basemap/" in r.url and ranges.append(r.status))
     return page, block_outside(page), ranges
@@ -28,18 +29,22 @@ def test_customer_page_draws_named_streets_offline(live_server, browser, street_
     a, b = (STATION["lat"], STATION["lon"]), STOPS[0][:2]
     requests.post(f"{live_server.url}/api/v1/positions", json=fix_between(a, b, 0.3, 10),
                   headers={"Authorization": f"Bearer {reg['driver_token']}"}, timeout=5)
-    page, refused, ranges = offline_page(browser, 360, 740)
+    page, refused, ranges = offline_page(browser, 360, 740, scale=2)  # a phone's screen
     page.goto(live_server.url + "/track/" + reg["shipments"][0]["token"])
     page.wait_for_selector(".driver-marker")
     streets_drawn(page)
+    # Tiles drawn at the screen's resolution: 512 canvas pixels per 256 CSS pixels.
+    assert page.evaluate("document.querySelector('.vector-basemap canvas').width") == 512
     assert 206 in ranges  # read by range, not downloaded whole
     assert "OpenStreetMap" in text_of(page, ".leaflet-control-attribution")
     screenshot(page, tmp_path, "basemap-track-360")
-    page.set_viewport_size({"width": 1280, "height": 800})
-    page.wait_for_timeout(500)
+    page.close()
+    page, refused_wide, _ = offline_page(browser, 1280, 800)
+    page.goto(live_server.url + "/track/" + reg["shipments"][0]["token"])
+    page.wait_for_selector(".driver-marker")
     streets_drawn(page)
     screenshot(page, tmp_path, "basemap-track-1280")
-    assert refused == []  # nothing on the page needed the internet
+    assert refused == refused_wide == []  # nothing on the page needed the internet
     page.close()
 
 
