@@ -35,6 +35,10 @@ def main(argv: list[str]) -> int:
     except BuildError as exc:
         print(f"doorstep basemap: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # the output folder cannot be written, the disk is full
+        print(f"doorstep basemap: cannot write {exc.filename or 'the archive'}: {exc.strerror}",
+              file=sys.stderr)
+        return 1
     if built.reused:
         print(f"basemap: {built.path} is up to date ({built.size / 1e6:.2f} MB)")
     else:

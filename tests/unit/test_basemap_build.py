@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import gzip
 import math
+import subprocess
+import sys
+from pathlib import Path
 
 import mapbox_vector_tile
 import osmium
@@ -13,6 +16,7 @@ from app.basemap.archive import describe, open_reader, read_stamp
 from app.basemap.build import BuildError, build
 from simulator.world.synthetic import ONEWAY_STREET, write_grid_town
 
+ROOT = Path(__file__).resolve().parents[2]
 ALEKSANTERINKATU = (60.16935, 24.9470)  # a street in the middle of the bundled extract
 
 
@@ -106,3 +110,20 @@ def test_bad_extracts_are_one_line_errors(tmp_path):
     with pytest.raises(BuildError, match="no streets"):
         build(empty, tmp_path / "x.pmtiles")
     assert not (tmp_path / "x.pmtiles").exists()
+
+
+def test_the_command_builds_reuses_and_fails_in_one_line(grid_town, tmp_path):
+    extract, _ = grid_town
+    out = tmp_path / "cli.pmtiles"
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "app", "basemap", "build", *args],
+                              capture_output=True, text=True, timeout=120, cwd=ROOT)
+
+    first = run("--map", str(extract), "--out", str(out))
+    assert first.returncode == 0 and "built" in first.stdout and out.is_file()
+    again = run("--map", str(extract), "--out", str(out))
+    assert again.returncode == 0 and "up to date" in again.stdout
+    bad = run("--map", str(tmp_path / "missing.osm.pbf"))
+    assert bad.returncode == 1 and bad.stderr.strip().count("\n") == 0
+    assert "no such map file" in bad.stderr and "Traceback" not in bad.stderr

@@ -10,8 +10,7 @@ export function addBasemap(L, map, config) {
   const basemap = config.basemap || { kind: "none", note: "Streets not shown" };
   if (basemap.kind === "vector") return addVector(L, map, basemap);
   if (basemap.kind === "raster") return addRaster(L, map, basemap);
-  map.attributionControl?.addAttribution(basemap.attribution || "");
-  setNote(map, basemap.note);
+  setNote(map, basemap.note);  // no streets: nothing of OpenStreetMap's to credit either
   return null;
 }
 
