@@ -14,6 +14,8 @@ import pytest
 
 from app.basemap.archive import describe, open_reader, read_stamp
 from app.basemap.build import BuildError, build
+from app.basemap.layers import LAYERS
+from simulator.world.maps import bundled_map
 from simulator.world.synthetic import ONEWAY_STREET, write_grid_town
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,8 +23,21 @@ ALEKSANTERINKATU = (60.16935, 24.9470)  # a street in the middle of the bundled 
 
 
 @pytest.fixture(scope="session")
-def helsinki(street_map):
-    return street_map
+def helsinki_build(tmp_path_factory):
+    """A fresh build of the bundled extract (the pages' copy is reused, this one is not)."""
+    out = tmp_path_factory.mktemp("helsinki") / "helsinki.pmtiles"
+    return build(bundled_map(), out, force=True)
+
+
+@pytest.fixture(scope="session")
+def helsinki(helsinki_build):
+    return helsinki_build.path
+
+
+def test_helsinki_builds_every_layer(helsinki_build):
+    assert not helsinki_build.reused
+    assert all(helsinki_build.counts[layer] > 0 for layer in LAYERS), helsinki_build.counts
+    assert helsinki_build.size < 1_000_000  # a quarter of a megabyte for central Helsinki
 
 
 @pytest.fixture(scope="session")
