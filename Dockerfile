@@ -1,8 +1,8 @@
 # syntax=docker/dockerfile:1
 # Doorstep: front-end libraries from npm, then the Python image running gunicorn (gevent worker).
 
-# Stage 1: Leaflet and the socket.io client, pinned in package-lock.json, copied into
-# app/static/vendor by the postinstall script.
+# Stage 1: Leaflet, the socket.io client and protomaps-leaflet, pinned in package-lock.json,
+# copied into app/static/vendor by the postinstall script.
 FROM node:20-bookworm-slim AS assets
 WORKDIR /src
 COPY package.json package-lock.json ./
@@ -22,6 +22,9 @@ COPY gunicorn.conf.py .
 COPY app app
 COPY simulator simulator
 COPY --from=assets /src/app/static/vendor app/static/vendor
+# The street map of the bundled Helsinki extract (var/basemap/helsinki.pmtiles; seconds). For
+# your own city, mount a .pmtiles built with `python -m app basemap build --map ...` and set BASEMAP.
+RUN python -m app basemap build
 RUN useradd --system --uid 10001 --home /srv/doorstep doorstep
 USER doorstep
 EXPOSE 8000

@@ -1,4 +1,5 @@
-"""Run Doorstep in one process: `python -m app [--host H] [--port P] [--demo/--no-demo]`.
+"""Run Doorstep in one process: `python -m app [--host H] [--port P] [--demo/--no-demo]`;
+build its street map: `python -m app basemap build [--map extract.osm.pbf]`.
 
 The defaults are app/config.py's (HOST, PORT, DEMO), the same gunicorn.conf.py uses.
 """
@@ -32,6 +33,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["basemap"]:  # python -m app basemap build ...: a tool, not the server
+        from app.basemap.cli import main as basemap_main
+
+        return basemap_main(argv[1:])
     try:
         args = parse_args(argv)
     except ValueError as exc:  # a configuration mistake: one line, not a traceback

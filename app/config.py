@@ -107,7 +107,11 @@ def from_env() -> dict:
         "NOTIFY_INTERVAL": float(_env("NOTIFY_INTERVAL", "0.5")),
         # How many destinations (webhook endpoints, phones) it sends to at once, per process.
         "NOTIFY_CONCURRENCY": int(_env("NOTIFY_CONCURRENCY", "10")),
-        "TILE_URL": _env("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+        # embedded (this server's own street map), a .pmtiles path or URL, or a raster tile URL
+        # (app/basemap/choice.py). TILE_URL is the older name for a raster URL.
+        "BASEMAP": _env("BASEMAP", _env("TILE_URL", "") or "embedded"),
+        "TILE_URL": _env("TILE_URL", ""),
+        # Credit shown for a raster or remote basemap; the embedded map always credits OSM.
         "TILE_ATTRIBUTION": _env("TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"),
         # The demo fleet, under `python -m app` and gunicorn alike: on unless DEMO=0.
         "DEMO": _flag(_env("DEMO", "1")),

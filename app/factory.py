@@ -43,9 +43,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.extensions["doorstep"] = build_services(app.config, socketio)
     metrics.init_app(app, viewers=app.extensions["doorstep"].broadcaster.fanout.viewers)
+    from app import basemap
     from app.access import headers, limits
     from app.web.api import openapi
 
+    basemap.init_app(app)  # before the headers: the CSP names the basemap's origin
     headers.init_app(app)
     limits.init_app(app)
 

@@ -5,6 +5,7 @@ const files = [
   ["node_modules/leaflet/dist", "app/static/vendor/leaflet"],
   ["node_modules/leaflet.markercluster/dist", "app/static/vendor/leaflet.markercluster"],
   ["node_modules/socket.io-client/dist/socket.io.esm.min.js", "app/static/vendor/socket.io/socket.io.esm.min.js"],
+  ["node_modules/protomaps-leaflet/dist/protomaps-leaflet.js", "app/static/vendor/protomaps-leaflet/protomaps-leaflet.js"],
 ];
 for (const [from, to] of files) {
   mkdirSync(to.replace(/\/[^/]*\.js$/, ""), { recursive: true });

@@ -43,6 +43,14 @@ def redis_url(tmp_path_factory):
     proc.wait(timeout=10)
 
 
+@pytest.fixture(scope="session")
+def street_map():
+    """The bundled map's street archive where the server looks for it (built once, reused)."""
+    from tests.support.basemap import embedded_archive
+
+    return embedded_archive()
+
+
 @pytest.fixture
 def clean_redis(redis_url):
     import redis

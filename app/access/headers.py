@@ -25,7 +25,7 @@ def tile_origin(tile_url: str) -> str:
     return f"{parts.scheme}://{host}"
 
 
-def content_security_policy(tile_url: str) -> str:
+def content_security_policy(tile_url: str, archive_url: str = "") -> str:
     # Leaflet positions tiles and markers through element.style (CSSOM), which style-src does
     # not govern, so no 'unsafe-inline' is needed (tests/live/test_security_browser.py checks).
     return "; ".join([
@@ -33,7 +33,8 @@ def content_security_policy(tile_url: str) -> str:
         "script-src 'self'",
         "style-src 'self'",
         f"img-src 'self' data: {tile_origin(tile_url)}".rstrip(),
-        "connect-src 'self'",
+        # A remote street map archive is read with fetch (range requests), not as images.
+        f"connect-src 'self' {tile_origin(archive_url)}".rstrip(),
         "font-src 'self'",
         "object-src 'none'",
         "base-uri 'none'",
@@ -62,7 +63,9 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     if not app.config.get("SESSION_COOKIE_SAMESITE"):
         app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
-    csp = content_security_policy(app.config["TILE_URL"])
+    basemap = app.extensions["basemap"]
+    csp = content_security_policy(basemap.url if basemap.kind == "raster" else "",
+                                  basemap.url if basemap.kind == "remote" else "")
 
     @app.after_request
     def add_headers(response):

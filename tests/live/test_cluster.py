@@ -24,10 +24,13 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 class Nginx:
     """deploy/nginx.conf with its ports replaced, as a non-daemon child on loopback."""
 
-    def __init__(self, tmp: Path, backends: list[str]) -> None:
+    def __init__(self, tmp: Path, backends: list[str],
+                 replace: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         conf = (ROOT / "deploy" / "nginx.conf").read_text()
+        for old, new in (replace or {}).items():
+            conf = conf.replace(old, new)
         servers = "".join(f"        server {b} max_fails=3 fail_timeout=10s;\n" for b in backends)
         conf = re.sub(r"(?m)^        server 127\.0\.0\.1:800\d[^\n]*\n(?:        server[^\n]*\n)*",
                       servers, conf)

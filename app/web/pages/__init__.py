@@ -22,8 +22,7 @@ def local_time(iso: str | None, tz: str) -> str:
 
 def page_config(**extra) -> dict:
     """Constants the page's script needs, rendered into data- attributes."""
-    cfg = current_app.config
-    return {"tileUrl": cfg["TILE_URL"], "tileAttribution": cfg["TILE_ATTRIBUTION"], **extra}
+    return {"basemap": current_app.extensions["basemap"].page(), **extra}
 
 
 from app.web.pages import customer, dashboard, health, home, lookup, reports, session  # noqa: E402,F401

@@ -1,7 +1,8 @@
 """A delivered route as one self-contained HTML file: driven path, stops and proofs, on folium.
 
 The file works opened from disk with no network: Leaflet is inlined from the local npm copy
-(as data: URLs on the map instance's default_js / default_css), and tiles are only decoration.
+(as data: URLs on the map instance's default_js / default_css); the streets are drawn only when
+the report comes from the server (app/basemap/report.py).
 Every string a seller or driver typed is escaped before it reaches the HTML.
 """
 
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import folium
 
+from app.basemap.report import ReportStreets
 from app.domain.hours import clock_text
 from app.domain.model import Route, Shipment
 from app.domain.tracking import Progress
@@ -36,14 +38,14 @@ def data_url(path: Path, mime: str) -> str:
     return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
 
 
-def offline_map(leaflet_dir: Path, center: tuple[float, float], tile_url: str,
-                attribution: str) -> folium.Map:
+def offline_map(leaflet_dir: Path, center: tuple[float, float],
+                streets: ReportStreets) -> folium.Map:
     """A folium map that loads Leaflet from the file itself, not from a CDN."""
     m = folium.Map(location=center, zoom_start=15, tiles=None, control_scale=True)
     # Instance attributes: the class lists stay as folium ships them.
     m.default_js = [("leaflet", data_url(leaflet_dir / "leaflet.js", "text/javascript"))]
     m.default_css = [("leaflet_css", data_url(leaflet_dir / "leaflet.css", "text/css"))]
-    folium.TileLayer(tile_url, attr=attribution, max_zoom=19).add_to(m)
+    streets.add_to(m)
     m.get_root().header.add_child(folium.Element(
         "<style>.folium-map{background:#eef1f4}.report-title{position:absolute;z-index:1000;"
         "top:10px;left:60px;right:10px;max-width:36em;padding:8px 12px;background:#fff;"
@@ -77,13 +79,12 @@ def stop_colour(progress: Progress, route: Route, index: int) -> str:
 
 
 def route_report(route: Route, progress: Progress, shipments: list[Shipment],
-                 positions: list[dict], leaflet_dir: Path, tile_url: str,
-                 attribution: str) -> str:
+                 positions: list[dict], leaflet_dir: Path, streets: ReportStreets) -> str:
     """The report's HTML. The driven path comes from the position log, else the planned legs."""
     driven = [(p["lat"], p["lon"]) for p in positions]
     path = driven or [tuple(pt) for leg in route.legs for pt in leg]
     station = (route.station.lat, route.station.lon)
-    m = offline_map(leaflet_dir, station, tile_url, attribution)
+    m = offline_map(leaflet_dir, station, streets)
     title = f"Route {route.id} · {route.driver.name} ({route.driver.vehicle})"
     m.get_root().header.add_child(folium.Element(f"<title>{escape(title)}</title>"))
     done = sum(progress.shipments[s.tracking_id].status == "delivered" for s in shipments)

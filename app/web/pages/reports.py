@@ -4,17 +4,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Response, abort, current_app
+from flask import Response, abort, current_app, url_for
 
+from app.basemap.report import ReportStreets
 from app.extensions import services
 from app.web.pages import bp
 from app.web.pages.report_map import route_report
 from app.web.pages.session import seller_required, signed_in_seller
 
+
 # The report is a standalone file with folium's inline scripts; it loads nothing from elsewhere
-# except (optional) tiles.
-REPORT_CSP = ("default-src 'none'; script-src 'unsafe-inline' data:; style-src 'unsafe-inline' "
-              "data:; img-src data: https:")
+# except the street map (from this server, app/basemap/report.py) or (optional) raster tiles.
+def report_csp(streets: ReportStreets) -> str:
+    scripts, connect = streets.csp_sources()
+    return "; ".join([
+        "default-src 'none'", f"script-src 'unsafe-inline' data: {scripts}".rstrip(),
+        "style-src 'unsafe-inline' data:", "img-src data: https:",
+        "connect-src " + (connect or "'none'"),
+    ])
 
 
 @bp.get("/dashboard/routes/<route_id>/report.html")
@@ -26,11 +33,10 @@ def route_report_page(route_id: str):
     if loaded is None or loaded[0].seller_id != signed_in_seller():
         abort(404)
     route, progress, shipments = loaded
-    cfg = current_app.config
+    streets = ReportStreets(current_app.extensions["basemap"], url_for("static", filename=""))
     html = route_report(route, progress, shipments, svc.reads.positions(route_id),
-                        Path(current_app.static_folder) / "vendor" / "leaflet",
-                        cfg["TILE_URL"], cfg["TILE_ATTRIBUTION"])
+                        Path(current_app.static_folder) / "vendor" / "leaflet", streets)
     resp = Response(html, mimetype="text/html")
-    resp.headers["Content-Security-Policy"] = REPORT_CSP
+    resp.headers["Content-Security-Policy"] = report_csp(streets)
     resp.headers["Content-Disposition"] = f'inline; filename="route-{route_id}.html"'
     return resp

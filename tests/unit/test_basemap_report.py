@@ -1,0 +1,32 @@
+"""The route report carries the street map for when it is opened from the server."""
+
+from __future__ import annotations
+
+from tests.support.helpers import register
+from tests.support.signin import sign_in
+
+
+def report(client):
+    reg = register(client)
+    sign_in(client)
+    return client.get(f"/dashboard/routes/{reg['route_id']}/report.html")
+
+
+def test_embedded_streets_load_from_this_server_with_a_note_for_files(client):
+    resp = report(client)
+    html = resp.get_data(as_text=True)
+    assert 'src="/static/js/report-basemap.js"' in html
+    assert "opened from the Doorstep server" in html
+    csp = resp.headers["Content-Security-Policy"]
+    assert "script-src 'unsafe-inline' data: 'self';" in csp
+    assert "connect-src 'self'" in csp
+
+
+def test_raster_tiles_stay_a_tile_layer(app):
+    app.extensions["basemap"] = app.extensions["basemap"].__class__(
+        "raster", "https://tile.example.org/{z}/{x}/{y}.png", "Example")
+    resp = report(app.test_client())
+    html = resp.get_data(as_text=True)
+    assert "https://tile.example.org/{z}/{x}/{y}.png" in html
+    assert "report-basemap.js" not in html
+    assert "connect-src 'none'" in resp.headers["Content-Security-Policy"]

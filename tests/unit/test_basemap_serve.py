@@ -1,0 +1,115 @@
+"""The street map over HTTP (ranges, validators, cache headers), the BASEMAP setting, the CSP."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from app import create_app
+from app.basemap.choice import ARCHIVE_PATH, choose
+from tests.support.helpers import register
+
+BASE = {"TESTING": True, "ASYNC_MODE": "threading", "STORE_URL": "memory://"}
+
+
+@pytest.fixture(scope="module")
+def archive(street_map):
+    return street_map
+
+
+def client_for(basemap: str, **extra):
+    return create_app({**BASE, "BASEMAP": basemap, **extra}).test_client()
+
+
+def page_basemap(client) -> dict:
+    reg = register(client)
+    html = client.get("/track/" + reg["shipments"][0]["token"]).get_data(as_text=True)
+    raw = re.search(r'data-config="([^"]+)"', html).group(1)
+    return json.loads(raw.replace("&#34;", '"').replace("&quot;", '"').replace("&amp;", "&"))[
+        "basemap"]
+
+
+def test_whole_archive_with_validators_and_cache_headers(archive):
+    resp = client_for(str(archive)).get(ARCHIVE_PATH)
+    assert resp.status_code == 200
+    assert resp.data == archive.read_bytes()
+    assert resp.headers["Accept-Ranges"] == "bytes"
+    assert resp.headers["ETag"]
+    assert "max-age=3600" in resp.headers["Cache-Control"]
+    assert "public" in resp.headers["Cache-Control"]
+
+
+@pytest.mark.parametrize(("header", "start", "end"), [
+    ("bytes=0-126", 0, 126),          # the PMTiles header, the reader's first request
+    ("bytes=127-16383", 127, 16383),  # the root directory and metadata
+    ("bytes=-100", None, None),       # the last 100 bytes
+])
+def test_byte_ranges(archive, header, start, end):
+    size = archive.stat().st_size
+    if start is None:
+        start, end = size - 100, size - 1
+    end = min(end, size - 1)
+    resp = client_for(str(archive)).get(ARCHIVE_PATH, headers={"Range": header})
+    assert resp.status_code == 206
+    assert resp.headers["Content-Range"] == f"bytes {start}-{end}/{size}"
+    assert resp.data == archive.read_bytes()[start:end + 1]
+
+
+def test_unchanged_archive_answers_304_and_a_bad_range_416(archive):
+    client = client_for(str(archive))
+    etag = client.get(ARCHIVE_PATH).headers["ETag"]
+    again = client.get(ARCHIVE_PATH, headers={"If-None-Match": etag, "Range": "bytes=0-126"})
+    assert again.status_code == 304 and again.data == b""
+    size = archive.stat().st_size
+    bad = client.get(ARCHIVE_PATH, headers={"Range": f"bytes={size + 10}-"})
+    assert bad.status_code == 416
+    assert bad.headers["Content-Range"] == f"bytes */{size}"
+
+
+def test_the_page_gets_the_embedded_map_with_its_bounds(archive):
+    basemap = page_basemap(client_for(str(archive)))
+    assert basemap["kind"] == "vector" and basemap["url"] == ARCHIVE_PATH
+    assert basemap["maxzoom"] == 16 and len(basemap["bounds"]) == 2
+    assert "OpenStreetMap" in basemap["attribution"]
+
+
+def test_a_missing_archive_is_a_grid_and_a_json_404(tmp_path):
+    client = client_for(str(tmp_path / "not-built.pmtiles"))
+    resp = client.get(ARCHIVE_PATH)
+    assert resp.status_code == 404 and resp.json["field"] == "BASEMAP"
+    basemap = page_basemap(client)
+    assert basemap["kind"] == "none" and "not built" in basemap["note"]
+
+
+def test_a_raster_url_keeps_todays_tiles_and_its_csp():
+    client = client_for("https://{s}.tiles.example.org/{z}/{x}/{y}.png",
+                        TILE_ATTRIBUTION="Example tiles")
+    assert page_basemap(client) == {"kind": "raster", "attribution": "Example tiles",
+                                    "url": "https://{s}.tiles.example.org/{z}/{x}/{y}.png"}
+    csp = client.get("/healthz").headers["Content-Security-Policy"]
+    assert "img-src 'self' data: https://*.tiles.example.org;" in csp
+    assert "connect-src 'self';" in csp
+    assert client.get(ARCHIVE_PATH).status_code == 404
+
+
+def test_a_remote_archive_is_fetched_by_the_browser_from_its_origin():
+    client = client_for("https://maps.example.org/city.pmtiles")
+    assert page_basemap(client)["url"] == "https://maps.example.org/city.pmtiles"
+    csp = client.get("/healthz").headers["Content-Security-Policy"]
+    assert "connect-src 'self' https://maps.example.org;" in csp
+
+
+@pytest.mark.parametrize("setting", ["ftp://x.org/a.pmtiles", "https://x.org/style.json",
+                                     "maps/city.mbtiles"])
+def test_bad_settings_name_basemap(setting):
+    with pytest.raises(ValueError, match="BASEMAP"):
+        choose(setting, "")
+
+
+def test_tile_url_alone_still_means_raster(monkeypatch):
+    monkeypatch.delenv("BASEMAP", raising=False)
+    monkeypatch.setenv("TILE_URL", "https://tile.example.org/{z}/{x}/{y}.png")
+    app = create_app(BASE)
+    assert app.extensions["basemap"].kind == "raster"
