@@ -135,7 +135,7 @@ def test_redis_forgets_a_finished_route_by_itself(clean_redis):
     from app import create_app
 
     app = create_app({"TESTING": True, "ASYNC_MODE": "threading", "STORE_URL": clean_redis,
-                      "SELLER_KEYS": {"demo": "demo"}, "RETENTION": 2.0})
+                      "SELLER_KEYS": {"demo": "demo"}, "RETENTION": 2.0, "DEMO": False})
     client = app.test_client()
     reg = register(client, n_stops=1)
     client.post("/api/v1/events", json={"type": "delivered", "stop": 0, "timestamp": iso(90)},
