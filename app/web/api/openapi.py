@@ -1,7 +1,7 @@
 """The OpenAPI 3 description of /api/v1, served at /api/v1/openapi.json.
 
-Written as data next to the code it describes; tests/unit/test_openapi.py drives the live API from it
-with schemathesis, so a route that drifts from this description fails the build.
+Written as data next to the code it describes; tests/unit/test_openapi.py drives the live API
+from it with schemathesis, so a route that drifts from this description fails the build.
 """
 
 from __future__ import annotations

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from datetime import datetime
 from typing import Any
 
 from app.domain.model import ATTEMPT_REASONS, PROGRAMS, STOP_EVENTS, VEHICLES, Fix, StopEvent
+from app.web.numbers import to_float
 
 
 class InvalidField(ValueError):
@@ -48,9 +48,9 @@ def number(d: dict, field: str, lo: float | None = None, hi: float | None = None
     # bool is an int in Python; true/false as a coordinate is a client bug, not a number.
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InvalidField(name, "must be a number")
-    value = float(value)
-    if not math.isfinite(value):
-        raise InvalidField(name, "must be finite")
+    value = to_float(value)
+    if value is None:
+        raise InvalidField(name, "must be a finite number")
     if lo is not None and value < lo or hi is not None and value > hi:
         raise InvalidField(name, f"must be between {lo:g} and {hi:g}")
     return value

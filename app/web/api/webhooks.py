@@ -20,7 +20,10 @@ MAX_ENDPOINTS = 20
 
 def _url(body: dict) -> str:
     url = text(body, "url", 500)
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # `http://[::1`: an unclosed IPv6 bracket
+        raise InvalidField("url", "must be an http:// or https:// URL with a host") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidField("url", "must be an http:// or https:// URL with a host")
     return url

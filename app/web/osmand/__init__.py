@@ -16,6 +16,7 @@ import time
 from flask import Blueprint, Flask, current_app, jsonify, request
 
 from app.access import limits
+from app.web.json_input import BadJSON, parse
 from app.web.osmand import devices
 from app.web.osmand.decode import BadFix, from_form, from_json
 from app.wiring import services
@@ -33,9 +34,10 @@ def _now() -> float:
 
 def _fixes():
     if request.is_json:
-        body = request.get_json(silent=True)
-        if body is None:
-            raise BadFix("body", "is not valid JSON")
+        try:
+            body = parse(request.get_data(cache=True))
+        except BadJSON as exc:
+            raise BadFix(exc.field, exc.message) from None
         return from_json(body, request.args, _now)
     # Traccar reads the query string, and the form body only when the query is empty.
     params = request.args if request.args else request.form
