@@ -27,7 +27,7 @@ class BadJSON(ValueError):
         self.field, self.message = field, message
 
 
-def parse(data: bytes | str) -> Any:
+def parse(data: bytes | str, max_depth: int = MAX_DEPTH) -> Any:
     """The body's value, or BadJSON naming the field (or `body`) and what is wrong."""
     try:
         value = orjson.loads(data)
@@ -35,19 +35,19 @@ def parse(data: bytes | str) -> Any:
         if "depth" in str(exc):  # no second parse: the standard library would recurse
             raise BadJSON("body", f"is nested too deeply (at most {MAX_DEPTH} levels)") from None
         raise _why(data) from None
-    _check_depth(value)
+    _check_depth(value, max_depth)
     return value
 
 
-def _check_depth(value: Any) -> None:
+def _check_depth(value: Any, max_depth: int) -> None:
     level = [value]
-    for _ in range(MAX_DEPTH):
+    for _ in range(max_depth):
         level = [c for v in level if isinstance(v, dict | list)
                  for c in (v.values() if isinstance(v, dict) else v)]
         if not level:
             return
     if any(isinstance(v, dict | list) for v in level):
-        raise BadJSON("body", f"is nested too deeply (at most {MAX_DEPTH} levels)")
+        raise BadJSON("body", f"is nested too deeply (at most {max_depth} levels)")
 
 
 def _why(data: bytes | str) -> BadJSON:
@@ -90,7 +90,11 @@ def _finite(x: float) -> bool:
 
 
 class StrictJSON(DefaultJSONProvider):
-    """Flask's JSON, reading requests through `parse` (get_json anywhere is safe)."""
+    """Flask's JSON, reading through `parse` (get_json anywhere is safe).
+
+    Deeper than request bodies: Flask's test client reads responses (the OpenAPI description)
+    through it too.
+    """
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
-        return parse(s)
+        return parse(s, max_depth=64)

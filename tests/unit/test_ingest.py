@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.helpers import STATION, STOPS, fix_between, register
+from tests.support.helpers import STATION, STOPS, fix_between, iso, register
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -70,7 +70,7 @@ def test_a_refused_event_leaves_live_progress_untouched(app):
 def test_events_are_written_through(app):
     client, svc = app.test_client(), app.extensions["doorstep"]
     reg = register(client)
-    resp = client.post("/api/v1/events", json={"type": "arrived", "stop": 0, "timestamp": 50},
+    resp = client.post("/api/v1/events", json={"type": "arrived", "stop": 0, "timestamp": iso(50)},
                        headers={"Authorization": f"Bearer {reg['driver_token']}"})
     assert resp.status_code == 200, resp.json
     assert svc.store.get_progress(reg["route_id"])["stops"][0]["arrived_at"] is not None

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any
 
 from app.domain.model import ATTEMPT_REASONS, PROGRAMS, STOP_EVENTS, VEHICLES, Fix, StopEvent
 from app.web.numbers import to_float
+from app.web.times import refusal
 
 
 class InvalidField(ValueError):
@@ -95,8 +97,16 @@ def timestamp(d: dict, field: str = "timestamp", prefix: str = "") -> float:
             raise InvalidField(name, "must be ISO 8601 or epoch seconds") from None
         if parsed.tzinfo is None:
             raise InvalidField(name, "must include a UTC offset")
-        return parsed.timestamp()
-    return number(d, field, 0, 32503680000, prefix=prefix)  # up to year 3000
+        try:
+            ts = parsed.timestamp()
+        except (OverflowError, ValueError):  # year 1 with a positive offset, year 9999 behind
+            ts = math.nan
+    else:
+        ts = number(d, field, prefix=prefix)
+    refused = refusal(ts)
+    if refused:
+        raise InvalidField(name, refused)
+    return ts
 
 
 def latlon(d: dict, prefix: str = "") -> tuple[float, float]:

@@ -56,7 +56,10 @@ def timestamp(value: Any, now: Callable[[], float]) -> float:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise BadFix("timestamp", "must be epoch seconds, milliseconds or ISO 8601") from None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
+    try:
+        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
+    except (OverflowError, ValueError):  # year 1 with a positive offset: outside any window
+        return math.nan
 
 
 def from_form(params: Mapping[str, str], now: Callable[[], float]) -> tuple[str, list[Fix]]:
