@@ -29,13 +29,15 @@ RULE_LIMITS = {
 }
 
 # Endpoints other modules own that check a credential: the failure setting to count against
-# the caller's address, and how their failure answer looks.
+# the caller's address, how their failure answer looks, and what the 429 says was limited.
 CREDENTIAL_CHECKS = {
-    "web.sign_in_post": ("SIGNIN_FAILURE_RATE", lambda resp: resp.status_code == 401),
+    "web.sign_in_post": ("SIGNIN_FAILURE_RATE", lambda resp: resp.status_code == 401,
+                         "failed sign-ins from this address", "key"),
     # Unknown OsmAnd device ids: a limit of its own, generous enough that a misconfigured phone
     # behind a carrier's NAT does not lock out the other phones sharing its address.
     "osmand.osmand": ("DEVICE_FAILURE_RATE", lambda resp: resp.status_code == 400
-                      and (resp.get_json(silent=True) or {}).get("field") == "id"),
+                      and (resp.get_json(silent=True) or {}).get("field") == "id",
+                      "unknown device ids from this address", "id"),
 }
 
 
@@ -95,7 +97,9 @@ def hit_many(setting: str, what: str, keys: list[str], field: str | None) -> dic
     return {k: Limited(what, field, retry) for k, n in over if n > item.amount}
 
 
-def check_sign_ins(setting: str = "SIGNIN_FAILURE_RATE") -> None:
+def check_sign_ins(setting: str = "SIGNIN_FAILURE_RATE",
+                   what: str = "failed sign-ins from this address",
+                   field: str = "Authorization") -> None:
     """Refuse an address with too many failed sign-ins, before its key is even looked at:
     answering only failures would still tell a guesser which key was right."""
     limiter = current_app.extensions[EXTENSION].limiter
@@ -108,8 +112,7 @@ def check_sign_ins(setting: str = "SIGNIN_FAILURE_RATE") -> None:
     except Exception as exc:
         log.warning("rate limit storage unavailable: %s", exc)
         return
-    raise Limited("failed sign-ins from this address", "Authorization",
-                  max(1, math.ceil(reset - time.time())))
+    raise Limited(what, field, max(1, math.ceil(reset - time.time())))
 
 
 def failed_sign_in(setting: str = "SIGNIN_FAILURE_RATE") -> None:
@@ -123,7 +126,8 @@ def failed_sign_in(setting: str = "SIGNIN_FAILURE_RATE") -> None:
 
 def _limit_by_rule() -> None:
     if request.endpoint in CREDENTIAL_CHECKS:
-        check_sign_ins(CREDENTIAL_CHECKS[request.endpoint][0])
+        setting, _, what, field = CREDENTIAL_CHECKS[request.endpoint]
+        check_sign_ins(setting, what, field)
     rule = request.url_rule.rule if request.url_rule else None
     limit = RULE_LIMITS.get((request.method, rule))
     if limit is None:
@@ -134,7 +138,7 @@ def _limit_by_rule() -> None:
 
 
 def _count_failed_credentials(response):
-    setting, failed = CREDENTIAL_CHECKS.get(request.endpoint, (None, None))
+    setting, failed, _, _ = CREDENTIAL_CHECKS.get(request.endpoint, (None,) * 4)
     if setting and failed(response):
         failed_sign_in(setting)
     return response
