@@ -70,11 +70,11 @@ class Fleet:
         self.start_delays: list[float] = []  # simulated seconds each block started late
         self.links, self.on_tick = links, on_tick
         self.tz = config.timezone
-        master = random.Random(config.seed)
+        master = random.Random(config.seed)  # nosec B311 # seeded simulation
         self.slots: list[Slot] = []
         for vehicle, n in config.counts.items():
             for i in range(n):
-                rng = random.Random(master.getrandbits(64))
+                rng = random.Random(master.getrandbits(64))  # nosec B311 # seeded simulation
                 arrive = config.start + rng.uniform(0, 600)  # partners arrive over ten minutes
                 self.slots.append(Slot(person_name(rng), vehicle, i, rng, arrive))
         self.station = city.station() if city is not None else None  # replay has no map
@@ -176,7 +176,7 @@ class Fleet:
 
     def _end_block(self, slot: Slot) -> None:
         d = slot.driver
-        assert d is not None
+        assert d is not None  # nosec B101 # type narrowing
         tl = d.timeline
         slot.blocks += 1
         slot.not_attempted += tl.outcomes.count("not_attempted")
