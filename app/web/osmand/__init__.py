@@ -27,8 +27,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
-
-
 def _fixes():
     if request.is_json:
         try:
