@@ -40,14 +40,13 @@ def parse(data: bytes | str, max_depth: int = MAX_DEPTH) -> Any:
 
 
 def _check_depth(value: Any, max_depth: int) -> None:
-    level = [value]
-    for _ in range(max_depth):
-        level = [c for v in level if isinstance(v, dict | list)
-                 for c in (v.values() if isinstance(v, dict) else v)]
+    level = [value] if isinstance(value, dict | list) else []
+    for _ in range(max_depth):  # one level of containers at a time: no recursion
+        level = [c for v in level for c in (v.values() if isinstance(v, dict) else v)
+                 if isinstance(c, dict | list)]
         if not level:
             return
-    if any(isinstance(v, dict | list) for v in level):
-        raise BadJSON("body", f"is nested too deeply (at most {max_depth} levels)")
+    raise BadJSON("body", f"is nested too deeply (at most {max_depth} levels)")
 
 
 def _why(data: bytes | str) -> BadJSON:
