@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:  # a configuration mistake: one line, not a traceback
         print(f"doorstep: {exc}", file=sys.stderr)
         return 2
-    host = "localhost" if args.host in ("127.0.0.1", "0.0.0.0") else args.host
+    host = "localhost" if args.host in ("127.0.0.1", "0.0.0.0") else args.host  # nosec B104 # a comparison, not a bind
     url = f"http://{host}:{args.port}"
     print(f"Doorstep is running at {url}/ (store: {app.config['STORE_URL']})", flush=True)
     fleet = DemoFleet(app, app.config["INTERNAL_URL"], url) if args.demo else None

@@ -49,7 +49,7 @@ def internal_url(host: str | None = None, port: int | None = None) -> str:
     if bind.startswith(("unix:", "fd://")) or ":" not in bind:
         return ""
     host, _, port = bind.rpartition(":")
-    if host in ("", "0.0.0.0", "::", "[::]"):
+    if host in ("", "0.0.0.0", "::", "[::]"):  # nosec B104 # compares, binds nothing
         host = "127.0.0.1"  # listening everywhere: loopback is one of them
     return f"http://{host}:{port}"
 
@@ -86,6 +86,10 @@ def from_env() -> dict:
         "LOG_LEVEL": _env("LOG_LEVEL", "INFO"),
         "VISIBLE_STOPS": int(_env("VISIBLE_STOPS", "10")),
         "MAX_BATCH": int(_env("MAX_BATCH", "5000")),
+        # Fix and event times are accepted from this far back to this far ahead of the server's
+        # clock (app/web/times.py); a phone's fix outside is dropped, an API's refused (400).
+        "FIX_MAX_AGE": _duration(_env("FIX_MAX_AGE", "7d")),
+        "FIX_MAX_AHEAD": _duration(_env("FIX_MAX_AHEAD", "1d")),
         "MAX_CONTENT_LENGTH": int(_env("MAX_BODY_BYTES", str(2 * 1024 * 1024))),
         # Text updates: empty SMS_GATEWAY_URL keeps every text in the outbox (GET /api/v1/messages).
         "SMS_GATEWAY_URL": _env("SMS_GATEWAY_URL", ""),

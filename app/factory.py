@@ -8,6 +8,7 @@ from flask import Flask
 
 from app.config import from_env
 from app.extensions import socketio
+from app.web.json_input import StrictJSON
 
 
 def async_mode(setting: str) -> str:
@@ -24,6 +25,7 @@ def async_mode(setting: str) -> str:
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: configuration, store, Socket.IO, API and pages."""
     app = Flask(__name__)
+    app.json = StrictJSON(app)  # request bodies: strict, depth-limited, fields named
     app.config.update(from_env())
     if test_config:
         app.config.update(test_config)

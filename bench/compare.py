@@ -69,7 +69,7 @@ def main() -> None:
         for name, path in variants:
             argv = ["--app-dir", str(Path(path).resolve()), *rest, *extra.get(name, [])]
             argv += [x for kv in args.env for x in ("--env", kv)]
-            argv += ["--server-log", f"/tmp/bench-{name}-{i}.log"]
+            argv += ["--server-log", f"/tmp/bench-{name}-{i}.log"]  # nosec B108 # a developer's bench log
             figures = load.run(load.build_parser().parse_args(argv))
             figures["variant"] = name
             results[name].append(figures)

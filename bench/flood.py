@@ -19,6 +19,7 @@ import json
 import multiprocessing
 import os
 import statistics
+import tempfile
 import time
 from pathlib import Path
 
@@ -80,7 +81,8 @@ def summary(ms: list[float]) -> str:
 
 
 def run(name: str, app_dir: Path, args) -> None:
-    proc, base = start_server(app_dir, args.env, f"/tmp/flood-{name}.log")
+    log = Path(tempfile.gettempdir()) / f"flood-{name}.log"
+    proc, base = start_server(app_dir, args.env, str(log))
     try:
         regs = register(base, args.senders + 1, 3, args.key)
         view = f"{base}/api/v1/track/{regs[0]['shipments'][0]['token']}"

@@ -23,7 +23,7 @@ import json
 import multiprocessing as mp
 import os
 import socket
-import subprocess
+import subprocess  # nosec B404 # starts gunicorn
 import sys
 import time
 from pathlib import Path
@@ -57,9 +57,9 @@ def start_server(app_dir: Path, env: list[str], log_path: str,
                  cpus: str | None = None) -> tuple[subprocess.Popen, str]:
     port = free_port()
     full = {**os.environ, "BIND": f"127.0.0.1:{port}", "DEMO": "0", "PYTHONUNBUFFERED": "1",
-            "SECRET_KEY": "bench"}  # the same everywhere when there are several processes
+            "SECRET_KEY": "bench"}  # the same everywhere when there are several processes  # nosec B105 # a local bench server
     full.update(kv.split("=", 1) for kv in env)
-    proc = subprocess.Popen(
+    proc = subprocess.Popen(  # nosec B603 # fixed argv, no shell
         [sys.executable, "-m", "gunicorn", "-c", str(app_dir / "gunicorn.conf.py"),
          "app:create_app()"],
         cwd=app_dir, env=full, stdout=open(log_path, "w"), stderr=subprocess.STDOUT,
@@ -182,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="server processes sharing REDIS_URL as store and message queue")
     p.add_argument("--app-dir", default=str(ROOT), help="checkout whose server to start")
     p.add_argument("--env", action="append", default=[], help="KEY=VALUE for the server")
-    p.add_argument("--server-log", default="/tmp/bench-server.log")
+    p.add_argument("--server-log", default="/tmp/bench-server.log")  # nosec B108 # a developer's bench log
     p.add_argument("--server-cpus", help='CPUs for the server processes, e.g. "0"')
     p.add_argument("--load-cpus", help='CPUs for the load generator, e.g. "1": on a small '
                    "machine the viewers otherwise take the server's core the moment it sends")

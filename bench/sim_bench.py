@@ -74,7 +74,7 @@ def bench_planning(runs: int = 30) -> None:
     prof, program = PROFILES["van"], PROGRAMS["standard"]
     plans, timelines = [], []
     for seed in range(runs):
-        rng = random.Random(seed)
+        rng = random.Random(seed)  # nosec B311 # seeded simulation
         t = time.perf_counter()
         plan = plan_block(city, prof, program, rng, 100, station)
         t1 = time.perf_counter()
@@ -182,7 +182,7 @@ def main() -> None:
     if "server" in args.lag:
         from bench.load import ROOT, start_server
 
-        proc, url = start_server(ROOT, args.server_env, "/tmp/sim-bench-server.log")
+        proc, url = start_server(ROOT, args.server_env, "/tmp/sim-bench-server.log")  # nosec B108 # a developer's bench log
         try:
             bench_lag(n, speedup, minutes, True, url)
         finally:

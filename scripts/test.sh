@@ -13,4 +13,5 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 scripts/setup.sh requirements-dev.txt
 .venv/bin/ruff check .
+.venv/bin/bandit -q -c pyproject.toml -r app simulator bench
 exec .venv/bin/python -m pytest "$@"

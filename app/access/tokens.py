@@ -30,4 +30,6 @@ def new_driver_token() -> str:
 
 def hash_token(token: str) -> str:
     """Secrets are stored hashed, so a leaked store does not leak working tokens."""
-    return hashlib.sha256(token.encode()).hexdigest()
+    # surrogatepass: a lone surrogate (`"\ud800"` in socket auth or JSON) hashes to a value no
+    # token has, instead of raising UnicodeEncodeError in whatever door it came through.
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()

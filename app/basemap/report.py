@@ -13,8 +13,19 @@ from dataclasses import dataclass
 from html import escape
 
 import folium
+from jinja2 import Template
 
 from app.basemap.choice import Basemap
+
+
+class HtmlData(folium.Element):
+    """Ready HTML as data: `folium.Element(html)` would compile `html` as a Jinja2 template."""
+
+    _template = Template("{{ this.html }}")
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.html = html
 
 FILE_NOTE = ("Streets are drawn when this report is opened from the Doorstep server; "
              "as a file it shows the route on a plain background.")
@@ -40,8 +51,8 @@ class ReportStreets:
             return
         config = json.dumps(self.basemap.page())
         renderer = self.static_url + "vendor/protomaps-leaflet/protomaps-leaflet.js"
-        m.get_root().header.add_child(folium.Element(STYLE))
-        m.get_root().html.add_child(folium.Element(
+        m.get_root().header.add_child(HtmlData(STYLE))
+        m.get_root().html.add_child(HtmlData(
             f'<p id="report-streets-note" class="report-streets-note">{attribute(FILE_NOTE)}</p>'
             f'<div id="report-basemap" hidden data-map="{attribute(m.get_name())}" '
             f'data-basemap="{attribute(config)}" data-renderer="{attribute(renderer)}"></div>'

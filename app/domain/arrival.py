@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from app.domain.hours import CLOSES, OPENS, at_hour, clock_text, day_text, fit, iso_utc
+from app.domain.hours import CLOSES, OPENS, at_hour, clamped, clock_text, day_text, fit, iso_utc
 
 _ROUND_S = 300  # windows start and end on five minutes: "14:10-14:40", never "14:07-14:38"
 _MIN_HALF_S = 600
@@ -22,6 +22,7 @@ def arrival(
     at: float, now: float, tz: str, start_hour: int = OPENS, end_hour: int = CLOSES
 ) -> dict[str, Any]:
     """The `eta` object of the customer view for an estimated arrival `at`, seen at `now`."""
+    at, now = clamped(at), clamped(now)  # stored times may be absurd (app/domain/hours.py)
     fitted = fit(max(at, now), tz, start_hour, end_hour)
     opens = at_hour(fitted.day, start_hour, tz)
     closes = at_hour(fitted.day, end_hour, tz)

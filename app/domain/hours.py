@@ -5,9 +5,35 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 OPENS, CLOSES = 8, 20  # service hours, local time: the only place they are written
+
+# Times in the store came from clients. The doors keep new ones within days of the server's
+# clock (app/web/times.py), but a store written before that, or by hand, may hold any number,
+# and datetime cannot hold year 10000. Every conversion here is therefore total: arithmetic
+# clamps into these years, and text shows a time outside them as unknown. One bad value
+# degrades one field, never a page, a socket or the broadcaster's tick.
+TS_MIN = -30610224000.0  # 1000-01-01
+TS_MAX = 253370764800.0  # 9999-01-01
+UNKNOWN_CLOCK = "--:--"
+
+
+def sane(ts: Any) -> bool:
+    """Whether `ts` is an epoch time every conversion here can show as it is."""
+    return (isinstance(ts, int | float) and not isinstance(ts, bool)
+            and TS_MIN <= ts <= TS_MAX)  # NaN compares false
+
+
+def latest(*times: Any) -> float | None:
+    """The latest of the times that are sane; None when none is."""
+    return max((t for t in times if sane(t)), default=None)
+
+
+def clamped(ts: float) -> float:
+    """`ts` within the years datetime and every zone can hold (NaN: the earliest)."""
+    return min(max(ts, TS_MIN), TS_MAX) if ts == ts else TS_MIN
 
 
 @lru_cache(maxsize=256)
@@ -16,7 +42,7 @@ def zone(name: str) -> ZoneInfo:
 
 
 def local(ts: float, tz: str) -> datetime:
-    return datetime.fromtimestamp(ts, zone(tz))
+    return datetime.fromtimestamp(clamped(ts), zone(tz))
 
 
 # The views format several times per update for every watched shipment (thousands a second
@@ -29,8 +55,8 @@ def _utc_day(days: int) -> str:
 
 
 def iso_utc(ts: float | None) -> str | None:
-    """Epoch seconds as ISO 8601 UTC with a `Z`, to the second."""
-    return None if ts is None else _iso_second(round(ts))
+    """Epoch seconds as ISO 8601 UTC with a `Z`, to the second; None when unknown or absurd."""
+    return _iso_second(round(ts)) if sane(ts) else None
 
 
 @lru_cache(maxsize=16384)
@@ -85,6 +111,7 @@ def fit(ts: float, tz: str, start_hour: int = OPENS, end_hour: int = CLOSES) -> 
     Before opening it waits for opening; after closing it moves to the next delivery day,
     because the driver's block ends and the parcel goes back to the station.
     """
+    ts = clamped(ts)
     day = local_day(ts, tz)
     opens, closes = at_hour(day, start_hour, tz), at_hour(day, end_hour, tz)
     if ts < opens:
@@ -107,4 +134,4 @@ def day_text(day: date) -> str:
 @lru_cache(maxsize=8192)
 def clock_text(ts: float, tz: str) -> str:
     # Cached: window edges fall on five-minute marks, so a few values serve every view.
-    return local(ts, tz).strftime("%H:%M")
+    return local(ts, tz).strftime("%H:%M") if sane(ts) else UNKNOWN_CLOCK

@@ -16,7 +16,7 @@ from typing import Any
 
 from app.domain.arrival import arrival
 from app.domain.geo import haversine_m
-from app.domain.hours import clock_text, iso_utc
+from app.domain.hours import clock_text, iso_utc, latest, sane
 from app.domain.model import Route, Shipment
 from app.domain.tracking import Progress, Settings, ShipmentProgress, route_path
 from app.domain.tracking.lifecycle import stops_away, unserved_before
@@ -65,7 +65,7 @@ def customer_view(
         ],
         "proof": _proof(ship, stop.lat, stop.lon),
         "timezone": route.timezone,
-        "updated_at": iso_utc(max(progress.updated_at, ship.updated_at)),
+        "updated_at": iso_utc(latest(progress.updated_at, ship.updated_at)),
     }
 
 
@@ -122,7 +122,7 @@ def route_summary(
                 "visited_at": iso_utc(visited),
                 "eta": eta["text"] if eta else None,
                 "eta_at": eta["at"] if eta else None,
-                "updated_at": iso_utc(max(progress.updated_at, ship.updated_at)),
+                "updated_at": iso_utc(latest(progress.updated_at, ship.updated_at)),
             }
         )
     return {
@@ -152,6 +152,8 @@ def view_clock(progress: Progress, now: float | None) -> float:
     a real phone that has gone quiet keeps slipping instead of freezing.
     """
     clock = progress.updated_at
+    if not sane(clock):  # absurd or missing in the store: the server's clock will do
+        return now if now is not None else 0.0
     if now is None or not 0 <= now - clock <= _QUIET_S:
         return clock
     return now

@@ -60,7 +60,7 @@ class Outbox(Protocol):
 
 
 class Ingest:
-    link_secret = ""  # SECRET_KEY, set by build_services: customer tokens derive from it
+    link_secret = ""  # nosec B105 # SECRET_KEY, set by build_services: tokens derive from it
     retention = None  # app/ops/retention.py, set by build_services
 
     def __init__(self, store: Store, routes: RouteCache, settings: Settings,

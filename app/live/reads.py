@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 from app.access.tokens import hash_token
+from app.domain.hours import latest
 from app.domain.model import FINAL_STATUSES, Route, Shipment
 from app.domain.tracking import Progress, Settings
 from app.domain.view import customer_view, route_summary
@@ -73,8 +74,8 @@ class Reads:
             return False
         # Event times come from the driver's clock (a replay may be years old): never count from
         # before the route was registered with this server.
-        final_at = max(ship.timeline[-1].at, route.created_at)
-        return time.time() > final_at + self.link_ttl
+        final_at = latest(ship.timeline[-1].at, route.created_at)  # either may be absurd
+        return final_at is not None and time.time() > final_at + self.link_ttl
 
     def view_for_token(self, token: str) -> tuple[Shipment, dict[str, Any]] | None:
         """The shipment behind a customer link and its customer view: what the API, the page and

@@ -87,12 +87,22 @@ class PacedClock:
         """Skip simulated time (the night between two days) without waiting for it."""
         self.sim_start += sim_to - sim_from
 
+    def lead(self, sim_t: float) -> float:
+        """How far `sim_t` is ahead of the real clock (seconds; negative: behind)."""
+        return sim_t - time.time()
+
 
 class InstantClock:
     """Never waits: for tests, file output and benchmarks."""
 
+    def __init__(self, now: float | None = None) -> None:
+        self.now = now  # the real clock `lead` compares with; None: no real clock at all
+
     def wait_until(self, sim_t: float) -> float:
         return 0.0
+
+    def lead(self, sim_t: float) -> float:
+        return 0.0 if self.now is None else sim_t - self.now
 
     def jump(self, sim_from: float, sim_to: float) -> None:
         pass

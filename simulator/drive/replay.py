@@ -18,7 +18,7 @@ class ReplayDriver(Driver):
 
     def __init__(self, name: str, vehicle: str, points: list[tuple[float, float, float]],
                  timeline: Timeline) -> None:
-        super().__init__(name, vehicle, "standard", timeline, random.Random(0))
+        super().__init__(name, vehicle, "standard", timeline, random.Random(0))  # nosec B311 # seeded simulation
         self.points = points
         self.next_i = 0
 

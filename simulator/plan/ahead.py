@@ -52,7 +52,7 @@ class Block:
 
 
 def plan(city: CityMap, order: Order) -> Block:
-    rng = random.Random()
+    rng = random.Random()  # nosec B311 # simulation
     rng.setstate(order.rng_state)
     prof, program = PROFILES[order.vehicle], PROGRAMS[order.program]
     station = order.station
@@ -110,7 +110,7 @@ def _exit_with(parent: int) -> None:
 
 
 def _plan_here(order: Order) -> Block:
-    assert _city is not None
+    assert _city is not None  # nosec B101 # type narrowing
     return plan(_city, order)
 
 

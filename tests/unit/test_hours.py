@@ -76,3 +76,21 @@ def test_iso_utc_matches_strftime_including_rounding_and_negative_times():
     for ts in samples:
         expected = datetime.fromtimestamp(round(ts), ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%SZ")
         assert iso_utc(ts) == expected, ts
+
+
+@pytest.mark.parametrize("ts", [253402300800.0, -62135596800.0, 1e300, -1e300,
+                                float("inf"), float("-inf"), float("nan"), None])
+@pytest.mark.parametrize("tz", ["Europe/Helsinki", "Pacific/Kiritimati", "Etc/GMT+12"])
+def test_every_conversion_is_total_for_absurd_stored_times(ts, tz):
+    # Text says "unknown"; arithmetic clamps into years datetime holds (issue 21, class 2).
+    from app.domain.arrival import arrival
+    from app.domain.hours import UNKNOWN_CLOCK, clock_text, latest
+
+    assert iso_utc(ts) is None
+    assert latest(ts, 1795000000.0) == 1795000000.0 and latest(ts) is None
+    if ts is None:
+        return
+    assert clock_text(ts, tz) == UNKNOWN_CLOCK
+    assert isinstance(local(ts, tz), datetime) and isinstance(next_delivery_day(ts, tz), date)
+    assert fit(ts, tz).at < float("inf")  # a number, however absurd the input
+    assert arrival(ts, ts, tz)["text"]

@@ -6,7 +6,7 @@ import pytest
 
 from app.domain.model import Fix
 from app.store import StoreFull
-from tests.support.helpers import STATION, STOPS, T0, fix_between, register
+from tests.support.helpers import STATION, STOPS, T0, fix_between, iso, register
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -65,7 +65,7 @@ def test_a_refused_event_leaves_live_progress_untouched(app):
     post(client, reg, fixes(2))
     before = svc.reads.live.get(reg["route_id"])
     resp = client.post("/api/v1/events", json={"type": "delivered", "stop": 99,
-                                               "timestamp": 100},
+                                               "timestamp": iso(100)},
                        headers={"Authorization": f"Bearer {reg['driver_token']}"})
     assert resp.status_code == 400
     assert svc.reads.live.get(reg["route_id"]) == before
@@ -74,7 +74,7 @@ def test_a_refused_event_leaves_live_progress_untouched(app):
 def test_events_are_written_through(app):
     client, svc = app.test_client(), app.extensions["doorstep"]
     reg = register(client)
-    resp = client.post("/api/v1/events", json={"type": "arrived", "stop": 0, "timestamp": 50},
+    resp = client.post("/api/v1/events", json={"type": "arrived", "stop": 0, "timestamp": iso(50)},
                        headers={"Authorization": f"Bearer {reg['driver_token']}"})
     assert resp.status_code == 200, resp.json
     assert svc.store.get_progress(reg["route_id"])["stops"][0]["arrived_at"] is not None
@@ -123,7 +123,7 @@ class FullRedis:
 
 def delivered(client, reg, stop=0, t=300):
     return client.post("/api/v1/events", headers={"Authorization": f"Bearer {reg['driver_token']}"},
-                       json={"type": "delivered", "stop": stop, "timestamp": t,
+                       json={"type": "delivered", "stop": stop, "timestamp": iso(t),
                              "proof": {"left_at": "front door"}})
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app import create_app
-from tests.support.helpers import STATION, STOPS, fix_between, register
+from tests.support.helpers import STATION, STOPS, fix_between, iso, register
 
 
 def bearer(key: str) -> dict:
@@ -73,7 +73,7 @@ def test_many_drivers_of_one_seller_add_up_to_the_sellers_limit(limited, client)
 def test_events_are_counted_per_driver(app, client):
     app.config["EVENTS_PER_DRIVER"] = "2/minute"
     reg = register(client)  # its route_started is the first event
-    event = {"type": "arrived", "stop": 0, "timestamp": 100}
+    event = {"type": "arrived", "stop": 0, "timestamp": iso(100)}
     assert client.post("/api/v1/events", json=event, headers=bearer(
         reg["driver_token"])).status_code == 200
     assert_429(client.post("/api/v1/events", json=event, headers=bearer(reg["driver_token"])),

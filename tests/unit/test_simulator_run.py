@@ -245,3 +245,23 @@ def test_a_leg_that_goes_nowhere_is_still_a_valid_leg_for_the_api():
                        "shipments": [{"recipient": "R"}]}],
             "legs": [_polyline([(60.1, 24.9), (60.101, 24.9)]), _polyline([(60.1, 24.9)])]}
     assert len(parse_route(body, "Europe/Helsinki").legs) == 2
+
+
+def test_a_repeating_fleet_stays_within_a_day_of_the_real_clock():
+    # The demo fleet repeats at 10x or more, gaining hours on the real clock each day; servers
+    # refuse fixes more than a day ahead (FIX_MAX_AHEAD). Each new day starts again near "now".
+    city = load_map()
+    t0 = start_time(zone(TZ), "19:00", DAY)
+    sink = ListSink()
+    cfg = FleetConfig({"motorcycle": 1}, t0, TZ, seed=4, repeat=True, program="express")
+    real_now = t0 - 3 * 86400  # and the run is three days ahead of the real clock already
+    fleet = Fleet(city, cfg, [DrySink(), sink], InstantClock(now=real_now))
+    for _ in range(60_000):
+        fleet.tick()
+        if len(sink.routes) >= 2:
+            break
+    next_days = [f.t for f in sink.fixes if f.t < t0 - 3600]  # after the night, days back
+    assert len(sink.routes) >= 2 and next_days
+    assert all(-86400 < t - real_now < 86400 for t in next_days)  # the server's window
+    hours = {datetime.fromtimestamp(f.t, zone(TZ)).hour for f in sink.fixes}
+    assert hours <= set(range(8, 20))

@@ -57,4 +57,4 @@ def backoff(attempts: int, base: float, cap: float) -> float:
     """Seconds before the next attempt: base, 2 base, 4 base ... up to cap, with 10% jitter
     so that many deliveries failed by one outage do not all return at the same instant."""
     delay = min(cap, base * 2 ** max(0, attempts - 1))
-    return delay * random.uniform(0.9, 1.1)
+    return delay * random.uniform(0.9, 1.1)  # nosec B311 # retry jitter, not a secret

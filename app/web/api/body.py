@@ -7,15 +7,16 @@ from typing import Any
 from flask import request
 
 from app.web.api.errors import ApiError
+from app.web.json_input import BadJSON, parse
 
 
 def json_body() -> Any:
     if not request.is_json:
         raise ApiError(415, "send JSON with Content-Type: application/json", "body")
     try:
-        body = request.get_json(silent=True)
-    except RecursionError:  # json's parser recurses once per nesting level
-        raise ApiError(400, "body is nested too deeply", "body") from None
+        body = parse(request.get_data(cache=True))
+    except BadJSON as exc:
+        raise ApiError(400, str(exc), exc.field) from None
     if body is None:
-        raise ApiError(400, "body is not valid JSON", "body")
+        raise ApiError(400, "body must not be null", "body")
     return body

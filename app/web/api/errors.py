@@ -37,7 +37,14 @@ def on_invalid(exc: InvalidField):
 
 
 def _is_api() -> bool:
-    return request.path.startswith("/api/")
+    """Machine doors answer JSON: the API, the phone door (Traccar Client), and fetch() calls."""
+    return (request.path.startswith("/api/") or request.blueprint == "osmand"
+            or request.is_json)
+
+
+def _text(message: str, status: int, headers: dict | None = None):
+    """A page's error: one plain sentence, never a stack trace or another page's wording."""
+    return message, status, {"Content-Type": "text/plain; charset=utf-8", **(headers or {})}
 
 
 @bp.app_errorhandler(StoreUnavailable)
@@ -48,7 +55,7 @@ def on_store_down(exc: StoreUnavailable):
     what = "full" if isinstance(exc, StoreFull) else "unavailable"
     # Phones (the OsmAnd door) are API clients too: JSON, not a page.
     if not _is_api() and request.blueprint != "osmand":
-        return f"Storage is {what}, retry shortly.", 503, {"Retry-After": "5"}
+        return _text(f"Storage is {what}, retry shortly.", 503, {"Retry-After": "5"})
     resp, status = error(503, f"storage is {what}, retry shortly")
     resp.headers["Retry-After"] = "5"
     return resp, status
@@ -63,29 +70,29 @@ def on_link_expired(exc: LinkExpired):
 
 @bp.app_errorhandler(Limited)
 def on_limited(exc: Limited):
-    if _is_api():
-        resp, status = error(429, exc.message, exc.field)
-    else:
-        resp, status = exc.message, 429
-    return resp, status, {"Retry-After": str(exc.retry_after)}
+    headers = {"Retry-After": str(exc.retry_after)}
+    if not _is_api():
+        return _text(exc.message[0].upper() + exc.message[1:] + ".", 429, headers)
+    resp, status = error(429, exc.message, exc.field)
+    return resp, status, headers
 
 
 @bp.app_errorhandler(HTTPException)
 def on_http(exc: HTTPException):
-    # Pages keep Flask's HTML errors; API clients always get JSON.
+    # Pages keep Flask's HTML errors, but for a body too large; machine doors always get JSON.
+    if exc.code == 413:
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        if not _is_api():
+            return _text(f"The request is too large: at most {limit} bytes are accepted.", 413)
+        return error(413, f"body too large (at most {limit} bytes)", "body")
     if not _is_api():
         return exc
-    field = "body" if exc.code == 413 else None
-    if exc.code == 413:
-        message = f"body too large (at most {current_app.config['MAX_CONTENT_LENGTH']} bytes)"
-    else:
-        message = exc.description or exc.name
-    return error(exc.code or 500, message, field)
+    return error(exc.code or 500, exc.description or exc.name)
 
 
 @bp.app_errorhandler(Exception)
 def on_unexpected(exc: Exception):
     log.exception("unexpected error on %s", request.path)
-    if request.path.startswith("/api/"):
+    if _is_api():
         return error(500, "internal error")
-    return "Internal error", 500
+    return _text("Internal error", 500)

@@ -9,6 +9,7 @@ from app.notify.messages import public
 from app.web.api import bp
 from app.web.api.auth import require_seller
 from app.web.api.errors import ApiError
+from app.web.numbers import to_whole
 
 KINDS = ("text", "webhook", "feedback")
 
@@ -20,10 +21,10 @@ def list_messages():
     kind = request.args.get("kind")
     if kind is not None and kind not in KINDS:
         raise ApiError(400, f"kind must be one of {', '.join(KINDS)}", "kind")
-    limit = request.args.get("limit", "100")
-    if not limit.isdigit() or not 1 <= int(limit) <= 1000:
+    limit = to_whole(request.args.get("limit", "100"))
+    if limit is None or not 1 <= limit <= 1000:
         raise ApiError(400, "limit must be a whole number from 1 to 1000", "limit")
-    docs = services().notify.messages.for_seller(seller, int(limit), kind)
+    docs = services().notify.messages.for_seller(seller, limit, kind)
     return jsonify(messages=[public(d) for d in docs])
 
 

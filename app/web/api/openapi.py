@@ -66,7 +66,9 @@ def path_param(name: str) -> dict:
 
 
 TIMESTAMP = {"oneOf": [{"type": "string", "format": "date-time"},
-                       {"type": "number", "minimum": 0, "maximum": 32503680000}]}
+                       {"type": "number", "minimum": 0, "maximum": 32503680000}],
+             "description": "Within FIX_MAX_AGE before and FIX_MAX_AHEAD after the server's "
+                            "clock (default 7 days back, 1 day ahead); else 400 naming it."}
 FIX = lat_lon(timestamp=TIMESTAMP, speed={"type": "number", "minimum": 0, "maximum": 1000},
               heading={"type": "number", "minimum": -360, "maximum": 720},
               accuracy={"type": "number", "minimum": 0, "maximum": 100000},

@@ -7,6 +7,7 @@ from flask import current_app, jsonify, request
 from app.domain import service_areas
 from app.web.api import bp
 from app.web.api.errors import ApiError
+from app.web.numbers import to_float
 
 
 def areas() -> list[service_areas.Area]:
@@ -18,11 +19,10 @@ def areas() -> list[service_areas.Area]:
 
 
 def coordinate(name: str, lo: float, hi: float) -> float:
-    try:
-        value = float(request.args.get(name, ""))
-    except ValueError:
-        raise ApiError(400, f"{name} must be a number", name) from None
-    if not lo <= value <= hi:  # also refuses nan
+    value = to_float(request.args.get(name, ""))
+    if value is None:
+        raise ApiError(400, f"{name} must be a number", name)
+    if not lo <= value <= hi:
         raise ApiError(400, f"{name} must be between {lo:g} and {hi:g}", name)
     return value
 

@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from app.domain.model import ATTEMPT_REASONS, PROGRAMS, STOP_EVENTS, VEHICLES, Fix, StopEvent
+from app.web.numbers import to_float
+from app.web.times import refusal
 
 
 class InvalidField(ValueError):
@@ -48,9 +50,9 @@ def number(d: dict, field: str, lo: float | None = None, hi: float | None = None
     # bool is an int in Python; true/false as a coordinate is a client bug, not a number.
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InvalidField(name, "must be a number")
-    value = float(value)
-    if not math.isfinite(value):
-        raise InvalidField(name, "must be finite")
+    value = to_float(value)
+    if value is None:
+        raise InvalidField(name, "must be a finite number")
     if lo is not None and value < lo or hi is not None and value > hi:
         raise InvalidField(name, f"must be between {lo:g} and {hi:g}")
     return value
@@ -95,8 +97,16 @@ def timestamp(d: dict, field: str = "timestamp", prefix: str = "") -> float:
             raise InvalidField(name, "must be ISO 8601 or epoch seconds") from None
         if parsed.tzinfo is None:
             raise InvalidField(name, "must include a UTC offset")
-        return parsed.timestamp()
-    return number(d, field, 0, 32503680000, prefix=prefix)  # up to year 3000
+        try:
+            ts = parsed.timestamp()
+        except (OverflowError, ValueError):  # year 1 with a positive offset, year 9999 behind
+            ts = math.nan
+    else:
+        ts = number(d, field, prefix=prefix)
+    refused = refusal(ts)
+    if refused:
+        raise InvalidField(name, refused)
+    return ts
 
 
 def latlon(d: dict, prefix: str = "") -> tuple[float, float]:

@@ -21,7 +21,11 @@ MAX_ENDPOINTS = 20
 
 def _url(body: dict) -> str:
     url = text(body, "url", 500)
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- raises on a port past 65535 or not a number
+    except ValueError:  # `http://[::1`: an unclosed IPv6 bracket
+        raise InvalidField("url", "must be an http:// or https:// URL with a host") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidField("url", "must be an http:// or https:// URL with a host")
     try:

@@ -11,14 +11,14 @@ The protocol has no stop events: the engine counts the stops such a phone stays 
 
 from __future__ import annotations
 
-import time
-
-from flask import Blueprint, Flask, current_app, jsonify, request
+from flask import Blueprint, Flask, jsonify, request
 
 from app.access import limits
 from app.extensions import services
+from app.web.json_input import BadJSON, parse
 from app.web.osmand import devices
 from app.web.osmand.decode import BadFix, from_form, from_json
+from app.web.times import refusal, server_now
 
 bp = Blueprint("osmand", __name__)
 
@@ -27,19 +27,16 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
-def _now() -> float:
-    return (current_app.config.get("CLOCK") or time.time)()
-
-
 def _fixes():
     if request.is_json:
-        body = request.get_json(silent=True)
-        if body is None:
-            raise BadFix("body", "is not valid JSON")
-        return from_json(body, request.args, _now)
+        try:
+            body = parse(request.get_data(cache=True))
+        except BadJSON as exc:
+            raise BadFix(exc.field, exc.message) from None
+        return from_json(body, request.args, server_now)
     # Traccar reads the query string, and the form body only when the query is empty.
     params = request.args if request.args else request.form
-    return from_form(params, _now)
+    return from_form(params, server_now)
 
 
 def _unknown_device(resp) -> bool:
@@ -67,5 +64,8 @@ def osmand():
         limited = over[route_id]
         return (jsonify(error=limited.message, field=limited.field), 429,
                 {"Retry-After": str(limited.retry_after)})
-    accepted, dropped = services().ingest.positions(route_id, fixes)
-    return jsonify(accepted=accepted, dropped=sum(dropped.values()))
+    # A phone whose clock is far off is answered 200 like Traccar answers it: resending the
+    # same fix would not bring it inside the window, and a 4xx would block the phone's queue.
+    kept = [f for f in fixes if refusal(f.timestamp) is None]
+    accepted, dropped = services().ingest.positions(route_id, kept) if kept else (0, {})
+    return jsonify(accepted=accepted, dropped=sum(dropped.values()) + len(fixes) - len(kept))

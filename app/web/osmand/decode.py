@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.domain.model import Fix
+from app.web.numbers import to_float, to_whole
 
 KNOT = 1852 / 3600  # m/s
 INT_MAX = 2**31 - 1  # Traccar: a timestamp below this is seconds, above it milliseconds
@@ -28,11 +29,10 @@ class BadFix(ValueError):
 
 
 def _number(value: Any, field: str, lo: float, hi: float) -> float:
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise BadFix(field, "must be a number") from None
-    if not math.isfinite(x) or not lo <= x <= hi:
+    x = to_float(value)
+    if x is None:
+        raise BadFix(field, "must be a number (ASCII digits)")
+    if not lo <= x <= hi:
         raise BadFix(field, f"must be between {lo:g} and {hi:g}")
     return x
 
@@ -49,14 +49,17 @@ def timestamp(value: Any, now: Callable[[], float]) -> float:
     if value is None or value == "":
         return now()  # Traccar does the same: a fix without a time is a fix from now
     text = str(value).strip()
-    if text.isdigit():
-        n = int(text)
+    n = to_whole(text)
+    if n is not None:
         return float(n) if n < INT_MAX else n / 1000.0
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise BadFix("timestamp", "must be epoch seconds, milliseconds or ISO 8601") from None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
+    try:
+        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
+    except (OverflowError, ValueError):  # year 1 with a positive offset: outside any window
+        return math.nan
 
 
 def from_form(params: Mapping[str, str], now: Callable[[], float]) -> tuple[str, list[Fix]]:

@@ -3,7 +3,9 @@
 The file works opened from disk with no network: Leaflet is inlined from the local npm copy
 (as data: URLs on the map instance's default_js / default_css); the streets are drawn only when
 the report comes from the server (app/basemap/report.py).
-Every string a seller or driver typed is escaped before it reaches the HTML.
+Every string a seller or driver typed goes through `escape` before it reaches folium: folium
+renders each popup, tooltip and element twice through Jinja2, the second time with the first
+output as template source, so text that kept a `{` would run on the server (`{{ ... }}`).
 """
 
 from __future__ import annotations
@@ -14,15 +16,21 @@ from pathlib import Path
 
 import folium
 
-from app.basemap.report import ReportStreets
+from app.basemap.report import HtmlData, ReportStreets
 from app.domain.hours import clock_text
 from app.domain.model import Route, Shipment
 from app.domain.tracking import Progress
 
+# folium puts popups and tooltips inside JS template literals (` $ \\), and its MacroElements
+# render their output again as Jinja2 source ({ }): as entities they are data to both, and the
+# browser shows them as typed.
+_ENTITIES = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;",
+                           "}": "&#125;"})
+
 
 def escape(text: str) -> str:
-    # folium puts popups and tooltips inside JS template literals: ` $ and \ must not reach them.
-    return html_escape(text).replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+    """Text a person typed, as HTML that neither Jinja2 nor a JS template literal interprets."""
+    return html_escape(text).translate(_ENTITIES)
 
 
 # folium builds popups with jQuery's `$(html)[0]`, all it needs of jQuery: a template element
@@ -46,12 +54,12 @@ def offline_map(leaflet_dir: Path, center: tuple[float, float],
     m.default_js = [("leaflet", data_url(leaflet_dir / "leaflet.js", "text/javascript"))]
     m.default_css = [("leaflet_css", data_url(leaflet_dir / "leaflet.css", "text/css"))]
     streets.add_to(m)
-    m.get_root().header.add_child(folium.Element(
+    m.get_root().header.add_child(HtmlData(
         "<style>.folium-map{background:#eef1f4}.report-title{position:absolute;z-index:1000;"
         "top:10px;left:60px;right:10px;max-width:36em;padding:8px 12px;background:#fff;"
         "border-radius:8px;box-shadow:0 1px 4px rgba(0,0,0,.3);font:14px/1.4 system-ui,"
         "sans-serif}</style>"))
-    m.get_root().header.add_child(folium.Element(f"<script>{JQUERY_HTML_SHIM}</script>"))
+    m.get_root().header.add_child(HtmlData(f"<script>{JQUERY_HTML_SHIM}</script>"))
     return m
 
 
@@ -86,9 +94,9 @@ def route_report(route: Route, progress: Progress, shipments: list[Shipment],
     station = (route.station.lat, route.station.lon)
     m = offline_map(leaflet_dir, station, streets)
     title = f"Route {route.id} · {route.driver.name} ({route.driver.vehicle})"
-    m.get_root().header.add_child(folium.Element(f"<title>{escape(title)}</title>"))
+    m.get_root().header.add_child(HtmlData(f"<title>{escape(title)}</title>"))
     done = sum(progress.shipments[s.tracking_id].status == "delivered" for s in shipments)
-    m.get_root().html.add_child(folium.Element(
+    m.get_root().html.add_child(HtmlData(
         f'<div class="report-title"><b>{escape(title)}</b><br>{done} of {len(shipments)} '
         f'delivered · {"driven path" if driven else "planned path (no positions kept)"}</div>'))
     if len(path) > 1:
