@@ -7,18 +7,17 @@ for `python -m app`, with the same defaults (app/config.py); BIND overrides HOST
 """
 
 import gc
-import os
 
 from app.config import from_env
 
-_settings = from_env()
-bind = os.environ.get("BIND", f"{_settings['HOST']}:{_settings['PORT']}")
-worker_class = os.environ.get("WORKER_CLASS", "gevent")
+_settings = from_env()  # every setting is read there, the one place (app/config.py)
+bind = _settings["BIND"] or f"{_settings['HOST']}:{_settings['PORT']}"
+worker_class = _settings["WORKER_CLASS"]
 workers = 1
-worker_connections = int(os.environ.get("WORKER_CONNECTIONS", "10000"))
+worker_connections = _settings["WORKER_CONNECTIONS"]
 timeout = 60
 graceful_timeout = 10
-accesslog = os.environ.get("ACCESS_LOG") or None
+accesslog = _settings["ACCESS_LOG"] or None
 
 
 def post_worker_init(worker):
@@ -40,10 +39,13 @@ def _start_demo(worker):
     from app.extensions import socketio
     from app.ops.demo import DemoFleet
 
-    host, _, port = bind.rpartition(":")
-    local = "127.0.0.1" if host in ("", "0.0.0.0", "127.0.0.1") else host
-    shown = "localhost" if local == "127.0.0.1" else local  # as `python -m app` prints it
-    fleet = DemoFleet(app, f"http://{local}:{port}", f"http://{shown}:{port}")
+    # The same address the dashboard's demo uses (app/config.py internal_url), never a header.
+    internal = app.config["INTERNAL_URL"]
+    if not internal:  # a unix socket: nothing to point a simulator at
+        worker.log.warning("DEMO is on but the server listens on %s: set INTERNAL_URL", bind)
+        return
+    shown = internal.replace("127.0.0.1", "localhost")  # as `python -m app` prints it
+    fleet = DemoFleet(app, internal, shown)
     _demo.append(fleet)
     socketio.start_background_task(fleet.run)
 

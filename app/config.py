@@ -61,6 +61,11 @@ def from_env() -> dict:
         # overrides both); a container sets HOST=0.0.0.0 (Dockerfile).
         "HOST": _env("HOST", "127.0.0.1"),
         "PORT": int(_env("PORT", "5000")),
+        "BIND": _env("BIND", ""),
+        # gunicorn only (gunicorn.conf.py): the worker class, its connections, an access log.
+        "WORKER_CLASS": _env("WORKER_CLASS", "gevent"),
+        "WORKER_CONNECTIONS": int(_env("WORKER_CONNECTIONS", "10000")),
+        "ACCESS_LOG": _env("ACCESS_LOG", ""),
         # Empty: a random secret per start (create_app), fine for one process.
         "SECRET_KEY": _env("SECRET_KEY", ""),
         "STORE_URL": _env("REDIS_URL", _env("STORE_URL", "memory://")),
@@ -114,7 +119,6 @@ def from_env() -> dict:
         # embedded (this server's own street map), a .pmtiles path or URL, or a raster tile URL
         # (app/basemap/choice.py). TILE_URL is the older name for a raster URL.
         "BASEMAP": _env("BASEMAP", _env("TILE_URL", "") or "embedded"),
-        "TILE_URL": _env("TILE_URL", ""),
         # Credit shown for a raster or remote basemap; the embedded map always credits OSM.
         "TILE_ATTRIBUTION": _env("TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"),
         # The demo fleet, under `python -m app` and gunicorn alike: on unless DEMO=0.

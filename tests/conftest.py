@@ -122,7 +122,7 @@ LIVE_FIXTURES = {"redis_url", "clean_redis", "live_server", "live_server_factory
 
 
 def pytest_collection_modifyitems(items):
-    """`-m live`: needs a real server, Redis or Chromium; `-m "not live"` runs in seconds."""
+    """`-m live`: needs a real server, Redis or Chromium; `-m "not live"` needs none."""
     for item in items:
         in_live = "tests/live/" in item.nodeid or item.nodeid.startswith("live/")
         if in_live or LIVE_FIXTURES & set(getattr(item, "fixturenames", ())):
