@@ -47,17 +47,13 @@ def build_services(config: dict, socketio: SocketIO) -> Services:
     broadcaster = Broadcaster(socketio, reads, config["BROADCAST_INTERVAL"],
                               config["BROADCAST_TICK"], fanout)
     notify = build_notify(config, store, routes)
-    # With the demo fleet on, it drives for the first configured seller (app/ops/demo.py).
-    demo = {next(iter(config["SELLER_KEYS"])): config["DEMO_RETENTION"]} \
-        if config["DEMO"] and config["SELLER_KEYS"] else {}
     retention = Retention(store, config["RETENTION"], config.get("CLOCK") or time.time, live,
-                          short=demo)
+                          routes=routes)
     # Status changes become texts, webhooks and scheduled messages; ingest commits them as jobs
     # together with the progress that made them. Retention counts from a route's final status.
     ingest = Ingest(store, routes, settings, on_change=broadcaster.touch,
-                    outbox=notify.dispatch, live=live, on_status=retention.on_status)
-    ingest.retention, retention.ingest = retention, ingest
-    ingest.link_secret = config["SECRET_KEY"]
+                    outbox=notify.dispatch, live=live, on_status=retention.on_status,
+                    on_register=retention.registered, link_secret=config["SECRET_KEY"])
     return Services(store, Sellers(store, config["SELLER_KEYS"]), ingest, reads, broadcaster,
                     notify, retention)
 

@@ -59,13 +59,14 @@ class Outbox(Protocol):
     def unclaimed(self, changes: list[StatusChange]) -> list[StatusChange]: ...
 
 
-class Ingest:
-    link_secret = ""  # nosec B105 # SECRET_KEY, set by build_services: tokens derive from it
-    retention = None  # app/ops/retention.py, set by build_services
+OnRegister = Callable[[Route, list[Shipment]], None]
 
+
+class Ingest:
     def __init__(self, store: Store, routes: RouteCache, settings: Settings,
                  on_change: OnChange, outbox: Outbox | None = None, *,
-                 live: LiveProgress, on_status: OnStatus | None = None) -> None:
+                 live: LiveProgress, on_status: OnStatus | None = None,
+                 on_register: OnRegister | None = None, link_secret: str = "") -> None:
         self.store = store
         self.live = live
         self.routes = routes
@@ -73,6 +74,8 @@ class Ingest:
         self._on_change = on_change
         self._outbox = outbox
         self._on_status = on_status
+        self._on_register = on_register  # retention: when to look at the route again
+        self.link_secret = link_secret  # SECRET_KEY: customer tokens derive from it
         self._drivers: dict[str, str] = {}
         # Two requests for one route must not interleave between reading and writing progress.
         self._locks = [threading.Lock() for _ in range(_LOCK_STRIPES)]
@@ -107,8 +110,8 @@ class Ingest:
         records = [{k: v for k, v in vars(s).items() if k != "token"} for s in shipments]
         self.store.add_route(route.to_dict(), records, progress.to_dict(), route.driver_token_hash)
         self.routes.put(route)
-        if self.retention is not None:
-            self.retention.registered(route, shipments)
+        if self._on_register is not None:
+            self._on_register(route, shipments)
         self._on_change(route_id)
         return route, shipments, driver_token
 

@@ -35,15 +35,14 @@ def build_notify(config: dict, store: Store, routes: RouteCache) -> Notify:
     clock = config.get("CLOCK") or time.time
     messages, subs = Messages(store, clock), Subscriptions(store, clock)
     endpoints = Endpoints(store, clock)
-    dispatch = Dispatch(store, routes, messages, subs, endpoints, clock, config["PUBLIC_URL"])
-    dispatch.secret_key = config["SECRET_KEY"]
+    dispatch = Dispatch(store, routes, messages, subs, endpoints, clock, config["PUBLIC_URL"],
+                        config["SECRET_KEY"])
     policy = RetryPolicy(base=config["WEBHOOK_RETRY_BASE"], cap=config["WEBHOOK_RETRY_CAP"],
                          max_attempts=config["WEBHOOK_MAX_ATTEMPTS"],
                          timeout=config["WEBHOOK_TIMEOUT"])
     worker = Worker(dispatch, messages, endpoints, subs, provider_from_config(config), policy,
-                    clock, config["NOTIFY_CONCURRENCY"])
-    worker.allow_private = config["WEBHOOK_ALLOW_PRIVATE"]
-    worker.verify = config.get("WEBHOOK_CA_BUNDLE") or True
+                    clock, config["NOTIFY_CONCURRENCY"], config["WEBHOOK_ALLOW_PRIVATE"],
+                    config.get("WEBHOOK_CA_BUNDLE") or True)
     return Notify(messages, subs, endpoints, dispatch, worker)
 
 

@@ -46,14 +46,15 @@ class RetryPolicy:
 class Worker:
     def __init__(self, dispatch: Dispatch, messages: Messages, endpoints: Endpoints,
                  subscriptions: Subscriptions, provider: OutboxProvider | HttpSmsProvider,
-                 policy: RetryPolicy, clock: Callable[[], float], concurrency: int = 10) -> None:
+                 policy: RetryPolicy, clock: Callable[[], float], concurrency: int = 10,
+                 allow_private: bool = False, verify: str | bool = True) -> None:
         self.dispatcher, self.messages, self.endpoints = dispatch, messages, endpoints
         self.subscriptions, self.provider = subscriptions, provider
         self.policy, self.clock = policy, clock
         self.lanes = Lanes(concurrency, self.dispatch)
         self.running = False
-        self.allow_private = False  # WEBHOOK_ALLOW_PRIVATE (app/notify/webhooks/targets.py)
-        self.verify: str | bool = True  # WEBHOOK_CA_BUNDLE: a private CA's certificates
+        self.allow_private = allow_private  # WEBHOOK_ALLOW_PRIVATE (app/notify/webhooks/targets.py)
+        self.verify = verify  # WEBHOOK_CA_BUNDLE: a private CA's certificates
 
     def run_forever(self, interval: float, sleep: Callable[[float], None] = time.sleep) -> None:
         self.running = True

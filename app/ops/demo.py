@@ -6,6 +6,7 @@ launcher serves both the `python -m app` demo fleet and the dashboard's "Start a
 
 from __future__ import annotations
 
+import collections
 import json
 import os
 import queue
@@ -110,6 +111,9 @@ class DemoRuns:
                 run.stop()
 
 
+DEMO_ROUTES_SHOWN = 20
+
+
 class DemoFleet:
     """The `python -m app` demo fleet: runs DEMO_ARGS and prints each new tracking link."""
 
@@ -118,6 +122,10 @@ class DemoFleet:
         self.server_url = server_url
         self.public_url = public_url
         self.run_: SimulatorRun | None = None
+        # The routes this fleet registered, newest last: the front page links these and no
+        # other route of the seller it drives for (a real customer's link is a secret).
+        self.route_ids: collections.deque[str] = collections.deque(maxlen=DEMO_ROUTES_SHOWN)
+        app.extensions["demo_fleet"] = self
 
     def command(self) -> list[str]:
         return simulator_command(self.server_url, shlex.split(self.app.config["DEMO_ARGS"]))
@@ -131,6 +139,7 @@ class DemoFleet:
         self.run_ = SimulatorRun(self.command(), key)
         shown = False
         while (route := self.run_.links.get()) is not None:
+            self._own(route.get("route_id"))
             for s in route.get("shipments", [])[:1 if shown else 3]:
                 link = s["tracking_url"].replace(self.server_url, self.public_url)
                 print(f"demo: {route.get('vehicle', 'driver')} {route.get('driver', '')} "
@@ -139,6 +148,14 @@ class DemoFleet:
         code = self.run_.proc.returncode
         if code not in (0, -15):
             print(f"demo: the simulator stopped (exit {code})", file=sys.stderr)
+
+    def _own(self, route_id: str | None) -> None:
+        if not route_id:
+            return
+        self.route_ids.append(route_id)
+        with self.app.app_context():
+            self.app.extensions["doorstep"].retention.shorten(
+                route_id, self.app.config["DEMO_RETENTION"])
 
     def _wait_for_server(self, timeout: float = 20.0) -> bool:
         deadline = time.monotonic() + timeout

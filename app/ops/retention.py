@@ -31,18 +31,24 @@ KIND = "retention"
 
 class Retention:
     def __init__(self, store: Store, seconds: float, clock: Callable[[], float] = time.time,
-                 live=None, short: dict[str, float] | None = None) -> None:
+                 live=None, routes=None) -> None:
         self.store, self.seconds, self.clock = store, seconds, clock
         self.live = live  # this process's live progress: is every shipment final?
-        # Sellers whose routes go sooner: the demo fleet's (DEMO_RETENTION), which drives
-        # around the clock and would otherwise fill the store for a month.
-        self.short = short or {}
-        self.ingest = None  # set by build_services: this process forgets its caches too
+        self.routes = routes  # this process's route cache, forgotten with the route
+
+    def shorten(self, route_id: str, seconds: float) -> None:
+        """Keep this route only `seconds` after it is done: the demo fleet's own routes
+        (DEMO_RETENTION), which come around the clock and would fill the store for a month.
+        By route, never by seller: a seller's real routes keep the full retention."""
+        index = self.store.get_doc(KIND, route_id)
+        if index is not None and seconds < index.get("keep_s", self.seconds):
+            index["keep_s"] = seconds
+            self.store.put_doc(KIND, route_id, index)
 
     def registered(self, route: Route, shipments: list[Shipment]) -> None:
         """Note what the route stored, and when to look at it again."""
         now = self.clock()
-        keep = self.short.get(route.seller_id, self.seconds)
+        keep = self.seconds
         self.store.put_doc(KIND, route.id, {
             "route_id": route.id, "seller_id": route.seller_id, "created_at": now,
             "final_at": None, "keep_s": keep, "tracking_ids": [s.tracking_id for s in shipments],
@@ -105,8 +111,11 @@ class Retention:
             for status in STATUSES:
                 self.store.delete_log(once.KIND, f"{tid}:{status}")
         self.store.delete_log(once.KIND, f"{route_id}:started")
-        if self.ingest is not None:
-            self.ingest.forget(route_id)
+        # This process's caches too (other processes find the route gone and forget it then).
+        if self.live is not None:
+            self.live.forget(route_id)
+        if self.routes is not None:
+            self.routes.forget(route_id)
         self.store.delete_doc(KIND, route_id)
 
     def _forget_messages(self, route_ids: set[str]) -> None:

@@ -10,11 +10,16 @@ def test_front_page_links_lookup_and_dashboard(client):
     assert 'href="/track/"' in page and 'href="/dashboard"' in page
 
 
-def test_demo_links_only_when_the_demo_runs(app, client):
-    reg = register(client)
-    token = reg["shipments"][0]["token"]
-    assert token not in client.get("/").get_data(as_text=True)
-    app.config["DEMO"] = True
+def test_demo_links_only_for_the_demo_fleets_own_routes(app, client):
+    from app.ops.demo import DemoFleet
+
+    fleet_route, real_route = register(client), register(client)  # the same seller, "demo"
+    assert fleet_route["shipments"][0]["token"] not in client.get("/").get_data(as_text=True)
+    fleet = DemoFleet(app, "http://127.0.0.1:1", "http://localhost:1")  # not started
+    fleet._own(fleet_route["route_id"])  # as when the simulator prints its link record
     page = client.get("/").get_data(as_text=True)
-    assert f"/track/{token}" in page
-    assert reg["shipments"][0]["tracking_id"] in page
+    assert f"/track/{fleet_route['shipments'][0]['token']}" in page
+    assert fleet_route["shipments"][0]["tracking_id"] in page
+    # A real customer of the seller the fleet drives for: their link is a secret.
+    for shipment in real_route["shipments"]:
+        assert shipment["token"] not in page and shipment["tracking_id"] not in page

@@ -160,3 +160,20 @@ def test_osmand_phones_share_the_per_driver_fix_limit(limited, client):
     resp = client.post(f"/osmand?id={phone}&lat={f['lat']}&lon={f['lon']}"
                        f"&timestamp={1764147700}")
     assert_429(resp, "id", "too many fixes for this driver")
+
+
+def test_a_batch_naming_thousands_of_driver_tokens_is_refused_before_looking_them_up(client):
+    """No credential is needed to send a batch: each unknown token used to cost a store
+    lookup, uncounted by any limit. A batch names at most 100 drivers."""
+    from app.web.api.positions import MAX_DRIVERS_PER_BATCH
+
+    reg = register(client)
+    fix = fix_between((STATION["lat"], STATION["lon"]), STOPS[0][:2], 0.1, 10)
+    batch = [{**fix, "driver_token": f"dt_guess{i:05d}"} for i in range(2000)]
+    resp = client.post("/api/v1/positions", json={"positions": batch})
+    assert resp.status_code == 400
+    assert resp.json["field"] == f"positions[{MAX_DRIVERS_PER_BATCH}].driver_token"
+    # A relay's batch for a few drivers, one of them real, still goes through.
+    mixed = [{**fix, "driver_token": reg["driver_token"]}] + batch[:50]
+    resp = client.post("/api/v1/positions", json={"positions": mixed})
+    assert resp.status_code == 200 and resp.json["accepted"] == 1

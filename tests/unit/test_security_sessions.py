@@ -81,3 +81,13 @@ def test_osmand_accepts_only_registered_devices_and_guessing_is_slow(app, client
         assert osmand(client, guess).status_code == 400
     assert osmand(client, "100003").status_code == 400
     assert osmand(client, device).status_code == 429  # the address waits, known id or not
+
+
+@pytest.mark.parametrize("target", ["/a\nb", "/a\r\nSet-Cookie: x=1", "/\\evil.example",
+                                    "/\t/evil.example", "//evil.example", "https://evil.example"])
+def test_sign_in_goes_only_to_plain_paths_on_this_site(client, target):
+    from tests.support.signin import csrf_of
+
+    token = csrf_of(client.get("/signin").get_data(as_text=True))
+    resp = client.post("/signin", data={"key": "demo", "csrf_token": token, "next": target})
+    assert resp.status_code == 302 and resp.headers["Location"] == "/dashboard"

@@ -252,3 +252,21 @@ def test_https_checks_the_certificate_against_the_name_not_the_vetted_address(
         assert message["state"] == "sent" and got == [f"{name}:{port}"]
     else:
         assert message["state"] != "sent" and got == []
+
+
+@pytest.mark.parametrize("url", ["http://" + "a" * 300 + ".com/", "http://exa\u0000mple.com/",
+                                 "http://example.com/\r\nX: y", "http://a..b.example/"])
+def test_a_host_no_resolver_takes_is_refused_at_registration(strict, url):
+    """A name that fails every send (a label over 63 bytes, control characters) was stored,
+    then retried for ever with a traceback each time: refused now, naming the URL."""
+    resp = strict.test_client().post("/api/v1/webhooks", json={"url": url}, headers=SELLER)
+    assert resp.status_code == 400 and resp.json["field"] == "url", resp.json
+    assert strict.extensions["doorstep"].notify.endpoints.for_seller("demo") == []
+
+
+def test_a_stored_url_whose_host_cannot_be_encoded_fails_once_without_retry():
+    from app.notify.webhooks import post_event
+
+    outcome = post_event("http://" + "a" * 300 + ".com/", "secret",
+                         {"type": "delivered", "id": "ev_1"}, timeout=1.0)
+    assert not outcome.ok and not outcome.retry and "host name" in outcome.error

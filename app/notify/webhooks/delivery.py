@@ -50,6 +50,11 @@ def post_event(url: str, secret: str, event: dict, timeout: float,
         return Outcome(False, error="refused: the URL's host is not a public address")
     except requests.RequestException as exc:
         return http_outcome(None, exc)
+    except (UnicodeError, ValueError):
+        # A URL stored before registration checked its host (a label over 63 bytes, say):
+        # an attempt that failed and counts towards the last one, not a store hiccup retried
+        # for ever.
+        return Outcome(False, error="refused: the URL's host name is not valid")
     return http_outcome(resp)
 
 

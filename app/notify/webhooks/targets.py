@@ -105,6 +105,10 @@ def check_url(url: str, allow_private: bool) -> None:
     except ValueError:
         raise RefusedTarget("must be an http:// or https:// URL with a host and a valid port")\
             from None
+    if not url.isprintable() or not _encodable(host):
+        # A control character or a name no resolver takes (a label over 63 bytes, say) would
+        # fail at every send, for ever: refuse it now, naming the URL.
+        raise RefusedTarget("must be an http:// or https:// URL with a valid host name")
     literal = _literal(host)
     if literal is not None:
         if not allowed(literal, allow_private):
@@ -114,6 +118,14 @@ def check_url(url: str, allow_private: bool) -> None:
         resolve(host, port, allow_private)
     except (OSError, UnicodeError):
         pass
+
+
+def _encodable(host: str) -> bool:
+    try:
+        host.encode("idna")
+    except UnicodeError:
+        return False
+    return bool(host)
 
 
 class _Vetted:

@@ -13,18 +13,17 @@ DEMO_LINKS = 6
 
 
 def demo_links() -> list[dict]:
-    """The demo seller's deliveries still on their way, newest first.
+    """The demo fleet's deliveries still on their way, newest first.
 
-    Only with the demo fleet on: these links are the customers' secrets, and on a real
-    installation nobody but the customer and the seller may see them.
+    Only routes the demo fleet of this process registered itself (app/ops/demo.py): any other
+    link is a customer's secret, even one of the seller the fleet drives for.
     """
-    if not current_app.config["DEMO"]:
+    fleet = current_app.extensions.get("demo_fleet")
+    if fleet is None:
         return []
     reads = services().reads
-    # The demo fleet drives for the first configured seller (app/ops/demo.py).
-    seller = next(iter(current_app.config["SELLER_KEYS"]))
     links = []
-    for route_id in reversed(reads.seller_routes(seller)):
+    for route_id in reversed(fleet.route_ids):
         summary = reads.route_summary(route_id)
         for row in (summary or {}).get("shipments", []):
             if row["status"] in FINAL_STATUSES:

@@ -42,7 +42,10 @@ def seller_required(view):
 
 def _safe_next(target: str | None) -> str:
     # Only paths on this site: an open redirect would let a link send a seller elsewhere.
-    if target and target.startswith("/") and not target.startswith("//"):
+    # Browsers read `\` as `/` and drop tabs and newlines, so `/\evil` and `/\t/evil` are
+    # `//evil`; a newline would also break the Location header. Plain paths only.
+    if (target and target.startswith("/") and not target.startswith("//")
+            and target.isprintable() and "\\" not in target and " " not in target):
         return target
     return url_for("web.dashboard")
 
