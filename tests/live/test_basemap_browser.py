@@ -102,3 +102,19 @@ def test_route_report_draws_streets_from_the_server_and_says_so_as_a_file(
     assert page.locator(".vector-basemap").count() == 0
     assert refused == []
     page.close()
+
+
+def test_the_dashboard_works_with_no_archive_and_says_so(live_server_factory, browser, tmp_path):
+    """A street map not built yet (or a typo in BASEMAP) costs the streets, never the fleet:
+    with no tile layer the clusters once threw "Map has no maxZoom specified" and the whole
+    dashboard stayed on "Connecting…"."""
+    server = live_server_factory(BASEMAP=str(tmp_path / "missing.pmtiles"))
+    drive(server.url, "van", frac=0.4)
+    page, refused, _ = offline_page(browser, 1280, 900)
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    sign_in(page, server.url)
+    wait_until(page, "document.querySelectorAll('.fleet-marker').length === 1")
+    assert page.locator(".offline-note").count() == 1
+    assert errors == [] and refused == []
+    page.close()

@@ -6,7 +6,8 @@ import { rotate, VEHICLE_NAMES, vehicleIcon } from "./vehicles.js";
 const HELSINKI = [60.1699, 24.9384];
 
 export function createFleetMap(element, config, onPick) {
-  const map = L.map(element, { keyboard: true }).setView(HELSINKI, 14);
+  // maxZoom here, not from a tile layer: with no streets (archive missing) the clusters need it.
+  const map = L.map(element, { keyboard: true, maxZoom: 20 }).setView(HELSINKI, 14);
   addBasemap(L, map, config);
   const cluster = L.markerClusterGroup({ maxClusterRadius: 40, disableClusteringAtZoom: 18,
     showCoverageOnHover: false });

@@ -12,7 +12,7 @@ import { rotate, VEHICLE_NAMES, vehicleIcon } from "./vehicles.js";
 
 const root = document.getElementById("track");
 const config = JSON.parse(root.dataset.config);
-const map = L.map("map", { zoomControl: true, keyboard: true });
+const map = L.map("map", { zoomControl: true, keyboard: true, maxZoom: 20 });
 const layers = { destination: null, driver: null, path: null };
 const state = { view: null, receivedAt: 0, fitted: false, connected: false };
 
