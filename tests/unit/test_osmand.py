@@ -172,3 +172,16 @@ def test_a_phone_moves_the_marker_on_the_page(live_server, browser):
     page.wait_for_function(
         f"Math.abs(Number(document.getElementById('track').dataset.driverLat) - {LAT}) < 1e-6")
     page.close()
+
+
+def test_device_ids_are_stored_hashed_like_every_credential(app, client):
+    """A copy of the store holds no working credential: not a phone's device id either."""
+    reg = register(client)
+    device = "phone-courier-hel-0001-abcdef"
+    assert client.put(f"/api/v1/routes/{reg['route_id']}/device", json={"device_id": device},
+                      headers={"Authorization": "Bearer demo"}).status_code == 200
+    store = app.extensions["doorstep"].store
+    assert store.get_doc("device", device) is None
+    from app.access.tokens import hash_token
+
+    assert store.get_doc("device", hash_token(device))["route_id"] == reg["route_id"]
