@@ -54,3 +54,11 @@ def register(client_or_session, base: str = "", key: str = "demo", start: bool =
             headers={"Authorization": f"Bearer {reg['driver_token']}"})
         assert resp.status_code == 200, resp.text
     return reg
+
+
+def steady(view: dict) -> dict:
+    """A customer view without what moves with the wall clock alone: before any fix the ETA is
+    counted from now, so two reads a second apart differ there and nowhere else."""
+    eta = dict(view.get("eta") or {})
+    eta.pop("at", None)
+    return {**view, "eta": eta}
