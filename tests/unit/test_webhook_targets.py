@@ -14,6 +14,7 @@ from tests.support.helpers import T0, iso, register
 from tests.support.notify import SELLER, Clock, Receiver, make_app, worker
 
 REFUSED_URLS = [
+    "http://[fec0::1]/", "http://[2001::7f00:1]/",
     "http://127.0.0.1:6379/", "http://127.0.0.1./", "http://2130706433/", "http://0x7f.1/",
     "http://0177.0.0.1/", "http://127.1/", "http://0/", "http://0.0.0.0:22/",
     "http://[::1]:8000/", "http://[::ffff:127.0.0.1]/", "http://[::ffff:7f00:1]/",

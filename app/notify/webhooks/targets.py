@@ -44,8 +44,15 @@ def _embedded_v4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
     return None
 
 
+_TEREDO = ipaddress.IPv6Network("2001::/32")
+
+
 def allowed(ip: Address, allow_private: bool = False) -> bool:
     """Whether a webhook may connect to this address."""
+    # Deprecated site-local (fec0::/10) and Teredo tunnels (2001::/32): Python counts both as
+    # global, no webhook receiver lives there, and a tunnel can lead back inside.
+    if isinstance(ip, ipaddress.IPv6Address) and (ip.is_site_local or ip in _TEREDO):
+        return False
     if isinstance(ip, ipaddress.IPv6Address):
         v4 = _embedded_v4(ip)
         if v4 is not None:
