@@ -57,3 +57,50 @@ def test_the_check_finds_a_template_built_from_data(tmp_path):
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_no_template_is_compiled_from_anything_but_a_constant(path):
     assert non_constant_templates(path) == []
+
+
+# Outgoing HTTP to a URL a user gave must go through the vetted session (issue 21, class 3):
+# only these modules may import an HTTP client at all, each for URLs it may reach.
+HTTP_CLIENT_LIBRARIES = ("requests", "urllib.request", "urllib3", "http.client", "httpx")
+HTTP_CLIENTS = {
+    "app/notify/webhooks/targets.py": "the vetted session every webhook goes through",
+    "app/notify/webhooks/delivery.py": "posts through that session only (and its exceptions)",
+    "app/notify/providers.py": "the SMS gateway, a URL from configuration only",
+    "app/ops/demo.py": "the server's own /healthz, at INTERNAL_URL",
+}
+# A request header must never decide where a credential or a link goes (class 4): only
+# tracking links answered to the seller who asked may fall back to the request's host.
+HOST_READERS = {
+    "app/web/api/routes.py": "the registering seller's own tracking links",
+    "app/web/pages/dashboard.py": "the signed-in seller's copy-link button",
+}
+
+
+def imported_modules(tree: ast.Module) -> set[str]:
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_only_known_modules_import_an_http_client():
+    found = set()
+    for path in (ROOT / "app").rglob("*.py"):
+        mods = imported_modules(ast.parse(path.read_text(), str(path)))
+        if any(m == lib or m.startswith(lib + ".") for m in mods
+               for lib in HTTP_CLIENT_LIBRARIES):
+            found.add(str(path.relative_to(ROOT)))
+    assert found <= set(HTTP_CLIENTS), f"new HTTP client in {sorted(found - set(HTTP_CLIENTS))}"
+
+
+def test_only_known_modules_read_the_requests_host():
+    found = set()
+    for path in (ROOT / "app").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if (isinstance(node, ast.Attribute) and node.attr in ("host_url", "host", "url_root")
+                    and isinstance(node.value, ast.Name) and node.value.id == "request"):
+                found.add(str(path.relative_to(ROOT)))
+    assert found <= set(HOST_READERS), f"reads the Host header: {sorted(found - set(HOST_READERS))}"
