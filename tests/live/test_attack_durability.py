@@ -7,67 +7,24 @@ tries to claim the short device ids phones ship with; a route carries 25,000 shi
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import time
 
 import pytest
-import redis
 import requests
 
 from tests.support.helpers import STATION, STOPS, fix_between, iso, register, route_payload
-from tests.support.servers import free_port
+from tests.support.servers import AppendOnlyRedis
 
 SELLER = {"Authorization": "Bearer demo"}
 ACME = {"Authorization": "Bearer acme-key"}
 KEYS = "demo:demo,acme:acme-key"
 
 
-class OwnRedis:
-    """A redis-server of our own (append-only, so a kill loses nothing), to stop and fill."""
-
-    def __init__(self, workdir) -> None:
-        self.port, self.dir, self.proc = free_port(), workdir, None
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.client = redis.Redis(port=self.port)
-        self.start()
-
-    def start(self) -> None:
-        exe = shutil.which("redis-server") or pytest.fail("redis-server is not installed")
-        self.proc = subprocess.Popen(
-            [exe, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "yes", "--appendfsync", "always", "--dir", str(self.dir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(200):
-            try:
-                if self.client.ping():
-                    return
-            except redis.RedisError:
-                time.sleep(0.05)
-        pytest.fail("redis-server did not start")
-
-    def kill(self) -> None:
-        self.proc.kill()
-        self.proc.wait(timeout=10)
-
-    def fill(self) -> None:
-        """Past maxmemory with noeviction: reads still answer, every write is refused (OOM)."""
-        self.client.set("ballast", "x" * 4_000_000)
-        self.client.config_set("maxmemory-policy", "noeviction")
-        self.client.config_set("maxmemory", "2mb")
-
-    def empty(self) -> None:
-        self.client.config_set("maxmemory", "0")
-        self.client.delete("ballast")
-
-
 @pytest.fixture
 def own_redis(tmp_path):
-    server = OwnRedis(tmp_path)
+    server = AppendOnlyRedis(tmp_path)
     yield server
-    if server.proc.poll() is None:
-        server.proc.terminate()
-        server.proc.wait(timeout=10)
+    server.stop()
 
 
 def driver(reg: dict) -> dict:

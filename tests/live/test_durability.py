@@ -7,8 +7,6 @@ same directory. Meanwhile ingest answers 503 (never 500) and recovers by itself.
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 import time
 
 import pytest
@@ -16,48 +14,16 @@ import redis
 import requests
 
 from tests.support.helpers import STATION, STOPS, fix_between, iso, register
-from tests.support.servers import free_port, until
+from tests.support.servers import AppendOnlyRedis, until
 
 SELLER = {"Authorization": "Bearer demo"}
-
-
-class AppendOnlyRedis:
-    """redis-server persisting every write (appendfsync always) to a directory of its own."""
-
-    def __init__(self, workdir) -> None:
-        self.port, self.dir, self.proc = free_port(), workdir, None
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.start()
-
-    def start(self) -> None:
-        exe = shutil.which("redis-server") or pytest.fail("redis-server is not installed")
-        self.proc = subprocess.Popen(
-            [exe, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "yes", "--appendfsync", "always", "--dir", str(self.dir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        import redis
-
-        client = redis.Redis(port=self.port)
-        for _ in range(200):
-            try:
-                if client.ping():
-                    return
-            except redis.RedisError:  # refused, or still loading the append-only file
-                time.sleep(0.05)
-        pytest.fail("redis-server did not start")
-
-    def kill(self) -> None:
-        self.proc.kill()  # no shutdown save: only the append-only file can bring data back
-        self.proc.wait(timeout=10)
 
 
 @pytest.fixture
 def aof_redis(tmp_path):
     server = AppendOnlyRedis(tmp_path)
     yield server
-    if server.proc.poll() is None:
-        server.proc.terminate()
-        server.proc.wait(timeout=10)
+    server.stop()
 
 
 def state(base: str, reg: dict) -> dict:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pytest
+import redis
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,3 +81,47 @@ class LiveServer:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
         self.log.close()
+
+
+class AppendOnlyRedis:
+    """A redis-server of a test's own, persisting every write (appendfsync always) to its own
+    directory: killed, it loses nothing; filled, it refuses writes as a full Redis does."""
+
+    def __init__(self, workdir) -> None:
+        self.port, self.dir, self.proc = free_port(), workdir, None
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.client = redis.Redis(port=self.port)
+        self.start()
+
+    def start(self) -> None:
+        exe = shutil.which("redis-server") or pytest.fail("redis-server is not installed")
+        self.proc = subprocess.Popen(
+            [exe, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "yes", "--appendfsync", "always", "--dir", str(self.dir)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(200):
+            try:
+                if self.client.ping():
+                    return
+            except redis.RedisError:  # refused, or still loading the append-only file
+                time.sleep(0.05)
+        pytest.fail("redis-server did not start")
+
+    def kill(self) -> None:
+        self.proc.kill()  # no shutdown save: only the append-only file can bring data back
+        self.proc.wait(timeout=10)
+
+    def fill(self) -> None:
+        """Past maxmemory with noeviction: reads still answer, every write is refused (OOM)."""
+        self.client.set("ballast", "x" * 4_000_000)
+        self.client.config_set("maxmemory-policy", "noeviction")
+        self.client.config_set("maxmemory", "2mb")
+
+    def empty(self) -> None:
+        self.client.config_set("maxmemory", "0")
+        self.client.delete("ballast")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
