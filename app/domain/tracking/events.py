@@ -60,7 +60,7 @@ def apply_event(
         for ship in targets:
             changes.append(_outcome(route, ship, event))
         changes += _serve(route, progress, event.stop, at, settings)
-    _refresh_etas(route, progress, at)
+    _refresh_etas(route, progress, at, settings)
     return changes
 
 
@@ -121,10 +121,10 @@ def _serve(
     return approach(route, progress, at, settings)
 
 
-def _refresh_etas(route: Route, progress: Progress, at: float) -> None:
+def _refresh_etas(route: Route, progress: Progress, at: float, settings: Settings) -> None:
     last = progress.last_fix
     now = max(at, last["timestamp"]) if last else at
-    update_etas(route, progress, route_path(route), now, hold=False)
+    update_etas(route, progress, route_path(route), now, hold=False, settings=settings)
 
 
 def replayed(route: Route, progress: Progress, event: StopEvent) -> list[StatusChange]:

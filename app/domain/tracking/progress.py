@@ -19,6 +19,9 @@ class StopProgress:
     # Inferred from the positions alone (tracking/visits.py): the driver stayed near the stop and
     # left at this time. Says nothing of the outcome; an event for the stop still counts.
     visited_at: float | None = None
+    # The delivery day (ISO date) the ETA moved this stop to, once it fell after closing. Kept,
+    # so an estimate wavering around closing time never moves it back and forth (tracking/eta.py).
+    moved_to: str | None = None
 
     @property
     def pending(self) -> bool:
