@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 
@@ -148,6 +149,17 @@ def test_gps_noise_at_the_door_still_makes_one_visit(route, progress):
     assert progress.stops[0].visited_at == first and progress.dwell_seen == 1
 
 
+def test_a_route_whose_app_sends_events_is_never_guessed_visited(route, progress):
+    # The app said the route started, so it will say what is done: a van that lingers by
+    # the first stop while circling the block before parking has visited nothing yet.
+    apply_event(route, progress, StopEvent("route_started", T0), SETTINGS)
+    t = drive(route, progress, SETTINGS, 0, STOP[0], T0)
+    t = stay(route, progress, SETTINGS, STOP[0], t, 90)
+    drive(route, progress, SETTINGS, STOP[0], STOP[1] - 50, t)
+    assert visited(progress) == []
+    assert away(progress, route)[1] == 1  # stop 0 is still to do
+
+
 def test_a_late_delivered_event_still_delivers_a_visited_stop_with_proof(route, progress):
     t = drive(route, progress, SETTINGS, 0, STOP[0], T0)
     t = stay(route, progress, SETTINGS, STOP[0], t, 90)
@@ -241,5 +253,5 @@ def test_progress_stored_before_visits_existed_still_loads(route, progress):
     for name in ("outcomes_reported", "dwell_stop", "dwell_along", "dwell_from", "dwell_to"):
         del old[name]
     again = Progress.from_dict(old)
-    assert again == progress
+    assert again == dataclasses.replace(progress, outcomes_reported=False)
     assert again.stops[0].pending and not again.outcomes_reported
