@@ -55,7 +55,7 @@ def test_a_stay_at_a_stop_then_leaving_counts_it_visited(route, progress):
     t = stay(route, progress, SETTINGS, STOP[0], t, 90)
     assert visited(progress) == []  # still there: nothing is known to be done yet
     assert away(progress, route)[5] == 5
-    waiting_eta = progress.etas[1]
+    waiting_eta = progress.etas[1] - route.stops[1].dwell_s * progress.dwell_ratio  # arrival
     changes = []
     left = t
     for m in range(10, 140, 10):  # drives on towards stop 1
@@ -66,8 +66,11 @@ def test_a_stay_at_a_stop_then_leaving_counts_it_visited(route, progress):
     assert left <= progress.stops[0].visited_at <= left + 6
     assert away(progress, route)[1:] == list(range(11))  # stop 1 is next, and so on
     assert progress.etas[0] is None
-    assert t < progress.etas[1] <= t + 60  # the ~60 m left at driving speed, no dwell first
-    assert progress.etas[1] < waiting_eta
+    # The ~60 m left at driving speed, then the handover after its own dwell: no dwell
+    # for the stop just left.
+    dwell = route.stops[1].dwell_s * progress.dwell_ratio
+    assert t + dwell < progress.etas[1] <= t + 60 + dwell
+    assert progress.etas[1] - dwell < waiting_eta  # arriving sooner, the visit learned from
     # One more stop closer for everyone: stop 6 is now within `approaching_stops` (5).
     assert [(c.tracking_id, c.text) for c in changes if c.status == "approaching"] == [
         ("DS0060", "5 stops away")

@@ -38,19 +38,20 @@ def update_etas(
             skipped.append(k)
             continue
         if state.arrived_at is not None:
-            arrival = state.arrived_at
             t = max(t, state.arrived_at + stop.dwell_s * ratio)
         else:
-            arrival = t + max(0.0, mark - s) / speed
-            t = arrival + stop.dwell_s * ratio
+            t = t + max(0.0, mark - s) / speed + stop.dwell_s * ratio
         s = max(s, mark)
-        etas[k] = arrival
+        # The handover, not the van's arrival: the customer waits for the parcel, which comes
+        # after parking and the walk to the door. `ratio` is learned from arrival to outcome
+        # (lifecycle.learn_dwell), so arrival + dwell x ratio is when the outcome comes.
+        etas[k] = t
     lat, lon = path.point_at(s)
     for k in skipped:
         stop = route.stops[k]
         # Off the plan: the straight line is all we know about the way back to it.
-        etas[k] = t + haversine_m(lat, lon, stop.lat, stop.lon) / speed
-        t = etas[k] + stop.dwell_s * ratio
+        t += haversine_m(lat, lon, stop.lat, stop.lon) / speed + stop.dwell_s * ratio
+        etas[k] = t
         lat, lon = stop.lat, stop.lon
     if hold and len(old) == len(etas):
         etas = [e if e is None or o is None else max(e, o) for e, o in zip(etas, old, strict=True)]
