@@ -31,10 +31,11 @@ def window_half(remaining_s: float) -> float:
 
 def arrival(
     at: float, now: float, tz: str, start_hour: int = OPENS, end_hour: int = CLOSES,
-    moved_to: date | None = None,
+    moved_to: date | None = None, slot: list[float] | None = None,
 ) -> dict[str, Any]:
     """The `eta` object of the customer view for an estimated arrival `at`, seen at `now`.
 
+    `slot` is the stop's booked delivery slot [from, to], if it has one.
     `moved_to` is the delivery day the engine already moved the stop to (tracking/eta.py):
     once told "next delivery day", a customer is not told "arriving 19:50" again by the next
     fix's estimate landing a minute before closing.
@@ -56,6 +57,10 @@ def arrival(
         lo = max(opens, math.floor((fitted.at - half) / _ROUND_S) * _ROUND_S,
                  math.floor(now / 60) * 60)
         hi = min(closes, math.ceil((fitted.at + half) / _ROUND_S) * _ROUND_S)
+        if slot is not None and fitted.at <= slot[1]:
+            # On time for the booked slot: promise no wider than the slot itself. A handover
+            # estimated after the slot's end shows as it is: late is what the customer must know.
+            lo, hi = max(lo, min(slot[0], fitted.at)), min(hi, slot[1])
         text = f"Arriving {clock_text(lo, tz)}-{clock_text(hi, tz)}"
     return {
         "at": iso_utc(fitted.at),

@@ -192,7 +192,7 @@ def _eta(
     if at is None:
         return None
     return arrival(at, now, route.timezone, settings.service_start_hour, settings.service_end_hour,
-                   moved_to=moved_day(progress, ship.stop))
+                   moved_to=moved_day(progress, ship.stop), slot=route.stops[ship.stop].window)
 
 
 def _driver_visible(

@@ -37,10 +37,12 @@ def update_etas(
         if mark < s - _SKIPPED_M and state.arrived_at is None:
             skipped.append(k)
             continue
+        # A slot's start holds the handover back: the driver waits (grocery slots).
+        opens = stop.window[0] if stop.window else t
         if state.arrived_at is not None:
-            t = max(t, state.arrived_at + stop.dwell_s * ratio)
+            t = max(t, max(state.arrived_at, opens) + stop.dwell_s * ratio)
         else:
-            t = t + max(0.0, mark - s) / speed + stop.dwell_s * ratio
+            t = max(t + max(0.0, mark - s) / speed, opens) + stop.dwell_s * ratio
         s = max(s, mark)
         # The handover, not the van's arrival: the customer waits for the parcel, which comes
         # after parking and the walk to the door. `ratio` is learned from arrival to outcome
@@ -50,7 +52,8 @@ def update_etas(
     for k in skipped:
         stop = route.stops[k]
         # Off the plan: the straight line is all we know about the way back to it.
-        t += haversine_m(lat, lon, stop.lat, stop.lon) / speed + stop.dwell_s * ratio
+        t += haversine_m(lat, lon, stop.lat, stop.lon) / speed
+        t = max(t, stop.window[0] if stop.window else t) + stop.dwell_s * ratio
         etas[k] = t
         lat, lon = stop.lat, stop.lon
     if hold and len(old) == len(etas):
