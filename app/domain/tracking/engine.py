@@ -109,7 +109,9 @@ def _check_arrivals(
     at_stop = False
     for k in range(first_leg, min(progress.leg, len(route.stops) - 1) + 1):
         state = progress.stops[k]
-        if not state.pending:
+        # A stop moved to the next delivery day is not being driven to today: a driver who
+        # gave up the last stops at closing and walks back past them is going home.
+        if not state.pending or state.moved_to is not None:
             continue
         remaining = marks[k] - progress.along_m
         if remaining <= settings.arriving_m:
