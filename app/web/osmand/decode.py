@@ -144,10 +144,11 @@ def from_json(body: Any, query: Mapping[str, str], now: Callable[[], float],
             raise BadFix(name, "must be an object")
         if "coords" in loc:
             fixes.append(_location(loc, name, now, zone))
-        if isinstance(loc.get("battery"), dict):  # the latest one says how the phone is now
+        if isinstance(loc.get("battery"), dict):  # the latest that knows says how it is now
             level = _optional(loc["battery"].get("level"), f"{name}.battery.level", 1)
-            battery = None if level is None else round(level * 100, 1)
-            charging = _flag(loc["battery"].get("is_charging"))
+            battery = battery if level is None else round(level * 100, 1)
+            said = _flag(loc["battery"].get("is_charging"))
+            charging = charging if said is None else said
     return Report(device, fixes, battery, charging)
 
 
