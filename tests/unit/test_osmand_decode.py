@@ -112,9 +112,23 @@ def test_json_batch_takes_the_fixes_and_the_latest_battery():
      "location[0].coords.longitude"),
     ({"device_id": DEVICE, "location": "here"}, "location"),
     ({"location": {}}, "device_id"),
-    ([{"id": DEVICE}], "body"),
+    ([], "body"),
+    ([{"id": DEVICE}, "fix"], "body"),
+    ([{"id": DEVICE, "lat": 60.1}], "body[0].lon"),
+    ([{"id": DEVICE}, {"id": DEVICE + "x"}], "id"),
 ])
 def test_json_that_cannot_be_a_fix_names_the_field(body, field):
     with pytest.raises(BadFix) as err:
         from_json(body, {}, now)
     assert err.value.field == field
+
+
+def test_the_sdks_upload_json_list_reads_like_the_form():
+    """traccar-client-sdk with `uploadJson`: the form's fields as JSON, one object per fix."""
+    items = [{"id": DEVICE, "lat": 60.1, "lon": 24.9, "timestamp": 1764699990 + i,
+              "speed": 9.72, "bearing": 84.5, "batt": 80 - i, "charge": False} for i in range(3)]
+    items.append({"id": DEVICE, "timestamp": 1764700000, "batt": 70})  # a heartbeat
+    report = from_json(items, {}, now)
+    assert [f.timestamp for f in report.fixes] == [1764699990.0, 1764699991.0, 1764699992.0]
+    assert report.fixes[0].speed == pytest.approx(9.72 * KNOT) and report.fixes[0].heading == 84.5
+    assert (report.battery, report.charging) == (70.0, False)

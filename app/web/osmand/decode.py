@@ -6,7 +6,8 @@ or `location=lat,lon`, `timestamp` (epoch seconds, epoch milliseconds, ISO 8601,
 `accuracy`, `batt` (percent), `charge`, `valid`. JSON (Content-Type application/json, Traccar
 Client 9): `device_id` and `location` (one, or a list) with `timestamp` (ISO), `coords`
 {latitude, longitude, speed m/s, heading, accuracy} and `battery` {level 0-1, is_charging};
-negative speed, heading, accuracy or battery means unknown.
+or, from the Traccar Client SDK with `uploadJson`, a list of objects holding the form's fields.
+Negative speed, heading, accuracy or battery means unknown.
 
 A request with a device id and no location at all is a heartbeat (Traccar Client 10 with
 heartbeat on and no fix, a request with only cell or wifi data, a JSON `location` without
@@ -127,6 +128,8 @@ def from_form(params: Mapping[str, str], now: Callable[[], float],
 
 def from_json(body: Any, query: Mapping[str, str], now: Callable[[], float],
               zone: tzinfo = UTC) -> Report:
+    if isinstance(body, list):
+        return _flat_list(body, now, zone)
     if not isinstance(body, dict):
         raise BadFix("body", "must be a JSON object")
     device = body.get("device_id") or query.get("id") or query.get("deviceid")
@@ -150,6 +153,32 @@ def from_json(body: Any, query: Mapping[str, str], now: Callable[[], float],
             said = _flag(loc["battery"].get("is_charging"))
             charging = charging if said is None else said
     return Report(device, fixes, battery, charging)
+
+
+def _flat_list(items: list, now: Callable[[], float], zone: tzinfo) -> Report:
+    """The SDK's `uploadJson` mode: a list of objects holding the form's fields, one per fix."""
+    if not items or not all(isinstance(item, dict) for item in items):
+        raise BadFix("body", "must be a JSON object, or a list of objects with the form's fields")
+    reports = []
+    for i, item in enumerate(items):
+        try:
+            reports.append(from_form({k: _text(v) for k, v in item.items()}, now, zone))
+        except BadFix as exc:
+            raise BadFix(f"body[{i}].{exc.field}", exc.message) from None
+    device = reports[0].device
+    if any(r.device != device for r in reports):
+        raise BadFix("id", "must name the same device in every item")
+    battery = next((r.battery for r in reversed(reports) if r.battery is not None), None)
+    charging = next((r.charging for r in reversed(reports) if r.charging is not None), None)
+    return Report(device, [f for r in reports for f in r.fixes], battery, charging,
+                  sum(r.invalid for r in reports))
+
+
+def _text(value: Any) -> str:
+    """A JSON value as the form would carry it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
 
 
 def _location(location: dict, name: str, now: Callable[[], float], zone: tzinfo) -> Fix:
