@@ -25,9 +25,17 @@ KNOT = 1852 / 3600
 STATION_AT, STOP0 = (STATION["lat"], STATION["lon"]), STOPS[0][:2]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    srv = LiveServer({}, tmp_path_factory.mktemp("phones") / "server.log")
+@pytest.fixture(scope="module", params=["memory", "redis"])
+def server(request, tmp_path_factory):
+    """One gunicorn per store for the whole module: each test registers its own route."""
+    env = {}
+    if request.param == "redis":
+        import redis
+
+        url = request.getfixturevalue("redis_url")
+        redis.Redis.from_url(url).flushdb()
+        env["REDIS_URL"] = url
+    srv = LiveServer(env, tmp_path_factory.mktemp("phones") / "server.log")
     yield srv
     srv.stop()
 
@@ -125,7 +133,8 @@ def test_the_9x_json_body(phone):
     assert resp.status_code == 200 and resp.json() == {"accepted": 1, "dropped": 0}, resp.text
     [stored] = phone.positions()
     assert stored["speed"] == 4.2 and stored["heading"] == 271.3  # m/s as sent
-    assert stored["t"] == pytest.approx(round(t, 3), abs=1e-3)
+    sent = datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
+    assert stored["t"] == pytest.approx(sent, abs=1e-6)  # to the millisecond sent
     said = phone.route()["phone"]
     assert (said["battery"], said["charging"]) == (62.0, True)
 
