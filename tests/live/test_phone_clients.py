@@ -23,12 +23,15 @@ from tests.support.servers import LiveServer
 SELLER = {"Authorization": "Bearer demo"}
 KNOT = 1852 / 3600
 STATION_AT, STOP0 = (STATION["lat"], STATION["lon"]), STOPS[0][:2]
+BUDGET = 100
 
 
 @pytest.fixture(scope="module", params=["memory", "redis"])
 def server(request, tmp_path_factory):
-    """One gunicorn per store for the whole module: each test registers its own route."""
-    env = {}
+    """One gunicorn per store for the whole module: each test registers its own route. The
+    phone budget is lowered from its default (10000/hour, tests/unit/test_limits.py) so that a
+    flood past it costs little here; 100 an hour still takes a 30-fix flush in a second."""
+    env = {"PHONE_FIXES_PER_DRIVER": f"{BUDGET}/hour"}
     if request.param == "redis":
         import redis
 
@@ -242,3 +245,25 @@ def test_valid_false_never_moves_the_driver(phone):
     assert invalid.status_code == 200 and invalid.json() == {"accepted": 0, "dropped": 1}
     assert [p["t"] for p in phone.positions()] == [t - 10]
     assert phone.route()["position"]["at"] == iso_z(t - 10)
+
+
+def test_a_flood_from_one_device_id_stops_at_its_budget_and_no_one_else(server, phone):
+    """A leaked or runaway device id: its fixes stop at the phone budget, 429 naming `id`
+    with Retry-After, and the seller's other phones go on."""
+    start = int(time.time()) - 7200
+    codes = []
+    for i in range(BUDGET + 20):
+        resp = phone.http.post(f"{phone.url}/", headers=FORM, data=sdk_form(
+            phone.device, *point((i % 50) / 50), start + 5 * i, 1.0))
+        codes.append(resp.status_code)
+    assert codes == [200] * BUDGET + [429] * 20
+    assert resp.json()["field"] == "id" and "fixes for this driver" in resp.json()["error"]
+    assert 60 < int(resp.headers["Retry-After"]) <= 3600
+    assert len(phone.positions()) <= BUDGET
+    other = requests.Session()
+    reg = register(other, server.url, start=False)
+    device = other.put(f"{server.url}/api/v1/routes/{reg['route_id']}/device", json={},
+                       headers=SELLER).json()["device_id"]
+    resp = other.post(f"{server.url}/", headers=FORM,
+                      data=sdk_form(device, *point(0.1), int(time.time()) - 5))
+    assert resp.status_code == 200 and resp.json()["accepted"] == 1
