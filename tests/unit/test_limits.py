@@ -169,6 +169,17 @@ def test_phones_are_limited_in_fixes_over_an_hour_not_per_minute(limited, client
     assert int(resp.headers["Retry-After"]) > 60  # the hour's budget, not a minute's
 
 
+def test_a_phone_batch_costs_what_it_carries_heartbeats_too(limited, client):
+    limited.config.update(PHONE_FIXES_PER_DRIVER="12/hour")
+    reg = register(client)
+    phone = "phone-4711-9c0e51b2a7d3"
+    client.put(f"/api/v1/routes/{reg['route_id']}/device", json={"device_id": phone},
+               headers=bearer("demo"))
+    beats = {"device_id": phone, "location": [{"event": "heartbeat"}] * 13}
+    resp = client.post("/osmand", json=beats)
+    assert_429(resp, "id", "13 fixes for this driver is more than the 12 per 1 hour allowed")
+
+
 def test_the_default_phone_budget_holds_an_hour_of_backlog_and_the_live_hour():
     """Traccar Client at its highest setting records about a fix a second: an hour out of
     coverage is 3,600 fixes to flush, and the live hour goes on beside it."""

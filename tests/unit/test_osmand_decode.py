@@ -103,6 +103,7 @@ def test_json_batch_takes_the_fixes_and_the_latest_battery():
     assert [f.timestamp for f in report.fixes] == [t, t + 30]
     assert report.fixes[0].speed is None and report.fixes[0].heading is None
     assert (report.battery, report.charging) == (50.0, False)  # the latest that knew
+    assert report.entries == 3  # the heartbeat in the list costs work too
 
 
 @pytest.mark.parametrize("body, field", [
@@ -131,4 +132,4 @@ def test_the_sdks_upload_json_list_reads_like_the_form():
     report = from_json(items, {}, now)
     assert [f.timestamp for f in report.fixes] == [1764699990.0, 1764699991.0, 1764699992.0]
     assert report.fixes[0].speed == pytest.approx(9.72 * KNOT) and report.fixes[0].heading == 84.5
-    assert (report.battery, report.charging) == (70.0, False)
+    assert (report.battery, report.charging) == (70.0, False) and report.entries == 4

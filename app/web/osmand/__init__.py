@@ -76,7 +76,7 @@ def osmand():
         return jsonify(error=str(exc), field=exc.field), 400
     # Work, not requests: every fix costs one, a heartbeat one too. Over an hour, so that a
     # phone back in coverage flushes an hour's backlog without a refusal (docs/security.md).
-    cost = max(1, len(report.fixes) + report.invalid)
+    cost = max(1, report.entries)
     over = limits.per_driver([route_id] * cost, "PHONE_FIXES_PER_DRIVER", "fixes", "id")
     if route_id in over:
         limited = over[route_id]

@@ -47,6 +47,7 @@ class Report:
     battery: float | None = None  # percent
     charging: bool | None = None
     invalid: int = 0  # fixes the phone itself marked `valid=false`: kept off the route
+    entries: int = 1  # what the request carried (fixes, heartbeats): the work it costs
 
 
 def _number(value: Any, field: str, lo: float, hi: float) -> float:
@@ -152,7 +153,7 @@ def from_json(body: Any, query: Mapping[str, str], now: Callable[[], float],
             battery = battery if level is None else round(level * 100, 1)
             said = _flag(loc["battery"].get("is_charging"))
             charging = charging if said is None else said
-    return Report(device, fixes, battery, charging)
+    return Report(device, fixes, battery, charging, entries=len(locations))
 
 
 def _flat_list(items: list, now: Callable[[], float], zone: tzinfo) -> Report:
@@ -171,7 +172,7 @@ def _flat_list(items: list, now: Callable[[], float], zone: tzinfo) -> Report:
     battery = next((r.battery for r in reversed(reports) if r.battery is not None), None)
     charging = next((r.charging for r in reversed(reports) if r.charging is not None), None)
     return Report(device, [f for r in reports for f in r.fixes], battery, charging,
-                  sum(r.invalid for r in reports))
+                  sum(r.invalid for r in reports), entries=len(reports))
 
 
 def _text(value: Any) -> str:
