@@ -75,6 +75,13 @@ def _flag(value: Any) -> bool | None:
     return {"true": True, "false": False}.get(text)
 
 
+def _battery(value: Any) -> float | None:
+    """Percent, or unknown. Never a refusal: the phone would resend the whole fix for ever
+    (docs/api.md) over a field that is only shown to the seller."""
+    x = to_float(value)
+    return x if x is not None and 0 <= x <= 100 else None
+
+
 def timestamp(value: Any, now: Callable[[], float], zone: tzinfo = UTC) -> float:
     """Epoch seconds from what a phone sends; a time without a zone is in `zone`."""
     if value is None or value == "":
@@ -98,7 +105,7 @@ def from_form(params: Mapping[str, str], now: Callable[[], float],
     device = params.get("id") or params.get("deviceid")
     if not device:
         raise BadFix("id", "is required (the device identifier)")
-    battery = _optional(params.get("batt"), "batt", 100)
+    battery = _battery(params.get("batt"))
     charging = _flag(params.get("charge"))
     if not any(params.get(name) for name in _LOCATION_FIELDS):
         return Report(device, [], battery, charging)  # a heartbeat, or cell/wifi only
