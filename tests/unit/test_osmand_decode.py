@@ -139,3 +139,10 @@ def test_the_sdks_upload_json_list_reads_like_the_form():
     assert [f.timestamp for f in report.fixes] == [1764699990.0, 1764699991.0, 1764699992.0]
     assert report.fixes[0].speed == pytest.approx(9.72 * KNOT) and report.fixes[0].heading == 84.5
     assert (report.battery, report.charging) == (70.0, False) and report.entries == 4
+
+
+@pytest.mark.parametrize("level", [1.5, "high", None, -1])
+def test_a_json_battery_level_out_of_range_is_unknown(level):
+    body = {"device_id": DEVICE, "location": {"battery": {"level": level, "is_charging": True}}}
+    report = from_json(body, {}, now)
+    assert report.battery is None and report.charging is True

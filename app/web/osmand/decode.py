@@ -156,8 +156,9 @@ def from_json(body: Any, query: Mapping[str, str], now: Callable[[], float],
         if "coords" in loc:
             fixes.append(_location(loc, name, now, zone))
         if isinstance(loc.get("battery"), dict):  # the latest that knows says how it is now
-            level = _optional(loc["battery"].get("level"), f"{name}.battery.level", 1)
-            battery = battery if level is None else round(level * 100, 1)
+            level = to_float(loc["battery"].get("level"))
+            percent = None if level is None else _battery(round(level * 100, 1))
+            battery = battery if percent is None else percent
             said = _flag(loc["battery"].get("is_charging"))
             charging = charging if said is None else said
     return Report(device, fixes, battery, charging, entries=len(locations))
