@@ -146,6 +146,15 @@ PATHS = {
     },
     "/keys/{key_id}": {"delete": op("Revoke a seller key", {"204": {"description": "revoked"}},
                                     params=[path_param("key_id")])},
+    "/geocode": {"get": op("The place of a street address, with the match's quality",
+                           answer("200", "place", obj(
+                               ["query", "address", "lat", "lon", "quality", "score", "provider"],
+                               query=STR, address=STR, lat=NUM, lon=NUM, score=NUM,
+                               provider=STR, quality={"enum": ["exact", "house", "nearby",
+                                                               "street"]})),
+                           params=[{"name": "q", "in": "query", "required": True,
+                                    "schema": {"type": "string", "minLength": 1,
+                                               "maxLength": 200}}])},
     "/programs": {"get": op("Delivery programs offered at a point",
                             answer("200", "programs", obj(["programs"], programs={
                                 "type": "array", "items": obj(["program", "offered"],
