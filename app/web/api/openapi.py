@@ -155,6 +155,12 @@ PATHS = {
                            params=[{"name": "q", "in": "query", "required": True,
                                     "schema": {"type": "string", "minLength": 1,
                                                "maxLength": 200}}])},
+    "/orders/check": {"post": op(
+        "A CSV of the day's orders read, checked and geocoded row by row (nothing stored)",
+        answer("200", "report", obj(["date", "timezone", "summary", "rows"], date=STR,
+                                    timezone=STR, summary={"type": "object"},
+                                    rows={"type": "array", "items": {"type": "object"}})),
+        body=obj(["csv", "date"], csv=text(1_000_000), date=text(10), timezone=STR))},
     "/programs": {"get": op("Delivery programs offered at a point",
                             answer("200", "programs", obj(["programs"], programs={
                                 "type": "array", "items": obj(["program", "offered"],
