@@ -9,6 +9,7 @@ from app.web.api import (  # noqa: E402,F401  (registers views)
     geocode,
     keys,
     orders,
+    plans,
     positions,
     programs,
     routes,

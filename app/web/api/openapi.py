@@ -161,6 +161,21 @@ PATHS = {
                                     timezone=STR, summary={"type": "object"},
                                     rows={"type": "array", "items": {"type": "object"}})),
         body=obj(["csv", "date"], csv=text(1_000_000), date=text(10), timezone=STR))},
+    "/plans": {"post": op(
+        "The day's orders split into blocks per courier, each ordered and ready to register",
+        answer("200", "plan", obj(["date", "timezone", "blocks", "unassigned"], date=STR,
+                                  timezone=STR, blocks={"type": "array",
+                                                        "items": {"type": "object"}},
+                                  unassigned={"type": "array", "items": {"type": "object"}})),
+        body=obj(["date", "station", "couriers", "orders"], date=text(10), timezone=STR,
+                 station=lat_lon(name=text(80)), max_block_hours=NUM,
+                 couriers={"type": "array", "minItems": 1, "items": obj(
+                     ["vehicle"], vehicle={"enum": list(VEHICLES)},
+                     count={"type": "integer", "minimum": 1})},
+                 orders={"type": "array", "minItems": 1, "maxItems": 2000, "items": lat_lon(
+                     recipient=text(120), address=text(200), phone=text(32),
+                     reference=text(80), program={"enum": list(PROGRAMS)},
+                     parcels={"type": "integer", "minimum": 1, "maximum": 100})}))},
     "/programs": {"get": op("Delivery programs offered at a point",
                             answer("200", "programs", obj(["programs"], programs={
                                 "type": "array", "items": obj(["program", "offered"],

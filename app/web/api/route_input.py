@@ -78,12 +78,12 @@ def _stop(raw: Any, i: int, vehicle: str, now: float) -> dict[str, Any]:
         "lon": lon,
         "address": text(s, "address", 200, required=False, prefix=p) or "",
         "dwell_s": DEFAULT_DWELL_S[vehicle] if dwell is None else dwell,
-        "window": _window(s.get("window"), p + "window", now),
+        "window": window(s.get("window"), p + "window", now),
         "shipments": [_shipment(x, f"{p}shipments[{j}].") for j, x in enumerate(shipments)],
     }
 
 
-def _window(raw: Any, field: str, now: float) -> tuple[float, float] | None:
+def window(raw: Any, field: str, now: float) -> tuple[float, float] | None:
     """A delivery slot (grocery two-hour slots, express): `{"from": ..., "to": ...}`, each
     epoch seconds or ISO 8601 with an offset. The driver does not hand over before `from`."""
     if raw is None:
