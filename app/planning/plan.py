@@ -94,9 +94,7 @@ def _sweep(station: tuple[float, float], orders: list[Order],
     by_angle = sorted(range(len(orders)),
                       key=lambda i: bearing_deg(*station, orders[i].lat, orders[i].lon))
     capacity = [CAPACITY[v] for v in couriers]
-    total = sum(o.parcels for o in orders)
-    # Each courier's share of the day's parcels, by capacity, within its capacity.
-    share = [min(c, math.ceil(total * c / sum(capacity))) for c in capacity]
+    share = _shares(sum(o.parcels for o in orders), capacity)
     sectors: list[list[int]] = [[] for _ in couriers]
     unassigned = []
     k, load = 0, 0
@@ -110,6 +108,22 @@ def _sweep(station: tuple[float, float], orders: list[Order],
         sectors[k].append(i)
         load += parcels
     return sectors, unassigned
+
+
+def _shares(total: int, capacity: list[int]) -> list[int]:
+    """The day's parcels spread evenly over the couriers, none beyond its capacity (what a
+    small one cannot take goes to the others): in a dense centre a bike is as quick as a van."""
+    share = [0] * len(capacity)
+    left, open_ = total, [k for k, c in enumerate(capacity) if c > 0]
+    while left > 0 and open_:
+        each = max(1, math.ceil(left / len(open_)))
+        for k in list(open_):
+            take = min(each, capacity[k] - share[k], left)
+            share[k] += take
+            left -= take
+            if share[k] == capacity[k]:
+                open_.remove(k)
+    return share
 
 
 def _block(city: CityMap, station: tuple[float, float], orders: list[Order], vehicle: str,

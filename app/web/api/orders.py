@@ -22,7 +22,12 @@ MAX_CSV = 1_000_000  # characters: 2,000 orders of 500
 def check_orders():
     """Answer a report per row of the CSV: ok, check (a pin to look at) or error (fields)."""
     require_seller()
-    body = obj(json_body(), "body")
+    return jsonify(orders_report(json_body()))
+
+
+def orders_report(body: object) -> dict:
+    """The report for a check request's body (the API's and the dashboard's door alike)."""
+    body = obj(body, "body")
     csv_text = body.get("csv")
     if not isinstance(csv_text, str) or not csv_text.strip():
         raise ApiError(400, "csv must be the CSV text, a header line and one order per line",
@@ -42,4 +47,4 @@ def check_orders():
             raise ApiError(400, str(exc), exc.field) from None
     report = [r.to_dict() for r in rows]
     counts = {s: sum(r["status"] == s for r in report) for s in ("ok", "check", "error")}
-    return jsonify(date=day.isoformat(), timezone=tz, summary=counts, rows=report)
+    return {"date": day.isoformat(), "timezone": tz, "summary": counts, "rows": report}

@@ -29,7 +29,12 @@ MAX_COURIERS = 50
 def plan():
     """Answer the day's blocks: which courier takes which orders, in which order, by which way."""
     require_seller()
-    body = obj(json_body(), "body")
+    return jsonify(day_plan(json_body()))
+
+
+def day_plan(body: object) -> dict:
+    """The plan for a request's body (the API's and the dashboard's door alike)."""
+    body = obj(body, "body")
     try:
         day = date.fromisoformat(text(body, "date", 10))
     except ValueError:
@@ -69,8 +74,8 @@ def plan():
             "route": route_body(block, cleaned, name, programs.most_common(1)[0][0], tz,
                                 station_out),
         })
-    return jsonify(date=day.isoformat(), timezone=tz, blocks=blocks,
-                   unassigned=[{"order": i, "reason": why} for i, why in result.unassigned])
+    return {"date": day.isoformat(), "timezone": tz, "blocks": blocks,
+            "unassigned": [{"order": i, "reason": why} for i, why in result.unassigned]}
 
 
 def _iso(ts: float, tz: str) -> str:
