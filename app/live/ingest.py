@@ -145,6 +145,11 @@ class Ingest:
                 progress.phone = {**(progress.phone or {}), **said}
             for fix in sorted(fixes, key=lambda f: f.timestamp):
                 result = apply_fix(route, progress, fix, self.settings, now)
+                for late in result.replayed:  # held as stale, taken after all
+                    kept.append({"lat": late.lat, "lon": late.lon, "t": late.timestamp,
+                                 "speed": late.speed, "heading": late.heading})
+                    if dropped.get("stale"):
+                        dropped["stale"] -= 1
                 if result.accepted:
                     kept.append({"lat": fix.lat, "lon": fix.lon, "t": fix.timestamp,
                                  "speed": fix.speed, "heading": fix.heading})
