@@ -37,6 +37,7 @@ class Timeline:
     events: list[SimEvent]
     outcomes: list[str] = field(default_factory=list)  # per stop: delivered/attempted/not_attempted
     arrivals: list[float | None] = field(default_factory=list)  # ground truth, per stop
+    service: list[float | None] = field(default_factory=list)  # s from arrival to leaving, per stop
 
     @property
     def start(self) -> float:
@@ -148,10 +149,12 @@ def build_timeline(plan: BlockPlan, prof: Profile, program: Program, rng: random
         events.append(_outcome(rng, i, handover, fail_rate))
         tl.outcomes.append(events[-1].type)
         tl.arrivals.append(arrived)
+        tl.service.append(check[1] - arrived)
         done = i
     missing = len(plan.stops) - len(tl.outcomes)
     tl.outcomes += ["not_attempted"] * missing
     tl.arrivals += [None] * missing
+    tl.service += [None] * missing
     b.drive(plan.return_leg(done))
     b.stay(1.0, "returned")
     events.append(SimEvent(b.t, "returned"))

@@ -22,10 +22,12 @@ class JsonlSink(Sink):
             "kind": "route", "t": self.stamp(tl.start), "driver": driver.name,
             "vehicle": driver.vehicle, "program": driver.program,
             "route_id": reg.route_id if reg else None, "station": payload["station"],
-            "stops": [{"address": s["address"], "lat": s["lat"], "lon": s["lon"]}
+            "stops": [{"address": s["address"], "lat": s["lat"], "lon": s["lon"],
+                       "dwell_s": s.get("dwell_s"), "shipments": len(s["shipments"])}
                       for s in payload["stops"]],
             "truth": {"arrivals": [self.stamp(a) if a is not None else None
-                                   for a in tl.arrivals], "outcomes": tl.outcomes},
+                                   for a in tl.arrivals], "outcomes": tl.outcomes,
+                      "service_s": [None if s is None else round(s, 1) for s in tl.service]},
         })
         return reg
 
