@@ -11,6 +11,7 @@ from simulator.drive.clock import InstantClock, PacedClock, Timestamps, start_ti
 from simulator.drive.fleet import Fleet, FleetConfig, Slot
 from simulator.errors import SimulatorError
 from simulator.plan.ahead import PoolPlanner
+from simulator.plan.timeline import REASONS
 from simulator.sinks import DrySink, HttpSink, JsonlSink, OsmAndSink, Sink
 from simulator.statusline import Progress, summary
 from simulator.world.modes import AIR
@@ -28,6 +29,9 @@ def run(args: argparse.Namespace, counts: dict[str, int], out: IO[str] | None,
         raise SimulatorError("--stops must be at least 1")
     if not 0.0 <= args.fail_rate <= 1.0:
         raise SimulatorError("--fail-rate must be between 0 and 1")
+    if not 0.0 <= args.out_of_order <= 1.0:
+        raise SimulatorError("--out-of-order must be between 0 and 1")
+    reasons = parse_reasons(args.fail_reasons)
     _check_pace(args)
     city = load_map(args.map)
     for vehicle in counts:  # fail before anything is registered if a mode has no streets
@@ -37,7 +41,7 @@ def run(args: argparse.Namespace, counts: dict[str, int], out: IO[str] | None,
     tz = args.timezone or city.timezone()
     start = start_time(zone(tz), args.start, args.date)
     cfg = FleetConfig(counts, start, tz, args.stops, args.program, args.fail_rate,
-                      args.interval, args.seed, args.repeat)
+                      args.interval, args.seed, args.repeat, reasons, args.out_of_order)
     sinks = _sinks(args, tz, out)
     progress = Progress(enabled=not args.quiet)
     # Paced runs plan ahead in a worker process so the clock never waits; --max-speed has no
@@ -64,6 +68,27 @@ def replay(args: argparse.Namespace, out: IO[str] | None, links: IO[str] | None)
     fleet.slots.append(slot)
     fleet.launch(slot, driver, payload)
     return _finish(fleet, progress, args.quiet)
+
+
+def parse_reasons(text: str | None) -> dict[str, float] | None:
+    """--fail-reasons "recipient_unavailable=6,no_access=1" -> {reason: share}."""
+    if text is None:
+        return None
+    out: dict[str, float] = {}
+    for part in text.split(","):
+        name, _, share = part.strip().partition("=")
+        if name not in REASONS:
+            raise SimulatorError(f"--fail-reasons: unknown reason {name!r} (one of "
+                                 f"{', '.join(REASONS)})")
+        try:
+            out[name] = float(share)
+        except ValueError:
+            raise SimulatorError(f"--fail-reasons: {name} needs a share, like {name}=2") from None
+        if not 0 <= out[name] < float("inf"):
+            raise SimulatorError(f"--fail-reasons: the share of {name} must be 0 or more")
+    if not sum(out.values()) > 0:
+        raise SimulatorError("--fail-reasons: at least one reason needs a share above 0")
+    return out
 
 
 def _finish(fleet: Fleet, progress: Progress, quiet: bool) -> int:

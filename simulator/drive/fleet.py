@@ -40,10 +40,12 @@ class FleetConfig:
     timezone: str
     stops: int | None = None
     program: str | None = None
-    fail_rate: float = 0.05
+    fail_rate: float = 0.01
     interval: float = 3.0
     seed: int = 1
     repeat: bool = False
+    reasons: dict[str, float] | None = None  # failed attempts' reasons and their shares
+    out_of_order: float = 0.0  # chance a driver swaps the next two stops
 
 
 @dataclass
@@ -74,7 +76,8 @@ def order_for(slot: Slot, cfg: FleetConfig, station: Address, tz: ZoneInfo, now:
     start = slot.next_start if slot.next_start is not None else now
     closing = service_window(local_day(start, tz), tz)[1]
     return Order(slot.vehicle, program.name, stop_count(program, prof, cfg.stops), station,
-                 start, closing, cfg.fail_rate, slot.name, cfg.timezone, slot.rng.getstate())
+                 start, closing, cfg.fail_rate, slot.name, cfg.timezone, slot.rng.getstate(),
+                 cfg.reasons, cfg.out_of_order)
 
 class Fleet:
     def __init__(self, city: CityMap | None, config: FleetConfig, sinks: list[Sink],
