@@ -76,6 +76,19 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out-of-order", type=float, default=0.0, metavar="P",
                      help="chance, per stop, that the driver swaps it with the next one, so "
                      "stops are visited out of the registered order, 0-1 (default 0)")
+    gps = run.add_argument_group("GPS as phones do it (all off by default)")
+    gps.add_argument("--gps-dropouts", type=float, default=0.0, metavar="PER_HOUR",
+                     help="times an hour a phone loses its fix for 20-180 s (a tunnel, a "
+                     "stairwell): no fixes at all meanwhile")
+    gps.add_argument("--gps-outliers", type=float, default=0.0, metavar="SHARE",
+                     help="share of fixes an urban canyon throws 30-150 m off, 0-1, with the "
+                     "usual reported accuracy (the ground truth marks them)")
+    gps.add_argument("--report-interval", type=float, default=0.0, metavar="S",
+                     help="a phone sends a fix only every S seconds (Traccar Client's "
+                     "interval; its default is 300), or sooner with --distance-filter")
+    gps.add_argument("--distance-filter", type=float, default=0.0, metavar="M",
+                     help="with --report-interval: also send once M metres from the last fix "
+                     "sent (Traccar Client's distance)")
     run.add_argument("--seed", type=int, default=1, help="random seed (default %(default)s)")
     run.add_argument("--map", help="an .osm.pbf extract (default: the bundled central Helsinki)")
     run.add_argument("--repeat", action="store_true",

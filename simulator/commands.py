@@ -9,7 +9,9 @@ from typing import IO
 
 from simulator.drive.clock import InstantClock, PacedClock, Timestamps, start_time, zone
 from simulator.drive.fleet import Fleet, FleetConfig, Slot
+from simulator.drive.gps import GpsOptions
 from simulator.errors import SimulatorError
+from simulator.notes import pace_notes, stop_notes
 from simulator.plan.ahead import PoolPlanner
 from simulator.plan.timeline import REASONS
 from simulator.sinks import DrySink, HttpSink, JsonlSink, OsmAndSink, Sink
@@ -32,8 +34,14 @@ def run(args: argparse.Namespace, counts: dict[str, int], out: IO[str] | None,
     if not 0.0 <= args.out_of_order <= 1.0:
         raise SimulatorError("--out-of-order must be between 0 and 1")
     reasons = parse_reasons(args.fail_reasons)
+    gps = gps_options(args)
     _check_pace(args)
     city = load_map(args.map)
+    notes = stop_notes(args.stops, args.program, counts, len(city.addresses))
+    if not (args.dry_run or args.max_speed):
+        notes += pace_notes(args.speedup, args.interval, sum(counts.values()))
+    for note in notes:
+        print(f"simulator: note: {note}", file=sys.stderr)
     for vehicle in counts:  # fail before anything is registered if a mode has no streets
         if PROFILES[vehicle].mode != AIR:
             city.network(PROFILES[vehicle].mode)
@@ -41,7 +49,7 @@ def run(args: argparse.Namespace, counts: dict[str, int], out: IO[str] | None,
     tz = args.timezone or city.timezone()
     start = start_time(zone(tz), args.start, args.date)
     cfg = FleetConfig(counts, start, tz, args.stops, args.program, args.fail_rate,
-                      args.interval, args.seed, args.repeat, reasons, args.out_of_order)
+                      args.interval, args.seed, args.repeat, reasons, args.out_of_order, gps)
     sinks = _sinks(args, tz, out)
     progress = Progress(enabled=not args.quiet)
     # Paced runs plan ahead in a worker process so the clock never waits; --max-speed has no
@@ -62,12 +70,31 @@ def replay(args: argparse.Namespace, out: IO[str] | None, links: IO[str] | None)
     driver, payload = replay_driver(raw, start, args.interval, args.name, args.vehicle)
     payload["timezone"] = tz
     cfg = FleetConfig({}, start, tz, interval=min(args.interval, 1.0))
+    if not (args.dry_run or args.max_speed):
+        for note in pace_notes(args.speedup, cfg.interval, 1):
+            print(f"simulator: note: {note}", file=sys.stderr)
     progress = Progress(enabled=not args.quiet)
     fleet = Fleet(None, cfg, _sinks(args, tz, out), _clock(args, start), links, progress)
     slot = Slot(args.name, args.vehicle, 0, driver.rng, None)
     fleet.slots.append(slot)
     fleet.launch(slot, driver, payload)
     return _finish(fleet, progress, args.quiet)
+
+
+def gps_options(args: argparse.Namespace) -> GpsOptions:
+    if not 0 <= args.gps_dropouts <= 60:
+        raise SimulatorError("--gps-dropouts must be between 0 and 60 an hour")
+    if not 0 <= args.gps_outliers <= 1:
+        raise SimulatorError("--gps-outliers must be between 0 and 1")
+    if not 0 <= args.report_interval <= 3600:
+        raise SimulatorError("--report-interval must be between 0 and 3600 seconds")
+    if not 0 <= args.distance_filter <= 10_000:
+        raise SimulatorError("--distance-filter must be between 0 and 10000 metres")
+    if args.distance_filter and not args.report_interval:
+        raise SimulatorError("--distance-filter needs --report-interval (Traccar Client sends "
+                             "on either)")
+    return GpsOptions(args.gps_dropouts, args.gps_outliers, args.report_interval,
+                      args.distance_filter)
 
 
 def parse_reasons(text: str | None) -> dict[str, float] | None:

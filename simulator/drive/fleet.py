@@ -19,6 +19,7 @@ from simulator.drive.clock import (
     zone,
 )
 from simulator.drive.driver import Driver
+from simulator.drive.gps import GpsOptions
 from simulator.errors import ServerUnavailable, SimulatorError
 from simulator.plan.ahead import Block, Order, Planner
 from simulator.plan.programs import PROGRAMS, default_program, stop_count
@@ -46,6 +47,7 @@ class FleetConfig:
     repeat: bool = False
     reasons: dict[str, float] | None = None  # failed attempts' reasons and their shares
     out_of_order: float = 0.0  # chance a driver swaps the next two stops
+    gps: GpsOptions | None = None  # dropouts, outliers, a phone's reporting rule
 
 
 @dataclass
@@ -192,7 +194,7 @@ class Fleet:
     def _start_block(self, slot: Slot, block: Block) -> None:
         slot.rng.setstate(block.rng_state)
         driver = Driver(slot.name, slot.vehicle, block.payload["program"], block.timeline,
-                        slot.rng)
+                        slot.rng, self.cfg.gps)
         self.start_delays.append(self.t - block.timeline.start)
         try:
             self.launch(slot, driver, block.payload)

@@ -41,12 +41,14 @@ class JsonlSink(Sink):
                 rec["reason"] = ev.reason
             self._write(rec)
         for f in fixes:
+            truth = {"lat": round(f.true_lat, 7), "lon": round(f.true_lon, 7),
+                     "speed": round(f.true_speed, 2), "phase": f.phase}
+            if f.outlier:
+                truth["outlier"] = True
             self._write({
                 "kind": "position", "t": self.stamp(f.t), "driver": f.driver.name,
                 "route_id": f.driver.route_id, "lat": f.lat, "lon": f.lon, "speed": f.speed,
-                "heading": f.heading, "accuracy": f.accuracy,
-                "truth": {"lat": round(f.true_lat, 7), "lon": round(f.true_lon, 7),
-                          "speed": round(f.true_speed, 2), "phase": f.phase},
+                "heading": f.heading, "accuracy": f.accuracy, "truth": truth,
             })
 
     def close(self) -> None:
