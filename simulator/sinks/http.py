@@ -45,7 +45,8 @@ class HttpSink(Sink):
         self.dropped = self.rejected = self.sent = 0
         self.server_dropped = 0  # valid fixes the server's engine ignored (stale, duplicate...)
         self.last_error = ""
-        self.reasons: Counter[str] = Counter()  # why the server rejected items, for the summary
+        # (what, why) -> items the server rejected, for the summary
+        self.reasons: Counter[tuple[str, str]] = Counter()
 
     def check(self) -> None:
         """Fail fast, in one line, when the server is not there at all."""
@@ -117,12 +118,12 @@ class HttpSink(Sink):
             if r.status_code >= 400:
                 self.rejected += len(batch)
                 self.last_error = f"{path}: HTTP {r.status_code} {error_text(r)}"
-                self.reasons[f"{key}: HTTP {r.status_code} {error_text(r)}"] += len(batch)
+                self.reasons[key, f"HTTP {r.status_code} {error_text(r)}"] += len(batch)
             else:
                 body = r.json()
                 rejected = body.get("rejected", [])
                 self.rejected += len(rejected)
-                self.reasons.update(f"{key}: {reason(item)}" for item in rejected)
+                self.reasons.update((key, reason(item)) for item in rejected)
                 self.server_dropped += int(body.get("dropped", 0) or 0)
                 self.sent += len(batch)
 
@@ -135,7 +136,8 @@ class HttpSink(Sink):
 
     def report(self) -> list[str]:
         """Lines for the summary: how many items the server rejected, and why."""
-        return [f"{n} {what} rejected by the server" for what, n in self.reasons.most_common(5)]
+        return [f"{n} {what} rejected by the server: {why}"
+                for (what, why), n in self.reasons.most_common(5)]
 
     def status(self) -> str:
         parts = []

@@ -37,7 +37,7 @@ class _Outcome:
     rejected: int = 0
     ignored: int = 0
     error: str = ""
-    reasons: Counter[str] = field(default_factory=Counter)
+    reasons: Counter[tuple[str, str]] = field(default_factory=Counter)
     unsent: list[dict] = field(default_factory=list)
     down: ServerUnavailable | None = None
 
@@ -132,7 +132,7 @@ class OsmAndSink(HttpSink):
             if r.status_code >= 400:
                 out.rejected += 1
                 out.error = f"{PATH}: HTTP {r.status_code} {error_text(r)}"
-                out.reasons[f"fixes: {out.error}"] += 1
+                out.reasons["positions", f"HTTP {r.status_code} {error_text(r)}"] += 1
                 continue
             out.sent += 1
             try:
