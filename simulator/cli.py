@@ -91,6 +91,13 @@ def build_parser() -> argparse.ArgumentParser:
                      "sent (Traccar Client's distance)")
     run.add_argument("--seed", type=int, default=1, help="random seed (default %(default)s)")
     run.add_argument("--map", help="an .osm.pbf extract (default: the bundled central Helsinki)")
+    run.add_argument("--station", metavar="LAT,LON",
+                     help="where the delivery station stands, on the map's streets and possibly "
+                     "outside the delivery area: blocks then drive in and out (default: the "
+                     "south-west quarter of the addressed area)")
+    run.add_argument("--area", metavar="LAT,LON,RADIUS_M",
+                     help="deliver only to addresses within RADIUS_M metres of LAT,LON "
+                     "(default: every address on the map)")
     run.add_argument("--repeat", action="store_true",
                      help="keep starting new blocks until interrupted (demo fleet)")
     _common(run)

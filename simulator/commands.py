@@ -9,11 +9,11 @@ from typing import IO
 
 from simulator.drive.clock import InstantClock, PacedClock, Timestamps, start_time, zone
 from simulator.drive.fleet import Fleet, FleetConfig, Slot
-from simulator.drive.gps import GpsOptions
 from simulator.errors import SimulatorError
 from simulator.notes import pace_notes, stop_notes
+from simulator.options import check_station, coordinates, gps_options, parse_reasons
 from simulator.plan.ahead import PoolPlanner
-from simulator.plan.timeline import REASONS
+from simulator.plan.block import in_area
 from simulator.sinks import DrySink, HttpSink, JsonlSink, OsmAndSink, Sink
 from simulator.statusline import Progress, summary
 from simulator.world.modes import AIR
@@ -37,7 +37,14 @@ def run(args: argparse.Namespace, counts: dict[str, int], out: IO[str] | None,
     gps = gps_options(args)
     _check_pace(args)
     city = load_map(args.map)
-    notes = stop_notes(args.stops, args.program, counts, len(city.addresses))
+    station = coordinates("--station", args.station, 2)
+    area = coordinates("--area", args.area, 3)
+    addresses = sum(in_area(a, area) for a in city.addresses)
+    if not addresses:
+        raise SimulatorError("--area holds none of the map's addresses")
+    if station is not None:
+        check_station(city, counts, station)
+    notes = stop_notes(args.stops, args.program, counts, addresses)
     if not (args.dry_run or args.max_speed):
         notes += pace_notes(args.speedup, args.interval, sum(counts.values()))
     for note in notes:
@@ -49,7 +56,8 @@ def run(args: argparse.Namespace, counts: dict[str, int], out: IO[str] | None,
     tz = args.timezone or city.timezone()
     start = start_time(zone(tz), args.start, args.date)
     cfg = FleetConfig(counts, start, tz, args.stops, args.program, args.fail_rate,
-                      args.interval, args.seed, args.repeat, reasons, args.out_of_order, gps)
+                      args.interval, args.seed, args.repeat, reasons, args.out_of_order, gps,
+                      station, area)
     sinks = _sinks(args, tz, out)
     progress = Progress(enabled=not args.quiet)
     # Paced runs plan ahead in a worker process so the clock never waits; --max-speed has no
@@ -79,43 +87,6 @@ def replay(args: argparse.Namespace, out: IO[str] | None, links: IO[str] | None)
     fleet.slots.append(slot)
     fleet.launch(slot, driver, payload)
     return _finish(fleet, progress, args.quiet)
-
-
-def gps_options(args: argparse.Namespace) -> GpsOptions:
-    if not 0 <= args.gps_dropouts <= 60:
-        raise SimulatorError("--gps-dropouts must be between 0 and 60 an hour")
-    if not 0 <= args.gps_outliers <= 1:
-        raise SimulatorError("--gps-outliers must be between 0 and 1")
-    if not 0 <= args.report_interval <= 3600:
-        raise SimulatorError("--report-interval must be between 0 and 3600 seconds")
-    if not 0 <= args.distance_filter <= 10_000:
-        raise SimulatorError("--distance-filter must be between 0 and 10000 metres")
-    if args.distance_filter and not args.report_interval:
-        raise SimulatorError("--distance-filter needs --report-interval (Traccar Client sends "
-                             "on either)")
-    return GpsOptions(args.gps_dropouts, args.gps_outliers, args.report_interval,
-                      args.distance_filter)
-
-
-def parse_reasons(text: str | None) -> dict[str, float] | None:
-    """--fail-reasons "recipient_unavailable=6,no_access=1" -> {reason: share}."""
-    if text is None:
-        return None
-    out: dict[str, float] = {}
-    for part in text.split(","):
-        name, _, share = part.strip().partition("=")
-        if name not in REASONS:
-            raise SimulatorError(f"--fail-reasons: unknown reason {name!r} (one of "
-                                 f"{', '.join(REASONS)})")
-        try:
-            out[name] = float(share)
-        except ValueError:
-            raise SimulatorError(f"--fail-reasons: {name} needs a share, like {name}=2") from None
-        if not 0 <= out[name] < float("inf"):
-            raise SimulatorError(f"--fail-reasons: the share of {name} must be 0 or more")
-    if not sum(out.values()) > 0:
-        raise SimulatorError("--fail-reasons: at least one reason needs a share above 0")
-    return out
 
 
 def _finish(fleet: Fleet, progress: Progress, quiet: bool) -> int:

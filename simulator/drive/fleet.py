@@ -48,6 +48,8 @@ class FleetConfig:
     reasons: dict[str, float] | None = None  # failed attempts' reasons and their shares
     out_of_order: float = 0.0  # chance a driver swaps the next two stops
     gps: GpsOptions | None = None  # dropouts, outliers, a phone's reporting rule
+    station: tuple[float, float] | None = None  # None: the map's own (CityMap.station)
+    area: tuple[float, float, float] | None = None  # stops only within: lat, lon, radius m
 
 
 @dataclass
@@ -79,7 +81,7 @@ def order_for(slot: Slot, cfg: FleetConfig, station: Address, tz: ZoneInfo, now:
     closing = service_window(local_day(start, tz), tz)[1]
     return Order(slot.vehicle, program.name, stop_count(program, prof, cfg.stops), station,
                  start, closing, cfg.fail_rate, slot.name, cfg.timezone, slot.rng.getstate(),
-                 cfg.reasons, cfg.out_of_order)
+                 cfg.reasons, cfg.out_of_order, cfg.area)
 
 class Fleet:
     def __init__(self, city: CityMap | None, config: FleetConfig, sinks: list[Sink],
@@ -99,6 +101,8 @@ class Fleet:
                 arrive = config.start + rng.uniform(0, 600)  # partners arrive over ten minutes
                 self.slots.append(Slot(person_name(rng), vehicle, i, rng, arrive))
         self.station = city.station() if city is not None else None  # replay has no map
+        if config.station is not None and self.station is not None:
+            self.station = Address(*config.station, self.station.label)
         self.zone = zone(self.tz)
         self.t = config.start
 

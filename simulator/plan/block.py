@@ -23,6 +23,7 @@ from simulator.world.osm_reader import Address
 from simulator.world.profiles import Profile
 
 LatLon = tuple[float, float]
+Area = tuple[float, float, float]  # lat, lon, radius in metres: where the block's stops are
 MAX_WALKED = 8  # addresses served from one parking place at most
 
 
@@ -77,9 +78,10 @@ class BlockPlan:
 
 
 def plan_block(city: CityMap, prof: Profile, program: Program, rng: random.Random,
-               n_stops: int, station: Address, out_of_order: float = 0.0) -> BlockPlan:
-    """Choose n_stops distinct addresses and an efficient order to visit them."""
-    pool = [a for a in city.addresses if a.label != station.label]
+               n_stops: int, station: Address, out_of_order: float = 0.0,
+               area: Area | None = None) -> BlockPlan:
+    """Choose n_stops distinct addresses (in `area`, if given) and an order to visit them."""
+    pool = [a for a in city.addresses if a.label != station.label and in_area(a, area)]
     stops = rng.sample(pool, min(n_stops, len(pool)))
     packages = [draw_packages(rng) for _ in stops]
     if prof.mode == AIR:
@@ -127,6 +129,10 @@ def plan_block(city: CityMap, prof: Profile, program: Program, rng: random.Rando
          for k in range(len(order))],
         [v.leg for v in planned], planned if done == order else visits(done),
         _router=lambda src: leg(src, 0), _planned_last=planned[-1].src if planned else 0)
+
+
+def in_area(a: Address, area: Area | None) -> bool:
+    return area is None or haversine_m(a.lat, a.lon, area[0], area[1]) <= area[2]
 
 
 def _deviate(order: list[int], rng: random.Random, p: float) -> list[int]:

@@ -246,3 +246,30 @@ def test_a_phone_reports_on_traccar_clients_interval_and_distance(tmp_path):
         moved = haversine_m(a["truth"]["lat"], a["truth"]["lon"], b["truth"]["lat"],
                             b["truth"]["lon"])
         assert epoch(b) - epoch(a) >= 60 or moved >= 150
+
+
+def test_a_station_outside_the_delivery_area_drives_in_and_out(tmp_path):
+    city = load_map()
+    s, w, n, e = city.bounds
+    centre = (s + (n - s) * 0.3, w + (e - w) * 0.3)
+    station = (n - (n - s) * 0.05, e - (e - w) * 0.05)
+    records = run(tmp_path, "--vans", "1", "--stops", "10", "--program", "standard",
+                  "--station", f"{station[0]},{station[1]}",
+                  "--area", f"{centre[0]},{centre[1]},300")
+    route = kinds(records, "route")[0]
+    assert (route["station"]["lat"], route["station"]["lon"]) == pytest.approx(station, abs=1e-5)
+    assert all(haversine_m(st["lat"], st["lon"], *centre) <= 300 for st in route["stops"])
+    first = legs(records)[0]
+    assert first[1] > 0.6 * haversine_m(*station, *centre)  # the drive in
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--station", "60.17"], "--station must be LAT,LON"),
+    (["--station", "0,0"], "m from the map's nearest street for vans"),
+    (["--area", "60.17,24.94,-5"], "--area must be LAT,LON,RADIUS_M"),
+    (["--area", "0,0,100"], "--area holds none of the map's addresses"),
+])
+def test_bad_places_are_one_line(capsys, args, message):
+    assert main(["run", "--dry-run", "--max-speed", "--quiet", "--vans", "1", *args]) == 1
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
