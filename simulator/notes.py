@@ -7,10 +7,12 @@ limits decide, and the user should know rather than find fewer stops or rejected
 from __future__ import annotations
 
 from simulator.plan.programs import PROGRAMS, default_program
+from simulator.plan.service import EXTRA_PACKAGE_P
 
 # A Doorstep server's default limits (docs/security.md): FIXES_PER_DRIVER, FIXES_PER_SELLER.
 SERVER_FIXES_PER_DRIVER_MIN = 3000
 SERVER_FIXES_PER_SELLER_S = 2000
+SERVER_SHIPMENTS_PER_ROUTE = 500  # MAX_SHIPMENTS_PER_ROUTE
 
 
 def stop_notes(stops: int | None, program: str | None, counts: dict[str, int],
@@ -22,6 +24,11 @@ def stop_notes(stops: int | None, program: str | None, counts: dict[str, int],
     if stops > addresses:
         notes.append(f"--stops {stops}: the map has {addresses} addresses, so blocks get "
                      f"{addresses} stops (a larger extract: --map)")
+    shipments = min(stops, addresses) / (1 - EXTRA_PACKAGE_P)
+    if shipments > SERVER_SHIPMENTS_PER_ROUTE * 0.9:
+        notes.append(f"--stops {stops}: a block carries about {shipments:.0f} shipments; a "
+                     f"server takes at most {SERVER_SHIPMENTS_PER_ROUTE} a route by default "
+                     "(MAX_SHIPMENTS_PER_ROUTE)")
     used = {program} if program else {default_program(v, i) for v, n in counts.items()
                                       for i in range(min(n, 6))}
     for name in sorted(used):

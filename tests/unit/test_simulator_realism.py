@@ -180,14 +180,16 @@ def test_readme_speedups_stay_within_the_servers_default_limits(monkeypatch):
     from simulator.notes import (
         SERVER_FIXES_PER_DRIVER_MIN,
         SERVER_FIXES_PER_SELLER_S,
+        SERVER_SHIPMENTS_PER_ROUTE,
         pace_notes,
     )
 
-    for name in ("FIXES_PER_DRIVER", "FIXES_PER_SELLER"):
+    for name in ("FIXES_PER_DRIVER", "FIXES_PER_SELLER", "MAX_SHIPMENTS_PER_ROUTE"):
         monkeypatch.delenv(name, raising=False)
     defaults = from_env()  # the simulator cannot import app: the test holds the two together
     assert defaults["FIXES_PER_DRIVER"] == f"{SERVER_FIXES_PER_DRIVER_MIN}/minute"
     assert defaults["FIXES_PER_SELLER"] == f"{SERVER_FIXES_PER_SELLER_S}/second"
+    assert defaults["MAX_SHIPMENTS_PER_ROUTE"] == SERVER_SHIPMENTS_PER_ROUTE
     checked = 0
     for doc in (ROOT / "README.md", ROOT / "docs" / "simulator.md"):
         text = doc.read_text(encoding="utf-8").replace("\\\n", " ")
