@@ -196,7 +196,8 @@ def test_eta_adds_travel_and_dwell_of_each_stop_before(route, progress):
     per_stop = (later - first) / 4
     # ~200 m at the van's speed plus a 60 s dwell per stop in between.
     assert 60 + 200 / 20 < per_stop < 60 + 200 / 2
-    assert progress.etas[0] <= t
+    # At the stop: its ETA is the handover, one dwell after arriving.
+    assert t < progress.etas[0] <= t + route.stops[0].dwell_s * progress.dwell_ratio
 
 
 def test_progress_round_trips_through_json(route, progress):

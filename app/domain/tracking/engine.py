@@ -82,7 +82,8 @@ def apply_fix(route: Route, progress: Progress, fix: Fix, settings: Settings) ->
         # Time spent serving a stop between two fixes is dwell, not travel.
         dt = max(0.0, fix.timestamp - max(last["timestamp"], progress.departed_at or 0.0))
         observe_speed(route, progress, dt, gained, at_stop, settings)
-    update_etas(route, progress, path, fix.timestamp, hold=not moving and not visited)
+    update_etas(route, progress, path, fix.timestamp, hold=not moving and not visited,
+                settings=settings)
     return FixResult(True, None, changes)
 
 

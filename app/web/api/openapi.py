@@ -86,6 +86,7 @@ ROUTE_IN = obj(
     program={"enum": list(PROGRAMS)}, timezone=STR, station=lat_lon(name=text(80)),
     stops={"type": "array", "minItems": 1, "maxItems": 500,
            "items": lat_lon(address=text(200), dwell_s={"type": "number", "minimum": 0},
+                            window=obj(["from", "to"], **{"from": TIMESTAMP, "to": TIMESTAMP}),
                             shipments={"type": "array", "minItems": 1, "maxItems": 50,
                                        "items": SHIPMENT_IN})},
     legs={"type": "array", "items": {"type": "array", "minItems": 2, "items": {

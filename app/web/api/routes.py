@@ -11,6 +11,7 @@ from app.web.api.auth import require_seller
 from app.web.api.body import json_body
 from app.web.api.errors import ApiError
 from app.web.api.route_input import parse_route
+from app.web.times import server_now
 
 
 def tracking_url(token: str) -> str:
@@ -23,7 +24,7 @@ def register_route():
     """Register a route with its stops and shipments; answer ids, tokens and tracking links."""
     seller = require_seller()
     req = parse_route(json_body(), current_app.config["DEFAULT_TIMEZONE"],
-                      current_app.config["MAX_SHIPMENTS_PER_ROUTE"])
+                      current_app.config["MAX_SHIPMENTS_PER_ROUTE"], server_now())
     limits.take_one("ROUTES_PER_SELLER", "routes for this seller", "body", seller)
     route, shipments, driver_token = services().ingest.register_route(seller, req)
     return jsonify(
