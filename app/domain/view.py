@@ -139,6 +139,7 @@ def route_summary(
         "stops_visited": sum(not s.served and s.visited_at is not None for s in progress.stops),
         "stops_total": len(route.stops),
         "dropped": dict(progress.dropped),
+        "phone": _phone(progress),
         "timezone": route.timezone,
         "updated_at": iso_utc(progress.updated_at),
         "shipments": rows,
@@ -242,6 +243,15 @@ def _position(progress: Progress) -> dict[str, Any] | None:
         "speed": fix.get("speed"),
         "at": iso_utc(fix["timestamp"]),
     }
+
+
+def _phone(progress: Progress) -> dict[str, Any] | None:
+    """What the driver's phone last said of itself (OsmAnd door), fix or heartbeat."""
+    phone = progress.phone
+    if not phone:
+        return None
+    return {"battery": phone.get("battery"), "charging": phone.get("charging"),
+            "heard_at": iso_utc(phone.get("heard_at"))}
 
 
 def _path(

@@ -107,3 +107,20 @@ def test_the_timeline_is_in_time_order_for_a_back_dated_run():
         times = [e["at"] for e in timeline]
         assert times == sorted(times), timeline
         assert timeline[0]["status"] == "created" and timeline[-1]["status"] == "delivered"
+
+
+def test_a_stop_moved_to_the_next_day_is_never_told_the_driver_is_almost_there():
+    # A walker who gave up the last stops at closing walks home past them: no "arriving".
+    route, progress, now = _late_route()
+    progress.speed = 2.0
+    update_etas(route, progress, route_path(route), now, hold=False, settings=SETTINGS)
+    moved = [k for k, s in enumerate(progress.stops) if s.moved_to]
+    assert moved and 11 in moved
+    changes, t = [], now
+    for k in range(2, 12):
+        for m in range(180, -1, -20):
+            t += 2.5
+            changes += apply_fix(route, progress, stop_fix(route, k, t, m), SETTINGS).changes
+    told = {c.tracking_id for c in changes if c.status == "arriving"}
+    assert told, "stops still due today are told"
+    assert not told & {f"DS{k:03d}0" for k in moved}

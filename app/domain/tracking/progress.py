@@ -74,6 +74,9 @@ class Progress:
     dwell_from: float = 0.0
     dwell_to: float = 0.0
     updated_at: float = 0.0
+    # What the driver's phone last said of itself (OsmAnd door): battery percent, charging, and
+    # when it was last heard (the server's clock), fix or heartbeat. Never shown to customers.
+    phone: dict[str, Any] | None = None
 
     def fix(self) -> Fix | None:
         return Fix(**self.last_fix) if self.last_fix else None

@@ -122,6 +122,14 @@ PATHS = {
     },
     "/routes/{route_id}": {"get": op("One of the seller's routes", answer("200", "route", OBJ),
                                      params=[path_param("route_id")])},
+    "/routes/{route_id}/positions": {"get": op(
+        "The positions accepted for one of the seller's routes, oldest first",
+        answer("200", "positions", obj(["positions"], positions={"type": "array", "items": obj(
+            ["lat", "lon", "at", "t"], lat=NUM, lon=NUM, t=NUM,
+            at={"type": "string", "nullable": True},
+            speed={"type": "number", "nullable": True},
+            heading={"type": "number", "nullable": True})})),
+        params=[path_param("route_id")])},
     "/positions": {"post": op("Positions from a driver (one fix or a batch)",
                               answer("200", "accepted", ref("Accepted")), body=ANY_BODY)},
     "/events": {"post": op("Stop events from a driver (one or a batch)",
