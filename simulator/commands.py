@@ -46,7 +46,8 @@ def run(args: argparse.Namespace, counts: dict[str, int], out: IO[str] | None,
         check_station(city, counts, station)
     notes = stop_notes(args.stops, args.program, counts, addresses)
     if not (args.dry_run or args.max_speed):
-        notes += pace_notes(args.speedup, args.interval, sum(counts.values()))
+        notes += pace_notes(args.speedup, args.interval, sum(counts.values()),
+                            args.protocol == "osmand")
     for note in notes:
         print(f"simulator: note: {note}", file=sys.stderr)
     for vehicle in counts:  # fail before anything is registered if a mode has no streets
@@ -79,7 +80,7 @@ def replay(args: argparse.Namespace, out: IO[str] | None, links: IO[str] | None)
     payload["timezone"] = tz
     cfg = FleetConfig({}, start, tz, interval=min(args.interval, 1.0))
     if not (args.dry_run or args.max_speed):
-        for note in pace_notes(args.speedup, cfg.interval, 1):
+        for note in pace_notes(args.speedup, cfg.interval, 1, args.protocol == "osmand"):
             print(f"simulator: note: {note}", file=sys.stderr)
     progress = Progress(enabled=not args.quiet)
     fleet = Fleet(None, cfg, _sinks(args, tz, out), _clock(args, start), links, progress)

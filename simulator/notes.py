@@ -13,6 +13,7 @@ from simulator.plan.service import EXTRA_PACKAGE_P
 SERVER_FIXES_PER_DRIVER_MIN = 3000
 SERVER_FIXES_PER_SELLER_S = 2000
 SERVER_SHIPMENTS_PER_ROUTE = 500  # MAX_SHIPMENTS_PER_ROUTE
+SERVER_PHONE_FIXES_PER_HOUR = 10_000  # PHONE_FIXES_PER_DRIVER, on the OsmAnd door
 
 
 def stop_notes(stops: int | None, program: str | None, counts: dict[str, int],
@@ -39,10 +40,19 @@ def stop_notes(stops: int | None, program: str | None, counts: dict[str, int],
     return notes
 
 
-def pace_notes(speedup: float, interval: float, drivers: int) -> list[str]:
+def pace_notes(speedup: float, interval: float, drivers: int,
+               osmand: bool = False) -> list[str]:
     """Fix rates a server with default limits would refuse."""
     per_driver = speedup / interval * 60
     notes = []
+    per_hour = per_driver * 60
+    if osmand and per_hour > SERVER_PHONE_FIXES_PER_HOUR:
+        minutes = SERVER_PHONE_FIXES_PER_HOUR / per_driver
+        notes.append(f"--protocol osmand at --speedup {speedup:g} with --interval {interval:g}: "
+                     f"each phone sends {per_hour:.0f} fixes an hour; a server's default "
+                     f"PHONE_FIXES_PER_DRIVER ({SERVER_PHONE_FIXES_PER_HOUR}/hour) refuses a "
+                     f"phone after {minutes:.0f} minutes of it: raise --interval or use "
+                     "--report-interval")
     if per_driver > SERVER_FIXES_PER_DRIVER_MIN:
         notes.append(f"--speedup {speedup:g} with --interval {interval:g}: each driver sends "
                      f"{per_driver:.0f} fixes a minute, over a server's default "

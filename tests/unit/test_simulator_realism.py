@@ -180,30 +180,33 @@ def test_readme_speedups_stay_within_the_servers_default_limits(monkeypatch):
     from simulator.notes import (
         SERVER_FIXES_PER_DRIVER_MIN,
         SERVER_FIXES_PER_SELLER_S,
+        SERVER_PHONE_FIXES_PER_HOUR,
         SERVER_SHIPMENTS_PER_ROUTE,
         pace_notes,
     )
 
-    for name in ("FIXES_PER_DRIVER", "FIXES_PER_SELLER", "MAX_SHIPMENTS_PER_ROUTE"):
+    for name in ("FIXES_PER_DRIVER", "FIXES_PER_SELLER", "MAX_SHIPMENTS_PER_ROUTE",
+                 "PHONE_FIXES_PER_DRIVER"):
         monkeypatch.delenv(name, raising=False)
     defaults = from_env()  # the simulator cannot import app: the test holds the two together
     assert defaults["FIXES_PER_DRIVER"] == f"{SERVER_FIXES_PER_DRIVER_MIN}/minute"
     assert defaults["FIXES_PER_SELLER"] == f"{SERVER_FIXES_PER_SELLER_S}/second"
     assert defaults["MAX_SHIPMENTS_PER_ROUTE"] == SERVER_SHIPMENTS_PER_ROUTE
+    assert defaults["PHONE_FIXES_PER_DRIVER"] == f"{SERVER_PHONE_FIXES_PER_HOUR}/hour"
     checked = 0
     for doc in (ROOT / "README.md", ROOT / "docs" / "simulator.md"):
         text = doc.read_text(encoding="utf-8").replace("\\\n", " ")
         for line in text.splitlines():
             m = re.search(r"simulator (run|replay)\b(.*)", line)
-            if not m or "--speedup" not in line or "--dry-run" in line:
+            if not m or "--dry-run" in line or "--max-speed" in line or "--help" in line:
                 continue
-            speedup = float(re.search(r"--speedup (\d+)", line).group(1))
+            speedup = float((re.search(r"--speedup (\d+)", line) or [0, 10])[1])
             interval = float((re.search(r"--interval ([\d.]+)", line) or [0, 3])[1])
             if m.group(1) == "replay":
                 interval = min(interval, 1.0)
             drivers = sum(int(n) for n in re.findall(r"--(?:vans|bikes|walkers|motorcycles|"
                                                       r"drones) (\d+)", line)) or 4
-            assert pace_notes(speedup, interval, drivers) == [], line
+            assert pace_notes(speedup, interval, drivers, "osmand" in line) == [], line
             checked += 1
     assert checked >= 3
 
