@@ -18,7 +18,7 @@ from simulator.plan.service import draw_packages, expected_service
 from simulator.world.geo import haversine_m
 from simulator.world.maps import CityMap
 from simulator.world.modes import AIR, DRIVING
-from simulator.world.network import Network, path_from
+from simulator.world.network import Network
 from simulator.world.osm_reader import Address
 from simulator.world.profiles import Profile
 
@@ -87,22 +87,22 @@ def plan_block(city: CityMap, prof: Profile, program: Program, rng: random.Rando
     if prof.mode == AIR:
         pts = [(station.lat, station.lon)] + [(a.lat, a.lon) for a in stops]
         dist = np.array([[haversine_m(*p, *q) for q in pts] for p in pts])
-        net, nodes, pred = None, list(range(len(pts))), None
+        net, routes = None, None
     else:
         net = city.network(prof.mode)
         # Vans stand on real streets: snapped to a courtyard way, they crawled out at 5 km/h.
         snap = net.snap_kerb if prof.mode == DRIVING else net.snap
         nodes = [snap(station.lat, station.lon)] + [snap(a.lat, a.lon) for a in stops]
-        dist, pred = net.shortest(nodes)
-        dist = dist[:, nodes]
+        routes = net.routes(nodes)
+        dist = routes.matrix
         pts = [net.point(n) for n in nodes]
     order = order_stops(dist)
     reg = {m: k for k, m in enumerate(order)}  # matrix index -> registered stop index
 
     def leg(a: int, b: int) -> Leg:
-        if net is None:
+        if net is None or routes is None:
             return Leg([pts[a], pts[b]], [float("inf")], ["air"], [False, False])
-        return _leg(net, pred[a], nodes[a], nodes[b])
+        return _leg(net, routes.path(a, b))
 
     def visits(seq: list[int]) -> list[Visit]:
         out: list[Visit] = []
@@ -149,8 +149,7 @@ def _deviate(order: list[int], rng: random.Random, p: float) -> list[int]:
     return seq
 
 
-def _leg(net: Network, pred_row: np.ndarray, src: int, dst: int) -> Leg:
-    path = path_from(pred_row, src, dst)
+def _leg(net: Network, path: list[int]) -> Leg:
     edges = [net.edges[(a, b)] for a, b in zip(path, path[1:], strict=False)]
     return Leg([net.point(n) for n in path], [e.cap_ms for e in edges],
                [e.highway for e in edges], [bool(net.signal[n]) for n in path])

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components, dijkstra
+from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from simulator.errors import SimulatorError
 from simulator.world.geo import LocalProjection, haversine_m
 from simulator.world.modes import DRIVING
 from simulator.world.osm_reader import OsmExtract
+from simulator.world.routes import Routes, TurnGraph
 
 LIGHT_COST_S = 15.0  # expected wait at a traffic light, for routing (half of them red, ~30 s)
 # Ways a station or a parking place is never snapped to: courtyards, driveways, parking aisles
@@ -74,6 +75,9 @@ class Network:
                       for (_, b), e in self.edges.items()])
         n = len(self.osm_ids)
         self.graph = csr_matrix((w, (r, c)), shape=(n, n))
+        # Motor vehicles pay for turns (world/routes.py); others turn for free.
+        self.turns = TurnGraph(list(self.edges), w, self.lat, self.lon) if mode == DRIVING \
+            else None
         self.projection = LocalProjection(float(self.lat.mean()), float(self.lon.mean()))
         self._tree = cKDTree(np.column_stack(self._xy(self.lat, self.lon)))
         kerb = sorted({i for (a, b), e in self.edges.items() if _base(e.highway) not in NOT_A_KERB
@@ -106,23 +110,10 @@ class Network:
     def point(self, node: int) -> tuple[float, float]:
         return float(self.lat[node]), float(self.lon[node])
 
-    def shortest(self, sources: list[int]) -> tuple[np.ndarray, np.ndarray]:
-        """Return (distances, predecessors) from each source to every node."""
-        return dijkstra(self.graph, directed=True, indices=sources, return_predecessors=True)
+    def routes(self, nodes: list[int]) -> Routes:
+        """Travel times among `nodes` and the paths between them."""
+        return Routes(self.graph, nodes, self.turns)
 
 
 def _base(highway: str) -> str:
     return highway[:-5] if highway.endswith("_link") else highway
-
-
-def path_from(pred_row: np.ndarray, source: int, target: int) -> list[int]:
-    """Walk a Dijkstra predecessor row back from target to source."""
-    path = [target]
-    node = target
-    while node != source:
-        node = int(pred_row[node])
-        if node < 0:
-            raise SimulatorError("no path between two points of the network")
-        path.append(node)
-    path.reverse()
-    return path
