@@ -143,6 +143,13 @@ def from_env() -> dict:
         # how long the POST waits for the simulator to print the tracking link.
         "DEMO_MAX_RUNS": int(_env("DEMO_MAX_RUNS", "2")),
         "DEMO_LINK_TIMEOUT": float(_env("DEMO_LINK_TIMEOUT", "60")),
+        # Street addresses to places (app/planning): embedded (the addresses of GEOCODER_MAP,
+        # an .osm.pbf; empty: the bundled map), or a geopy provider, nominatim:<url> or
+        # photon:<url>, asked at most once every GEOCODER_DELAY seconds (Nominatim's policy: 1).
+        "GEOCODER": _env("GEOCODER", "embedded"),
+        "GEOCODER_MAP": _env("GEOCODER_MAP", ""),
+        "GEOCODER_USER_AGENT": _env("GEOCODER_USER_AGENT", "doorstep"),
+        "GEOCODER_DELAY": float(_env("GEOCODER_DELAY", "1")),
         # A JSON file of service areas per program; empty: the built-in table for Helsinki.
         "SERVICE_AREAS": _env("SERVICE_AREAS", ""),
         # The dashboard's session cookie: HttpOnly and SameSite=Lax always, Secure behind HTTPS.
