@@ -11,14 +11,14 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components
+from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial import cKDTree
 
 from simulator.errors import SimulatorError
 from simulator.world.geo import LocalProjection, haversine_m
 from simulator.world.modes import DRIVING
 from simulator.world.osm_reader import OsmExtract
-from simulator.world.routes import Routes, TurnGraph
+from simulator.world.routes import Routes, TurnGraph, walk_back
 
 LIGHT_COST_S = 15.0  # expected wait at a traffic light, for routing (half of them red, ~30 s)
 # Ways a station or a parking place is never snapped to: courtyards, driveways, parking aisles
@@ -75,6 +75,8 @@ class Network:
                       for (_, b), e in self.edges.items()])
         n = len(self.osm_ids)
         self.graph = csr_matrix((w, (r, c)), shape=(n, n))
+        lengths = np.array([e.length_m for e in self.edges.values()])
+        self.length_graph = csr_matrix((lengths, (r, c)), shape=(n, n))
         # Motor vehicles pay for turns (world/routes.py); others turn for free.
         self.turns = TurnGraph(list(self.edges), w, self.lat, self.lon) if mode == DRIVING \
             else None
@@ -111,9 +113,20 @@ class Network:
         return float(self.lat[node]), float(self.lon[node])
 
     def routes(self, nodes: list[int]) -> Routes:
-        """Travel times among `nodes` and the paths between them."""
+        """Travel times among `nodes` and the paths between them (what the simulator drives)."""
         return Routes(self.graph, nodes, self.turns)
+
+    def shortest(self, sources: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Return (metres, predecessors) by the shortest way from each source to every node
+        (app/planning sizes its blocks in metres; see `path_from`)."""
+        return dijkstra(self.length_graph, directed=True, indices=sources,
+                        return_predecessors=True)
 
 
 def _base(highway: str) -> str:
     return highway[:-5] if highway.endswith("_link") else highway
+
+
+def path_from(pred_row: np.ndarray, source: int, target: int) -> list[int]:
+    """Walk a `shortest` predecessor row back from target to source."""
+    return walk_back(pred_row, source, target)

@@ -89,12 +89,12 @@ class Routes:
             return [src]
         t = self.turns
         if t is None:
-            return _walk_back(self.pred[i], src, dst)
-        pieces = _walk_back(self.pred[i], t.start(src), t.end(dst))[1:-1]
+            return walk_back(self.pred[i], src, dst)
+        pieces = walk_back(self.pred[i], t.start(src), t.end(dst))[1:-1]
         return [t.edges[pieces[0]][0]] + [t.edges[p][1] for p in pieces]
 
 
-def _walk_back(pred_row: np.ndarray, source: int, target: int) -> list[int]:
+def walk_back(pred_row: np.ndarray, source: int, target: int) -> list[int]:
     """Follow a Dijkstra predecessor row back from target to source."""
     path = [target]
     node = target
