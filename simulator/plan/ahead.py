@@ -66,7 +66,7 @@ def plan(city: CityMap, order: Order) -> Block:
                      order.area)
     timeline = build_timeline(blk, prof, program, rng, order.start, order.closing,
                               order.fail_rate, order.timezone, order.reasons)
-    payload = route_payload(blk, order.driver_name, order.timezone, rng)
+    payload = route_payload(blk, order.driver_name, order.timezone, rng, timeline.slots)
     return Block(timeline, payload, rng.getstate())
 
 

@@ -52,6 +52,8 @@ class Timeline:
     outcomes: list[str] = field(default_factory=list)  # per stop: delivered/attempted/not_attempted
     arrivals: list[float | None] = field(default_factory=list)  # ground truth, per stop
     service: list[float | None] = field(default_factory=list)  # s from arrival to leaving, per stop
+    # Per stop, the booked slot (grocery): (opens, closes) in simulated epoch seconds, or None.
+    slots: list[tuple[float, float] | None] = field(default_factory=list)
 
     @property
     def start(self) -> float:
@@ -166,14 +168,16 @@ def build_timeline(plan: BlockPlan, prof: Profile, program: Program, rng: random
     events = [SimEvent(b.t, "route_started")]
     route_start, done = b.t, None
     n = len(plan.stops)
-    tl = Timeline(b.segs, events, ["not_attempted"] * n, [None] * n, [None] * n)
+    tl = Timeline(b.segs, events, ["not_attempted"] * n, [None] * n, [None] * n, [None] * n)
     for j, v in enumerate(plan.visits):
         mark = b.mark()
         if v.parks:
             b.drive(v.leg)
         arrived = b.t
         if program.slot_s:
-            b.stay(route_start + (j // 3) * program.slot_s - b.t, "wait")
+            opens = route_start + (j // 3) * program.slot_s
+            tl.slots[v.stop] = (opens, opens + program.slot_s)
+            b.stay(opens - b.t, "wait")
         if v.parks:
             b.stay(prof.park.draw(rng), "park")
         walk_speed = prof.walk_speed.draw(rng)

@@ -22,18 +22,25 @@ def person_name(rng: random.Random) -> str:
     return f"{rng.choice(FIRST)} {rng.choice(LAST)}"
 
 
-def route_payload(plan: BlockPlan, driver_name: str, tz: str, rng: random.Random) -> dict:
+def route_payload(plan: BlockPlan, driver_name: str, tz: str, rng: random.Random,
+                  slots: list[tuple[float, float] | None] | None = None) -> dict:
     """The POST /api/v1/routes body: ordered stops with shipments, and the planned legs.
 
     Each stop's dwell_s is the simulator's own expected time there (plan.service), so the
-    server's stop times start where the simulated driver's will be.
+    server's stop times start where the simulated driver's will be; a grocery stop's booked
+    slot goes as its `window`, as a shop's system would send it.
     """
     stops = []
-    for stop, n, dwell in zip(plan.stops, plan.packages, plan.dwell, strict=True):
+    for k, (stop, n, dwell) in enumerate(zip(plan.stops, plan.packages, plan.dwell,
+                                             strict=True)):
         shipments = [{"recipient": f"{rng.choice(FIRST)} {rng.choice(LAST)[0]}.",
                       "reference": f"order-{rng.randint(100000, 999999)}"} for _ in range(n)]
-        stops.append({"lat": round(stop.lat, 6), "lon": round(stop.lon, 6),
-                      "address": stop.label, "dwell_s": round(dwell), "shipments": shipments})
+        body = {"lat": round(stop.lat, 6), "lon": round(stop.lon, 6),
+                "address": stop.label, "dwell_s": round(dwell), "shipments": shipments}
+        slot = slots[k] if slots and k < len(slots) else None
+        if slot is not None:
+            body["window"] = {"from": round(slot[0]), "to": round(slot[1])}
+        stops.append(body)
     legs = [_polyline(leg.points) for leg in plan.legs]
     legs.append(_polyline(plan.planned_return().points))
     # Legs end where the vehicle stops; the last few metres on foot go to the door.
