@@ -128,6 +128,13 @@ def from_env() -> dict:
         # how long the POST waits for the simulator to print the tracking link.
         "DEMO_MAX_RUNS": int(_env("DEMO_MAX_RUNS", "2")),
         "DEMO_LINK_TIMEOUT": float(_env("DEMO_LINK_TIMEOUT", "60")),
+        # Proof photos from the driver app (app/proof/): where they are kept (a directory or
+        # file:// URL), the largest upload taken (within MAX_BODY_BYTES), the longest side kept,
+        # and the most pixels decoded (a small file can decode to gigabytes).
+        "PHOTO_STORE": _env("PHOTO_STORE", "var/photos"),
+        "PHOTO_MAX_BYTES": int(_env("PHOTO_MAX_BYTES", str(2 * 1024 * 1024))),
+        "PHOTO_MAX_SIDE": int(_env("PHOTO_MAX_SIDE", "1280")),
+        "PHOTO_MAX_PIXELS": int(_env("PHOTO_MAX_PIXELS", "40000000")),
         # A JSON file of service areas per program; empty: the built-in table for Helsinki.
         "SERVICE_AREAS": _env("SERVICE_AREAS", ""),
         # The dashboard's session cookie: HttpOnly and SameSite=Lax always, Secure behind HTTPS.

@@ -43,6 +43,7 @@ class Stop:
     address: str
     shipments: list[str]  # tracking ids
     dwell_s: float
+    notes: str = ""  # delivery instructions for the driver ("code 1234, leave at the back")
 
 
 @dataclass

@@ -17,7 +17,7 @@ from app.domain.tracking.progress import Progress, ShipmentProgress
 from app.domain.tracking.settings import Settings
 from app.domain.tracking.statuses import REASON_TEXT, StatusChange, change, is_final
 
-_PROOF_FIELDS = ("left_at", "note", "photo")
+_PROOF_FIELDS = ("left_at", "note", "photo", "signature")
 
 
 class EventError(ValueError):

@@ -72,6 +72,7 @@ def _stop(raw: Any, i: int, vehicle: str) -> dict[str, Any]:
         "lon": lon,
         "address": text(s, "address", 200, required=False, prefix=p) or "",
         "dwell_s": DEFAULT_DWELL_S[vehicle] if dwell is None else dwell,
+        "notes": text(s, "notes", 500, required=False, prefix=p) or "",
         "shipments": [_shipment(x, f"{p}shipments[{j}].") for j, x in enumerate(shipments)],
     }
 
