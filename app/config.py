@@ -135,6 +135,8 @@ def from_env() -> dict:
         "PHOTO_MAX_BYTES": int(_env("PHOTO_MAX_BYTES", str(2 * 1024 * 1024))),
         "PHOTO_MAX_SIDE": int(_env("PHOTO_MAX_SIDE", "1280")),
         "PHOTO_MAX_PIXELS": int(_env("PHOTO_MAX_PIXELS", "40000000")),
+        # The driver app sends its phone's fixes in batches, one request this often (seconds).
+        "DRIVER_BATCH_SECONDS": float(_env("DRIVER_BATCH_SECONDS", "10")),
         # A JSON file of service areas per program; empty: the built-in table for Helsinki.
         "SERVICE_AREAS": _env("SERVICE_AREAS", ""),
         # The dashboard's session cookie: HttpOnly and SameSite=Lax always, Secure behind HTTPS.

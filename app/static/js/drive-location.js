@@ -1,11 +1,11 @@
 // Positions from the phone while the route is active: watchPosition, batched like the
 // simulator's HTTP sink (one request per few seconds, not one per fix), a wake lock so the
 // screen stays on while driving, and a warning when the page cannot follow the driver.
-const BATCH_SECONDS = 10;
 const BATCH_MAX = 30;
 
 export class Location {
-  constructor(outbox, positionsUrl, { onFix, onWarning }) {
+  constructor(outbox, positionsUrl, batchSeconds, { onFix, onWarning }) {
+    this.batchSeconds = batchSeconds;
     this.outbox = outbox;
     this.url = positionsUrl;
     this.onFix = onFix;
@@ -24,7 +24,7 @@ export class Location {
     }
     this.watch = navigator.geolocation.watchPosition((p) => this.take(p), (e) => this.refused(e),
       { enableHighAccuracy: true, maximumAge: 5000, timeout: 30000 });
-    this.timer = setInterval(() => this.flush(), BATCH_SECONDS * 1000);
+    this.timer = setInterval(() => this.flush(), this.batchSeconds * 1000);
     this.keepAwake();
     document.addEventListener("visibilitychange", this.onVisibility);
   }

@@ -55,7 +55,7 @@ function renderNext(block) {
   $("stop-actions").hidden = !next || block.status === "finished";
   $("arrived").disabled = !next || next.arrived;
   $("start").hidden = block.status !== "not_started";
-  $("returned").hidden = !active;
+  $("returned").hidden = !active || Boolean(next); // every stop has an outcome first
   root.dataset.status = block.status;
   root.dataset.nextStop = block.next_stop === null ? "" : String(block.next_stop);
 }
@@ -221,7 +221,7 @@ async function main() {
     return;
   }
   state.outbox = new Outbox(state.db, state.token, onOutbox);
-  state.location = new Location(state.outbox, config.positionsUrl, {
+  state.location = new Location(state.outbox, config.positionsUrl, config.batchSeconds, {
     onFix: (fix) => map.moveMe(fix, state.block ? state.block.driver.vehicle : "van"),
     onWarning: warn,
   });

@@ -25,6 +25,7 @@ def drive():
                        positionsUrl=url_for("api.post_positions"),
                        eventsUrl=url_for("api.post_events"),
                        photosUrl=url_for("api.post_photo"),
+                       batchSeconds=current_app.config["DRIVER_BATCH_SECONDS"],
                        worker=url_for("web.drive_worker"), scope=url_for("web.drive"))
     resp = _driver_headers(Response(render_template("drive.html", page=page)))
     # The service worker keeps its own copy for offline starts; the network one is always fresh.
