@@ -53,9 +53,10 @@ function withoutRefused(body, refused) {
 }
 
 export class Outbox {
-  constructor(db, token, onChange) {
+  constructor(db, token, route, onChange) {
     this.db = db;
     this.token = token;
+    this.route = route; // the route id of the block this link opens
     this.onChange = onChange; // (count, problem) for the "3 waiting to send" line
     this.sending = false;
     this.problem = null;
@@ -64,20 +65,27 @@ export class Outbox {
     this.refusedPhotos = new Set();
   }
 
-  // kind: "json" (url, body) or "photo" (url, blob, then the event that names it).
+  // kind: "json" (url, body) or "photo" (url, blob, then the event that names it). Each item
+  // belongs to the route it was made for: a phone given a link to another route later keeps
+  // the first route's items aside (sent again if a new link for that route is opened), never
+  // sends them to the other route.
   async add(item) {
-    await tx(this.db, STORE, "readwrite", (s) => s.add({ ...item, added: Date.now() }));
+    await tx(this.db, STORE, "readwrite", (s) => s.add({ ...item, route: this.route,
+      added: Date.now() }));
     await this.report();
     this.flush();
   }
 
-  count() { return tx(this.db, STORE, "readonly", (s) => s.count()); }
+  async mine() {
+    const all = await tx(this.db, STORE, "readonly", (s) => s.getAll());
+    return all.filter((item) => item.route === this.route);
+  }
+
+  async count() { return (await this.mine()).length; }
 
   async report() { this.onChange(await this.count(), this.problem); }
 
-  oldest() {
-    return tx(this.db, STORE, "readonly", (s) => s.openCursor()).then((c) => (c ? c.value : null));
-  }
+  async oldest() { return (await this.mine())[0] || null; } // getAll answers in key order
 
   remove(seq) { return tx(this.db, STORE, "readwrite", (s) => s.delete(seq)); }
 

@@ -195,6 +195,11 @@ async function refresh() {
   warn("offline", null);
   state.block = await resp.json();
   await kv.put(state.db, "block", state.block);
+  if (state.outbox.route !== state.block.route_id) {
+    state.outbox.route = state.block.route_id;
+    await state.outbox.report();
+    state.outbox.flush();
+  }
   render();
 }
 
@@ -220,12 +225,12 @@ async function main() {
     setText("progress-text", "");
     return;
   }
-  state.outbox = new Outbox(state.db, state.token, onOutbox);
+  state.block = await kv.get(state.db, "block");
+  state.outbox = new Outbox(state.db, state.token, state.block && state.block.route_id, onOutbox);
   state.location = new Location(state.outbox, config.positionsUrl, config.batchSeconds, {
     onFix: (fix) => map.moveMe(fix, state.block ? state.block.driver.vehicle : "van"),
     onWarning: warn,
   });
-  state.block = await kv.get(state.db, "block");
   render();
   setUpActions();
   await state.outbox.report();
