@@ -120,6 +120,7 @@ def test_driver_moves_delivers_with_photo_and_signature(live_server_factory, bro
     customer.wait_for_selector("#proof-image:not([hidden])", timeout=15000)
     wait_until(customer, "document.getElementById('proof-image').naturalWidth > 0")
     wait_until(customer, "document.getElementById('proof-signature').naturalWidth > 0")
+    assert not customer.locator("#proof-placeholder").is_visible()  # the photo, not its stand-in
     screenshot(customer, tmp_path, "driver-app-customer-proof-360")
     view = requests.get(f"{base}/api/v1/track/{reg['shipments'][0]['token']}", timeout=10).json()
     assert view["status"] == "delivered" and view["proof"]["left_at"] == "front door"

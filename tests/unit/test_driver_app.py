@@ -275,6 +275,17 @@ def test_replayed_events_change_nothing_and_answer_2xx(app, client):
     after = [client.get(f"/api/v1/track/{s['token']}").json for s in reg["shipments"]]
     assert [v["timeline"] for v in after] == [v["timeline"] for v in before]
     assert [v["proof"] for v in after] == [v["proof"] for v in before]
+    # Back at the station, twice: the second answers as the first, a later one is refused.
+    back = {"type": "returned", "timestamp": iso(300)}
+    assert client.post("/api/v1/events", json=back, headers=bearer(token)).json["accepted"] == 1
+    finished = [client.get(f"/api/v1/track/{s['token']}").json for s in reg["shipments"]]
+    resp = client.post("/api/v1/events", json=back, headers=bearer(token))
+    assert resp.status_code == 200 and resp.json["accepted"] == 1
+    again = [client.get(f"/api/v1/track/{s['token']}").json for s in reg["shipments"]]
+    assert [v["timeline"] for v in again] == [v["timeline"] for v in finished]
+    later = client.post("/api/v1/events", json={**back, "timestamp": iso(400)},
+                        headers=bearer(token))
+    assert later.status_code == 409 and later.json["field"] == "route"
 
 
 def test_no_photos_after_the_route_is_finished(client):
@@ -285,9 +296,17 @@ def test_no_photos_after_the_route_is_finished(client):
     assert resp.status_code == 409 and resp.json["field"] == "route"
 
 
-def test_retention_forgets_photos_and_the_link(tmp_path):
+@pytest.fixture(params=["memory", "redis"])
+def store_url(request):
+    if request.param == "memory":
+        return "memory://"
+    return request.getfixturevalue("clean_redis")
+
+
+def test_retention_forgets_photos_and_the_link(tmp_path, store_url):
     clock = Clock(T0.timestamp() + 60)
-    app = make_app(clock, SECRET_KEY="unit", PHOTO_STORE=str(tmp_path), RETENTION=DAY)
+    app = make_app(clock, SECRET_KEY="unit", PHOTO_STORE=str(tmp_path), RETENTION=DAY,
+                   STORE_URL=store_url)
     client = app.test_client()
     reg = register(client, n_stops=1)
     csrf = signed_in(client)

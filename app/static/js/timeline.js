@@ -94,7 +94,8 @@ export function renderProof(view, photoUrl) {
     ? proof.signature : null, photoUrl);
   const photo = /^https?:\/\//.test(proof.photo || "") ? proof.photo : null;
   const caption = document.getElementById("proof-photo");
-  document.getElementById("proof-placeholder").hidden = Boolean(key);
+  // An SVG element has no .hidden property: the attribute itself.
+  document.getElementById("proof-placeholder").toggleAttribute("hidden", Boolean(key));
   if (key) {
     caption.textContent = `Photo taken at ${clock(proof.at, view.timezone)}`;
   } else if (photo) {
