@@ -156,6 +156,8 @@ def test_offline_stops_arrive_once_in_order(live_server_factory, browser, tmp_pa
     wait_until(page, "document.getElementById('next-title').textContent.includes('Stop 1')")
     page.click("#start")
     all_sent(page)
+    # The service worker has the app's shell before the dead zone.
+    wait_until(page, "navigator.serviceWorker.controller !== null", 20)
 
     context.set_offline(True)  # a dead zone: three deliveries, each with a photo
     for i, (lat, lon, _) in enumerate(STOPS):
@@ -166,6 +168,12 @@ def test_offline_stops_arrive_once_in_order(live_server_factory, browser, tmp_pa
         wait_until(page, f"document.querySelectorAll('#stops li.done').length === {i + 1}")
     wait_until(page, "Number(document.getElementById('outbox').dataset.waiting) >= 6")
     assert "waiting to send" in text_of(page, "#outbox")
+    waiting = text_of(page, "#outbox")
+    # Reopened in the dead zone: the shell from the service worker, the block and everything
+    # waiting from IndexedDB (the link's fragment is gone from the address by now).
+    page.reload()
+    wait_until(page, "document.querySelectorAll('#stops li.done').length === 3", 20)
+    wait_until(page, f"document.getElementById('outbox').textContent === {waiting!r}")
     screenshot(page, tmp_path, "driver-app-offline-360")
     assert route_of(base, reg["route_id"])["stops_done"] == 0  # nothing reached the server
 

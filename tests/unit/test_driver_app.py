@@ -323,3 +323,16 @@ def test_retention_forgets_photos_and_the_link(tmp_path, store_url):
     assert not store.list_docs("photo") and not store.list_docs("driver_link")
     assert not store.list_docs("driver_link_route")
     assert client.get("/api/v1/driver/block", headers=bearer(link)).status_code == 401
+
+
+def test_the_route_report_carries_the_photo_inside_the_file(client):
+    reg = register(client)
+    photo, signature = key(), key()
+    upload(client, reg["driver_token"], phone_photo(400, 300), 0, photo)
+    upload(client, reg["driver_token"], phone_photo(200, 100, "#ffffff"), 0, signature)
+    client.post("/api/v1/events", json=delivered(0, 60, photo=photo, signature=signature),
+                headers=bearer(reg["driver_token"]))
+    signed_in(client)
+    html = client.get(f"/dashboard/routes/{reg['route_id']}/report.html").get_data(as_text=True)
+    assert html.count("data:image/jpeg;base64,") == 2  # the photo and the signature
+    assert photo not in html and "/photos/" not in html  # nothing fetched from the server
