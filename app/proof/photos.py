@@ -22,7 +22,18 @@ MAX_PER_ROUTE = 2000
 
 
 class PhotoConflict(ValueError):
-    """The key names a photo of another route or stop."""
+    """The key names a photo of another route or stop (`key`), or the route has all the
+    photos it may keep (`photo`)."""
+
+    def __init__(self, what: str, message: str) -> None:
+        super().__init__(message)
+        self.what, self.message = what, message
+
+
+def most_per_route(n_stops: int) -> int:
+    """A photo and a signature per stop, and room for retakes: a link's holder cannot fill
+    the disk through one route."""
+    return min(MAX_PER_ROUTE, 3 * n_stops + 10)
 
 
 class Photos:
@@ -34,14 +45,19 @@ class Photos:
     def get(self, key: str) -> dict | None:
         return self.store.get_doc(KIND, key) if KEY.fullmatch(key or "") else None
 
-    def add(self, route_id: str, stop: int, key: str, data: bytes) -> tuple[dict, bool]:
+    def add(self, route_id: str, stop: int, key: str, data: bytes,
+            limit: int = MAX_PER_ROUTE) -> tuple[dict, bool]:
         """Keep a photo of a stop; answer its record and whether it is new. Raises
-        PhotoRefused (not a photo) or PhotoConflict (the key is another stop's)."""
+        PhotoRefused (not a photo) or PhotoConflict (the key is another stop's, or the route
+        has `limit` photos already)."""
         known = self.get(key)
         if known is not None:
             if known["route_id"] != route_id or known["stop"] != stop:
-                raise PhotoConflict("names a photo of another stop")
+                raise PhotoConflict("key", "names a photo of another stop")
             return known, False
+        if len(self.store.read_log(LOG, route_id)) >= limit:
+            raise PhotoConflict("photo", f"this route has {limit} photos already: no more "
+                                         "are kept")
         jpeg, width, height = clean(data, self.max_side, self.max_pixels)
         doc = {"route_id": route_id, "stop": stop, "name": f"{route_id}/{key}.jpg",
                "bytes": len(jpeg), "width": width, "height": height,

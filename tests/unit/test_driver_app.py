@@ -336,3 +336,13 @@ def test_the_route_report_carries_the_photo_inside_the_file(client):
     html = client.get(f"/dashboard/routes/{reg['route_id']}/report.html").get_data(as_text=True)
     assert html.count("data:image/jpeg;base64,") == 2  # the photo and the signature
     assert photo not in html and "/photos/" not in html  # nothing fetched from the server
+
+
+def test_a_route_keeps_a_bounded_number_of_photos(client, tmp_path):
+    reg = register(client, n_stops=1)  # 3 x 1 stop + 10 = 13 photos
+    small = phone_photo(40, 30)
+    for _ in range(13):
+        assert upload(client, reg["driver_token"], small).status_code == 201
+    resp = upload(client, reg["driver_token"], small)
+    assert resp.status_code == 409 and resp.json["field"] == "photo"
+    assert len(list((tmp_path / "photos").rglob("*.jpg"))) == 13

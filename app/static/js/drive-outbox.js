@@ -109,6 +109,7 @@ export class Outbox {
     if (this.sending) return;
     this.sending = true;
     try {
+      for (const k of (await kv.get(this.db, "refusedPhotos")) || []) this.refusedPhotos.add(k);
       for (let item = await this.oldest(); item; item = await this.oldest()) {
         let resp;
         try {
@@ -121,7 +122,11 @@ export class Outbox {
           if (!resp.ok) {
             const body = await resp.json().catch(() => ({}));
             this.problem = `Not taken: ${body.error || resp.status}`;
-            if (item.kind === "photo") this.refusedPhotos.add(item.key);
+            if (item.kind === "photo") {
+              this.refusedPhotos.add(item.key);
+              // Kept on the phone: the event naming it may be sent after a reload.
+              await kv.put(this.db, "refusedPhotos", [...this.refusedPhotos]);
+            }
           } else {
             this.problem = null;
           }

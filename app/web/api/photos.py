@@ -8,7 +8,7 @@ from flask import Response, current_app, request
 from app.access import limits
 from app.extensions import services
 from app.proof.images import PhotoRefused
-from app.proof.photos import KEY, PhotoConflict
+from app.proof.photos import KEY, PhotoConflict, most_per_route
 from app.web.api import bp
 from app.web.api.driver import driver_route
 from app.web.api.errors import ApiError
@@ -45,12 +45,15 @@ def post_photo():
     data = request.get_data(cache=False)
     if len(data) > limit:  # Content-Length said less (a chunked or lying client)
         raise ApiError(413, f"a photo may be at most {limit} bytes", "photo")
+    n_stops = len(services().reads.routes.get(route_id).stops)
     try:
-        doc, new = services().photos.add(route_id, stop, key, data)
+        doc, new = services().photos.add(route_id, stop, key, data, most_per_route(n_stops))
     except PhotoRefused as exc:
         raise ApiError(415, f"photo {exc}", "photo") from None
     except PhotoConflict as exc:
-        raise ApiError(409, f"{HEADER} {exc}", HEADER) from None
+        if exc.what == "key":
+            raise ApiError(409, f"{HEADER} {exc.message}", HEADER) from None
+        raise ApiError(409, exc.message, "photo") from None
     body = {"photo": key, "stop": stop, "width": doc["width"], "height": doc["height"],
             "bytes": doc["bytes"]}
     return body, 201 if new else 200
