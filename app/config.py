@@ -135,6 +135,9 @@ def from_env() -> dict:
         "PHOTO_MAX_BYTES": int(_env("PHOTO_MAX_BYTES", str(2 * 1024 * 1024))),
         "PHOTO_MAX_SIDE": int(_env("PHOTO_MAX_SIDE", "1280")),
         "PHOTO_MAX_PIXELS": int(_env("PHOTO_MAX_PIXELS", "40000000")),
+        # Proof photos may go sooner than the rest of the route: this many days after upload
+        # (empty: with the route, RETENTION_DAYS after its final status).
+        "PHOTO_RETENTION": float(_env("PHOTO_RETENTION_DAYS", "0") or "0") * 86400,
         # The driver app sends its phone's fixes in batches, one request this often (seconds).
         "DRIVER_BATCH_SECONDS": float(_env("DRIVER_BATCH_SECONDS", "10")),
         # A JSON file of service areas per program; empty: the built-in table for Helsinki.

@@ -53,7 +53,8 @@ def build_services(config: dict, socketio: SocketIO) -> Services:
                               config["BROADCAST_TICK"], fanout)
     notify = build_notify(config, store, routes)
     photos = Photos(store, open_photo_storage(config["PHOTO_STORE"]), config["PHOTO_MAX_SIDE"],
-                    config["PHOTO_MAX_PIXELS"])
+                    config["PHOTO_MAX_PIXELS"], config["PHOTO_RETENTION"],
+                    clock=config.get("CLOCK") or time.time)
     retention = Retention(store, config["RETENTION"], config.get("CLOCK") or time.time, live,
                           routes=routes, photos=photos)
     # Status changes become texts, webhooks and scheduled messages; ingest commits them as jobs

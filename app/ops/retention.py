@@ -104,6 +104,8 @@ class Retention:
             self._forget_messages(set(gone))
             log.info("retention: forgot %d routes", len(gone))
         Sessions(self.store, self.clock).sweep()
+        if self.photos is not None:
+            self.photos.sweep()  # PHOTO_RETENTION_DAYS, when photos go before their route
         return len(gone)
 
     def forget(self, index: dict) -> None:

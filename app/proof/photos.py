@@ -38,9 +38,10 @@ def most_per_route(n_stops: int) -> int:
 
 class Photos:
     def __init__(self, store: Store, storage: PhotoStorage, max_side: int, max_pixels: int,
-                 clock=time.time) -> None:
+                 keep_s: float = 0, clock=time.time) -> None:
         self.store, self.storage, self.clock = store, storage, clock
         self.max_side, self.max_pixels = max_side, max_pixels
+        self.keep_s = keep_s  # PHOTO_RETENTION: 0 keeps each photo as long as its route
 
     def get(self, key: str) -> dict | None:
         return self.store.get_doc(KIND, key) if KEY.fullmatch(key or "") else None
@@ -64,7 +65,8 @@ class Photos:
                "created_at": self.clock()}
         # The file first: a record never names a photo that is not there.
         self.storage.put(doc["name"], jpeg)
-        if not self.store.add_doc(KIND, key, doc, log=(LOG, route_id, MAX_PER_ROUTE)):
+        due = doc["created_at"] + self.keep_s if self.keep_s > 0 else None
+        if not self.store.add_doc(KIND, key, doc, due=due, log=(LOG, route_id, MAX_PER_ROUTE)):
             return self.add(route_id, stop, key, data)  # the same key raced in: answer it
         return doc, True
 
@@ -76,10 +78,23 @@ class Photos:
     def read(self, doc: dict) -> bytes | None:
         return self.storage.get(doc["name"])
 
+    def sweep(self, limit: int = 200) -> int:
+        """Delete the photos past PHOTO_RETENTION (the route and its proof's words stay);
+        answer how many."""
+        gone = 0
+        for key in self.store.claim_due(KIND, self.clock(), limit):
+            doc = self.store.get_doc(KIND, key)
+            if doc is not None:
+                self.storage.delete(doc["name"])
+                self.store.delete_doc(KIND, key)
+                gone += 1
+        return gone
+
     def forget(self, route_id: str) -> None:
         for entry in self.store.read_log(LOG, route_id):
             doc = self.store.get_doc(KIND, entry["id"])
             if doc is not None:
                 self.storage.delete(doc["name"])
                 self.store.delete_doc(KIND, entry["id"])
+                self.store.unschedule(KIND, entry["id"])
         self.store.delete_log(LOG, route_id)

@@ -348,3 +348,25 @@ def test_a_route_keeps_a_bounded_number_of_photos(client, tmp_path):
     resp = upload(client, reg["driver_token"], small)
     assert resp.status_code == 409 and resp.json["field"] == "photo"
     assert len(list((tmp_path / "photos").rglob("*.jpg"))) == 13
+
+
+def test_photos_can_go_before_their_route(tmp_path):
+    clock = Clock(T0.timestamp() + 60)
+    app = make_app(clock, SECRET_KEY="unit", PHOTO_STORE=str(tmp_path), RETENTION=30 * DAY,
+                   PHOTO_RETENTION=DAY)
+    client = app.test_client()
+    reg = register(client, n_stops=1)
+    photo = key()
+    upload(client, reg["driver_token"], phone_photo(40, 30), 0, photo)
+    client.post("/api/v1/events", json=delivered(0, 90, photo=photo),
+                headers=bearer(reg["driver_token"]))
+    token = reg["shipments"][0]["token"]
+    clock.advance(DAY - 120)
+    app.extensions["doorstep"].retention.sweep()
+    assert client.get(f"/api/v1/track/{token}/photos/{photo}").status_code == 200
+    clock.advance(240)
+    app.extensions["doorstep"].retention.sweep()
+    assert client.get(f"/api/v1/track/{token}/photos/{photo}").status_code == 404
+    assert not list(tmp_path.rglob("*.jpg"))
+    view = client.get(f"/api/v1/track/{token}").json  # the route and the proof's words stay
+    assert view["status"] == "delivered" and view["proof"]["left_at"] == "front door"

@@ -74,9 +74,13 @@ export function renderTimeline(view) {
 function showImage(id, key, photoUrl) {
   const img = document.getElementById(id);
   if (!img) return;
-  img.hidden = !key;
+  img.hidden = !key || img.dataset.gone === key;
   const src = key ? photoUrl(key) : "";
-  if (key && img.getAttribute("src") !== src) img.src = src;
+  if (key && img.getAttribute("src") !== src) {
+    // Photos may be deleted before the rest (PHOTO_RETENTION_DAYS): no broken image then.
+    img.onerror = () => { img.dataset.gone = key; img.hidden = true; };
+    img.src = src;
+  }
 }
 
 // Photos the driver app uploaded are named by key (ph_...) and shown from this server, to this
