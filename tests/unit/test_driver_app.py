@@ -6,6 +6,8 @@ from __future__ import annotations
 import secrets
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.support.driver import metadata_of, phone_photo
 from tests.support.helpers import T0, iso, register
@@ -370,3 +372,34 @@ def test_photos_can_go_before_their_route(tmp_path):
     assert not list(tmp_path.rglob("*.jpg"))
     view = client.get(f"/api/v1/track/{token}").json  # the route and the proof's words stay
     assert view["status"] == "delivered" and view["proof"]["left_at"] == "front door"
+
+
+def test_photo_storage_that_cannot_write_answers_503_and_keeps_nothing(tmp_path):
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("a file where the photo directory should be")
+    app = make_app(Clock(T0.timestamp() + 60), PHOTO_STORE=str(blocked))
+    client = app.test_client()
+    reg = register(client)
+    photo = key()
+    resp = upload(client, reg["driver_token"], phone_photo(40, 30), 0, photo)
+    assert resp.status_code == 503 and "Retry-After" in resp.headers
+    assert app.extensions["doorstep"].photos.get(photo) is None  # the retry starts afresh
+
+
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=list(HealthCheck))
+@given(body=st.binary(max_size=2000), stop=st.text(max_size=6),
+       header=st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40),
+       kind=st.sampled_from(["image/jpeg", "image/png", "text/plain", ""]))
+def test_the_photo_door_never_fails(body, stop, header, kind):
+    resp = FUZZ_CLIENT.post("/api/v1/photos", query_string={"stop": stop}, data=body, headers={
+        **bearer(FUZZ_REG["driver_token"]), "Idempotency-Key": header.encode("utf-8", "replace")
+        .decode("latin-1"), "Content-Type": kind})
+    assert resp.status_code in (400, 413, 415), resp.get_data(as_text=True)
+    assert resp.json["field"] in ("stop", "photo", "Idempotency-Key")
+
+
+FUZZ_APP = make_app(Clock(T0.timestamp() + 60), PHOTO_STORE="/nonexistent/never-written",
+                    EVENTS_PER_DRIVER="100000000/second", EVENTS_PER_SELLER="100000000/second")
+FUZZ_CLIENT = FUZZ_APP.test_client()
+FUZZ_REG = register(FUZZ_CLIENT)

@@ -9,6 +9,7 @@ from app.access import limits
 from app.extensions import services
 from app.proof.images import PhotoRefused
 from app.proof.photos import KEY, PhotoConflict, most_per_route
+from app.store import StoreUnavailable
 from app.web.api import bp
 from app.web.api.driver import driver_route
 from app.web.api.errors import ApiError
@@ -50,6 +51,8 @@ def post_photo():
         doc, new = services().photos.add(route_id, stop, key, data, most_per_route(n_stops))
     except PhotoRefused as exc:
         raise ApiError(415, f"photo {exc}", "photo") from None
+    except OSError as exc:  # the photo directory is full or not writable: nothing was kept
+        raise StoreUnavailable(f"photo storage: {exc.strerror or exc}") from None
     except PhotoConflict as exc:
         if exc.what == "key":
             raise ApiError(409, f"{HEADER} {exc.message}", HEADER) from None
