@@ -4,6 +4,7 @@ and a dead zone (the browser offline) in the middle of the route."""
 
 from __future__ import annotations
 
+import pytest
 import requests
 
 from tests.live.test_dashboard_browser import sign_in
@@ -15,9 +16,9 @@ from tests.support.servers import until
 SELLER = {"Authorization": "Bearer demo"}
 
 
-def start(live_server_factory, tmp_path):
+def start(live_server_factory, tmp_path, **env):
     return live_server_factory(SECRET_KEY="driver-test", PHOTO_STORE=str(tmp_path / "photos"),
-                               DRIVER_BATCH_SECONDS="1")
+                               DRIVER_BATCH_SECONDS="1", **env)
 
 
 def register_route(base: str, **kwargs) -> dict:
@@ -146,8 +147,15 @@ def test_driver_moves_delivers_with_photo_and_signature(live_server_factory, bro
         opened.close()
 
 
-def test_offline_stops_arrive_once_in_order(live_server_factory, browser, tmp_path):
-    server = start(live_server_factory, tmp_path)
+@pytest.fixture(params=["memory", "redis"])
+def store_env(request):
+    if request.param == "memory":
+        return {}
+    return {"REDIS_URL": request.getfixturevalue("clean_redis")}
+
+
+def test_offline_stops_arrive_once_in_order(live_server_factory, browser, tmp_path, store_env):
+    server = start(live_server_factory, tmp_path, **store_env)
     base = server.url
     reg = register_route(base)
     session, csrf = seller_session(base)
