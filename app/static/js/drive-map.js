@@ -20,7 +20,9 @@ export class DriveMap {
     const leg = next === null ? block.legs[block.stops.length] : block.legs[next];
     if (leg && leg.length > 1) return leg;
     const from = this.me ? this.me.getLatLng() : null;
-    const start = from ? [from.lat, from.lng] : [block.station.lat, block.station.lon];
+    const last = block.stops[block.stops.length - 1];
+    const start = from ? [from.lat, from.lng]
+      : (next === null ? [last.lat, last.lon] : [block.station.lat, block.station.lon]);
     return [start, [target.lat, target.lon]];
   }
 
@@ -43,7 +45,10 @@ export class DriveMap {
     this.way = L.polyline(way, { color: "#0b6bcb", weight: 6, opacity: 0.85 }).addTo(this.map);
     const key = `${block.route_id}:${block.next_stop}`;
     if (this.fittedTo !== key) {  // refit when the next stop changes, not on every render
-      this.map.fitBounds(this.way.getBounds(), { padding: [30, 30], maxZoom: 17 });
+      // The way to the next stop; once all are done, the whole block and the way back.
+      const bounds = this.way.getBounds();
+      if (block.next_stop === null) for (const s of block.stops) bounds.extend([s.lat, s.lon]);
+      this.map.fitBounds(bounds, { padding: [30, 30], maxZoom: 17 });
       this.fittedTo = key;
     }
   }

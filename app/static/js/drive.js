@@ -238,6 +238,9 @@ async function main() {
   if (state.block && state.block.status === "on_route") state.location.start();
   window.addEventListener("online", () => { warn("offline", null); state.outbox.flush(); });
   window.addEventListener("offline", () => warn("offline", "Offline: everything you do is kept on this phone and sent when the network is back."));
+  if (!navigator.onLine) {
+    warn("offline", "Offline: everything you do is kept on this phone and sent when the network is back.");
+  }
   setInterval(() => state.outbox.flush(), 15000);
   setInterval(refresh, 30000);
   state.outbox.flush();
