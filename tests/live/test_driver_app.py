@@ -116,6 +116,13 @@ def test_driver_moves_delivers_with_photo_and_signature(live_server_factory, bro
     all_sent(page)
     wait_until(page, "document.getElementById('next-title').textContent.includes('Stop 2')")
     screenshot(page, tmp_path, "driver-app-next-stop-360")
+    page.click("#attempted")  # nobody home at stop 2
+    page.select_option("#attempt-form select[name=reason]", "recipient_unavailable")
+    page.click("#attempt-form button[value=ok]")
+    wait_until(page, "document.getElementById('next-title').textContent.includes('Stop 3')")
+    all_sent(page)
+    second = requests.get(f"{base}/api/v1/track/{reg['shipments'][1]['token']}", timeout=10)
+    assert second.json()["status"] == "attempted" and second.json()["proof"] is None
 
     # The customer sees the photo and the signature, from this server, to this link only.
     customer.wait_for_selector("#proof-image:not([hidden])", timeout=15000)

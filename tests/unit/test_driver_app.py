@@ -403,3 +403,18 @@ FUZZ_APP = make_app(Clock(T0.timestamp() + 60), PHOTO_STORE="/nonexistent/never-
                     EVENTS_PER_DRIVER="100000000/second", EVENTS_PER_SELLER="100000000/second")
 FUZZ_CLIENT = FUZZ_APP.test_client()
 FUZZ_REG = register(FUZZ_CLIENT)
+
+
+def test_a_photo_taken_sideways_stands_upright(client):
+    import io
+
+    from PIL import Image
+
+    img = Image.new("RGB", (300, 200), "white")
+    exif = img.getexif()
+    exif[0x0112] = 6  # Orientation: the camera was turned 90 degrees
+    out = io.BytesIO()
+    img.save(out, "JPEG", exif=exif)
+    reg = register(client)
+    resp = upload(client, reg["driver_token"], out.getvalue())
+    assert (resp.json["width"], resp.json["height"]) == (200, 300)
