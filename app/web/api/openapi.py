@@ -88,6 +88,7 @@ ROUTE_IN = obj(
     stops={"type": "array", "minItems": 1, "maxItems": 500,
            "items": lat_lon(address=text(200), dwell_s={"type": "number", "minimum": 0},
                             notes=text(500),
+                            window=obj(["from", "to"], **{"from": TIMESTAMP, "to": TIMESTAMP}),
                             shipments={"type": "array", "minItems": 1, "maxItems": 50,
                                        "items": SHIPMENT_IN})},
     legs={"type": "array", "items": {"type": "array", "minItems": 2, "items": {
@@ -123,6 +124,14 @@ PATHS = {
     },
     "/routes/{route_id}": {"get": op("One of the seller's routes", answer("200", "route", OBJ),
                                      params=[path_param("route_id")])},
+    "/routes/{route_id}/positions": {"get": op(
+        "The positions accepted for one of the seller's routes, oldest first",
+        answer("200", "positions", obj(["positions"], positions={"type": "array", "items": obj(
+            ["lat", "lon", "at", "t"], lat=NUM, lon=NUM, t=NUM,
+            at={"type": "string", "nullable": True},
+            speed={"type": "number", "nullable": True},
+            heading={"type": "number", "nullable": True})})),
+        params=[path_param("route_id")])},
     "/positions": {"post": op("Positions from a driver (one fix or a batch)",
                               answer("200", "accepted", ref("Accepted")), body=ANY_BODY)},
     "/events": {"post": op("Stop events from a driver (one or a batch)",
@@ -142,6 +151,36 @@ PATHS = {
     },
     "/keys/{key_id}": {"delete": op("Revoke a seller key", {"204": {"description": "revoked"}},
                                     params=[path_param("key_id")])},
+    "/geocode": {"get": op("The place of a street address, with the match's quality",
+                           answer("200", "place", obj(
+                               ["query", "address", "lat", "lon", "quality", "score", "provider"],
+                               query=STR, address=STR, lat=NUM, lon=NUM, score=NUM,
+                               provider=STR, quality={"enum": ["exact", "house", "nearby",
+                                                               "street"]})),
+                           params=[{"name": "q", "in": "query", "required": True,
+                                    "schema": {"type": "string", "minLength": 1,
+                                               "maxLength": 200}}])},
+    "/orders/check": {"post": op(
+        "A CSV of the day's orders read, checked and geocoded row by row (nothing stored)",
+        answer("200", "report", obj(["date", "timezone", "summary", "rows"], date=STR,
+                                    timezone=STR, summary={"type": "object"},
+                                    rows={"type": "array", "items": {"type": "object"}})),
+        body=obj(["csv", "date"], csv=text(1_000_000), date=text(10), timezone=STR))},
+    "/plans": {"post": op(
+        "The day's orders split into blocks per courier, each ordered and ready to register",
+        answer("200", "plan", obj(["date", "timezone", "blocks", "unassigned"], date=STR,
+                                  timezone=STR, blocks={"type": "array",
+                                                        "items": {"type": "object"}},
+                                  unassigned={"type": "array", "items": {"type": "object"}})),
+        body=obj(["date", "station", "couriers", "orders"], date=text(10), timezone=STR,
+                 station=lat_lon(name=text(80)), max_block_hours=NUM,
+                 couriers={"type": "array", "minItems": 1, "items": obj(
+                     ["vehicle"], vehicle={"enum": list(VEHICLES)},
+                     count={"type": "integer", "minimum": 1})},
+                 orders={"type": "array", "minItems": 1, "maxItems": 2000, "items": lat_lon(
+                     recipient=text(120), address=text(200), phone=text(32),
+                     reference=text(80), program={"enum": list(PROGRAMS)},
+                     parcels={"type": "integer", "minimum": 1, "maximum": 100})}))},
     "/programs": {"get": op("Delivery programs offered at a point",
                             answer("200", "programs", obj(["programs"], programs={
                                 "type": "array", "items": obj(["program", "offered"],

@@ -33,6 +33,8 @@ from app.web.pages import (  # noqa: E402,F401
     health,
     home,
     lookup,
+    planning,
+    replay,
     reports,
     session,
 )
