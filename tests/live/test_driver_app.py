@@ -48,6 +48,11 @@ def route_of(base: str, route_id: str) -> dict:
     return requests.get(f"{base}/api/v1/routes/{route_id}", headers=SELLER, timeout=10).json()
 
 
+def view_of(base: str, reg: dict, i: int) -> dict:
+    """The customer view of the route's i-th shipment."""
+    return requests.get(f"{base}/api/v1/track/{reg['shipments'][i]['token']}", timeout=10).json()
+
+
 def deliver(page, photo_path, left_at: str = "front door", sign: bool = False) -> None:
     page.click("#delivered")
     page.select_option("#deliver-form select[name=left_at]", left_at)
@@ -82,8 +87,7 @@ def test_driver_moves_delivers_with_photo_and_signature(live_server_factory, bro
     assert page.locator("#navigate").get_attribute("href").endswith("destination=60.168,24.948")
     screenshot(page, tmp_path, "driver-app-start-360")
     page.click("#start")
-    all_sent(page)
-    assert route_of(base, reg["route_id"])["status"] == "on_route"
+    until(lambda: route_of(base, reg["route_id"])["status"] == "on_route", 20)
 
     # The customer of stop 1 watches in a browser context of their own.
     watcher = browser.new_context(viewport={"width": 360, "height": 740})
@@ -113,6 +117,7 @@ def test_driver_moves_delivers_with_photo_and_signature(live_server_factory, bro
     screenshot(page, tmp_path, "driver-app-deliver-dialog-360")
     page.click("#deliver-form button[value=cancel]")
     deliver(page, photo, sign=True)
+    until(lambda: view_of(base, reg, 0)["status"] == "delivered", 20)
     all_sent(page)
     wait_until(page, "document.getElementById('next-title').textContent.includes('Stop 2')")
     screenshot(page, tmp_path, "driver-app-next-stop-360")
@@ -120,9 +125,8 @@ def test_driver_moves_delivers_with_photo_and_signature(live_server_factory, bro
     page.select_option("#attempt-form select[name=reason]", "recipient_unavailable")
     page.click("#attempt-form button[value=ok]")
     wait_until(page, "document.getElementById('next-title').textContent.includes('Stop 3')")
-    all_sent(page)
-    second = requests.get(f"{base}/api/v1/track/{reg['shipments'][1]['token']}", timeout=10)
-    assert second.json()["status"] == "attempted" and second.json()["proof"] is None
+    until(lambda: view_of(base, reg, 1)["status"] == "attempted", 20)
+    assert view_of(base, reg, 1)["proof"] is None
 
     # The customer sees the photo and the signature, from this server, to this link only.
     customer.wait_for_selector("#proof-image:not([hidden])", timeout=15000)
@@ -170,6 +174,7 @@ def test_offline_stops_arrive_once_in_order(live_server_factory, browser, tmp_pa
     page.goto(make_link(session, csrf, base, reg["route_id"]))
     wait_until(page, "document.getElementById('next-title').textContent.includes('Stop 1')")
     page.click("#start")
+    until(lambda: route_of(base, reg["route_id"])["status"] == "on_route", 20)
     all_sent(page)
     # The service worker has the app's shell before the dead zone.
     wait_until(page, "navigator.serviceWorker.controller !== null", 20)
