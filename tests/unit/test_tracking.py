@@ -126,7 +126,7 @@ def test_attempt_and_return_to_station(route, progress):
         (StopEvent("delivered", T0), "stop"),
         (StopEvent("delivered", T0, stop=1, shipment="DS0000"), "shipment"),
         (StopEvent("attempted", T0, stop=0, reason="dog"), "reason"),
-        (StopEvent("delivered", T0, stop=0, proof={"signature": "x"}), "proof"),
+        (StopEvent("delivered", T0, stop=0, proof={"gps": "x"}), "proof"),
     ],
 )
 def test_invalid_events_are_refused_with_the_field(route, progress, event, field):

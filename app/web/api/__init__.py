@@ -17,4 +17,4 @@ from app.web.api import (  # noqa: E402,F401  (registers views)
 )
 
 # isort: split
-from app.web.api import devices, messages, texts, webhooks  # noqa: E402,F401  (texts, webhooks, phones)
+from app.web.api import devices, driver, messages, photos, texts, webhooks  # noqa: E402,F401  (and more)

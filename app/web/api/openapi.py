@@ -77,7 +77,8 @@ FIX["required"].append("timestamp")
 EVENT = obj(["type", "timestamp"], type={"type": "string", "enum": list(STOP_EVENTS)},
             timestamp=TIMESTAMP, stop={"type": "integer", "minimum": 0},
             shipment=text(40), reason={"type": "string", "enum": list(ATTEMPT_REASONS)},
-            proof=obj([], left_at=text(80), note=text(500), photo=text(500)),
+            proof=obj([], left_at=text(80), note=text(500), photo=text(500),
+                      signature=text(40)),
             driver_token=STR)
 SHIPMENT_IN = obj(["recipient"], recipient=text(120), reference=text(80), phone=text(32))
 ROUTE_IN = obj(
@@ -86,6 +87,7 @@ ROUTE_IN = obj(
     program={"enum": list(PROGRAMS)}, timezone=STR, station=lat_lon(name=text(80)),
     stops={"type": "array", "minItems": 1, "maxItems": 500,
            "items": lat_lon(address=text(200), dwell_s={"type": "number", "minimum": 0},
+                            notes=text(500),
                             window=obj(["from", "to"], **{"from": TIMESTAMP, "to": TIMESTAMP}),
                             shipments={"type": "array", "minItems": 1, "maxItems": 50,
                                        "items": SHIPMENT_IN})},
@@ -134,6 +136,9 @@ PATHS = {
                               answer("200", "accepted", ref("Accepted")), body=ANY_BODY)},
     "/events": {"post": op("Stop events from a driver (one or a batch)",
                            answer("200", "accepted", ref("Accepted")), body=ANY_EVENTS)},
+    "/driver/block": {"get": op("The driver's block: station, stops in order, the next stop "
+                                "(a driver link's token or the route's driver token)",
+                                answer("200", "block", OBJ))},
     "/track/{token}": {"get": op("The customer view of one shipment",
                                  answer("200", "view", ref("CustomerView")), auth=False,
                                  params=[path_param("token")])},

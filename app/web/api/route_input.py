@@ -78,6 +78,7 @@ def _stop(raw: Any, i: int, vehicle: str, now: float) -> dict[str, Any]:
         "lon": lon,
         "address": text(s, "address", 200, required=False, prefix=p) or "",
         "dwell_s": DEFAULT_DWELL_S[vehicle] if dwell is None else dwell,
+        "notes": text(s, "notes", 500, required=False, prefix=p) or "",
         "window": window(s.get("window"), p + "window", now),
         "shipments": [_shipment(x, f"{p}shipments[{j}].") for j, x in enumerate(shipments)],
     }

@@ -28,6 +28,8 @@ def page_config(**extra) -> dict:
 from app.web.pages import (  # noqa: E402,F401
     customer,
     dashboard,
+    driver,
+    driver_links,
     health,
     home,
     lookup,
