@@ -200,7 +200,8 @@ def test_every_vehicle_has_its_own_icon_turned_to_the_heading(live_server, brows
         send_fix(live_server.url, reg, lat, lon, 10, heading=135)
         page.goto(f"{live_server.url}/track/{reg['shipments'][0]['token']}")
         page.wait_for_selector(f".driver-marker.vehicle-{vehicle} svg")
-        turn = page.evaluate("document.querySelector('.driver-marker .vehicle').style.transform")
-        assert turn == "rotate(135deg)"
+        # The icon is drawn, then turned: wait for the turn, not only the drawing.
+        wait_until(page, "document.querySelector('.driver-marker .vehicle').style.transform"
+                         " === 'rotate(135deg)'")
         page.locator(".driver-marker").screenshot(path=str(tmp_path / f"icon-{vehicle}.png"))
     page.close()

@@ -78,8 +78,9 @@ class LiveServer:
             self.proc.terminate()
             try:
                 self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
+            except subprocess.TimeoutExpired:  # a loaded machine: stop it, then reap it
                 self.proc.kill()
+                self.proc.wait(timeout=30)
         self.log.close()
 
 
