@@ -3,6 +3,7 @@
     python -m bench.load --routes 2000 --viewers 5000 --dashboards 10 --window 30
     python -m bench.load --app-dir /tmp/before --env BROADCAST_INTERVAL=1.0   # another checkout
     python -m bench.load --servers 2 --env REDIS_URL=redis://127.0.0.1:6379/1  # two processes
+    python -m bench.load --server-cmd "node ../shared/peer/server.js --port {port}"  # a peer
 
 With --servers N, N gunicorn processes share REDIS_URL as store and message queue, as in
 docs/deployment.md. The load is spread as nginx would spread it there: each driver's fixes go to
@@ -14,6 +15,10 @@ is given, registers routes, connects viewers from several processes (raw websock
 framing), drives the ingest API, and prints delivered updates/s, latency percentiles from the
 POST of a fix to its arrival on a viewer's socket, the server worker's CPU and RSS, losses and
 reorderings. --json writes the same figures for scripts.
+
+--server-cmd starts another implementation of the same HTTP and Socket.IO protocol instead of
+gunicorn: the command (run in --app-dir, `{port}` replaced by the free port, BIND set as for
+gunicorn) is itself the measured process.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import argparse
 import json
 import multiprocessing as mp
 import os
+import shlex
 import socket
 import subprocess  # nosec B404 # starts gunicorn
 import sys
@@ -54,15 +60,16 @@ def pin(cpus: str | None):
 
 
 def start_server(app_dir: Path, env: list[str], log_path: str,
-                 cpus: str | None = None) -> tuple[subprocess.Popen, str]:
+                 cpus: str | None = None, cmd: str | None = None) -> tuple[subprocess.Popen, str]:
     port = free_port()
     full = {**os.environ, "BIND": f"127.0.0.1:{port}", "DEMO": "0", "PYTHONUNBUFFERED": "1",
             "SECRET_KEY": "bench"}  # the same everywhere when there are several processes  # nosec B105 # a local bench server
     full.update(kv.split("=", 1) for kv in env)
-    proc = subprocess.Popen(  # nosec B603 # fixed argv, no shell
-        [sys.executable, "-m", "gunicorn", "-c", str(app_dir / "gunicorn.conf.py"),
-         "app:create_app()"],
-        cwd=app_dir, env=full, stdout=open(log_path, "w"), stderr=subprocess.STDOUT,
+    argv = (shlex.split(cmd.replace("{port}", str(port))) if cmd else
+            [sys.executable, "-m", "gunicorn", "-c", str(app_dir / "gunicorn.conf.py"),
+             "app:create_app()"])
+    proc = subprocess.Popen(  # nosec B603 # the developer's own command line, no shell
+        argv, cwd=app_dir, env=full, stdout=open(log_path, "w"), stderr=subprocess.STDOUT,
         preexec_fn=pin(cpus))
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
@@ -97,7 +104,8 @@ def start_servers(args) -> tuple[list[subprocess.Popen], list[str]]:
     try:
         for i in range(args.servers):
             log = args.server_log if args.servers == 1 else f"{args.server_log}.{i}"
-            proc, url = start_server(Path(args.app_dir), env, log, args.server_cpus)
+            proc, url = start_server(Path(args.app_dir), env, log, args.server_cpus,
+                                     args.server_cmd)
             procs.append(proc)
             urls.append(url)
     except BaseException:
@@ -113,7 +121,8 @@ def run(args) -> dict:
     procs_started: list[subprocess.Popen] = []
     if args.url is None:
         procs_started, urls = start_servers(args)
-        servers = [Proc(worker_pid(p.pid)) for p in procs_started]
+        # gunicorn's worker is the master's child; a --server-cmd is measured itself
+        servers = [Proc(p.pid if args.server_cmd else worker_pid(p.pid)) for p in procs_started]
     else:
         urls, servers = [args.url], [Proc(args.pid)]
     affinity = os.sched_getaffinity(0)
@@ -163,7 +172,8 @@ def run(args) -> dict:
             busiest_cpu_share=max((b - a) / (t1 - t0) for a, b in zip(each0, each1, strict=True)),
             load={k: getattr(args, k) for k in ("routes", "viewers", "dashboards", "period",
                                                 "batch", "window", "stuck", "connect_rate",
-                                                "servers", "server_cpus", "load_cpus")},
+                                                "servers", "server_cpus", "load_cpus",
+                                                "server_cmd")},
             env=args.env, app_dir=str(args.app_dir))
         return figures
     finally:
@@ -181,6 +191,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--servers", type=int, default=1,
                    help="server processes sharing REDIS_URL as store and message queue")
     p.add_argument("--app-dir", default=str(ROOT), help="checkout whose server to start")
+    p.add_argument("--server-cmd", help='start this instead of gunicorn, e.g. "node '
+                   '../shared/peer/server.js --port {port}" ({port}: the port to listen on)')
     p.add_argument("--env", action="append", default=[], help="KEY=VALUE for the server")
     p.add_argument("--server-log", default="/tmp/bench-server.log")  # nosec B108 # a developer's bench log
     p.add_argument("--server-cpus", help='CPUs for the server processes, e.g. "0"')
