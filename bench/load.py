@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from bench.drivers import Drivers, register
+from bench.drivers import BATCH, Drivers, register
 from bench.report import Report
 from bench.server import Proc, worker_pid
 from bench.viewers import worker
@@ -202,7 +202,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--routes", type=int, default=2000, help="active drivers")
     p.add_argument("--stops", type=int, default=3)
     p.add_argument("--period", type=int, default=2, help="seconds between a driver's fixes")
-    p.add_argument("--batch", type=int, default=5000, help="fixes per POST at most")
+    p.add_argument("--batch", type=int, default=BATCH,
+                   help="fixes per POST at most (the API takes at most 100 drivers in one)")
     p.add_argument("--viewers", type=int, default=5000, help="customer viewers")
     p.add_argument("--dashboards", type=int, default=10)
     p.add_argument("--stuck", type=int, default=0, help="customer viewers that stop reading")
