@@ -35,6 +35,9 @@ COLUMNS = [
     ("gaps", "lost", "{:.0f}"),
     ("reorders", "reord", "{:.0f}"),
     ("rss_per_viewer_kb", "KB/viewer", "{:.1f}"),
+    ("connect_p50_ms", "connect p50", "{:.0f}"),
+    ("connect_cpu_ms", "connect CPU ms", "{:.2f}"),
+    ("skipped_frames", "skipped", "{:.0f}"),
 ]
 
 

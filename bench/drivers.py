@@ -56,8 +56,12 @@ def register(base: str, routes: int, stops: int, key: str, threads: int = 8) -> 
     for k in range(0, len(regs), BATCH):
         events = [{"type": "route_started", "timestamp": now, "driver_token": r["driver_token"]}
                   for r in regs[k:k + BATCH]]
-        resp = requests.post(f"{base}/api/v1/events", json={"events": events}, timeout=60,
-                             headers={"Authorization": f"Bearer {regs[0]['driver_token']}"})
+        for _ in range(60):  # EVENTS_PER_SELLER (200/s by default): wait for the next window
+            resp = requests.post(f"{base}/api/v1/events", json={"events": events}, timeout=60,
+                                 headers={"Authorization": f"Bearer {regs[0]['driver_token']}"})
+            if resp.status_code != 429:
+                break
+            time.sleep(0.5)
         resp.raise_for_status()
     return regs
 

@@ -82,6 +82,16 @@ def start_server(app_dir: Path, env: list[str], log_path: str,
     raise SystemExit(f"server did not start; see {log_path}")
 
 
+def skipped_frames(url: str) -> int:
+    """Frames a Doorstep server skipped for backed-up viewers so far (its /metrics)."""
+    try:
+        text = requests.get(url + "/metrics", timeout=10).text
+    except requests.RequestException:
+        return -1
+    return sum(int(float(line.split()[-1])) for line in text.splitlines()
+               if line.startswith("doorstep_frames_skipped_slow_total"))
+
+
 def viewer_specs(regs: list[dict], viewers: int, dashboards: int, key: str):
     """Customers spread over routes first (one per route, then a second, ...), then dashboards."""
     specs, per_route = [], len(regs[0]["shipments"])
@@ -135,6 +145,7 @@ def run(args) -> dict:
         route_of = {s["tracking_id"]: r["route_id"] for r in regs for s in r["shipments"]}
         rss_idle = rss()
         specs = viewer_specs(regs, args.viewers, args.dashboards, args.key)
+        cpu_c0 = cpu()
         connect_s = len(specs) / args.connect_rate + 3
         until = time.time() + connect_s + args.warmup + args.window + 4
         pipes, procs = [], []
@@ -149,7 +160,7 @@ def run(args) -> dict:
             pipes.append(rx)
             procs.append(p)
         time.sleep(connect_s)
-        rss_connected = rss()
+        rss_connected, cpu_c1 = rss(), cpu()
         drivers = Drivers(urls, regs, period=args.period, batch=args.batch)
         drivers.run()
         time.sleep(args.warmup)
@@ -157,6 +168,7 @@ def run(args) -> dict:
         time.sleep(args.window)
         cpu1, each1, t1 = cpu(), [s.cpu() for s in servers], time.time()
         rss_loaded = rss()
+        skipped = sum(skipped_frames(url) for url in urls) if args.server_cmd is None else None
         drivers.stop()
         results = [rx.recv() for rx in pipes]
         for p in procs:
@@ -168,6 +180,10 @@ def run(args) -> dict:
             rss_idle_mb=rss_idle / 2**20, rss_connected_mb=rss_connected / 2**20,
             rss_loaded_mb=rss_loaded / 2**20,
             rss_per_viewer_kb=(rss_connected - rss_idle) / 1024 / max(1, len(specs)),
+            # the server's CPU over the connect storm, per viewer (a storm that outlasts the
+            # connect phase counts only what happened within it)
+            connect_cpu_ms=(cpu_c1 - cpu_c0) * 1000 / max(1, len(specs)),
+            skipped_frames=skipped,
             cpu_each=[(b - a) / (t1 - t0) for a, b in zip(each0, each1, strict=True)],
             busiest_cpu_share=max((b - a) / (t1 - t0) for a, b in zip(each0, each1, strict=True)),
             load={k: getattr(args, k) for k in ("routes", "viewers", "dashboards", "period",

@@ -25,7 +25,8 @@ gevent
     one write that never waits (frames.write_now).
 
 Socket.IO (python-socketio)
- 6. `Server.manager.rooms[namespace][room]` {sid: engine.io sid}: a room's members here.
+ 6. `Server.manager.rooms[namespace][room]` {sid: engine.io sid}: a room's members here;
+    `Server.manager.eio_sid_from_sid(sid, namespace)`: one connection's engine.io sid.
  7. `PubSubManager._publish(message)` and `.host_id`: a manager with a message queue has them;
     the message is a dict shaped as python-socketio's own `emit` publishes it.
  8. `RedisManager.set_server(server)`, called by the Server once its `eio` exists (queue.py
@@ -85,6 +86,11 @@ def on_websocket(eio_socket) -> bool:
 def os_socket(ws):
     """2, 5. The OS socket under a simple-websocket connection, when gevent's is underneath."""
     return getattr(ws.sock, "_sock", None)
+
+
+def engine_sid(server, namespace: str, sid: str) -> str | None:
+    """6. The engine.io sid of one Socket.IO connection (sid) in this process."""
+    return server.manager.eio_sid_from_sid(sid, namespace)
 
 
 def room_members(server, namespace: str, room: str) -> dict:
