@@ -38,6 +38,7 @@ COLUMNS = [
     ("connect_p50_ms", "connect p50", "{:.0f}"),
     ("connect_cpu_ms", "connect CPU ms", "{:.2f}"),
     ("skipped_frames", "skipped", "{:.0f}"),
+    ("coalesced", "overtaken", "{:.0f}"),
 ]
 
 

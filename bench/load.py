@@ -82,14 +82,14 @@ def start_server(app_dir: Path, env: list[str], log_path: str,
     raise SystemExit(f"server did not start; see {log_path}")
 
 
-def skipped_frames(url: str) -> int:
-    """Frames a Doorstep server skipped for backed-up viewers so far (its /metrics)."""
+def counted(url: str, name: str) -> int:
+    """A counter of a Doorstep server's /metrics so far (-1 if it did not answer)."""
     try:
         text = requests.get(url + "/metrics", timeout=10).text
     except requests.RequestException:
         return -1
     return sum(int(float(line.split()[-1])) for line in text.splitlines()
-               if line.startswith("doorstep_frames_skipped_slow_total"))
+               if line.startswith(name + "_total"))
 
 
 def viewer_specs(regs: list[dict], viewers: int, dashboards: int, key: str):
@@ -168,7 +168,11 @@ def run(args) -> dict:
         time.sleep(args.window)
         cpu1, each1, t1 = cpu(), [s.cpu() for s in servers], time.time()
         rss_loaded = rss()
-        skipped = sum(skipped_frames(url) for url in urls) if args.server_cmd is None else None
+        # Where a lost fix went: skipped for a backed-up viewer, or overtaken in the broadcaster
+        skipped = coalesced = None
+        if args.server_cmd is None:
+            skipped = sum(counted(url, "doorstep_frames_skipped_slow") for url in urls)
+            coalesced = sum(counted(url, "doorstep_changes_coalesced") for url in urls)
         drivers.stop()
         results = [rx.recv() for rx in pipes]
         for p in procs:
@@ -183,7 +187,7 @@ def run(args) -> dict:
             # the server's CPU over the connect storm, per viewer (a storm that outlasts the
             # connect phase counts only what happened within it)
             connect_cpu_ms=(cpu_c1 - cpu_c0) * 1000 / max(1, len(specs)),
-            skipped_frames=skipped,
+            skipped_frames=skipped, coalesced=coalesced,
             cpu_each=[(b - a) / (t1 - t0) for a, b in zip(each0, each1, strict=True)],
             busiest_cpu_share=max((b - a) / (t1 - t0) for a, b in zip(each0, each1, strict=True)),
             load={k: getattr(args, k) for k in ("routes", "viewers", "dashboards", "period",

@@ -60,6 +60,11 @@ class Broadcaster:
 
     def touch(self, route_id: str) -> None:
         """Note that a route changed; it is sent at the next tick its interval allows."""
+        if route_id in self._dirty:
+            # The change not yet sent is overtaken: its viewers never see it. Expected for a
+            # burst within BROADCAST_INTERVAL; for fixes farther apart, a tick that falls
+            # behind (a server short of CPU), counted so a lost fix can be told from a bug.
+            metrics.COALESCED.inc()
         self._dirty.setdefault(route_id, time.monotonic())
         if self._task is None:
             self._task = self.socketio.start_background_task(self._run)
