@@ -184,8 +184,8 @@ def test_a_change_overtaken_before_it_was_sent_is_counted(world):
 
     reg, b, fanout, post = world
     before = metrics.COALESCED._value.get()
-    post(1)
-    post(2)  # the first fix was never sent: its viewers will not see it
+    b.touch(reg["route_id"])
+    b.touch(reg["route_id"])  # the first change was never sent: its viewers will not see it
     b.flush(force=True)
-    post(3)  # sent already: nothing overtaken
+    b.touch(reg["route_id"])  # sent already: nothing overtaken
     assert metrics.COALESCED._value.get() - before == 1
