@@ -75,7 +75,8 @@ class Broadcaster:
         Encoded as the ticks' frames are (orjson, one Socket.IO packet written straight to the
         socket), not through Socket.IO's emit: that walks the whole view looking for binary
         data and encodes it with the standard library, the larger part of a connect's cost."""
-        self.fanout.send_to(sid, packet(SNAPSHOT, data))
+        # The extension's current server, as Socket.IO's emit used: it handles this connect.
+        self.fanout.send_to(self.socketio.server, sid, packet(SNAPSHOT, data))
 
     def _run(self) -> None:
         while True:

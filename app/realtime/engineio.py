@@ -26,7 +26,10 @@ gevent
 
 Socket.IO (python-socketio)
  6. `Server.manager.rooms[namespace][room]` {sid: engine.io sid}: a room's members here;
-    `Server.manager.eio_sid_from_sid(sid, namespace)`: one connection's engine.io sid.
+    `Server.manager.eio_sid_from_sid(sid, namespace)`: one connection's engine.io sid;
+    `Server._send_eio_packet(eio_sid, packet)`: python-socketio's own send of an engine.io packet
+    to one connection, what its emit does per member (and what Flask-SocketIO's test client
+    intercepts); frames.py uses it for a snapshot to a connection with no engine.io socket here.
  7. `PubSubManager._publish(message)` and `.host_id`: a manager with a message queue has them;
     the message is a dict shaped as python-socketio's own `emit` publishes it.
  8. `RedisManager.set_server(server)`, called by the Server once its `eio` exists (queue.py
@@ -91,6 +94,11 @@ def os_socket(ws):
 def engine_sid(server, namespace: str, sid: str) -> str | None:
     """6. The engine.io sid of one Socket.IO connection (sid) in this process."""
     return server.manager.eio_sid_from_sid(sid, namespace)
+
+
+def send_eio_packet(server, eio_sid: str, pkt) -> None:
+    """6. Send an engine.io packet to one connection the way python-socketio's emit does."""
+    server._send_eio_packet(eio_sid, pkt)
 
 
 def room_members(server, namespace: str, room: str) -> dict:

@@ -162,13 +162,18 @@ class Fanout:
             sent += self._send(sockets.get(eio_sid), plain, framed)
         return sent
 
-    def send_to(self, sid: str, sio_text: str) -> int:
-        """Send the packet to one Socket.IO connection of this process (a snapshot); answer
-        1 if it went, 0 if the connection is gone or backed up."""
-        eio_sid = engineio.engine_sid(self.server, NAMESPACE, sid)
+    def send_to(self, server, sid: str, sio_text: str) -> int:
+        """Send the packet to one Socket.IO connection of `server` (a snapshot); answer 1 if it
+        went, 0 if the connection is backed up."""
+        eio_sid = engineio.engine_sid(server, NAMESPACE, sid)
         plain = engineio.Packet(engineio.MESSAGE, sio_text)
-        framed = FramedPacket(sio_text) if self.framed else plain
-        return self._send(engineio.engine_sockets(self.server).get(eio_sid), plain, framed)
+        s = engineio.engine_sockets(server).get(eio_sid)
+        if s is None or server is not self.server:
+            # Not a socket this Fanout framed: Flask-SocketIO's test client (no engine.io
+            # socket), or a second app in one process re-initialised the extension's server.
+            engineio.send_eio_packet(server, eio_sid, plain)
+            return 1
+        return self._send(s, plain, FramedPacket(sio_text) if self.framed else plain)
 
     def _send(self, s, plain, framed) -> int:
         if s is None or s.closed:
