@@ -10,6 +10,11 @@ same checkout with other bench.load arguments, to compare loads rather than code
 
     python -m bench.compare --variant one=. --variant two=. --args two="--servers 2" -- ...
     python -m bench.compare --variant calm=. --variant stuck=. --args stuck="--stuck 500" -- ...
+
+The Node peer (../shared/peer, issue 20) is a variant too, started by bench.load --server-cmd:
+
+    python -m bench.compare --variant memory=. --variant peer=. \
+        --args peer="--server-cmd 'node $PEER/server.js --port {port}'" -- ...
 """
 
 from __future__ import annotations
