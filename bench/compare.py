@@ -10,6 +10,11 @@ same checkout with other bench.load arguments, to compare loads rather than code
 
     python -m bench.compare --variant one=. --variant two=. --args two="--servers 2" -- ...
     python -m bench.compare --variant calm=. --variant stuck=. --args stuck="--stuck 500" -- ...
+
+The Node peer (../shared/peer, issue 20) is a variant too, started by bench.load --server-cmd:
+
+    python -m bench.compare --variant memory=. --variant peer=. \
+        --args peer="--server-cmd 'node $PEER/server.js --port {port}'" -- ...
 """
 
 from __future__ import annotations
@@ -35,6 +40,10 @@ COLUMNS = [
     ("gaps", "lost", "{:.0f}"),
     ("reorders", "reord", "{:.0f}"),
     ("rss_per_viewer_kb", "KB/viewer", "{:.1f}"),
+    ("connect_p50_ms", "connect p50", "{:.0f}"),
+    ("connect_cpu_ms", "connect CPU ms", "{:.2f}"),
+    ("skipped_frames", "skipped", "{:.0f}"),
+    ("coalesced", "overtaken", "{:.0f}"),
 ]
 
 

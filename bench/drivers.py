@@ -16,6 +16,9 @@ import requests
 STATION = (60.1675, 24.9450)
 LEG_M = 1000.0
 SPEED = 5.0  # m/s: a fix every 2 s moves 10 m, far inside the engine's jump filter
+# Drivers one POST names at most: the API refuses a batch naming more than 100 driver tokens
+# (app/web/api/positions.py MAX_DRIVERS_PER_BATCH); a relay batching its fleet sends several.
+BATCH = 100
 
 
 def east(metres: float) -> tuple[float, float]:
@@ -50,11 +53,15 @@ def register(base: str, routes: int, stops: int, key: str, threads: int = 8) -> 
     with ThreadPoolExecutor(threads) as pool:
         regs = list(pool.map(one, range(routes)))
     now = int(time.time()) - 5
-    for k in range(0, len(regs), 2000):
+    for k in range(0, len(regs), BATCH):
         events = [{"type": "route_started", "timestamp": now, "driver_token": r["driver_token"]}
-                  for r in regs[k:k + 2000]]
-        resp = requests.post(f"{base}/api/v1/events", json={"events": events}, timeout=60,
-                             headers={"Authorization": f"Bearer {regs[0]['driver_token']}"})
+                  for r in regs[k:k + BATCH]]
+        for _ in range(60):  # EVENTS_PER_SELLER (200/s by default): wait for the next window
+            resp = requests.post(f"{base}/api/v1/events", json={"events": events}, timeout=60,
+                                 headers={"Authorization": f"Bearer {regs[0]['driver_token']}"})
+            if resp.status_code != 429:
+                break
+            time.sleep(0.5)
         resp.raise_for_status()
     return regs
 
@@ -67,7 +74,7 @@ class Drivers:
     """
 
     def __init__(self, bases: str | list[str], regs: list[dict], period: int = 2,
-                 batch: int = 5000) -> None:
+                 batch: int = BATCH) -> None:
         self.bases = [bases] if isinstance(bases, str) else list(bases)
         self.regs, self.period, self.batch = regs, period, batch
         self.sent: dict[tuple[str, int], float] = {}  # (route, timestamp) -> send time

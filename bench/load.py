@@ -3,6 +3,7 @@
     python -m bench.load --routes 2000 --viewers 5000 --dashboards 10 --window 30
     python -m bench.load --app-dir /tmp/before --env BROADCAST_INTERVAL=1.0   # another checkout
     python -m bench.load --servers 2 --env REDIS_URL=redis://127.0.0.1:6379/1  # two processes
+    python -m bench.load --server-cmd "node ../shared/peer/server.js --port {port}"  # a peer
 
 With --servers N, N gunicorn processes share REDIS_URL as store and message queue, as in
 docs/deployment.md. The load is spread as nginx would spread it there: each driver's fixes go to
@@ -14,6 +15,10 @@ is given, registers routes, connects viewers from several processes (raw websock
 framing), drives the ingest API, and prints delivered updates/s, latency percentiles from the
 POST of a fix to its arrival on a viewer's socket, the server worker's CPU and RSS, losses and
 reorderings. --json writes the same figures for scripts.
+
+--server-cmd starts another implementation of the same HTTP and Socket.IO protocol instead of
+gunicorn: the command (run in --app-dir, `{port}` replaced by the free port, BIND set as for
+gunicorn) is itself the measured process.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import argparse
 import json
 import multiprocessing as mp
 import os
+import shlex
 import socket
 import subprocess  # nosec B404 # starts gunicorn
 import sys
@@ -31,7 +37,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from bench.drivers import Drivers, register
+from bench.drivers import BATCH, Drivers, register
 from bench.report import Report
 from bench.server import Proc, worker_pid
 from bench.viewers import worker
@@ -54,15 +60,16 @@ def pin(cpus: str | None):
 
 
 def start_server(app_dir: Path, env: list[str], log_path: str,
-                 cpus: str | None = None) -> tuple[subprocess.Popen, str]:
+                 cpus: str | None = None, cmd: str | None = None) -> tuple[subprocess.Popen, str]:
     port = free_port()
     full = {**os.environ, "BIND": f"127.0.0.1:{port}", "DEMO": "0", "PYTHONUNBUFFERED": "1",
             "SECRET_KEY": "bench"}  # the same everywhere when there are several processes  # nosec B105 # a local bench server
     full.update(kv.split("=", 1) for kv in env)
-    proc = subprocess.Popen(  # nosec B603 # fixed argv, no shell
-        [sys.executable, "-m", "gunicorn", "-c", str(app_dir / "gunicorn.conf.py"),
-         "app:create_app()"],
-        cwd=app_dir, env=full, stdout=open(log_path, "w"), stderr=subprocess.STDOUT,
+    argv = (shlex.split(cmd.replace("{port}", str(port))) if cmd else
+            [sys.executable, "-m", "gunicorn", "-c", str(app_dir / "gunicorn.conf.py"),
+             "app:create_app()"])
+    proc = subprocess.Popen(  # nosec B603 # the developer's own command line, no shell
+        argv, cwd=app_dir, env=full, stdout=open(log_path, "w"), stderr=subprocess.STDOUT,
         preexec_fn=pin(cpus))
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
@@ -73,6 +80,16 @@ def start_server(app_dir: Path, env: list[str], log_path: str,
             time.sleep(0.1)
     proc.kill()
     raise SystemExit(f"server did not start; see {log_path}")
+
+
+def counted(url: str, name: str) -> int:
+    """A counter of a Doorstep server's /metrics so far (-1 if it did not answer)."""
+    try:
+        text = requests.get(url + "/metrics", timeout=10).text
+    except requests.RequestException:
+        return -1
+    return sum(int(float(line.split()[-1])) for line in text.splitlines()
+               if line.startswith(name + "_total"))
 
 
 def viewer_specs(regs: list[dict], viewers: int, dashboards: int, key: str):
@@ -97,7 +114,8 @@ def start_servers(args) -> tuple[list[subprocess.Popen], list[str]]:
     try:
         for i in range(args.servers):
             log = args.server_log if args.servers == 1 else f"{args.server_log}.{i}"
-            proc, url = start_server(Path(args.app_dir), env, log, args.server_cpus)
+            proc, url = start_server(Path(args.app_dir), env, log, args.server_cpus,
+                                     args.server_cmd)
             procs.append(proc)
             urls.append(url)
     except BaseException:
@@ -113,7 +131,8 @@ def run(args) -> dict:
     procs_started: list[subprocess.Popen] = []
     if args.url is None:
         procs_started, urls = start_servers(args)
-        servers = [Proc(worker_pid(p.pid)) for p in procs_started]
+        # gunicorn's worker is the master's child; a --server-cmd is measured itself
+        servers = [Proc(p.pid if args.server_cmd else worker_pid(p.pid)) for p in procs_started]
     else:
         urls, servers = [args.url], [Proc(args.pid)]
     affinity = os.sched_getaffinity(0)
@@ -126,6 +145,7 @@ def run(args) -> dict:
         route_of = {s["tracking_id"]: r["route_id"] for r in regs for s in r["shipments"]}
         rss_idle = rss()
         specs = viewer_specs(regs, args.viewers, args.dashboards, args.key)
+        cpu_c0 = cpu()
         connect_s = len(specs) / args.connect_rate + 3
         until = time.time() + connect_s + args.warmup + args.window + 4
         pipes, procs = [], []
@@ -140,7 +160,7 @@ def run(args) -> dict:
             pipes.append(rx)
             procs.append(p)
         time.sleep(connect_s)
-        rss_connected = rss()
+        rss_connected, cpu_c1 = rss(), cpu()
         drivers = Drivers(urls, regs, period=args.period, batch=args.batch)
         drivers.run()
         time.sleep(args.warmup)
@@ -148,6 +168,11 @@ def run(args) -> dict:
         time.sleep(args.window)
         cpu1, each1, t1 = cpu(), [s.cpu() for s in servers], time.time()
         rss_loaded = rss()
+        # Where a lost fix went: skipped for a backed-up viewer, or overtaken in the broadcaster
+        skipped = coalesced = None
+        if args.server_cmd is None:
+            skipped = sum(counted(url, "doorstep_frames_skipped_slow") for url in urls)
+            coalesced = sum(counted(url, "doorstep_changes_coalesced") for url in urls)
         drivers.stop()
         results = [rx.recv() for rx in pipes]
         for p in procs:
@@ -159,11 +184,16 @@ def run(args) -> dict:
             rss_idle_mb=rss_idle / 2**20, rss_connected_mb=rss_connected / 2**20,
             rss_loaded_mb=rss_loaded / 2**20,
             rss_per_viewer_kb=(rss_connected - rss_idle) / 1024 / max(1, len(specs)),
+            # the server's CPU over the connect storm, per viewer (a storm that outlasts the
+            # connect phase counts only what happened within it)
+            connect_cpu_ms=(cpu_c1 - cpu_c0) * 1000 / max(1, len(specs)),
+            skipped_frames=skipped, coalesced=coalesced,
             cpu_each=[(b - a) / (t1 - t0) for a, b in zip(each0, each1, strict=True)],
             busiest_cpu_share=max((b - a) / (t1 - t0) for a, b in zip(each0, each1, strict=True)),
             load={k: getattr(args, k) for k in ("routes", "viewers", "dashboards", "period",
                                                 "batch", "window", "stuck", "connect_rate",
-                                                "servers", "server_cpus", "load_cpus")},
+                                                "servers", "server_cpus", "load_cpus",
+                                                "server_cmd")},
             env=args.env, app_dir=str(args.app_dir))
         return figures
     finally:
@@ -181,6 +211,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--servers", type=int, default=1,
                    help="server processes sharing REDIS_URL as store and message queue")
     p.add_argument("--app-dir", default=str(ROOT), help="checkout whose server to start")
+    p.add_argument("--server-cmd", help='start this instead of gunicorn, e.g. "node '
+                   '../shared/peer/server.js --port {port}" ({port}: the port to listen on)')
     p.add_argument("--env", action="append", default=[], help="KEY=VALUE for the server")
     p.add_argument("--server-log", default="/tmp/bench-server.log")  # nosec B108 # a developer's bench log
     p.add_argument("--server-cpus", help='CPUs for the server processes, e.g. "0"')
@@ -190,7 +222,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--routes", type=int, default=2000, help="active drivers")
     p.add_argument("--stops", type=int, default=3)
     p.add_argument("--period", type=int, default=2, help="seconds between a driver's fixes")
-    p.add_argument("--batch", type=int, default=5000, help="fixes per POST at most")
+    p.add_argument("--batch", type=int, default=BATCH,
+                   help="fixes per POST at most (the API takes at most 100 drivers in one)")
     p.add_argument("--viewers", type=int, default=5000, help="customer viewers")
     p.add_argument("--dashboards", type=int, default=10)
     p.add_argument("--stuck", type=int, default=0, help="customer viewers that stop reading")

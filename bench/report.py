@@ -104,6 +104,9 @@ class Report:
             f"viewers: {f['connected']} connected, {f['connect_errors']} failed "
             f"{f['error_sample']}, connect p50/p99 {v(f['connect_p50_ms'])}/"
             f"{v(f['connect_p99_ms'])} ms",
+            f"connect CPU {v(f.get('connect_cpu_ms'), '{:.2f}')} ms per viewer, frames skipped "
+            f"for backed-up viewers {v(f.get('skipped_frames'))}, route changes overtaken "
+            f"before they were sent {v(f.get('coalesced'))}",
             f"RSS: idle {v(f['rss_idle_mb'])} MB, with viewers {v(f['rss_connected_mb'])} MB, "
             f"loaded {v(f['rss_loaded_mb'])} MB, {v(f['rss_per_viewer_kb'], '{:.1f}')} KB/viewer",
         ])

@@ -51,8 +51,19 @@ def is_https() -> bool:
 class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed cookie, Secure on HTTPS even when SESSION_COOKIE_SECURE was left off."""
 
+    _signing: tuple = (None, None)  # (the keys it was built for, the serializer)
+
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or is_https()
+
+    def get_signing_serializer(self, app: Flask):
+        # Built once per set of keys, not per request: itsdangerous's constructor signs a test
+        # value through the tagged JSON serializer, and every request and every socket connect
+        # opens the session (4-6% of a connect storm's CPU, docs/performance.md).
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        if self._signing[0] != keys:
+            self._signing = (keys, super().get_signing_serializer(app))
+        return self._signing[1]
 
 
 def init_app(app: Flask) -> None:

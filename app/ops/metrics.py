@@ -36,6 +36,9 @@ DELAY = Histogram("doorstep_broadcast_delay_seconds",
                   buckets=_FAST, registry=REGISTRY)
 FRAMES = Counter("doorstep_frames_sent", "Frames handed to sockets, per audience",
                  ["kind"], registry=REGISTRY)
+COALESCED = Counter("doorstep_changes_coalesced",
+                    "Route changes overtaken by a newer one before they were sent (latest wins)",
+                    registry=REGISTRY)
 SKIPPED = Counter("doorstep_frames_skipped_slow",
                   "Frames not queued for a viewer whose socket is backed up (latest wins)",
                   registry=REGISTRY)

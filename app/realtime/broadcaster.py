@@ -60,9 +60,23 @@ class Broadcaster:
 
     def touch(self, route_id: str) -> None:
         """Note that a route changed; it is sent at the next tick its interval allows."""
+        if route_id in self._dirty:
+            # The change not yet sent is overtaken: its viewers never see it. Expected for a
+            # burst within BROADCAST_INTERVAL; for fixes farther apart, a tick that falls
+            # behind (a server short of CPU), counted so a lost fix can be told from a bug.
+            metrics.COALESCED.inc()
         self._dirty.setdefault(route_id, time.monotonic())
         if self._task is None:
             self._task = self.socketio.start_background_task(self._run)
+
+    def snapshot(self, sid: str, data: dict) -> None:
+        """Send a viewer that just joined its room the current state, to its socket only.
+
+        Encoded as the ticks' frames are (orjson, one Socket.IO packet written straight to the
+        socket), not through Socket.IO's emit: that walks the whole view looking for binary
+        data and encodes it with the standard library, the larger part of a connect's cost."""
+        # The extension's current server, as Socket.IO's emit used: it handles this connect.
+        self.fanout.send_to(self.socketio.server, sid, packet(SNAPSHOT, data))
 
     def _run(self) -> None:
         while True:

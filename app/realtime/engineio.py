@@ -25,7 +25,11 @@ gevent
     one write that never waits (frames.write_now).
 
 Socket.IO (python-socketio)
- 6. `Server.manager.rooms[namespace][room]` {sid: engine.io sid}: a room's members here.
+ 6. `Server.manager.rooms[namespace][room]` {sid: engine.io sid}: a room's members here;
+    `Server.manager.eio_sid_from_sid(sid, namespace)`: one connection's engine.io sid;
+    `Server._send_eio_packet(eio_sid, packet)`: python-socketio's own send of an engine.io packet
+    to one connection, what its emit does per member (and what Flask-SocketIO's test client
+    intercepts); frames.py uses it for a snapshot to a connection with no engine.io socket here.
  7. `PubSubManager._publish(message)` and `.host_id`: a manager with a message queue has them;
     the message is a dict shaped as python-socketio's own `emit` publishes it.
  8. `RedisManager.set_server(server)`, called by the Server once its `eio` exists (queue.py
@@ -85,6 +89,16 @@ def on_websocket(eio_socket) -> bool:
 def os_socket(ws):
     """2, 5. The OS socket under a simple-websocket connection, when gevent's is underneath."""
     return getattr(ws.sock, "_sock", None)
+
+
+def engine_sid(server, namespace: str, sid: str) -> str | None:
+    """6. The engine.io sid of one Socket.IO connection (sid) in this process."""
+    return server.manager.eio_sid_from_sid(sid, namespace)
+
+
+def send_eio_packet(server, eio_sid: str, pkt) -> None:
+    """6. Send an engine.io packet to one connection the way python-socketio's emit does."""
+    server._send_eio_packet(eio_sid, pkt)
 
 
 def room_members(server, namespace: str, room: str) -> dict:

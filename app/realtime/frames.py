@@ -159,19 +159,34 @@ class Fanout:
         framed = FramedPacket(sio_text) if self.framed else plain
         sockets, sent = engineio.engine_sockets(self.server), 0
         for eio_sid in list(members.values()):
-            s = sockets.get(eio_sid)
-            if s is None or s.closed:
-                continue
-            pending = engineio.pending(s)
-            if pending >= self.max_pending:
-                metrics.SKIPPED.inc()
-                continue
-            sent += 1
-            if not engineio.on_websocket(s):
-                s.send(plain)
-                continue
-            ws = getattr(s, "doorstep_ws", None)
-            raw = None if pending or ws is None else ws.raw_socket()
-            if raw is None or not write_now(raw, framed.frame, s.queue):
-                s.send(framed)
+            sent += self._send(sockets.get(eio_sid), plain, framed)
         return sent
+
+    def send_to(self, server, sid: str, sio_text: str) -> int:
+        """Send the packet to one Socket.IO connection of `server` (a snapshot); answer 1 if it
+        went, 0 if the connection is backed up."""
+        eio_sid = engineio.engine_sid(server, NAMESPACE, sid)
+        plain = engineio.Packet(engineio.MESSAGE, sio_text)
+        s = engineio.engine_sockets(server).get(eio_sid)
+        if s is None or server is not self.server:
+            # Not a socket this Fanout framed: Flask-SocketIO's test client (no engine.io
+            # socket), or a second app in one process re-initialised the extension's server.
+            engineio.send_eio_packet(server, eio_sid, plain)
+            return 1
+        return self._send(s, plain, FramedPacket(sio_text) if self.framed else plain)
+
+    def _send(self, s, plain, framed) -> int:
+        if s is None or s.closed:
+            return 0
+        pending = engineio.pending(s)
+        if pending >= self.max_pending:
+            metrics.SKIPPED.inc()
+            return 0
+        if not engineio.on_websocket(s):
+            s.send(plain)
+            return 1
+        ws = getattr(s, "doorstep_ws", None)
+        raw = None if pending or ws is None else ws.raw_socket()
+        if raw is None or not write_now(raw, framed.frame, s.queue):
+            s.send(framed)
+        return 1

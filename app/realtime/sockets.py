@@ -1,15 +1,17 @@
-"""Socket.IO handlers: authorise, join the room, send the snapshot. They never write."""
+"""Socket.IO handlers: authorise, join the room, have the broadcaster send the snapshot.
+They never write to a socket themselves."""
 
 from __future__ import annotations
 
 import logging
 
-from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
+from flask import request
+from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 
 from app.access import limits
 from app.extensions import services
 from app.live.reads import LinkExpired
-from app.realtime.broadcaster import SNAPSHOT, seller_room, shipment_room
+from app.realtime.broadcaster import seller_room, shipment_room
 from app.store import StoreUnavailable
 from app.web.pages.session import signed_in_seller
 
@@ -47,7 +49,7 @@ def _connect(auth) -> None:
         shipment, view = found
         join_room(shipment_room(shipment.tracking_id))
         # The viewer is connected to this process: no trip through the message queue.
-        emit(SNAPSHOT, view, ignore_queue=True)
+        svc.broadcaster.snapshot(request.sid, view)
         return
     seller = None
     if isinstance(key, str):
@@ -60,4 +62,4 @@ def _connect(auth) -> None:
     if seller is None:
         raise ConnectionRefusedError("a tracking token or seller key is required")
     join_room(seller_room(seller))
-    emit(SNAPSHOT, svc.reads.fleet(seller), ignore_queue=True)
+    svc.broadcaster.snapshot(request.sid, svc.reads.fleet(seller))

@@ -177,3 +177,15 @@ def test_a_frame_written_straight_to_a_nearly_full_socket_keeps_the_stream_whole
     assert bytes(received) == chunk * (sent // 100) + frame
     for s in (server, client, listener):
         s.close()
+
+
+def test_a_change_overtaken_before_it_was_sent_is_counted(world):
+    from app.ops import metrics
+
+    reg, b, fanout, post = world
+    before = metrics.COALESCED._value.get()
+    b.touch(reg["route_id"])
+    b.touch(reg["route_id"])  # the first change was never sent: its viewers will not see it
+    b.flush(force=True)
+    b.touch(reg["route_id"])  # sent already: nothing overtaken
+    assert metrics.COALESCED._value.get() - before == 1

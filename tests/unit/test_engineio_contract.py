@@ -112,6 +112,10 @@ def test_manager_rooms_map_sids(server):  # 6
     assert engineio.room_members(server, "/", "shipment:X") == {sid: "eio-sid"}, (
         "item 6: manager.rooms[namespace][room] is no longer {sid: engine.io sid}")
     assert engineio.room_members(server, "/", "nobody") == {}
+    assert engineio.engine_sid(server, "/", sid) == "eio-sid", (
+        "item 6: manager.eio_sid_from_sid(sid, namespace) no longer answers the engine.io sid")
+    assert _params(server._send_eio_packet) == ["eio_sid", "eio_pkt"], (
+        "item 6: Server._send_eio_packet(eio_sid, eio_pkt) changed")
 
 
 def test_pubsub_manager_publish_and_emit_message():  # 7, 8
