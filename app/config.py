@@ -147,6 +147,12 @@ def from_env() -> dict:
         # file:// URL), the largest upload taken (within MAX_BODY_BYTES), the longest side kept,
         # and the most pixels decoded (a small file can decode to gigabytes).
         "PHOTO_STORE": _env("PHOTO_STORE", "var/photos"),
+        # For PHOTO_STORE=s3://bucket/prefix: the S3-compatible server (empty: AWS), its region,
+        # and the credentials (AWS's own variable names are read here too, the one place).
+        "PHOTO_S3_ENDPOINT": _env("PHOTO_S3_ENDPOINT", ""),
+        "PHOTO_S3_REGION": _env("PHOTO_S3_REGION", "") or _env("AWS_DEFAULT_REGION", ""),
+        "PHOTO_S3_KEY_ID": _env("PHOTO_S3_KEY_ID", "") or _env("AWS_ACCESS_KEY_ID", ""),
+        "PHOTO_S3_SECRET": _env("PHOTO_S3_SECRET", "") or _env("AWS_SECRET_ACCESS_KEY", ""),
         "PHOTO_MAX_BYTES": int(_env("PHOTO_MAX_BYTES", str(2 * 1024 * 1024))),
         "PHOTO_MAX_SIDE": int(_env("PHOTO_MAX_SIDE", "1280")),
         "PHOTO_MAX_PIXELS": int(_env("PHOTO_MAX_PIXELS", "40000000")),

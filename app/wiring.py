@@ -52,7 +52,9 @@ def build_services(config: dict, socketio: SocketIO) -> Services:
     broadcaster = Broadcaster(socketio, reads, config["BROADCAST_INTERVAL"],
                               config["BROADCAST_TICK"], fanout)
     notify = build_notify(config, store, routes)
-    photos = Photos(store, open_photo_storage(config["PHOTO_STORE"]), config["PHOTO_MAX_SIDE"],
+    s3 = {"endpoint": config["PHOTO_S3_ENDPOINT"], "region": config["PHOTO_S3_REGION"],
+          "key_id": config["PHOTO_S3_KEY_ID"], "secret": config["PHOTO_S3_SECRET"]}
+    photos = Photos(store, open_photo_storage(config["PHOTO_STORE"], s3), config["PHOTO_MAX_SIDE"],
                     config["PHOTO_MAX_PIXELS"], config["PHOTO_RETENTION"],
                     clock=config.get("CLOCK") or time.time)
     retention = Retention(store, config["RETENTION"], config.get("CLOCK") or time.time, live,

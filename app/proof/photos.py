@@ -13,7 +13,7 @@ import time
 
 from app.proof.images import clean
 from app.proof.storage import PhotoStorage
-from app.store import Store
+from app.store import Store, StoreUnavailable
 
 KIND = "photo"  # photo key -> {route_id, stop, name, bytes, width, height, created_at}
 LOG = "photo_route"  # per route: the keys of its photos, for retention
@@ -76,7 +76,10 @@ class Photos:
         return doc if doc and doc["route_id"] == route_id and doc["stop"] == stop else None
 
     def read(self, doc: dict) -> bytes | None:
-        return self.storage.get(doc["name"])
+        try:
+            return self.storage.get(doc["name"])
+        except OSError as exc:  # a directory gone, a bucket down: 503, retry, never a 500
+            raise StoreUnavailable(f"photo storage: {exc.strerror or exc}") from None
 
     def sweep(self, limit: int = 200) -> int:
         """Delete the photos past PHOTO_RETENTION (the route and its proof's words stay);
