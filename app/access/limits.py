@@ -83,6 +83,11 @@ def take(setting: str, what: str, field: str | None, costs: dict[str, int]) -> d
     return out
 
 
+def amount(setting: str) -> int:
+    """How much a window of `setting` holds (`10000/hour`: 10,000)."""
+    return parse(current_app.config[setting]).amount
+
+
 def take_one(setting: str, what: str, field: str | None, key: str, cost: int = 1) -> None:
     """`take` for one key; raise Limited when it is over."""
     over = take(setting, what, field, {key: cost})

@@ -148,6 +148,10 @@ class Ingest:
             changes: list[StatusChange] = []
             if phone is not None:  # what it did not say this time, it said before
                 said = {k: v for k, v in phone.items() if v is not None}
+                last = progress.last_fix
+                if fixes and last and max(f.timestamp for f in fixes) < last["timestamp"]:
+                    # A backlog from an hour ago says how the battery was then, not now.
+                    said = {k: v for k, v in said.items() if k == "heard_at"}
                 progress.phone = {**(progress.phone or {}), **said}
             for fix in sorted(fixes, key=lambda f: f.timestamp):
                 result = apply_fix(route, progress, fix, self.settings, now)

@@ -177,7 +177,13 @@ def test_a_phone_batch_costs_what_it_carries_heartbeats_too(limited, client):
                headers=bearer("demo"))
     beats = {"device_id": phone, "location": [{"event": "heartbeat"}] * 13}
     resp = client.post("/osmand", json=beats)
-    assert_429(resp, "id", "13 fixes for this driver is more than the 12 per 1 hour allowed")
+    # More than a whole hour's budget in one request: refused, and nothing of the budget taken.
+    assert resp.status_code == 413 and resp.json["field"] == "body"
+    assert "at most 12 in one request" in resp.json["error"]
+    twelve = {"device_id": phone, "location": [{"event": "heartbeat"}] * 12}
+    assert client.post("/osmand", json=twelve).status_code == 200
+    resp = client.post("/osmand", json={"device_id": phone, "location": {"event": "heartbeat"}})
+    assert_429(resp, "id", "for this driver")  # the hour's twelve are spent
 
 
 def test_the_default_phone_budget_holds_an_hour_of_backlog_and_the_live_hour():

@@ -279,3 +279,59 @@ def test_an_upload_cut_off_mid_body_stores_nothing(client):
     assert resp.status_code == 400 and resp.json["field"] == "body"
     assert client.get(f"/api/v1/track/{reg['shipments'][0]['token']}").json["driver"][
         "position"] is None
+
+
+def test_a_list_sent_again_is_not_stored_again_and_nothing_moves_back(client):
+    reg = with_device(client)
+    body = stored_fixes(between((60.1676, 24.9452), (60.1680, 24.9480), 5), 10, 5)
+    first = client.post("/osmand", json=body)
+    assert first.json == {"accepted": 5, "dropped": 0}
+    for _ in range(2):  # the phone never saw the answer, and sends the whole list again
+        again = client.post("/osmand", json=body)
+        assert again.status_code == 200 and again.json == {"accepted": 0, "dropped": 5}
+    stored = client.get(f"/api/v1/routes/{reg['route_id']}/positions", headers=SELLER).json
+    assert len(stored["positions"]) == 5
+
+
+def test_an_old_backlog_does_not_overwrite_the_phones_battery(client):
+    reg = with_device(client)
+    assert client.get("/osmand?" + query(timestamp=int(TS) + 3600, batt=20)).status_code == 200
+    old = stored_fixes([(60.1676, 24.9452)], 10, 5)
+    old["location"][0]["battery"] = {"level": 0.8, "is_charging": True}
+    assert client.post("/osmand", json=old).status_code == 200
+    phone = client.get(f"/api/v1/routes/{reg['route_id']}", headers=SELLER).json["phone"]
+    assert phone["battery"] == 20
+
+
+def test_a_list_from_an_unknown_phone_is_refused_before_its_items_are_read(client):
+    with_device(client)
+    items = [{"id": "unknown-device-xxxxxxxxxxxx", "lat": 60.16, "lon": 24.93,
+              "timestamp": int(TS) + i} for i in range(3000)]
+    resp = client.post("/", json=items)
+    assert resp.status_code == 400 and resp.json["field"] == "id"
+
+
+def test_a_replaced_or_unlinked_phone_is_cut_off(client):
+    reg = register(client)
+    route = reg["route_id"]
+    old = client.put(f"/api/v1/routes/{route}/device", json={}, headers=SELLER).json["device_id"]
+    new = client.put(f"/api/v1/routes/{route}/device", json={}, headers=SELLER).json["device_id"]
+    assert client.get("/osmand?" + query(id=old)).status_code == 400  # the replaced phone
+    assert client.get("/osmand?" + query(id=new)).status_code == 200
+    assert client.delete(f"/api/v1/routes/{route}/device", headers=SELLER).status_code == 204
+    assert client.get("/osmand?" + query(id=new, timestamp=int(TS) + 60)).status_code == 400
+    assert client.delete(f"/api/v1/routes/{route}/device", headers=SELLER).status_code == 404
+    other = register(client, key="acme-key")
+    assert client.delete(f"/api/v1/routes/{other['route_id']}/device",
+                         headers=SELLER).status_code == 404  # another seller's route
+
+
+def test_a_phone_moved_to_the_next_route_is_not_cut_off_by_the_first(client):
+    first, second = register(client), register(client)
+    phone = "phone-4711-9c0e51b2a7d3-long"
+    for reg in (first, second):
+        client.put(f"/api/v1/routes/{reg['route_id']}/device", json={"device_id": phone},
+                   headers=SELLER)
+    assert client.delete(f"/api/v1/routes/{first['route_id']}/device",
+                         headers=SELLER).status_code == 204
+    assert client.get("/osmand?" + query(id=phone)).status_code == 200

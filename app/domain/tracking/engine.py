@@ -78,6 +78,7 @@ def apply_fix(route: Route, progress: Progress, fix: Fix, settings: Settings,
         changes += start_route(route, progress, fix.timestamp, settings)
     first_leg = max(0, progress.leg - 1)
     gained = advance(route, progress, path, fix, settings)
+    progress.prev_fix_at = last["timestamp"] if last else None
     progress.last_fix = dict(vars(fix))  # asdict's deep copy was 14% of a batch POST; all flat
     progress.updated_at = fix.timestamp
     moving = gained >= _STILL_M
@@ -109,6 +110,11 @@ def _hold(route: Route, progress: Progress, fix: Fix, settings: Settings,
     taken, from its first fix, instead of every right fix being dropped until the wrong
     clock's moment.
     """
+    if progress.prev_fix_at is not None and fix.timestamp <= progress.prev_fix_at:
+        # Older than the fix before the last one too: a list the phone sent again, or a late
+        # fix, not a series after a wrong clock. Dropped, as a resend is (nothing moves back).
+        progress.dropped["stale"] = progress.dropped.get("stale", 0) + 1
+        return FixResult(False, "stale")
     held = progress.held
     if held and fix.timestamp <= held[-1]["timestamp"]:
         held.clear()  # not a series in time order: start again from this one

@@ -80,6 +80,7 @@ class Progress:
     # Fixes older than the last one, in time order, held while it is not clear whether they
     # are late or the last one's clock was wrong (tracking/engine.py _hold).
     held: list[dict[str, Any]] = field(default_factory=list)
+    prev_fix_at: float | None = None  # the time of the fix accepted before the last one
 
     def fix(self) -> Fix | None:
         return Fix(**self.last_fix) if self.last_fix else None

@@ -37,3 +37,15 @@ def assign_device(route_id: str):
     except devices.DeviceTaken:
         raise ApiError(409, "device id already used by another seller", "device_id") from None
     return jsonify(route_id=route_id, device_id=device_id)
+
+
+@bp.delete("/routes/<route_id>/device")
+def unlink_device(route_id: str):
+    """Cut the route's phone off (lost, replaced, or the wrong one): its id is refused from now."""
+    seller = require_seller()
+    route = services().reads.routes.get(route_id)
+    if route is None or route.seller_id != seller:
+        raise ApiError(404, "no such route", "route_id")
+    if not devices.unlink(services().store, route_id):
+        raise ApiError(404, "this route has no phone linked", "route_id")
+    return "", 204

@@ -17,7 +17,8 @@ The protocol has no stop events: the engine counts the stops such a phone stays 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from urllib.parse import parse_qsl
 from zoneinfo import ZoneInfo
 
@@ -29,7 +30,7 @@ from app.access import limits
 from app.extensions import services
 from app.web.json_input import BadJSON, parse
 from app.web.osmand import devices
-from app.web.osmand.decode import BadFix, Report, from_form, from_json
+from app.web.osmand.decode import BadFix, Report, from_form, from_json, peek_json
 from app.web.times import refusal, server_now
 
 bp = Blueprint("osmand", __name__)
@@ -50,7 +51,19 @@ def carries_position(query: Mapping[str, str]) -> bool:
 MAX_FIELDS = 200
 
 
-def _report() -> Report:
+@dataclass(frozen=True)
+class Incoming:
+    """A phone request read only as far as needed to know whose it is and what it costs: the
+    device id and the number of entries. Decoding every fix of a list waits until the device
+    is known and the work is within its budget (a flood of lists from an unknown id costs a
+    parse, never a decode of thousands of items)."""
+
+    device: str
+    entries: int
+    decode: Callable[[], Report]
+
+
+def _incoming() -> Incoming:
     zone = ZoneInfo(current_app.config["PHONE_TIMEZONE"])
     try:
         body = request.get_data(cache=True)
@@ -65,15 +78,20 @@ def _report() -> Report:
         raise BadFix("body", f"at most {MAX_FIELDS} fields in a request")
     if request.is_json:
         try:
-            body = parse(request.get_data(cache=True))
+            parsed = parse(body)
         except BadJSON as exc:
             raise BadFix(exc.field, exc.message) from None
-        return from_json(body, request.args, server_now, zone)
+        device, entries = peek_json(parsed, request.args)
+        return Incoming(device, entries,
+                        lambda: from_json(parsed, request.args, server_now, zone))
     # Traccar reads the query string, and the form body only when the query is empty,
     # whatever the body's content type says.
     params = (request.args or request.form
               or MultiDict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)))
-    return from_form(params, server_now, zone)
+    device = params.get("id") or params.get("deviceid")
+    if not device:
+        raise BadFix("id", "is required (the device identifier)")
+    return Incoming(device, 1, lambda: from_form(params, server_now, zone))
 
 
 @bp.route("/osmand", methods=["GET", "POST"])
@@ -81,10 +99,10 @@ def _report() -> Report:
 def osmand():
     """Take one position, a stored batch or a heartbeat from a phone, for its driver's route."""
     try:
-        report = _report()
+        incoming = _incoming()
     except BadFix as exc:
         return jsonify(error=str(exc), field=exc.field), 400
-    route_id = devices.route_for(services().store, report.device)
+    route_id = devices.route_for(services().store, incoming.device)
     if route_id is None:
         # Unknown ids count against the caller's address, and only unknown ids are refused
         # over that limit: phones share addresses (a carrier's NAT, a depot's wifi), and one
@@ -98,12 +116,24 @@ def osmand():
                        "/api/v1/routes/<id>/device", field="id"), 400
     # Work, not requests: every fix costs one, a heartbeat one too. Over an hour, so that a
     # phone back in coverage flushes an hour's backlog without a refusal (docs/security.md).
-    cost = max(1, report.entries)
+    cost = max(1, incoming.entries)
+    most = limits.amount("PHONE_FIXES_PER_DRIVER")
+    if cost > most:
+        # More than a whole hour's budget in one request can never pass: refused without
+        # taking the budget, so the phone's later requests (smaller, or single fixes) go on.
+        return jsonify(error=f"body holds {cost} fixes: at most {most} in one request; send "
+                       "smaller batches", field="body"), 413
     over = limits.per_driver([route_id] * cost, "PHONE_FIXES_PER_DRIVER", "fixes", "id")
     if route_id in over:
         limited = over[route_id]
         return (jsonify(error=limited.message, field=limited.field), 429,
                 {"Retry-After": str(limited.retry_after)})
+    try:
+        report = incoming.decode()
+    except BadFix as exc:
+        return jsonify(error=str(exc), field=exc.field), 400
+    if report.device != incoming.device:  # a list naming several phones: not one phone's
+        return jsonify(error="id must name the same device in every item", field="id"), 400
     # A phone whose clock is far off is answered 200 like Traccar answers it: resending the
     # same fix would not bring it inside the window, and a 4xx would block the phone's queue.
     kept = [f for f in report.fixes if refusal(f.timestamp) is None]

@@ -134,6 +134,24 @@ def from_form(params: Mapping[str, str], now: Callable[[], float],
     return Report(device, [fix], battery, charging)
 
 
+def peek_json(body: Any, query: Mapping[str, str]) -> tuple[str, int]:
+    """The device a JSON request names and how many entries it carries, without decoding
+    them (osmand._incoming says why)."""
+    if isinstance(body, list):
+        first = body[0] if body and isinstance(body[0], dict) else None
+        device = _text(first.get("id") or first.get("deviceid")) if first else ""
+        if not device:
+            raise BadFix("body[0].id", "is required (the device identifier)")
+        return device, len(body)
+    if not isinstance(body, dict):
+        raise BadFix("body", "must be a JSON object")
+    device = body.get("device_id") or query.get("id") or query.get("deviceid")
+    if not device or not isinstance(device, str):
+        raise BadFix("device_id", "is required")
+    location = body.get("location")
+    return device, len(location) if isinstance(location, list) and location else 1
+
+
 def from_json(body: Any, query: Mapping[str, str], now: Callable[[], float],
               zone: tzinfo = UTC) -> Report:
     if isinstance(body, list):

@@ -41,12 +41,39 @@ def held_by(store: Store, device_id: str, seller_id: str) -> bool:
     return current is not None and current["seller_id"] == seller_id
 
 
+# Which device a route was last linked to (its hashed id), so that linking another phone or
+# unlinking cuts the earlier one off: a lost or replaced phone must stop writing to the route.
+ROUTE_KIND = "route_device"
+
+
 def assign(store: Store, device_id: str, route_id: str, seller_id: str) -> None:
-    """Point the device at a route (the driver's next block reuses the same phone)."""
-    current = store.get_doc(KIND, _key(device_id))
+    """Point the device at a route (the driver's next block reuses the same phone); the phone
+    the route had before stops feeding it."""
+    key = _key(device_id)
+    current = store.get_doc(KIND, key)
     if current is not None and current["seller_id"] != seller_id:
         raise DeviceTaken(device_id)
-    store.put_doc(KIND, _key(device_id), {"route_id": route_id, "seller_id": seller_id})
+    earlier = store.get_doc(ROUTE_KIND, route_id)
+    if earlier is not None and earlier["device"] != key:
+        _drop(store, earlier["device"], route_id)
+    store.put_doc(KIND, key, {"route_id": route_id, "seller_id": seller_id})
+    store.put_doc(ROUTE_KIND, route_id, {"device": key})
+
+
+def unlink(store: Store, route_id: str) -> bool:
+    """Cut the route's phone off; answer whether it had one."""
+    linked = store.get_doc(ROUTE_KIND, route_id)
+    if linked is None:
+        return False
+    _drop(store, linked["device"], route_id)
+    store.delete_doc(ROUTE_KIND, route_id)
+    return True
+
+
+def _drop(store: Store, key: str, route_id: str) -> None:
+    doc = store.get_doc(KIND, key)
+    if doc is not None and doc["route_id"] == route_id:  # moved on to a newer route: keep it
+        store.delete_doc(KIND, key)
 
 
 def route_for(store: Store, device_id: str) -> str | None:
