@@ -43,4 +43,9 @@ def demo_links() -> list[dict]:
 @bp.get("/")
 def home():
     """Show the front page."""
-    return render_template("home.html", demo=demo_links())
+    return render_template("home.html", demo=demo_links(), area=map_area())
+
+
+def map_area() -> str | None:
+    """The place the street map covers, from the archive's own metadata (build.py)."""
+    return current_app.extensions["basemap"].page().get("area")
