@@ -36,7 +36,7 @@ STYLE = ("<style>.report-streets-note{position:absolute;z-index:1000;right:10px;
          "background:rgba(255,255,255,.95);border-radius:6px;box-shadow:0 1px 3px rgba(0,0,0,.25);"
          "font:12px/1.4 system-ui,sans-serif}"
          ".leaflet-control.offline-note{margin:0 10px 6px 0;padding:4px 8px;"
-         "max-width:min(30em,calc(100vw - 40px));background:rgba(255,255,255,.95);"
+         "max-width:min(28em,calc(100vw - 150px));background:rgba(255,255,255,.95);"
          "border-radius:6px;box-shadow:0 1px 3px rgba(0,0,0,.25);clear:both;"
          "font:12px/1.4 system-ui,sans-serif}"
          ".leaflet-container.basemap-grid{background-color:#eef1f4;background-image:"

@@ -1,18 +1,14 @@
-// Two repairs to protomaps-leaflet 5.1.0's tile loading, which left tiles blank under load:
-// - a tile request that failed (a dropped connection, a busy server) was drawn as an empty tile
-//   and never asked for again: the archive reader here retries it, with a growing pause;
-// - a tile whose drawing began before another zoom level was asked for returned without telling
-//   Leaflet it was done (its `lastRequestedZ` check), so Leaflet waited for it for ever (the route
-//   report's "loading" never ended, tiles stayed blank): such a tile, still on screen at the
-//   map's zoom, is drawn again.
+// protomaps-leaflet 5.1.0 draws a tile whose request failed (a dropped connection, a server
+// busy with many viewers) as an empty tile and never asks for it again: the map stayed patchy
+// under load. The archive reader here asks again, with a growing pause.
 
 const RETRIES = 3;
 const PAUSE_MS = 400;
 
 const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 
-// A PMTiles source (`getZxy`) that asks again when a tile request fails; the library's own reader
-// does the reading (PmtilesSource wraps it as `.p`, a public field of an exported class).
+// A PMTiles source (`getZxy`) that retries a failed tile; the library's own reader does the
+// reading (PmtilesSource keeps it as `.p`, a public field of an exported class).
 export function retryingSource(P, url) {
   const reader = new P.PmtilesSource(url, true).p;
   return {
@@ -27,22 +23,5 @@ export function retryingSource(P, url) {
         }
       }
     },
-  };
-}
-
-export function redrawStalledTiles(layer) {
-  const render = layer.renderTile.bind(layer);
-  // eslint-disable-next-line no-param-reassign -- replaces the layer's own method
-  layer.renderTile = async (coords, el, key, done) => {
-    if (!done) return render(coords, el, key);  // a redraw for labels: nothing waits on it
-    let finished = false;
-    const markDone = () => { finished = true; done(); };
-    for (let attempt = 0; attempt <= RETRIES; attempt += 1) {
-      await render(coords, el, key, markDone);
-      // eslint-disable-next-line no-underscore-dangle -- Leaflet's current tile zoom
-      const wanted = el.key === key && !el.removed && layer._map && layer._tileZoom === coords.z;
-      if (finished || !wanted) return undefined;
-    }
-    return undefined;
   };
 }

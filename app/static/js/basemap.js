@@ -4,7 +4,7 @@
 // shows a plain grid and says why, and the markers, path and destination stay readable on it.
 // Only what is drawn is credited: the grid shows no OpenStreetMap data, so no OSM credit.
 import { BACKGROUND, labelRules, paintRules } from "./basemap-style.js";
-import { retryingSource, redrawStalledTiles } from "./basemap-tiles.js";
+import { retryingSource } from "./basemap-tiles.js";
 
 const OFFLINE = "Offline: streets not shown";
 
@@ -34,7 +34,6 @@ function addVector(L, map, basemap) {
     backgroundColor: BACKGROUND, attribution: basemap.attribution,
     maxDataZoom: basemap.maxzoom || 16, maxZoom: 20, bounds: bounds || undefined,
   });
-  redrawStalledTiles(layer);
   layer.addTo(map);
   map.getContainer().classList.add("vector-basemap");
   map.getContainer().dataset.credited = "yes";  // the layer credits its data when added
@@ -42,8 +41,10 @@ function addVector(L, map, basemap) {
   const check = () => {
     const note = state.down ? OFFLINE : outsideNote(map, bounds, basemap.area, state);
     setNote(L, map, note);
+    // Tiles are 512 px, read one zoom below the view's: none below minzoom + 1.
+    const drawable = map.getZoom() > (basemap.minzoom || 0);
     credit(map, basemap.attribution,
-      !state.down && (!bounds || bounds.intersects(map.getBounds())));
+      !state.down && drawable && (!bounds || bounds.intersects(map.getBounds())));
   };
   map.whenReady(() => {  // map.getBounds() needs a view first
     reachable(basemap.url).then((ok) => { state.down = !ok; check(); });

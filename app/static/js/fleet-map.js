@@ -3,11 +3,15 @@ import { addBasemap } from "./basemap.js";
 import { L } from "./leaflet-cluster.js";
 import { rotate, VEHICLE_NAMES, vehicleIcon } from "./vehicles.js";
 
-const HELSINKI = [60.1699, 24.9384];
+const HELSINKI = [60.1699, 24.9384];  // the bundled map, when the street map gives no area
+
+function startView(L, basemap) {
+  return basemap && basemap.bounds ? L.latLngBounds(basemap.bounds).getCenter() : HELSINKI;
+}
 
 export function createFleetMap(element, config, onPick) {
   // maxZoom here, not from a tile layer: with no streets (archive missing) the clusters need it.
-  const map = L.map(element, { keyboard: true, maxZoom: 20 }).setView(HELSINKI, 14);
+  const map = L.map(element, { keyboard: true, maxZoom: 20 }).setView(startView(L, config.basemap), 14);
   const streets = addBasemap(L, map, config);
   const cluster = L.markerClusterGroup({ maxClusterRadius: 40, disableClusteringAtZoom: 18,
     showCoverageOnHover: false });
