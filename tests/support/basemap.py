@@ -55,6 +55,11 @@ NOTE_PLACE = """((selector) => {
     '.leaflet-control-attribution, .leaflet-control-scale, .leaflet-control-zoom')]
     .filter((c) => c.getBoundingClientRect().width && !clear(c.getBoundingClientRect()))
     .map((c) => c.className.split(' ').find((n) => n.startsWith('leaflet-control-')));
+  const scale = document.querySelector('.leaflet-control-scale')?.getBoundingClientRect();
+  const credit = document.querySelector('.leaflet-control-attribution')?.getBoundingClientRect();
+  const apart = (a, b) => a.right <= b.left || a.left >= b.right || a.bottom <= b.top
+    || a.top >= b.bottom;
+  if (scale?.width && credit?.width && !apart(scale, credit)) covered.push('scale-attribution');
   return { inside: r.left >= box.left && r.right <= box.right && r.top >= box.top
     && r.bottom <= box.bottom, clipped: note.scrollWidth > note.clientWidth + 1
     || note.scrollHeight > note.clientHeight + 1, covered, text: note.textContent };

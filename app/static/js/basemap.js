@@ -41,7 +41,8 @@ function addVector(L, map, basemap) {
   const check = () => {
     const note = state.down ? OFFLINE : outsideNote(map, bounds, basemap.area, state);
     setNote(L, map, note);
-    // Tiles are 512 px, read one zoom below the view's: none below minzoom + 1.
+    // Tiles are 512 px, read one zoom below the view's: no streets below minzoom + 1. (No
+    // minZoom on the layer: Leaflet would stop the whole map zooming out, the fleet's too.)
     const drawable = map.getZoom() > (basemap.minzoom || 0);
     credit(map, basemap.attribution,
       !state.down && drawable && (!bounds || bounds.intersects(map.getBounds())));
