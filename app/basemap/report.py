@@ -44,7 +44,7 @@ STYLE = ("<style>.report-streets-note{position:absolute;z-index:1000;right:10px;
          "linear-gradient(#dfe4ea 1px,transparent 1px),linear-gradient(90deg,#dfe4ea 1px,"
          "transparent 1px);background-size:32px 32px}"
          # On a phone the attribution spans the width: the scale bar stands above it.
-         ".leaflet-left .leaflet-control-scale{margin-bottom:24px}</style>")
+         ".leaflet-bottom.leaflet-left .leaflet-control-scale{margin-bottom:24px}</style>")
 
 
 def attribute(value: str) -> str:

@@ -9,7 +9,7 @@ import pytest
 
 from tests.live.test_basemap_browser import offline_page, streets_drawn
 from tests.live.test_dashboard_browser import drive, sign_in
-from tests.support.basemap import LABEL_INK, TILES, assert_note_readable
+from tests.support.basemap import LABEL_INK, SCALE_CLEAR, TILES, assert_note_readable
 from tests.support.helpers import STATION
 from tests.support.pages import register_payload, screenshot, send_fix, text_of, wait_until
 
@@ -112,6 +112,7 @@ def test_report_notes_stay_clear_of_the_scale_and_credit(live_server, browser, s
     page.goto(url)
     streets_drawn(page)
     assert "OpenStreetMap" in text_of(page, ".leaflet-control-attribution")
+    assert page.evaluate(SCALE_CLEAR)
     screenshot(page, tmp_path, f"basemap-report-{width}")
     saved = tmp_path / "report.html"
     saved.write_bytes(page.request.get(url).body())

@@ -107,3 +107,12 @@ LABEL_INK = """(() => {
   }
   return ink;
 })()"""
+
+
+# The scale bar and the attribution, both in view and apart (the report, on a phone).
+SCALE_CLEAR = """(() => {
+  const a = document.querySelector('.leaflet-control-scale')?.getBoundingClientRect();
+  const b = document.querySelector('.leaflet-control-attribution')?.getBoundingClientRect();
+  return Boolean(a?.width && b?.width) && (a.right <= b.left || a.left >= b.right
+    || a.bottom <= b.top || a.top >= b.bottom);
+})()"""
