@@ -24,6 +24,18 @@ def _flag(raw: str) -> bool:
     return raw.lower() not in ("0", "", "false", "no")
 
 
+def _zone(raw: str) -> str:
+    """A time zone name the server knows, checked at start rather than on a phone's request."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(raw)
+    except (ValueError, KeyError, OSError):
+        raise ValueError(f"expected a time zone name like UTC or Europe/Helsinki, got {raw!r}") \
+            from None
+    return raw
+
+
 def _duration(raw: str) -> float:
     """Seconds from `900`, `900s`, `36h`, `14d` (a TTL is easier to read in days)."""
     units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -95,6 +107,9 @@ def from_env() -> dict:
         # clock (app/web/times.py); a phone's fix outside is dropped, an API's refused (400).
         "FIX_MAX_AGE": _duration(_env("FIX_MAX_AGE", "7d")),
         "FIX_MAX_AHEAD": _duration(_env("FIX_MAX_AHEAD", "1d")),
+        # A phone's time without a zone (`2026-11-26 09:00:30`) is read in this zone. Traccar
+        # reads it in its server's zone: UTC in its Docker image, hence the default.
+        "PHONE_TIMEZONE": _zone(_env("PHONE_TIMEZONE", "UTC")),
         "MAX_CONTENT_LENGTH": int(_env("MAX_BODY_BYTES", str(2 * 1024 * 1024))),
         # Text updates: empty SMS_GATEWAY_URL keeps every text in the outbox (GET /api/v1/messages).
         "SMS_GATEWAY_URL": _env("SMS_GATEWAY_URL", ""),
@@ -128,6 +143,13 @@ def from_env() -> dict:
         # how long the POST waits for the simulator to print the tracking link.
         "DEMO_MAX_RUNS": int(_env("DEMO_MAX_RUNS", "2")),
         "DEMO_LINK_TIMEOUT": float(_env("DEMO_LINK_TIMEOUT", "60")),
+        # Street addresses to places (app/planning): embedded (the addresses of GEOCODER_MAP,
+        # an .osm.pbf; empty: the bundled map), or a geopy provider, nominatim:<url> or
+        # photon:<url>, asked at most once every GEOCODER_DELAY seconds (Nominatim's policy: 1).
+        "GEOCODER": _env("GEOCODER", "embedded"),
+        "GEOCODER_MAP": _env("GEOCODER_MAP", ""),
+        "GEOCODER_USER_AGENT": _env("GEOCODER_USER_AGENT", "doorstep"),
+        "GEOCODER_DELAY": float(_env("GEOCODER_DELAY", "1")),
         # A JSON file of service areas per program; empty: the built-in table for Helsinki.
         "SERVICE_AREAS": _env("SERVICE_AREAS", ""),
         # The dashboard's session cookie: HttpOnly and SameSite=Lax always, Secure behind HTTPS.
@@ -146,6 +168,12 @@ def from_env() -> dict:
         # routes and device claims per seller, shipments per route.
         "FIXES_PER_DRIVER": _env("FIXES_PER_DRIVER", "3000/minute"),
         "FIXES_PER_SELLER": _env("FIXES_PER_SELLER", "2000/second"),
+        # Phones (the OsmAnd door) over an hour: a phone back in coverage flushes its buffer
+        # back to back and most Traccar Clients ignore Retry-After (the oldest iOS one deletes
+        # what was refused), so the window holds an hour's backlog at one fix a second plus the
+        # live hour; a flood from one device id stops there.
+        "PHONE_FIXES_PER_DRIVER": _env("PHONE_FIXES_PER_DRIVER", "10000/hour"),
+        "PHONE_FIXES_PER_SELLER": _env("PHONE_FIXES_PER_SELLER", "2000000/hour"),
         "EVENTS_PER_DRIVER": _env("EVENTS_PER_DRIVER", "600/minute"),
         "EVENTS_PER_SELLER": _env("EVENTS_PER_SELLER", "200/second"),
         "ROUTES_PER_SELLER": _env("ROUTES_PER_SELLER", "5000/hour"),

@@ -50,6 +50,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.web.api import openapi
 
     basemap.init_app(app)  # before the headers: the CSP names the basemap's origin
+    from app.planning import geocoding
+
+    app.extensions["geocoding"] = geocoding(app.config)  # built on first use
     headers.init_app(app)
     limits.init_app(app)
 

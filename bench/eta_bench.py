@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import time
-from dataclasses import fields
 
 from bench.eta_replay import EngineSink, Score, replay
 from bench.visit_replay import GRACE_S, VisitScore, VisitSink
@@ -38,11 +37,7 @@ def main() -> None:
     for seed in args.seeds:
         score = replay({v: n for v, n in counts.items() if n}, seed, args.stops, args.program,
                        sink=EngineSink if events else VisitSink)
-        for n, errs in score.samples.items():
-            total.samples.setdefault(n, []).extend(errs)
-        for f in fields(total):
-            if f.name != "samples":
-                setattr(total, f.name, getattr(total, f.name) + getattr(score, f.name))
+        total.merge(score)
     print(
         f"{total.fixes} fixes replayed in {time.perf_counter() - started:.1f} s, "
         f"{total.dropped} dropped by the engine"
@@ -53,13 +48,29 @@ def main() -> None:
         print(f"  (against the handover, as with events); {total.mismatches_after_grace} where "
               f"the count was not right between the handover and {GRACE_S:.0f} s after leaving")
         print(total.visit_summary())
-    print("ETA absolute error, % of the time still to go:")
+    print("ETA absolute error, % of the time still to go, to the vehicle's arrival:")
     for n in sorted(total.samples):
         median, p25, p90, count = total.summary(n)
         print(
             f"  {n:2d} stops away: median {median:5.1f}%  p25 {p25:5.1f}%  p90 {p90:5.1f}%"
             f"  (n={count})"
         )
+    if not total.handover:
+        return
+    print("ETA absolute error to the handover (delivered or attempted; goal at 5 stops away: "
+          "median < 5 %, p90 < 15 %):")
+    for n in sorted(total.handover):
+        errs = total.handover[n]
+        median, p25, p90, count = total.summary(n, errs)
+        early = sum(e < 0 for e in errs) / len(errs) * 100
+        print(
+            f"  {n:2d} stops away: median {median:5.1f}%  p25 {p25:5.1f}%  p90 {p90:5.1f}%"
+            f"  early {early:3.0f}%  (n={count})"
+        )
+    print("handovers inside the last window shown at each distance (goal: >= 95 % at each):")
+    print("  " + "  ".join(f"{n}: {inside / total_ * 100:.0f}%"
+                           for n, (inside, total_) in sorted(total.windows.items())
+                           for total_ in [max(total_, 1)]))
 
 
 if __name__ == "__main__":

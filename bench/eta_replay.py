@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import statistics
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from datetime import datetime
 
+from app.domain.arrival import arrival
 from app.domain.model import Driver, Fix, Point, Route, Stop, StopEvent
 from app.domain.tracking import Settings, apply_event, apply_fix, start_progress, unserved_before
 
@@ -17,6 +19,11 @@ from app.domain.tracking import Settings, apply_event, apply_fix, start_progress
 @dataclass
 class Score:
     samples: dict[int, list[float]] = field(default_factory=dict)  # stops away -> errors (%)
+    # The same against the handover (the delivered or attempted time: what the customer
+    # waits for), signed: negative is an ETA earlier than the handover.
+    handover: dict[int, list[float]] = field(default_factory=dict)
+    # stops away -> [handovers inside the last window shown at that distance, windows]
+    windows: dict[int, list[int]] = field(default_factory=dict)
     fixes: int = 0
     dropped: int = 0
     stops_checked: int = 0
@@ -26,9 +33,24 @@ class Score:
     def errors_at(self, n: int) -> list[float]:
         return self.samples.get(n, [])
 
-    def summary(self, n: int) -> tuple[float, float, float, int]:
+    def merge(self, other: Score) -> None:
+        """Add another seed's score to this one (subclasses' counters too)."""
+        for f in fields(self):
+            mine, theirs = getattr(self, f.name), getattr(other, f.name)
+            if f.name == "windows":
+                for n, (inside, total) in theirs.items():
+                    counts = mine.setdefault(n, [0, 0])
+                    counts[0] += inside
+                    counts[1] += total
+            elif isinstance(mine, dict):
+                for n, errs in theirs.items():
+                    mine.setdefault(n, []).extend(errs)
+            else:
+                setattr(self, f.name, mine + theirs)
+
+    def summary(self, n: int, errors: list[float] | None = None) -> tuple[float, float, float, int]:
         """Median, 25th and 90th percentile of the absolute error in %, and the sample count."""
-        errs = sorted(self.errors_at(n))
+        errs = sorted(abs(e) for e in (self.errors_at(n) if errors is None else errors))
         if not errs:
             return float("nan"), float("nan"), float("nan"), 0
         q = statistics.quantiles(errs, n=20, method="inclusive") if len(errs) > 1 else errs * 19
@@ -56,6 +78,8 @@ class EngineSink:
             "arrivals": tl.arrivals,
             "served_at": outcome_at,
             "sampled": set(),
+            "handover_sampled": set(),
+            "windows": {},  # (stop, stops away) -> the last window shown then
         }
         return reg
 
@@ -94,12 +118,34 @@ class EngineSink:
                 if arrival - t > 60:
                     error = abs(eta - arrival) / (arrival - t) * 100
                     score.samples.setdefault(n, []).append(error)
+            handover = served_at[k]
+            if eta is None or handover is None or handover <= t or not 1 <= n <= 10:
+                continue
+            if n in self.sample_at and key not in run["handover_sampled"] and handover - t > 60:
+                run["handover_sampled"].add(key)
+                error = (eta - handover) / (handover - t) * 100
+                score.handover.setdefault(n, []).append(error)
+            shown = arrival_window(eta, t, run["route"].timezone, self.settings)
+            run["windows"][key] = shown
 
     def close(self) -> None:
-        pass
+        for run in self.runs.values():
+            for (k, n), (lo, hi) in run["windows"].items():
+                counts = self.score.windows.setdefault(n, [0, 0])
+                counts[0] += lo <= run["served_at"][k] <= hi
+                counts[1] += 1
+        self.runs.clear()
 
     def status(self) -> str:
         return ""
+
+
+def arrival_window(eta: float, now: float, tz: str, settings: Settings) -> tuple[float, float]:
+    """The window a customer is shown for `eta` at `now`, in epoch seconds."""
+    shown = arrival(eta, now, tz, settings.service_start_hour, settings.service_end_hour)
+    lo, hi = (datetime.fromisoformat(t.replace("Z", "+00:00")).timestamp()
+              for t in shown["window"])
+    return lo, hi
 
 
 def to_route(payload: dict, reg, created_at: float) -> Route:  # type: ignore[no-untyped-def]

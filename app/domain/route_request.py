@@ -14,6 +14,7 @@ class RouteRequest:
     timezone: str
     station: tuple[float, float]
     station_name: str
-    # lat, lon, address, dwell_s, shipments: [{recipient, reference, phone}]
+    # lat, lon, address, dwell_s, window ((from, to) or None), shipments: [{recipient, reference,
+    # phone}]
     stops: list[dict[str, Any]]
     legs: list[list[tuple[float, float]]]

@@ -19,6 +19,7 @@ from app.domain.geo import haversine_m
 from app.domain.hours import clock_text, iso_utc, latest, sane
 from app.domain.model import Route, Shipment
 from app.domain.tracking import Progress, Settings, ShipmentProgress, route_path
+from app.domain.tracking.eta import moved_day
 from app.domain.tracking.lifecycle import stops_away, unserved_before
 from app.domain.tracking.statuses import is_final, stops_text
 
@@ -61,7 +62,7 @@ def customer_view(
         },
         "path": _path(route, progress, ship, away) if visible else None,
         "timeline": [
-            {"status": e.status, "at": iso_utc(e.at), "text": e.text} for e in ship.timeline
+            {"status": e.status, "at": iso_utc(e.at), "text": e.text} for e in in_time_order(ship)
         ],
         "proof": _proof(ship, stop.lat, stop.lon),
         "timezone": route.timezone,
@@ -138,6 +139,7 @@ def route_summary(
         "stops_visited": sum(not s.served and s.visited_at is not None for s in progress.stops),
         "stops_total": len(route.stops),
         "dropped": dict(progress.dropped),
+        "phone": _phone(progress),
         "timezone": route.timezone,
         "updated_at": iso_utc(progress.updated_at),
         "shipments": rows,
@@ -157,6 +159,13 @@ def view_clock(progress: Progress, now: float | None) -> float:
     if now is None or not 0 <= now - clock <= _QUIET_S:
         return clock
     return now
+
+
+def in_time_order(ship: ShipmentProgress) -> list:
+    """The timeline by time. Entries are appended as they come in, on the clock of whatever
+    sent them: "created" on the server's when the route is registered, later ones on the
+    phone's or a replay's, which may be days earlier. Equal times keep their order."""
+    return sorted(ship.timeline, key=lambda e: e.at if sane(e.at) else 0.0)
 
 
 def route_status(progress: Progress) -> str:
@@ -183,7 +192,8 @@ def _eta(
     at = progress.etas[ship.stop] if ship.stop < len(progress.etas) else None
     if at is None:
         return None
-    return arrival(at, now, route.timezone, settings.service_start_hour, settings.service_end_hour)
+    return arrival(at, now, route.timezone, settings.service_start_hour, settings.service_end_hour,
+                   moved_to=moved_day(progress, ship.stop), slot=route.stops[ship.stop].window)
 
 
 def _driver_visible(
@@ -233,6 +243,15 @@ def _position(progress: Progress) -> dict[str, Any] | None:
         "speed": fix.get("speed"),
         "at": iso_utc(fix["timestamp"]),
     }
+
+
+def _phone(progress: Progress) -> dict[str, Any] | None:
+    """What the driver's phone last said of itself (OsmAnd door), fix or heartbeat."""
+    phone = progress.phone
+    if not phone:
+        return None
+    return {"battery": phone.get("battery"), "charging": phone.get("charging"),
+            "heard_at": iso_utc(phone.get("heard_at"))}
 
 
 def _path(

@@ -99,7 +99,8 @@ class Ingest:
                 shipments.append(sh)
                 ids.append(sh.tracking_id)
             stops.append(Stop(index=i, lat=s["lat"], lon=s["lon"], address=s["address"],
-                              shipments=ids, dwell_s=s["dwell_s"]))
+                              shipments=ids, dwell_s=s["dwell_s"],
+                              window=list(s["window"]) if s["window"] else None))
         route = Route(
             id=route_id, seller_id=seller_id, driver=Driver(req.driver_name, req.vehicle),
             station=Point(*req.station), station_name=req.station_name, stops=stops,
@@ -125,15 +126,25 @@ class Ingest:
                 self._drivers[h] = rid
         return rid
 
-    def positions(self, route_id: str, fixes: Iterable[Fix]) -> tuple[int, dict[str, int]]:
-        """Apply one route's fixes in time order; answer (accepted, dropped by reason)."""
+    def positions(self, route_id: str, fixes: Iterable[Fix], now: float | None = None,
+                  phone: dict | None = None) -> tuple[int, dict[str, int]]:
+        """Apply one route's fixes in time order; answer (accepted, dropped by reason).
+
+        A phone (the OsmAnd door) gives the server's clock `now`, so that a fix on time
+        replaces one from a clock set ahead, and what it said of itself (`phone`: battery,
+        charging, heard at), recorded even with no fix at all (a heartbeat).
+        """
         dropped: dict[str, int] = {}
         kept: list[dict] = []
+        fixes = list(fixes)
 
         def apply(route: Route, progress: Progress) -> list[StatusChange]:
             changes: list[StatusChange] = []
+            if phone is not None:  # what it did not say this time, it said before
+                said = {k: v for k, v in phone.items() if v is not None}
+                progress.phone = {**(progress.phone or {}), **said}
             for fix in sorted(fixes, key=lambda f: f.timestamp):
-                result = apply_fix(route, progress, fix, self.settings)
+                result = apply_fix(route, progress, fix, self.settings, now)
                 if result.accepted:
                     kept.append({"lat": fix.lat, "lon": fix.lon, "t": fix.timestamp,
                                  "speed": fix.speed, "heading": fix.heading})

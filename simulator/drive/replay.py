@@ -49,11 +49,8 @@ class ReplayDriver(Driver):
 def replay_driver(raw: list[tuple[float, float, float | None]], start: float, interval: float,
                   name: str, vehicle: str) -> tuple[ReplayDriver, dict]:
     """Shift the track to start at `start` (keeping its pace) and build the one-stop route."""
-    first = raw[0][2]
-    points = []
-    for k, (lat, lon, at) in enumerate(raw):
-        offset = (at - first) if (at is not None and first is not None) else k * interval
-        points.append((lat, lon, start + max(0.0, offset)))
+    points = [(lat, lon, start + offset)
+              for (lat, lon, _), offset in zip(raw, track_offsets(raw, interval), strict=True)]
     segs, odo = [], 0.0
     for (a, b, t0), (c, d, t1) in zip(points, points[1:] or points, strict=False):
         path = Polyline([(a, b), (c, d)])
@@ -61,8 +58,10 @@ def replay_driver(raw: list[tuple[float, float, float | None]], start: float, in
         segs.append(Segment(t0, t0 + dt, path, 0.0, path.length / dt, 0.0, "drive", odo))
         odo += path.length
     end = points[-1][2]
+    # Back at the station once delivered: a replayed route ends, as a real one does, so the
+    # seller does not see it "on route" for ever.
     events = [SimEvent(start, "route_started"), SimEvent(end, "arrived", 0),
-              SimEvent(end, "delivered", 0, proof=PROOF)]
+              SimEvent(end, "delivered", 0, proof=PROOF), SimEvent(end, "returned")]
     timeline = Timeline(segs, events, ["delivered"], [end])
     driver = ReplayDriver(name, vehicle, points, timeline)
     lat0, lon0, _ = points[0]
@@ -75,3 +74,35 @@ def replay_driver(raw: list[tuple[float, float, float | None]], start: float, in
         "legs": [[[round(p[0], 6), round(p[1], 6)] for p in points]],
     }
     return driver, payload
+
+
+def track_offsets(raw: list[tuple[float, float, float | None]], interval: float) -> list[float]:
+    """Seconds from the track's first point to each point, keeping every recorded time.
+
+    Recorders leave times out (a first point logged before the clock was set, a point added
+    by hand) and phones repeat or step back a second when the clock is corrected. Points
+    without a time are spaced evenly between the recorded ones around them (`interval`
+    apart before the first and after the last); a time earlier than the one before it is
+    taken as that one, so the track never runs backwards.
+    """
+    known = []  # (index, time), never decreasing
+    for k, (_, _, at) in enumerate(raw):
+        if at is not None:
+            known.append((k, max(at, known[-1][1]) if known else at))
+    if not known:
+        return [k * interval for k in range(len(raw))]
+    times: list[float] = []
+    j = 0  # known[j] is the next recorded point at or after k
+    for k in range(len(raw)):
+        while j < len(known) and known[j][0] < k:
+            j += 1
+        if j < len(known) and known[j][0] == k:
+            times.append(known[j][1])
+        elif j == 0:  # before the first recorded time
+            times.append(known[0][1] - (known[0][0] - k) * interval)
+        elif j == len(known):  # after the last
+            times.append(known[-1][1] + (k - known[-1][0]) * interval)
+        else:
+            (k0, t0), (k1, t1) = known[j - 1], known[j]
+            times.append(t0 + (t1 - t0) * (k - k0) / (k1 - k0))
+    return [t - times[0] for t in times]

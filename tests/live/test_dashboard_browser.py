@@ -37,9 +37,16 @@ def test_one_marker_per_active_driver_live(live_server_factory, browser, tmp_pat
     sign_in(page, base)
     wait_until(page, "document.getElementById('driver-count').textContent === '2'")
     assert page.locator("#shipments tbody tr").count() == 6
-    drive(base, "motorcycle", frac=0.9)  # arrives live, no reload
+    moto = drive(base, "motorcycle", frac=0.9)  # arrives live, no reload
     wait_until(page, "document.getElementById('driver-count').textContent === '3'")
     wait_until(page, "document.querySelectorAll('.fleet-marker').length === 3", timeout=5)
+    # Its Traccar Client's heartbeat (no fix) tells the seller the phone's battery.
+    device = requests.put(f"{base}/api/v1/routes/{moto['route_id']}/device", json={},
+                          headers={"Authorization": "Bearer demo"}).json()["device_id"]
+    assert requests.post(f"{base}/", data={"id": device, "batt": 42, "charge": "false"},
+                         timeout=10).status_code == 200
+    wait_until(page, "[...document.querySelectorAll('.fleet-marker')]"
+                     ".some((m) => m.title.endsWith(', phone 42%'))", timeout=5)
     page.select_option("#filter-vehicle", "bike")
     wait_until(page, "document.getElementById('driver-count').textContent === '1'")
     page.select_option("#filter-vehicle", "")

@@ -112,7 +112,27 @@ def test_replay_streams_the_track_at_its_pace(files, tmp_path):
     assert [r["t"][11:19] for r in fixes] == [f"12:00:{s:02d}" for s in range(0, 30, 5)]
     assert fixes[-1]["lat"] == 60.175
     events = [r["type"] for r in records if r["kind"] == "event"]
-    assert events == ["route_started", "arrived", "delivered"]
+    assert events == ["route_started", "arrived", "delivered", "returned"]
+
+
+def test_replay_keeps_recorded_times_around_missing_and_backward_ones(tmp_path):
+    # A first point logged before the clock was set, one without a time, one stepping back.
+    times = [None, "10:00:05", None, "10:00:15", "10:00:12", "10:00:25"]
+    pts = "\n".join(
+        f'<trkpt lat="60.17{i}" lon="24.94{i}">'
+        + (f"<time>2026-05-01T{t}Z</time>" if t else "") + "</trkpt>"
+        for i, t in enumerate(times))
+    track = tmp_path / "gaps.gpx"
+    track.write_text(GPX.format(points=pts))
+    out = tmp_path / "replay.jsonl"
+    proc = sim("replay", str(track), "--dry-run", "--max-speed", "--timezone", "Europe/Helsinki",
+               "--start", "12:00", "--date", "2026-06-01", "--interval", "5", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    fixes = [r["t"][11:19] for r in records if r["kind"] == "position"]
+    # 5 s before the first recorded time; halfway between two recorded ones; the backward
+    # step held at the time before it (sent once, as the newest point of its second).
+    assert fixes == ["12:00:00", "12:00:05", "12:00:10", "12:00:15", "12:00:25"]
 
 
 def _children(pid: int) -> list[int]:

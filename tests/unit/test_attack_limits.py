@@ -26,7 +26,7 @@ def app():
     return create_app({"TESTING": True, "ASYNC_MODE": "threading", "STORE_URL": "memory://",
                        "SELLER_KEYS": {"demo": "demo"}, "MAX_CONTENT_LENGTH": LIMIT,
                        "DEVICE_FAILURE_RATE": "3/minute", "SIGNIN_FAILURE_RATE": "2/minute",
-                       "FIXES_PER_DRIVER": "2/minute"})
+                       "FIXES_PER_DRIVER": "2/minute", "PHONE_FIXES_PER_DRIVER": "2/hour"})
 
 
 BIG = "x" * (LIMIT * 2)

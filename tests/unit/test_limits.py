@@ -146,20 +146,49 @@ def test_a_batch_longer_than_max_batch_is_refused_naming_it(app, client):
     assert "at most 5" in resp.json["error"]
 
 
-def test_osmand_phones_share_the_per_driver_fix_limit(limited, client):
+def test_phones_are_limited_in_fixes_over_an_hour_not_per_minute(limited, client):
+    """A phone back in coverage flushes its backlog back to back: the API's per-minute budget
+    (5/minute here) does not refuse it; the phone's own budget over an hour does, heartbeats
+    counted too."""
+    limited.config.update(PHONE_FIXES_PER_DRIVER="12/hour")
     reg = register(client)
     phone = "phone-4711-9c0e51b2a7d3"
     resp = client.put(f"/api/v1/routes/{reg['route_id']}/device", json={"device_id": phone},
                       headers=bearer("demo"))
     assert resp.status_code == 200, resp.json
-    for t in range(10, 60, 10):
+    for t in range(10, 110, 10):
         f = fix(t)
         resp = client.post(f"/osmand?id={phone}&lat={f['lat']}&lon={f['lon']}"
                            f"&timestamp={1764147600 + t}&speed=5")
-        assert resp.status_code == 200, resp.json
+        assert resp.status_code == 200 and resp.json["accepted"] == 1, (t, resp.json)
+    assert client.post(f"/?id={phone}&timestamp={1764147720}&batt=50").status_code == 200
+    assert client.post(f"/?id={phone}&cell=244,91,1,2").status_code == 200
     resp = client.post(f"/osmand?id={phone}&lat={f['lat']}&lon={f['lon']}"
-                       f"&timestamp={1764147700}")
+                       f"&timestamp={1764147800}")
     assert_429(resp, "id", "too many fixes for this driver")
+    assert int(resp.headers["Retry-After"]) > 60  # the hour's budget, not a minute's
+
+
+def test_a_phone_batch_costs_what_it_carries_heartbeats_too(limited, client):
+    limited.config.update(PHONE_FIXES_PER_DRIVER="12/hour")
+    reg = register(client)
+    phone = "phone-4711-9c0e51b2a7d3"
+    client.put(f"/api/v1/routes/{reg['route_id']}/device", json={"device_id": phone},
+               headers=bearer("demo"))
+    beats = {"device_id": phone, "location": [{"event": "heartbeat"}] * 13}
+    resp = client.post("/osmand", json=beats)
+    assert_429(resp, "id", "13 fixes for this driver is more than the 12 per 1 hour allowed")
+
+
+def test_the_default_phone_budget_holds_an_hour_of_backlog_and_the_live_hour():
+    """Traccar Client at its highest setting records about a fix a second: an hour out of
+    coverage is 3,600 fixes to flush, and the live hour goes on beside it."""
+    from limits import parse
+
+    from app.config import from_env
+
+    item = parse(from_env()["PHONE_FIXES_PER_DRIVER"])
+    assert item.get_expiry() >= 3600 and item.amount * 3600 / item.get_expiry() >= 2 * 3600
 
 
 def test_a_batch_naming_thousands_of_driver_tokens_is_refused_before_looking_them_up(client):

@@ -185,3 +185,41 @@ def test_device_ids_are_stored_hashed_like_every_credential(app, client):
     from app.access.tokens import hash_token
 
     assert store.get_doc("device", hash_token(device))["route_id"] == reg["route_id"]
+
+
+@pytest.mark.parametrize("path, answer", [
+    ("/?" + query(), "position"),  # OsmAnd and the oldest iOS client GET the root
+    ("/?" + urlencode({"deviceid": DEVICE, "location": f"{LAT},{LON}",
+                       "timestamp": int(TS)}), "position"),
+    ("/?" + urlencode({"id": DEVICE, "lat": LAT}), "400 lon"),  # half a location names it
+    ("/?" + urlencode({"id": DEVICE}), "page"),  # no location: the page, as before
+    ("/?lat=60.1&lon=24.9", "page"),
+    ("/", "page"),
+])
+def test_a_get_of_the_root_is_a_phone_only_with_an_id_and_a_location(client, path, answer):
+    reg = with_device(client)
+    resp = client.get(path)
+    position = client.get(f"/api/v1/track/{reg['shipments'][0]['token']}").json["driver"][
+        "position"]
+    if answer == "position":
+        assert resp.status_code == 200 and resp.json == {"accepted": 1, "dropped": 0}
+        assert position["at"] == "2026-11-26T09:00:30Z"
+    elif answer == "400 lon":
+        assert resp.status_code == 400 and resp.json["field"] == "lon"
+    else:
+        assert resp.status_code == 200 and resp.mimetype == "text/html"
+        assert position is None
+
+
+def test_a_heartbeat_records_the_phone_and_keeps_what_it_said_before(client):
+    reg = with_device(client)
+    assert client.get("/osmand?" + query(batt=71, charge="false")).status_code == 200
+    beat = client.post("/", data=urlencode({"id": DEVICE, "timestamp": int(TS) + 60}),
+                       content_type="application/x-www-form-urlencoded")
+    assert beat.status_code == 200 and beat.json == {"accepted": 0, "dropped": 0}
+    route = client.get(f"/api/v1/routes/{reg['route_id']}", headers=SELLER).json
+    assert route["phone"]["battery"] == 71 and route["phone"]["charging"] is False
+    assert route["position"]["at"] == "2026-11-26T09:00:30Z"  # the last location is kept
+    # Customers never see the phone's state.
+    view = client.get(f"/api/v1/track/{reg['shipments'][0]['token']}").json
+    assert "phone" not in json.dumps(view) and "battery" not in json.dumps(view)

@@ -196,7 +196,8 @@ def test_eta_adds_travel_and_dwell_of_each_stop_before(route, progress):
     per_stop = (later - first) / 4
     # ~200 m at the van's speed plus a 60 s dwell per stop in between.
     assert 60 + 200 / 20 < per_stop < 60 + 200 / 2
-    assert progress.etas[0] <= t
+    # At the stop: its ETA is the handover, one dwell after arriving.
+    assert t < progress.etas[0] <= t + route.stops[0].dwell_s * progress.dwell_ratio
 
 
 def test_progress_round_trips_through_json(route, progress):
@@ -204,3 +205,27 @@ def test_progress_round_trips_through_json(route, progress):
     apply_event(route, progress, delivered(0, t), SETTINGS)
     again = Progress.from_dict(json.loads(json.dumps(progress.to_dict())))
     assert again == progress
+
+
+def test_a_fix_from_a_clock_set_ahead_is_replaced_by_the_next_one_on_time(route, progress):
+    """Given the server's clock (the phone door), one fix stamped hours ahead does not make
+    every right fix after it stale until that hour: the right one becomes the position."""
+    now = T0 + 100
+    ahead = apply_fix(route, progress, stop_fix(route, 0, now + 5 * 3600, 150), SETTINGS, now)
+    assert ahead.accepted and progress.matched_at == now + 5 * 3600
+    on_time = apply_fix(route, progress, stop_fix(route, 0, now + 2, 100), SETTINGS, now + 2)
+    assert on_time.accepted and progress.last_fix["timestamp"] == now + 2
+    assert progress.matched_at <= now + 2  # the search window is not shrunk by the future
+    after = apply_fix(route, progress, stop_fix(route, 0, now + 7, 60), SETTINGS, now + 7)
+    assert after.accepted and progress.dropped == {}
+
+
+@pytest.mark.parametrize(("now", "late"), [
+    (None, T0 + 10),  # no server clock (the API: a simulator's time runs ahead by design)
+    (T0, T0 + 3600),  # both ahead of the server's clock: the late one is stale as before
+])
+def test_an_older_fix_stays_stale_unless_the_last_one_was_from_the_future(
+        route, progress, now, late):
+    assert apply_fix(route, progress, stop_fix(route, 0, T0 + 7200, 150), SETTINGS, now).accepted
+    result = apply_fix(route, progress, stop_fix(route, 0, late, 140), SETTINGS, now)
+    assert (result.accepted, result.reason) == (False, "stale")

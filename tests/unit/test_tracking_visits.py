@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 
@@ -54,7 +55,7 @@ def test_a_stay_at_a_stop_then_leaving_counts_it_visited(route, progress):
     t = stay(route, progress, SETTINGS, STOP[0], t, 90)
     assert visited(progress) == []  # still there: nothing is known to be done yet
     assert away(progress, route)[5] == 5
-    waiting_eta = progress.etas[1]
+    waiting_eta = progress.etas[1] - route.stops[1].dwell_s * progress.dwell_ratio  # arrival
     changes = []
     left = t
     for m in range(10, 140, 10):  # drives on towards stop 1
@@ -65,8 +66,11 @@ def test_a_stay_at_a_stop_then_leaving_counts_it_visited(route, progress):
     assert left <= progress.stops[0].visited_at <= left + 6
     assert away(progress, route)[1:] == list(range(11))  # stop 1 is next, and so on
     assert progress.etas[0] is None
-    assert t < progress.etas[1] <= t + 60  # the ~60 m left at driving speed, no dwell first
-    assert progress.etas[1] < waiting_eta
+    # The ~60 m left at driving speed, then the handover after its own dwell: no dwell
+    # for the stop just left.
+    dwell = route.stops[1].dwell_s * progress.dwell_ratio
+    assert t + dwell < progress.etas[1] <= t + 60 + dwell
+    assert progress.etas[1] - dwell < waiting_eta  # arriving sooner, the visit learned from
     # One more stop closer for everyone: stop 6 is now within `approaching_stops` (5).
     assert [(c.tracking_id, c.text) for c in changes if c.status == "approaching"] == [
         ("DS0060", "5 stops away")
@@ -146,6 +150,17 @@ def test_gps_noise_at_the_door_still_makes_one_visit(route, progress):
     assert progress.dwell_seen == 1
     stay(route, progress, SETTINGS, STOP[1] - 150, t, 60)  # back near it: still one visit
     assert progress.stops[0].visited_at == first and progress.dwell_seen == 1
+
+
+def test_a_route_whose_app_sends_events_is_never_guessed_visited(route, progress):
+    # The app said the route started, so it will say what is done: a van that lingers by
+    # the first stop while circling the block before parking has visited nothing yet.
+    apply_event(route, progress, StopEvent("route_started", T0), SETTINGS)
+    t = drive(route, progress, SETTINGS, 0, STOP[0], T0)
+    t = stay(route, progress, SETTINGS, STOP[0], t, 90)
+    drive(route, progress, SETTINGS, STOP[0], STOP[1] - 50, t)
+    assert visited(progress) == []
+    assert away(progress, route)[1] == 1  # stop 0 is still to do
 
 
 def test_a_late_delivered_event_still_delivers_a_visited_stop_with_proof(route, progress):
@@ -241,5 +256,5 @@ def test_progress_stored_before_visits_existed_still_loads(route, progress):
     for name in ("outcomes_reported", "dwell_stop", "dwell_along", "dwell_from", "dwell_to"):
         del old[name]
     again = Progress.from_dict(old)
-    assert again == progress
+    assert again == dataclasses.replace(progress, outcomes_reported=False)
     assert again.stops[0].pending and not again.outcomes_reported

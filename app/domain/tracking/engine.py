@@ -48,14 +48,16 @@ def start_progress(route: Route, now: float) -> Progress:
     )
 
 
-def apply_fix(route: Route, progress: Progress, fix: Fix, settings: Settings) -> FixResult:
+def apply_fix(route: Route, progress: Progress, fix: Fix, settings: Settings,
+              now: float | None = None) -> FixResult:
     """Move the route's progress to this fix; drop (and count) a fix that cannot be right.
 
     A route without a `route_started` event starts on the first fix that is farther than
     `start_radius_m` from the station, or that ends a visit to a stop: a driver who has left
-    is out for delivery, whether or not the app said so.
+    is out for delivery, whether or not the app said so. `now` (the server's clock) lets a fix
+    on time replace one from a clock set ahead (matching.screen).
     """
-    reason = screen(route, progress, fix, settings)
+    reason = screen(route, progress, fix, settings, now)
     if reason is not None:
         progress.dropped[reason] = progress.dropped.get(reason, 0) + 1
         return FixResult(False, reason)
@@ -82,7 +84,8 @@ def apply_fix(route: Route, progress: Progress, fix: Fix, settings: Settings) ->
         # Time spent serving a stop between two fixes is dwell, not travel.
         dt = max(0.0, fix.timestamp - max(last["timestamp"], progress.departed_at or 0.0))
         observe_speed(route, progress, dt, gained, at_stop, settings)
-    update_etas(route, progress, path, fix.timestamp, hold=not moving and not visited)
+    update_etas(route, progress, path, fix.timestamp, hold=not moving and not visited,
+                settings=settings)
     return FixResult(True, None, changes)
 
 
@@ -108,7 +111,9 @@ def _check_arrivals(
     at_stop = False
     for k in range(first_leg, min(progress.leg, len(route.stops) - 1) + 1):
         state = progress.stops[k]
-        if not state.pending:
+        # A stop moved to the next delivery day is not being driven to today: a driver who
+        # gave up the last stops at closing and walks back past them is going home.
+        if not state.pending or state.moved_to is not None:
             continue
         remaining = marks[k] - progress.along_m
         if remaining <= settings.arriving_m:

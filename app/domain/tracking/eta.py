@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from app.domain.geo import Path, haversine_m
+from app.domain.hours import fit, local_day
 from app.domain.model import Route
 from app.domain.tracking.progress import Progress
-from app.domain.tracking.settings import profile
+from app.domain.tracking.settings import Settings, profile
 
 # A stop left this far behind the driver was skipped; it is served last, if at all.
 _SKIPPED_M = 200.0
 
 
-def update_etas(route: Route, progress: Progress, path: Path, now: float, hold: bool) -> None:
+def update_etas(
+    route: Route, progress: Progress, path: Path, now: float, hold: bool, settings: Settings
+) -> None:
     """Recompute `progress.etas` from the driver's place at `now`.
 
     `hold` says nothing happened that could bring arrivals forward (the driver did not move
@@ -32,21 +37,52 @@ def update_etas(route: Route, progress: Progress, path: Path, now: float, hold: 
         if mark < s - _SKIPPED_M and state.arrived_at is None:
             skipped.append(k)
             continue
+        # A slot's start holds the handover back: the driver waits (grocery slots).
+        opens = stop.window[0] if stop.window else t
         if state.arrived_at is not None:
-            arrival = state.arrived_at
-            t = max(t, state.arrived_at + stop.dwell_s * ratio)
+            t = max(t, max(state.arrived_at, opens) + stop.dwell_s * ratio)
         else:
-            arrival = t + max(0.0, mark - s) / speed
-            t = arrival + stop.dwell_s * ratio
+            t = max(t + max(0.0, mark - s) / speed, opens) + stop.dwell_s * ratio
         s = max(s, mark)
-        etas[k] = arrival
+        # The handover, not the van's arrival: the customer waits for the parcel, which comes
+        # after parking and the walk to the door. `ratio` is learned from arrival to outcome
+        # (lifecycle.learn_dwell), so arrival + dwell x ratio is when the outcome comes.
+        etas[k] = t
     lat, lon = path.point_at(s)
     for k in skipped:
         stop = route.stops[k]
         # Off the plan: the straight line is all we know about the way back to it.
-        etas[k] = t + haversine_m(lat, lon, stop.lat, stop.lon) / speed
-        t = etas[k] + stop.dwell_s * ratio
+        t += haversine_m(lat, lon, stop.lat, stop.lon) / speed
+        t = max(t, stop.window[0] if stop.window else t) + stop.dwell_s * ratio
+        etas[k] = t
         lat, lon = stop.lat, stop.lon
     if hold and len(old) == len(etas):
         etas = [e if e is None or o is None else max(e, o) for e, o in zip(etas, old, strict=True)]
     progress.etas = etas
+    _remember_moved(route, progress, now, settings)
+
+
+def _remember_moved(route: Route, progress: Progress, now: float, settings: Settings) -> None:
+    """Mark the stops whose arrival falls after closing as moved to the next delivery day.
+
+    Once moved, a stop stays moved until that day comes (or it is served): near closing time
+    the estimate wavers by a minute either side of it with every fix, and a customer told
+    "next delivery day" must not be told "arriving 19:55" a minute later, and back again.
+    """
+    today = local_day(now, route.timezone).isoformat()
+    for k, at in enumerate(progress.etas):
+        state = progress.stops[k]
+        if state.moved_to is not None and state.moved_to <= today:
+            state.moved_to = None  # the day it was moved to has come: estimate afresh
+        if at is None:
+            continue
+        fitted = fit(at, route.timezone, settings.service_start_hour, settings.service_end_hour)
+        if fitted.moved_to_next_day:
+            day = fitted.day.isoformat()
+            state.moved_to = max(state.moved_to or day, day)
+
+
+def moved_day(progress: Progress, stop: int) -> date | None:
+    """The delivery day the stop was moved to, if it was (see _remember_moved)."""
+    moved = progress.stops[stop].moved_to
+    return date.fromisoformat(moved) if moved else None

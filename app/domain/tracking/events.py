@@ -44,6 +44,11 @@ def apply_event(
     if event.type in ("arrived", "delivered", "attempted") and event.stop is None:
         raise EventError("stop", "required")
     at = event.timestamp
+    # Any event, a route start included, comes from an app that reports the route's stops
+    # (Doorstep's driver app, the simulator, a seller's own): from now on its outcomes say
+    # what is done, not a guess from positions (tracking/visits.py). A van circling the block
+    # by a stop before parking was otherwise counted as having visited it.
+    progress.outcomes_reported = True
     changes = []
     if not progress.started:
         changes += start_route(route, progress, at, settings)
@@ -56,11 +61,10 @@ def apply_event(
             state.arrived_at = at  # the app knows better than a guess from the fixes
         changes += arrive(route, progress, event.stop, at)
     elif event.type in ("delivered", "attempted"):
-        progress.outcomes_reported = True  # the app says what is done now, not visits.py
         for ship in targets:
             changes.append(_outcome(route, ship, event))
         changes += _serve(route, progress, event.stop, at, settings)
-    _refresh_etas(route, progress, at)
+    _refresh_etas(route, progress, at, settings)
     return changes
 
 
@@ -121,10 +125,10 @@ def _serve(
     return approach(route, progress, at, settings)
 
 
-def _refresh_etas(route: Route, progress: Progress, at: float) -> None:
+def _refresh_etas(route: Route, progress: Progress, at: float, settings: Settings) -> None:
     last = progress.last_fix
     now = max(at, last["timestamp"]) if last else at
-    update_etas(route, progress, route_path(route), now, hold=False)
+    update_etas(route, progress, route_path(route), now, hold=False, settings=settings)
 
 
 def replayed(route: Route, progress: Progress, event: StopEvent) -> list[StatusChange]:

@@ -17,16 +17,30 @@ _JUMP_STREAK_LIMIT = 3
 # along costs as much as 30 m of distance from the path.
 _AHEAD_COST = 0.03
 _GOOD_MATCH_M = 40.0
+# A fix stamped further than this ahead of the server's clock came from a wrong clock (a phone's
+# clock drifts by seconds, not minutes): it cannot hold back the fixes that are on time.
+CLOCK_SLACK_S = 60.0
 
 
-def screen(route: Route, progress: Progress, fix: Fix, settings: Settings) -> str | None:
-    """Why this fix must be dropped (`stale`, `duplicate`, `jump`, `finished`), or None."""
+def screen(route: Route, progress: Progress, fix: Fix, settings: Settings,
+           now: float | None = None) -> str | None:
+    """Why this fix must be dropped (`stale`, `duplicate`, `jump`, `finished`), or None.
+
+    `now` is the server's clock, given by a door whose clients' clocks are real (phones): a
+    fix older than the last one is then stale only if the last one was not from the future.
+    """
     if progress.finished:
         return "finished"
     last = progress.last_fix
     if last is None:
         return None
     dt = fix.timestamp - last["timestamp"]
+    if dt < 0 and now is not None and fix.timestamp <= now + CLOCK_SLACK_S < last["timestamp"]:
+        # One fix from a wrong clock (a phone's clock set ahead for a moment) must not freeze
+        # the route until that moment: the fix on time replaces it, as Traccar keeps it.
+        _unwind(progress, fix.timestamp)
+        progress.jump_streak = 0
+        return None
     if dt < 0:
         return "stale"
     if dt == 0:
@@ -39,6 +53,17 @@ def screen(route: Route, progress: Progress, fix: Fix, settings: Settings) -> st
         return "jump"
     progress.jump_streak = 0
     return None
+
+
+def _unwind(progress: Progress, t: float) -> None:
+    """Bring back to `t` the times a fix from the future left in the progress."""
+    if progress.matched_at is not None and progress.matched_at > t:
+        progress.matched_at = t
+    if progress.departed_at is not None and progress.departed_at > t:
+        progress.departed_at = t
+    if progress.dwell_stop is not None and progress.dwell_from > t:
+        progress.dwell_stop = None  # a stay that began in the future never happened
+    progress.dwell_to = min(progress.dwell_to, max(t, progress.dwell_from))
 
 
 def advance(route: Route, progress: Progress, path: Path, fix: Fix, settings: Settings) -> float:

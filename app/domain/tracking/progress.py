@@ -19,6 +19,9 @@ class StopProgress:
     # Inferred from the positions alone (tracking/visits.py): the driver stayed near the stop and
     # left at this time. Says nothing of the outcome; an event for the stop still counts.
     visited_at: float | None = None
+    # The delivery day (ISO date) the ETA moved this stop to, once it fell after closing. Kept,
+    # so an estimate wavering around closing time never moves it back and forth (tracking/eta.py).
+    moved_to: str | None = None
 
     @property
     def pending(self) -> bool:
@@ -61,8 +64,8 @@ class Progress:
     etas: list[float | None] = field(default_factory=list)  # per stop, epoch seconds
     dropped: dict[str, int] = field(default_factory=dict)  # dropped fixes by reason
     jump_streak: int = 0
-    # A delivered or attempted event came in: the driver's app reports outcomes, so stops are
-    # no longer inferred from the positions (tracking/visits.py says why).
+    # An event came in (any: a route start too): the driver's app reports outcomes, so stops
+    # are no longer inferred from the positions (tracking/visits.py says why).
     outcomes_reported: bool = False
     # The stop the driver is staying near, where they were along the path when the stay began,
     # and the first and latest fixes near it.
@@ -71,6 +74,9 @@ class Progress:
     dwell_from: float = 0.0
     dwell_to: float = 0.0
     updated_at: float = 0.0
+    # What the driver's phone last said of itself (OsmAnd door): battery percent, charging, and
+    # when it was last heard (the server's clock), fix or heartbeat. Never shown to customers.
+    phone: dict[str, Any] | None = None
 
     def fix(self) -> Fix | None:
         return Fix(**self.last_fix) if self.last_fix else None

@@ -36,6 +36,12 @@ def change(
 ) -> StatusChange:
     """Record a new status on the shipment's timeline and return it as a change."""
     detail = detail or {}
+    first = ship.timeline[0] if ship.timeline else None
+    if first is not None and first.status == "created" and at < first.at:
+        # "created" is stamped with the server's clock at registration; a back-dated run or a
+        # replay sends earlier times. The order was received before it went out, whatever
+        # the clocks say.
+        first.at = at
     ship.status = status
     ship.updated_at = at
     ship.timeline.append(TimelineEntry(status=status, at=at, text=text, detail=detail))

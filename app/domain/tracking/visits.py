@@ -18,10 +18,11 @@ and the ETAs; its shipments keep their status (no status change, text or webhook
 claims a parcel was delivered or attempted. The customer sees "Your driver stopped at your
 address at 14:22", no ETA and no driver on the map; the seller sees the row's `visited_at`.
 
-Events win. Inference runs only while the route has had no delivered or attempted event:
-an app that reports outcomes knows better, and a stop it has not reported is one the driver
-will come back to, which a guess from the positions would count as done. A `delivered` or
-`attempted` event for a stop already visited is still taken, with its proof.
+Events win. Inference runs only while the route has had no event at all (route_started,
+arrived, delivered, attempted, returned): an app that sends events reports outcomes and knows
+better, and a stop it has not reported is one the driver will come back to, which a guess from
+the positions would count as done. A `delivered` or `attempted` event for a stop already
+visited is still taken, with its proof.
 """
 
 from __future__ import annotations

@@ -29,8 +29,11 @@ function isActive(route, filters) {
 function label(route) {
   const vehicle = VEHICLE_NAMES[route.vehicle] || route.vehicle;
   const visited = route.stops_visited ? ` (${route.stops_visited} more visited)` : "";
+  // A Traccar / OsmAnd phone's battery, from its fixes and heartbeats.
+  const battery = route.phone && route.phone.battery != null
+    ? `, phone ${Math.round(route.phone.battery)}%` : "";
   return `${route.driver} (${vehicle}, ${route.program}): ${route.stops_done} of ` +
-    `${route.stops_total} stops done${visited}, ${route.status.replace("_", " ")}`;
+    `${route.stops_total} stops done${visited}, ${route.status.replace("_", " ")}${battery}`;
 }
 
 function upsert(fleet, route) {

@@ -55,7 +55,10 @@ function row(r, onMessage) {
   link(links, `/dashboard/shipments/${id}/track`, "Track").setAttribute("aria-label",
     `Customer page of ${r.tracking_id}`);
   if (r.route.status === "finished") {
-    link(links, `/dashboard/routes/${encodeURIComponent(r.route.route_id)}/report.html`, "Report");
+    const route = encodeURIComponent(r.route.route_id);
+    link(links, `/dashboard/routes/${route}/report.html`, "Report");
+    link(links, `/dashboard/routes/${route}/replay`, "Replay").setAttribute("aria-label",
+      `Replay the route of ${r.tracking_id}`);
   }
   const button = document.createElement("button");
   button.type = "button";

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, jsonify, request
+from flask import current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from app.access.limits import Limited
@@ -61,10 +61,26 @@ def on_store_down(exc: StoreUnavailable):
     return resp, status
 
 
+# What a person who followed a link reads instead of a bare status line: what happened, and
+# what to do next (the lookup by tracking number works when a link does not).
+_PAGES = {
+    404: ("Page not found", "There is nothing at this address."),
+    405: ("Not allowed", "This address does not take that kind of request."),
+}
+_TRACK_404 = ("Tracking link not found", "This tracking link is not known here: check that it "
+              "was copied whole from your message, or look your parcel up by its tracking number.")
+
+
+def page_error(status: int, title: str, message: str, lookup: bool = False):
+    return render_template("error.html", title=title, message=message, lookup=lookup), status
+
+
 @bp.app_errorhandler(LinkExpired)
 def on_link_expired(exc: LinkExpired):
     if not _is_api():
-        return "This tracking link has expired.", 404
+        return page_error(404, "This tracking link has expired",
+                          "Links stop working some days after the delivery. The status is still "
+                          "there under the parcel's tracking number.", lookup=True)
     return error(404, "tracking link expired", "token")
 
 
@@ -86,6 +102,10 @@ def on_http(exc: HTTPException):
             return _text(f"The request is too large: at most {limit} bytes are accepted.", 413)
         return error(413, f"body too large (at most {limit} bytes)", "body")
     if not _is_api():
+        if exc.code == 404 and request.path.startswith("/track/"):
+            return page_error(404, *_TRACK_404, lookup=True)
+        if exc.code in _PAGES:
+            return page_error(exc.code, *_PAGES[exc.code])
         return exc
     return error(exc.code or 500, exc.description or exc.name)
 

@@ -86,6 +86,7 @@ ROUTE_IN = obj(
     program={"enum": list(PROGRAMS)}, timezone=STR, station=lat_lon(name=text(80)),
     stops={"type": "array", "minItems": 1, "maxItems": 500,
            "items": lat_lon(address=text(200), dwell_s={"type": "number", "minimum": 0},
+                            window=obj(["from", "to"], **{"from": TIMESTAMP, "to": TIMESTAMP}),
                             shipments={"type": "array", "minItems": 1, "maxItems": 50,
                                        "items": SHIPMENT_IN})},
     legs={"type": "array", "items": {"type": "array", "minItems": 2, "items": {
@@ -121,6 +122,14 @@ PATHS = {
     },
     "/routes/{route_id}": {"get": op("One of the seller's routes", answer("200", "route", OBJ),
                                      params=[path_param("route_id")])},
+    "/routes/{route_id}/positions": {"get": op(
+        "The positions accepted for one of the seller's routes, oldest first",
+        answer("200", "positions", obj(["positions"], positions={"type": "array", "items": obj(
+            ["lat", "lon", "at", "t"], lat=NUM, lon=NUM, t=NUM,
+            at={"type": "string", "nullable": True},
+            speed={"type": "number", "nullable": True},
+            heading={"type": "number", "nullable": True})})),
+        params=[path_param("route_id")])},
     "/positions": {"post": op("Positions from a driver (one fix or a batch)",
                               answer("200", "accepted", ref("Accepted")), body=ANY_BODY)},
     "/events": {"post": op("Stop events from a driver (one or a batch)",
@@ -137,6 +146,15 @@ PATHS = {
     },
     "/keys/{key_id}": {"delete": op("Revoke a seller key", {"204": {"description": "revoked"}},
                                     params=[path_param("key_id")])},
+    "/geocode": {"get": op("The place of a street address, with the match's quality",
+                           answer("200", "place", obj(
+                               ["query", "address", "lat", "lon", "quality", "score", "provider"],
+                               query=STR, address=STR, lat=NUM, lon=NUM, score=NUM,
+                               provider=STR, quality={"enum": ["exact", "house", "nearby",
+                                                               "street"]})),
+                           params=[{"name": "q", "in": "query", "required": True,
+                                    "schema": {"type": "string", "minLength": 1,
+                                               "maxLength": 200}}])},
     "/programs": {"get": op("Delivery programs offered at a point",
                             answer("200", "programs", obj(["programs"], programs={
                                 "type": "array", "items": obj(["program", "offered"],

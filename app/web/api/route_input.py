@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import math
+import time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from app.domain.model import PROGRAMS, VEHICLES
 from app.domain.route_request import RouteRequest
-from app.web.api.validation import InvalidField, choice, latlon, number, obj, text
+from app.web.api.validation import InvalidField, choice, latlon, moment, number, obj, text
 
 MAX_STOPS = 500
 MAX_SHIPMENTS_PER_STOP = 50
 MAX_LEG_POINTS = 20000
+MAX_WINDOW_S = 86400.0
+MAX_WINDOW_DISTANCE_S = 30 * 86400.0
 # Planned time at the door when the caller gives none: a van parks and walks, a drone drops.
 DEFAULT_DWELL_S = {"van": 150.0, "motorcycle": 100.0, "bike": 90.0, "foot": 75.0, "drone": 40.0}
 
 
-def parse_route(body: Any, default_timezone: str, max_shipments: int = 500) -> RouteRequest:
+def parse_route(body: Any, default_timezone: str, max_shipments: int = 500,
+                now: float | None = None) -> RouteRequest:
     body = obj(body, "body")
+    now = time.time() if now is None else now
     driver = obj(body.get("driver"), "driver")
     # First name only: the customer sees nothing more, so the store keeps nothing more.
     name = text(driver, "name", 80, prefix="driver.").split()[0]
@@ -41,7 +47,7 @@ def parse_route(body: Any, default_timezone: str, max_shipments: int = 500) -> R
         timezone=_timezone(body.get("timezone", default_timezone)),
         station=latlon(station, "station."),
         station_name=text(station, "name", 80, required=False, prefix="station.") or "Station",
-        stops=[_stop(s, i, vehicle) for i, s in enumerate(stops)],
+        stops=[_stop(s, i, vehicle, now) for i, s in enumerate(stops)],
         legs=_legs(body.get("legs"), len(stops)),
     )
 
@@ -57,7 +63,7 @@ def _timezone(value: Any) -> str:
     return value
 
 
-def _stop(raw: Any, i: int, vehicle: str) -> dict[str, Any]:
+def _stop(raw: Any, i: int, vehicle: str, now: float) -> dict[str, Any]:
     p = f"stops[{i}]."
     s = obj(raw, p[:-1])
     lat, lon = latlon(s, p)
@@ -72,8 +78,24 @@ def _stop(raw: Any, i: int, vehicle: str) -> dict[str, Any]:
         "lon": lon,
         "address": text(s, "address", 200, required=False, prefix=p) or "",
         "dwell_s": DEFAULT_DWELL_S[vehicle] if dwell is None else dwell,
+        "window": _window(s.get("window"), p + "window", now),
         "shipments": [_shipment(x, f"{p}shipments[{j}].") for j, x in enumerate(shipments)],
     }
+
+
+def _window(raw: Any, field: str, now: float) -> tuple[float, float] | None:
+    """A delivery slot (grocery two-hour slots, express): `{"from": ..., "to": ...}`, each
+    epoch seconds or ISO 8601 with an offset. The driver does not hand over before `from`."""
+    if raw is None:
+        return None
+    w = obj(raw, field)
+    lo, hi = moment(w, "from", field + "."), moment(w, "to", field + ".")
+    for name, ts in (("from", lo), ("to", hi)):
+        if not (math.isfinite(ts) and abs(ts - now) <= MAX_WINDOW_DISTANCE_S):
+            raise InvalidField(f"{field}.{name}", "must be within 30 days of the server's clock")
+    if not 0 < hi - lo <= MAX_WINDOW_S:
+        raise InvalidField(field + ".to", "must be after from, by at most 24 hours")
+    return (lo, hi)
 
 
 def _shipment(raw: Any, p: str) -> dict[str, Any]:

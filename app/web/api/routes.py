@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask import current_app, jsonify, request
 
 from app.access import limits
+from app.domain.hours import iso_utc
 from app.extensions import services
 from app.web.api import bp
 from app.web.api.auth import require_seller
 from app.web.api.body import json_body
 from app.web.api.errors import ApiError
 from app.web.api.route_input import parse_route
+from app.web.times import server_now
 
 
 def tracking_url(token: str) -> str:
@@ -23,7 +25,7 @@ def register_route():
     """Register a route with its stops and shipments; answer ids, tokens and tracking links."""
     seller = require_seller()
     req = parse_route(json_body(), current_app.config["DEFAULT_TIMEZONE"],
-                      current_app.config["MAX_SHIPMENTS_PER_ROUTE"])
+                      current_app.config["MAX_SHIPMENTS_PER_ROUTE"], server_now())
     limits.take_one("ROUTES_PER_SELLER", "routes for this seller", "body", seller)
     route, shipments, driver_token = services().ingest.register_route(seller, req)
     return jsonify(
@@ -43,12 +45,30 @@ def list_routes():
     return jsonify(services().reads.fleet(require_seller()))
 
 
+def _sellers_route(route_id: str) -> None:
+    """Refuse a route that is not the signed-in seller's."""
+    seller = require_seller()
+    route = services().reads.routes.get(route_id)
+    # Another seller's route answers exactly like a missing one: ids reveal nothing.
+    if route is None or route.seller_id != seller:
+        raise ApiError(404, "no such route", "route_id")
+
+
 @bp.get("/routes/<route_id>")
 def get_route(route_id: str):
     """Show one of the seller's routes."""
-    seller = require_seller()
+    _sellers_route(route_id)
     summary = services().reads.route_summary(route_id)
-    # Another seller's route answers exactly like a missing one: ids reveal nothing.
-    if summary is None or services().reads.routes.get(route_id).seller_id != seller:
+    if summary is None:
         raise ApiError(404, "no such route", "route_id")
     return jsonify(summary)
+
+
+@bp.get("/routes/<route_id>/positions")
+def get_positions(route_id: str):
+    """List the positions a route's driver sent that were accepted, oldest first."""
+    _sellers_route(route_id)
+    return jsonify(positions=[
+        {"lat": p["lat"], "lon": p["lon"], "at": iso_utc(p["t"]), "t": p["t"],
+         "speed": p.get("speed"), "heading": p.get("heading")}
+        for p in services().reads.positions(route_id)])

@@ -85,28 +85,34 @@ def choice(d: dict, field: str, options: tuple[str, ...], default: str | None = 
 
 
 def timestamp(d: dict, field: str = "timestamp", prefix: str = "") -> float:
-    """Epoch seconds (number) or ISO 8601 with an offset (naive times are ambiguous)."""
+    """Epoch seconds (number) or ISO 8601 with an offset, within the window of the server's
+    clock that fixes and events must fall in (app/web/times.py)."""
+    ts = moment(d, field, prefix)
+    refused = refusal(ts)
+    if refused:
+        raise InvalidField(prefix + field, refused)
+    return ts
+
+
+def moment(d: dict, field: str, prefix: str = "") -> float:
+    """Epoch seconds (number) or ISO 8601 with an offset (naive times are ambiguous); NaN for
+    a date no epoch time can hold, for the caller's range check to refuse."""
     name = prefix + field
     value = d.get(field)
     if value is None:
         raise InvalidField(name, "is required")
-    if isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            raise InvalidField(name, "must be ISO 8601 or epoch seconds") from None
-        if parsed.tzinfo is None:
-            raise InvalidField(name, "must include a UTC offset")
-        try:
-            ts = parsed.timestamp()
-        except (OverflowError, ValueError):  # year 1 with a positive offset, year 9999 behind
-            ts = math.nan
-    else:
-        ts = number(d, field, prefix=prefix)
-    refused = refusal(ts)
-    if refused:
-        raise InvalidField(name, refused)
-    return ts
+    if not isinstance(value, str):
+        return number(d, field, prefix=prefix)
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidField(name, "must be ISO 8601 or epoch seconds") from None
+    if parsed.tzinfo is None:
+        raise InvalidField(name, "must include a UTC offset")
+    try:
+        return parsed.timestamp()
+    except (OverflowError, ValueError):  # year 1 with a positive offset, year 9999 behind
+        return math.nan
 
 
 def latlon(d: dict, prefix: str = "") -> tuple[float, float]:

@@ -1,9 +1,15 @@
 """Real phones: the OsmAnd protocol that Traccar Client (and OsmAnd itself) speak.
 
-Served at `/osmand` (GET or POST) and at `/` for POST, because Traccar Client is configured with
-a bare server URL and POSTs to its root. A fix enters through the same ingest door as every
-other position. 200 when taken (even if the engine then drops it as stale: the phone must not
-resend it), 400 with a JSON error naming the field for an unknown device or a bad fix.
+Served at `/osmand` (GET or POST) and at `/`: Traccar Client is configured with a bare server
+URL and POSTs to its root, and OsmAnd and the oldest iOS client GET it (the home page hands a
+GET that carries a device id and a location over to `osmand()`). A fix enters through the same
+ingest door as every other position.
+
+Answers, as Traccar answers them: 200 when taken, including a fix dropped as stale, out of the
+time window or marked `valid=false` (resending it would not make it right, and a refusal blocks
+the phone's queue), and a heartbeat with no fix at all (the phone's battery and "alive" are
+recorded, no position). 400 with a JSON error naming the field for an unknown device or a fix
+that cannot be read; 429 over the phone limits, counted in fixes over an hour (a backlog fits).
 
 The protocol has no stop events: the engine counts the stops such a phone stays at as visited
 (app/domain/tracking/visits.py), never as delivered.
@@ -11,13 +17,16 @@ The protocol has no stop events: the engine counts the stops such a phone stays 
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, jsonify, request
+from collections.abc import Mapping
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Flask, current_app, jsonify, request
 
 from app.access import limits
 from app.extensions import services
 from app.web.json_input import BadJSON, parse
 from app.web.osmand import devices
-from app.web.osmand.decode import BadFix, from_form, from_json
+from app.web.osmand.decode import BadFix, Report, from_form, from_json
 from app.web.times import refusal, server_now
 
 bp = Blueprint("osmand", __name__)
@@ -27,16 +36,23 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
-def _fixes():
+def carries_position(query: Mapping[str, str]) -> bool:
+    """Whether a GET of the root is a phone's: a device id and (some of) a location."""
+    return bool((query.get("id") or query.get("deviceid"))
+                and any(query.get(name) for name in ("lat", "lon", "location")))
+
+
+def _report() -> Report:
+    zone = ZoneInfo(current_app.config["PHONE_TIMEZONE"])
     if request.is_json:
         try:
             body = parse(request.get_data(cache=True))
         except BadJSON as exc:
             raise BadFix(exc.field, exc.message) from None
-        return from_json(body, request.args, server_now)
+        return from_json(body, request.args, server_now, zone)
     # Traccar reads the query string, and the form body only when the query is empty.
     params = request.args if request.args else request.form
-    return from_form(params, server_now)
+    return from_form(params, server_now, zone)
 
 
 def _unknown_device(resp) -> bool:
@@ -50,22 +66,27 @@ def _unknown_device(resp) -> bool:
 @limits.guessing("DEVICE_FAILURE_RATE", "unknown device ids from this address", "id",
                  failed=_unknown_device)
 def osmand():
-    """Take one position (or a stored batch) from a phone and apply it to its driver's route."""
+    """Take one position, a stored batch or a heartbeat from a phone, for its driver's route."""
     try:
-        device_id, fixes = _fixes()
-        route_id = devices.route_for(services().store, device_id)
+        report = _report()
+        route_id = devices.route_for(services().store, report.device)
         if route_id is None:
             raise BadFix("id", "unknown device; register it with PUT /api/v1/routes/<id>/device")
     except BadFix as exc:
         return jsonify(error=str(exc), field=exc.field), 400
-    # The same limits as POST /api/v1/positions: a phone is a driver like any other.
-    over = limits.per_driver([route_id] * len(fixes), "FIXES_PER_DRIVER", "fixes", "id")
+    # Work, not requests: every fix costs one, a heartbeat one too. Over an hour, so that a
+    # phone back in coverage flushes an hour's backlog without a refusal (docs/security.md).
+    cost = max(1, report.entries)
+    over = limits.per_driver([route_id] * cost, "PHONE_FIXES_PER_DRIVER", "fixes", "id")
     if route_id in over:
         limited = over[route_id]
         return (jsonify(error=limited.message, field=limited.field), 429,
                 {"Retry-After": str(limited.retry_after)})
     # A phone whose clock is far off is answered 200 like Traccar answers it: resending the
     # same fix would not bring it inside the window, and a 4xx would block the phone's queue.
-    kept = [f for f in fixes if refusal(f.timestamp) is None]
-    accepted, dropped = services().ingest.positions(route_id, kept) if kept else (0, {})
-    return jsonify(accepted=accepted, dropped=sum(dropped.values()) + len(fixes) - len(kept))
+    kept = [f for f in report.fixes if refusal(f.timestamp) is None]
+    now = server_now()
+    phone = {"battery": report.battery, "charging": report.charging, "heard_at": now}
+    accepted, dropped = services().ingest.positions(route_id, kept, now=now, phone=phone)
+    return jsonify(accepted=accepted, dropped=sum(dropped.values()) + report.invalid
+                   + len(report.fixes) - len(kept))

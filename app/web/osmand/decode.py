@@ -1,18 +1,27 @@
 """The OsmAnd protocol as Traccar decodes it (OsmAndProtocolDecoder): form fields or JSON.
 
 Form (query string, or a urlencoded body when the query is empty): `id`/`deviceid`, `lat`+`lon`
-or `location=lat,lon`, `timestamp` (epoch seconds, epoch milliseconds, ISO 8601 or
-`yyyy-MM-dd HH:mm:ss` in UTC), `speed` in KNOTS, `bearing`/`heading`, `altitude`, `accuracy`,
-`batt`. JSON (Content-Type application/json, Traccar Client 9+): `device_id` and `location`
-with `timestamp` (ISO) and `coords` {latitude, longitude, speed m/s, heading, accuracy};
-negative speed or heading means unknown.
+or `location=lat,lon`, `timestamp` (epoch seconds, epoch milliseconds, ISO 8601, or
+`yyyy-MM-dd HH:mm:ss` in PHONE_TIMEZONE), `speed` in KNOTS, `bearing`/`heading`, `altitude`,
+`accuracy`, `batt` (percent), `charge`, `valid`. JSON (Content-Type application/json, Traccar
+Client 9): `device_id` and `location` (one, or a list) with `timestamp` (ISO), `coords`
+{latitude, longitude, speed m/s, heading, accuracy} and `battery` {level 0-1, is_charging};
+or, from the Traccar Client SDK with `uploadJson`, a list of objects holding the form's fields.
+Negative speed, heading, accuracy or battery means unknown.
+
+A request with a device id and no location at all is a heartbeat (Traccar Client 10 with
+heartbeat on and no fix, a request with only cell or wifi data, a JSON `location` without
+`coords`): Traccar takes it and keeps the last location, so it is a report with no fixes here,
+never an error. A phone refused with a 4xx retries that request for ever at the head of its
+queue (docs/api.md), so only a request that cannot be right is refused.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from app.domain.model import Fix
@@ -20,12 +29,25 @@ from app.web.numbers import to_float, to_whole
 
 KNOT = 1852 / 3600  # m/s
 INT_MAX = 2**31 - 1  # Traccar: a timestamp below this is seconds, above it milliseconds
+_LOCATION_FIELDS = ("lat", "lon", "location")
 
 
 class BadFix(ValueError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field} {message}")
         self.field, self.message = field, message
+
+
+@dataclass(frozen=True)
+class Report:
+    """What one phone request says: its fixes, and the phone's own state."""
+
+    device: str
+    fixes: list[Fix] = field(default_factory=list)
+    battery: float | None = None  # percent
+    charging: bool | None = None
+    invalid: int = 0  # fixes the phone itself marked `valid=false`: kept off the route
+    entries: int = 1  # what the request carried (fixes, heartbeats): the work it costs
 
 
 def _number(value: Any, field: str, lo: float, hi: float) -> float:
@@ -45,7 +67,23 @@ def _optional(value: Any, field: str, hi: float) -> float | None:
     return None if x < 0 else x
 
 
-def timestamp(value: Any, now: Callable[[], float]) -> float:
+def _flag(value: Any) -> bool | None:
+    """`true`/`false` (any case) or a JSON boolean; anything else is unknown."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower() if value is not None else ""
+    return {"true": True, "false": False}.get(text)
+
+
+def _battery(value: Any) -> float | None:
+    """Percent, or unknown. Never a refusal: the phone would resend the whole fix for ever
+    (docs/api.md) over a field that is only shown to the seller."""
+    x = to_float(value)
+    return x if x is not None and 0 <= x <= 100 else None
+
+
+def timestamp(value: Any, now: Callable[[], float], zone: tzinfo = UTC) -> float:
+    """Epoch seconds from what a phone sends; a time without a zone is in `zone`."""
     if value is None or value == "":
         return now()  # Traccar does the same: a fix without a time is a fix from now
     text = str(value).strip()
@@ -57,15 +95,20 @@ def timestamp(value: Any, now: Callable[[], float]) -> float:
     except ValueError:
         raise BadFix("timestamp", "must be epoch seconds, milliseconds or ISO 8601") from None
     try:
-        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
+        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)).timestamp()
     except (OverflowError, ValueError):  # year 1 with a positive offset: outside any window
         return math.nan
 
 
-def from_form(params: Mapping[str, str], now: Callable[[], float]) -> tuple[str, list[Fix]]:
+def from_form(params: Mapping[str, str], now: Callable[[], float],
+              zone: tzinfo = UTC) -> Report:
     device = params.get("id") or params.get("deviceid")
     if not device:
         raise BadFix("id", "is required (the device identifier)")
+    battery = _battery(params.get("batt"))
+    charging = _flag(params.get("charge"))
+    if not any(params.get(name) for name in _LOCATION_FIELDS):
+        return Report(device, [], battery, charging)  # a heartbeat, or cell/wifi only
     if params.get("location"):
         parts = params["location"].split(",")
         if len(parts) < 2:
@@ -76,18 +119,25 @@ def from_form(params: Mapping[str, str], now: Callable[[], float]) -> tuple[str,
     if lat_raw in (None, "") or lon_raw in (None, ""):
         raise BadFix("lat" if lat_raw in (None, "") else "lon", "is required")
     speed = _optional(params.get("speed"), "speed", 2000)
-    return device, [Fix(
+    fix = Fix(
         lat=_number(lat_raw, lat_name, -90, 90),
         lon=_number(lon_raw, lon_name, -180, 180),
-        timestamp=timestamp(params.get("timestamp"), now),
+        timestamp=timestamp(params.get("timestamp"), now, zone),
         speed=None if speed is None else speed * KNOT,
         heading=_heading(params.get("bearing", params.get("heading"))),
         accuracy=_optional(params.get("accuracy"), "accuracy", 100000),
-    )]
+    )
+    # Traccar: valid unless `valid` says otherwise; only "true" and "1" say valid.
+    valid = params.get("valid")
+    if valid is not None and not (valid.strip().lower() == "true" or valid.strip() == "1"):
+        return Report(device, [], battery, charging, invalid=1)
+    return Report(device, [fix], battery, charging)
 
 
-def from_json(body: Any, query: Mapping[str, str],
-              now: Callable[[], float]) -> tuple[str, list[Fix]]:
+def from_json(body: Any, query: Mapping[str, str], now: Callable[[], float],
+              zone: tzinfo = UTC) -> Report:
+    if isinstance(body, list):
+        return _flat_list(body, now, zone)
     if not isinstance(body, dict):
         raise BadFix("body", "must be a JSON object")
     device = body.get("device_id") or query.get("id") or query.get("deviceid")
@@ -96,23 +146,64 @@ def from_json(body: Any, query: Mapping[str, str],
     location = body.get("location")
     # A phone back in coverage may send the fixes it stored as a list.
     locations = location if isinstance(location, list) and location else [location]
-    return device, [_location(loc, now) for loc in locations]
+    fixes, battery, charging = [], None, None
+    for i, loc in enumerate(locations):
+        name = f"location[{i}]" if isinstance(location, list) else "location"
+        if loc is None:
+            continue  # no location at all: a heartbeat
+        if not isinstance(loc, dict):
+            raise BadFix(name, "must be an object")
+        if "coords" in loc:
+            fixes.append(_location(loc, name, now, zone))
+        if isinstance(loc.get("battery"), dict):  # the latest that knows says how it is now
+            level = to_float(loc["battery"].get("level"))
+            percent = None if level is None else _battery(round(level * 100, 1))
+            battery = battery if percent is None else percent
+            said = _flag(loc["battery"].get("is_charging"))
+            charging = charging if said is None else said
+    return Report(device, fixes, battery, charging, entries=len(locations))
 
 
-def _location(location: Any, now: Callable[[], float]) -> Fix:
-    if not isinstance(location, dict) or not isinstance(location.get("coords"), dict):
-        raise BadFix("location.coords", "is required")
+def _flat_list(items: list, now: Callable[[], float], zone: tzinfo) -> Report:
+    """The SDK's `uploadJson` mode: a list of objects holding the form's fields, one per fix."""
+    if not items or not all(isinstance(item, dict) for item in items):
+        raise BadFix("body", "must be a JSON object, or a list of objects with the form's fields")
+    reports = []
+    for i, item in enumerate(items):
+        try:
+            reports.append(from_form({k: _text(v) for k, v in item.items()}, now, zone))
+        except BadFix as exc:
+            raise BadFix(f"body[{i}].{exc.field}", exc.message) from None
+    device = reports[0].device
+    if any(r.device != device for r in reports):
+        raise BadFix("id", "must name the same device in every item")
+    battery = next((r.battery for r in reversed(reports) if r.battery is not None), None)
+    charging = next((r.charging for r in reversed(reports) if r.charging is not None), None)
+    return Report(device, [f for r in reports for f in r.fixes], battery, charging,
+                  sum(r.invalid for r in reports), entries=len(reports))
+
+
+def _text(value: Any) -> str:
+    """A JSON value as the form would carry it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+def _location(location: dict, name: str, now: Callable[[], float], zone: tzinfo) -> Fix:
     coords = location["coords"]
-    for name in ("latitude", "longitude"):
-        if coords.get(name) is None:
-            raise BadFix(f"location.coords.{name}", "is required")
+    if not isinstance(coords, dict):
+        raise BadFix(f"{name}.coords", "must be an object")
+    for key in ("latitude", "longitude"):
+        if coords.get(key) is None:
+            raise BadFix(f"{name}.coords.{key}", "is required")
     return Fix(
-        lat=_number(coords["latitude"], "location.coords.latitude", -90, 90),
-        lon=_number(coords["longitude"], "location.coords.longitude", -180, 180),
-        timestamp=timestamp(location.get("timestamp"), now),
-        speed=_optional(coords.get("speed"), "location.coords.speed", 1000),
+        lat=_number(coords["latitude"], f"{name}.coords.latitude", -90, 90),
+        lon=_number(coords["longitude"], f"{name}.coords.longitude", -180, 180),
+        timestamp=timestamp(location.get("timestamp"), now, zone),
+        speed=_optional(coords.get("speed"), f"{name}.coords.speed", 1000),
         heading=_heading(coords.get("heading")),
-        accuracy=_optional(coords.get("accuracy"), "location.coords.accuracy", 100000),
+        accuracy=_optional(coords.get("accuracy"), f"{name}.coords.accuracy", 100000),
     )
 
 

@@ -25,4 +25,13 @@ def page_config(**extra) -> dict:
     return {"basemap": current_app.extensions["basemap"].page(), **extra}
 
 
-from app.web.pages import customer, dashboard, health, home, lookup, reports, session  # noqa: E402,F401
+from app.web.pages import (  # noqa: E402,F401
+    customer,
+    dashboard,
+    health,
+    home,
+    lookup,
+    replay,
+    reports,
+    session,
+)

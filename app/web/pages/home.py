@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template, request, url_for
 
 from app.access.links import token_of
 from app.domain.model import FINAL_STATUSES
 from app.extensions import services
+from app.web import osmand
 from app.web.pages import bp
 
 DEMO_LINKS = 6
@@ -42,7 +43,9 @@ def demo_links() -> list[dict]:
 
 @bp.get("/")
 def home():
-    """Show the front page."""
+    """Show the front page, or take a phone's position: OsmAnd GETs the server's root."""
+    if osmand.carries_position(request.args):
+        return osmand.osmand()
     return render_template("home.html", demo=demo_links(), area=map_area())
 
 

@@ -1,0 +1,159 @@
+"""Street addresses to places: offline from the extract's own addresses, or any geopy geocoder.
+
+`ExtractGeocoder` is a geopy geocoder (the same `geocode(query)` -> `Location`) built from the
+addresses of the OSM extract: a seller's order list geocodes with no service outside the
+machine. Spelling and case are forgiven (rapidfuzz on the street name, accents folded), and
+every answer says how sure it is, so the dashboard can ask the seller to drag an unsure pin.
+A remote geocoder (Nominatim, Photon) is a configuration change (`GEOCODER`): it goes through
+geopy, behind a cache and the provider's rate limit.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from geopy.extra.rate_limiter import RateLimiter
+from geopy.geocoders.base import Geocoder
+from geopy.location import Location
+from rapidfuzz import fuzz, process
+
+from app.planning.addresses import Address
+
+# Below this street-name similarity (0-100) a query names a street the extract does not have.
+_MIN_STREET_SCORE = 82
+_POSTCODE = re.compile(r"\b\d{5}\b")
+# "Pohjoisesplanadi 21 B 12": the street, then the number with an optional letter (staircase);
+# what follows (flat, floor) does not move the pin.
+_STREET_NUMBER = re.compile(r"^(?P<street>.*?\D)\s*(?P<number>\d+)\s*(?P<letter>[a-z])?\b",
+                            re.IGNORECASE)
+
+QUALITY = {
+    "exact": 1.0,  # the house, spelled as the map has it (or nearly)
+    "house": 0.9,  # the house number, another letter or staircase
+    "nearby": 0.5,  # the nearest number on the street: the house itself is not on the map
+    "street": 0.3,  # the street only: no number in the query
+}
+
+
+def fold(text: str) -> str:
+    """Lower case without accents or punctuation: 'Pohjoisesplanadi' ~ 'pohjoisesplanadi.'"""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+
+
+def _number_key(number: str) -> tuple[int, str]:
+    m = re.match(r"\s*(\d+)\s*([a-z]?)", fold(number))
+    return (int(m.group(1)), m.group(2)) if m else (-1, "")
+
+
+@dataclass(frozen=True)
+class Query:
+    street: str  # folded
+    number: int | None
+    letter: str
+    postcode: str
+
+
+def parse(query: str) -> Query:
+    first = query.split(",")[0]
+    postcode = (_POSTCODE.findall(query) or [""])[0]
+    m = _STREET_NUMBER.match(first.strip())
+    if m is None:
+        return Query(fold(first), None, "", postcode)
+    letter = (m.group("letter") or "").lower()
+    return Query(fold(m.group("street")), int(m.group("number")), letter, postcode)
+
+
+class ExtractGeocoder(Geocoder):
+    """A geopy geocoder over a list of addresses; answers the best match or None."""
+
+    def __init__(self, addresses: list[Address]) -> None:
+        super().__init__()
+        # One place per house: a mall or an office block carries its address on the building
+        # and on dozens of shop and entrance nodes around it. Their middle is the house.
+        houses: dict[tuple[str, str, str], list[Address]] = {}
+        for a in addresses:
+            houses.setdefault((fold(a.street), fold(a.number), a.postcode), []).append(a)
+        self.by_street: dict[str, list[Address]] = {}
+        for (street, _, _), same in houses.items():
+            lat = sum(a.lat for a in same) / len(same)
+            lon = sum(a.lon for a in same) / len(same)
+            first = same[0]
+            self.by_street.setdefault(street, []).append(
+                Address(first.street, first.number, first.postcode, first.city, lat, lon))
+        self.streets = list(self.by_street)
+
+    def geocode(self, query: str, exactly_one: bool = True, **_: Any) -> Location | None:
+        found = self.match(query)
+        if found is None:
+            return None
+        address, quality, score = found
+        raw = {"street": address.street, "number": address.number,
+               "postcode": address.postcode, "city": address.city,
+               "quality": quality, "score": round(score, 2)}
+        location = Location(address.label, (address.lat, address.lon), raw)
+        return location if exactly_one else [location]
+
+    def match(self, query: str) -> tuple[Address, str, float] | None:
+        q = parse(query)
+        if not q.street or not self.streets:
+            return None
+        best = process.extractOne(q.street, self.streets, scorer=fuzz.WRatio,
+                                  score_cutoff=_MIN_STREET_SCORE)
+        if best is None:
+            return None
+        name, street_score, _ = best
+        houses = self.by_street[name]
+        if q.postcode and any(a.postcode == q.postcode for a in houses):
+            houses = [a for a in houses if a.postcode == q.postcode]  # same name, two towns
+        sure = street_score / 100
+        if q.number is None:
+            middle = sorted(houses, key=lambda a: _number_key(a.number))[len(houses) // 2]
+            return middle, "street", QUALITY["street"] * sure
+        keyed = [(_number_key(a.number), a) for a in houses]
+        exact = [a for (n, letter), a in keyed if n == q.number and letter == q.letter]
+        if exact:
+            return exact[0], "exact", QUALITY["exact"] * sure
+        same = [a for (n, _), a in keyed if n == q.number]
+        if same:
+            return same[0], "house", QUALITY["house"] * sure
+        # Not on the map: the nearest number, on the same side of the street where there is one.
+        def distance(item: tuple[tuple[int, str], Address]) -> tuple[int, int]:
+            (n, _), _a = item
+            return (abs(n - q.number) % 2 if n >= 0 else 1, abs(n - q.number))
+        _, nearest = min(keyed, key=distance)
+        return nearest, "nearby", QUALITY["nearby"] * sure
+
+
+class Cached:
+    """A geocoder behind an in-process cache (bounded), and for a remote one, its rate limit:
+    Nominatim's policy is one request a second, and the same address asked twice is one."""
+
+    def __init__(self, geocoder: Geocoder, min_delay_s: float = 0.0, size: int = 10_000) -> None:
+        self.geocoder = geocoder
+        self.name = type(geocoder).__name__
+        call = geocoder.geocode
+        self._geocode = (RateLimiter(call, min_delay_seconds=min_delay_s, max_retries=1,
+                                     swallow_exceptions=False) if min_delay_s > 0 else call)
+        self._cache: OrderedDict[str, Location | None] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def geocode(self, query: str) -> Location | None:
+        key = fold(query)
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        found = self._geocode(query)
+        with self._lock:
+            self._cache[key] = found
+            while len(self._cache) > self._size:
+                self._cache.popitem(last=False)
+        return found

@@ -1,0 +1,45 @@
+"""Street addresses to places, for a seller planning a day (app/planning/geocode.py)."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app, jsonify, request
+from geopy.exc import GeopyError
+
+from app.planning import AddressError
+from app.web.api import bp
+from app.web.api.auth import require_seller
+from app.web.api.errors import ApiError
+
+log = logging.getLogger(__name__)
+MAX_QUERY = 200
+
+
+@bp.get("/geocode")
+def geocode():
+    """Answer the place of one street address, with how sure the match is."""
+    require_seller()
+    query = request.args.get("q", "").strip()
+    if not query:
+        raise ApiError(400, "q is required: a street address such as 'Unioninkatu 20, Helsinki'",
+                       "q")
+    if len(query) > MAX_QUERY:
+        raise ApiError(400, f"q must be at most {MAX_QUERY} characters", "q")
+    geocoding = current_app.extensions["geocoding"]
+    try:
+        found = geocoding.get().geocode(query)
+    except AddressError as exc:  # the configured extract is missing or unreadable
+        log.error("geocoder: %s", exc)
+        raise ApiError(503, "the geocoder's map cannot be read (GEOCODER_MAP)", None) from None
+    except GeopyError as exc:  # the remote provider is down, refuses or times out
+        log.warning("geocoder %s failed: %s", geocoding.provider, exc)
+        raise ApiError(503, f"the geocoder ({geocoding.provider}) did not answer", None) from None
+    if found is None:
+        raise ApiError(404, "no place found for this address", "q")
+    raw = found.raw if isinstance(found.raw, dict) else {}
+    # A remote provider says nothing of our quality scale: a match it returned counts as a
+    # house, for the dashboard to show as likely right but worth a look.
+    return jsonify(query=query, address=found.address, lat=found.latitude, lon=found.longitude,
+                   quality=raw.get("quality", "house"), score=raw.get("score", 0.9),
+                   provider=geocoding.provider)
