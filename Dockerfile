@@ -25,7 +25,10 @@ COPY --from=assets /src/app/static/vendor app/static/vendor
 # The street map of the bundled Helsinki extract (var/basemap/helsinki.pmtiles; seconds). For
 # your own city, mount a .pmtiles built with `python -m app basemap build --map ...` and set BASEMAP.
 RUN python -m app basemap build
-RUN useradd --system --uid 10001 --home /srv/doorstep doorstep
+RUN useradd --system --uid 10001 --home /srv/doorstep doorstep \
+    && mkdir -p var/photos && chown doorstep var/photos
+# Proof photos (PHOTO_STORE): mount a volume here to keep them across containers.
+VOLUME /srv/doorstep/var/photos
 USER doorstep
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s \

@@ -143,6 +143,18 @@ def from_env() -> dict:
         # how long the POST waits for the simulator to print the tracking link.
         "DEMO_MAX_RUNS": int(_env("DEMO_MAX_RUNS", "2")),
         "DEMO_LINK_TIMEOUT": float(_env("DEMO_LINK_TIMEOUT", "60")),
+        # Proof photos from the driver app (app/proof/): where they are kept (a directory or
+        # file:// URL), the largest upload taken (within MAX_BODY_BYTES), the longest side kept,
+        # and the most pixels decoded (a small file can decode to gigabytes).
+        "PHOTO_STORE": _env("PHOTO_STORE", "var/photos"),
+        "PHOTO_MAX_BYTES": int(_env("PHOTO_MAX_BYTES", str(2 * 1024 * 1024))),
+        "PHOTO_MAX_SIDE": int(_env("PHOTO_MAX_SIDE", "1280")),
+        "PHOTO_MAX_PIXELS": int(_env("PHOTO_MAX_PIXELS", "40000000")),
+        # Proof photos may go sooner than the rest of the route: this many days after upload
+        # (empty: with the route, RETENTION_DAYS after its final status).
+        "PHOTO_RETENTION": float(_env("PHOTO_RETENTION_DAYS", "0") or "0") * 86400,
+        # The driver app sends its phone's fixes in batches, one request this often (seconds).
+        "DRIVER_BATCH_SECONDS": float(_env("DRIVER_BATCH_SECONDS", "10")),
         # Street addresses to places (app/planning): embedded (the addresses of GEOCODER_MAP,
         # an .osm.pbf; empty: the bundled map), or a geopy provider, nominatim:<url> or
         # photon:<url>, asked at most once every GEOCODER_DELAY seconds (Nominatim's policy: 1).

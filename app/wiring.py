@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from flask_socketio import SocketIO
 
+from app.access.driver_links import DriverLinks
 from app.access.sellers import Sellers
 from app.domain.tracking import Settings
 from app.live.ingest import Ingest
@@ -19,6 +20,8 @@ from app.live.route_cache import RouteCache
 from app.live.write_behind import LiveProgress
 from app.notify import Notify, build_notify
 from app.ops.retention import Retention
+from app.proof.photos import Photos
+from app.proof.storage import open_photo_storage
 from app.realtime.broadcaster import Broadcaster
 from app.realtime.frames import Fanout
 from app.store import Store, open_store
@@ -33,6 +36,8 @@ class Services:
     broadcaster: Broadcaster
     notify: Notify | None = None
     retention: Retention | None = None
+    driver_links: DriverLinks | None = None
+    photos: Photos | None = None
 
 
 def build_services(config: dict, socketio: SocketIO) -> Services:
@@ -47,13 +52,18 @@ def build_services(config: dict, socketio: SocketIO) -> Services:
     broadcaster = Broadcaster(socketio, reads, config["BROADCAST_INTERVAL"],
                               config["BROADCAST_TICK"], fanout)
     notify = build_notify(config, store, routes)
+    photos = Photos(store, open_photo_storage(config["PHOTO_STORE"]), config["PHOTO_MAX_SIDE"],
+                    config["PHOTO_MAX_PIXELS"], config["PHOTO_RETENTION"],
+                    clock=config.get("CLOCK") or time.time)
     retention = Retention(store, config["RETENTION"], config.get("CLOCK") or time.time, live,
-                          routes=routes)
+                          routes=routes, photos=photos)
     # Status changes become texts, webhooks and scheduled messages; ingest commits them as jobs
     # together with the progress that made them. Retention counts from a route's final status.
+    driver_links = DriverLinks(store, config["SECRET_KEY"])
     ingest = Ingest(store, routes, settings, on_change=broadcaster.touch,
                     outbox=notify.dispatch, live=live, on_status=retention.on_status,
-                    on_register=retention.registered, link_secret=config["SECRET_KEY"])
+                    on_register=retention.registered, link_secret=config["SECRET_KEY"],
+                    driver_links=driver_links)
     return Services(store, Sellers(store, config["SELLER_KEYS"]), ingest, reads, broadcaster,
-                    notify, retention)
+                    notify, retention, driver_links, photos)
 

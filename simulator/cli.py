@@ -66,10 +66,38 @@ def build_parser() -> argparse.ArgumentParser:
                      "vehicle and program)")
     run.add_argument("--program", choices=("standard", "express", "grocery", "restaurant"),
                      help="delivery program for every block (default: a mix per vehicle)")
-    run.add_argument("--fail-rate", type=float, default=0.05,
-                     help="share of stops that end in an attempt, 0-1 (default %(default)s)")
+    run.add_argument("--fail-rate", type=float, default=0.01,
+                     help="share of stops that end in a failed attempt, 0-1 (default %(default)s, "
+                     "about the 0.93 %% of packages in Amazon's 2021 Los Angeles routes)")
+    run.add_argument("--fail-reasons", metavar="REASON=SHARE,...",
+                     help="shares of the failed attempts' reasons, e.g. recipient_unavailable=6,"
+                     "no_access=1 (reasons: recipient_unavailable, no_access, no_safe_location, "
+                     "business_closed; default 5,2,2,1 in that order)")
+    run.add_argument("--out-of-order", type=float, default=0.0, metavar="P",
+                     help="chance, per stop, that the driver swaps it with the next one, so "
+                     "stops are visited out of the registered order, 0-1 (default 0)")
+    gps = run.add_argument_group("GPS as phones do it (all off by default)")
+    gps.add_argument("--gps-dropouts", type=float, default=0.0, metavar="PER_HOUR",
+                     help="times an hour a phone loses its fix for 20-180 s (a tunnel, a "
+                     "stairwell): no fixes at all meanwhile")
+    gps.add_argument("--gps-outliers", type=float, default=0.0, metavar="SHARE",
+                     help="share of fixes an urban canyon throws 30-150 m off, 0-1, with the "
+                     "usual reported accuracy (the ground truth marks them)")
+    gps.add_argument("--report-interval", type=float, default=0.0, metavar="S",
+                     help="a phone sends a fix only every S seconds (Traccar Client's "
+                     "interval; its default is 300), or sooner with --distance-filter")
+    gps.add_argument("--distance-filter", type=float, default=0.0, metavar="M",
+                     help="with --report-interval: also send once M metres from the last fix "
+                     "sent (Traccar Client's distance)")
     run.add_argument("--seed", type=int, default=1, help="random seed (default %(default)s)")
     run.add_argument("--map", help="an .osm.pbf extract (default: the bundled central Helsinki)")
+    run.add_argument("--station", metavar="LAT,LON",
+                     help="where the delivery station stands, on the map's streets and possibly "
+                     "outside the delivery area: blocks then drive in and out (default: the "
+                     "south-west quarter of the addressed area)")
+    run.add_argument("--area", metavar="LAT,LON,RADIUS_M",
+                     help="deliver only to addresses within RADIUS_M metres of LAT,LON "
+                     "(default: every address on the map)")
     run.add_argument("--repeat", action="store_true",
                      help="keep starting new blocks until interrupted (demo fleet)")
     _common(run)

@@ -10,7 +10,10 @@ from typing import IO
 from simulator.drive.clock import InstantClock, PacedClock, Timestamps, start_time, zone
 from simulator.drive.fleet import Fleet, FleetConfig, Slot
 from simulator.errors import SimulatorError
+from simulator.notes import pace_notes, stop_notes
+from simulator.options import check_station, coordinates, gps_options, parse_reasons
 from simulator.plan.ahead import PoolPlanner
+from simulator.plan.block import in_area
 from simulator.sinks import DrySink, HttpSink, JsonlSink, OsmAndSink, Sink
 from simulator.statusline import Progress, summary
 from simulator.world.modes import AIR
@@ -28,8 +31,25 @@ def run(args: argparse.Namespace, counts: dict[str, int], out: IO[str] | None,
         raise SimulatorError("--stops must be at least 1")
     if not 0.0 <= args.fail_rate <= 1.0:
         raise SimulatorError("--fail-rate must be between 0 and 1")
+    if not 0.0 <= args.out_of_order <= 1.0:
+        raise SimulatorError("--out-of-order must be between 0 and 1")
+    reasons = parse_reasons(args.fail_reasons)
+    gps = gps_options(args)
     _check_pace(args)
     city = load_map(args.map)
+    station = coordinates("--station", args.station, 2)
+    area = coordinates("--area", args.area, 3)
+    addresses = sum(in_area(a, area) for a in city.addresses)
+    if not addresses:
+        raise SimulatorError("--area holds none of the map's addresses")
+    if station is not None:
+        check_station(city, counts, station)
+    notes = stop_notes(args.stops, args.program, counts, addresses)
+    if not (args.dry_run or args.max_speed):
+        notes += pace_notes(args.speedup, args.interval, sum(counts.values()),
+                            args.protocol == "osmand")
+    for note in notes:
+        print(f"simulator: note: {note}", file=sys.stderr)
     for vehicle in counts:  # fail before anything is registered if a mode has no streets
         if PROFILES[vehicle].mode != AIR:
             city.network(PROFILES[vehicle].mode)
@@ -37,7 +57,8 @@ def run(args: argparse.Namespace, counts: dict[str, int], out: IO[str] | None,
     tz = args.timezone or city.timezone()
     start = start_time(zone(tz), args.start, args.date)
     cfg = FleetConfig(counts, start, tz, args.stops, args.program, args.fail_rate,
-                      args.interval, args.seed, args.repeat)
+                      args.interval, args.seed, args.repeat, reasons, args.out_of_order, gps,
+                      station, area)
     sinks = _sinks(args, tz, out)
     progress = Progress(enabled=not args.quiet)
     # Paced runs plan ahead in a worker process so the clock never waits; --max-speed has no
@@ -58,6 +79,9 @@ def replay(args: argparse.Namespace, out: IO[str] | None, links: IO[str] | None)
     driver, payload = replay_driver(raw, start, args.interval, args.name, args.vehicle)
     payload["timezone"] = tz
     cfg = FleetConfig({}, start, tz, interval=min(args.interval, 1.0))
+    if not (args.dry_run or args.max_speed):
+        for note in pace_notes(args.speedup, cfg.interval, 1, args.protocol == "osmand"):
+            print(f"simulator: note: {note}", file=sys.stderr)
     progress = Progress(enabled=not args.quiet)
     fleet = Fleet(None, cfg, _sinks(args, tz, out), _clock(args, start), links, progress)
     slot = Slot(args.name, args.vehicle, 0, driver.rng, None)

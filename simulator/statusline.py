@@ -62,4 +62,6 @@ def summary(fleet: Fleet) -> str:
     left = sum(s.not_attempted for s in fleet.slots)
     if left:
         rows.append(f"{left} stops not attempted: service hours end at 20:00")
+    for sink in fleet.sinks:
+        rows += sink.report()
     return "\n".join(rows)

@@ -43,6 +43,7 @@ class Stop:
     address: str
     shipments: list[str]  # tracking ids
     dwell_s: float
+    notes: str = ""  # delivery instructions for the driver ("code 1234, leave at the back")
     # The delivery slot [from, to] in epoch seconds (grocery, express), or None: the driver
     # does not hand over before `from`, and the customer's window stays inside the slot.
     window: list[float] | None = None

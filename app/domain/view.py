@@ -124,6 +124,8 @@ def route_summary(
                 "eta": eta["text"] if eta else None,
                 "eta_at": eta["at"] if eta else None,
                 "updated_at": iso_utc(latest(progress.updated_at, ship.updated_at)),
+                # The seller opens the proof photo from the dashboard (never the lookup).
+                "photo": (ship.proof or {}).get("photo") if ship.status == "delivered" else None,
             }
         )
     return {
@@ -290,5 +292,5 @@ def _status_text(ship: ShipmentProgress, away: int | None, visited: float | None
 def _proof(ship: ShipmentProgress, lat: float, lon: float) -> dict[str, Any] | None:
     if ship.status != "delivered" or not ship.proof:
         return None
-    proof = {k: ship.proof.get(k) for k in ("left_at", "note", "photo")}
+    proof = {k: ship.proof.get(k) for k in ("left_at", "note", "photo", "signature")}
     return {**proof, "at": iso_utc(ship.proof.get("at")), "location": {"lat": lat, "lon": lon}}

@@ -17,6 +17,8 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
+from app.access.driver_links import PREFIX as DRIVER_LINK
+from app.access.driver_links import DriverLinks
 from app.access.links import customer_token
 from app.access.tokens import (
     hash_token,
@@ -66,7 +68,8 @@ class Ingest:
     def __init__(self, store: Store, routes: RouteCache, settings: Settings,
                  on_change: OnChange, outbox: Outbox | None = None, *,
                  live: LiveProgress, on_status: OnStatus | None = None,
-                 on_register: OnRegister | None = None, link_secret: str = "") -> None:
+                 on_register: OnRegister | None = None, link_secret: str = "",
+                 driver_links: DriverLinks | None = None) -> None:
         self.store = store
         self.live = live
         self.routes = routes
@@ -77,6 +80,7 @@ class Ingest:
         self._on_register = on_register  # retention: when to look at the route again
         self.link_secret = link_secret  # SECRET_KEY: customer tokens derive from it
         self._drivers: dict[str, str] = {}
+        self.driver_links = driver_links  # the driver app's revocable links (da_ tokens)
         # Two requests for one route must not interleave between reading and writing progress.
         self._locks = [threading.Lock() for _ in range(_LOCK_STRIPES)]
 
@@ -99,7 +103,7 @@ class Ingest:
                 shipments.append(sh)
                 ids.append(sh.tracking_id)
             stops.append(Stop(index=i, lat=s["lat"], lon=s["lon"], address=s["address"],
-                              shipments=ids, dwell_s=s["dwell_s"],
+                              shipments=ids, dwell_s=s["dwell_s"], notes=s.get("notes", ""),
                               window=list(s["window"]) if s["window"] else None))
         route = Route(
             id=route_id, seller_id=seller_id, driver=Driver(req.driver_name, req.vehicle),
@@ -117,7 +121,9 @@ class Ingest:
         return route, shipments, driver_token
 
     def route_for_token(self, driver_token: str) -> str | None:
-        """The route a driver token may write to, or None."""
+        """The route a driver token (API token or driver link) may write to, or None."""
+        if driver_token.startswith(DRIVER_LINK) and self.driver_links is not None:
+            return self.driver_links.route_for(driver_token)  # not cached: links are revoked
         h = hash_token(driver_token)
         rid = self._drivers.get(h)
         if rid is None:
@@ -145,6 +151,11 @@ class Ingest:
                 progress.phone = {**(progress.phone or {}), **said}
             for fix in sorted(fixes, key=lambda f: f.timestamp):
                 result = apply_fix(route, progress, fix, self.settings, now)
+                for late in result.replayed:  # held as stale, taken after all
+                    kept.append({"lat": late.lat, "lon": late.lon, "t": late.timestamp,
+                                 "speed": late.speed, "heading": late.heading})
+                    if dropped.get("stale"):
+                        dropped["stale"] -= 1
                 if result.accepted:
                     kept.append({"lat": fix.lat, "lon": fix.lon, "t": fix.timestamp,
                                  "speed": fix.speed, "heading": fix.heading})
@@ -179,7 +190,9 @@ class Ingest:
             route, progress = self.routes.get(route_id), self.live.get(route_id)
             if progress is None or not is_replay(route, progress, event):
                 raise
-        owed = self._outbox.unclaimed(replayed(route, progress, event)) if self._outbox else []
+        # A replayed return owes nothing: its changes were committed with their jobs.
+        owed = (self._outbox.unclaimed(replayed(route, progress, event))
+                if self._outbox and event.stop is not None else [])
         if owed:
             with self._locks[hash(route_id) % _LOCK_STRIPES]:
                 progress = self.live.checkout(route_id)

@@ -19,6 +19,16 @@ import time
 import urllib.request
 from collections.abc import Callable
 
+# A demo's phone sends at most this many fixes a wall second: 2,400 a minute, under the default
+# FIXES_PER_DRIVER (3000/minute), so a demo at x1000 is not refused by its own server.
+DEMO_FIXES_PER_S = 40.0
+
+
+def demo_interval(speedup: float) -> float:
+    """Simulated seconds between a demo's fixes: the simulator's 3 s, longer when sped up."""
+    return max(3.0, round(speedup / DEMO_FIXES_PER_S, 1))
+
+
 VEHICLE_OPTIONS = {"van": "--vans", "bike": "--bikes", "foot": "--walkers",
                    "motorcycle": "--motorcycles", "drone": "--drones"}
 
@@ -96,7 +106,8 @@ class DemoRuns:
                 raise DemoError(f"{len(runs)} demo deliveries are already running; "
                                 "wait for one to finish", 429)
             args = [VEHICLE_OPTIONS[vehicle], "1", "--stops", str(stops), "--speedup",
-                    f"{speedup:g}", "--fail-rate", "0", "--seed", str(random.randrange(1 << 30))]  # nosec B311 # a demo's seed
+                    f"{speedup:g}", "--interval", f"{demo_interval(speedup):g}",
+                    "--fail-rate", "0", "--seed", str(random.randrange(1 << 30))]  # nosec B311 # a demo's seed
             run = SimulatorRun(simulator_command(server_url, args), key, on_end)
             self._runs[seller] = [*runs, run]
         url = run.first_link(self.link_timeout)

@@ -8,7 +8,8 @@ if no process sweeps. The sweep (every RETENTION_SWEEP seconds, in one process a
 item, like any timetable) takes due routes; one still active is put back, RETENTION after its
 last activity; the rest is deleted: the route, progress, shipments and their names and
 addresses, link tokens, the driver token, the position history, text sign-ups (phone numbers),
-the messages and webhook deliveries about it, and the seller's index entry. Dashboard sessions
+the messages and webhook deliveries about it, the driver link, the proof photos and the
+seller's index entry. Dashboard sessions
 past their lifetime go in the same sweep.
 """
 
@@ -18,6 +19,7 @@ import logging
 import time
 from collections.abc import Callable
 
+from app.access.driver_links import DriverLinks
 from app.access.sessions import Sessions
 from app.domain.model import FINAL_STATUSES, STATUSES, Route, Shipment
 from app.domain.tracking import StatusChange
@@ -31,8 +33,9 @@ KIND = "retention"
 
 class Retention:
     def __init__(self, store: Store, seconds: float, clock: Callable[[], float] = time.time,
-                 live=None, routes=None) -> None:
+                 live=None, routes=None, photos=None) -> None:
         self.store, self.seconds, self.clock = store, seconds, clock
+        self.photos = photos  # proof photos (app/proof/photos.py), files and records
         self.live = live  # this process's live progress: is every shipment final?
         self.routes = routes  # this process's route cache, forgotten with the route
 
@@ -101,6 +104,8 @@ class Retention:
             self._forget_messages(set(gone))
             log.info("retention: forgot %d routes", len(gone))
         Sessions(self.store, self.clock).sweep()
+        if self.photos is not None:
+            self.photos.sweep()  # PHOTO_RETENTION_DAYS, when photos go before their route
         return len(gone)
 
     def forget(self, index: dict) -> None:
@@ -111,6 +116,9 @@ class Retention:
             for status in STATUSES:
                 self.store.delete_log(once.KIND, f"{tid}:{status}")
         self.store.delete_log(once.KIND, f"{route_id}:started")
+        DriverLinks(self.store, "").forget(route_id)
+        if self.photos is not None:
+            self.photos.forget(route_id)
         # This process's caches too (other processes find the route gone and forget it then).
         if self.live is not None:
             self.live.forget(route_id)

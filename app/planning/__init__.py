@@ -65,3 +65,14 @@ def _bundled() -> Path:
 def geocoding(config: dict) -> Geocoding:
     return Geocoding(config["GEOCODER"], config["GEOCODER_MAP"],
                      config["GEOCODER_USER_AGENT"], config["GEOCODER_DELAY"])
+
+
+def street_map(config: dict) -> Any:
+    """The map the day is planned on: the geocoder's extract (GEOCODER_MAP), or the bundled one.
+    Parsed once per file (simulator.world.maps caches it)."""
+    from simulator.world.maps import load_map
+
+    try:
+        return load_map(config["GEOCODER_MAP"] or None)
+    except Exception as exc:  # SimulatorError: missing or unreadable extract
+        raise AddressError(str(exc)) from None

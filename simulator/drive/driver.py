@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import math
 import random
 from dataclasses import dataclass
 
+from simulator.drive.gps import GpsOptions, Phone
 from simulator.plan.timeline import SimEvent, Timeline
-from simulator.world.geo import offset
 
 
 @dataclass(slots=True)
@@ -25,41 +24,18 @@ class Fix:
     true_lon: float
     true_speed: float
     phase: str
-
-
-class GpsNoise:
-    """Correlated (Gauss-Markov) error: real GPS drifts smoothly rather than jumping each fix."""
-
-    RHO = 0.85
-
-    def __init__(self, rng: random.Random) -> None:
-        self.rng = rng
-        self.base = rng.uniform(3.0, 8.0)  # this phone's typical accuracy in metres
-        self.north = self.east = 0.0
-
-    def apply(self, lat: float, lon: float) -> tuple[float, float, float]:
-        rng = self.rng
-        acc = self.base * rng.uniform(0.8, 1.3) * (3.0 if rng.random() < 0.03 else 1.0)
-        sigma = acc / math.sqrt(2)  # accuracy ~ one-sigma radial error
-        k = math.sqrt(1 - self.RHO**2)
-        self.north = self.RHO * self.north + k * rng.gauss(0, sigma)
-        self.east = self.RHO * self.east + k * rng.gauss(0, sigma)
-        r = math.hypot(self.north, self.east)
-        if r > 2.5 * acc:  # keep the reported accuracy honest
-            self.north, self.east = self.north * 2.5 * acc / r, self.east * 2.5 * acc / r
-        nlat, nlon = offset(lat, lon, self.north, self.east)
-        return nlat, nlon, acc
+    outlier: bool = False  # an urban-canyon reflection (--gps-outliers)
 
 
 class Driver:
     """Holds one block's timeline and a cursor into it; per-tick work is a few microseconds."""
 
     def __init__(self, name: str, vehicle: str, program: str, timeline: Timeline,
-                 rng: random.Random) -> None:
+                 rng: random.Random, gps: GpsOptions | None = None) -> None:
         self.name, self.vehicle, self.program = name, vehicle, program
         self.timeline = timeline
         self.rng = rng
-        self.noise = GpsNoise(rng)
+        self.phone = Phone(rng, gps)
         self.slot: object = None  # the fleet's bookkeeping for this partner
         self.token: str | None = None
         self.route_id: str | None = None
@@ -84,11 +60,14 @@ class Driver:
         self.last_t = t
         if speed > 0.3:
             self.heading = brg
-        nlat, nlon, acc = self.noise.apply(lat, lon)
+        phone = self.phone
+        if phone.lost(t) or not phone.due(t, lat, lon):
+            return None
+        nlat, nlon, acc, outlier = phone.measure(t, lat, lon)
         rng = self.rng
         shown = max(0.0, speed + rng.gauss(0, 0.2)) if speed > 0 else abs(rng.gauss(0, 0.1))
         return Fix(self, t, round(nlat, 6), round(nlon, 6), round(shown, 1),
-                   int(self.heading) % 360, round(acc, 1), lat, lon, speed, seg.phase)
+                   int(self.heading) % 360, round(acc, 1), lat, lon, speed, seg.phase, outlier)
 
     def events_until(self, t: float) -> list[SimEvent]:
         events = self.timeline.events

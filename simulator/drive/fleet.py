@@ -19,6 +19,7 @@ from simulator.drive.clock import (
     zone,
 )
 from simulator.drive.driver import Driver
+from simulator.drive.gps import GpsOptions
 from simulator.errors import ServerUnavailable, SimulatorError
 from simulator.plan.ahead import Block, Order, Planner
 from simulator.plan.programs import PROGRAMS, default_program, stop_count
@@ -40,10 +41,15 @@ class FleetConfig:
     timezone: str
     stops: int | None = None
     program: str | None = None
-    fail_rate: float = 0.05
+    fail_rate: float = 0.01
     interval: float = 3.0
     seed: int = 1
     repeat: bool = False
+    reasons: dict[str, float] | None = None  # failed attempts' reasons and their shares
+    out_of_order: float = 0.0  # chance a driver swaps the next two stops
+    gps: GpsOptions | None = None  # dropouts, outliers, a phone's reporting rule
+    station: tuple[float, float] | None = None  # None: the map's own (CityMap.station)
+    area: tuple[float, float, float] | None = None  # stops only within: lat, lon, radius m
 
 
 @dataclass
@@ -74,7 +80,8 @@ def order_for(slot: Slot, cfg: FleetConfig, station: Address, tz: ZoneInfo, now:
     start = slot.next_start if slot.next_start is not None else now
     closing = service_window(local_day(start, tz), tz)[1]
     return Order(slot.vehicle, program.name, stop_count(program, prof, cfg.stops), station,
-                 start, closing, cfg.fail_rate, slot.name, cfg.timezone, slot.rng.getstate())
+                 start, closing, cfg.fail_rate, slot.name, cfg.timezone, slot.rng.getstate(),
+                 cfg.reasons, cfg.out_of_order, cfg.area)
 
 class Fleet:
     def __init__(self, city: CityMap | None, config: FleetConfig, sinks: list[Sink],
@@ -94,6 +101,8 @@ class Fleet:
                 arrive = config.start + rng.uniform(0, 600)  # partners arrive over ten minutes
                 self.slots.append(Slot(person_name(rng), vehicle, i, rng, arrive))
         self.station = city.station() if city is not None else None  # replay has no map
+        if config.station is not None and self.station is not None:
+            self.station = Address(*config.station, self.station.label)
         self.zone = zone(self.tz)
         self.t = config.start
 
@@ -189,7 +198,7 @@ class Fleet:
     def _start_block(self, slot: Slot, block: Block) -> None:
         slot.rng.setstate(block.rng_state)
         driver = Driver(slot.name, slot.vehicle, block.payload["program"], block.timeline,
-                        slot.rng)
+                        slot.rng, self.cfg.gps)
         self.start_delays.append(self.t - block.timeline.start)
         try:
             self.launch(slot, driver, block.payload)

@@ -42,6 +42,9 @@ class Order:
     driver_name: str
     timezone: str
     rng_state: tuple
+    reasons: dict[str, float] | None = None  # shares of failed attempts' reasons
+    out_of_order: float = 0.0  # chance the driver swaps the next two stops
+    area: tuple[float, float, float] | None = None  # the delivery area: lat, lon, radius m
 
 
 @dataclass
@@ -59,11 +62,11 @@ def plan(city: CityMap, order: Order) -> Block:
     if program.pickup:
         place = rng.choice(city.addresses)
         station = Address(place.lat, place.lon, f"Restaurant at {place.label}")
-    blk = plan_block(city, prof, program, rng, order.stops, station)
+    blk = plan_block(city, prof, program, rng, order.stops, station, order.out_of_order,
+                     order.area)
     timeline = build_timeline(blk, prof, program, rng, order.start, order.closing,
-                              order.fail_rate)
-    dwell = (prof.dwell.low + prof.dwell.high) / 2 * program.dwell_factor + prof.park.low
-    payload = route_payload(blk, order.driver_name, order.timezone, rng, dwell)
+                              order.fail_rate, order.timezone, order.reasons)
+    payload = route_payload(blk, order.driver_name, order.timezone, rng, timeline.slots)
     return Block(timeline, payload, rng.getstate())
 
 

@@ -1,4 +1,9 @@
-"""Plan a block: pick real addresses, snap them to the mode's network, order them, find paths."""
+"""Plan a block: pick real addresses, snap them to the mode's network, order them, find paths.
+
+A van parks once and the driver walks to every address within its profile's walking radius
+before driving on, as couriers do in a dense centre (docs/simulator.md); a driver may also take
+stops out of the registered order (`out_of_order`), and the plan then holds both orders.
+"""
 
 from __future__ import annotations
 
@@ -9,22 +14,39 @@ import numpy as np
 
 from simulator.plan.ordering import order_stops
 from simulator.plan.programs import Program
+from simulator.plan.service import draw_packages, expected_service
 from simulator.world.geo import haversine_m
 from simulator.world.maps import CityMap
-from simulator.world.modes import AIR
-from simulator.world.network import Network, path_from
+from simulator.world.modes import AIR, DRIVING
+from simulator.world.network import Network
 from simulator.world.osm_reader import Address
 from simulator.world.profiles import Profile
 
 LatLon = tuple[float, float]
+Area = tuple[float, float, float]  # lat, lon, radius in metres: where the block's stops are
+MAX_WALKED = 8  # addresses served from one parking place at most
 
 
 @dataclass
 class Leg:
-    """A planned path: points, and the street's speed cap for each piece between points."""
+    """A planned path: points, and per piece between points the speed cap and road class."""
 
     points: list[LatLon]
     caps: list[float]
+    roads: list[str] = field(default_factory=list)
+    lights: list[bool] = field(default_factory=list)  # per point: traffic lights there
+
+
+@dataclass
+class Visit:
+    """One stop as the driver does it: the drive (if any), where the vehicle stands, the walk."""
+
+    stop: int  # index into BlockPlan.stops, the registered order
+    leg: Leg  # the vehicle's path here; unused when `parks` is False (it stays where it is)
+    parks: bool  # the vehicle moves and parks for this stop (else: walked to from the last)
+    park: LatLon  # where the vehicle stands
+    walk_m: float  # from the vehicle to the door, one way
+    src: int = 0  # the planner's index of the vehicle's node, for the way back
 
 
 @dataclass
@@ -32,59 +54,102 @@ class BlockPlan:
     vehicle: str
     program: str
     station: Address
-    stops: list[Address]  # in visiting order
-    park: list[LatLon]  # where the vehicle stops for each stop (on the network)
-    legs: list[Leg]  # legs[i] ends where the vehicle stops for stop i
+    stops: list[Address]  # in the registered (planned) order
+    packages: list[int]  # per registered stop
+    dwell: list[float]  # per registered stop: the model's expected time there (sent to the server)
+    legs: list[Leg]  # the planned path: legs[i] ends where the vehicle stands for stop i
+    visits: list[Visit]  # what the driver does, in the order they do it
     _returns: dict[int, Leg] = field(default_factory=dict, repr=False)
     _router: object = field(default=None, repr=False)
+    _planned_last: int = 0
 
     def return_leg(self, after: int | None) -> Leg:
-        """Return the path back to the station from stop `after` (None: from the station)."""
-        key = -1 if after is None else after
-        if key not in self._returns:
-            self._returns[key] = self._router(key)  # type: ignore[operator]
-        return self._returns[key]
+        """Return the path back to the station after visit `after` (None: from the station)."""
+        return self._route_back(0 if after is None else self.visits[after].src)
+
+    def planned_return(self) -> Leg:
+        """The way back after the registered last stop (for the route sent to the server)."""
+        return self._route_back(self._planned_last)
+
+    def _route_back(self, src: int) -> Leg:
+        if src not in self._returns:
+            self._returns[src] = self._router(src)  # type: ignore[operator]
+        return self._returns[src]
 
 
 def plan_block(city: CityMap, prof: Profile, program: Program, rng: random.Random,
-               n_stops: int, station: Address) -> BlockPlan:
-    """Choose n_stops distinct addresses and an efficient order to visit them."""
-    pool = [a for a in city.addresses if a.label != station.label]
+               n_stops: int, station: Address, out_of_order: float = 0.0,
+               area: Area | None = None) -> BlockPlan:
+    """Choose n_stops distinct addresses (in `area`, if given) and an order to visit them."""
+    pool = [a for a in city.addresses if a.label != station.label and in_area(a, area)]
     stops = rng.sample(pool, min(n_stops, len(pool)))
+    packages = [draw_packages(rng) for _ in stops]
     if prof.mode == AIR:
-        return _plan_air(prof, program, station, stops)
-    net = city.network(prof.mode)
-    nodes = [net.snap(station.lat, station.lon)] + [net.snap(a.lat, a.lon) for a in stops]
-    dist, pred = net.shortest(nodes)
-    order = order_stops(dist[:, nodes])
-    seq = [0, *order]
-    legs = [_leg(net, pred[a], nodes[a], nodes[b]) for a, b in zip(seq, seq[1:], strict=False)]
-
-    def router(after: int) -> Leg:
-        src = 0 if after < 0 else order[after]
-        return _leg(net, pred[src], nodes[src], nodes[0])
-
-    return BlockPlan(prof.vehicle, program.name, station, [stops[i - 1] for i in order],
-                     [net.point(nodes[i]) for i in order], legs, _router=router)
-
-
-def _leg(net: Network, pred_row: np.ndarray, src: int, dst: int) -> Leg:
-    path = path_from(pred_row, src, dst)
-    points = [net.point(n) for n in path]
-    caps = [net.edges[(a, b)].cap_ms for a, b in zip(path, path[1:], strict=False)]
-    return Leg(points, caps)
-
-
-def _plan_air(prof: Profile, program: Program, station: Address, stops: list[Address]) -> BlockPlan:
-    pts = [(station.lat, station.lon)] + [(a.lat, a.lon) for a in stops]
-    dist = np.array([[haversine_m(*p, *q) for q in pts] for p in pts])
+        pts = [(station.lat, station.lon)] + [(a.lat, a.lon) for a in stops]
+        dist = np.array([[haversine_m(*p, *q) for q in pts] for p in pts])
+        net, routes = None, None
+    else:
+        net = city.network(prof.mode)
+        # Vans stand on real streets: snapped to a courtyard way, they crawled out at 5 km/h.
+        snap = net.snap_kerb if prof.mode == DRIVING else net.snap
+        nodes = [snap(station.lat, station.lon)] + [snap(a.lat, a.lon) for a in stops]
+        routes = net.routes(nodes)
+        dist = routes.matrix
+        pts = [net.point(n) for n in nodes]
     order = order_stops(dist)
-    seq = [0, *order]
-    legs = [Leg([pts[a], pts[b]], [float("inf")]) for a, b in zip(seq, seq[1:], strict=False)]
+    reg = {m: k for k, m in enumerate(order)}  # matrix index -> registered stop index
 
-    def router(after: int) -> Leg:
-        src = 0 if after < 0 else order[after]
-        return Leg([pts[src], pts[0]], [float("inf")])
+    def leg(a: int, b: int) -> Leg:
+        if net is None or routes is None:
+            return Leg([pts[a], pts[b]], [float("inf")], ["air"], [False, False])
+        return _leg(net, routes.path(a, b))
 
-    return BlockPlan(prof.vehicle, program.name, station, [stops[i - 1] for i in order],
-                     [pts[i] for i in order], legs, _router=router)
+    def visits(seq: list[int]) -> list[Visit]:
+        out: list[Visit] = []
+        here, walked = 0, 0
+        for m in seq:
+            door = (stops[m - 1].lat, stops[m - 1].lon)
+            near = haversine_m(*pts[here], *door)
+            if out and walked < MAX_WALKED and near <= prof.walk_radius:
+                walked += 1
+                out.append(Visit(reg[m], Leg([pts[here]], []), False, pts[here], near, here))
+                continue
+            out.append(Visit(reg[m], leg(here, m), True, pts[m],
+                             haversine_m(*pts[m], *door), m))
+            here, walked = m, 1
+        return out
+
+    planned = visits(order)
+    done = _deviate(order, rng, out_of_order)
+    by_reg = {v.stop: v for v in planned}
+    pkgs = [packages[m - 1] for m in order]
+    return BlockPlan(
+        prof.vehicle, program.name, station, [stops[m - 1] for m in order], pkgs,
+        [expected_service(prof, program, pkgs[k], by_reg[k].walk_m, by_reg[k].parks)
+         for k in range(len(order))],
+        [v.leg for v in planned], planned if done == order else visits(done),
+        _router=lambda src: leg(src, 0), _planned_last=planned[-1].src if planned else 0)
+
+
+def in_area(a: Address, area: Area | None) -> bool:
+    return area is None or haversine_m(a.lat, a.lon, area[0], area[1]) <= area[2]
+
+
+def _deviate(order: list[int], rng: random.Random, p: float) -> list[int]:
+    """The order a driver really takes: each next pair swapped with chance p."""
+    if p <= 0:
+        return order
+    seq, k = list(order), 0
+    while k < len(seq) - 1:
+        if rng.random() < p:
+            seq[k], seq[k + 1] = seq[k + 1], seq[k]
+            k += 2
+        else:
+            k += 1
+    return seq
+
+
+def _leg(net: Network, path: list[int]) -> Leg:
+    edges = [net.edges[(a, b)] for a, b in zip(path, path[1:], strict=False)]
+    return Leg([net.point(n) for n in path], [e.cap_ms for e in edges],
+               [e.highway for e in edges], [bool(net.signal[n]) for n in path])

@@ -9,17 +9,31 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from simulator.drive.motion import Polyline, Segment, piece_duration, ramp
 from simulator.plan.block import BlockPlan, Leg
 from simulator.plan.programs import Program
+from simulator.plan.service import door_time
 from simulator.world.geo import haversine_m, turn_deg
 from simulator.world.profiles import Profile
+from simulator.world.traffic import traffic_speed
 
-REASONS = (("recipient_unavailable", 5), ("no_access", 2), ("no_safe_location", 2),
-           ("business_closed", 1))
+# Shares of the reasons an attempt fails (--fail-reasons changes them).
+REASONS = {"recipient_unavailable": 5.0, "no_access": 2.0, "no_safe_location": 2.0,
+           "business_closed": 1.0}
 SAFE_PLACES = ("front door", "reception", "mailroom", "back door", "porch")
 SHARP_TURN_DEG = 50.0
+# Traffic lights: red for a van half the time, waiting part of a 60-110 s cycle; routing counts the
+# expected wait (network.LIGHT_COST_S). A give-way at a turn without lights is a short stop.
+# Lights along one street are coordinated: after a red one, the next few are mostly green
+# (a profile's red_p is the chance at the first one).
+RED_P_IN_WAVE = 0.3  # times red_p
+RED_WAIT_S = (5.0, 55.0)
+YIELD_WAIT_S = (1.0, 6.0)
+LIGHT_SPAN_M = 40.0  # lights this close are one junction (OSM often tags each approach)
+GREEN_WAVE_M = 300.0
 
 
 @dataclass
@@ -37,6 +51,9 @@ class Timeline:
     events: list[SimEvent]
     outcomes: list[str] = field(default_factory=list)  # per stop: delivered/attempted/not_attempted
     arrivals: list[float | None] = field(default_factory=list)  # ground truth, per stop
+    service: list[float | None] = field(default_factory=list)  # s from arrival to leaving, per stop
+    # Per stop, the booked slot (grocery): (opens, closes) in simulated epoch seconds, or None.
+    slots: list[tuple[float, float] | None] = field(default_factory=list)
 
     @property
     def start(self) -> float:
@@ -48,8 +65,9 @@ class Timeline:
 
 
 class _Builder:
-    def __init__(self, prof: Profile, rng: random.Random, t: float, here: tuple[float, float]):
-        self.prof, self.rng, self.t, self.here = prof, rng, t, here
+    def __init__(self, prof: Profile, rng: random.Random, t: float, here: tuple[float, float],
+                 tz: ZoneInfo):
+        self.prof, self.rng, self.t, self.here, self.tz = prof, rng, t, here, tz
         self.segs: list[Segment] = []
         self.odo = 0.0
         self.top = prof.top_speed.draw(rng)
@@ -74,41 +92,55 @@ class _Builder:
 
     def drive(self, leg: Leg) -> None:
         path = Polyline(leg.points)
-        runs = self._runs(path, leg.caps)
+        hour = datetime.fromtimestamp(self.t, self.tz).hour
+        runs = self._runs(path, leg, hour)
         prof = self.prof
-        joints = [0.0] + [self._joint(a[2], b[2], b[3]) for a, b in zip(runs, runs[1:],
-                                                                       strict=False)] + [0.0]
-        for k, (s_a, s_b, cruise, _) in enumerate(runs):
-            v_in, v_out = joints[k], joints[k + 1]
-            if k and v_in == 0.0:
-                self._add(path, s_a, self.rng.uniform(5, 40), 0.0, 0.0, "drive")
-            s = s_a
-            for dist, v0, a in ramp(v_in, cruise, v_out, s_b - s_a, prof.accel, prof.decel):
+        self.last_light = self.last_red = -GREEN_WAVE_M
+        joints = [(0.0, 0.0, "")] + [self._joint(a, b) for a, b in zip(runs, runs[1:],
+                                                                         strict=False)]
+        joints.append((0.0, 0.0, ""))
+        for k, run in enumerate(runs):
+            (v_in, wait, phase), v_out = joints[k], joints[k + 1][0]
+            self._add(path, run.start, wait, 0.0, 0.0, phase)
+            s = run.start
+            for dist, v0, a in ramp(v_in, run.cruise, v_out, run.end - run.start, prof.accel,
+                                    prof.decel):
                 self._add(path, s, piece_duration(dist, v0, a), v0, a, "drive")
                 s += dist
         self.here = (path.lat[-1], path.lon[-1])
 
-    def _runs(self, path: Polyline, caps: list[float]) -> list[tuple[float, float, float, bool]]:
-        """Split a path where the street's speed changes or it turns sharply."""
-        runs: list[tuple[float, float, float, bool]] = []
+    def _runs(self, path: Polyline, leg: Leg, hour: int) -> list[_Run]:
+        """Split a path where the street's speed changes, it turns sharply or has lights."""
+        runs: list[_Run] = []
         heading = None
-        for k, cap in enumerate(caps):
+        traffic = self.prof.in_traffic
+        for k, cap in enumerate(leg.caps):
             if path.cum[k + 1] - path.cum[k] < 0.01:
                 continue
-            cruise = min(cap * self.compliance, self.top)
+            jam = traffic_speed(hour, leg.roads[k]) if traffic and leg.roads else self.top
+            cruise = min(cap * self.compliance, jam, self.top)
             sharp = heading is not None and turn_deg(heading, path.bearing[k]) > SHARP_TURN_DEG
+            light = bool(runs) and bool(leg.lights) and leg.lights[k]
             heading = path.bearing[k]
-            if runs and abs(runs[-1][2] - cruise) < 0.5 and not sharp:
-                runs[-1] = (runs[-1][0], path.cum[k + 1], runs[-1][2], runs[-1][3])
+            if runs and abs(runs[-1].cruise - cruise) < 0.5 and not sharp and not light:
+                runs[-1].end = path.cum[k + 1]
             else:
-                runs.append((path.cum[k], path.cum[k + 1], cruise, sharp))
+                runs.append(_Run(path.cum[k], path.cum[k + 1], cruise, sharp, light))
         return runs
 
-    def _joint(self, v1: float, v2: float, sharp: bool) -> float:
-        """Speed where two runs meet: a red light, a sharp turn, or the slower street."""
-        if self.rng.random() < self.prof.signal_stop_p:
-            return 0.0
-        return min(v1, v2, self.prof.turn_speed) if sharp else min(v1, v2)
+    def _joint(self, a: _Run, b: _Run) -> tuple[float, float, str]:
+        """(speed, wait, phase) where two runs meet: lights, a give-way, a turn, a slower street."""
+        rng = self.rng
+        if b.light and b.start - self.last_light > LIGHT_SPAN_M:
+            self.last_light = b.start
+            wave = b.start - self.last_red < GREEN_WAVE_M
+            if rng.random() < self.prof.red_p * (RED_P_IN_WAVE if wave else 1.0):
+                self.last_red = b.start
+                return 0.0, rng.uniform(*RED_WAIT_S), "light"
+        elif b.sharp and not b.light and rng.random() < self.prof.yield_p:
+            return 0.0, rng.uniform(*YIELD_WAIT_S), "drive"
+        v = min(a.cruise, b.cruise)
+        return (min(v, self.prof.turn_speed) if b.sharp else v), 0.0, ""
 
     def _add(self, path: Polyline, s0: float, dt: float, v0: float, a: float, phase: str) -> None:
         if dt <= 0:
@@ -118,49 +150,64 @@ class _Builder:
         self.odo += v0 * dt + 0.5 * a * dt * dt
 
 
+@dataclass
+class _Run:
+    start: float
+    end: float
+    cruise: float
+    sharp: bool
+    light: bool
+
+
 def build_timeline(plan: BlockPlan, prof: Profile, program: Program, rng: random.Random,
-                   start: float, closing: float, fail_rate: float) -> Timeline:
+                   start: float, closing: float, fail_rate: float, tz: str = "UTC",
+                   reasons: dict[str, float] | None = None) -> Timeline:
     """Simulate the block from arrival at the station to the return, deciding every outcome."""
-    b = _Builder(prof, rng, start, (plan.station.lat, plan.station.lon))
+    b = _Builder(prof, rng, start, (plan.station.lat, plan.station.lon), ZoneInfo(tz))
     b.stay(prof.load.draw(rng), "load")
     events = [SimEvent(b.t, "route_started")]
     route_start, done = b.t, None
-    tl = Timeline(b.segs, events)
-    for i, stop in enumerate(plan.stops):
+    n = len(plan.stops)
+    tl = Timeline(b.segs, events, ["not_attempted"] * n, [None] * n, [None] * n, [None] * n)
+    for j, v in enumerate(plan.visits):
         mark = b.mark()
-        b.drive(plan.legs[i])
+        if v.parks:
+            b.drive(v.leg)
         arrived = b.t
         if program.slot_s:
-            b.stay(route_start + (i // 3) * program.slot_s - b.t, "wait")
-        b.stay(prof.park.draw(rng), "park")
+            opens = route_start + (j // 3) * program.slot_s
+            tl.slots[v.stop] = (opens, opens + program.slot_s)
+            b.stay(opens - b.t, "wait")
+        if v.parks:
+            b.stay(prof.park.draw(rng), "park")
         walk_speed = prof.walk_speed.draw(rng)
+        stop = plan.stops[v.stop]
         b.walk((stop.lat, stop.lon), walk_speed)
-        b.stay(prof.dwell.draw(rng) * program.dwell_factor, "dwell")
+        b.stay(door_time(prof, program, plan.packages[v.stop], rng), "dwell")
         handover = b.t
-        b.walk(plan.park[i], walk_speed)
+        b.walk(v.park, walk_speed)
         check = b.mark()
-        b.drive(plan.return_leg(i))
+        b.drive(plan.return_leg(j))
         if b.t > closing:
             b.rollback(mark)
             break
         b.rollback(check)
-        events.append(SimEvent(arrived, "arrived", i))
-        events.append(_outcome(rng, i, handover, fail_rate))
-        tl.outcomes.append(events[-1].type)
-        tl.arrivals.append(arrived)
-        done = i
-    missing = len(plan.stops) - len(tl.outcomes)
-    tl.outcomes += ["not_attempted"] * missing
-    tl.arrivals += [None] * missing
+        events.append(SimEvent(arrived, "arrived", v.stop))
+        events.append(_outcome(rng, v.stop, handover, fail_rate, reasons or REASONS))
+        tl.outcomes[v.stop] = events[-1].type
+        tl.arrivals[v.stop] = arrived
+        tl.service[v.stop] = check[1] - arrived
+        done = j
     b.drive(plan.return_leg(done))
     b.stay(1.0, "returned")
     events.append(SimEvent(b.t, "returned"))
     return tl
 
 
-def _outcome(rng: random.Random, stop: int, t: float, fail_rate: float) -> SimEvent:
+def _outcome(rng: random.Random, stop: int, t: float, fail_rate: float,
+             reasons: dict[str, float]) -> SimEvent:
     if rng.random() < fail_rate:
-        reason = rng.choices([r for r, _ in REASONS], [w for _, w in REASONS])[0]
+        reason = rng.choices(list(reasons), list(reasons.values()))[0]
         return SimEvent(t, "attempted", stop, reason=reason)
     if rng.random() < 0.4:
         proof = {"left_at": "recipient", "note": "Handed to resident", "photo": None}

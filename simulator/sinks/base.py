@@ -35,6 +35,10 @@ class Sink:
     def close(self) -> None:
         """Flush what is left."""
 
+    def report(self) -> list[str]:
+        """Lines for the end-of-run summary (what the server rejected, and why)."""
+        return []
+
     def status(self) -> str:
         """A few words for the progress line (backlog, drops)."""
         return ""

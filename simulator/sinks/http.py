@@ -6,8 +6,9 @@ When the server goes away mid-run the run goes on: fixes and events wait in boun
 
 from __future__ import annotations
 
+import re
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from simulator.drive.driver import Fix
 
 MAX_BATCH = 5000
+MAX_DRIVERS = 100  # driver tokens one batch may name (the server refuses more: docs/api.md)
 TIMEOUT = (3.0, 15.0)
 
 
@@ -43,6 +45,8 @@ class HttpSink(Sink):
         self.dropped = self.rejected = self.sent = 0
         self.server_dropped = 0  # valid fixes the server's engine ignored (stale, duplicate...)
         self.last_error = ""
+        # (what, why) -> items the server rejected, for the summary
+        self.reasons: Counter[tuple[str, str]] = Counter()
 
     def check(self) -> None:
         """Fail fast, in one line, when the server is not there at all."""
@@ -106,7 +110,7 @@ class HttpSink(Sink):
 
     def _drain(self, queue: deque[dict], path: str, key: str) -> None:
         while queue:
-            batch = [queue[i] for i in range(min(MAX_BATCH, len(queue)))]
+            batch = _batch(queue)
             # A batch may carry many drivers; the header token only matters for items without one.
             r = self._post(path, {key: batch}, batch[0].get("driver_token") or self.key)
             for _ in batch:
@@ -114,9 +118,12 @@ class HttpSink(Sink):
             if r.status_code >= 400:
                 self.rejected += len(batch)
                 self.last_error = f"{path}: HTTP {r.status_code} {error_text(r)}"
+                self.reasons[key, f"HTTP {r.status_code} {error_text(r)}"] += len(batch)
             else:
                 body = r.json()
-                self.rejected += len(body.get("rejected", []))
+                rejected = body.get("rejected", [])
+                self.rejected += len(rejected)
+                self.reasons.update((key, reason(item)) for item in rejected)
                 self.server_dropped += int(body.get("dropped", 0) or 0)
                 self.sent += len(batch)
 
@@ -126,6 +133,11 @@ class HttpSink(Sink):
             if self.flush():
                 return
             time.sleep(min(2.0, max(0.0, self.retry_at - self.monotonic())))
+
+    def report(self) -> list[str]:
+        """Lines for the summary: how many items the server rejected, and why."""
+        return [f"{n} {what} rejected by the server: {why}"
+                for (what, why), n in self.reasons.most_common(5)]
 
     def status(self) -> str:
         parts = []
@@ -159,3 +171,22 @@ def error_text(r: requests.Response) -> str:
         return str(r.json().get("error", ""))
     except ValueError:
         return r.text[:100].replace("\n", " ")
+
+
+def _batch(queue: deque[dict]) -> list[dict]:
+    """The oldest items, at most MAX_BATCH of them naming at most MAX_DRIVERS drivers."""
+    batch: list[dict] = []
+    drivers: set[object] = set()
+    for item in queue:
+        token = item.get("driver_token")
+        if len(batch) == MAX_BATCH or (token not in drivers and len(drivers) == MAX_DRIVERS):
+            break
+        drivers.add(token)
+        batch.append(item)
+    return batch
+
+
+def reason(item: dict) -> str:
+    """A rejected item's reason without its index: "driver_token: over its limit"."""
+    field = re.sub(r"^\w+\[\d+\]\.", "", str(item.get("field", "")))
+    return f"{field}: {item.get('error', '')}" if field else str(item.get("error", ""))

@@ -22,10 +22,12 @@ class JsonlSink(Sink):
             "kind": "route", "t": self.stamp(tl.start), "driver": driver.name,
             "vehicle": driver.vehicle, "program": driver.program,
             "route_id": reg.route_id if reg else None, "station": payload["station"],
-            "stops": [{"address": s["address"], "lat": s["lat"], "lon": s["lon"]}
+            "stops": [{"address": s["address"], "lat": s["lat"], "lon": s["lon"],
+                       "dwell_s": s.get("dwell_s"), "shipments": len(s["shipments"])}
                       for s in payload["stops"]],
             "truth": {"arrivals": [self.stamp(a) if a is not None else None
-                                   for a in tl.arrivals], "outcomes": tl.outcomes},
+                                   for a in tl.arrivals], "outcomes": tl.outcomes,
+                      "service_s": [None if s is None else round(s, 1) for s in tl.service]},
         })
         return reg
 
@@ -39,12 +41,14 @@ class JsonlSink(Sink):
                 rec["reason"] = ev.reason
             self._write(rec)
         for f in fixes:
+            truth = {"lat": round(f.true_lat, 7), "lon": round(f.true_lon, 7),
+                     "speed": round(f.true_speed, 2), "phase": f.phase}
+            if f.outlier:
+                truth["outlier"] = True
             self._write({
                 "kind": "position", "t": self.stamp(f.t), "driver": f.driver.name,
                 "route_id": f.driver.route_id, "lat": f.lat, "lon": f.lon, "speed": f.speed,
-                "heading": f.heading, "accuracy": f.accuracy,
-                "truth": {"lat": round(f.true_lat, 7), "lon": round(f.true_lon, 7),
-                          "speed": round(f.true_speed, 2), "phase": f.phase},
+                "heading": f.heading, "accuracy": f.accuracy, "truth": truth,
             })
 
     def close(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -36,6 +37,7 @@ class _Outcome:
     rejected: int = 0
     ignored: int = 0
     error: str = ""
+    reasons: Counter[tuple[str, str]] = field(default_factory=Counter)
     unsent: list[dict] = field(default_factory=list)
     down: ServerUnavailable | None = None
 
@@ -108,6 +110,7 @@ class OsmAndSink(HttpSink):
                 self.rejected += out.rejected
                 self.server_dropped += out.ignored
                 self.last_error = out.error or self.last_error
+                self.reasons.update(out.reasons)
                 unsent.update(id(item) for item in out.unsent)
                 down = down or out.down
             if down is not None:
@@ -129,6 +132,7 @@ class OsmAndSink(HttpSink):
             if r.status_code >= 400:
                 out.rejected += 1
                 out.error = f"{PATH}: HTTP {r.status_code} {error_text(r)}"
+                out.reasons["positions", f"HTTP {r.status_code} {error_text(r)}"] += 1
                 continue
             out.sent += 1
             try:

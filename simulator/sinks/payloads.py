@@ -23,18 +23,26 @@ def person_name(rng: random.Random) -> str:
 
 
 def route_payload(plan: BlockPlan, driver_name: str, tz: str, rng: random.Random,
-                  planned_dwell: float) -> dict:
-    """The POST /api/v1/routes body: ordered stops with shipments, and the planned legs."""
+                  slots: list[tuple[float, float] | None] | None = None) -> dict:
+    """The POST /api/v1/routes body: ordered stops with shipments, and the planned legs.
+
+    Each stop's dwell_s is the simulator's own expected time there (plan.service), so the
+    server's stop times start where the simulated driver's will be; a grocery stop's booked
+    slot goes as its `window`, as a shop's system would send it.
+    """
     stops = []
-    for stop in plan.stops:
-        n = 1 if rng.random() < 0.8 else rng.randint(2, 3)  # some addresses get several parcels
+    for k, (stop, n, dwell) in enumerate(zip(plan.stops, plan.packages, plan.dwell,
+                                             strict=True)):
         shipments = [{"recipient": f"{rng.choice(FIRST)} {rng.choice(LAST)[0]}.",
                       "reference": f"order-{rng.randint(100000, 999999)}"} for _ in range(n)]
-        stops.append({"lat": round(stop.lat, 6), "lon": round(stop.lon, 6),
-                      "address": stop.label, "dwell_s": round(planned_dwell),
-                      "shipments": shipments})
+        body = {"lat": round(stop.lat, 6), "lon": round(stop.lon, 6),
+                "address": stop.label, "dwell_s": round(dwell), "shipments": shipments}
+        slot = slots[k] if slots and k < len(slots) else None
+        if slot is not None:
+            body["window"] = {"from": round(slot[0]), "to": round(slot[1])}
+        stops.append(body)
     legs = [_polyline(leg.points) for leg in plan.legs]
-    legs.append(_polyline(plan.return_leg(len(plan.stops) - 1).points))
+    legs.append(_polyline(plan.planned_return().points))
     # Legs end where the vehicle stops; the last few metres on foot go to the door.
     for leg, stop in zip(legs, stops, strict=False):
         leg.append([stop["lat"], stop["lon"]])

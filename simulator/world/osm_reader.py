@@ -29,6 +29,7 @@ class OsmExtract:
     edges: dict[str, list[EdgeRow]] = field(default_factory=lambda: {m: [] for m in NETWORK_MODES})
     addresses: list[Address] = field(default_factory=list)
     buildings: list[Address] = field(default_factory=list)
+    signals: set[int] = field(default_factory=set)  # nodes with traffic lights
 
 
 class _Handler(osmium.SimpleHandler):
@@ -37,6 +38,8 @@ class _Handler(osmium.SimpleHandler):
         self.out = out
 
     def node(self, n: osmium.osm.Node) -> None:
+        if n.tags.get("highway") == "traffic_signals":
+            self.out.signals.add(n.id)
         label = _address_label(n.tags)
         if label and n.location.valid():
             self.out.addresses.append(Address(n.location.lat, n.location.lon, label))

@@ -167,8 +167,11 @@ def test_osmand_get_of_the_root_stores_the_position_and_the_page_stays(phone):
     assert stored["t"] == t_ms / 1000 and stored["speed"] == pytest.approx(10 * KNOT)
     page = phone.http.get(f"{phone.url}/")
     assert page.status_code == 200 and "text/html" in page.headers["Content-Type"]
-    # A query without a location is not a phone's: the page, not a position.
-    page = phone.http.get(f"{phone.url}/?id={phone.device}")
+    # A device id without a location is a phone's heartbeat, never the page; a query without
+    # an id is a person's.
+    beat = phone.http.get(f"{phone.url}/?id={phone.device}&batt=40")
+    assert beat.status_code == 200 and beat.json() == {"accepted": 0, "dropped": 0}
+    page = phone.http.get(f"{phone.url}/?lat=60.1&lon=24.9")
     assert page.status_code == 200 and "text/html" in page.headers["Content-Type"]
     assert len(phone.positions()) == 1
 

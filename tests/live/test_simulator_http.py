@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -31,6 +32,7 @@ class FakeServer(ThreadingHTTPServer):
         self.fail_first = 0
         self.attempts = 0
         self.route_status = 201
+        self.reject: str | None = None  # reject every fix with this error, as the app does
         self.lock = threading.Lock()
 
     @property
@@ -69,8 +71,16 @@ class _Handler(JsonHandler):
             self._answer(201, {"route_id": f"r_{n}", "driver_token": f"dt_{n}",
                                "shipments": shipments})
         else:
-            items = body.get("positions") or body.get("events") or []
-            self._answer(200, {"accepted": len(items), "dropped": 0, "rejected": []})
+            key = "positions" if "positions" in body else "events"
+            items = body.get(key) or []
+            if len({i.get("driver_token") for i in items}) > 100:  # as the app refuses it
+                self._answer(400, {"error": "a batch may name at most 100 driver tokens",
+                                   "field": f"{key}[100].driver_token"})
+                return
+            rejected = [{"index": i, "field": f"{key}[{i}].driver_token", "error": srv.reject}
+                        for i in range(len(items)) if srv.reject and key == "positions"]
+            self._answer(200, {"accepted": len(items) - len(rejected), "dropped": 0,
+                               "rejected": rejected})
 
 
 @pytest.fixture
@@ -91,8 +101,8 @@ class FakeTime:
         return self.now
 
 
-def fixes(n: int, start: int = 0) -> list[Fix]:
-    driver = SimpleNamespace(token="dt_1")
+def fixes(n: int, start: int = 0, token: str = "dt_1") -> list[Fix]:
+    driver = SimpleNamespace(token=token)
     return [Fix(driver, T0 + 3 * i, 60.17, 24.94 + i * 1e-5, 5.0, 90, 5.0, 60.17, 24.94, 5.0,
                 "drive") for i in range(start, start + n)]
 
@@ -201,3 +211,22 @@ def test_a_fleet_registers_once_the_server_is_back(server):
     assert len(server.posts("/api/v1/routes")) == 2
     assert sum(s.delivered + s.attempted for s in fleet.slots) == 4
     assert not sink.fixes and not sink.events
+
+
+def test_a_batch_names_at_most_100_drivers(server):
+    sink, _ = make_sink(server.url)
+    sink.send([f for d in range(250) for f in fixes(2, token=f"dt_{d}")], [])
+    batches = server.posts("/api/v1/positions")
+    assert [len({i["driver_token"] for i in b["positions"]}) for b in batches] == [100, 100, 50]
+    assert sink.sent == 500 and sink.rejected == 0
+
+
+def test_the_summary_says_why_fixes_were_rejected(server):
+    server.reject = "fixes for this driver: over 3000/minute"
+    proc = subprocess.run(
+        [sys.executable, "-m", "simulator", "run", "--server", server.url, "--bikes", "1",
+         "--stops", "2", "--max-speed", "--start", "09:00", "--date", "2026-11-26"],
+        capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert re.search(r"\n\d+ positions rejected by the server: driver_token: fixes for this "
+                     r"driver: over 3000/minute\n", proc.stderr), proc.stderr

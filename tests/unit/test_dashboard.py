@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.support.helpers import register
 from tests.support.servers import until
 from tests.support.signin import csrf_of, sign_in
@@ -109,3 +111,31 @@ def test_demo_runs_are_bounded_per_seller(monkeypatch):
         runs.stop_all()
     until(lambda: ended, 5, "the simulator run to end")
     assert ended == [1]  # the run's key is revoked when the simulator exits
+
+
+@pytest.mark.parametrize("speedup", [1, 20, 150, 1000])
+def test_a_demo_never_sends_more_fixes_than_its_server_takes(monkeypatch, speedup):
+    import sys
+
+    from app.config import from_env
+    from app.ops import demo
+
+    monkeypatch.delenv("FIXES_PER_DRIVER", raising=False)
+    per_minute = int(from_env()["FIXES_PER_DRIVER"].split("/")[0])
+    seen = []
+    line = '{"shipments": [{"tracking_url": "http://x/track/abc"}]}'
+
+    def command(server, args):
+        seen.append(args)
+        return [sys.executable, "-c", f"print({line!r}, flush=True)"]
+
+    monkeypatch.setattr(demo, "simulator_command", command)
+    runs = demo.DemoRuns(limit=1, link_timeout=10)
+    try:
+        runs.start("demo", "k", "http://x", "bike", 2, speedup)
+    finally:
+        runs.stop_all()
+    args = seen[0]
+    interval = float(args[args.index("--interval") + 1])
+    assert speedup / interval * 60 < per_minute
+    assert interval == 3.0 or speedup > 100  # the simulator's own pace when it fits

@@ -76,3 +76,46 @@ def test_map_without_streets_for_a_mode(tmp_path):
 def test_map_is_cached_per_file(helsinki):
     assert load_map() is helsinki
     assert load_map(Path(helsinki.path)) is helsinki
+
+
+def test_stations_and_parking_stand_on_real_streets(helsinki):
+    # The bundled map's station point is beside courtyard ways tagged 5 km/h (issue 22).
+    net = helsinki.network(DRIVING)
+    st = helsinki.station()
+    assert {net.edges[e].highway for e in net.edges if net.snap(st.lat, st.lon) in e} == {
+        "service"}
+    kerb = net.snap_kerb(st.lat, st.lon)
+    assert {net.edges[e].highway for e in net.edges if kerb in e} - {"service"}
+    for a in helsinki.addresses[::25]:
+        node = net.snap_kerb(a.lat, a.lon)
+        assert any(net.edges[e].highway not in ("service", "living_street")
+                   for e in net.edges if node in e)
+
+
+@pytest.mark.parametrize("before, after, cost", [
+    (0, 5, 0.0), (0, 90, 3.0), (0, 270, 8.0), (350, 80, 3.0), (10, 185, 40.0)])
+def test_a_left_turn_costs_more_than_a_right_one(before, after, cost):
+    from simulator.world.routes import turn_cost
+
+    assert turn_cost(before, after) == cost
+
+
+def test_vans_pay_for_turns_and_walkers_do_not(helsinki):
+    import random
+
+    from simulator.world.routes import Routes
+
+    rng = random.Random(3)
+    for mode, turns in ((DRIVING, True), (WALKING, False)):
+        net = helsinki.network(mode)
+        nodes = [net.snap(a.lat, a.lon) for a in rng.sample(helsinki.addresses, 12)]
+        plain = Routes(net.graph, nodes, None)
+        routes = net.routes(nodes)
+        assert (routes.turns is not None) == turns
+        extra = routes.matrix - plain.matrix
+        assert extra.min() >= -1e-6 and (extra.max() > 10) == turns
+        for i in range(12):
+            for j in range(12):
+                path = routes.path(i, j)
+                assert path[0] == nodes[i] and path[-1] == nodes[j]
+                assert all((a, b) in net.edges for a, b in zip(path, path[1:], strict=False))

@@ -12,6 +12,7 @@ from simulator.drive.clock import InstantClock, Timestamps, service_window, star
 from simulator.drive.fleet import Fleet, FleetConfig
 from simulator.plan.ahead import Planner, PoolPlanner
 from simulator.plan.programs import PROGRAMS
+from simulator.plan.service import PER_PACKAGE_S
 from simulator.sinks import DrySink, JsonlSink, ListSink
 from simulator.world.geo import LocalProjection, haversine_m
 from simulator.world.maps import load_map
@@ -71,8 +72,10 @@ def test_speeds_stay_in_the_profile_range(mixed):
     for vehicle, prof in PROFILES.items():
         speeds = [f.true_speed for f in sink.fixes if f.driver.vehicle == vehicle]
         assert max(speeds) <= prof.top_speed.high + 1e-6
-        moving = [s for s in speeds if s > 0.5]
-        assert moving and sum(moving) / len(moving) >= prof.top_speed.low * 0.3
+        # On the road (walks to the door apart), traffic included.
+        moving = [f.true_speed for f in sink.fixes
+                  if f.driver.vehicle == vehicle and f.phase == "drive" and f.true_speed > 0.5]
+        assert moving and sum(moving) / len(moving) >= prof.top_speed.low * 0.25
 
 
 def test_dwell_times_stay_in_the_profile_range(mixed):
@@ -80,13 +83,14 @@ def test_dwell_times_stay_in_the_profile_range(mixed):
     for slot in fleet.slots:
         assert slot.blocks == 1
     _, sink = mixed
-    for driver, _payload, _reg in sink.routes:
+    for driver, payload, _reg in sink.routes:
         prof, program = PROFILES[driver.vehicle], PROGRAMS[driver.program]
+        most = max(len(s["shipments"]) for s in payload["stops"])  # each one adds a scan
         dwells = [s.t1 - s.t0 for s in driver.timeline.segments if s.phase == "dwell"]
         assert dwells
         for d in dwells:
             assert prof.dwell.low * program.dwell_factor - 1e-6 <= d
-            assert d <= prof.dwell.high * program.dwell_factor + 1e-6
+            assert d <= (prof.dwell.high + PER_PACKAGE_S * (most - 1)) * program.dwell_factor + 1e-6
 
 
 def test_the_clock_stays_within_service_hours():

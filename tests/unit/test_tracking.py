@@ -126,7 +126,7 @@ def test_attempt_and_return_to_station(route, progress):
         (StopEvent("delivered", T0), "stop"),
         (StopEvent("delivered", T0, stop=1, shipment="DS0000"), "shipment"),
         (StopEvent("attempted", T0, stop=0, reason="dog"), "reason"),
-        (StopEvent("delivered", T0, stop=0, proof={"signature": "x"}), "proof"),
+        (StopEvent("delivered", T0, stop=0, proof={"gps": "x"}), "proof"),
     ],
 )
 def test_invalid_events_are_refused_with_the_field(route, progress, event, field):
@@ -229,3 +229,29 @@ def test_an_older_fix_stays_stale_unless_the_last_one_was_from_the_future(
     assert apply_fix(route, progress, stop_fix(route, 0, T0 + 7200, 150), SETTINGS, now).accepted
     result = apply_fix(route, progress, stop_fix(route, 0, late, 140), SETTINGS, now)
     assert (result.accepted, result.reason) == (False, "stale")
+
+
+def test_a_fix_from_a_clock_minutes_ahead_inside_a_backlog_drops_nothing_after_it(route):
+    # A backlog at 1 Hz, one fix stamped ten minutes ahead (a network fix on a drifted clock),
+    # then the right ones: they are held, then taken from the first, none lost.
+    p = start_progress(route, T0)
+    t, kept, dropped = T0, [], 0
+    for i in range(40):
+        t = T0 + i
+        stamp = t + 600 if i == 10 else t
+        result = apply_fix(route, p, stop_fix(route, 0, stamp, 180 - 4 * i), SETTINGS)
+        kept += [stamp] if result.accepted else []
+        kept += [f.timestamp for f in result.replayed]
+        dropped += not result.accepted
+    assert p.last_fix["timestamp"] == T0 + 39
+    right = [T0 + i for i in range(40) if i != 10]
+    assert set(right) <= set(kept)  # every right fix moved the driver, none lost
+    assert p.dropped.get("stale", 0) == 0
+
+
+def test_one_late_fix_is_still_dropped_as_stale(route):
+    p = start_progress(route, T0)
+    for i, stamp in enumerate([T0, T0 + 10, T0 + 5, T0 + 20]):
+        result = apply_fix(route, p, stop_fix(route, 0, stamp, 180 - 10 * i), SETTINGS)
+        assert result.accepted == (stamp != T0 + 5)
+    assert p.dropped == {"stale": 1} and p.held == []

@@ -9,7 +9,7 @@ from app.domain.model import Fix, Route, TimelineEntry
 from app.domain.tracking.eta import update_etas
 from app.domain.tracking.geometry import route_path
 from app.domain.tracking.lifecycle import arrive, start_route
-from app.domain.tracking.matching import advance, observe_speed, screen
+from app.domain.tracking.matching import advance, observe_speed, screen, unwind
 from app.domain.tracking.progress import Progress, ShipmentProgress, StopProgress
 from app.domain.tracking.settings import Settings, profile
 from app.domain.tracking.statuses import StatusChange
@@ -24,6 +24,13 @@ class FixResult:
     accepted: bool
     reason: str | None = None  # why it was dropped
     changes: list[StatusChange] = field(default_factory=list)
+    # Fixes held back earlier as stale, applied now before this one (see _believe_held).
+    replayed: list[Fix] = field(default_factory=list)
+
+
+# This many fixes in a row, in time order, all older than the last one: it is the last one whose
+# clock was wrong (a network fix timed by a drifted system clock), not all of them.
+_HELD_TO_BELIEVE = 3
 
 
 def start_progress(route: Route, now: float) -> Progress:
@@ -58,9 +65,12 @@ def apply_fix(route: Route, progress: Progress, fix: Fix, settings: Settings,
     on time replace one from a clock set ahead (matching.screen).
     """
     reason = screen(route, progress, fix, settings, now)
+    if reason == "stale":
+        return _hold(route, progress, fix, settings, now)
     if reason is not None:
         progress.dropped[reason] = progress.dropped.get(reason, 0) + 1
         return FixResult(False, reason)
+    progress.held = []
     path = route_path(route)
     last = progress.last_fix
     changes: list[StatusChange] = []
@@ -87,6 +97,40 @@ def apply_fix(route: Route, progress: Progress, fix: Fix, settings: Settings,
     update_etas(route, progress, path, fix.timestamp, hold=not moving and not visited,
                 settings=settings)
     return FixResult(True, None, changes)
+
+
+def _hold(route: Route, progress: Progress, fix: Fix, settings: Settings,
+          now: float | None) -> FixResult:
+    """A fix older than the last: held (and counted stale) until it is clear which is wrong.
+
+    One stale fix is a late one, and dropping it costs nothing. A series of them, each newer
+    than the one before, means the last accepted fix came from a wrong clock (a glitch minutes
+    ahead, inside a backlog too, where the server's clock cannot tell): the series is then
+    taken, from its first fix, instead of every right fix being dropped until the wrong
+    clock's moment.
+    """
+    held = progress.held
+    if held and fix.timestamp <= held[-1]["timestamp"]:
+        held.clear()  # not a series in time order: start again from this one
+    held.append(dict(vars(fix)))
+    if len(held) < _HELD_TO_BELIEVE:
+        progress.dropped["stale"] = progress.dropped.get("stale", 0) + 1
+        return FixResult(False, "stale")
+    series = [Fix(**f) for f in held]
+    progress.held = []
+    unwind(progress, series[0].timestamp)
+    # The wrong clock's fix keeps its place, not its time: the series follows on from there.
+    progress.last_fix = {**progress.last_fix, "timestamp": series[0].timestamp - 1e-3}
+    progress.dropped["stale"] = max(0, progress.dropped.get("stale", 0) - (len(series) - 1))
+    replayed, changes = [], []
+    for earlier in series[:-1]:
+        result = apply_fix(route, progress, earlier, settings, now)
+        changes += result.changes
+        if result.accepted:
+            replayed.append(earlier)
+    result = apply_fix(route, progress, fix, settings, now)
+    return FixResult(result.accepted, result.reason, changes + result.changes,
+                     replayed + result.replayed)
 
 
 def _left_station(route: Route, fix: Fix, settings: Settings) -> bool:

@@ -40,21 +40,25 @@ def update_etas(
         # A slot's start holds the handover back: the driver waits (grocery slots).
         opens = stop.window[0] if stop.window else t
         if state.arrived_at is not None:
-            t = max(t, max(state.arrived_at, opens) + stop.dwell_s * ratio)
+            begin = max(state.arrived_at, opens)
         else:
-            t = max(t + max(0.0, mark - s) / speed, opens) + stop.dwell_s * ratio
+            begin = max(t + max(0.0, mark - s) / speed, opens)
         s = max(s, mark)
         # The handover, not the van's arrival: the customer waits for the parcel, which comes
         # after parking and the walk to the door. `ratio` is learned from arrival to outcome
         # (lifecycle.learn_dwell), so arrival + dwell x ratio is when the outcome comes.
-        etas[k] = t
+        etas[k] = max(t, begin + stop.dwell_s * ratio)
+        # The driver leaves after the walk back: the planned dwell is arrival to leaving, of
+        # which the outcome comes before the end.
+        t = max(etas[k], begin + stop.dwell_s * max(ratio, 1.0))
     lat, lon = path.point_at(s)
     for k in skipped:
         stop = route.stops[k]
         # Off the plan: the straight line is all we know about the way back to it.
         t += haversine_m(lat, lon, stop.lat, stop.lon) / speed
-        t = max(t, stop.window[0] if stop.window else t) + stop.dwell_s * ratio
-        etas[k] = t
+        begin = max(t, stop.window[0] if stop.window else t)
+        etas[k] = begin + stop.dwell_s * ratio
+        t = begin + stop.dwell_s * max(ratio, 1.0)
         lat, lon = stop.lat, stop.lon
     if hold and len(old) == len(etas):
         etas = [e if e is None or o is None else max(e, o) for e, o in zip(etas, old, strict=True)]

@@ -17,7 +17,7 @@ from app.domain.tracking.progress import Progress, ShipmentProgress
 from app.domain.tracking.settings import Settings
 from app.domain.tracking.statuses import REASON_TEXT, StatusChange, change, is_final
 
-_PROOF_FIELDS = ("left_at", "note", "photo")
+_PROOF_FIELDS = ("left_at", "note", "photo", "signature")
 
 
 class EventError(ValueError):
@@ -145,8 +145,11 @@ def is_replay(route: Route, progress: Progress, event: StopEvent) -> bool:
     """Whether the route already holds exactly this outcome: a retry whose answer was lost.
 
     Same stop, same shipments, same status at the same time; a retry must be answered as the
-    first request was, not with "already delivered".
+    first request was, not with "already delivered". The same for `returned` at the same time:
+    a phone's outbox sends again what it never saw answered.
     """
+    if event.type == "returned":
+        return progress.finished and progress.finished_at == event.timestamp
     if event.type not in ("delivered", "attempted") or event.stop is None:
         return False
     if not 0 <= event.stop < len(route.stops):

@@ -38,14 +38,16 @@ def screen(route: Route, progress: Progress, fix: Fix, settings: Settings,
     if dt < 0 and now is not None and fix.timestamp <= now + CLOCK_SLACK_S < last["timestamp"]:
         # One fix from a wrong clock (a phone's clock set ahead for a moment) must not freeze
         # the route until that moment: the fix on time replaces it, as Traccar keeps it.
-        _unwind(progress, fix.timestamp)
+        unwind(progress, fix.timestamp)
         progress.jump_streak = 0
         return None
     if dt < 0:
         return "stale"
-    if dt == 0:
-        return "duplicate"
     moved = haversine_m(last["lat"], last["lon"], fix.lat, fix.lon)
+    if dt == 0 and moved < 1.0:
+        return "duplicate"  # the same fix sent again
+    # Two fixes within one second (times are whole seconds) are both taken where they are
+    # no farther apart than GPS noise allows.
     slack = _JUMP_SLACK_M + (fix.accuracy or 0.0) + (last.get("accuracy") or 0.0)
     limit = settings.max_speed_factor * profile(route.driver.vehicle).max_speed * dt + slack
     if moved > limit and progress.jump_streak < _JUMP_STREAK_LIMIT:
@@ -55,7 +57,7 @@ def screen(route: Route, progress: Progress, fix: Fix, settings: Settings,
     return None
 
 
-def _unwind(progress: Progress, t: float) -> None:
+def unwind(progress: Progress, t: float) -> None:
     """Bring back to `t` the times a fix from the future left in the progress."""
     if progress.matched_at is not None and progress.matched_at > t:
         progress.matched_at = t

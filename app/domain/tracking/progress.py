@@ -77,6 +77,9 @@ class Progress:
     # What the driver's phone last said of itself (OsmAnd door): battery percent, charging, and
     # when it was last heard (the server's clock), fix or heartbeat. Never shown to customers.
     phone: dict[str, Any] | None = None
+    # Fixes older than the last one, in time order, held while it is not clear whether they
+    # are late or the last one's clock was wrong (tracking/engine.py _hold).
+    held: list[dict[str, Any]] = field(default_factory=list)
 
     def fix(self) -> Fix | None:
         return Fix(**self.last_fix) if self.last_fix else None

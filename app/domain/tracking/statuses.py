@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.domain.hours import sane
 from app.domain.model import FINAL_STATUSES, STATUSES, TimelineEntry
 from app.domain.tracking.progress import ShipmentProgress
 
@@ -37,7 +38,8 @@ def change(
     """Record a new status on the shipment's timeline and return it as a change."""
     detail = detail or {}
     first = ship.timeline[0] if ship.timeline else None
-    if first is not None and first.status == "created" and at < first.at:
+    if (first is not None and first.status == "created" and sane(at) and sane(first.at)
+            and at < first.at):
         # "created" is stamped with the server's clock at registration; a back-dated run or a
         # replay sends earlier times. The order was received before it went out, whatever
         # the clocks say.

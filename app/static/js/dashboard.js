@@ -1,6 +1,7 @@
 // The seller's dashboard: fleet map and shipments, live over Socket.IO with the session cookie.
 import { io } from "../vendor/socket.io/socket.io.esm.min.js";
 import { setUpDemo } from "./demo.js";
+import { setUpDriverLinks, updateDriverRoutes } from "./driver-links.js";
 import { FLEET, SNAPSHOT } from "./events.js";
 import { createFleetMap, updateFleet } from "./fleet-map.js";
 import { fillOrderMessage, loadFeedback, setUpMessages } from "./messages.js";
@@ -25,6 +26,7 @@ function render() {
   const rows = shipmentRows(all).filter((r) => (!filters.vehicle || r.route.vehicle === filters.vehicle)
     && (!filters.program || r.route.program === filters.program));
   renderTable(rows, filters, fillOrderMessage);
+  updateDriverRoutes(all);
   const now = rows.filter((r) => r.status === "delivered").length;
   if (now !== delivered) {
     delivered = now;
@@ -74,6 +76,7 @@ bindFilter("filter-program", "program");
 bindFilter("filter-status", "status");
 bindFilter("search", "query", "input");
 setUpDemo(config);
+setUpDriverLinks(config);
 setUpPrograms(config);
 setUpMessages();
 loadFeedback(config);

@@ -54,6 +54,10 @@ function row(r, onMessage) {
   const id = encodeURIComponent(r.tracking_id);
   link(links, `/dashboard/shipments/${id}/track`, "Track").setAttribute("aria-label",
     `Customer page of ${r.tracking_id}`);
+  if (/^ph_[0-9a-f]{32}$/.test(r.photo || "")) {
+    link(links, `/dashboard/photos/${encodeURIComponent(r.photo)}`, "Photo").setAttribute(
+      "aria-label", `Proof photo of ${r.tracking_id}`);
+  }
   if (r.route.status === "finished") {
     const route = encodeURIComponent(r.route.route_id);
     link(links, `/dashboard/routes/${route}/report.html`, "Report");
@@ -76,7 +80,7 @@ let lastSignature = "";
 // focus on a link or button survives the live updates.
 function signature(rows) {
   return JSON.stringify(rows.slice(0, MAX_ROWS).map((r) => [r.tracking_id, r.status,
-    r.stops_away, r.visited_at, r.eta, r.updated_at, r.route.status]));
+    r.stops_away, r.visited_at, r.eta, r.updated_at, r.route.status, r.photo]));
 }
 
 export function renderTable(rows, filters, onMessage) {

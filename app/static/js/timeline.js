@@ -71,22 +71,45 @@ export function renderTimeline(view) {
   list.replaceChildren(...items);
 }
 
-export function renderProof(view) {
+function showImage(id, key, photoUrl) {
+  const img = document.getElementById(id);
+  if (!img) return;
+  img.hidden = !key || img.dataset.gone === key;
+  const src = key ? photoUrl(key) : "";
+  if (key && img.getAttribute("src") !== src) {
+    // Photos may be deleted before the rest (PHOTO_RETENTION_DAYS): no broken image then.
+    img.onerror = () => { img.dataset.gone = key; img.hidden = true; };
+    img.src = src;
+  }
+}
+
+// Photos the driver app uploaded are named by key (ph_...) and shown from this server, to this
+// link only; an API client's own photo is a URL, offered as a link.
+export function renderProof(view, photoUrl) {
   const proof = view.proof;
   document.getElementById("proof").hidden = !proof;
   if (!proof) return;
   text("proof-left", proof.left_at || "Handed over");
   text("proof-note", proof.note || "No note");
+  const stored = /^ph_[0-9a-f]{32}$/;
+  const key = stored.test(proof.photo || "") && photoUrl ? proof.photo : null;
+  showImage("proof-image", key, photoUrl);
+  showImage("proof-signature", stored.test(proof.signature || "") && photoUrl
+    ? proof.signature : null, photoUrl);
   const photo = /^https?:\/\//.test(proof.photo || "") ? proof.photo : null;
   const caption = document.getElementById("proof-photo");
-  if (photo) {
+  // An SVG element has no .hidden property: the attribute itself.
+  document.getElementById("proof-placeholder").toggleAttribute("hidden", Boolean(key));
+  if (key) {
+    caption.textContent = `Photo taken at ${clock(proof.at, view.timezone)}`;
+  } else if (photo) {
     const a = document.createElement("a");
     a.href = photo;
     a.rel = "noopener";
     a.textContent = "See the driver's photo";
     caption.replaceChildren(a);
   } else {
-    caption.textContent = `Photo taken at ${clock(proof.at, view.timezone)}, shown here when the driver's app uploads it.`;
+    caption.textContent = `Delivered at ${clock(proof.at, view.timezone)}: no photo was taken.`;
   }
 }
 

@@ -126,7 +126,7 @@ function render(view) {
   root.dataset.status = view.status;
   renderDay(view);
   renderTimeline(view);
-  renderProof(view);
+  renderProof(view, (key) => `${config.photosUrl}/${encodeURIComponent(key)}`);
   renderAttempt(view);
   showDestination(view.destination);
   labelDelivered(view);

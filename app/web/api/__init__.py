@@ -4,7 +4,17 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from app.web.api import errors, geocode, keys, positions, programs, routes, track  # noqa: E402,F401  (registers views)
+from app.web.api import (  # noqa: E402,F401  (registers views)
+    errors,
+    geocode,
+    keys,
+    orders,
+    plans,
+    positions,
+    programs,
+    routes,
+    track,
+)
 
 # isort: split
-from app.web.api import devices, messages, texts, webhooks  # noqa: E402,F401  (texts, webhooks, phones)
+from app.web.api import devices, driver, messages, photos, texts, webhooks  # noqa: E402,F401  (and more)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from flask import current_app, jsonify, request
 from geopy.exc import GeopyError
@@ -16,6 +18,20 @@ log = logging.getLogger(__name__)
 MAX_QUERY = 200
 
 
+@contextmanager
+def geocoder_errors() -> Iterator[None]:
+    """A geocoder that cannot answer is a 503 the caller may retry, never a 500."""
+    provider = current_app.extensions["geocoding"].provider
+    try:
+        yield
+    except AddressError as exc:  # the configured extract is missing or unreadable
+        log.error("geocoder: %s", exc)
+        raise ApiError(503, "the geocoder's map cannot be read (GEOCODER_MAP)", None) from None
+    except GeopyError as exc:  # the remote provider is down, refuses or times out
+        log.warning("geocoder %s failed: %s", provider, exc)
+        raise ApiError(503, f"the geocoder ({provider}) did not answer", None) from None
+
+
 @bp.get("/geocode")
 def geocode():
     """Answer the place of one street address, with how sure the match is."""
@@ -27,14 +43,8 @@ def geocode():
     if len(query) > MAX_QUERY:
         raise ApiError(400, f"q must be at most {MAX_QUERY} characters", "q")
     geocoding = current_app.extensions["geocoding"]
-    try:
+    with geocoder_errors():
         found = geocoding.get().geocode(query)
-    except AddressError as exc:  # the configured extract is missing or unreadable
-        log.error("geocoder: %s", exc)
-        raise ApiError(503, "the geocoder's map cannot be read (GEOCODER_MAP)", None) from None
-    except GeopyError as exc:  # the remote provider is down, refuses or times out
-        log.warning("geocoder %s failed: %s", geocoding.provider, exc)
-        raise ApiError(503, f"the geocoder ({geocoding.provider}) did not answer", None) from None
     if found is None:
         raise ApiError(404, "no place found for this address", "q")
     raw = found.raw if isinstance(found.raw, dict) else {}

@@ -77,7 +77,8 @@ FIX["required"].append("timestamp")
 EVENT = obj(["type", "timestamp"], type={"type": "string", "enum": list(STOP_EVENTS)},
             timestamp=TIMESTAMP, stop={"type": "integer", "minimum": 0},
             shipment=text(40), reason={"type": "string", "enum": list(ATTEMPT_REASONS)},
-            proof=obj([], left_at=text(80), note=text(500), photo=text(500)),
+            proof=obj([], left_at=text(80), note=text(500), photo=text(500),
+                      signature=text(40)),
             driver_token=STR)
 SHIPMENT_IN = obj(["recipient"], recipient=text(120), reference=text(80), phone=text(32))
 ROUTE_IN = obj(
@@ -86,6 +87,7 @@ ROUTE_IN = obj(
     program={"enum": list(PROGRAMS)}, timezone=STR, station=lat_lon(name=text(80)),
     stops={"type": "array", "minItems": 1, "maxItems": 500,
            "items": lat_lon(address=text(200), dwell_s={"type": "number", "minimum": 0},
+                            notes=text(500),
                             window=obj(["from", "to"], **{"from": TIMESTAMP, "to": TIMESTAMP}),
                             shipments={"type": "array", "minItems": 1, "maxItems": 50,
                                        "items": SHIPMENT_IN})},
@@ -134,6 +136,9 @@ PATHS = {
                               answer("200", "accepted", ref("Accepted")), body=ANY_BODY)},
     "/events": {"post": op("Stop events from a driver (one or a batch)",
                            answer("200", "accepted", ref("Accepted")), body=ANY_EVENTS)},
+    "/driver/block": {"get": op("The driver's block: station, stops in order, the next stop "
+                                "(a driver link's token or the route's driver token)",
+                                answer("200", "block", OBJ))},
     "/track/{token}": {"get": op("The customer view of one shipment",
                                  answer("200", "view", ref("CustomerView")), auth=False,
                                  params=[path_param("token")])},
@@ -155,6 +160,27 @@ PATHS = {
                            params=[{"name": "q", "in": "query", "required": True,
                                     "schema": {"type": "string", "minLength": 1,
                                                "maxLength": 200}}])},
+    "/orders/check": {"post": op(
+        "A CSV of the day's orders read, checked and geocoded row by row (nothing stored)",
+        answer("200", "report", obj(["date", "timezone", "summary", "rows"], date=STR,
+                                    timezone=STR, summary={"type": "object"},
+                                    rows={"type": "array", "items": {"type": "object"}})),
+        body=obj(["csv", "date"], csv=text(1_000_000), date=text(10), timezone=STR))},
+    "/plans": {"post": op(
+        "The day's orders split into blocks per courier, each ordered and ready to register",
+        answer("200", "plan", obj(["date", "timezone", "blocks", "unassigned"], date=STR,
+                                  timezone=STR, blocks={"type": "array",
+                                                        "items": {"type": "object"}},
+                                  unassigned={"type": "array", "items": {"type": "object"}})),
+        body=obj(["date", "station", "couriers", "orders"], date=text(10), timezone=STR,
+                 station=lat_lon(name=text(80)), max_block_hours=NUM,
+                 couriers={"type": "array", "minItems": 1, "items": obj(
+                     ["vehicle"], vehicle={"enum": list(VEHICLES)},
+                     count={"type": "integer", "minimum": 1})},
+                 orders={"type": "array", "minItems": 1, "maxItems": 2000, "items": lat_lon(
+                     recipient=text(120), address=text(200), phone=text(32),
+                     reference=text(80), program={"enum": list(PROGRAMS)},
+                     parcels={"type": "integer", "minimum": 1, "maximum": 100})}))},
     "/programs": {"get": op("Delivery programs offered at a point",
                             answer("200", "programs", obj(["programs"], programs={
                                 "type": "array", "items": obj(["program", "offered"],

@@ -15,6 +15,7 @@ from app.web.api import bp
 from app.web.api.auth import bearer
 from app.web.api.body import json_body
 from app.web.api.errors import ApiError
+from app.web.api.photos import check_proof
 from app.web.api.validation import InvalidField, batch, encodable, fix, stop_event
 
 # Fixes applied between two chances for other requests to run (about 10-20 ms of engine work).
@@ -124,8 +125,14 @@ def post_events():
     accepted = 0
     for i, route_id, event in good:
         try:
+            if event.type == "delivered" and event.proof:
+                check_proof(route_id, event, f"events[{i}]." if batched else "")
             services().ingest.event(route_id, event)
             accepted += 1
+        except InvalidField as exc:
+            if not batched:
+                raise
+            rejected.append({"index": i, "field": exc.field, "error": exc.message})
         except EventError as exc:
             status, name, message = 400, exc.field, getattr(exc, "message", str(exc))
             if _finished(route_id):

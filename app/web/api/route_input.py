@@ -44,7 +44,7 @@ def parse_route(body: Any, default_timezone: str, max_shipments: int = 500,
         driver_name=name,
         vehicle=vehicle,
         program=choice(body, "program", PROGRAMS, default="standard"),
-        timezone=_timezone(body.get("timezone", default_timezone)),
+        timezone=timezone_name(body.get("timezone", default_timezone)),
         station=latlon(station, "station."),
         station_name=text(station, "name", 80, required=False, prefix="station.") or "Station",
         stops=[_stop(s, i, vehicle, now) for i, s in enumerate(stops)],
@@ -52,7 +52,7 @@ def parse_route(body: Any, default_timezone: str, max_shipments: int = 500,
     )
 
 
-def _timezone(value: Any) -> str:
+def timezone_name(value: Any) -> str:
     # IANA names are short; a long one made ZoneInfo raise OSError (file name too long): a 500.
     if not isinstance(value, str) or not 0 < len(value) <= 64:
         raise InvalidField("timezone", "must be an IANA time zone name")
@@ -78,12 +78,13 @@ def _stop(raw: Any, i: int, vehicle: str, now: float) -> dict[str, Any]:
         "lon": lon,
         "address": text(s, "address", 200, required=False, prefix=p) or "",
         "dwell_s": DEFAULT_DWELL_S[vehicle] if dwell is None else dwell,
-        "window": _window(s.get("window"), p + "window", now),
+        "notes": text(s, "notes", 500, required=False, prefix=p) or "",
+        "window": window(s.get("window"), p + "window", now),
         "shipments": [_shipment(x, f"{p}shipments[{j}].") for j, x in enumerate(shipments)],
     }
 
 
-def _window(raw: Any, field: str, now: float) -> tuple[float, float] | None:
+def window(raw: Any, field: str, now: float) -> tuple[float, float] | None:
     """A delivery slot (grocery two-hour slots, express): `{"from": ..., "to": ...}`, each
     epoch seconds or ISO 8601 with an offset. The driver does not hand over before `from`."""
     if raw is None:

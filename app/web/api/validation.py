@@ -155,6 +155,7 @@ def stop_event(d: Any, prefix: str = "") -> StopEvent:
             "left_at": text(p, "left_at", 80, required=False, prefix=prefix + "proof."),
             "note": text(p, "note", 500, required=False, prefix=prefix + "proof."),
             "photo": text(p, "photo", 500, required=False, prefix=prefix + "proof."),
+            "signature": text(p, "signature", 40, required=False, prefix=prefix + "proof."),
         }
     return StopEvent(
         type=kind,

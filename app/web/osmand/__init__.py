@@ -18,9 +18,12 @@ The protocol has no stop events: the engine counts the stops such a phone stays 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from urllib.parse import parse_qsl
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, current_app, jsonify, request
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import ClientDisconnected
 
 from app.access import limits
 from app.extensions import services
@@ -37,43 +40,62 @@ def init_app(app: Flask) -> None:
 
 
 def carries_position(query: Mapping[str, str]) -> bool:
-    """Whether a GET of the root is a phone's: a device id and (some of) a location."""
-    return bool((query.get("id") or query.get("deviceid"))
-                and any(query.get(name) for name in ("lat", "lon", "location")))
+    """Whether a GET of the root is a phone's: it names a device (a position, a heartbeat, or
+    cell and wifi data only). A person's browser never sends `id=` to the home page."""
+    return bool(query.get("id") or query.get("deviceid"))
+
+
+# A real request carries a few dozen fields (Traccar Client 10 sends about 20); a form of
+# thousands costs the one worker parsing time for nothing a phone would send.
+MAX_FIELDS = 200
 
 
 def _report() -> Report:
     zone = ZoneInfo(current_app.config["PHONE_TIMEZONE"])
+    try:
+        body = request.get_data(cache=True)
+    except ClientDisconnected:  # werkzeug noticed the short body itself
+        body = b""
+    if request.content_length is not None and len(body) < request.content_length:
+        # The upload was cut off (the phone lost coverage mid-request): what came is not the
+        # fix, and the phone, which never saw an answer, sends it whole again.
+        raise BadFix("body", "shorter than its Content-Length: the upload was cut off")
+    if request.query_string.count(b"&") >= MAX_FIELDS or (
+            not request.is_json and body.count(b"&") >= MAX_FIELDS):
+        raise BadFix("body", f"at most {MAX_FIELDS} fields in a request")
     if request.is_json:
         try:
             body = parse(request.get_data(cache=True))
         except BadJSON as exc:
             raise BadFix(exc.field, exc.message) from None
         return from_json(body, request.args, server_now, zone)
-    # Traccar reads the query string, and the form body only when the query is empty.
-    params = request.args if request.args else request.form
+    # Traccar reads the query string, and the form body only when the query is empty,
+    # whatever the body's content type says.
+    params = (request.args or request.form
+              or MultiDict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)))
     return from_form(params, server_now, zone)
-
-
-def _unknown_device(resp) -> bool:
-    return resp.status_code == 400 and (resp.get_json(silent=True) or {}).get("field") == "id"
 
 
 @bp.route("/osmand", methods=["GET", "POST"])
 @bp.post("/")
-# Unknown device ids count against the caller's address: a limit of its own, generous enough
-# that a misconfigured phone behind a carrier's NAT does not lock out the others sharing it.
-@limits.guessing("DEVICE_FAILURE_RATE", "unknown device ids from this address", "id",
-                 failed=_unknown_device)
 def osmand():
     """Take one position, a stored batch or a heartbeat from a phone, for its driver's route."""
     try:
         report = _report()
-        route_id = devices.route_for(services().store, report.device)
-        if route_id is None:
-            raise BadFix("id", "unknown device; register it with PUT /api/v1/routes/<id>/device")
     except BadFix as exc:
         return jsonify(error=str(exc), field=exc.field), 400
+    route_id = devices.route_for(services().store, report.device)
+    if route_id is None:
+        # Unknown ids count against the caller's address, and only unknown ids are refused
+        # over that limit: phones share addresses (a carrier's NAT, a depot's wifi), and one
+        # phone left on Traccar's default id must not lock out the registered ones. A
+        # registered id is 144 random bits (or 20+ chosen characters): nobody finds one by
+        # trying, so answering it while guesses are refused tells a guesser nothing.
+        limits.check_sign_ins("DEVICE_FAILURE_RATE", "unknown device ids from this address",
+                              "id")
+        limits.failed_sign_in("DEVICE_FAILURE_RATE")
+        return jsonify(error="id unknown device; register it with PUT "
+                       "/api/v1/routes/<id>/device", field="id"), 400
     # Work, not requests: every fix costs one, a heartbeat one too. Over an hour, so that a
     # phone back in coverage flushes an hour's backlog without a refusal (docs/security.md).
     cost = max(1, report.entries)

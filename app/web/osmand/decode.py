@@ -60,11 +60,11 @@ def _number(value: Any, field: str, lo: float, hi: float) -> float:
 
 
 def _optional(value: Any, field: str, hi: float) -> float | None:
-    """A measurement the phone may not have: absent or negative means unknown."""
-    if value is None or value == "":
-        return None
-    x = _number(value, field, -math.inf, hi)
-    return None if x < 0 else x
+    """A measurement the phone may not have (speed, heading, accuracy): absent, negative,
+    unreadable or beyond `hi` means unknown. Never a refusal: Traccar reads these with
+    parseDouble and keeps the fix, and a refused fix blocks the phone's queue for ever."""
+    x = to_float(value) if value is not None and value != "" else None
+    return None if x is None or not 0 <= x <= hi else x
 
 
 def _flag(value: Any) -> bool | None:
@@ -146,41 +146,50 @@ def from_json(body: Any, query: Mapping[str, str], now: Callable[[], float],
     location = body.get("location")
     # A phone back in coverage may send the fixes it stored as a list.
     locations = location if isinstance(location, list) and location else [location]
-    fixes, battery, charging = [], None, None
+    fixes, battery, charging, unreadable = [], None, None, []
     for i, loc in enumerate(locations):
         name = f"location[{i}]" if isinstance(location, list) else "location"
         if loc is None:
             continue  # no location at all: a heartbeat
         if not isinstance(loc, dict):
-            raise BadFix(name, "must be an object")
+            unreadable.append(BadFix(name, "must be an object"))
+            continue
         if "coords" in loc:
-            fixes.append(_location(loc, name, now, zone))
+            try:
+                fixes.append(_location(loc, name, now, zone))
+            except BadFix as exc:  # one unreadable fix of a stored list: the others count
+                unreadable.append(exc)
         if isinstance(loc.get("battery"), dict):  # the latest that knows says how it is now
             level = to_float(loc["battery"].get("level"))
             percent = None if level is None else _battery(round(level * 100, 1))
             battery = battery if percent is None else percent
             said = _flag(loc["battery"].get("is_charging"))
             charging = charging if said is None else said
-    return Report(device, fixes, battery, charging, entries=len(locations))
+    if unreadable and len(unreadable) == len(locations):
+        raise unreadable[0]  # nothing in it could be read: say what
+    return Report(device, fixes, battery, charging, invalid=len(unreadable),
+                  entries=len(locations))
 
 
 def _flat_list(items: list, now: Callable[[], float], zone: tzinfo) -> Report:
     """The SDK's `uploadJson` mode: a list of objects holding the form's fields, one per fix."""
     if not items or not all(isinstance(item, dict) for item in items):
         raise BadFix("body", "must be a JSON object, or a list of objects with the form's fields")
-    reports = []
+    reports, unreadable = [], []
     for i, item in enumerate(items):
         try:
             reports.append(from_form({k: _text(v) for k, v in item.items()}, now, zone))
-        except BadFix as exc:
-            raise BadFix(f"body[{i}].{exc.field}", exc.message) from None
+        except BadFix as exc:  # one unreadable fix of a stored list: the others count
+            unreadable.append(BadFix(f"body[{i}].{exc.field}", exc.message))
+    if not reports:
+        raise unreadable[0]
     device = reports[0].device
     if any(r.device != device for r in reports):
         raise BadFix("id", "must name the same device in every item")
     battery = next((r.battery for r in reversed(reports) if r.battery is not None), None)
     charging = next((r.charging for r in reversed(reports) if r.charging is not None), None)
     return Report(device, [f for r in reports for f in r.fixes], battery, charging,
-                  sum(r.invalid for r in reports), entries=len(reports))
+                  sum(r.invalid for r in reports) + len(unreadable), entries=len(items))
 
 
 def _text(value: Any) -> str:

@@ -28,9 +28,12 @@ def page_config(**extra) -> dict:
 from app.web.pages import (  # noqa: E402,F401
     customer,
     dashboard,
+    driver,
+    driver_links,
     health,
     home,
     lookup,
+    planning,
     replay,
     reports,
     session,

@@ -16,6 +16,7 @@ def track(token: str):
         abort(404)
     _, view = found
     texts = url_for("api.track", token=token) + "/texts"
-    page = page_config(token=token, textsUrl=texts,
+    photos = url_for("api.track", token=token) + "/photos"
+    page = page_config(token=token, textsUrl=texts, photosUrl=photos,
                        visibleStops=current_app.config["VISIBLE_STOPS"])
     return render_template("track.html", view=view, page=page)

@@ -11,6 +11,7 @@ output as template source, so text that kept a `{` would run on the server (`{{ 
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from html import escape as html_escape
 from pathlib import Path
 
@@ -20,6 +21,9 @@ from app.basemap.report import HtmlData, ReportStreets
 from app.domain.hours import clock_text
 from app.domain.model import Route, Shipment
 from app.domain.tracking import Progress
+
+# A stored proof photo's JPEG by its key, when it was taken at that stop of this route.
+PhotoBytes = Callable[[str, int], bytes | None]
 
 # folium puts popups and tooltips inside JS template literals (` $ \\), and its MacroElements
 # render their output again as Jinja2 source ({ }): as entities they are data to both, and the
@@ -63,7 +67,8 @@ def offline_map(leaflet_dir: Path, center: tuple[float, float],
     return m
 
 
-def stop_popup(route: Route, progress: Progress, index: int, shipments: list[Shipment]) -> str:
+def stop_popup(route: Route, progress: Progress, index: int, shipments: list[Shipment],
+               photo: PhotoBytes | None = None) -> str:
     stop = route.stops[index]
     lines = [f"<b>Stop {index + 1}: {escape(stop.address)}</b>"]
     for s in (s for s in shipments if s.stop == index):
@@ -75,6 +80,11 @@ def stop_popup(route: Route, progress: Progress, index: int, shipments: list[Shi
         for label in ("left_at", "note"):
             if proof.get(label):
                 lines.append(f"{label.replace('_', ' ')}: {escape(str(proof[label]))}")
+        for label in ("photo", "signature"):
+            data = photo(proof.get(label), index) if photo and proof.get(label) else None
+            if data:  # inside the file: the report opens offline and names no server
+                lines.append(f'<img alt="{label}" width="280" src="data:image/jpeg;base64,'
+                             f'{base64.b64encode(data).decode()}">')
     return "<br>".join(lines)
 
 
@@ -87,7 +97,8 @@ def stop_colour(progress: Progress, route: Route, index: int) -> str:
 
 
 def route_report(route: Route, progress: Progress, shipments: list[Shipment],
-                 positions: list[dict], leaflet_dir: Path, streets: ReportStreets) -> str:
+                 positions: list[dict], leaflet_dir: Path, streets: ReportStreets,
+                 photo: PhotoBytes | None = None) -> str:
     """The report's HTML. The driven path comes from the position log, else the planned legs."""
     driven = [(p["lat"], p["lon"]) for p in positions]
     path = driven or [tuple(pt) for leg in route.legs for pt in leg]
@@ -108,8 +119,8 @@ def route_report(route: Route, progress: Progress, shipments: list[Shipment],
         folium.CircleMarker(
             (stop.lat, stop.lon), radius=9, color="#fff", weight=2, fill=True,
             fill_color=stop_colour(progress, route, i), fill_opacity=1,
-            tooltip=f"Stop {i + 1}", popup=folium.Popup(stop_popup(route, progress, i, shipments),
-                                                         max_width=320),
+            tooltip=f"Stop {i + 1}",
+            popup=folium.Popup(stop_popup(route, progress, i, shipments, photo), max_width=320),
         ).add_to(m)
     points = [station, *path, *((s.lat, s.lon) for s in route.stops)]
     m.fit_bounds([[min(p[0] for p in points), min(p[1] for p in points)],

@@ -34,8 +34,13 @@ def route_report_page(route_id: str):
         abort(404)
     route, progress, shipments = loaded
     streets = ReportStreets(current_app.extensions["basemap"], url_for("static", filename=""))
+
+    def photo(key: str, stop: int) -> bytes | None:
+        doc = svc.photos.of_stop(key, route_id, stop)
+        return svc.photos.read(doc) if doc else None
+
     html = route_report(route, progress, shipments, svc.reads.positions(route_id),
-                        Path(current_app.static_folder) / "vendor" / "leaflet", streets)
+                        Path(current_app.static_folder) / "vendor" / "leaflet", streets, photo)
     resp = Response(html, mimetype="text/html")
     resp.headers["Content-Security-Policy"] = report_csp(streets)
     resp.headers["Content-Disposition"] = f'inline; filename="route-{route_id}.html"'

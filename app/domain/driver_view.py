@@ -1,0 +1,51 @@
+"""The driver's view of their block: the stops in order, what is done, which one is next.
+
+The driver sees what they need at the door (address, the recipient's first name, the
+instructions) and nothing the customer alone should see (phone numbers, references, links).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.domain.hours import iso_utc
+from app.domain.model import Route, Shipment
+from app.domain.tracking import Progress
+from app.domain.tracking.statuses import is_final
+from app.domain.view import first_name, route_status
+
+
+def driver_view(route: Route, progress: Progress, shipments: list[Shipment]) -> dict[str, Any]:
+    """The block as the driver app shows it (docs/api.md, `GET /api/v1/driver/block`)."""
+    by_stop: dict[int, list[Shipment]] = {}
+    for s in sorted(shipments, key=lambda s: s.tracking_id):
+        by_stop.setdefault(s.stop, []).append(s)
+    stops = []
+    for stop in route.stops:
+        state = progress.stops[stop.index]
+        ships = [{"tracking_id": s.tracking_id, "recipient": first_name(s.recipient),
+                  "status": progress.shipments[s.tracking_id].status}
+                 for s in by_stop.get(stop.index, [])]
+        stops.append({
+            "index": stop.index, "lat": stop.lat, "lon": stop.lon, "address": stop.address,
+            "notes": stop.notes, "shipments": ships,
+            "done": state.served or all(is_final(progress.shipments[s["tracking_id"]])
+                                        for s in ships),
+            "arrived": state.arrived_at is not None and not state.served,
+            "eta": iso_utc(progress.etas[stop.index]) if stop.index < len(progress.etas)
+            else None,
+        })
+    upcoming = [s["index"] for s in stops if not s["done"]]
+    return {
+        "route_id": route.id,
+        "driver": {"name": first_name(route.driver.name), "vehicle": route.driver.vehicle},
+        "program": route.program,
+        "timezone": route.timezone,
+        "status": route_status(progress),
+        "station": {"lat": route.station.lat, "lon": route.station.lon,
+                    "name": route.station_name},
+        "next_stop": upcoming[0] if upcoming else None,
+        "stops": stops,
+        # legs[i] ends at stop i; an extra last leg returns to the station.
+        "legs": [[list(p) for p in leg] for leg in route.legs],
+    }

@@ -1,0 +1,58 @@
+"""What an uploaded photo becomes before it is kept: a plain JPEG, no larger than needed.
+
+The type is read from the content, never from a file name or Content-Type. Decoding and
+re-encoding the pixels alone drops every piece of metadata (EXIF with the phone's GPS position,
+the camera's serial, XMP, comments); the EXIF orientation is applied to the pixels first so the
+photo still stands the right way up.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+# What phones and the driver app send; anything else (SVG, PDF, TIFF, ...) is refused.
+FORMATS = ("JPEG", "PNG", "WEBP")
+
+
+class PhotoRefused(ValueError):
+    """Not a photo this server keeps; the message says why, for the 4xx answer."""
+
+
+def clean(data: bytes, max_side: int, max_pixels: int) -> tuple[bytes, int, int]:
+    """The photo as a metadata-free JPEG whose longest side is at most `max_side`;
+    (bytes, width, height). Raises PhotoRefused."""
+    try:
+        with warnings.catch_warnings():
+            # Pillow only warns between MAX_IMAGE_PIXELS and twice that: refuse there too.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=FORMATS) as img:
+                if img.width * img.height > max_pixels:
+                    raise PhotoRefused(f"has {img.width}x{img.height} pixels: at most "
+                                       f"{max_pixels} are taken")
+                img.load()
+                img = ImageOps.exif_transpose(img)
+                img = _flatten(img)
+    except PhotoRefused:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError,
+            Image.DecompressionBombWarning):
+        raise PhotoRefused("must be a JPEG, PNG or WebP image") from None
+    except (OSError, ValueError, SyntaxError):  # truncated or corrupt data
+        raise PhotoRefused("is not a readable image (truncated or corrupt)") from None
+    img.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=82, optimize=True)  # no exif=, no info: nothing carried over
+    return out.getvalue(), img.width, img.height
+
+
+def _flatten(img: Image.Image) -> Image.Image:
+    """RGB on white: a transparent signature drawn on a canvas stays readable as a JPEG."""
+    if img.mode in ("RGBA", "LA", "P"):
+        rgba = img.convert("RGBA")
+        base = Image.new("RGB", rgba.size, "white")
+        base.paste(rgba, mask=rgba.getchannel("A"))
+        return base
+    return img.convert("RGB")

@@ -1,0 +1,252 @@
+// The driver app: the block's stops in order, the way to the next one, and the buttons that
+// send the API's stop events. Everything sent goes through the outbox (drive-outbox.js), so
+// it works the same with and without a network; the block shown is the server's, with what
+// is still waiting to be sent applied on top.
+import { Location } from "./drive-location.js";
+import { DriveMap, navigationUrl } from "./drive-map.js";
+import { kv, openDb, Outbox } from "./drive-outbox.js";
+import { shrinkPhoto } from "./drive-photo.js";
+import { SignaturePad } from "./signature.js";
+
+const root = document.getElementById("drive");
+const config = JSON.parse(root.dataset.config);
+const $ = (id) => document.getElementById(id);
+const state = { block: null, token: null, db: null, outbox: null, location: null,
+  warnings: new Map(), waiting: 0 };
+const map = new DriveMap("map", config);
+const signature = new SignaturePad($("signature"));
+
+function warn(name, text) {
+  if (text) state.warnings.set(name, text); else state.warnings.delete(name);
+  const box = $("warnings");
+  box.replaceChildren(...[...state.warnings].map(([key, value]) => {
+    const p = document.createElement("p");
+    p.className = `warning warning-${key}`;
+    p.textContent = value;
+    return p;
+  }));
+}
+
+function setText(id, value) { $(id).textContent = value; }
+
+function people(stop) {
+  return stop.shipments.map((s) => s.recipient).filter(Boolean).join(", ");
+}
+
+function renderNext(block) {
+  const next = block.next_stop === null ? null : block.stops[block.next_stop];
+  const done = block.stops.filter((s) => s.done).length;
+  setText("who", `${block.driver.name} · ${block.station.name}`);
+  setText("progress-text", `${done} of ${block.stops.length} stops done`);
+  const active = block.status === "on_route";
+  if (next) {
+    setText("next-title", `Stop ${next.index + 1}: ${next.address || "(no address)"}`);
+    setText("next-people", `For ${people(next)} · ${next.shipments.length} parcel${
+      next.shipments.length === 1 ? "" : "s"}`);
+    $("next-notes").hidden = !next.notes;
+    setText("next-notes", next.notes || "");
+    $("navigate").href = navigationUrl(next);
+  } else {
+    setText("next-title", block.status === "finished" ? "Route finished: thank you!"
+      : `All stops done: back to ${block.station.name}`);
+    setText("next-people", "");
+    $("next-notes").hidden = true;
+  }
+  $("stop-actions").hidden = !next || block.status === "finished";
+  $("arrived").disabled = !next || next.arrived;
+  $("start").hidden = block.status !== "not_started";
+  $("returned").hidden = !active || Boolean(next); // every stop has an outcome first
+  root.dataset.status = block.status;
+  root.dataset.nextStop = block.next_stop === null ? "" : String(block.next_stop);
+}
+
+function renderStops(block) {
+  $("stops").replaceChildren(...block.stops.map((s) => {
+    const li = document.createElement("li");
+    li.className = s.done ? "done" : (s.index === block.next_stop ? "next" : "");
+    const what = s.done ? s.shipments.map((x) => x.status).join(", ") : (s.arrived ? "arrived" : "");
+    li.textContent = `${s.address || "(no address)"} · ${people(s)}${what ? ` · ${what}` : ""}`;
+    return li;
+  }));
+}
+
+function render() {
+  const block = state.block;
+  if (!block) return;
+  renderNext(block);
+  renderStops(block);
+  map.show(block);
+}
+
+// What an event does to the block, on the phone, before the server has it.
+function applyLocally(event) {
+  const block = state.block;
+  if (event.type === "route_started") block.status = "on_route";
+  if (event.type === "returned") block.status = "finished";
+  if (event.type !== "returned" && block.status === "not_started") block.status = "on_route";
+  const stop = event.stop === undefined ? null : block.stops[event.stop];
+  if (stop && event.type === "arrived") stop.arrived = true;
+  if (stop && (event.type === "delivered" || event.type === "attempted")) {
+    for (const s of stop.shipments) {
+      if (!event.shipment || s.tracking_id === event.shipment) s.status = event.type;
+    }
+    stop.done = stop.shipments.every((s) => ["delivered", "attempted", "returned"].includes(s.status));
+    stop.arrived = stop.arrived && !stop.done;
+  }
+  const open = block.stops.filter((s) => !s.done);
+  block.next_stop = open.length ? open[0].index : null;
+  kv.put(state.db, "block", block);
+  render();
+}
+
+async function send(event) {
+  const body = { ...event, timestamp: Date.now() / 1000 };
+  applyLocally(body);
+  await state.outbox.add({ kind: "json", url: config.eventsUrl, body });
+}
+
+function fillShipments(select, stop) {
+  const all = new Option(`All parcels of this stop (${stop.shipments.length})`, "");
+  select.replaceChildren(all, ...stop.shipments.filter((s) => !["delivered", "attempted"]
+    .includes(s.status)).map((s) => new Option(`${s.recipient} · ${s.tracking_id}`, s.tracking_id)));
+}
+
+function photoKey() { return `ph_${crypto.randomUUID().replaceAll("-", "")}`; }
+
+async function queuePhoto(blob, stop) {
+  const key = photoKey();
+  await state.outbox.add({ kind: "photo", url: `${config.photosUrl}?stop=${stop}`, key, blob });
+  return key;
+}
+
+async function onDelivered(form) {
+  const stop = state.block.next_stop;
+  const data = new FormData(form);
+  const proof = { left_at: data.get("left_at"), note: data.get("note") || null };
+  const file = $("deliver-photo").files[0];
+  // Photos and the signature go first: the event names them, and the outbox keeps order.
+  if (file) proof.photo = await queuePhoto(await shrinkPhoto(file), stop);
+  const drawn = await signature.blob();
+  if (drawn) proof.signature = await queuePhoto(drawn, stop);
+  const event = { type: "delivered", stop, proof };
+  if (data.get("shipment")) event.shipment = data.get("shipment");
+  await send(event);
+}
+
+function openDialog(id, formId, onConfirm) {
+  const stop = state.block.stops[state.block.next_stop];
+  const dialog = $(id);
+  const form = $(formId);
+  form.reset();
+  fillShipments(form.querySelector("select[name=shipment]"), stop);
+  if (id === "deliver-dialog") signature.clear();
+  dialog.returnValue = "";
+  dialog.showModal();
+  dialog.onclose = () => { if (dialog.returnValue === "ok") onConfirm(form); };
+}
+
+function setUpActions() {
+  $("start").addEventListener("click", () => { send({ type: "route_started" }); state.location.start(); });
+  $("arrived").addEventListener("click", () => send({ type: "arrived", stop: state.block.next_stop }));
+  $("delivered").addEventListener("click", () => openDialog("deliver-dialog", "deliver-form", onDelivered));
+  $("attempted").addEventListener("click", () => openDialog("attempt-dialog", "attempt-form", (form) => {
+    const data = new FormData(form);
+    const event = { type: "attempted", stop: state.block.next_stop, reason: data.get("reason") };
+    if (data.get("shipment")) event.shipment = data.get("shipment");
+    send(event);
+  }));
+  $("returned").addEventListener("click", async () => {
+    await state.location.flush();
+    state.location.stop();
+    send({ type: "returned" });
+  });
+  $("signature-clear").addEventListener("click", () => signature.clear());
+}
+
+function onOutbox(count, problem) {
+  const line = $("outbox");
+  const before = state.waiting;
+  state.waiting = count;
+  line.dataset.waiting = String(count);
+  if (problem === "revoked") {
+    warn("link", "This driver link was revoked: ask your dispatcher for a new one. Nothing waiting was lost; it stays on this phone.");
+  }
+  const why = problem && problem !== "revoked" ? ` (${problem})` : "";
+  line.textContent = count ? `${count} waiting to send${why}` : (problem ? problem : "All sent");
+  line.classList.toggle("waiting", count > 0);
+  if (before > 0 && count === 0) refresh();
+}
+
+async function refresh() {
+  if (state.waiting > 0) return; // the server does not have everything yet: keep ours
+  let resp;
+  try {
+    resp = await fetch(config.blockUrl, { headers: { Authorization: `Bearer ${state.token}` },
+      cache: "no-store" });
+  } catch {
+    warn("offline", state.block ? "Offline: the block as last loaded. Everything you do is kept and sent later." : "Offline, and this block was never loaded on this phone.");
+    return;
+  }
+  if (resp.status === 401) {
+    warn("link", "This driver link does not work (revoked or mistyped): ask your dispatcher for a new one.");
+    return;
+  }
+  if (!resp.ok) return;
+  warn("offline", null);
+  state.block = await resp.json();
+  await kv.put(state.db, "block", state.block);
+  if (state.outbox.route !== state.block.route_id) {
+    state.outbox.route = state.block.route_id;
+    await state.outbox.report();
+    state.outbox.flush();
+  }
+  render();
+}
+
+async function token(db) {
+  const fromLink = decodeURIComponent(location.hash.slice(1));
+  if (fromLink) {
+    // Off the address bar (screenshots, shoulder surfers); kept on this phone only.
+    history.replaceState(null, "", location.pathname);
+    if (fromLink !== await kv.get(db, "token")) {
+      await kv.put(db, "token", fromLink);
+      await kv.del(db, "block");
+    }
+    return fromLink;
+  }
+  return kv.get(db, "token");
+}
+
+async function main() {
+  state.db = await openDb();
+  state.token = await token(state.db);
+  if (!state.token) {
+    setText("next-title", "Open the driver link your dispatcher sent you");
+    setText("progress-text", "");
+    return;
+  }
+  state.block = await kv.get(state.db, "block");
+  state.outbox = new Outbox(state.db, state.token, state.block && state.block.route_id, onOutbox);
+  state.location = new Location(state.outbox, config.positionsUrl, config.batchSeconds, {
+    onFix: (fix) => map.moveMe(fix, state.block ? state.block.driver.vehicle : "van"),
+    onWarning: warn,
+  });
+  render();
+  setUpActions();
+  await state.outbox.report();
+  await refresh();
+  if (state.block && state.block.status === "on_route") state.location.start();
+  window.addEventListener("online", () => { warn("offline", null); state.outbox.flush(); });
+  window.addEventListener("offline", () => warn("offline", "Offline: everything you do is kept on this phone and sent when the network is back."));
+  if (!navigator.onLine) {
+    warn("offline", "Offline: everything you do is kept on this phone and sent when the network is back.");
+  }
+  setInterval(() => state.outbox.flush(), 15000);
+  setInterval(refresh, 30000);
+  state.outbox.flush();
+}
+
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.register(config.worker, { scope: config.scope }).catch(() => {});
+}
+main();

@@ -1,0 +1,61 @@
+// The dashboard's driver links: pick a route, make or revoke its link, show it as a QR code.
+const $ = (id) => document.getElementById(id);
+let csrf = "";
+
+function linkPath(routeId) {
+  return `/dashboard/routes/${encodeURIComponent(routeId)}/driver-link`;
+}
+
+function show(answer) {
+  $("driver-link-revoke").disabled = !answer.active;
+  $("driver-link-make").textContent = answer.active ? "Make a new link" : "Make driver link";
+  $("driver-link-show").hidden = !answer.url;
+  if (answer.url) {
+    $("driver-link-url").value = answer.url;
+    $("driver-link-qr").src = `${answer.qr}?t=${Date.now()}`; // a new link: a new code
+  }
+  $("driver-link-status").textContent = answer.active
+    ? (answer.url ? "Scan with the courier's phone camera." : "This route has a link made before (not shown again after a SECRET_KEY change): make a new one to show it.")
+    : "No working driver link for this route.";
+}
+
+async function call(method) {
+  const routeId = $("driver-route").value;
+  if (!routeId) return;
+  const headers = method === "GET" ? {} : { "X-CSRF-Token": csrf };
+  const resp = await fetch(linkPath(routeId), { method, headers });
+  const body = await resp.json().catch(() => ({}));
+  if (!resp.ok) {
+    $("driver-link-status").textContent = body.error || `The server answered ${resp.status}`;
+    return;
+  }
+  show(body);
+}
+
+// Called with every fleet update: the list follows the seller's routes, unfinished first.
+export function updateDriverRoutes(routes) {
+  const select = $("driver-route");
+  const chosen = select.value;
+  const options = [...routes].sort((a, b) => (a.status === "finished") - (b.status === "finished"))
+    .map((r) => new Option(`${r.driver} · ${r.vehicle} · ${r.stops_done}/${r.stops_total} stops`
+      + (r.status === "finished" ? " (finished)" : ""), r.route_id));
+  const signature = options.map((o) => o.value + o.text).join("|");
+  if (select.dataset.signature === signature) return;
+  select.dataset.signature = signature;
+  select.replaceChildren(new Option("Choose a route…", ""), ...options);
+  select.value = chosen;
+}
+
+export function setUpDriverLinks(config) {
+  csrf = config.csrfToken;
+  $("driver-route").addEventListener("change", () => {
+    const chosen = Boolean($("driver-route").value);
+    $("driver-link-make").disabled = !chosen;
+    $("driver-link-revoke").disabled = true;
+    $("driver-link-show").hidden = true;
+    $("driver-link-status").textContent = "";
+    if (chosen) call("GET");
+  });
+  $("driver-link-make").addEventListener("click", () => call("POST"));
+  $("driver-link-revoke").addEventListener("click", () => call("DELETE"));
+}

@@ -1,0 +1,220 @@
+// The seller's day: orders checked row by row (unsure pins draggable), couriers chosen, blocks
+// planned on the street network, routes registered. All the work is the server's
+// (app/web/pages/planning.py); this page shows it and carries the seller's corrections.
+import * as L from "../vendor/leaflet/leaflet-src.esm.js";
+import { addBasemap } from "./basemap.js";
+
+const root = document.getElementById("planner");
+const config = JSON.parse(root.dataset.config);
+const $ = (id) => document.getElementById(id);
+const status = $("plan-status");
+const COLOURS = ["#1565c0", "#c62828", "#2e7d32", "#6a1b9a", "#ef6c00", "#00838f", "#4e342e"];
+
+const map = L.map("plan-map", { keyboard: true, maxZoom: 20 }).setView([60.1699, 24.9384], 14);
+addBasemap(L, map, config);
+// The side panel grows as the steps open: keep the map's idea of its size true.
+new ResizeObserver(() => map.invalidateSize()).observe(map.getContainer());
+const layers = { pins: L.layerGroup().addTo(map), blocks: L.layerGroup().addTo(map) };
+const state = { report: null, station: null, plan: null };
+
+const tomorrow = new Date(Date.now() + 86400000);
+$("plan-date").value = tomorrow.toISOString().slice(0, 10);
+
+let stationMarker = null;
+function setStation(latlng) {
+  state.station = { lat: latlng.lat, lon: latlng.lng, name: "Station" };
+  if (!stationMarker) {
+    stationMarker = L.marker(latlng, { draggable: true, title: "Station", keyboard: true })
+      .bindTooltip("Station", { permanent: true, direction: "top" }).addTo(map);
+    stationMarker.on("dragend", () => setStation(stationMarker.getLatLng()));
+  } else {
+    stationMarker.setLatLng(latlng);
+  }
+  root.dataset.station = "set";
+}
+map.on("click", (e) => setStation(e.latlng));
+
+async function post(url, body) {
+  const resp = await fetch(url, {
+    method: "POST", credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-CSRF-Token": config.csrfToken },
+    body: JSON.stringify(body),
+  });
+  const data = await resp.json().catch(() => ({ error: `the server answered ${resp.status}` }));
+  if (!resp.ok) throw new Error(data.error || `the server answered ${resp.status}`);
+  return data;
+}
+
+function say(text) {
+  status.textContent = text;
+}
+
+function cell(tr, text) {
+  const td = document.createElement("td");
+  td.textContent = text ?? "";
+  tr.appendChild(td);
+  return td;
+}
+
+function statusText(row) {
+  if (row.status === "error") return row.problems.map((p) => `${p.field}: ${p.message}`).join("; ");
+  if (row.status === "check") return `check the pin (${row.place.quality})`;
+  return "ok";
+}
+
+function renderRows(report) {
+  const body = $("rows-body");
+  body.replaceChildren();
+  layers.pins.clearLayers();
+  const points = [];
+  for (const row of report.rows) {
+    const tr = document.createElement("tr");
+    tr.dataset.status = row.status;
+    cell(tr, row.row);
+    cell(tr, row.order.recipient);
+    cell(tr, row.place ? row.place.address : row.order.address);
+    cell(tr, statusText(row)).className = `status-pill row-${row.status}`;
+    body.appendChild(tr);
+    if (!row.place) continue;
+    const at = [row.place.lat, row.place.lon];
+    points.push(at);
+    const marker = L.marker(at, {
+      draggable: row.status === "check", keyboard: true,
+      title: `${row.order.recipient}: ${row.place.address}`,
+    }).addTo(layers.pins);
+    marker.on("dragend", () => {
+      const p = marker.getLatLng();
+      row.place.lat = p.lat;
+      row.place.lon = p.lng;
+      row.place.quality = "exact"; // the seller put it there
+      row.status = "ok";
+      tr.dataset.status = "ok";
+      tr.lastChild.textContent = "ok (pin moved)";
+    });
+  }
+  const s = report.summary;
+  $("rows-summary").textContent = `${s.ok} ok, ${s.check} to check, ${s.error} to fix`;
+  $("rows-panel").hidden = false;
+  $("couriers-form").hidden = s.error > 0;
+  if (points.length) map.fitBounds(L.latLngBounds(points), { padding: [30, 30] });
+  if (!state.station && points.length) setStation(L.latLngBounds(points).getCenter());
+  root.dataset.checked = String(report.rows.length);
+}
+
+$("orders-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const file = $("orders-file").files[0];
+  const csv = file ? await file.text() : $("orders-csv").value;
+  say("Checking the orders…");
+  try {
+    state.report = await post(config.checkUrl, {
+      csv, date: $("plan-date").value, timezone: config.timezone,
+    });
+  } catch (err) {
+    say(`Not checked: ${err.message}`);
+    return;
+  }
+  renderRows(state.report);
+  const errors = state.report.summary.error;
+  say(errors ? `${errors} order(s) to fix in the file; check it again when they are.`
+    : "Orders checked. Drag any pin marked \"check\", then choose the couriers.");
+});
+
+function orders() {
+  return state.report.rows.filter((r) => r.status !== "error").map((r) => ({
+    lat: r.place.lat, lon: r.place.lon, recipient: r.order.recipient,
+    address: r.place.address, phone: r.order.phone || undefined,
+    reference: r.order.reference || undefined, program: r.order.program,
+    slot: r.order.slot || undefined,
+  }));
+}
+
+function renderPlan(plan, list) {
+  layers.blocks.clearLayers();
+  const ol = $("blocks-list");
+  ol.replaceChildren();
+  plan.blocks.forEach((b, k) => {
+    const colour = COLOURS[k % COLOURS.length];
+    b.route.legs.forEach((leg) => L.polyline(leg, { color: colour, weight: 4, opacity: 0.8 })
+      .addTo(layers.blocks));
+    b.route.stops.forEach((s, n) => L.circleMarker([s.lat, s.lon], {
+      radius: 8, color: colour, fillColor: "#fff", fillOpacity: 1, weight: 3,
+    }).bindTooltip(`${b.courier} · ${n + 1}. ${s.address}`).addTo(layers.blocks));
+    const li = document.createElement("li");
+    li.style.borderLeftColor = colour;
+    const clock = (iso) => iso.slice(11, 16);
+    li.textContent = `${b.courier} (${b.vehicle}): ${b.stops} stops, ${b.parcels} parcels, ` +
+      `${(b.distance_m / 1000).toFixed(1)} km, ${clock(b.start)}-${clock(b.end)}`;
+    ol.appendChild(li);
+  });
+  const ul = $("unassigned-list");
+  ul.replaceChildren();
+  for (const u of plan.unassigned) {
+    const li = document.createElement("li");
+    li.textContent = `Not planned: ${list[u.order].recipient}, ${list[u.order].address} (${u.reason})`;
+    ul.appendChild(li);
+  }
+  $("blocks-panel").hidden = false;
+  root.dataset.blocks = String(plan.blocks.length);
+}
+
+$("couriers-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const couriers = [...document.querySelectorAll(".courier-count")]
+    .map((input) => ({ vehicle: input.dataset.vehicle, count: Number(input.value) }))
+    .filter((c) => c.count > 0);
+  if (!couriers.length) {
+    say("Choose at least one courier.");
+    return;
+  }
+  const list = orders();
+  say("Planning…");
+  try {
+    state.plan = await post(config.planUrl, {
+      date: $("plan-date").value, timezone: config.timezone, station: state.station,
+      couriers, orders: list, max_block_hours: Number($("block-hours").value),
+    });
+  } catch (err) {
+    say(`Not planned: ${err.message}`);
+    return;
+  }
+  renderPlan(state.plan, list);
+  say(`${state.plan.blocks.length} block(s) planned` +
+    (state.plan.unassigned.length ? `, ${state.plan.unassigned.length} order(s) left out.` : "."));
+});
+
+$("register-button").addEventListener("click", async () => {
+  if (!state.plan) return;
+  say("Registering…");
+  let result;
+  try {
+    result = await post(config.registerUrl, { routes: state.plan.blocks.map((b) => b.route) });
+  } catch (err) {
+    say(`Not registered: ${err.message}`);
+    return;
+  }
+  const box = $("registered");
+  box.replaceChildren();
+  const p = document.createElement("p");
+  p.textContent = `${result.routes.length} route(s) registered. Give each courier their driver ` +
+    "token (shown only now); the routes are live on the dashboard.";
+  box.appendChild(p);
+  const ul = document.createElement("ul");
+  for (const r of result.routes) {
+    const li = document.createElement("li");
+    li.textContent = `${r.driver} (${r.vehicle}), ${r.shipments.length} parcels: driver token `;
+    const code = document.createElement("code");
+    code.textContent = r.driver_token;
+    li.appendChild(code);
+    ul.appendChild(li);
+  }
+  box.appendChild(ul);
+  const a = document.createElement("a");
+  a.href = config.dashboardUrl;
+  a.textContent = "See them on the dashboard";
+  box.appendChild(a);
+  box.hidden = false;
+  $("register-button").disabled = true;
+  root.dataset.registered = String(result.routes.length);
+  say("Registered.");
+});

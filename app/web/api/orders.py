@@ -1,0 +1,50 @@
+"""A seller's order list (CSV) read, checked and geocoded row by row: nothing is stored."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app, jsonify
+
+from app.planning.orders import OrdersError, read_orders
+from app.web.api import bp
+from app.web.api.auth import require_seller
+from app.web.api.body import json_body
+from app.web.api.errors import ApiError
+from app.web.api.geocode import geocoder_errors
+from app.web.api.route_input import timezone_name
+from app.web.api.validation import obj, text
+
+MAX_CSV = 1_000_000  # characters: 2,000 orders of 500
+
+
+@bp.post("/orders/check")
+def check_orders():
+    """Answer a report per row of the CSV: ok, check (a pin to look at) or error (fields)."""
+    require_seller()
+    return jsonify(orders_report(json_body()))
+
+
+def orders_report(body: object) -> dict:
+    """The report for a check request's body (the API's and the dashboard's door alike)."""
+    body = obj(body, "body")
+    csv_text = body.get("csv")
+    if not isinstance(csv_text, str) or not csv_text.strip():
+        raise ApiError(400, "csv must be the CSV text, a header line and one order per line",
+                       "csv")
+    if len(csv_text) > MAX_CSV:
+        raise ApiError(400, f"csv must be at most {MAX_CSV} characters", "csv")
+    try:
+        day = date.fromisoformat(text(body, "date", 10))
+    except ValueError:
+        raise ApiError(400, "date must be a day such as 2026-12-03", "date") from None
+    tz = timezone_name(body.get("timezone", current_app.config["DEFAULT_TIMEZONE"]))
+    with geocoder_errors():
+        geocoder = current_app.extensions["geocoding"].get()
+        try:
+            rows = read_orders(csv_text, day, tz, geocoder)
+        except OrdersError as exc:
+            raise ApiError(400, str(exc), exc.field) from None
+    report = [r.to_dict() for r in rows]
+    counts = {s: sum(r["status"] == s for r in report) for s in ("ok", "check", "error")}
+    return {"date": day.isoformat(), "timezone": tz, "summary": counts, "rows": report}

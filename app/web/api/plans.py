@@ -1,0 +1,117 @@
+"""A day planned from checked orders: blocks per courier, each a ready route body."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from datetime import date, datetime, time
+
+from flask import current_app, jsonify
+
+from app.domain.hours import CLOSES, OPENS, zone
+from app.domain.model import PROGRAMS, VEHICLES
+from app.planning import street_map
+from app.planning.plan import Order, plan_day, route_body
+from app.web.api import bp
+from app.web.api.auth import require_seller
+from app.web.api.body import json_body
+from app.web.api.errors import ApiError
+from app.web.api.geocode import geocoder_errors
+from app.web.api.route_input import timezone_name, window
+from app.web.api.validation import InvalidField, choice, latlon, number, obj, text
+from app.web.times import server_now
+
+MAX_ORDERS = 2000
+MAX_COURIERS = 50
+
+
+@bp.post("/plans")
+def plan():
+    """Answer the day's blocks: which courier takes which orders, in which order, by which way."""
+    require_seller()
+    return jsonify(day_plan(json_body()))
+
+
+def day_plan(body: object) -> dict:
+    """The plan for a request's body (the API's and the dashboard's door alike)."""
+    body = obj(body, "body")
+    try:
+        day = date.fromisoformat(text(body, "date", 10))
+    except ValueError:
+        raise ApiError(400, "date must be a day such as 2026-12-03", "date") from None
+    tz = timezone_name(body.get("timezone", current_app.config["DEFAULT_TIMEZONE"]))
+    station = obj(body.get("station"), "station")
+    st_lat, st_lon = latlon(station, "station.")
+    station_name = text(station, "name", 80, required=False, prefix="station.") or "Station"
+    couriers = _couriers(body.get("couriers"))
+    rows = body.get("orders")
+    if not isinstance(rows, list) or not rows:
+        raise InvalidField("orders", "must be a non-empty list")
+    if len(rows) > MAX_ORDERS:
+        raise InvalidField("orders", f"must hold at most {MAX_ORDERS} orders")
+    now = server_now()
+    orders, cleaned = [], []
+    for i, raw in enumerate(rows):
+        row, order = _order(raw, f"orders[{i}].", now)
+        orders.append(order)
+        cleaned.append(row)
+    hours = number(body, "max_block_hours", 0.5, 12, required=False) or 8.0
+    start = datetime.combine(day, time(OPENS), zone(tz)).timestamp()
+    closing = datetime.combine(day, time(CLOSES), zone(tz)).timestamp()
+    with geocoder_errors():  # the same extract the geocoder reads
+        city = street_map(current_app.config)
+    result = plan_day(city, (st_lat, st_lon), orders, couriers, start, closing, hours * 3600)
+    station_out = {"lat": st_lat, "lon": st_lon, "name": station_name}
+    blocks = []
+    for n, block in enumerate(result.blocks, start=1):
+        programs = Counter(cleaned[i]["program"] for i in block.stops)
+        name = f"Courier {n}"
+        blocks.append({
+            "courier": name, "vehicle": block.vehicle, "stops": len(block.stops),
+            "parcels": sum(orders[i].parcels for i in block.stops),
+            "distance_m": round(block.distance_m), "start": _iso(block.start, tz),
+            "end": _iso(block.end, tz), "orders": block.stops,
+            "route": route_body(block, cleaned, name, programs.most_common(1)[0][0], tz,
+                                station_out),
+        })
+    return {"date": day.isoformat(), "timezone": tz, "blocks": blocks,
+            "unassigned": [{"order": i, "reason": why} for i, why in result.unassigned]}
+
+
+def _iso(ts: float, tz: str) -> str:
+    return datetime.fromtimestamp(ts, zone(tz)).isoformat(timespec="seconds")
+
+
+def _couriers(raw: object) -> list[str]:
+    if not isinstance(raw, list) or not raw:
+        raise InvalidField("couriers", 'must be a non-empty list such as [{"vehicle": "bike", '
+                           '"count": 2}]')
+    out: list[str] = []
+    for i, item in enumerate(raw):
+        p = f"couriers[{i}]."
+        c = obj(item, p[:-1])
+        vehicle = choice(c, "vehicle", VEHICLES, prefix=p)
+        count = number(c, "count", 1, MAX_COURIERS, required=False, prefix=p) or 1
+        if count != math.floor(count):
+            raise InvalidField(p + "count", "must be a whole number")
+        out += [vehicle] * int(count)
+    if len(out) > MAX_COURIERS:
+        raise InvalidField("couriers", f"at most {MAX_COURIERS} couriers in all")
+    return out
+
+
+def _order(raw: object, p: str, now: float) -> tuple[dict, Order]:
+    o = obj(raw, p[:-1])
+    lat, lon = latlon(o, p)
+    slot = window(o.get("slot"), p + "slot", now)
+    parcels = number(o, "parcels", 1, 100, required=False, prefix=p) or 1
+    row = {
+        "lat": lat, "lon": lon,
+        "recipient": text(o, "recipient", 120, prefix=p),
+        "address": text(o, "address", 200, prefix=p),
+        "phone": text(o, "phone", 32, required=False, prefix=p),
+        "reference": text(o, "reference", 80, required=False, prefix=p),
+        "program": choice(o, "program", PROGRAMS, default="standard", prefix=p),
+        "slot": o.get("slot") if slot else None,
+    }
+    return row, Order(lat, lon, int(parcels), slot)

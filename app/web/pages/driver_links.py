@@ -1,0 +1,95 @@
+"""The seller's side of driver links: make one for a route, show it as a QR code, revoke it."""
+
+from __future__ import annotations
+
+import io
+
+import segno
+from flask import Response, abort, current_app, jsonify, request, url_for
+
+from app.extensions import services
+from app.web.pages import bp
+from app.web.pages.session import seller_required, signed_in_seller
+
+
+def own_route(route_id: str) -> str:
+    """One of the signed-in seller's routes; anyone else's answers 404, like a missing one."""
+    route = services().reads.routes.get(route_id) if len(route_id) <= 40 else None
+    if route is None or route.seller_id != signed_in_seller():
+        abort(404)
+    return route.id
+
+
+def link_url(token: str) -> str:
+    """The link the driver opens. The token is in the fragment: no browser sends it to a
+    server, so it reaches no access log and no Referer."""
+    base = current_app.config["PUBLIC_URL"] or request.host_url
+    return f"{base.rstrip('/')}{url_for('web.drive')}#{token}"
+
+
+def _answer(route_id: str, token: str | None, status: int = 200):
+    links = services().driver_links
+    body = {"route_id": route_id, "active": links.exists(route_id),
+            "url": link_url(token) if token else None,
+            "qr": url_for("web.driver_link_qr", route_id=route_id) if token else None}
+    resp = jsonify(body)
+    resp.status_code = status
+    resp.headers["Cache-Control"] = "no-store"  # the link is a credential
+    return resp
+
+
+@bp.get("/dashboard/routes/<route_id>/driver-link")
+@seller_required
+def driver_link(route_id: str):
+    """Answer the route's driver link, if it has a working one."""
+    route_id = own_route(route_id)
+    return _answer(route_id, services().driver_links.current(route_id))
+
+
+@bp.post("/dashboard/routes/<route_id>/driver-link")
+@seller_required
+def create_driver_link(route_id: str):
+    """Make a new driver link for the route; the earlier one stops working."""
+    route_id = own_route(route_id)
+    token = services().driver_links.create(route_id, signed_in_seller())
+    return _answer(route_id, token, 201)
+
+
+@bp.delete("/dashboard/routes/<route_id>/driver-link")
+@seller_required
+def revoke_driver_link(route_id: str):
+    """Revoke the route's driver link: the phone holding it can send nothing more."""
+    route_id = own_route(route_id)
+    if not services().driver_links.revoke(route_id):
+        return jsonify(error="this route has no driver link", field="route_id"), 404
+    return _answer(route_id, None)
+
+
+@bp.get("/dashboard/routes/<route_id>/driver-link.svg")
+@seller_required
+def driver_link_qr(route_id: str):
+    """Answer the route's driver link as a QR code (SVG, drawn here: no third party sees it)."""
+    route_id = own_route(route_id)
+    token = services().driver_links.current(route_id)
+    if token is None:
+        abort(404)
+    out = io.BytesIO()
+    segno.make(link_url(token), error="m").save(out, kind="svg", scale=5, border=2,
+                                                 dark="#111", light="#fff")
+    resp = Response(out.getvalue(), mimetype="image/svg+xml")
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+@bp.get("/dashboard/photos/<key>")
+@seller_required
+def seller_photo(key: str):
+    """Answer a proof photo of one of the signed-in seller's routes."""
+    doc = services().photos.get(key)
+    route = services().reads.routes.get(doc["route_id"]) if doc else None
+    data = services().photos.read(doc) if route and route.seller_id == signed_in_seller() else None
+    if data is None:
+        abort(404)
+    resp = Response(data, mimetype="image/jpeg")
+    resp.headers["Cache-Control"] = "private, no-store"
+    return resp

@@ -1,0 +1,76 @@
+"""The seller's day planned in the dashboard: orders in (CSV), pins checked, blocks out,
+routes registered. The same checks and planner as the API (app/web/api/orders.py, plans.py),
+behind the dashboard's session and CSRF token instead of a seller key."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, render_template, request, url_for
+
+from app.access import csrf, limits
+from app.domain.model import VEHICLES
+from app.extensions import services
+from app.web.api.errors import ApiError
+from app.web.api.orders import orders_report
+from app.web.api.plans import day_plan
+from app.web.api.route_input import parse_route
+from app.web.api.routes import tracking_url
+from app.web.api.validation import InvalidField
+from app.web.pages import bp, page_config
+from app.web.pages.session import seller_required, signed_in_seller
+from app.web.times import server_now
+
+MAX_ROUTES = 50
+
+
+@bp.get("/dashboard/plan")
+@seller_required
+def plan_page():
+    """The planning page: paste or upload the day's orders, check, plan, register."""
+    config = page_config(csrfToken=csrf.token(), vehicles=list(VEHICLES),
+                         timezone=current_app.config["DEFAULT_TIMEZONE"],
+                         checkUrl=url_for("web.plan_check"), planUrl=url_for("web.plan_blocks"),
+                         registerUrl=url_for("web.plan_register"),
+                         dashboardUrl=url_for("web.dashboard"))
+    return render_template("plan.html", page=config, seller=signed_in_seller())
+
+
+@bp.post("/dashboard/plan/check")
+@seller_required
+def plan_check():
+    return jsonify(orders_report(request.get_json(silent=True)))
+
+
+@bp.post("/dashboard/plan/blocks")
+@seller_required
+def plan_blocks():
+    return jsonify(day_plan(request.get_json(silent=True)))
+
+
+@bp.post("/dashboard/plan/register")
+@seller_required
+def plan_register():
+    """Register every planned route, or none: all are checked before the first is stored."""
+    body = request.get_json(silent=True)
+    routes = body.get("routes") if isinstance(body, dict) else None
+    if not isinstance(routes, list) or not routes:
+        raise ApiError(400, "routes must be a non-empty list of planned routes", "routes")
+    if len(routes) > MAX_ROUTES:
+        raise ApiError(400, f"at most {MAX_ROUTES} routes at once", "routes")
+    cfg, seller = current_app.config, signed_in_seller()
+    requests = []
+    for i, raw in enumerate(routes):
+        try:
+            requests.append(parse_route(raw, cfg["DEFAULT_TIMEZONE"],
+                                        cfg["MAX_SHIPMENTS_PER_ROUTE"], server_now()))
+        except InvalidField as exc:  # name the route it came from
+            raise ApiError(400, f"routes[{i}].{exc.field} {exc.message}",
+                           f"routes[{i}].{exc.field}") from None
+    out = []
+    for req in requests:
+        limits.take_one("ROUTES_PER_SELLER", "routes for this seller", "routes", seller)
+        route, shipments, driver_token = services().ingest.register_route(seller, req)
+        out.append({"route_id": route.id, "driver": req.driver_name, "vehicle": req.vehicle,
+                    "driver_token": driver_token,
+                    "shipments": [{"tracking_id": s.tracking_id, "reference": s.reference,
+                                   "tracking_url": tracking_url(s.token)} for s in shipments]})
+    return jsonify(routes=out), 201

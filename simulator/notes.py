@@ -1,0 +1,66 @@
+"""What a run tells its user before it starts: options it cannot honour as given.
+
+Each note is one line on stderr. None of them stops the run: the map, a program or a server's
+limits decide, and the user should know rather than find fewer stops or rejected fixes later.
+"""
+
+from __future__ import annotations
+
+from simulator.plan.programs import PROGRAMS, default_program
+from simulator.plan.service import EXTRA_PACKAGE_P
+
+# A Doorstep server's default limits (docs/security.md): FIXES_PER_DRIVER, FIXES_PER_SELLER.
+SERVER_FIXES_PER_DRIVER_MIN = 3000
+SERVER_FIXES_PER_SELLER_S = 2000
+SERVER_SHIPMENTS_PER_ROUTE = 500  # MAX_SHIPMENTS_PER_ROUTE
+SERVER_PHONE_FIXES_PER_HOUR = 10_000  # PHONE_FIXES_PER_DRIVER, on the OsmAnd door
+
+
+def stop_notes(stops: int | None, program: str | None, counts: dict[str, int],
+               addresses: int) -> list[str]:
+    """--stops beyond the map's addresses, or beyond what a block's program takes."""
+    if stops is None:
+        return []
+    notes = []
+    if stops > addresses:
+        notes.append(f"--stops {stops}: the map has {addresses} addresses, so blocks get "
+                     f"{addresses} stops (a larger extract: --map)")
+    shipments = min(stops, addresses) / (1 - EXTRA_PACKAGE_P)
+    if shipments > SERVER_SHIPMENTS_PER_ROUTE * 0.9:
+        notes.append(f"--stops {stops}: a block carries about {shipments:.0f} shipments; a "
+                     f"server takes at most {SERVER_SHIPMENTS_PER_ROUTE} a route by default "
+                     "(MAX_SHIPMENTS_PER_ROUTE)")
+    used = {program} if program else {default_program(v, i) for v, n in counts.items()
+                                      for i in range(min(n, 6))}
+    for name in sorted(used):
+        cap = PROGRAMS[name].max_stops
+        if cap is not None and stops > cap:
+            notes.append(f"--stops {stops}: {name} blocks take at most {cap} "
+                         f"stop{'s' if cap > 1 else ''}")
+    return notes
+
+
+def pace_notes(speedup: float, interval: float, drivers: int,
+               osmand: bool = False) -> list[str]:
+    """Fix rates a server with default limits would refuse."""
+    per_driver = speedup / interval * 60
+    notes = []
+    per_hour = per_driver * 60
+    if osmand and per_hour > SERVER_PHONE_FIXES_PER_HOUR:
+        minutes = SERVER_PHONE_FIXES_PER_HOUR / per_driver
+        notes.append(f"--protocol osmand at --speedup {speedup:g} with --interval {interval:g}: "
+                     f"each phone sends {per_hour:.0f} fixes an hour; a server's default "
+                     f"PHONE_FIXES_PER_DRIVER ({SERVER_PHONE_FIXES_PER_HOUR}/hour) refuses a "
+                     f"phone after {minutes:.0f} minutes of it: raise --interval or use "
+                     "--report-interval")
+    if per_driver > SERVER_FIXES_PER_DRIVER_MIN:
+        notes.append(f"--speedup {speedup:g} with --interval {interval:g}: each driver sends "
+                     f"{per_driver:.0f} fixes a minute, over a server's default "
+                     f"FIXES_PER_DRIVER ({SERVER_FIXES_PER_DRIVER_MIN}/minute): lower "
+                     "--speedup, raise --interval, or raise the server's limit")
+    total = speedup / interval * drivers
+    if total > SERVER_FIXES_PER_SELLER_S:
+        notes.append(f"{drivers} drivers at --speedup {speedup:g} send {total:.0f} fixes a "
+                     f"second, over a server's default FIXES_PER_SELLER "
+                     f"({SERVER_FIXES_PER_SELLER_S}/second)")
+    return notes

@@ -1,0 +1,254 @@
+"""The driver app in real headless Chromium against gunicorn: emulated geolocation moving along a
+route, a customer watching in a second browser context, proof photos and a drawn signature,
+and a dead zone (the browser offline) in the middle of the route."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from tests.live.test_dashboard_browser import sign_in
+from tests.support.driver import make_link, metadata_of, phone_photo, seller_session
+from tests.support.helpers import STATION, STOPS, route_payload
+from tests.support.pages import TILES, screenshot, text_of, wait_until
+from tests.support.servers import until
+
+SELLER = {"Authorization": "Bearer demo"}
+
+
+def start(live_server_factory, tmp_path, **env):
+    return live_server_factory(SECRET_KEY="driver-test", PHOTO_STORE=str(tmp_path / "photos"),
+                               DRIVER_BATCH_SECONDS="1", **env)
+
+
+def register_route(base: str, **kwargs) -> dict:
+    payload = route_payload(**kwargs)
+    payload["stops"][0]["notes"] = "Door code 1234, parcel behind the bike rack"
+    resp = requests.post(f"{base}/api/v1/routes", json=payload, headers=SELLER, timeout=10)
+    assert resp.status_code == 201, resp.text
+    return resp.json()
+
+
+def phone(browser, lat: float, lon: float):
+    """A 360 px phone that shares its location with the page."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, permissions=[
+        "geolocation"], geolocation={"latitude": lat, "longitude": lon, "accuracy": 8})
+    page = context.new_page()
+    page.route(TILES, lambda route: route.abort())
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return context, page, errors
+
+
+def all_sent(page, timeout: float = 20.0) -> None:
+    wait_until(page, "document.getElementById('outbox').dataset.waiting === '0'", timeout)
+
+
+def route_of(base: str, route_id: str) -> dict:
+    return requests.get(f"{base}/api/v1/routes/{route_id}", headers=SELLER, timeout=10).json()
+
+
+def view_of(base: str, reg: dict, i: int) -> dict:
+    """The customer view of the route's i-th shipment."""
+    return requests.get(f"{base}/api/v1/track/{reg['shipments'][i]['token']}", timeout=10).json()
+
+
+def deliver(page, photo_path, left_at: str = "front door", sign: bool = False) -> None:
+    page.click("#delivered")
+    page.select_option("#deliver-form select[name=left_at]", left_at)
+    if photo_path:
+        page.set_input_files("#deliver-photo", str(photo_path))
+    if sign:
+        box = page.locator("#signature").bounding_box()
+        page.mouse.move(box["x"] + 20, box["y"] + 100)
+        page.mouse.down()
+        for i in range(1, 12):
+            page.mouse.move(box["x"] + 20 + i * 22, box["y"] + 100 - (i % 3) * 30, steps=2)
+        page.mouse.up()
+    page.fill("#deliver-form textarea[name=note]", "Behind the bike rack")
+    page.click("#deliver-form button[value=ok]")
+
+
+def test_driver_moves_delivers_with_photo_and_signature(live_server_factory, browser,
+                                                        street_map, tmp_path):
+    server = start(live_server_factory, tmp_path)
+    base = server.url
+    reg = register_route(base, recipients=["Maria Korhonen", "Jussi", "Leena"])
+    session, csrf = seller_session(base)
+    link = make_link(session, csrf, base, reg["route_id"])
+    assert "#da_" in link  # the token is in the fragment: never sent to a server
+
+    context, page, errors = phone(browser, STATION["lat"], STATION["lon"])
+    page.goto(link)
+    wait_until(page, "document.getElementById('next-title').textContent.includes('Stop 1')")
+    assert "#" not in page.url  # taken off the address bar
+    assert text_of(page, "#next-people").startswith("For Maria ·")  # first name only
+    assert "Door code 1234" in text_of(page, "#next-notes")
+    assert page.locator("#navigate").get_attribute("href").endswith("destination=60.168,24.948")
+    screenshot(page, tmp_path, "driver-app-start-360")
+    page.click("#start")
+    until(lambda: route_of(base, reg["route_id"])["status"] == "on_route", 20)
+
+    # The customer of stop 1 watches in a browser context of their own.
+    watcher = browser.new_context(viewport={"width": 360, "height": 740})
+    customer = watcher.new_page()
+    customer.route(TILES, lambda route: route.abort())
+    customer.goto(f"{base}/track/{reg['shipments'][0]['token']}")
+    seen = []
+    a, b = (STATION["lat"], STATION["lon"]), STOPS[0][:2]
+    for i in range(1, 6):
+        lat, lon = a[0] + (b[0] - a[0]) * i / 5, a[1] + (b[1] - a[1]) * i / 5
+        context.set_geolocation({"latitude": lat, "longitude": lon, "accuracy": 6})
+        customer.wait_for_selector(".driver-marker")
+        # The customer's page shows the driver where the phone is now.
+        wait_until(customer, f"Math.abs(Number(document.getElementById('track').dataset"
+                             f".driverLon) - {lon}) < 1e-6", 15)
+        seen.append(customer.evaluate("document.getElementById('track').dataset.driverLon"))
+    assert len(set(seen)) == 5  # five places, each seen by the customer in turn
+    screenshot(page, tmp_path, "driver-app-driving-360")
+
+    # The engine may have seen the arrival in the fixes first: then the button is done already.
+    if page.is_enabled("#arrived"):
+        page.click("#arrived")
+    wait_until(page, "document.getElementById('arrived').disabled")
+    photo = tmp_path / "parcel.jpg"
+    photo.write_bytes(phone_photo())
+    page.click("#delivered")
+    screenshot(page, tmp_path, "driver-app-deliver-dialog-360")
+    page.click("#deliver-form button[value=cancel]")
+    deliver(page, photo, sign=True)
+    until(lambda: view_of(base, reg, 0)["status"] == "delivered", 20)
+    all_sent(page)
+    wait_until(page, "document.getElementById('next-title').textContent.includes('Stop 2')")
+    screenshot(page, tmp_path, "driver-app-next-stop-360")
+    page.click("#attempted")  # nobody home at stop 2
+    page.select_option("#attempt-form select[name=reason]", "recipient_unavailable")
+    page.click("#attempt-form button[value=ok]")
+    wait_until(page, "document.getElementById('next-title').textContent.includes('Stop 3')")
+    until(lambda: view_of(base, reg, 1)["status"] == "attempted", 20)
+    assert view_of(base, reg, 1)["proof"] is None
+
+    # The customer sees the photo and the signature, from this server, to this link only.
+    customer.wait_for_selector("#proof-image:not([hidden])", timeout=15000)
+    wait_until(customer, "document.getElementById('proof-image').naturalWidth > 0")
+    wait_until(customer, "document.getElementById('proof-signature').naturalWidth > 0")
+    assert not customer.locator("#proof-placeholder").is_visible()  # the photo, not its stand-in
+    screenshot(customer, tmp_path, "driver-app-customer-proof-360")
+    view = requests.get(f"{base}/api/v1/track/{reg['shipments'][0]['token']}", timeout=10).json()
+    assert view["status"] == "delivered" and view["proof"]["left_at"] == "front door"
+    stored = requests.get(f"{base}/api/v1/track/{reg['shipments'][0]['token']}/photos/"
+                          f"{view['proof']['photo']}", timeout=10)
+    assert stored.headers["Content-Type"] == "image/jpeg"
+    assert metadata_of(stored.content) == {}  # the phone's EXIF (and its GPS) is gone
+    other = requests.get(f"{base}/api/v1/track/{reg['shipments'][1]['token']}/photos/"
+                         f"{view['proof']['photo']}", timeout=10)
+    assert other.status_code == 404  # another customer's link sees no other proof
+    lookup = requests.get(f"{base}/track", params={"number": view["tracking_id"]}, timeout=10)
+    assert view["proof"]["photo"] not in lookup.text  # never in the lookup
+
+    # The seller's dashboard shows the outcome and the photo.
+    dashboard = browser.new_page(viewport={"width": 1280, "height": 900})
+    sign_in(dashboard, base)
+    row = f"#shipments tr[data-tracking-id='{view['tracking_id']}']"
+    wait_until(dashboard, f"document.querySelector(\"{row}\")?.dataset.status === 'delivered'")
+    photo_link = dashboard.locator(f"{row} a", has_text="Photo").get_attribute("href")
+    assert dashboard.request.get(base + photo_link).headers["content-type"] == "image/jpeg"
+    assert errors == []
+    for opened in (dashboard, watcher, context):
+        opened.close()
+
+
+@pytest.fixture(params=["memory", "redis"])
+def store_env(request):
+    if request.param == "memory":
+        return {}
+    return {"REDIS_URL": request.getfixturevalue("clean_redis")}
+
+
+def test_offline_stops_arrive_once_in_order(live_server_factory, browser, tmp_path, store_env):
+    server = start(live_server_factory, tmp_path, **store_env)
+    base = server.url
+    reg = register_route(base)
+    session, csrf = seller_session(base)
+    context, page, errors = phone(browser, STATION["lat"], STATION["lon"])
+    page.goto(make_link(session, csrf, base, reg["route_id"]))
+    wait_until(page, "document.getElementById('next-title').textContent.includes('Stop 1')")
+    page.click("#start")
+    until(lambda: route_of(base, reg["route_id"])["status"] == "on_route", 20)
+    all_sent(page)
+    # The service worker has the app's shell before the dead zone.
+    wait_until(page, "navigator.serviceWorker.controller !== null", 20)
+
+    context.set_offline(True)  # a dead zone: three deliveries, each with a photo
+    for i, (lat, lon, _) in enumerate(STOPS):
+        context.set_geolocation({"latitude": lat, "longitude": lon, "accuracy": 6})
+        photo = tmp_path / f"stop{i}.jpg"
+        photo.write_bytes(phone_photo(colour=("#c0392b", "#27ae60", "#2980b9")[i]))
+        deliver(page, photo, left_at=("recipient", "mailroom", "safe place")[i])
+        wait_until(page, f"document.querySelectorAll('#stops li.done').length === {i + 1}")
+    wait_until(page, "Number(document.getElementById('outbox').dataset.waiting) >= 6")
+    assert "waiting to send" in text_of(page, "#outbox")
+    waiting = int(page.evaluate("document.getElementById('outbox').dataset.waiting"))
+    # Reopened in the dead zone: the shell from the service worker, the block and everything
+    # waiting from IndexedDB (the link's fragment is gone from the address by now).
+    page.reload()
+    wait_until(page, "document.querySelectorAll('#stops li.done').length === 3", 20)
+    # Nothing waiting was lost (a batch of fixes may have joined it just before the reload).
+    wait_until(page, f"Number(document.getElementById('outbox').dataset.waiting) >= {waiting}")
+    assert "waiting to send" in text_of(page, "#outbox")
+    screenshot(page, tmp_path, "driver-app-offline-360")
+    assert route_of(base, reg["route_id"])["stops_done"] == 0  # nothing reached the server
+
+    context.set_offline(False)
+    all_sent(page, 30)
+    route = route_of(base, reg["route_id"])
+    assert route["stops_done"] == 3
+    photos = sorted((tmp_path / "photos" / reg["route_id"]).glob("*.jpg"))
+    assert len(photos) == 3  # each photo once
+    times = []
+    for i, s in enumerate(reg["shipments"]):
+        view = requests.get(f"{base}/api/v1/track/{s['token']}", timeout=10).json()
+        assert view["status"] == "delivered"
+        assert view["proof"]["left_at"] == ("recipient", "mailroom", "safe place")[i]
+        assert [e["status"] for e in view["timeline"]].count("delivered") == 1
+        times.append(view["proof"]["at"])
+        got = requests.get(f"{base}/api/v1/track/{s['token']}/photos/{view['proof']['photo']}",
+                           timeout=10)
+        assert got.status_code == 200
+    assert times == sorted(times)  # in the order the driver delivered them
+    until(lambda: route_of(base, reg["route_id"])["position"] is not None)
+    page.click("#returned")
+    until(lambda: route_of(base, reg["route_id"])["status"] == "finished", 20)
+    all_sent(page)
+    screenshot(page, tmp_path, "driver-app-finished-360")
+    assert errors == []
+    context.close()
+
+
+def test_dashboard_link_qr_and_revoke(live_server_factory, browser, tmp_path):
+    server = start(live_server_factory, tmp_path)
+    base = server.url
+    reg = register_route(base)
+    dashboard = browser.new_page(viewport={"width": 1280, "height": 900})
+    sign_in(dashboard, base)
+    wait_until(dashboard, "document.querySelectorAll('#driver-route option').length === 2")
+    dashboard.select_option("#driver-route", reg["route_id"])
+    dashboard.click("#driver-link-make")
+    dashboard.wait_for_selector("#driver-link-show:not([hidden])")
+    wait_until(dashboard, "document.getElementById('driver-link-qr').naturalWidth > 0")
+    link = dashboard.input_value("#driver-link-url")
+    screenshot(dashboard, tmp_path, "driver-app-dashboard-link-1280")
+
+    context, page, errors = phone(browser, STATION["lat"], STATION["lon"])
+    page.goto(link)
+    wait_until(page, "document.getElementById('next-title').textContent.includes('Stop 1')")
+    dashboard.click("#driver-link-revoke")
+    wait_until(dashboard, "document.getElementById('driver-link-show').hidden")
+    page.click("#start")  # kept on the phone, refused by the server: the driver is told
+    wait_until(page, "document.getElementById('warnings').textContent.includes('revoked')")
+    assert text_of(page, "#outbox").startswith("1 waiting")
+    assert route_of(base, reg["route_id"])["status"] == "not_started"
+    screenshot(page, tmp_path, "driver-app-revoked-360")
+    assert errors == []
+    dashboard.close()
+    context.close()

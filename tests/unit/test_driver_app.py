@@ -1,0 +1,420 @@
+"""The driver app's server side: driver links, the block, proof photos, and every bad input
+answered with a clear 4xx that changes nothing."""
+
+from __future__ import annotations
+
+import secrets
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.support.driver import metadata_of, phone_photo
+from tests.support.helpers import T0, iso, register
+from tests.support.notify import Clock, make_app
+from tests.support.signin import csrf_of, sign_in
+
+DAY = 86400.0
+
+
+@pytest.fixture
+def app(tmp_path):
+    from app import create_app
+
+    return create_app({
+        "TESTING": True, "ASYNC_MODE": "threading", "STORE_URL": "memory://",
+        "SECRET_KEY": "unit", "SELLER_KEYS": {"demo": "demo", "acme": "acme-key"},
+        "DEMO": False, "PHOTO_STORE": str(tmp_path / "photos"), "PHOTO_MAX_BYTES": 600_000,
+    })
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def signed_in(client, key: str = "demo") -> str:
+    sign_in(client, key)
+    return csrf_of(client.get("/dashboard").get_data(as_text=True))
+
+
+def new_link(client, csrf: str, route_id: str) -> str:
+    resp = client.post(f"/dashboard/routes/{route_id}/driver-link",
+                       headers={"X-CSRF-Token": csrf})
+    assert resp.status_code == 201, resp.get_data(as_text=True)
+    assert resp.headers["Cache-Control"] == "no-store"
+    return resp.json["url"].split("#", 1)[1]
+
+
+def key() -> str:
+    return "ph_" + secrets.token_hex(16)
+
+
+def upload(client, token: str, data: bytes, stop: int = 0, photo_key: str | None = None):
+    return client.post(f"/api/v1/photos?stop={stop}", data=data, headers={
+        **bearer(token), "Idempotency-Key": photo_key or key(), "Content-Type": "image/jpeg"})
+
+
+def delivered(stop: int, t: float, **proof) -> dict:
+    return {"type": "delivered", "stop": stop, "timestamp": iso(t),
+            "proof": {"left_at": "front door", **proof}}
+
+
+# Driver links
+
+
+def test_link_opens_the_block_with_first_names_and_notes_only(client):
+    payload_reg = register(client, start=False, recipients=["Maria Korhonen", "Jussi", "Leena"])
+    csrf = signed_in(client)
+    token = new_link(client, csrf, payload_reg["route_id"])
+    assert token.startswith("da_")
+    block = client.get("/api/v1/driver/block", headers=bearer(token))
+    assert block.status_code == 200 and block.headers["Cache-Control"] == "no-store"
+    body = block.json
+    assert body["status"] == "not_started" and body["next_stop"] == 0
+    assert [s["address"] for s in body["stops"]][0] == "Pohjoisesplanadi 21"
+    assert body["stops"][0]["shipments"][0]["recipient"] == "Maria"
+    text = block.get_data(as_text=True)
+    assert "Korhonen" not in text and "order-0" not in text and "token" not in text
+    # The same link is shown again (derived from SECRET_KEY), and its QR code with it.
+    shown = client.get(f"/dashboard/routes/{payload_reg['route_id']}/driver-link").json
+    assert shown["url"].endswith("#" + token)
+    qr = client.get(shown["qr"])
+    assert qr.mimetype == "image/svg+xml" and b"<svg" in qr.data
+
+
+def test_stop_notes_are_taken_and_bounded(client):
+    from tests.support.helpers import route_payload
+
+    payload = route_payload()
+    payload["stops"][1]["notes"] = "Ring twice"
+    resp = client.post("/api/v1/routes", json=payload, headers=bearer("demo"))
+    assert resp.status_code == 201
+    reg = resp.json
+    csrf = signed_in(client)
+    block = client.get("/api/v1/driver/block",
+                       headers=bearer(new_link(client, csrf, reg["route_id"]))).json
+    assert [s["notes"] for s in block["stops"]] == ["", "Ring twice", ""]
+    payload["stops"][0]["notes"] = "x" * 501
+    resp = client.post("/api/v1/routes", json=payload, headers=bearer("demo"))
+    assert resp.status_code == 400 and resp.json["field"] == "stops[0].notes"
+
+
+def test_a_revoked_link_can_send_and_read_nothing(client):
+    reg = register(client, start=False)
+    csrf = signed_in(client)
+    old = new_link(client, csrf, reg["route_id"])
+    resp = client.delete(f"/dashboard/routes/{reg['route_id']}/driver-link",
+                         headers={"X-CSRF-Token": csrf})
+    assert resp.status_code == 200 and resp.json["active"] is False
+    for method, path, body in (
+            ("get", "/api/v1/driver/block", None),
+            ("post", "/api/v1/events", {"type": "route_started", "timestamp": iso(0)}),
+            ("post", "/api/v1/positions", {"lat": 60.17, "lon": 24.94, "timestamp": iso(1)})):
+        resp = getattr(client, method)(path, json=body, headers=bearer(old))
+        assert resp.status_code == 401 and resp.json["field"] == "Authorization", path
+    assert upload(client, old, phone_photo(40, 30)).status_code == 401
+    route = client.get(f"/api/v1/routes/{reg['route_id']}", headers=bearer("demo")).json
+    assert route["status"] == "not_started" and route["position"] is None
+    # A new link works; the old one stays dead.
+    new = new_link(client, csrf, reg["route_id"])
+    assert new != old
+    assert client.get("/api/v1/driver/block", headers=bearer(new)).status_code == 200
+    assert client.get("/api/v1/driver/block", headers=bearer(old)).status_code == 401
+    # The route's own API driver token was never touched.
+    assert client.get("/api/v1/driver/block",
+                      headers=bearer(reg["driver_token"])).status_code == 200
+    assert client.delete(f"/dashboard/routes/{reg['route_id']}/driver-link",
+                         headers={"X-CSRF-Token": csrf}).status_code == 200
+    assert client.delete(f"/dashboard/routes/{reg['route_id']}/driver-link",
+                         headers={"X-CSRF-Token": csrf}).status_code == 404
+
+
+def test_links_are_the_sellers_own_and_need_csrf(client):
+    theirs = register(client, key="acme-key", start=False)
+    mine = register(client, start=False)
+    csrf = signed_in(client)
+    base = f"/dashboard/routes/{theirs['route_id']}/driver-link"
+    assert client.post(base, headers={"X-CSRF-Token": csrf}).status_code == 404
+    assert client.get(base).status_code == 404
+    assert client.get(base + ".svg").status_code == 404
+    assert client.post(f"/dashboard/routes/{mine['route_id']}/driver-link").status_code == 400
+    assert client.get(f"/dashboard/routes/{'x' * 500}/driver-link").status_code == 404
+
+
+def test_after_a_secret_key_change_the_link_works_but_is_not_shown_again():
+    from app.access.driver_links import DriverLinks
+    from app.store.memory import MemoryStore
+
+    store = MemoryStore()
+    token = DriverLinks(store, "before").create("r_1", "demo")
+    after = DriverLinks(store, "after")
+    assert after.current("r_1") is None and after.exists("r_1")
+    assert after.route_for(token) == "r_1"  # the phone holding it keeps working
+    assert DriverLinks(store, "before").current("r_1") == token
+    assert after.route_for("da_" + "x" * 32) is None and after.route_for(token[3:]) is None
+
+
+def test_the_link_is_stored_hashed_and_the_page_holds_no_token(app, client):
+    reg = register(client, start=False)
+    csrf = signed_in(client)
+    token = new_link(client, csrf, reg["route_id"])
+    store = app.extensions["doorstep"].store
+    assert token not in repr(store._docs)
+    page = client.get("/drive/")
+    assert page.status_code == 200 and "da_" not in page.get_data(as_text=True)
+    assert "geolocation=(self)" in page.headers["Permissions-Policy"]
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    # Every other page keeps location and camera off.
+    assert "geolocation=()" in client.get("/track").headers["Permissions-Policy"]
+    assert client.get("/drive/sw.js").mimetype == "text/javascript"
+    manifest = client.get("/drive/manifest.webmanifest").json
+    assert manifest["start_url"] == "/drive/" and manifest["display"] == "standalone"
+
+
+# Proof photos
+
+
+def test_a_photo_is_stripped_downscaled_and_shown_to_its_link_only(app, client, tmp_path):
+    reg = register(client)
+    photo = key()
+    resp = upload(client, reg["driver_token"], phone_photo(3000, 2000), 0, photo)
+    assert resp.status_code == 201
+    assert (resp.json["width"], resp.json["height"]) == (1280, 853)
+    again = upload(client, reg["driver_token"], phone_photo(3000, 2000), 0, photo)
+    assert again.status_code == 200 and again.json == resp.json  # a retry stores nothing new
+    assert len(list((tmp_path / "photos").rglob("*.jpg"))) == 1
+    ok = client.post("/api/v1/events", json=delivered(0, 60, photo=photo),
+                     headers=bearer(reg["driver_token"]))
+    assert ok.json == {"accepted": 1, "rejected": []}
+    mine, other = reg["shipments"][0]["token"], reg["shipments"][1]["token"]
+    assert client.get(f"/api/v1/track/{mine}").json["proof"]["photo"] == photo
+    got = client.get(f"/api/v1/track/{mine}/photos/{photo}")
+    assert got.status_code == 200 and got.mimetype == "image/jpeg"
+    assert got.headers["Cache-Control"] == "private, no-store"
+    assert metadata_of(got.data) == {}
+    assert client.get(f"/api/v1/track/{other}/photos/{photo}").status_code == 404
+    lookup = client.get("/track", query_string={"number": reg["shipments"][0]["tracking_id"]})
+    assert photo not in lookup.get_data(as_text=True)
+    # The seller sees it, another seller does not.
+    signed_in(client, "acme-key")
+    assert client.get(f"/dashboard/photos/{photo}").status_code == 404
+    signed_in(client)
+    assert client.get(f"/dashboard/photos/{photo}").data == got.data
+
+
+@pytest.mark.parametrize(("data", "headers", "query", "status", "field"), [
+    (b"not an image at all", {}, "stop=0", 415, "photo"),
+    (b"<svg xmlns='http://www.w3.org/2000/svg'/>", {}, "stop=0", 415, "photo"),
+    (phone_photo(40, 30)[:200], {}, "stop=0", 415, "photo"),  # truncated
+    (b"\xff" * 700_000, {}, "stop=0", 413, "photo"),  # over PHOTO_MAX_BYTES
+    (phone_photo(40, 30), {"Idempotency-Key": "photo-1"}, "stop=0", 400, "Idempotency-Key"),
+    (phone_photo(40, 30), {}, "stop=3", 400, "stop"),
+    (phone_photo(40, 30), {}, "stop=-1", 400, "stop"),
+    (phone_photo(40, 30), {}, "", 400, "stop"),
+])
+def test_bad_uploads_are_refused_and_store_nothing(client, tmp_path, data, headers, query,
+                                                   status, field):
+    reg = register(client)
+    resp = client.post(f"/api/v1/photos?{query}", data=data, headers={
+        **bearer(reg["driver_token"]), "Idempotency-Key": key(), **headers})
+    assert resp.status_code == status and resp.json["field"] == field, resp.json
+    assert not list((tmp_path / "photos").rglob("*.jpg"))
+
+
+def test_a_decompression_bomb_is_refused(app, client, tmp_path):
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("1", (9000, 9000)).save(out, "PNG")  # a few kB that decode to 81 Mpx
+    reg = register(client)
+    resp = upload(client, reg["driver_token"], out.getvalue())
+    assert resp.status_code == 415 and "pixels" in resp.json["error"]
+
+
+def test_another_routes_photo_cannot_be_claimed(client, tmp_path):
+    first, second = register(client), register(client)
+    photo = key()
+    assert upload(client, first["driver_token"], phone_photo(40, 30), 0, photo).status_code == 201
+    # The same key from another route is a conflict, not a second photo.
+    resp = upload(client, second["driver_token"], phone_photo(40, 30), 0, photo)
+    assert resp.status_code == 409 and resp.json["field"] == "Idempotency-Key"
+    # Naming another route's photo (or another stop's) in a delivery is refused, nothing kept.
+    for reg, stop in ((second, 0), (first, 1)):
+        resp = client.post("/api/v1/events", json=delivered(stop, 60, photo=photo),
+                           headers=bearer(reg["driver_token"]))
+        assert resp.status_code == 400 and resp.json["field"] == "proof.photo"
+    resp = client.post("/api/v1/events", json=delivered(0, 60, signature="drawn.png"),
+                       headers=bearer(first["driver_token"]))
+    assert resp.status_code == 400 and resp.json["field"] == "proof.signature"
+    view = client.get(f"/api/v1/track/{second['shipments'][0]['token']}").json
+    assert view["status"] != "delivered" and view["proof"] is None
+    # In a batch, the item is rejected and the others kept.
+    batch = {"events": [delivered(0, 60, photo=photo), {"type": "arrived", "stop": 1,
+                                                         "timestamp": iso(70)}]}
+    resp = client.post("/api/v1/events", json=batch, headers=bearer(second["driver_token"]))
+    assert resp.json["accepted"] == 1
+    assert resp.json["rejected"] == [{"index": 0, "field": "events[0].proof.photo",
+                                      "error": resp.json["rejected"][0]["error"]}]
+
+
+def test_replayed_events_change_nothing_and_answer_2xx(app, client):
+    reg = register(client)
+    token = reg["driver_token"]
+    photo = key()
+    upload(client, token, phone_photo(40, 30), 0, photo)
+    events = [{"type": "arrived", "stop": 0, "timestamp": iso(50)},
+              delivered(0, 60, photo=photo),
+              {"type": "attempted", "stop": 1, "reason": "no_access", "timestamp": iso(120)}]
+    for event in events:
+        assert client.post("/api/v1/events", json=event, headers=bearer(token)).status_code == 200
+    before = [client.get(f"/api/v1/track/{s['token']}").json for s in reg["shipments"]]
+    for event in events:  # the phone's outbox sends again what it never saw answered
+        resp = client.post("/api/v1/events", json=event, headers=bearer(token))
+        assert resp.status_code == 200 and resp.json["accepted"] == 1
+    after = [client.get(f"/api/v1/track/{s['token']}").json for s in reg["shipments"]]
+    assert [v["timeline"] for v in after] == [v["timeline"] for v in before]
+    assert [v["proof"] for v in after] == [v["proof"] for v in before]
+    # Back at the station, twice: the second answers as the first, a later one is refused.
+    back = {"type": "returned", "timestamp": iso(300)}
+    assert client.post("/api/v1/events", json=back, headers=bearer(token)).json["accepted"] == 1
+    finished = [client.get(f"/api/v1/track/{s['token']}").json for s in reg["shipments"]]
+    resp = client.post("/api/v1/events", json=back, headers=bearer(token))
+    assert resp.status_code == 200 and resp.json["accepted"] == 1
+    again = [client.get(f"/api/v1/track/{s['token']}").json for s in reg["shipments"]]
+    assert [v["timeline"] for v in again] == [v["timeline"] for v in finished]
+    later = client.post("/api/v1/events", json={**back, "timestamp": iso(400)},
+                        headers=bearer(token))
+    assert later.status_code == 409 and later.json["field"] == "route"
+
+
+def test_no_photos_after_the_route_is_finished(client):
+    reg = register(client)
+    client.post("/api/v1/events", json={"type": "returned", "timestamp": iso(300)},
+                headers=bearer(reg["driver_token"]))
+    resp = upload(client, reg["driver_token"], phone_photo(40, 30))
+    assert resp.status_code == 409 and resp.json["field"] == "route"
+
+
+@pytest.fixture(params=["memory", "redis"])
+def store_url(request):
+    if request.param == "memory":
+        return "memory://"
+    return request.getfixturevalue("clean_redis")
+
+
+def test_retention_forgets_photos_and_the_link(tmp_path, store_url):
+    clock = Clock(T0.timestamp() + 60)
+    app = make_app(clock, SECRET_KEY="unit", PHOTO_STORE=str(tmp_path), RETENTION=DAY,
+                   STORE_URL=store_url)
+    client = app.test_client()
+    reg = register(client, n_stops=1)
+    csrf = signed_in(client)
+    link = new_link(client, csrf, reg["route_id"])
+    photo = key()
+    assert upload(client, link, phone_photo(40, 30), 0, photo).status_code == 201
+    assert client.post("/api/v1/events", json=delivered(0, 90, photo=photo),
+                       headers=bearer(link)).status_code == 200
+    assert list(tmp_path.rglob("*.jpg"))
+    clock.advance(DAY + 120)
+    assert app.extensions["doorstep"].retention.sweep() == 1
+    assert not list(tmp_path.rglob("*.jpg"))
+    store = app.extensions["doorstep"].store
+    assert not store.list_docs("photo") and not store.list_docs("driver_link")
+    assert not store.list_docs("driver_link_route")
+    assert client.get("/api/v1/driver/block", headers=bearer(link)).status_code == 401
+    # Nothing left for this app's broadcaster thread to read once the test's Redis has stopped.
+    app.extensions["doorstep"].broadcaster.flush(force=True)
+
+
+def test_the_route_report_carries_the_photo_inside_the_file(client):
+    reg = register(client)
+    photo, signature = key(), key()
+    upload(client, reg["driver_token"], phone_photo(400, 300), 0, photo)
+    upload(client, reg["driver_token"], phone_photo(200, 100, "#ffffff"), 0, signature)
+    client.post("/api/v1/events", json=delivered(0, 60, photo=photo, signature=signature),
+                headers=bearer(reg["driver_token"]))
+    signed_in(client)
+    html = client.get(f"/dashboard/routes/{reg['route_id']}/report.html").get_data(as_text=True)
+    assert html.count("data:image/jpeg;base64,") == 2  # the photo and the signature
+    assert photo not in html and "/photos/" not in html  # nothing fetched from the server
+
+
+def test_a_route_keeps_a_bounded_number_of_photos(client, tmp_path):
+    reg = register(client, n_stops=1)  # 3 x 1 stop + 10 = 13 photos
+    small = phone_photo(40, 30)
+    for _ in range(13):
+        assert upload(client, reg["driver_token"], small).status_code == 201
+    resp = upload(client, reg["driver_token"], small)
+    assert resp.status_code == 409 and resp.json["field"] == "photo"
+    assert len(list((tmp_path / "photos").rglob("*.jpg"))) == 13
+
+
+def test_photos_can_go_before_their_route(tmp_path):
+    clock = Clock(T0.timestamp() + 60)
+    app = make_app(clock, SECRET_KEY="unit", PHOTO_STORE=str(tmp_path), RETENTION=30 * DAY,
+                   PHOTO_RETENTION=DAY)
+    client = app.test_client()
+    reg = register(client, n_stops=1)
+    photo = key()
+    upload(client, reg["driver_token"], phone_photo(40, 30), 0, photo)
+    client.post("/api/v1/events", json=delivered(0, 90, photo=photo),
+                headers=bearer(reg["driver_token"]))
+    token = reg["shipments"][0]["token"]
+    clock.advance(DAY - 120)
+    app.extensions["doorstep"].retention.sweep()
+    assert client.get(f"/api/v1/track/{token}/photos/{photo}").status_code == 200
+    clock.advance(240)
+    app.extensions["doorstep"].retention.sweep()
+    assert client.get(f"/api/v1/track/{token}/photos/{photo}").status_code == 404
+    assert not list(tmp_path.rglob("*.jpg"))
+    view = client.get(f"/api/v1/track/{token}").json  # the route and the proof's words stay
+    assert view["status"] == "delivered" and view["proof"]["left_at"] == "front door"
+
+
+def test_photo_storage_that_cannot_write_answers_503_and_keeps_nothing(tmp_path):
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("a file where the photo directory should be")
+    app = make_app(Clock(T0.timestamp() + 60), PHOTO_STORE=str(blocked))
+    client = app.test_client()
+    reg = register(client)
+    photo = key()
+    resp = upload(client, reg["driver_token"], phone_photo(40, 30), 0, photo)
+    assert resp.status_code == 503 and "Retry-After" in resp.headers
+    assert app.extensions["doorstep"].photos.get(photo) is None  # the retry starts afresh
+
+
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=list(HealthCheck))
+@given(body=st.binary(max_size=2000), stop=st.text(max_size=6),
+       header=st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40),
+       kind=st.sampled_from(["image/jpeg", "image/png", "text/plain", ""]))
+def test_the_photo_door_never_fails(body, stop, header, kind):
+    resp = FUZZ_CLIENT.post("/api/v1/photos", query_string={"stop": stop}, data=body, headers={
+        **bearer(FUZZ_REG["driver_token"]), "Idempotency-Key": header.encode("utf-8", "replace")
+        .decode("latin-1"), "Content-Type": kind})
+    assert resp.status_code in (400, 413, 415), resp.get_data(as_text=True)
+    assert resp.json["field"] in ("stop", "photo", "Idempotency-Key")
+
+
+FUZZ_APP = make_app(Clock(T0.timestamp() + 60), PHOTO_STORE="/nonexistent/never-written",
+                    EVENTS_PER_DRIVER="100000000/second", EVENTS_PER_SELLER="100000000/second")
+FUZZ_CLIENT = FUZZ_APP.test_client()
+FUZZ_REG = register(FUZZ_CLIENT)
+
+
+def test_a_photo_taken_sideways_stands_upright(client):
+    import io
+
+    from PIL import Image
+
+    img = Image.new("RGB", (300, 200), "white")
+    exif = img.getexif()
+    exif[0x0112] = 6  # Orientation: the camera was turned 90 degrees
+    out = io.BytesIO()
+    img.save(out, "JPEG", exif=exif)
+    reg = register(client)
+    resp = upload(client, reg["driver_token"], out.getvalue())
+    assert (resp.json["width"], resp.json["height"]) == (200, 300)

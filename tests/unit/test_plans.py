@@ -1,0 +1,122 @@
+"""A day planned from orders: every order once, blocks in a good order, ready to register."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from app.domain.geo import haversine_m
+from app.planning.addresses import read_addresses
+from simulator.world.maps import bundled_map
+
+SELLER = {"Authorization": "Bearer demo"}
+STATION = {"lat": 60.1675, "lon": 24.9450, "name": "Station HEL1"}
+
+
+def orders(n: int, seed: int = 1, slots: bool = False) -> list[dict]:
+    addresses = [a for a in read_addresses(bundled_map()) if a.number[:1].isdigit()]
+    rng = random.Random(seed)
+    out = []
+    for i, a in enumerate(rng.sample(addresses, n)):
+        o = {"lat": a.lat, "lon": a.lon, "address": f"{a.street} {a.number}",
+             "recipient": f"Customer {i}", "reference": f"order-{i}"}
+        if slots and i % 4 == 0:
+            hour = 10 + 2 * (i // 4 % 3)  # 10-12, 12-14, 14-16
+            o["slot"] = {"from": f"2026-11-26T{hour:02d}:00:00+02:00",
+                         "to": f"2026-11-26T{hour + 2:02d}:00:00+02:00"}
+            o["program"] = "grocery"
+        out.append(o)
+    return out
+
+
+def plan(client, orders_, couriers, **extra):
+    body = {"date": "2026-11-26", "timezone": "Europe/Helsinki", "station": STATION,
+            "couriers": couriers, "orders": orders_, **extra}
+    return client.post("/api/v1/plans", json=body, headers=SELLER)
+
+
+def tour_m(points):
+    return sum(haversine_m(*a, *b) for a, b in zip(points, points[1:], strict=False))
+
+
+def test_every_order_lands_in_one_block_in_a_short_order(client):
+    day = orders(40)
+    resp = plan(client, day, [{"vehicle": "bike", "count": 2}, {"vehicle": "van"}])
+    assert resp.status_code == 200, resp.json
+    blocks = resp.json["blocks"]
+    taken = [i for b in blocks for i in b["orders"]]
+    assert sorted(taken) == list(range(40)) and not resp.json["unassigned"]
+    assert {b["vehicle"] for b in blocks} <= {"bike", "van"}
+    for b in blocks:
+        route = b["route"]
+        assert len(route["stops"]) == b["stops"] and len(route["legs"]) == b["stops"] + 1
+        # Each leg runs from where the last ended to its stop (the way on the street network).
+        for leg, stop in zip(route["legs"], route["stops"], strict=False):
+            assert leg[-1] == [round(stop["lat"], 6), round(stop["lon"], 6)]
+        # The order is far shorter than the order the seller typed them in.
+        here = (STATION["lat"], STATION["lon"])
+        planned = [here] + [(s["lat"], s["lon"]) for s in route["stops"]] + [here]
+        typed = [here] + [(day[i]["lat"], day[i]["lon"]) for i in sorted(b["orders"])] + [here]
+        assert tour_m(planned) < tour_m(typed)
+
+
+def test_the_planned_routes_register_as_they_are(client):
+    resp = plan(client, orders(12, seed=2, slots=True), [{"vehicle": "bike", "count": 2}])
+    for block in resp.json["blocks"]:
+        reg = client.post("/api/v1/routes", json=block["route"], headers=SELLER)
+        assert reg.status_code == 201, reg.json
+        assert len(reg.json["shipments"]) == block["stops"]
+
+
+def test_slots_come_in_their_order():
+    from app.planning.plan import Order, plan_day
+    from simulator.world.maps import load_map
+
+    day = orders(24, seed=3, slots=True)
+    from datetime import datetime
+
+    def epoch(s):
+        return datetime.fromisoformat(s).timestamp()
+
+    items = [Order(o["lat"], o["lon"], 1, (epoch(o["slot"]["from"]), epoch(o["slot"]["to"]))
+                   if "slot" in o else None) for o in day]
+    start = epoch("2026-11-26T08:00:00+02:00")
+    result = plan_day(load_map(None), (STATION["lat"], STATION["lon"]), items, ["bike"], start,
+                      epoch("2026-11-26T20:00:00+02:00"), 12 * 3600)
+    block = result.blocks[0]
+    slotted = [items[i].slot[0] for i in block.stops if items[i].slot]
+    assert slotted == sorted(slotted) and len(slotted) == 6
+    for k, i in enumerate(block.stops):
+        if items[i].slot:
+            assert block.arrivals[k] <= items[i].slot[1]
+
+
+def test_what_does_not_fit_is_listed_with_its_reason(client):
+    # One courier on foot, 60 orders, a two-hour block: most cannot be walked in time.
+    resp = plan(client, orders(60, seed=4), [{"vehicle": "foot"}], max_block_hours=2)
+    assert resp.status_code == 200
+    placed = [i for b in resp.json["blocks"] for i in b["orders"]]
+    left = [u["order"] for u in resp.json["unassigned"]]
+    assert sorted(placed + left) == list(range(60)) and left
+    assert {u["reason"] for u in resp.json["unassigned"]} <= {
+        "over the couriers' capacity", "does not fit in the block before closing"}
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    (lambda b: b.update(couriers=[]), "couriers"),
+    (lambda b: b.update(couriers=[{"vehicle": "tank"}]), "couriers[0].vehicle"),
+    (lambda b: b.update(couriers=[{"vehicle": "bike", "count": 1.5}]), "couriers[0].count"),
+    (lambda b: b.update(orders=[]), "orders"),
+    (lambda b: b["orders"][1].pop("lat"), "orders[1].lat"),
+    (lambda b: b["orders"][0].update(slot={"from": "soon"}), "orders[0].slot.from"),
+    (lambda b: b.update(date="someday"), "date"),
+    (lambda b: b["station"].update(lon=500), "station.lon"),
+])
+def test_a_bad_plan_request_names_its_field(client, change, field):
+    body = {"date": "2026-11-26", "timezone": "Europe/Helsinki", "station": dict(STATION),
+            "couriers": [{"vehicle": "bike"}], "orders": orders(3)}
+    change(body)
+    resp = client.post("/api/v1/plans", json=body, headers=SELLER)
+    assert resp.status_code == 400, resp.json
+    assert resp.json["field"] == field
