@@ -15,9 +15,9 @@ log = logging.getLogger(__name__)
 def init_app(app: Flask) -> None:
     basemap = choose(app.config["BASEMAP"], app.config["TILE_ATTRIBUTION"])
     app.extensions["basemap"] = basemap
-    if basemap.kind == "embedded" and not basemap.file.is_file():
-        log.warning("no street map at %s: pages show a plain grid until "
-                    "`python -m app basemap build` makes it", basemap.file)
+    status = basemap.status()
+    if status is not None and status.state != "ok":
+        log.warning("street map: %s; pages show a plain grid until then", status.message())
     from app.basemap import serve
 
     app.register_blueprint(serve.bp)

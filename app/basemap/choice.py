@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from app.basemap.archive import describe
+from app.basemap.archive import Status, inspect
 from app.basemap.build import DATA_DIR, REPO
 
 EMBEDDED_FILE = DATA_DIR / "helsinki.pmtiles"
@@ -23,6 +23,7 @@ ARCHIVE_PATH = "/basemap/streets.pmtiles"
 OSM_ATTRIBUTION = ('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
                    "contributors")
 NOT_BUILT = "Streets not shown: this server's street map is not built yet"
+CORRUPT = "Streets not shown: this server's street map ({path}) is unreadable; rebuild it"
 
 
 @dataclass(frozen=True)
@@ -38,23 +39,30 @@ class Basemap:
             return {"kind": "raster", "url": self.url, "attribution": self.attribution}
         if self.kind == "remote":
             return {"kind": "vector", "url": self.url, "attribution": self.attribution}
-        about = _describe(self.file)
-        if about is None:
-            return {"kind": "none", "note": NOT_BUILT, "attribution": self.attribution}
-        return {"kind": "vector", "url": ARCHIVE_PATH, "attribution": self.attribution, **about}
+        status = self.status()
+        if status.state == "missing":
+            # No streets drawn: nothing of OpenStreetMap's to credit either.
+            return {"kind": "none", "note": NOT_BUILT, "attribution": ""}
+        if status.state == "corrupt":
+            return {"kind": "none", "note": CORRUPT.format(path=status.shown_path()),
+                    "attribution": ""}
+        return {"kind": "vector", "url": ARCHIVE_PATH, "attribution": self.attribution,
+                **status.about}
 
-
-def _describe(path: Path) -> dict | None:
-    try:
-        mtime = path.stat().st_mtime_ns
-    except OSError:
-        return None
-    return _describe_version(path, mtime)
+    def status(self) -> Status | None:
+        """The embedded archive's state (missing, corrupt, ok); None for other basemaps."""
+        if self.file is None:
+            return None
+        try:
+            st = self.file.stat()
+        except OSError:
+            return inspect(self.file)
+        return _inspect_version(self.file, st.st_mtime_ns, st.st_size)
 
 
 @functools.lru_cache(maxsize=8)
-def _describe_version(path: Path, mtime_ns: int) -> dict | None:
-    return describe(path)  # read once per build of the archive, not per page
+def _inspect_version(path: Path, mtime_ns: int, size: int) -> Status:
+    return inspect(path)  # read once per build of the archive, not per page
 
 
 def choose(setting: str, attribution: str) -> Basemap:

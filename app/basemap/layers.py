@@ -15,6 +15,7 @@ import osmium
 from osmium.geom import GeoJSONFactory
 
 from app.basemap import streets
+from app.basemap.places import AreaName, house_label
 
 LAYERS = ("water", "parks", "buildings", "railways", "roads", "addresses", "places")
 
@@ -92,10 +93,10 @@ def _area(a, geo: GeoJSONFactory) -> Iterator[Feature]:
     if "building" in tags:
         geometry = geo.create_multipolygon(a)
         yield feature("buildings", geometry, {}, 14)
-        number = tags.get("addr:housenumber")
-        if number:
+        address = _address(tags)
+        if address:
             yield feature("addresses", json.dumps(_label_point(json.loads(geometry))),
-                          _address(tags), 16)
+                          address, 16)
 
 
 def _label_point(multipolygon: dict) -> dict:
@@ -106,29 +107,36 @@ def _label_point(multipolygon: dict) -> dict:
     return {"type": "Point", "coordinates": [round(lon, 7), round(lat, 7)]}
 
 
-def _node(n, geo: GeoJSONFactory) -> Iterator[Feature]:
+def _node(n, geo: GeoJSONFactory, area: AreaName) -> Iterator[Feature]:
     tags = n.tags
     place = tags.get("place")
     if place in PLACE_KINDS and "name" in tags:
+        area.offer(place, tags["name"], tags.get("population"))
         yield feature("places", geo.create_point(n), {"kind": place, "name": tags["name"]}, 10)
-    if tags.get("addr:housenumber"):
-        yield feature("addresses", geo.create_point(n), _address(tags), 16)
+    address = _address(tags)
+    if address:
+        yield feature("addresses", geo.create_point(n), address, 16)
 
 
-def _address(tags) -> dict:
-    props = {"housenumber": tags["addr:housenumber"]}
+def _address(tags) -> dict | None:
+    """{housenumber, street} with the number as its label reads ("12 A 3" -> "12A"), or None."""
+    number = house_label(tags.get("addr:housenumber") or "")
+    if number is None:
+        return None
+    props = {"housenumber": number}
     return props | {"street": tags["addr:street"]} if "addr:street" in tags else props
 
 
-def read_layers(extract: Path) -> Iterator[Feature]:
-    """Every feature of the extract, in file order."""
+def read_layers(extract: Path, area: AreaName | None = None) -> Iterator[Feature]:
+    """Every feature of the extract, in file order; `area` learns the extract's main place."""
     geo = GeoJSONFactory()
+    area = area if area is not None else AreaName()
     named: dict[tuple[str, str, int], list[streets.Piece]] = {}
     processor = osmium.FileProcessor(str(extract)).with_locations().with_areas()
     for obj in processor:
         try:
             if obj.is_node():
-                yield from _node(obj, geo)
+                yield from _node(obj, geo, area)
             elif obj.is_way():
                 yield from _way(obj, geo, named)
             elif obj.is_area():
@@ -143,12 +151,12 @@ def read_layers(extract: Path) -> Iterator[Feature]:
             yield feature("roads", streets.geojson(line), props, ROAD_MINZOOM[kind])
 
 
-def write_layers(extract: Path, out: Path) -> dict[str, int]:
+def write_layers(extract: Path, out: Path, area: AreaName | None = None) -> dict[str, int]:
     """Write newline-delimited GeoJSON for tippecanoe; answer the count per layer."""
     counts = dict.fromkeys(LAYERS, 0)
     seen_addresses: set[tuple[str, str]] = set()
     with out.open("w") as f:
-        for feat in read_layers(extract):
+        for feat in read_layers(extract, area):
             layer, props = feat.layer, feat.properties
             if layer == "addresses" and "street" in props:
                 # A building and its entrances often carry the same address: one label each.

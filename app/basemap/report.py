@@ -29,9 +29,22 @@ class HtmlData(folium.Element):
 
 FILE_NOTE = ("Streets are drawn when this report is opened from the Doorstep server; "
              "as a file it shows the route on a plain background.")
-STYLE = ("<style>.report-streets-note,.offline-note{position:absolute;z-index:1000;left:10px;"
-         "bottom:24px;margin:0;padding:4px 8px;background:rgba(255,255,255,.92);border-radius:6px;"
-         "font:12px/1.4 system-ui,sans-serif}</style>")
+# The file note sits above the attribution, clear of the scale bar (bottom left); the street
+# map's own notes are Leaflet controls (static/js/basemap.js) stacked above the attribution.
+# tests/live/test_basemap_pages.py checks none covers another at 360 and 1280 px.
+STYLE = ("<style>.report-streets-note{position:absolute;z-index:1000;right:10px;bottom:26px;"
+         "max-width:min(28em,calc(100% - 150px));margin:0;padding:4px 8px;"
+         "background:rgba(255,255,255,.95);border-radius:6px;box-shadow:0 1px 3px rgba(0,0,0,.25);"
+         "font:12px/1.4 system-ui,sans-serif}"
+         ".leaflet-control.offline-note{margin:0 10px 6px 0;padding:4px 8px;"
+         "max-width:min(28em,calc(100vw - 150px));background:rgba(255,255,255,.95);"
+         "border-radius:6px;box-shadow:0 1px 3px rgba(0,0,0,.25);clear:both;"
+         "font:12px/1.4 system-ui,sans-serif}"
+         ".leaflet-container.basemap-grid{background-color:#eef1f4;background-image:"
+         "linear-gradient(#dfe4ea 1px,transparent 1px),linear-gradient(90deg,#dfe4ea 1px,"
+         "transparent 1px);background-size:32px 32px}"
+         # On a phone the attribution spans the width: the scale bar stands above it.
+         ".leaflet-bottom.leaflet-left .leaflet-control-scale{margin-bottom:24px}</style>")
 
 
 def attribute(value: str) -> str:

@@ -3,11 +3,19 @@
 The browser's PMTiles reader fetches the header, then directories and tiles, each as one range of
 the same file. Werkzeug's conditional send_file does ranges and validators; nginx can serve the
 same file directly (deploy/nginx.conf) with the same URL.
+
+Range headers, as RFC 9110 (14.2) allows: one satisfiable range is a 206; a range that starts
+past the end is a 416 with `Content-Range: bytes */size`; a header that does not parse or names
+another unit, and a multi-range request (no reader of this archive sends one, and a multipart
+body would be another format to test), are ignored: a 200 with the whole file. nginx
+(deploy/nginx.conf, `max_ranges 1`) agrees except on a header that does not parse: 416.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, request, send_file
+from werkzeug.datastructures import Range
+from werkzeug.http import parse_range_header
 
 from app.basemap.choice import ARCHIVE_PATH
 
@@ -24,9 +32,16 @@ def archive():
     if basemap.kind != "embedded":
         return jsonify(error="this server is configured with another basemap",
                        field="BASEMAP"), 404
-    if not basemap.file.is_file():
-        return jsonify(error="the street map is not built: python -m app basemap build",
-                       field="BASEMAP"), 404
+    status = basemap.status()
+    if status.state == "missing":
+        return jsonify(error=status.message(), field="BASEMAP"), 404
+    if status.state == "corrupt":
+        return jsonify(error=status.message(), field="BASEMAP"), 503
+    size = status.path.stat().st_size
+    rng = _usable_range()
+    if rng is not None and rng.range_for_length(size) is None:
+        return (jsonify(error=f"the range starts past the end of the archive ({size} bytes)",
+                        field="Range"), 416, {"Content-Range": f"bytes */{size}"})
     resp = send_file(basemap.file, mimetype="application/vnd.pmtiles", conditional=True,
                      etag=True, max_age=MAX_AGE)
     etag, _ = resp.get_etag()
@@ -40,3 +55,12 @@ def archive():
                 not_modified.headers[name] = resp.headers[name]
         return not_modified
     return resp
+
+
+def _usable_range() -> Range | None:
+    """The one byte range asked for; any other Range header is dropped (Werkzeug: 416)."""
+    rng = parse_range_header(request.headers.get("Range"))
+    if rng is not None and rng.units == "bytes" and len(rng.ranges) == 1:
+        return rng
+    request.environ.pop("HTTP_RANGE", None)  # send_file reads the range from the environ
+    return None

@@ -7,7 +7,7 @@ import requests
 from tests.live.test_dashboard_browser import drive, sign_in
 from tests.support.basemap import DRAWN_PIXELS, block_outside
 from tests.support.helpers import STATION, STOPS, fix_between, register
-from tests.support.pages import register_payload, screenshot, send_fix, text_of, wait_until
+from tests.support.pages import screenshot, text_of, wait_until
 
 
 def offline_page(browser, width, height, scale=1):
@@ -63,25 +63,7 @@ def test_fleet_map_draws_streets_offline(live_server, browser, street_map, tmp_p
     page.close()
 
 
-def test_route_outside_the_map_gets_the_grid_and_a_note(live_server, browser, street_map,
-                                                        tmp_path):
-    berlin = (52.5200, 13.4050)
-    payload = {"driver": {"name": "Jonas", "vehicle": "bike"}, "timezone": "Europe/Berlin",
-               "station": {"lat": berlin[0], "lon": berlin[1], "name": "Mitte"},
-               "stops": [{"lat": berlin[0] + 0.002, "lon": berlin[1] + 0.003,
-                          "address": "Rosenthaler Str. 1",
-                          "shipments": [{"recipient": "Lena"}]}]}
-    reg = register_payload(live_server.url, payload)
-    send_fix(live_server.url, reg, berlin[0] + 0.001, berlin[1] + 0.001, 10)
-    page, refused, _ = offline_page(browser, 360, 740)
-    page.goto(live_server.url + "/track/" + reg["shipments"][0]["token"])
-    page.wait_for_selector(".driver-marker")
-    wait_until(page, "document.querySelector('.tiles-offline .offline-note') !== null")
-    assert "Outside" in text_of(page, ".offline-note")
-    assert page.locator(".destination-marker").count() == 1
-    screenshot(page, tmp_path, "basemap-outside-360")
-    assert refused == []
-    page.close()
+# A route outside the map, notes at 360 and 1280 px, the view's fit: test_basemap_pages.py.
 
 
 def test_route_report_draws_streets_from_the_server_and_says_so_as_a_file(

@@ -32,5 +32,19 @@ def test_nginx_answers_ranges_and_304_for_the_archive(live_server, street_map, t
         direct = requests.get(live_server.url + "/basemap/streets.pmtiles", timeout=5,
                               headers={"Range": "bytes=0-126"})
         assert direct.status_code == 206 and direct.content == part.content
+        # Ranges that cannot be used (app/basemap/serve.py): several ranges, the whole file from
+        # both; past the end, 416 from both; a header that does not parse, the whole file from
+        # the app (RFC 9110 lets a server ignore it) and 416 from nginx (its own choice).
+        for header, statuses in [("bytes=0-10,20-30", [200, 200]), ("bytes=abc", [416, 200]),
+                                 (f"bytes={len(data) + 5}-", [416, 416])]:
+            answers = [requests.get(base + "/basemap/streets.pmtiles", timeout=5,
+                                    headers={"Range": header})
+                       for base in (nginx.url, live_server.url)]
+            assert [a.status_code for a in answers] == statuses, header
+            for a in answers:
+                if a.status_code == 200:
+                    assert a.content == data
+                else:
+                    assert a.headers["Content-Range"] == f"bytes */{len(data)}"
     finally:
         nginx.stop()

@@ -45,6 +45,10 @@ export function paintRules(P) {
   ];
 }
 
+// Street names grow and repeat more often from zoom 17, where a phone's screen holds only a few
+// blocks: at one label per 300 px most streets in a 360 px view had none.
+const bySize = (small, large) => (z) => (z >= 17 ? large : small);
+
 export function labelRules(P) {
   const text = (size, weight = 400) => ({ labelProps: ["name"], fill: LABEL, stroke: HALO,
     width: 3, fontFamily: FONT, fontSize: size, fontWeight: weight });
@@ -52,13 +56,16 @@ export function labelRules(P) {
     { dataLayer: "places", maxzoom: 15, symbolizer: new P.CenteredTextSymbolizer({
       ...text(13, 600), fill: "#6b6f76", textTransform: "uppercase", letterSpacing: 1 }) },
     { dataLayer: "roads", minzoom: 13, filter: kind("major"),
-      symbolizer: new P.LineLabelSymbolizer({ ...text(13, 500), repeatDistance: 400 }) },
+      symbolizer: new P.LineLabelSymbolizer({ ...text(bySize(13, 15), 600),
+        repeatDistance: bySize(320, 200) }) },
     { dataLayer: "roads", minzoom: 15, filter: kind("minor", "service"),
-      symbolizer: new P.LineLabelSymbolizer({ ...text(12), repeatDistance: 300 }) },
+      symbolizer: new P.LineLabelSymbolizer({ ...text(bySize(12, 14), 500),
+        repeatDistance: bySize(260, 180) }) },
     { dataLayer: "roads", minzoom: 17, filter: kind("path"),
-      symbolizer: new P.LineLabelSymbolizer({ ...text(11), fill: "#757a82" }) },
+      symbolizer: new P.LineLabelSymbolizer({ ...text(12, 500), fill: "#5f646c",
+        repeatDistance: 200 }) },
     { dataLayer: "addresses", minzoom: 17, symbolizer: new P.CenteredTextSymbolizer({
       labelProps: ["housenumber"], fill: "#7a7d83", stroke: HALO, width: 2, fontFamily: FONT,
-      fontSize: 10 }) },
+      fontSize: bySize(10, 11) }) },
   ];
 }

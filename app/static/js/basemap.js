@@ -1,45 +1,88 @@
 // The map under the markers: Doorstep's own vector streets (a PMTiles archive drawn by
 // protomaps-leaflet), a raster tile server, or none. Streets are decoration: where they cannot be
 // drawn (archive missing or unreachable, tiles failing, a route outside the map's area) the map
-// turns to a plain grid and says why, and the markers, path and destination stay readable on it.
+// shows a plain grid and says why, and the markers, path and destination stay readable on it.
+// Only what is drawn is credited: the grid shows no OpenStreetMap data, so no OSM credit.
 import { BACKGROUND, labelRules, paintRules } from "./basemap-style.js";
+import { retryingSource } from "./basemap-tiles.js";
 
-const OUTSIDE = "Outside this server's street map: streets not shown";
+const OFFLINE = "Offline: streets not shown";
+
+// What addBasemap answers: watch(points, what) names the points that must be on the streets
+// (the driver, the path, the destination; the fleet's drivers) and what they are, for the note.
+const NO_WATCH = { watch() {} };
 
 export function addBasemap(L, map, config) {
   const basemap = config.basemap || { kind: "none", note: "Streets not shown" };
+  map.getContainer().classList.add("basemap-grid");  // under the tiles, and where there are none
   if (basemap.kind === "vector") return addVector(L, map, basemap);
   if (basemap.kind === "raster") return addRaster(L, map, basemap);
-  setNote(map, basemap.note);  // no streets: nothing of OpenStreetMap's to credit either
-  return null;
+  setNote(L, map, basemap.note);
+  return NO_WATCH;
 }
 
 function addVector(L, map, basemap) {
   const P = window.protomapsL; // a classic script (base.html) that reads the global L when called
   if (!P) {
-    setNote(map, "Streets not shown: the map renderer did not load");
-    return null;
+    setNote(L, map, "Streets not shown: the map renderer did not load");
+    return NO_WATCH;
   }
   window.L = window.L || L;
   const bounds = basemap.bounds ? L.latLngBounds(basemap.bounds) : null;
   const layer = P.leafletLayer({
-    url: basemap.url, paintRules: paintRules(P), labelRules: labelRules(P),
+    url: retryingSource(P, basemap.url), paintRules: paintRules(P), labelRules: labelRules(P),
     backgroundColor: BACKGROUND, attribution: basemap.attribution,
     maxDataZoom: basemap.maxzoom || 16, maxZoom: 20, bounds: bounds || undefined,
   });
   layer.addTo(map);
   map.getContainer().classList.add("vector-basemap");
-  let down = false;
+  map.getContainer().dataset.credited = "yes";  // the layer credits its data when added
+  const state = { down: false, points: [], what: "" };
   const check = () => {
-    if (down) setNote(map, "Offline: streets not shown");
-    else if (bounds) setNote(map, bounds.intersects(map.getBounds()) ? "" : OUTSIDE);
+    const note = state.down ? OFFLINE : outsideNote(map, bounds, basemap.area, state);
+    setNote(L, map, note);
+    // Tiles are 512 px, read one zoom below the view's: no streets below minzoom + 1. (No
+    // minZoom on the layer: Leaflet would stop the whole map zooming out, the fleet's too.)
+    const drawable = map.getZoom() > (basemap.minzoom || 0);
+    credit(map, basemap.attribution,
+      !state.down && drawable && (!bounds || bounds.intersects(map.getBounds())));
   };
   map.whenReady(() => {  // map.getBounds() needs a view first
-    reachable(basemap.url).then((ok) => { down = !ok; check(); });
+    reachable(basemap.url).then((ok) => { state.down = !ok; check(); });
     map.on("moveend", check);
     check();
   });
-  return layer;
+  return {
+    watch(points, what) {
+      state.points = points.map((p) => L.latLng(p));
+      state.what = what;
+      if (map._loaded) check();  // eslint-disable-line no-underscore-dangle -- Leaflet's flag
+    },
+  };
+}
+
+// "The street map covers Helsinki; this route is outside it": for the points that matter, or
+// for the view when it has left the map's area altogether.
+function outsideNote(map, bounds, area, state) {
+  if (!bounds) return "";
+  const covers = `The street map covers ${area || "another area"}`;
+  const out = state.points.filter((p) => !bounds.contains(p)).length;
+  if (out) {  // what: "this route", or a function of how many are out ("2 drivers")
+    const counted = typeof state.what === "function";
+    const what = counted ? state.what(out) : state.what || "this route";
+    return `${covers}; ${what} ${counted && out > 1 ? "are" : "is"} outside it`;
+  }
+  return bounds.intersects(map.getBounds()) ? "" : `${covers}; this view is outside it`;
+}
+
+// The layer's credit on the map only while some of its streets are in view.
+function credit(map, attribution, shown) {
+  const control = map.attributionControl;
+  if (!control || !attribution) return;
+  const box = map.getContainer();
+  if (shown && box.dataset.credited !== "yes") control.addAttribution(attribution);
+  if (!shown && box.dataset.credited !== "no") control.removeAttribution(attribution);
+  box.dataset.credited = shown ? "yes" : "no";
 }
 
 // protomaps-leaflet only logs a failed archive to the console: ask for the archive's header
@@ -57,26 +100,33 @@ function addRaster(L, map, basemap) {
   let failures = 0;
   tiles.on("tileerror", () => {
     failures += 1;
-    if (failures === 3) setNote(map, "Offline: streets not shown");
+    if (failures === 3) setNote(L, map, OFFLINE);
   });
-  tiles.on("tileload", () => { failures = 0; setNote(map, ""); });
+  tiles.on("tileload", () => { failures = 0; setNote(L, map, ""); });
   tiles.addTo(map);
-  return tiles;
+  return NO_WATCH;
 }
 
-// An empty note: streets are drawn. Otherwise the grid background and one line saying why not.
-function setNote(map, text) {
+// An empty note: streets are drawn. Otherwise the grid shows through and one line says why.
+// The note is a Leaflet control in the attribution's corner, so Leaflet stacks the two and
+// neither covers the other at any width (the scale bar, bottom left, stays clear too).
+function setNote(L, map, text) {
   const box = map.getContainer();
   box.classList.toggle("tiles-offline", Boolean(text));
   let note = box.querySelector(".offline-note");
   if (!text) {
-    note?.remove();
+    note?.closest(".leaflet-control")?.remove();
     return;
   }
   if (!note) {
-    note = document.createElement("p");
-    note.className = "offline-note";
-    box.appendChild(note);
+    const control = L.control({ position: "bottomright" });
+    control.onAdd = () => {
+      const el = L.DomUtil.create("p", "leaflet-control offline-note");
+      el.setAttribute("role", "status");
+      return el;
+    };
+    control.addTo(map);
+    note = box.querySelector(".offline-note");
   }
-  note.textContent = text;
+  if (note.textContent !== text) note.textContent = text;
 }

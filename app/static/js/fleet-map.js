@@ -3,17 +3,21 @@ import { addBasemap } from "./basemap.js";
 import { L } from "./leaflet-cluster.js";
 import { rotate, VEHICLE_NAMES, vehicleIcon } from "./vehicles.js";
 
-const HELSINKI = [60.1699, 24.9384];
+const HELSINKI = [60.1699, 24.9384];  // the bundled map, when the street map gives no area
+
+function startView(L, basemap) {
+  return basemap && basemap.bounds ? L.latLngBounds(basemap.bounds).getCenter() : HELSINKI;
+}
 
 export function createFleetMap(element, config, onPick) {
   // maxZoom here, not from a tile layer: with no streets (archive missing) the clusters need it.
-  const map = L.map(element, { keyboard: true, maxZoom: 20 }).setView(HELSINKI, 14);
-  addBasemap(L, map, config);
+  const map = L.map(element, { keyboard: true, maxZoom: 20 }).setView(startView(L, config.basemap), 14);
+  const streets = addBasemap(L, map, config);
   const cluster = L.markerClusterGroup({ maxClusterRadius: 40, disableClusteringAtZoom: 18,
     showCoverageOnHover: false });
   map.addLayer(cluster);
   map.on("click", (e) => onPick(e.latlng.lat, e.latlng.lng));
-  return { map, cluster, markers: new Map(), fitted: false };
+  return { map, cluster, streets, markers: new Map(), fitted: false };
 }
 
 function isActive(route, filters) {
@@ -66,6 +70,8 @@ export function updateFleet(fleet, routes, filters) {
     }
   }
   fleet.cluster.refreshClusters();
+  fleet.streets.watch([...fleet.markers.values()].map((m) => m.getLatLng()),
+    (n) => (n === 1 ? "1 driver" : `${n} drivers`));
   if (!fleet.fitted && shown.size) {
     fleet.map.fitBounds(fleet.cluster.getBounds(), { padding: [40, 40], maxZoom: 16 });
     fleet.fitted = true;

@@ -12,8 +12,19 @@ function loadScript(src) {
   });
 }
 
+// Every point of the route's lines and markers, as folium drew them.
+function routePoints(m) {
+  const points = [];
+  m.eachLayer((layer) => {
+    if (layer.getLatLng) points.push(layer.getLatLng());
+    else if (layer.getLatLngs) points.push(...layer.getLatLngs().flat(2));
+  });
+  return points;
+}
+
 const box = document.getElementById("report-basemap");
 const map = window[box.dataset.map];
 await loadScript(box.dataset.renderer);
-addBasemap(window.L, map, { basemap: JSON.parse(box.dataset.basemap) });
+const streets = addBasemap(window.L, map, { basemap: JSON.parse(box.dataset.basemap) });
+streets.watch(routePoints(map), "this route");
 document.getElementById("report-streets-note")?.remove();

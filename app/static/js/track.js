@@ -16,7 +16,10 @@ const map = L.map("map", { zoomControl: true, keyboard: true, maxZoom: 20 });
 const layers = { destination: null, driver: null, path: null };
 const state = { view: null, receivedAt: 0, fitted: false, connected: false };
 
-addBasemap(L, map, config);
+const streets = addBasemap(L, map, config);
+// Room around what the view fits: the destination pin stands 26 px above its point, the driver's
+// badge is 40 px across, the zoom buttons take the top left and the attribution the bottom.
+const FIT = { paddingTopLeft: [56, 48], paddingBottomRight: [40, 36], maxZoom: 17 };
 
 function text(id, value) {
   const el = document.getElementById(id);
@@ -93,11 +96,19 @@ function showMap(view) {
   if (!shown) return;
   const points = [[view.destination.lat, view.destination.lon]];
   if (live) points.push([view.driver.position.lat, view.driver.position.lon]);
-  if (!state.fitted || (live && !map.getBounds().contains(points[1]))) {
-    if (points.length === 1) map.setView(points[0], 17);
-    else map.fitBounds(points, { padding: [48, 48], maxZoom: 17 });
+  const route = live && view.path ? [...points, ...view.path] : points;
+  streets.watch(route, "this route");
+  if (!state.fitted || !points.every((p) => map.getBounds().contains(p))) {
+    fitView(route);
     state.fitted = true;
   }
+}
+
+// The driver, the path and the destination, all in view with room around them, at any width.
+function fitView(route) {
+  const bounds = L.latLngBounds(route);
+  if (bounds.getNorthEast().equals(bounds.getSouthWest())) map.setView(bounds.getCenter(), 17);
+  else map.fitBounds(bounds, FIT);
 }
 
 function announce(view, previous) {

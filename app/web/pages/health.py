@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import jsonify
+from flask import current_app, jsonify
 
 from app.extensions import services
 from app.store import StoreFull
@@ -19,5 +19,14 @@ def healthz():
     failing = svc.reads.live.failing  # the store answers, but refused the progress written behind
     if state == "ok" and failing is not None:
         state = "full" if isinstance(failing, StoreFull) else "unavailable"
-    return (jsonify(status=STATUS[state], store=svc.store.name),
+    return (jsonify(status=STATUS[state], store=svc.store.name, basemap=_basemap()),
             200 if state == "ok" else 503, {} if state == "ok" else {"Retry-After": "5"})
+
+
+def _basemap() -> dict:
+    """The street map's state; reported, not counted against health (streets are decoration)."""
+    basemap = current_app.extensions["basemap"]
+    status = basemap.status()
+    if status is None:
+        return {"state": basemap.kind}
+    return {"state": status.state, "path": status.shown_path(), "message": status.message()}

@@ -46,4 +46,9 @@ def home():
     """Show the front page, or take a phone's position: OsmAnd GETs the server's root."""
     if osmand.carries_position(request.args):
         return osmand.osmand()
-    return render_template("home.html", demo=demo_links())
+    return render_template("home.html", demo=demo_links(), area=map_area())
+
+
+def map_area() -> str | None:
+    """The place the street map covers, from the archive's own metadata (build.py)."""
+    return current_app.extensions["basemap"].page().get("area")
