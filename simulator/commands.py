@@ -47,7 +47,7 @@ def run(args: argparse.Namespace, counts: dict[str, int], out: IO[str] | None,
     notes = stop_notes(args.stops, args.program, counts, addresses)
     if not (args.dry_run or args.max_speed):
         notes += pace_notes(args.speedup, args.interval, sum(counts.values()),
-                            args.protocol == "osmand")
+                            args.protocol == "osmand", getattr(args, "report_interval", 0.0))
     for note in notes:
         print(f"simulator: note: {note}", file=sys.stderr)
     for vehicle in counts:  # fail before anything is registered if a mode has no streets

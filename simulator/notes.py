@@ -41,8 +41,10 @@ def stop_notes(stops: int | None, program: str | None, counts: dict[str, int],
 
 
 def pace_notes(speedup: float, interval: float, drivers: int,
-               osmand: bool = False) -> list[str]:
-    """Fix rates a server with default limits would refuse."""
+               osmand: bool = False, report_interval: float = 0.0) -> list[str]:
+    """Fix rates a server with default limits would refuse. A phone's --report-interval
+    (Traccar Client's) sends one fix per that many seconds, whatever the tick."""
+    interval = max(interval, report_interval or 0.0)
     per_driver = speedup / interval * 60
     notes = []
     per_hour = per_driver * 60

@@ -24,8 +24,11 @@ def read_gpx(path: Path) -> list[tuple[float, float, float | None]]:
                 continue
             try:
                 lat, lon = float(el.attrib["lat"]), float(el.attrib["lon"])
+                if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                    raise ValueError
             except (KeyError, ValueError):
-                raise SimulatorError(f"GPX {path}: a point without valid lat/lon") from None
+                raise SimulatorError(f"GPX {path}: a point without valid lat/lon "
+                                     "(-90..90, -180..180)") from None
             points.append((lat, lon, _time(el)))
         if points:
             break

@@ -178,6 +178,9 @@ def build_timeline(plan: BlockPlan, prof: Profile, program: Program, rng: random
             opens = route_start + (j // 3) * program.slot_s
             tl.slots[v.stop] = (opens, opens + program.slot_s)
             b.stay(opens - b.t, "wait")
+            # Early for the slot, the driver waits in the van: at the stop for the customer
+            # (and for the server's `arrived`) only when the slot opens.
+            arrived = b.t
         if v.parks:
             b.stay(prof.park.draw(rng), "park")
         walk_speed = prof.walk_speed.draw(rng)

@@ -33,6 +33,8 @@ class CityMap:
         if not self.addresses:
             self.addresses = [Address(lat, lon, "Street corner")
                               for lat, lon in list(extract.coords.values())[::7]]
+        if not self.addresses:  # no addresses, buildings or streets: nothing to deliver to
+            raise SimulatorError(f"the map {path} has no streets or addresses to deliver to")
         lats = [a.lat for a in self.addresses]
         lons = [a.lon for a in self.addresses]
         self.bounds = (min(lats), min(lons), max(lats), max(lons))

@@ -278,3 +278,10 @@ def test_bad_places_are_one_line(capsys, args, message):
     assert main(["run", "--dry-run", "--max-speed", "--quiet", "--vans", "1", *args]) == 1
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
+
+
+def test_a_phones_report_interval_sets_the_pace_the_note_speaks_of():
+    from simulator.notes import pace_notes
+
+    assert pace_notes(60, 1.0, 1, True)  # a fix a second at x60: over the phone budget
+    assert pace_notes(60, 1.0, 1, True, report_interval=300) == []  # one per 5 minutes
