@@ -154,7 +154,7 @@ def to_route(payload: dict, reg, created_at: float) -> Route:  # type: ignore[no
         by_stop.setdefault(s["stop"], []).append(s["tracking_id"])
     stops = [
         Stop(i, s["lat"], s["lon"], s["address"], by_stop.get(i, []), s["dwell_s"],
-             [s["window"]["from"], s["window"]["to"]] if s.get("window") else None)
+             window=[s["window"]["from"], s["window"]["to"]] if s.get("window") else None)
         for i, s in enumerate(payload["stops"])
     ]
     st = payload["station"]
