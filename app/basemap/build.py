@@ -6,6 +6,7 @@ pages read with range requests. A build is reused while the extract and this bui
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import subprocess  # nosec B404 # runs tippecanoe only, with a fixed argv
@@ -21,8 +22,19 @@ from app.basemap.archive import REPO, read_stamp
 from app.basemap.layers import write_layers
 from app.basemap.places import AreaName, area_from_source
 
-# Bump when the layers or tiling change, so archives built by an older builder are rebuilt.
-BUILDER = "doorstep-basemap-2"
+
+def _builder() -> str:
+    """Which builder made an archive: the source of the modules that decide its content, so a
+    change to the layers or the tiling rebuilds archives made before it (a hand-bumped version
+    was forgotten once, and upgraded servers kept drawing raw house numbers)."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    for name in ("build.py", "layers.py", "places.py", "streets.py"):
+        digest.update((here / name).read_bytes())
+    return "doorstep-basemap-" + digest.hexdigest()[:12]
+
+
+BUILDER = _builder()
 MIN_ZOOM, MAX_ZOOM = 10, 16
 ATTRIBUTION = "© OpenStreetMap contributors"
 DATA_DIR = REPO / "var" / "basemap"

@@ -22,8 +22,10 @@ EMBEDDED_FILE = DATA_DIR / "helsinki.pmtiles"
 ARCHIVE_PATH = "/basemap/streets.pmtiles"
 OSM_ATTRIBUTION = ('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
                    "contributors")
-NOT_BUILT = "Streets not shown: this server's street map is not built yet"
-CORRUPT = "Streets not shown: this server's street map ({path}) is unreadable; rebuild it"
+# What a page says: a customer reads it too, so neither a file path nor an operator's task
+# (the log, /healthz's state and `basemap check` name the file and the fix).
+NOT_BUILT = "Streets not shown: the street map is not available"
+CORRUPT = "Streets not shown: the street map cannot be read"
 
 
 @dataclass(frozen=True)
@@ -44,8 +46,7 @@ class Basemap:
             # No streets drawn: nothing of OpenStreetMap's to credit either.
             return {"kind": "none", "note": NOT_BUILT, "attribution": ""}
         if status.state == "corrupt":
-            return {"kind": "none", "note": CORRUPT.format(path=status.shown_path()),
-                    "attribution": ""}
+            return {"kind": "none", "note": CORRUPT, "attribution": ""}
         return {"kind": "vector", "url": ARCHIVE_PATH, "attribution": self.attribution,
                 **status.about}
 

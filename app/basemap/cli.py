@@ -35,7 +35,11 @@ def check(archive: Path | None) -> int:
         from app.config import from_env
 
         settings = from_env()
-        basemap = choose(settings["BASEMAP"], settings["TILE_ATTRIBUTION"])
+        try:
+            basemap = choose(settings["BASEMAP"], settings["TILE_ATTRIBUTION"])
+        except ValueError as exc:  # BASEMAP names no usable map: one line, as at start-up
+            print(f"doorstep basemap: {exc}", file=sys.stderr)
+            return 1
         if basemap.file is None:
             print(f"basemap: {basemap.kind} ({basemap.url}): nothing to check on this machine")
             return 0

@@ -33,10 +33,11 @@ def archive():
         return jsonify(error="this server is configured with another basemap",
                        field="BASEMAP"), 404
     status = basemap.status()
+    # Public answers: the state, not the file's path (the log and `basemap check` name it).
     if status.state == "missing":
-        return jsonify(error=status.message(), field="BASEMAP"), 404
+        return jsonify(error="the street map is not built", field="BASEMAP"), 404
     if status.state == "corrupt":
-        return jsonify(error=status.message(), field="BASEMAP"), 503
+        return jsonify(error="the street map cannot be read", field="BASEMAP"), 503
     size = status.path.stat().st_size
     rng = _usable_range()
     if rng is not None and rng.range_for_length(size) is None:

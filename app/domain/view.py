@@ -258,20 +258,21 @@ def _phone(progress: Progress) -> dict[str, Any] | None:
 
 def _path(
     route: Route, progress: Progress, ship: ShipmentProgress, away: int | None
-) -> list[list[float]]:
-    """The way from the driver to this customer's door.
-
-    Only when this stop is next does the planned path show; before that a straight line,
-    because the planned path runs through other customers' doors.
-    """
+) -> list[list[float]] | None:
+    """The way from the driver to this customer's door, along the streets: only when this stop
+    is next. Before that none: the planned path runs past other customers' doors, and a
+    straight line drawn across the blocks looked like a way the driver would take (an outside
+    check of the street map). The driver and the door are on the map either way."""
     fix = progress.last_fix or {}
     here = [round(fix["lat"], 6), round(fix["lon"], 6)]
     stop = route.stops[ship.stop]
     there = [stop.lat, stop.lon]
     path = route_path(route)
     mark = path.mark_m[ship.stop]
-    if away != 0 or progress.leg != ship.stop or progress.along_m >= mark:
-        return [here, there]
+    if away != 0 or progress.leg != ship.stop:
+        return None
+    if progress.along_m >= mark:
+        return [here, there]  # at the door: the last few metres
     inner = path.slice(progress.along_m, mark)[1:-1]
     return [here, *([round(lat, 6), round(lon, 6)] for lat, lon in inner), there]
 

@@ -56,14 +56,14 @@ def test_pages_health_and_the_archive_url_say_corrupt(street_map, tmp_path, kind
     client = client_for(str(path))
     basemap = page_basemap(client)
     assert basemap["kind"] == "none" and basemap["attribution"] == ""
-    assert "unreadable" in basemap["note"] and str(path) in basemap["note"]
+    # Customers read the note too: the state, never the server's file path or a task.
+    assert "cannot be read" in basemap["note"] and str(path) not in basemap["note"]
     health = client.get("/healthz")
     assert health.status_code == 200  # streets are decoration: the server is up
-    assert health.json["basemap"]["state"] == "corrupt"
-    assert str(path) in health.json["basemap"]["message"]
-    assert "python -m app basemap build --force" in health.json["basemap"]["message"]
+    assert health.json["basemap"] == {"state": "corrupt"}  # public: no path
     resp = client.get(ARCHIVE_PATH, headers={"Range": "bytes=0-16383"})
     assert resp.status_code == 503 and resp.json["field"] == "BASEMAP"
+    assert str(path) not in resp.get_data(as_text=True)
     reg = register(client)
     assert client.get("/track/" + reg["shipments"][0]["token"]).status_code == 200
 
@@ -144,3 +144,12 @@ def test_the_front_page_names_the_area_of_the_map(street_map, tmp_path, extract,
     page = client.get("/").get_data(as_text=True)
     assert f"Simulated drivers on the streets of {area}." in page
     assert ("Helsinki" in page) == (area == "Helsinki")
+
+
+def test_check_with_a_basemap_that_names_no_map_is_one_line(tmp_path):
+    import os
+
+    env = {**os.environ, "BASEMAP": str(tmp_path)}  # a directory, not a .pmtiles file
+    result = run_cli("check", env=env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

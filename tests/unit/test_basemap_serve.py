@@ -99,7 +99,7 @@ def test_a_missing_archive_is_a_grid_and_a_json_404(tmp_path):
     resp = client.get(ARCHIVE_PATH)
     assert resp.status_code == 404 and resp.json["field"] == "BASEMAP"
     basemap = page_basemap(client)
-    assert basemap["kind"] == "none" and "not built" in basemap["note"]
+    assert basemap["kind"] == "none" and "not available" in basemap["note"]
 
 
 def test_a_raster_url_keeps_todays_tiles_and_its_csp():

@@ -217,6 +217,12 @@ async function token(db) {
   return kv.get(db, "token");
 }
 
+// A new link opened in the same tab changes only the part after "#": no page load follows,
+// and the app would go on with the old (perhaps revoked) token. Start again with the new one.
+window.addEventListener("hashchange", () => {
+  if (location.hash.length > 1) location.reload();
+});
+
 async function main() {
   state.db = await openDb();
   state.token = await token(state.db);

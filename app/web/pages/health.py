@@ -29,4 +29,5 @@ def _basemap() -> dict:
     status = basemap.status()
     if status is None:
         return {"state": basemap.kind}
-    return {"state": status.state, "path": status.shown_path(), "message": status.message()}
+    # No path here: /healthz is public. The log and `python -m app basemap check` name the file.
+    return {"state": status.state}
