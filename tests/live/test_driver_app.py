@@ -252,3 +252,29 @@ def test_dashboard_link_qr_and_revoke(live_server_factory, browser, tmp_path):
     assert errors == []
     dashboard.close()
     context.close()
+
+
+def test_a_refused_photo_is_told_to_the_courier_and_the_delivery_still_goes(
+        live_server_factory, browser, street_map, tmp_path):
+    # A server that keeps no photo over 2 kB: the phone's shrunk photo is refused (413).
+    server = start(live_server_factory, tmp_path, PHOTO_MAX_BYTES="2000")
+    base = server.url
+    reg = register_route(base)
+    session, csrf = seller_session(base)
+    link = make_link(session, csrf, base, reg["route_id"])
+    context, page, errors = phone(browser, STATION["lat"], STATION["lon"])
+    page.goto(link)
+    wait_until(page, "document.getElementById('next-title').textContent.includes('Stop 1')")
+    page.click("#start")
+    photo = tmp_path / "parcel.jpg"
+    photo.write_bytes(phone_photo())
+    deliver(page, photo)
+    # Until the delivery is in the outbox the screen never says everything was sent.
+    assert page.evaluate("document.getElementById('outbox').textContent") != "All sent"
+    until(lambda: view_of(base, reg, 0)["status"] == "delivered", 20)
+    all_sent(page)
+    wait_until(page, "document.getElementById('outbox').textContent"
+                     ".includes('A photo was not taken')")
+    assert view_of(base, reg, 0)["proof"]["photo"] is None
+    assert errors == []
+    context.close()

@@ -108,6 +108,7 @@ export class Outbox {
   async flush() {
     if (this.sending) return;
     this.sending = true;
+    let refused = false;  // a photo refused in this round: its notice outlives the next success
     try {
       for (const k of (await kv.get(this.db, "refusedPhotos")) || []) this.refusedPhotos.add(k);
       for (let item = await this.oldest(); item; item = await this.oldest()) {
@@ -123,11 +124,14 @@ export class Outbox {
             const body = await resp.json().catch(() => ({}));
             this.problem = `Not taken: ${body.error || resp.status}`;
             if (item.kind === "photo") {
+              refused = true;
+              this.problem = `A photo was not taken (${body.error || resp.status}): the ` +
+                "delivery goes without it";
               this.refusedPhotos.add(item.key);
               // Kept on the phone: the event naming it may be sent after a reload.
               await kv.put(this.db, "refusedPhotos", [...this.refusedPhotos]);
             }
-          } else {
+          } else if (!refused) {
             this.problem = null;
           }
           await this.remove(item.seq);

@@ -12,7 +12,7 @@ const root = document.getElementById("drive");
 const config = JSON.parse(root.dataset.config);
 const $ = (id) => document.getElementById(id);
 const state = { block: null, token: null, db: null, outbox: null, location: null,
-  warnings: new Map(), waiting: 0 };
+  warnings: new Map(), waiting: 0, saving: 0 };
 const map = new DriveMap("map", config);
 const signature = new SignaturePad($("signature"));
 
@@ -120,6 +120,19 @@ async function queuePhoto(blob, stop) {
 }
 
 async function onDelivered(form) {
+  // Shrinking a photo takes a second or two: until the delivery is in the outbox the screen
+  // says so, never "All sent" (a phone locked in between would otherwise lose it unawares).
+  state.saving += 1;
+  onOutbox(state.waiting, state.outbox.problem);
+  try {
+    await queueDelivery(form);
+  } finally {
+    state.saving -= 1;
+    onOutbox(state.waiting, state.outbox.problem);
+  }
+}
+
+async function queueDelivery(form) {
   const stop = state.block.next_stop;
   const data = new FormData(form);
   const proof = { left_at: data.get("left_at"), note: data.get("note") || null };
@@ -172,7 +185,9 @@ function onOutbox(count, problem) {
     warn("link", "This driver link was revoked: ask your dispatcher for a new one. Nothing waiting was lost; it stays on this phone.");
   }
   const why = problem && problem !== "revoked" ? ` (${problem})` : "";
-  line.textContent = count ? `${count} waiting to send${why}` : (problem ? problem : "All sent");
+  line.textContent = count ? `${count} waiting to send${why}`
+    : state.saving ? "Saving the delivery…" : (problem ? problem : "All sent");
+  line.dataset.saving = String(state.saving > 0);
   line.classList.toggle("waiting", count > 0);
   if (before > 0 && count === 0) refresh();
 }
