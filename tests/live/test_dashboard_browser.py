@@ -58,6 +58,9 @@ def test_one_marker_per_active_driver_live(live_server_factory, browser, tmp_pat
     page.click("#programs-form button")
     page.wait_for_selector("#programs-list li.offered[data-program=express]")
     assert "Acme" not in page.content() and "acme-key" not in page.content()
+    # Every row's links are on screen at 1280 px, not scrolled off to the right.
+    wait_until(page, "(() => { const w = document.querySelector('.table-wrap');"
+                     " return w.scrollWidth <= w.clientWidth + 1; })()")
     screenshot(page, tmp_path, "dashboard-1280")
     page.set_viewport_size({"width": 360, "height": 740})
     screenshot(page, tmp_path, "dashboard-360")
