@@ -1,13 +1,14 @@
 """A delivery day planned: geocoded orders split into blocks per courier, each in a good order.
 
-The street networks, the shortest paths and the stop ordering are the simulator's own
-(simulator.world, simulator.plan.ordering): the app imports them as a library, the simulator
-imports nothing of the app. Split: a sweep around the station (orders sorted by bearing, cut
-into sectors sized by each courier's capacity), the classic first step of vehicle routing.
-Order: nearest neighbour, 2-opt and Or-opt on the mode's directed network distances, then the
-booked slots put first things first. Time: each block is walked through at the vehicle's
-typical pace with its stops' dwell, waiting for slots; what does not fit before closing or
-within the block's length is listed as unassigned with the reason, never silently dropped.
+The street networks and the shortest paths are the simulator's own (simulator.world): the app
+imports them as a library, the simulator imports nothing of the app.
+Split: a sweep around the station (orders sorted by bearing, cut into sectors sized by each
+courier's capacity), the classic first step of vehicle routing.
+Order: VROOM on the mode's directed network distances (app/planning/tour.py says why; the
+simulator's own ordering is the fallback), then the booked slots put first things first.
+Time: each block is walked through at the vehicle's typical pace with its stops' dwell, waiting
+for slots; what does not fit before closing or within the block's length is listed as
+unassigned with the reason, never silently dropped.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from simulator.plan.ordering import order_stops
+from app.planning.tour import tour
 from simulator.world.geo import bearing_deg, haversine_m
 from simulator.world.maps import CityMap
 from simulator.world.modes import AIR
@@ -138,7 +139,7 @@ def _block(city: CityMap, station: tuple[float, float], orders: list[Order], veh
         nodes = [net.snap(lat, lon) for lat, lon in points]
         full, pred = net.shortest(nodes)
         dist = full[:, nodes]
-    order = _with_slots(order_stops(dist), members, orders)
+    order = _with_slots(tour(dist), members, orders)
     speed, dwell = pace_ms(vehicle), dwell_s(vehicle)
     t, here, kept, arrivals, late = start, 0, [], [], []
     for j in order:

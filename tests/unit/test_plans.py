@@ -120,3 +120,20 @@ def test_a_bad_plan_request_names_its_field(client, change, field):
     resp = client.post("/api/v1/plans", json=body, headers=SELLER)
     assert resp.status_code == 400, resp.json
     assert resp.json["field"] == field
+
+
+def test_blocks_are_ordered_by_vroom_and_no_longer_than_our_own_ordering():
+    import numpy as np
+
+    from app.planning.tour import tour
+    from bench.plan_bench import instance, length
+    from simulator.plan.ordering import order_stops
+
+    dist = instance(60, seed=4)
+    vroom_order, ours = tour(dist), order_stops(dist)
+    assert sorted(vroom_order) == list(range(1, 61))
+    assert length(dist, vroom_order) <= length(dist, ours) * 1.001
+    # A matrix VROOM cannot take (an unreachable pair) falls back to ours, every stop once.
+    broken = dist.copy()
+    broken[3, 5] = np.inf
+    assert sorted(tour(broken)) == list(range(1, 61))
