@@ -102,7 +102,8 @@ def main() -> None:
                 started = time.perf_counter()
                 order = solve(dist, args.ortools_seconds)
                 took[name].append(time.perf_counter() - started)
-                assert sorted(order) == list(range(1, n + 1)), name  # every stop, once
+                if sorted(order) != list(range(1, n + 1)):  # every stop, once
+                    raise SystemExit(f"{name} did not visit every stop once")
                 lengths[name] = length(dist, order)
             best = min(lengths.values())
             for name in SOLVERS:
