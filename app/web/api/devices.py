@@ -14,13 +14,19 @@ from app.web.api.validation import InvalidField, obj, text
 from app.web.osmand import devices
 
 
-@bp.put("/routes/<route_id>/device")
-def assign_device(route_id: str):
-    """Let a phone report positions for the route: an id issued now, or one the seller holds."""
+def own_route(route_id: str) -> str:
+    """The caller's seller id, if the route is theirs; anyone else's answers like a missing one."""
     seller = require_seller()
     route = services().reads.routes.get(route_id)
     if route is None or route.seller_id != seller:
         raise ApiError(404, "no such route", "route_id")
+    return seller
+
+
+@bp.put("/routes/<route_id>/device")
+def assign_device(route_id: str):
+    """Let a phone report positions for the route: an id issued now, or one the seller holds."""
+    seller = own_route(route_id)
     body = obj(json_body(), "body")
     device_id = text(body, "device_id", 64, required=False) or None
     store = services().store
@@ -42,10 +48,7 @@ def assign_device(route_id: str):
 @bp.delete("/routes/<route_id>/device")
 def unlink_device(route_id: str):
     """Cut the route's phone off (lost, replaced, or the wrong one): its id is refused from now."""
-    seller = require_seller()
-    route = services().reads.routes.get(route_id)
-    if route is None or route.seller_id != seller:
-        raise ApiError(404, "no such route", "route_id")
+    own_route(route_id)
     if not devices.unlink(services().store, route_id):
         raise ApiError(404, "this route has no phone linked", "route_id")
     return "", 204

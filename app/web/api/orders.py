@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import current_app, jsonify
 
 from app.planning.orders import OrdersError, read_orders
@@ -12,8 +10,8 @@ from app.web.api.auth import require_seller
 from app.web.api.body import json_body
 from app.web.api.errors import ApiError
 from app.web.api.geocode import geocoder_errors
-from app.web.api.route_input import timezone_name
-from app.web.api.validation import obj, text
+from app.web.api.plans import day_and_zone
+from app.web.api.validation import obj
 
 MAX_CSV = 1_000_000  # characters: 2,000 orders of 500
 
@@ -34,11 +32,7 @@ def orders_report(body: object) -> dict:
                        "csv")
     if len(csv_text) > MAX_CSV:
         raise ApiError(400, f"csv must be at most {MAX_CSV} characters", "csv")
-    try:
-        day = date.fromisoformat(text(body, "date", 10))
-    except ValueError:
-        raise ApiError(400, "date must be a day such as 2026-12-03", "date") from None
-    tz = timezone_name(body.get("timezone", current_app.config["DEFAULT_TIMEZONE"]))
+    day, tz = day_and_zone(body)
     with geocoder_errors():
         geocoder = current_app.extensions["geocoding"].get()
         try:

@@ -35,11 +35,7 @@ def plan():
 def day_plan(body: object) -> dict:
     """The plan for a request's body (the API's and the dashboard's door alike)."""
     body = obj(body, "body")
-    try:
-        day = date.fromisoformat(text(body, "date", 10))
-    except ValueError:
-        raise ApiError(400, "date must be a day such as 2026-12-03", "date") from None
-    tz = timezone_name(body.get("timezone", current_app.config["DEFAULT_TIMEZONE"]))
+    day, tz = day_and_zone(body)
     station = obj(body.get("station"), "station")
     st_lat, st_lon = latlon(station, "station.")
     station_name = text(station, "name", 80, required=False, prefix="station.") or "Station"
@@ -76,6 +72,15 @@ def day_plan(body: object) -> dict:
         })
     return {"date": day.isoformat(), "timezone": tz, "blocks": blocks,
             "unassigned": [{"order": i, "reason": why} for i, why in result.unassigned]}
+
+
+def day_and_zone(body: dict) -> tuple[date, str]:
+    """The request's delivery day (`date`) and its zone (`timezone`, else the server's)."""
+    try:
+        day = date.fromisoformat(text(body, "date", 10))
+    except ValueError:
+        raise ApiError(400, "date must be a day such as 2026-12-03", "date") from None
+    return day, timezone_name(body.get("timezone", current_app.config["DEFAULT_TIMEZONE"]))
 
 
 def _iso(ts: float, tz: str) -> str:

@@ -143,24 +143,26 @@ def peek_json(body: Any, query: Mapping[str, str]) -> tuple[str, int]:
         if not device:
             raise BadFix("body[0].id", "is required (the device identifier)")
         return device, len(body)
+    device = _json_device(body, query)
+    location = body.get("location")
+    return device, len(location) if isinstance(location, list) and location else 1
+
+
+def _json_device(body: Any, query: Mapping[str, str]) -> str:
+    """The device a JSON object names (its `device_id`, else the query's `id`)."""
     if not isinstance(body, dict):
         raise BadFix("body", "must be a JSON object")
     device = body.get("device_id") or query.get("id") or query.get("deviceid")
     if not device or not isinstance(device, str):
         raise BadFix("device_id", "is required")
-    location = body.get("location")
-    return device, len(location) if isinstance(location, list) and location else 1
+    return device
 
 
 def from_json(body: Any, query: Mapping[str, str], now: Callable[[], float],
               zone: tzinfo = UTC) -> Report:
     if isinstance(body, list):
         return _flat_list(body, now, zone)
-    if not isinstance(body, dict):
-        raise BadFix("body", "must be a JSON object")
-    device = body.get("device_id") or query.get("id") or query.get("deviceid")
-    if not device or not isinstance(device, str):
-        raise BadFix("device_id", "is required")
+    device = _json_device(body, query)
     location = body.get("location")
     # A phone back in coverage may send the fixes it stored as a list.
     locations = location if isinstance(location, list) and location else [location]
