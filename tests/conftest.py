@@ -46,6 +46,18 @@ def _share_url_builders() -> None:
 _share_url_builders()
 
 
+@pytest.fixture(autouse=True)
+def limits_start_mid_window(monkeypatch):
+    """The fixed windows of app/access/limits.py roll over on the clock's minute and hour: a
+    test that crossed one would see its budget refilled or a short Retry-After. In this process
+    each test starts 30 min 30 s into an hour (and so 30 s into a minute), and time then runs
+    on as usual. Servers the tests start in other processes keep the real clock."""
+    from app.access import limits
+
+    start, base = time.time(), 1_800_000_000 + 1830.0  # an hour boundary + 30 min 30 s
+    monkeypatch.setattr(limits, "now", lambda: base + (time.time() - start))
+
+
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory):
     """A real redis-server of our own on a free port (or TEST_REDIS_URL, if set)."""

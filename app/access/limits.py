@@ -51,6 +51,11 @@ def init_app(app: Flask) -> None:
     )
 
 
+def now() -> float:
+    """The clock of the fixed windows (`take`); tests start it mid-window (tests/conftest.py)."""
+    return time.time()
+
+
 def _unavailable(exc: Exception) -> StoreUnavailable:
     """A failed count as the store's 503: full (OOM) or away."""
     log.warning("rate limit storage unavailable: %s", exc)
@@ -70,10 +75,10 @@ def take(setting: str, what: str, field: str | None, costs: dict[str, int]) -> d
     window uses the window up (Store.take): a flood is then refused with a cost of 0."""
     item = parse(current_app.config[setting])
     period = item.get_expiry()
-    now = time.time()
-    window = int(now // period)
+    at = now()
+    window = int(at // period)
     refused = services().store.take(setting, costs, item.amount, window, period)
-    retry = max(1, math.ceil((window + 1) * period - now))
+    retry = max(1, math.ceil((window + 1) * period - at))
     out = {}
     for key in refused:
         # More than a whole window holds can never pass: say so, rather than "retry".
