@@ -14,4 +14,6 @@ fi
 scripts/setup.sh requirements-dev.txt
 .venv/bin/ruff check .
 .venv/bin/bandit -q -c pyproject.toml -r app simulator bench
+# The full search budget of the property-based tests (tests/support/fuzz.py); plain pytest: fast.
+export HYPOTHESIS_PROFILE="${HYPOTHESIS_PROFILE:-ci}"
 exec .venv/bin/python -m pytest "$@"

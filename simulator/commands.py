@@ -15,7 +15,7 @@ from simulator.options import check_station, coordinates, gps_options, parse_rea
 from simulator.plan.ahead import PoolPlanner
 from simulator.plan.block import in_area
 from simulator.sinks import DrySink, HttpSink, JsonlSink, OsmAndSink, Sink
-from simulator.statusline import Progress, summary
+from simulator.statusline import StatusLine, summary
 from simulator.world.modes import AIR
 from simulator.world.profiles import PROFILES
 
@@ -60,7 +60,7 @@ def run(args: argparse.Namespace, counts: dict[str, int], out: IO[str] | None,
                       args.interval, args.seed, args.repeat, reasons, args.out_of_order, gps,
                       station, area)
     sinks = _sinks(args, tz, out)
-    progress = Progress(enabled=not args.quiet)
+    progress = StatusLine(enabled=not args.quiet)
     # Paced runs plan ahead in a worker process so the clock never waits; --max-speed has no
     # clock to keep, and planning in the loop is then the cheapest.
     planner = None if args.max_speed else PoolPlanner(city, PLANNERS)
@@ -82,7 +82,7 @@ def replay(args: argparse.Namespace, out: IO[str] | None, links: IO[str] | None)
     if not (args.dry_run or args.max_speed):
         for note in pace_notes(args.speedup, cfg.interval, 1, args.protocol == "osmand"):
             print(f"simulator: note: {note}", file=sys.stderr)
-    progress = Progress(enabled=not args.quiet)
+    progress = StatusLine(enabled=not args.quiet)
     fleet = Fleet(None, cfg, _sinks(args, tz, out), _clock(args, start), links, progress)
     slot = Slot(args.name, args.vehicle, 0, driver.rng, None)
     fleet.slots.append(slot)
@@ -90,13 +90,13 @@ def replay(args: argparse.Namespace, out: IO[str] | None, links: IO[str] | None)
     return _finish(fleet, progress, args.quiet)
 
 
-def _finish(fleet: Fleet, progress: Progress, quiet: bool) -> int:
+def _finish(fleet: Fleet, status: StatusLine, quiet: bool) -> int:
     code = 0
     try:
         fleet.run()
     except KeyboardInterrupt:
         code = 130
-    progress.done()
+    status.done()
     if not quiet:
         print(summary(fleet), file=sys.stderr)
     return code

@@ -10,8 +10,11 @@ from typing import IO
 from simulator.drive.fleet import Fleet
 
 
-class Progress:
-    def __init__(self, stream: IO[str] = sys.stderr, enabled: bool = True) -> None:
+class StatusLine:
+    def __init__(self, stream: IO[str] | None = None, enabled: bool = True) -> None:
+        # sys.stderr as it is now, not as it was at import: a caller (or a test's capture) may
+        # have replaced it since, and the old stream may be closed.
+        stream = sys.stderr if stream is None else stream
         self.stream = stream
         self.enabled = enabled
         self.tty = stream.isatty()

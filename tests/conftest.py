@@ -5,12 +5,20 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
-import pytest
+# pytest keeps each test module's assertion-rewritten code in __pycache__ (ignored by git) only
+# where bytecode may be written; with PYTHONDONTWRITEBYTECODE set (this machine sets it), every
+# run and every xdist worker would rewrite and compile all 90 test modules and the app again:
+# 4-5 s of each fast-suite run.
+sys.dont_write_bytecode = False
 
-from tests.support.servers import LiveServer, free_port
+import pytest  # noqa: E402
+
+import tests.support.fuzz  # noqa: E402,F401  (the hypothesis profile, before any test module)
+from tests.support.servers import LiveServer, free_port  # noqa: E402
 
 # The tests replay one fixed day (tests/support/helpers.py: 2026-11-26), older than the
 # default FIX_MAX_AGE as time goes by: the window is widened for every app and gunicorn the

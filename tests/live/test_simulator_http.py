@@ -86,7 +86,7 @@ class _Handler(JsonHandler):
 @pytest.fixture
 def server():
     srv = FakeServer()
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread = threading.Thread(target=srv.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield srv
     srv.shutdown()

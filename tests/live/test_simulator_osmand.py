@@ -94,7 +94,7 @@ class _Handler(JsonHandler):
 @pytest.fixture
 def receiver():
     srv = Receiver()
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    threading.Thread(target=srv.serve_forever, args=(0.05,), daemon=True).start()
     yield srv
     srv.shutdown()
     srv.server_close()
@@ -183,7 +183,7 @@ def test_a_refused_fix_is_counted_not_retried(receiver):
 
 def test_a_server_without_osmand_is_a_clear_error():
     srv = Receiver(has_osmand=False)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    threading.Thread(target=srv.serve_forever, args=(0.05,), daemon=True).start()
     try:
         with pytest.raises(SimulatorError, match="no OsmAnd endpoint"):
             make_sink(srv.url)[0].check()

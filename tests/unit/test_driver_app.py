@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.support.driver import metadata_of, phone_photo
+from tests.support.fuzz import examples
 from tests.support.helpers import T0, iso, register
 from tests.support.notify import Clock, make_app
 from tests.support.signin import csrf_of, sign_in
@@ -386,7 +387,7 @@ def test_photo_storage_that_cannot_write_answers_503_and_keeps_nothing(tmp_path)
     assert app.extensions["doorstep"].photos.get(photo) is None  # the retry starts afresh
 
 
-@settings(max_examples=60, deadline=None, derandomize=True,
+@settings(max_examples=examples(60), deadline=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
 @given(body=st.binary(max_size=2000), stop=st.text(max_size=6),
        header=st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40),

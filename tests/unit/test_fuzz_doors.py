@@ -9,22 +9,16 @@ set HYPOTHESIS_PROFILE=long for a longer hunt.
 from __future__ import annotations
 
 import json
-import os
 from urllib.parse import urlencode, urlsplit
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app import create_app
 from app.extensions import socketio
+from tests.support.fuzz import examples
 from tests.support.helpers import STATION, STOPS, iso, register
 from tests.support.signin import csrf_of, sign_in
-
-settings.register_profile("ci", max_examples=60, deadline=None, derandomize=True,
-                          suppress_health_check=list(HealthCheck))
-settings.register_profile("long", max_examples=2000, deadline=None,
-                          suppress_health_check=list(HealthCheck))
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 APP = create_app({
     "TESTING": True, "ASYNC_MODE": "threading", "STORE_URL": "memory://",
@@ -98,14 +92,14 @@ def check_door(resp, before: str) -> None:
     assert APP.test_client().get(f"/api/v1/track/{TOKEN}").status_code == 200
 
 
-@settings(max_examples=max(150, settings().max_examples))
+@settings(max_examples=examples(150))
 @given(params=osmand_form)
 def test_osmand_query_never_fails(params):
     before = route_state()
     check_door(APP.test_client().get("/osmand?" + urlencode(params)), before)
 
 
-@settings(max_examples=max(150, settings().max_examples))
+@settings(max_examples=examples(150))
 @given(params=osmand_form, path=st.sampled_from(["/osmand", "/"]))
 def test_osmand_form_never_fails(params, path):
     before = route_state()

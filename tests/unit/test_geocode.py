@@ -115,7 +115,7 @@ def test_a_remote_provider_is_cached_and_kept_to_its_rate():
     from app import create_app
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Nominatim)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     try:
         app = create_app({"TESTING": True, "ASYNC_MODE": "threading", "STORE_URL": "memory://",
                           "SELLER_KEYS": {"demo": "demo"}, "DEMO": False,

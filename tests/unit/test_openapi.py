@@ -17,6 +17,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from app import create_app
+from tests.support.fuzz import examples
 from tests.support.helpers import register
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
@@ -40,7 +41,7 @@ def driver_token():
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, derandomize=True,
+@settings(max_examples=examples(25), deadline=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
 def test_api_matches_its_description(case, driver_token):
     # Positions and events need a driver's token; everything else here takes the seller key.

@@ -269,3 +269,16 @@ def test_a_repeating_fleet_stays_within_a_day_of_the_real_clock():
     assert all(-86400 < t - real_now < 86400 for t in next_days)  # the server's window
     hours = {datetime.fromtimestamp(f.t, zone(TZ)).hour for f in sink.fixes}
     assert hours <= set(range(8, 20))
+
+
+def test_the_status_line_writes_to_the_stderr_of_now(monkeypatch):
+    """Not the stream that was sys.stderr when the module was first imported: that one may
+    have been replaced and closed since (a test's capture did, and the next run failed with
+    "I/O operation on closed file")."""
+    import io
+
+    from simulator.statusline import StatusLine
+
+    now = io.StringIO()
+    monkeypatch.setattr("sys.stderr", now)
+    assert StatusLine().stream is now

@@ -179,7 +179,7 @@ def test_redirects_are_not_followed(clock):
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
-    Thread(target=server.serve_forever, daemon=True).start()
+    Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     try:
         app = make_app(clock)
         client = app.test_client()
@@ -226,7 +226,7 @@ def tls_receiver(tmp_path):
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
     server.socket = context.wrap_socket(server.socket, server_side=True)
-    Thread(target=server.serve_forever, daemon=True).start()
+    Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     yield server.server_port, cert, got
     server.shutdown()
     server.server_close()
