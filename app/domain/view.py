@@ -145,7 +145,24 @@ def route_summary(
         "timezone": route.timezone,
         "updated_at": iso_utc(progress.updated_at),
         "shipments": rows,
+        "planned": _planned(route) if not progress.started else None,
     }
+
+
+def _planned(route: Route) -> dict[str, Any]:
+    """The planned way and stops of a route not started yet, for the seller's fleet map: the
+    day is seen before it starts. Once the driver is on the way, the position tells it, and
+    the summary (sent on every update) stays small."""
+    path: list[list[float]] = [[round(route.station.lat, 5), round(route.station.lon, 5)]]
+    ways = route.legs or [[(s.lat, s.lon)] for s in route.stops]
+    for leg in ways:
+        for lat, lon in leg:
+            point = [round(lat, 5), round(lon, 5)]
+            if point != path[-1]:
+                path.append(point)
+    return {"station": path[0],
+            "stops": [[round(s.lat, 5), round(s.lon, 5)] for s in route.stops],
+            "path": path}
 
 
 def view_clock(progress: Progress, now: float | None) -> float:
