@@ -50,7 +50,8 @@ def customer_view(
     return {
         "tracking_id": ship.tracking_id,
         "status": ship.status,
-        "status_text": _status_text(ship, away, visited, route.timezone),
+        "status_text": _status_text(ship, away, visited, route.timezone,
+                                    _picking_up(route, progress, ship)),
         "stops_away": away,
         "visited_at": iso_utc(visited),
         "eta": eta,
@@ -294,7 +295,17 @@ def _path(
     return [here, *([round(lat, 6), round(lon, 6)] for lat, lon in inner), there]
 
 
-def _status_text(ship: ShipmentProgress, away: int | None, visited: float | None, tz: str) -> str:
+def _picking_up(route: Route, progress: Progress, ship: ShipmentProgress) -> bool:
+    """On the way, and the parcel is still at its pickup (a restaurant, a second warehouse)."""
+    k = route.stops[ship.stop].pickup
+    return (k is not None and progress.started and not progress.finished
+            and not progress.stops[k].served and not is_final(ship))
+
+
+def _status_text(ship: ShipmentProgress, away: int | None, visited: float | None, tz: str,
+                 picking_up: bool = False) -> str:
+    if picking_up:
+        return "Your order is being picked up"
     if visited is not None and not is_final(ship):
         # Seen from the positions alone: the driver was there, the outcome is unknown.
         return f"Your driver stopped at your address at {clock_text(visited, tz)}"
