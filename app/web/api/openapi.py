@@ -184,7 +184,10 @@ PATHS = {
                  orders={"type": "array", "minItems": 1, "maxItems": 2000, "items": lat_lon(
                      recipient=text(120), address=text(200), phone=text(32),
                      reference=text(80), program={"enum": list(PROGRAMS)},
-                     parcels={"type": "integer", "minimum": 1, "maximum": 100})}))},
+                     parcels={"type": "integer", "minimum": 1, "maximum": 100},
+                     pickup={"type": "integer", "minimum": 0})},
+                 pickups={"type": "array", "maxItems": 50, "items": lat_lon(
+                     address=text(200), dwell_s={"type": "number", "minimum": 0})}))},
     "/programs": {"get": op("Delivery programs offered at a point",
                             answer("200", "programs", obj(["programs"], programs={
                                 "type": "array", "items": obj(["program", "offered"],
