@@ -107,3 +107,30 @@ def test_a_seller_plans_60_orders_for_3_couriers_and_sees_them_on_the_fleet_map(
     page.goto(server.url + "/dashboard/plan")
     screenshot(page, tmp_path, "plan-360")
     page.close()
+
+
+def test_a_day_on_a_second_extract_in_the_browser(live_server_factory, browser, tmp_path):
+    from tests.unit.test_second_extract import KOTKA
+
+    server = live_server_factory(SELLER_KEYS=KEYS, GEOCODER_MAP=str(KOTKA))
+    lines = [HEADER] + [f"Customer {i};{a.street} {a.number};;k-{i};;;"
+                        for i, a in enumerate(read_addresses(KOTKA))]
+    page = new_page(browser, 1280, 900)
+    sign_in(page, server.url)
+    page.goto(server.url + "/dashboard/plan")
+    page.fill("#plan-date", "2026-11-26")
+    page.fill("#orders-csv", "\n".join(lines) + "\n")
+    page.click("#orders-form button")
+    wait_until(page, "document.getElementById('planner').dataset.checked === '7'", timeout=60)
+    assert page.locator("#rows-body tr[data-status=error]").count() == 0
+    page.fill("input[data-vehicle=bike]", "1")
+    page.click("#couriers-form button")
+    wait_until(page, "document.getElementById('planner').dataset.blocks === '1'", timeout=60)
+    page.click("#register-button")
+    wait_until(page, "document.getElementById('planner').dataset.registered === '1'")
+    screenshot(page, tmp_path, "plan-second-extract-1280")
+    page.click("#registered a")
+    page.wait_for_url(server.url + "/dashboard")
+    wait_until(page, "document.getElementById('fleet-map').dataset.planned === '1'")
+    assert page.locator("#fleet-map path.planned-stop").count() == 7
+    page.close()
