@@ -26,11 +26,15 @@ def driver_view(route: Route, progress: Progress, shipments: list[Shipment]) -> 
         ships = [{"tracking_id": s.tracking_id, "recipient": first_name(s.recipient),
                   "status": progress.shipments[s.tracking_id].status}
                  for s in by_stop.get(stop.index, [])]
+        # A pickup has no shipments of its own: it is done once picked up, never before.
+        outcomes = bool(ships) and all(is_final(progress.shipments[s["tracking_id"]])
+                                       for s in ships)
         stops.append({
             "index": stop.index, "lat": stop.lat, "lon": stop.lon, "address": stop.address,
-            "notes": stop.notes, "shipments": ships,
-            "done": state.served or all(is_final(progress.shipments[s["tracking_id"]])
-                                        for s in ships),
+            "notes": stop.notes, "shipments": ships, "kind": stop.kind, "pickup": stop.pickup,
+            # What a pickup loads: the stops it is for, so the courier knows how many parcels.
+            "for_stops": [s.index for s in route.stops if s.pickup == stop.index],
+            "done": state.served or outcomes,
             "arrived": state.arrived_at is not None and not state.served,
             "eta": iso_utc(progress.etas[stop.index]) if stop.index < len(progress.etas)
             else None,

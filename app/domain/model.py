@@ -8,7 +8,10 @@ from typing import Any
 VEHICLES = ("van", "bike", "motorcycle", "foot", "drone")
 PROGRAMS = ("standard", "express", "grocery", "restaurant", "locker")
 ATTEMPT_REASONS = ("no_safe_location", "business_closed", "no_access", "recipient_unavailable")
-STOP_EVENTS = ("route_started", "arrived", "delivered", "attempted", "returned")
+STOP_EVENTS = ("route_started", "arrived", "picked_up", "delivered", "attempted", "returned")
+# A stop is a door to deliver to, or a place to pick parcels up on the way (a restaurant, a
+# second warehouse): a pickup holds no shipments; the deliveries it loads name it (`pickup`).
+STOP_KINDS = ("delivery", "pickup")
 
 # A shipment's status, in the order a customer sees them.
 STATUSES = (
@@ -47,6 +50,10 @@ class Stop:
     # The delivery slot [from, to] in epoch seconds (grocery, express), or None: the driver
     # does not hand over before `from`, and the customer's window stays inside the slot.
     window: list[float] | None = None
+    kind: str = "delivery"  # STOP_KINDS
+    # For a delivery: the index of the pickup stop its parcels are collected at, earlier in
+    # the route; None when they leave the station with the driver.
+    pickup: int | None = None
 
 
 @dataclass

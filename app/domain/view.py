@@ -50,7 +50,8 @@ def customer_view(
     return {
         "tracking_id": ship.tracking_id,
         "status": ship.status,
-        "status_text": _status_text(ship, away, visited, route.timezone),
+        "status_text": _status_text(ship, away, visited, route.timezone,
+                                    _picking_up(route, progress, ship)),
         "stops_away": away,
         "visited_at": iso_utc(visited),
         "eta": eta,
@@ -145,7 +146,24 @@ def route_summary(
         "timezone": route.timezone,
         "updated_at": iso_utc(progress.updated_at),
         "shipments": rows,
+        "planned": _planned(route) if not progress.started else None,
     }
+
+
+def _planned(route: Route) -> dict[str, Any]:
+    """The planned way and stops of a route not started yet, for the seller's fleet map: the
+    day is seen before it starts. Once the driver is on the way, the position tells it, and
+    the summary (sent on every update) stays small."""
+    path: list[list[float]] = [[round(route.station.lat, 5), round(route.station.lon, 5)]]
+    ways = route.legs or [[(s.lat, s.lon)] for s in route.stops]
+    for leg in ways:
+        for lat, lon in leg:
+            point = [round(lat, 5), round(lon, 5)]
+            if point != path[-1]:
+                path.append(point)
+    return {"station": path[0],
+            "stops": [[round(s.lat, 5), round(s.lon, 5)] for s in route.stops],
+            "path": path}
 
 
 def view_clock(progress: Progress, now: float | None) -> float:
@@ -277,7 +295,17 @@ def _path(
     return [here, *([round(lat, 6), round(lon, 6)] for lat, lon in inner), there]
 
 
-def _status_text(ship: ShipmentProgress, away: int | None, visited: float | None, tz: str) -> str:
+def _picking_up(route: Route, progress: Progress, ship: ShipmentProgress) -> bool:
+    """On the way, and the parcel is still at its pickup (a restaurant, a second warehouse)."""
+    k = route.stops[ship.stop].pickup
+    return (k is not None and progress.started and not progress.finished
+            and not progress.stops[k].served and not is_final(ship))
+
+
+def _status_text(ship: ShipmentProgress, away: int | None, visited: float | None, tz: str,
+                 picking_up: bool = False) -> str:
+    if picking_up:
+        return "Your order is being picked up"
     if visited is not None and not is_final(ship):
         # Seen from the positions alone: the driver was there, the outcome is unknown.
         return f"Your driver stopped at your address at {clock_text(visited, tz)}"

@@ -1,14 +1,16 @@
 """A delivery day planned: geocoded orders split into blocks per courier, each in a good order.
 
-The street networks and the shortest paths are the simulator's own (simulator.world): the app
+The street networks and the routes on them are the simulator's own (simulator.world): the app
 imports them as a library, the simulator imports nothing of the app.
 Split: a sweep around the station (orders sorted by bearing, cut into sectors sized by each
 courier's capacity), the classic first step of vehicle routing.
-Order: VROOM on the mode's directed network distances (app/planning/tour.py says why; the
-simulator's own ordering is the fallback), then the booked slots put first things first.
-Time: each block is walked through at the vehicle's typical pace with its stops' dwell, waiting
-for slots; what does not fit before closing or within the block's length is listed as
-unassigned with the reason, never silently dropped.
+Order: VROOM on the mode's directed travel times (each street at its speed limit, turn costs and
+traffic lights for motor vehicles: what the simulator drives; app/planning/tour.py says why
+VROOM, the simulator's own ordering is the fallback), then the booked slots put first things
+first, and a pickup (a restaurant, a second warehouse) goes before the first delivery it loads.
+Time: each block is walked through on those travel times, slowed to the vehicle's pace, with
+its stops' dwell, waiting for slots; what does not fit before closing or within the block's
+length is listed as unassigned with the reason, never silently dropped.
 """
 
 from __future__ import annotations
@@ -20,17 +22,23 @@ from typing import Any
 import numpy as np
 
 from app.planning.tour import tour
+from simulator.plan.ordering import pickups_before
 from simulator.world.geo import bearing_deg, haversine_m
 from simulator.world.maps import CityMap
-from simulator.world.modes import AIR
-from simulator.world.network import path_from
+from simulator.world.modes import AIR, CYCLING, WALKING
 from simulator.world.profiles import PROFILES
 
 # Parcels a courier carries in one block, by vehicle (a van's shelves, a cargo bike's box).
 CAPACITY = {"van": 200, "motorcycle": 30, "bike": 40, "foot": 15, "drone": 1}
-# The share of the vehicle's top speed it keeps over a round (lights, turns, traffic).
+# The share of the free-flow time on the network kept over a round (junctions, starting and
+# stopping, traffic); and of the vehicle's top speed, where it is the limit (a drone).
+_FLOW = 0.75
 _PACE = 0.55
+# The network's speed on a street with no motor traffic limit (simulator.world.modes): a cargo
+# bike or a walker is slower than it, a van is not slower than a city street's limit.
+_MODE_CAP_MS = {CYCLING: 7.0, WALKING: 2.0}
 _DOOR_M = 30.0  # vehicle to door and back, each way
+PICKUP_DWELL_S = 300.0  # at a restaurant or a warehouse: find it, wait for the order, load
 
 
 @dataclass
@@ -39,18 +47,29 @@ class Order:
     lon: float
     parcels: int = 1
     slot: tuple[float, float] | None = None  # epoch seconds
+    pickup: int | None = None  # index into the day's pickups: collected there first
+
+
+@dataclass
+class Pickup:
+    lat: float
+    lon: float
+    dwell_s: float = PICKUP_DWELL_S
 
 
 @dataclass
 class Block:
     vehicle: str
-    stops: list[int]  # order indices in visiting order
-    legs: list[list[tuple[float, float]]]  # legs[i] ends at stop i; a last one returns
-    arrivals: list[float]  # planned arrival per stop, epoch seconds
+    stops: list[int]  # order indices in visiting order (the deliveries)
+    # Every stop in visiting order: ("order", i) or ("pickup", k); legs and arrivals follow it.
+    visits: list[tuple[str, int]]
+    legs: list[list[tuple[float, float]]]  # legs[i] ends at visit i; a last one returns
+    arrivals: list[float]  # planned arrival per visit, epoch seconds
     dwell_s: float
     start: float
     end: float
     distance_m: float
+    drive_s: float = 0.0  # of the block's time, on the way (not at stops, not waiting)
 
 
 @dataclass
@@ -72,8 +91,16 @@ def pace_ms(vehicle: str) -> float:
     return (p.top_speed.low + p.top_speed.high) / 2 * _PACE
 
 
+def slowdown(vehicle: str) -> float:
+    """How much longer than the network's free-flow time this vehicle takes on the way."""
+    p = PROFILES[vehicle]
+    cap = _MODE_CAP_MS.get(p.mode)
+    return max(1.0, cap / p.top_speed.mean) / _FLOW if cap else 1.0 / _FLOW
+
+
 def plan_day(city: CityMap, station: tuple[float, float], orders: list[Order],
-             couriers: list[str], start: float, closing: float, max_block_s: float) -> DayPlan:
+             couriers: list[str], start: float, closing: float, max_block_s: float,
+             pickups: list[Pickup] | None = None) -> DayPlan:
     """Split `orders` among `couriers` (one vehicle name per courier) and order each block."""
     if not couriers:
         return DayPlan([], [(i, "no courier to take it") for i in range(len(orders))])
@@ -81,9 +108,10 @@ def plan_day(city: CityMap, station: tuple[float, float], orders: list[Order],
     plan = DayPlan([], unassigned)
     for vehicle, members in zip(couriers, sectors, strict=True):
         if members:
-            block, late = _block(city, station, orders, vehicle, members, start,
+            block, late = _block(city, station, orders, pickups or [], vehicle, members, start,
                                  min(closing, start + max_block_s))
-            plan.blocks.append(block)
+            if block.stops:
+                plan.blocks.append(block)
             plan.unassigned += late
     plan.unassigned.sort()
     return plan
@@ -127,54 +155,88 @@ def _shares(total: int, capacity: list[int]) -> list[int]:
     return share
 
 
-def _block(city: CityMap, station: tuple[float, float], orders: list[Order], vehicle: str,
-           members: list[int], start: float, until: float) -> tuple[Block, list[tuple[int, str]]]:
+def _block(city: CityMap, station: tuple[float, float], orders: list[Order],
+           pickups: list[Pickup], vehicle: str, members: list[int], start: float,
+           until: float) -> tuple[Block, list[tuple[int, str]]]:
     mode = PROFILES[vehicle].mode
-    points = [station] + [(orders[i].lat, orders[i].lon) for i in members]
+    need = sorted({orders[i].pickup for i in members if orders[i].pickup is not None})
+    # Matrix indices: 0 the station, 1..m the members' doors, then the pickups they need.
+    visits = [("order", i) for i in members] + [("pickup", k) for k in need]
+    points = [station] + [_at(v, orders, pickups) for v in visits]
     if mode == AIR:
-        dist = np.array([[haversine_m(*p, *q) for q in points] for p in points])
-        pred, nodes, net = None, None, None
+        metres = np.array([[haversine_m(*p, *q) for q in points] for p in points])
+        secs, routes = metres / pace_ms(vehicle), None
     else:
         net = city.network(mode)
-        nodes = [net.snap(lat, lon) for lat, lon in points]
-        full, pred = net.shortest(nodes)
-        dist = full[:, nodes]
-    order = _with_slots(tour(dist), members, orders)
-    speed, dwell = pace_ms(vehicle), dwell_s(vehicle)
-    t, here, kept, arrivals, late = start, 0, [], [], []
+        routes = net.routes([net.snap(lat, lon) for lat, lon in points])
+        secs = routes.matrix * slowdown(vehicle)
+    loads = {len(members) + 1 + n: k for n, k in enumerate(need)}  # matrix index -> pickup
+    at_pickup = {j: len(members) + 1 + need.index(orders[i].pickup)
+                 for j, i in enumerate(members, start=1) if orders[i].pickup is not None}
+    order = pickups_before(_with_slots(tour(secs), members, orders, loads), at_pickup)
+    dwell = dwell_s(vehicle)
+    t, here, kept, arrivals, late, dropped = start, 0, [], [], [], set()
     for j in order:
-        arrive = t + dist[here, j] / speed
-        slot = orders[members[j - 1]].slot
+        pickup = loads.get(j)
+        if pickup is None and orders[members[j - 1]].pickup in dropped:
+            late.append((members[j - 1], "its pickup does not fit in the block"))
+            continue
+        arrive = t + secs[here, j]
+        slot = None if pickup is not None else orders[members[j - 1]].slot
         begin = max(arrive, slot[0]) if slot else arrive
-        back = begin + dwell + dist[j, 0] / speed  # and home from there
+        stay = pickups[pickup].dwell_s if pickup is not None else dwell
+        back = begin + stay + secs[j, 0]  # and home from there
         if back > until or (slot and begin > slot[1]):
-            late.append((members[j - 1], "does not fit in the block before closing"
-                         if back > until else "cannot reach its slot in time"))
+            if pickup is not None:
+                dropped.add(pickup)
+            else:
+                late.append((members[j - 1], "does not fit in the block before closing"
+                             if back > until else "cannot reach its slot in time"))
             continue
         kept.append(j)
         arrivals.append(arrive)
-        t, here = begin + dwell, j
+        t, here = begin + stay, j
+    # A pickup kept for deliveries that all dropped out loads nothing: not a stop.
+    served = {orders[members[j - 1]].pickup for j in kept if j not in loads}
+    arrivals = [t_ for j, t_ in zip(kept, arrivals, strict=True)
+                if j not in loads or loads[j] in served]
+    kept = [j for j in kept if j not in loads or loads[j] in served]
     seq = [0, *kept, 0]
+    legs, distance = [], 0.0
+    for a, b in zip(seq, seq[1:], strict=False):
+        if routes is None:
+            legs.append([points[a], points[b]])
+            distance += float(metres[a, b])
+            continue
+        path = routes.path(a, b)
+        distance += sum(net.edges[e].length_m for e in zip(path, path[1:], strict=False))
+        legs.append([points[a], *(net.point(n) for n in path), points[b]])
+    drive = float(sum(secs[a, b] for a, b in zip(seq, seq[1:], strict=False)))
+    end = t + secs[here, 0]
+    return Block(vehicle, [members[j - 1] for j in kept if j not in loads],
+                 [_visit(j, members, loads) for j in kept], legs, arrivals, dwell, start, end,
+                 distance, drive), late
 
-    def leg(a: int, b: int) -> list[tuple[float, float]]:
-        if net is None:
-            return [points[a], points[b]]
-        path = [net.point(n) for n in path_from(pred[a], nodes[a], nodes[b])]
-        return [points[a], *path, points[b]]
 
-    legs = [leg(a, b) for a, b in zip(seq, seq[1:], strict=False)]
-    distance = float(sum(dist[a, b] for a, b in zip(seq, seq[1:], strict=False)))
-    end = t + dist[here, 0] / speed
-    return Block(vehicle, [members[j - 1] for j in kept], legs, arrivals, dwell, start, end,
-                 distance), late
+def _at(visit: tuple[str, int], orders: list[Order],
+        pickups: list[Pickup]) -> tuple[float, float]:
+    kind, i = visit
+    place = orders[i] if kind == "order" else pickups[i]
+    return place.lat, place.lon
 
 
-def _with_slots(order: list[int], members: list[int], orders: list[Order]) -> list[int]:
-    """The tour, with booked slots in slot order: a stop without one keeps its place after
-    the slotted stop before it in the tour (stable), so the way stays short between slots."""
+def _visit(j: int, members: list[int], loads: dict[int, int]) -> tuple[str, int]:
+    return ("pickup", loads[j]) if j in loads else ("order", members[j - 1])
+
+
+def _with_slots(order: list[int], members: list[int], orders: list[Order],
+                loads: dict[int, int]) -> list[int]:
+    """The tour, with booked slots in slot order: a stop without one (or a pickup) keeps its
+    place after the slotted stop before it in the tour (stable), so the way stays short
+    between slots."""
     key, current = {}, -math.inf
     for j in order:
-        slot = orders[members[j - 1]].slot
+        slot = None if j in loads else orders[members[j - 1]].slot
         if slot:
             current = slot[0]
         key[j] = current if not slot else slot[0]
@@ -182,10 +244,19 @@ def _with_slots(order: list[int], members: list[int], orders: list[Order]) -> li
 
 
 def route_body(block: Block, rows: list[dict[str, Any]], name: str, program: str, tz: str,
-               station: dict[str, Any]) -> dict[str, Any]:
-    """The block as a `POST /api/v1/routes` body, ready to register."""
-    stops = []
-    for i in block.stops:
+               station: dict[str, Any], pickups: list[dict[str, Any]] | None = None,
+               ) -> dict[str, Any]:
+    """The block as a `POST /api/v1/routes` body, ready to register: a pickup is a stop of
+    kind pickup, and each delivery it loads names it by its index in the route."""
+    stops: list[dict[str, Any]] = []
+    index_of: dict[int, int] = {}
+    for kind, i in block.visits:
+        if kind == "pickup":
+            place = (pickups or [])[i]
+            index_of[i] = len(stops)
+            stops.append({"kind": "pickup", "lat": place["lat"], "lon": place["lon"],
+                          "address": place["address"], "dwell_s": round(place["dwell_s"])})
+            continue
         row = rows[i]
         stop: dict[str, Any] = {
             "lat": row["lat"], "lon": row["lon"], "address": row["address"],
@@ -194,6 +265,8 @@ def route_body(block: Block, rows: list[dict[str, Any]], name: str, program: str
         }
         if row.get("slot"):
             stop["window"] = row["slot"]
+        if row.get("pickup") is not None:
+            stop["pickup"] = index_of[row["pickup"]]
         stops.append(stop)
     return {"driver": {"name": name, "vehicle": block.vehicle}, "program": program,
             "timezone": tz, "station": station, "stops": stops,

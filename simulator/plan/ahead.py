@@ -58,12 +58,12 @@ def plan(city: CityMap, order: Order) -> Block:
     rng = random.Random()  # nosec B311 # simulation
     rng.setstate(order.rng_state)
     prof, program = PROFILES[order.vehicle], PROGRAMS[order.program]
-    station = order.station
-    if program.pickup:
+    pickup = None
+    if program.pickup:  # the block starts at the station and collects at a restaurant
         place = rng.choice(city.addresses)
-        station = Address(place.lat, place.lon, f"Restaurant at {place.label}")
-    blk = plan_block(city, prof, program, rng, order.stops, station, order.out_of_order,
-                     order.area)
+        pickup = Address(place.lat, place.lon, f"Restaurant at {place.label}")
+    blk = plan_block(city, prof, program, rng, order.stops, order.station, order.out_of_order,
+                     order.area, pickup)
     timeline = build_timeline(blk, prof, program, rng, order.start, order.closing,
                               order.fail_rate, order.timezone, order.reasons)
     payload = route_payload(blk, order.driver_name, order.timezone, rng, timeline.slots)

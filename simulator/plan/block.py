@@ -3,6 +3,7 @@
 A van parks once and the driver walks to every address within its profile's walking radius
 before driving on, as couriers do in a dense centre (docs/simulator.md); a driver may also take
 stops out of the registered order (`out_of_order`), and the plan then holds both orders.
+A restaurant block first rides to the restaurant (a pickup stop) and collects the orders there.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from simulator.plan.ordering import order_stops
+from simulator.plan.ordering import order_stops, pickups_before
 from simulator.plan.programs import Program
-from simulator.plan.service import draw_packages, expected_service
+from simulator.plan.service import draw_packages, expected_pickup, expected_service
 from simulator.world.geo import haversine_m
 from simulator.world.maps import CityMap
 from simulator.world.modes import AIR, DRIVING
@@ -62,6 +63,7 @@ class BlockPlan:
     _returns: dict[int, Leg] = field(default_factory=dict, repr=False)
     _router: object = field(default=None, repr=False)
     _planned_last: int = 0
+    pickup: int | None = None  # the registered index of the pickup stop, if the block has one
 
     def return_leg(self, after: int | None) -> Leg:
         """Return the path back to the station after visit `after` (None: from the station)."""
@@ -79,11 +81,15 @@ class BlockPlan:
 
 def plan_block(city: CityMap, prof: Profile, program: Program, rng: random.Random,
                n_stops: int, station: Address, out_of_order: float = 0.0,
-               area: Area | None = None) -> BlockPlan:
-    """Choose n_stops distinct addresses (in `area`, if given) and an order to visit them."""
-    pool = [a for a in city.addresses if a.label != station.label and in_area(a, area)]
+               area: Area | None = None, pickup: Address | None = None) -> BlockPlan:
+    """Choose n_stops distinct addresses (in `area`, if given) and an order to visit them;
+    with a `pickup`, it is visited first and every delivery is collected there."""
+    pool = [a for a in city.addresses if a.label != station.label and in_area(a, area)
+            and (pickup is None or a.label != pickup.label)]
     stops = rng.sample(pool, min(n_stops, len(pool)))
     packages = [draw_packages(rng) for _ in stops]
+    if pickup is not None:
+        stops, packages = [pickup, *stops], [0, *packages]
     if prof.mode == AIR:
         pts = [(station.lat, station.lon)] + [(a.lat, a.lon) for a in stops]
         dist = np.array([[haversine_m(*p, *q) for q in pts] for p in pts])
@@ -96,7 +102,9 @@ def plan_block(city: CityMap, prof: Profile, program: Program, rng: random.Rando
         routes = net.routes(nodes)
         dist = routes.matrix
         pts = [net.point(n) for n in nodes]
-    order = order_stops(dist)
+    # Matrix index 1 is the pickup: before every delivery, since each is collected there.
+    loads = {m: 1 for m in range(2, len(stops) + 1)} if pickup is not None else {}
+    order = pickups_before(order_stops(dist), loads)
     reg = {m: k for k, m in enumerate(order)}  # matrix index -> registered stop index
 
     def leg(a: int, b: int) -> Leg:
@@ -120,15 +128,22 @@ def plan_block(city: CityMap, prof: Profile, program: Program, rng: random.Rando
         return out
 
     planned = visits(order)
-    done = _deviate(order, rng, out_of_order)
+    done = pickups_before(_deviate(order, rng, out_of_order), loads)
     by_reg = {v.stop: v for v in planned}
     pkgs = [packages[m - 1] for m in order]
+    first = reg[1] if pickup is not None else None
+
+    def dwell(k: int) -> float:
+        v = by_reg[k]
+        return (expected_pickup(prof, v.walk_m, v.parks) if k == first
+                else expected_service(prof, program, pkgs[k], v.walk_m, v.parks))
+
     return BlockPlan(
         prof.vehicle, program.name, station, [stops[m - 1] for m in order], pkgs,
-        [expected_service(prof, program, pkgs[k], by_reg[k].walk_m, by_reg[k].parks)
-         for k in range(len(order))],
+        [dwell(k) for k in range(len(order))],
         [v.leg for v in planned], planned if done == order else visits(done),
-        _router=lambda src: leg(src, 0), _planned_last=planned[-1].src if planned else 0)
+        _router=lambda src: leg(src, 0), _planned_last=planned[-1].src if planned else 0,
+        pickup=first)
 
 
 def in_area(a: Address, area: Area | None) -> bool:

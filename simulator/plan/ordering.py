@@ -70,3 +70,15 @@ def _or_opt(dist: np.ndarray, tour: list[int]) -> bool:
                 improved = True
             i += 1
     return improved
+
+
+def pickups_before(order: list[int], pickup_of: dict[int, int]) -> list[int]:
+    """The order with each pickup moved to just before the first stop it loads (if it came
+    later): a parcel is collected before it is delivered. `pickup_of`: stop -> its pickup."""
+    seq = list(order)
+    for p in sorted(set(pickup_of.values()), key=seq.index):
+        first = min(seq.index(j) for j, q in pickup_of.items() if q == p)
+        if seq.index(p) > first:
+            seq.remove(p)
+            seq.insert(first, p)
+    return seq

@@ -39,3 +39,17 @@ def expected_service(prof: Profile, program: Program, packages: int, walk_m: flo
     walk = 2 * walk_m / prof.walk_speed.mean if prof.walk_speed.mean > 0 and walk_m > 1 else 0.0
     door = (prof.dwell.mean + PER_PACKAGE_S * (packages - 1)) * program.dwell_factor
     return (prof.park.mean if parks else 0.0) + walk + door
+
+
+# At a pickup (a restaurant): find it, wait for the order to be ready, load. Seconds.
+PICKUP_WAIT_S = (60.0, 420.0)
+
+
+def pickup_time(rng: random.Random) -> float:
+    return rng.uniform(*PICKUP_WAIT_S)
+
+
+def expected_pickup(prof: Profile, walk_m: float, parks: bool) -> float:
+    """Expected seconds at a pickup, from arriving to leaving (the dwell sent to the server)."""
+    walk = 2 * walk_m / prof.walk_speed.mean if prof.walk_speed.mean > 0 and walk_m > 1 else 0.0
+    return (prof.park.mean if parks else 0.0) + walk + sum(PICKUP_WAIT_S) / 2

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from simulator.drive.motion import Polyline, Segment, piece_duration, ramp
 from simulator.plan.block import BlockPlan, Leg
 from simulator.plan.programs import Program
-from simulator.plan.service import door_time
+from simulator.plan.service import door_time, pickup_time
 from simulator.world.geo import haversine_m, turn_deg
 from simulator.world.profiles import Profile
 from simulator.world.traffic import traffic_speed
@@ -174,7 +174,8 @@ def build_timeline(plan: BlockPlan, prof: Profile, program: Program, rng: random
         if v.parks:
             b.drive(v.leg)
         arrived = b.t
-        if program.slot_s:
+        at_pickup = v.stop == plan.pickup
+        if program.slot_s and not at_pickup:
             opens = route_start + (j // 3) * program.slot_s
             tl.slots[v.stop] = (opens, opens + program.slot_s)
             b.stay(opens - b.t, "wait")
@@ -186,7 +187,10 @@ def build_timeline(plan: BlockPlan, prof: Profile, program: Program, rng: random
         walk_speed = prof.walk_speed.draw(rng)
         stop = plan.stops[v.stop]
         b.walk((stop.lat, stop.lon), walk_speed)
-        b.stay(door_time(prof, program, plan.packages[v.stop], rng), "dwell")
+        if at_pickup:  # waiting for the order and loading: not a door's hand-over
+            b.stay(pickup_time(rng), "pickup")
+        else:
+            b.stay(door_time(prof, program, plan.packages[v.stop], rng), "dwell")
         handover = b.t
         b.walk(v.park, walk_speed)
         check = b.mark()
@@ -196,7 +200,8 @@ def build_timeline(plan: BlockPlan, prof: Profile, program: Program, rng: random
             break
         b.rollback(check)
         events.append(SimEvent(arrived, "arrived", v.stop))
-        events.append(_outcome(rng, v.stop, handover, fail_rate, reasons or REASONS))
+        events.append(SimEvent(handover, "picked_up", v.stop) if at_pickup
+                      else _outcome(rng, v.stop, handover, fail_rate, reasons or REASONS))
         tl.outcomes[v.stop] = events[-1].type
         tl.arrivals[v.stop] = arrived
         tl.service[v.stop] = check[1] - arrived

@@ -13,7 +13,8 @@ class DrySink(Sink):
     def register(self, driver, payload, reg):  # type: ignore[no-untyped-def]
         self.count += 1
         n = self.count
-        items = [(stop, s) for stop, st in enumerate(payload["stops"]) for s in st["shipments"]]
+        items = [(stop, s) for stop, st in enumerate(payload["stops"])
+                 for s in st.get("shipments", [])]  # a pickup has none
         shipments = [
             {"tracking_id": f"DRY{n:04d}{k:03d}", "stop": stop,
              "reference": s.get("reference"), "token": f"dry-{n}-{k}",

@@ -23,7 +23,8 @@ class JsonlSink(Sink):
             "vehicle": driver.vehicle, "program": driver.program,
             "route_id": reg.route_id if reg else None, "station": payload["station"],
             "stops": [{"address": s["address"], "lat": s["lat"], "lon": s["lon"],
-                       "dwell_s": s.get("dwell_s"), "shipments": len(s["shipments"])}
+                       "dwell_s": s.get("dwell_s"), "shipments": len(s.get("shipments", [])),
+                       "kind": s.get("kind", "delivery")}
                       for s in payload["stops"]],
             "truth": {"arrivals": [self.stamp(a) if a is not None else None
                                    for a in tl.arrivals], "outcomes": tl.outcomes,

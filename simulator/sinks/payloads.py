@@ -33,10 +33,16 @@ def route_payload(plan: BlockPlan, driver_name: str, tz: str, rng: random.Random
     stops = []
     for k, (stop, n, dwell) in enumerate(zip(plan.stops, plan.packages, plan.dwell,
                                              strict=True)):
-        shipments = [{"recipient": f"{rng.choice(FIRST)} {rng.choice(LAST)[0]}.",
-                      "reference": f"order-{rng.randint(100000, 999999)}"} for _ in range(n)]
         body = {"lat": round(stop.lat, 6), "lon": round(stop.lon, 6),
-                "address": stop.label, "dwell_s": round(dwell), "shipments": shipments}
+                "address": stop.label, "dwell_s": round(dwell)}
+        if k == plan.pickup:  # a restaurant: no shipments of its own; the deliveries name it
+            stops.append({**body, "kind": "pickup"})
+            continue
+        body["shipments"] = [{"recipient": f"{rng.choice(FIRST)} {rng.choice(LAST)[0]}.",
+                              "reference": f"order-{rng.randint(100000, 999999)}"}
+                             for _ in range(n)]
+        if plan.pickup is not None:
+            body["pickup"] = plan.pickup
         slot = slots[k] if slots and k < len(slots) else None
         if slot is not None:
             body["window"] = {"from": round(slot[0]), "to": round(slot[1])}

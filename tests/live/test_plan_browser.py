@@ -9,58 +9,128 @@ from simulator.world.maps import bundled_map
 from tests.live.test_dashboard_browser import KEYS, sign_in
 from tests.support.pages import new_page, screenshot, wait_until
 
+HEADER = "recipient;address;mobile;order id;delivery instructions;time slot;program"
+# Lines a seller's export gets wrong: no address, a slot that ends before it starts, a street
+# the map does not have.
+BAD = ["No Address;;+358400000001;order-b1;;;",
+       "Late Slot;Unioninkatu 20;+358400000002;order-b2;;14:00-12:00;grocery",
+       "Nobody;Nonexistent Road 5;;order-b3;;;"]
+# A house number the map does not have: the nearest one is a guess, a pin to check.
+UNSURE = "Unsure Pin;Pohjoisesplanadi 99;+358400000003;order-u;;;"
 
-def order_csv(n: int, seed: int = 5) -> str:
+
+def order_lines(n: int, seed: int = 5) -> list[str]:
     addresses = [a for a in read_addresses(bundled_map())
                  if a.number.isdigit() and "," not in a.street]
     rng = random.Random(seed)
-    lines = ["recipient;address;mobile;order id;delivery instructions;time slot;program"]
+    lines = []
     for i, a in enumerate(rng.sample(addresses, n)):
         street = a.street.lower() if i % 3 == 0 else a.street
         slot = "10:00-12:00" if i % 7 == 0 else ""
         program = "grocery" if slot else ""
         lines.append(f"Customer {i};{street} {a.number};+35840{i:07d};order-{i};;{slot};{program}")
-    lines.append("Nobody;Nonexistent Road 5;;order-x;;;")  # an address the map does not have
-    return "\n".join(lines) + "\n"
+    return lines
 
 
-def test_a_seller_goes_from_a_csv_to_live_routes(live_server_factory, browser, tmp_path):
+def order_csv(n: int, seed: int = 5) -> str:
+    return "\n".join([HEADER, *order_lines(n, seed), BAD[-1]]) + "\n"
+
+
+def drag_pin(page, title: str, dx: int, dy: int) -> None:
+    box = page.locator(f".leaflet-marker-icon[title^='{title}']").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + dx / 2, y + dy / 2, steps=5)
+    page.mouse.move(x + dx, y + dy, steps=5)
+    page.mouse.up()
+
+
+def test_a_seller_plans_60_orders_for_3_couriers_and_sees_them_on_the_fleet_map(
+        live_server_factory, browser, tmp_path):
     server = live_server_factory(SELLER_KEYS=KEYS)
+    good = [*order_lines(59), UNSURE]
+    upload = tmp_path / "orders.csv"
+    upload.write_text("\n".join([HEADER, *good[:30], *BAD, *good[30:]]) + "\n")
     page = new_page(browser, 1280, 900)
     sign_in(page, server.url)
     page.click("text=Plan a day")
     page.wait_for_url(server.url + "/dashboard/plan")
     page.fill("#plan-date", "2026-11-26")
-    csv = order_csv(30)
-    page.fill("#orders-csv", csv)
+    page.set_input_files("#orders-file", str(upload))
     page.click("#orders-form button")
-    wait_until(page, "document.getElementById('planner').dataset.checked === '31'", timeout=30)
-    assert page.locator("#rows-body tr[data-status=error]").count() == 1
+    wait_until(page, "document.getElementById('planner').dataset.checked === '63'", timeout=60)
+    assert page.locator("#rows-body tr[data-status=error]").count() == 3
     assert page.locator("#couriers-form").is_hidden()  # nothing is planned while a row is wrong
-    # The seller drops the bad line and checks again: everything understood.
-    page.fill("#orders-csv", "\n".join(csv.splitlines()[:-1]) + "\n")
+    screenshot(page, tmp_path, "plan-rows-1280")
+    # The seller fixes the file (drops the three wrong lines) and checks it again.
+    upload.write_text("\n".join([HEADER, *good]) + "\n")
+    page.set_input_files("#orders-file", str(upload))
     page.click("#orders-form button")
-    wait_until(page, "document.getElementById('planner').dataset.checked === '30'", timeout=30)
+    wait_until(page, "document.getElementById('planner').dataset.checked === '60'", timeout=60)
     assert page.locator("#rows-body tr[data-status=error]").count() == 0
+    unsure = page.locator("#rows-body tr", has_text="Unsure Pin")
+    assert unsure.get_attribute("data-status") == "check"
+    # The unsure pin dragged to the door: the row is the seller's word now.
+    page.locator(".leaflet-marker-icon[title^='Unsure Pin']").scroll_into_view_if_needed()
+    drag_pin(page, "Unsure Pin", 25, -20)
+    wait_until(page, "document.querySelector('#rows-body tr:last-child').dataset.status === 'ok'")
+    assert "pin moved" in unsure.inner_text()
     # Three couriers: two bikes and a van.
     page.fill("input[data-vehicle=bike]", "2")
     page.fill("input[data-vehicle=van]", "1")
     page.click("#couriers-form button")
-    wait_until(page, "Number(document.getElementById('planner').dataset.blocks) >= 2",
-               timeout=60)
-    assert page.locator("#blocks-list li").count() >= 2
+    wait_until(page, "document.getElementById('planner').dataset.blocks === '3'", timeout=120)
+    assert page.locator("#blocks-list li").count() == 3
     assert page.locator(".leaflet-overlay-pane path").count() >= 3  # the blocks' ways drawn
-    screenshot(page, tmp_path, "plan-1280")
+    screenshot(page, tmp_path, "plan-blocks-1280")
     page.click("#register-button")
-    wait_until(page, "Number(document.getElementById('planner').dataset.registered) >= 2",
+    wait_until(page, "document.getElementById('planner').dataset.registered === '3'",
                timeout=30)
     assert "driver token" in page.inner_text("#registered")
-    # The routes are the seller's now: every order is a shipment on the dashboard.
+    # The routes are the seller's now: every order a shipment, the day drawn on the fleet map.
     page.click("#registered a")
     page.wait_for_url(server.url + "/dashboard")
-    wait_until(page, "document.getElementById('shipment-count').textContent === '30'",
+    wait_until(page, "document.getElementById('shipment-count').textContent === '60'",
                timeout=30)
+    wait_until(page, "document.getElementById('fleet-map').dataset.planned === '3'")
+    assert page.locator("#fleet-map path.planned-path").count() == 3
+    assert page.locator("#fleet-map path.planned-stop").count() == 60
+    # The programs panel takes an address.
+    page.fill("#programs-address", "pohjoisesplanadi 21")
+    page.click("#programs-address-form button")
+    page.wait_for_selector("#programs-list li.offered[data-program=express]")
+    assert "Pohjoisesplanadi 21" in page.inner_text("#programs-place")
+    screenshot(page, tmp_path, "dashboard-planned-1280")
     page.set_viewport_size({"width": 360, "height": 740})
+    screenshot(page, tmp_path, "dashboard-planned-360")
     page.goto(server.url + "/dashboard/plan")
     screenshot(page, tmp_path, "plan-360")
+    page.close()
+
+
+def test_a_day_on_a_second_extract_in_the_browser(live_server_factory, browser, tmp_path):
+    from tests.unit.test_second_extract import KOTKA
+
+    server = live_server_factory(SELLER_KEYS=KEYS, GEOCODER_MAP=str(KOTKA))
+    lines = [HEADER] + [f"Customer {i};{a.street} {a.number};;k-{i};;;"
+                        for i, a in enumerate(read_addresses(KOTKA))]
+    page = new_page(browser, 1280, 900)
+    sign_in(page, server.url)
+    page.goto(server.url + "/dashboard/plan")
+    page.fill("#plan-date", "2026-11-26")
+    page.fill("#orders-csv", "\n".join(lines) + "\n")
+    page.click("#orders-form button")
+    wait_until(page, "document.getElementById('planner').dataset.checked === '7'", timeout=60)
+    assert page.locator("#rows-body tr[data-status=error]").count() == 0
+    page.fill("input[data-vehicle=bike]", "1")
+    page.click("#couriers-form button")
+    wait_until(page, "document.getElementById('planner').dataset.blocks === '1'", timeout=60)
+    page.click("#register-button")
+    wait_until(page, "document.getElementById('planner').dataset.registered === '1'")
+    screenshot(page, tmp_path, "plan-second-extract-1280")
+    page.click("#registered a")
+    page.wait_for_url(server.url + "/dashboard")
+    wait_until(page, "document.getElementById('fleet-map').dataset.planned === '1'")
+    assert page.locator("#fleet-map path.planned-stop").count() == 7
     page.close()

@@ -55,3 +55,20 @@ def test_simulated_driver_moves_on_the_customer_page_and_finishes(live_server, b
     routes = requests.get(f"{live_server.url}/api/v1/routes",
                           headers={"Authorization": "Bearer demo"}, timeout=5).json()["routes"]
     assert [r["route_id"] for r in routes] == [route["route_id"]]
+
+
+def test_a_restaurant_block_picks_up_then_delivers_on_the_server(live_server, tmp_path):
+    links = tmp_path / "links.jsonl"
+    sim = start_simulator(live_server.url, links, "--bikes", "1", "--program", "restaurant",
+                          "--max-speed", "--fail-rate", "0")
+    out, err = sim.communicate(timeout=240)
+    assert sim.returncode == 0, err
+    route = json.loads(links.read_text().splitlines()[0])
+    # The order waits at the restaurant (stop 0): its parcels are the drop-off's, stop 1.
+    assert {s["stop"] for s in route["shipments"]} == {1}
+    token = route["shipments"][0]["tracking_url"].rsplit("/", 1)[1]
+    view = requests.get(f"{live_server.url}/api/v1/track/{token}", timeout=5).json()
+    assert view["status"] == "delivered"
+    summary = requests.get(f"{live_server.url}/api/v1/routes/{route['route_id']}",
+                           headers={"Authorization": "Bearer demo"}, timeout=5).json()
+    assert (summary["stops_done"], summary["stops_total"]) == (2, 2)  # picked up, delivered

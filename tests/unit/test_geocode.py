@@ -146,3 +146,17 @@ def test_a_provider_that_is_down_is_a_503_and_a_bad_setting_stops_start_up():
     assert resp.status_code == 503 and "photon" in resp.json["error"]
     with pytest.raises(ValueError, match="GEOCODER"):
         create_app({"TESTING": True, "STORE_URL": "memory://", "GEOCODER": "google"})
+
+
+def test_the_dashboards_programs_panel_finds_an_address_for_the_signed_in_seller(client):
+    from tests.support.signin import sign_in
+
+    assert client.get("/dashboard/geocode", query_string={"q": "Unioninkatu 20"}).status_code == 302
+    sign_in(client, key="demo")
+    ok = client.get("/dashboard/geocode", query_string={"q": "pohjoisesplanadi 21"})
+    assert ok.status_code == 200 and ok.json["quality"] == "exact"
+    for q, status in (("", 400), ("Nonexistent Road 1", 404)):
+        resp = client.get("/dashboard/geocode", query_string={"q": q})
+        assert resp.status_code == status and resp.json["field"] == "q"
+    html = client.get("/dashboard").get_data(as_text=True)
+    assert 'id="programs-address"' in html and "/dashboard/geocode" in html

@@ -137,3 +137,64 @@ def test_blocks_are_ordered_by_vroom_and_no_longer_than_our_own_ordering():
     broken = dist.copy()
     broken[3, 5] = np.inf
     assert sorted(tour(broken)) == list(range(1, 61))
+
+
+RESTAURANTS = [{"lat": 60.1679, "lon": 24.9465, "address": "Ravintola, Kluuvikatu 2"},
+               {"lat": 60.1712, "lon": 24.9440, "address": "Warehouse B, Mikonkatu 9",
+                "dwell_s": 600}]
+
+
+def test_pickups_come_before_the_deliveries_they_load_and_register(client):
+    day = orders(16, seed=6)
+    for i, o in enumerate(day):
+        if i < 8:
+            o["pickup"] = i % 2
+    resp = plan(client, day, [{"vehicle": "bike", "count": 2}], pickups=RESTAURANTS)
+    assert resp.status_code == 200, resp.json
+    taken = sorted(i for b in resp.json["blocks"] for i in b["orders"])
+    assert taken == list(range(16)) and not resp.json["unassigned"]
+    for block in resp.json["blocks"]:
+        stops = block["route"]["stops"]
+        assert block["pickups"] == sum(s.get("kind") == "pickup" for s in stops)
+        assert len(block["route"]["legs"]) == len(stops) + 1
+        for n, stop in enumerate(stops):
+            if "pickup" in stop:  # a delivery loaded at a pickup earlier in the route
+                assert stops[stop["pickup"]]["kind"] == "pickup" and stop["pickup"] < n
+        reg = client.post("/api/v1/routes", json=block["route"], headers=SELLER)
+        assert reg.status_code == 201, reg.json
+    kinds = [s.get("kind") for b in resp.json["blocks"] for s in b["route"]["stops"]]
+    assert kinds.count("pickup") >= 2
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    (lambda b: b["orders"][0].update(pickup=2), "orders[0].pickup"),
+    (lambda b: b["orders"][0].update(pickup="0"), "orders[0].pickup"),
+    (lambda b: b["pickups"][1].pop("lat"), "pickups[1].lat"),
+    (lambda b: b["pickups"][0].pop("address"), "pickups[0].address"),
+    (lambda b: b.update(pickups={"lat": 1}), "pickups"),
+])
+def test_a_bad_pickup_in_a_plan_names_its_field(client, change, field):
+    body = {"date": "2026-11-26", "timezone": "Europe/Helsinki", "station": dict(STATION),
+            "couriers": [{"vehicle": "bike"}], "orders": orders(3),
+            "pickups": [dict(p) for p in RESTAURANTS]}
+    change(body)
+    resp = client.post("/api/v1/plans", json=body, headers=SELLER)
+    assert resp.status_code == 400, resp.json
+    assert resp.json["field"] == field
+
+
+def test_blocks_are_timed_by_travel_time_on_the_street_network(client):
+    day = orders(12, seed=7)
+    times = {}
+    for vehicle in ("van", "bike", "foot"):
+        block = plan(client, day, [{"vehicle": vehicle}]).json["blocks"][0]
+        times[vehicle] = block["drive_min"]
+        # Never quicker than the city's 50 km/h limit all the way.
+        assert block["drive_min"] * 60 > block["distance_m"] / 13.9
+        # The way is along the streets: longer than the straight lines between the stops.
+        here = (STATION["lat"], STATION["lon"])
+        stops = [(s["lat"], s["lon"]) for s in block["route"]["stops"]]
+        assert block["distance_m"] >= tour_m([here, *stops, here]) * 0.98
+    # A walker takes far longer on the same doors. (In the centre's one-way streets, with
+    # their lights and turns, a van is no quicker than a cargo bike: 39 and 23 minutes here.)
+    assert times["foot"] > 2 * max(times["bike"], times["van"])

@@ -155,6 +155,18 @@ def test_seller_summary_shows_the_fleet(route, shipments):
     assert rows["DS0020"]["status"] == "attempted"
     assert rows["DS0050"]["stops_away"] == 2 and rows["DS0050"]["eta"].startswith("Arriving")
     assert rows["DS0050"]["address"] == "Testikatu 6"
+    assert summary["planned"] is None  # on the way: the position tells it
+    json.dumps(summary)
+
+
+def test_a_route_not_started_shows_its_planned_day(route, shipments):
+    summary = route_summary(route, start_progress(route, T0), list(shipments.values()), SETTINGS)
+    planned = summary["planned"]
+    assert summary["status"] == "not_started" and summary["position"] is None
+    assert len(planned["stops"]) == len(route.stops) == 12
+    assert planned["station"] == [round(STATION[0], 5), round(STATION[1], 5)]
+    assert planned["path"][0] == planned["station"] and len(planned["path"]) > len(route.stops)
+    assert planned["stops"][3] == [round(route.stops[3].lat, 5), round(route.stops[3].lon, 5)]
     json.dumps(summary)
 
 

@@ -1,4 +1,5 @@
-"""Stop events from the driver's app: started, arrived, delivered, attempted, returned."""
+"""Stop events from the driver's app: started, arrived, picked up, delivered, attempted,
+returned."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def apply_event(
     if progress.finished:
         raise EventError("type", "the route is already finished")
     targets = _validate(route, progress, event) if event.stop is not None else []
-    if event.type in ("arrived", "delivered", "attempted") and event.stop is None:
+    if event.type in ("arrived", "picked_up", "delivered", "attempted") and event.stop is None:
         raise EventError("stop", "required")
     at = event.timestamp
     # Any event, a route start included, comes from an app that reports the route's stops
@@ -60,6 +61,8 @@ def apply_event(
         if not state.served and (state.arrived_at is None or at < state.arrived_at):
             state.arrived_at = at  # the app knows better than a guess from the fixes
         changes += arrive(route, progress, event.stop, at)
+    elif event.type == "picked_up":  # again (an outbox's retry) changes nothing
+        changes += _serve(route, progress, event.stop, at, settings)
     elif event.type in ("delivered", "attempted"):
         for ship in targets:
             changes.append(_outcome(route, ship, event))
@@ -72,7 +75,14 @@ def _validate(route: Route, progress: Progress, event: StopEvent) -> list[Shipme
     """The shipments the event is about, after checking it makes sense."""
     if not 0 <= event.stop < len(route.stops):
         raise EventError("stop", f"must be between 0 and {len(route.stops) - 1}")
-    on_stop = route.stops[event.stop].shipments
+    stop = route.stops[event.stop]
+    on_stop = stop.shipments
+    # A pickup is served by picked_up, and only a pickup is: an outcome at a restaurant, or a
+    # "picked up" at a customer's door, is a driver app out of step with the route.
+    if event.type == "picked_up" and stop.kind != "pickup":
+        raise EventError("type", "picked_up is for a pickup stop; this stop is a delivery")
+    if event.type in ("delivered", "attempted") and stop.kind == "pickup":
+        raise EventError("type", "this stop is a pickup: send picked_up")
     if event.shipment is not None and event.shipment not in on_stop:
         raise EventError("shipment", "not a shipment of this stop")
     if event.type == "attempted" and event.reason not in ATTEMPT_REASONS:

@@ -33,16 +33,28 @@ function people(stop) {
   return stop.shipments.map((s) => s.recipient).filter(Boolean).join(", ");
 }
 
+function plural(n, word) { return `${n} ${word}${n === 1 ? "" : "s"}`; }
+
+// A pickup (a restaurant, a second warehouse) has no recipients: what to collect there is the
+// parcels of the later stops that name it.
+function pickupText(block, stop) {
+  const parcels = stop.for_stops.reduce((n, i) => n + block.stops[i].shipments.length, 0);
+  return `Pick up ${plural(parcels, "parcel")} for stop${stop.for_stops.length === 1 ? "" : "s"} ` +
+    stop.for_stops.map((i) => i + 1).join(", ");
+}
+
 function renderNext(block) {
   const next = block.next_stop === null ? null : block.stops[block.next_stop];
   const done = block.stops.filter((s) => s.done).length;
   setText("who", `${block.driver.name} · ${block.station.name}`);
   setText("progress-text", `${done} of ${block.stops.length} stops done`);
   const active = block.status === "on_route";
+  const pickup = Boolean(next) && next.kind === "pickup";
   if (next) {
-    setText("next-title", `Stop ${next.index + 1}: ${next.address || "(no address)"}`);
-    setText("next-people", `For ${people(next)} · ${next.shipments.length} parcel${
-      next.shipments.length === 1 ? "" : "s"}`);
+    setText("next-title", `Stop ${next.index + 1}: ${pickup ? "Pick up at " : ""}${
+      next.address || "(no address)"}`);
+    setText("next-people", pickup ? pickupText(block, next)
+      : `For ${people(next)} · ${plural(next.shipments.length, "parcel")}`);
     $("next-notes").hidden = !next.notes;
     setText("next-notes", next.notes || "");
     $("navigate").href = navigationUrl(next);
@@ -54,6 +66,11 @@ function renderNext(block) {
   }
   $("stop-actions").hidden = !next || block.status === "finished";
   $("arrived").disabled = !next || next.arrived;
+  // Only the events the API takes at this kind of stop: picked_up at a pickup, outcomes at a door.
+  $("picked-up").hidden = !pickup;
+  $("delivered").hidden = pickup;
+  $("attempted").hidden = pickup;
+  root.dataset.nextKind = next ? next.kind || "delivery" : "";
   $("start").hidden = block.status !== "not_started";
   $("returned").hidden = !active || Boolean(next); // every stop has an outcome first
   root.dataset.status = block.status;
@@ -64,8 +81,12 @@ function renderStops(block) {
   $("stops").replaceChildren(...block.stops.map((s) => {
     const li = document.createElement("li");
     li.className = s.done ? "done" : (s.index === block.next_stop ? "next" : "");
-    const what = s.done ? s.shipments.map((x) => x.status).join(", ") : (s.arrived ? "arrived" : "");
-    li.textContent = `${s.address || "(no address)"} · ${people(s)}${what ? ` · ${what}` : ""}`;
+    const pickup = s.kind === "pickup";
+    const outcome = pickup ? "picked up" : s.shipments.map((x) => x.status).join(", ");
+    const what = s.done ? outcome : (s.arrived ? "arrived" : "");
+    const who = pickup ? `Pick up for stops ${s.for_stops.map((i) => i + 1).join(", ")}` : people(s);
+    li.textContent = `${s.address || "(no address)"} · ${who}${what ? ` · ${what}` : ""}`;
+    if (pickup) li.classList.add("pickup");
     return li;
   }));
 }
@@ -86,6 +107,10 @@ function applyLocally(event) {
   if (event.type !== "returned" && block.status === "not_started") block.status = "on_route";
   const stop = event.stop === undefined ? null : block.stops[event.stop];
   if (stop && event.type === "arrived") stop.arrived = true;
+  if (stop && event.type === "picked_up") {
+    stop.done = true;
+    stop.arrived = false;
+  }
   if (stop && (event.type === "delivered" || event.type === "attempted")) {
     for (const s of stop.shipments) {
       if (!event.shipment || s.tracking_id === event.shipment) s.status = event.type;
@@ -161,6 +186,7 @@ function openDialog(id, formId, onConfirm) {
 function setUpActions() {
   $("start").addEventListener("click", () => { send({ type: "route_started" }); state.location.start(); });
   $("arrived").addEventListener("click", () => send({ type: "arrived", stop: state.block.next_stop }));
+  $("picked-up").addEventListener("click", () => send({ type: "picked_up", stop: state.block.next_stop }));
   $("delivered").addEventListener("click", () => openDialog("deliver-dialog", "deliver-form", onDelivered));
   $("attempted").addEventListener("click", () => openDialog("attempt-dialog", "attempt-form", (form) => {
     const data = new FormData(form);

@@ -17,7 +17,50 @@ export function createFleetMap(element, config, onPick) {
     showCoverageOnHover: false });
   map.addLayer(cluster);
   map.on("click", (e) => onPick(e.latlng.lat, e.latlng.lng));
-  return { map, cluster, streets, markers: new Map(), fitted: false };
+  const plans = L.layerGroup().addTo(map);
+  return { map, cluster, streets, markers: new Map(), plans, planned: new Map(), fitted: false };
+}
+
+// Registered routes not started yet: the planned way and stops, dashed, one colour per route,
+// so the seller sees the day before it starts. A route leaves this layer at its first fix.
+const PLAN_COLOURS = ["#1f6feb", "#d1242f", "#1a7f37", "#8250df", "#bc4c00", "#0a7ea4"];
+
+function drawPlan(route, colour) {
+  const group = L.featureGroup();
+  const title = `${route.driver} (${VEHICLE_NAMES[route.vehicle] || route.vehicle}): planned, ` +
+    `${route.stops_total} stops, not started`;
+  L.polyline(route.planned.path, { color: colour, weight: 3, opacity: 0.8, dashArray: "6 6",
+    className: "planned-path", interactive: false }).addTo(group);
+  route.planned.stops.forEach((at, i) => {
+    L.circleMarker(at, { radius: 5, color: colour, weight: 2, fillColor: "#fff", fillOpacity: 1,
+      className: "planned-stop" }).bindTooltip(`${route.driver}: stop ${i + 1}`).addTo(group);
+  });
+  L.circleMarker(route.planned.station, { radius: 7, color: colour, weight: 3, fillOpacity: 0.9,
+    className: "planned-station" }).bindTooltip(title).addTo(group);
+  return group;
+}
+
+function updatePlanned(fleet, routes, filters) {
+  const shown = new Set();
+  for (const route of routes) {
+    if (!route.planned || route.status !== "not_started"
+      || (filters.vehicle && route.vehicle !== filters.vehicle)
+      || (filters.program && route.program !== filters.program)) continue;
+    shown.add(route.route_id);
+    if (!fleet.planned.has(route.route_id)) {
+      const group = drawPlan(route, PLAN_COLOURS[fleet.planned.size % PLAN_COLOURS.length]);
+      fleet.planned.set(route.route_id, group);
+      fleet.plans.addLayer(group);
+    }
+  }
+  for (const [id, group] of fleet.planned) {
+    if (!shown.has(id)) {
+      fleet.plans.removeLayer(group);
+      fleet.planned.delete(id);
+    }
+  }
+  fleet.map.getContainer().dataset.planned = String(shown.size);
+  return shown.size;
 }
 
 function isActive(route, filters) {
@@ -55,8 +98,10 @@ function upsert(fleet, route) {
   rotate(marker, route.position.heading);
 }
 
-// Show exactly the active, unfiltered drivers; answer how many are shown.
+// Show exactly the active, unfiltered drivers (and the routes planned, not started); answer
+// how many drivers are shown.
 export function updateFleet(fleet, routes, filters) {
+  const planned = updatePlanned(fleet, routes, filters);
   const shown = new Set();
   for (const route of routes) {
     if (!isActive(route, filters)) continue;
@@ -72,8 +117,11 @@ export function updateFleet(fleet, routes, filters) {
   fleet.cluster.refreshClusters();
   fleet.streets.watch([...fleet.markers.values()].map((m) => m.getLatLng()),
     (n) => (n === 1 ? "1 driver" : `${n} drivers`));
-  if (!fleet.fitted && shown.size) {
-    fleet.map.fitBounds(fleet.cluster.getBounds(), { padding: [40, 40], maxZoom: 16 });
+  if (!fleet.fitted && (shown.size || planned)) {
+    const bounds = L.latLngBounds([]);
+    if (shown.size) bounds.extend(fleet.cluster.getBounds());
+    for (const group of fleet.planned.values()) bounds.extend(group.getBounds());
+    fleet.map.fitBounds(bounds, { padding: [40, 40], maxZoom: 16 });
     fleet.fitted = true;
   }
   fleet.map.getContainer().dataset.drivers = String(shown.size);

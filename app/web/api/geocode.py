@@ -36,7 +36,12 @@ def geocoder_errors() -> Iterator[None]:
 def geocode():
     """Answer the place of one street address, with how sure the match is."""
     require_seller()
-    query = request.args.get("q", "").strip()
+    return jsonify(place_of(request.args.get("q", "")))
+
+
+def place_of(text: str) -> dict:
+    """One street address's place (the API's and the dashboard's door alike); 4xx naming `q`."""
+    query = text.strip()
     if not query:
         raise ApiError(400, "q is required: a street address such as 'Unioninkatu 20, Helsinki'",
                        "q")
@@ -50,6 +55,6 @@ def geocode():
     raw = found.raw if isinstance(found.raw, dict) else {}
     # A remote provider says nothing of our quality scale: a match it returned counts as a
     # house, for the dashboard to show as likely right but worth a look.
-    return jsonify(query=query, address=found.address, lat=found.latitude, lon=found.longitude,
-                   quality=raw.get("quality", "house"), score=raw.get("score", 0.9),
-                   provider=geocoding.provider)
+    return dict(query=query, address=found.address, lat=found.latitude, lon=found.longitude,
+                quality=raw.get("quality", "house"), score=raw.get("score", 0.9),
+                provider=geocoding.provider)

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify
 
-from app.domain.model import ATTEMPT_REASONS, PROGRAMS, STOP_EVENTS, VEHICLES
+from app.domain.model import ATTEMPT_REASONS, PROGRAMS, STOP_EVENTS, STOP_KINDS, VEHICLES
 
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
 
@@ -89,12 +89,16 @@ ROUTE_IN = obj(
            "items": lat_lon(address=text(200), dwell_s={"type": "number", "minimum": 0},
                             notes=text(500),
                             window=obj(["from", "to"], **{"from": TIMESTAMP, "to": TIMESTAMP}),
-                            shipments={"type": "array", "minItems": 1, "maxItems": 50,
+                            # A delivery holds 1-50 shipments; a pickup none (its deliveries
+                            # name it by index in `pickup`, and it comes before them).
+                            kind={"enum": list(STOP_KINDS)},
+                            pickup={"type": "integer", "minimum": 0},
+                            shipments={"type": "array", "maxItems": 50,
                                        "items": SHIPMENT_IN})},
     legs={"type": "array", "items": {"type": "array", "minItems": 2, "items": {
         "type": "array", "minItems": 2, "maxItems": 2, "items": NUM}}},
 )
-ROUTE_IN["properties"]["stops"]["items"]["required"] += ["address", "shipments"]
+ROUTE_IN["properties"]["stops"]["items"]["required"] += ["address"]
 SCHEMAS = {
     "Error": {"type": "object", "required": ["error", "field"],
               "properties": {"error": STR, "field": {"type": "string", "nullable": True}}},
@@ -180,7 +184,10 @@ PATHS = {
                  orders={"type": "array", "minItems": 1, "maxItems": 2000, "items": lat_lon(
                      recipient=text(120), address=text(200), phone=text(32),
                      reference=text(80), program={"enum": list(PROGRAMS)},
-                     parcels={"type": "integer", "minimum": 1, "maximum": 100})}))},
+                     parcels={"type": "integer", "minimum": 1, "maximum": 100},
+                     pickup={"type": "integer", "minimum": 0})},
+                 pickups={"type": "array", "maxItems": 50, "items": lat_lon(
+                     address=text(200), dwell_s={"type": "number", "minimum": 0})}))},
     "/programs": {"get": op("Delivery programs offered at a point",
                             answer("200", "programs", obj(["programs"], programs={
                                 "type": "array", "items": obj(["program", "offered"],

@@ -11,7 +11,7 @@ from flask import current_app, jsonify
 from app.domain.hours import CLOSES, OPENS, zone
 from app.domain.model import PROGRAMS, VEHICLES
 from app.planning import street_map
-from app.planning.plan import Order, plan_day, route_body
+from app.planning.plan import PICKUP_DWELL_S, Order, Pickup, plan_day, route_body
 from app.web.api import bp
 from app.web.api.auth import require_seller
 from app.web.api.body import json_body
@@ -23,6 +23,7 @@ from app.web.times import server_now
 
 MAX_ORDERS = 2000
 MAX_COURIERS = 50
+MAX_PICKUPS = 50
 
 
 @bp.post("/plans")
@@ -46,9 +47,10 @@ def day_plan(body: object) -> dict:
     if len(rows) > MAX_ORDERS:
         raise InvalidField("orders", f"must hold at most {MAX_ORDERS} orders")
     now = server_now()
+    pickups = _pickups(body.get("pickups"))
     orders, cleaned = [], []
     for i, raw in enumerate(rows):
-        row, order = _order(raw, f"orders[{i}].", now)
+        row, order = _order(raw, f"orders[{i}].", now, len(pickups))
         orders.append(order)
         cleaned.append(row)
     hours = number(body, "max_block_hours", 0.5, 12, required=False) or 8.0
@@ -56,7 +58,8 @@ def day_plan(body: object) -> dict:
     closing = datetime.combine(day, time(CLOSES), zone(tz)).timestamp()
     with geocoder_errors():  # the same extract the geocoder reads
         city = street_map(current_app.config)
-    result = plan_day(city, (st_lat, st_lon), orders, couriers, start, closing, hours * 3600)
+    result = plan_day(city, (st_lat, st_lon), orders, couriers, start, closing, hours * 3600,
+                      [Pickup(p["lat"], p["lon"], p["dwell_s"]) for p in pickups])
     station_out = {"lat": st_lat, "lon": st_lon, "name": station_name}
     blocks = []
     for n, block in enumerate(result.blocks, start=1):
@@ -65,10 +68,12 @@ def day_plan(body: object) -> dict:
         blocks.append({
             "courier": name, "vehicle": block.vehicle, "stops": len(block.stops),
             "parcels": sum(orders[i].parcels for i in block.stops),
-            "distance_m": round(block.distance_m), "start": _iso(block.start, tz),
+            "pickups": sum(kind == "pickup" for kind, _ in block.visits),
+            "distance_m": round(block.distance_m), "drive_min": round(block.drive_s / 60),
+            "start": _iso(block.start, tz),
             "end": _iso(block.end, tz), "orders": block.stops,
             "route": route_body(block, cleaned, name, programs.most_common(1)[0][0], tz,
-                                station_out),
+                                station_out, pickups),
         })
     return {"date": day.isoformat(), "timezone": tz, "blocks": blocks,
             "unassigned": [{"order": i, "reason": why} for i, why in result.unassigned]}
@@ -105,9 +110,30 @@ def _couriers(raw: object) -> list[str]:
     return out
 
 
-def _order(raw: object, p: str, now: float) -> tuple[dict, Order]:
+def _pickups(raw: object) -> list[dict]:
+    """The places parcels are collected at on the way (a restaurant, a second warehouse)."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or len(raw) > MAX_PICKUPS:
+        raise InvalidField("pickups", f"must be a list of at most {MAX_PICKUPS} places")
+    out = []
+    for k, item in enumerate(raw):
+        p = f"pickups[{k}]."
+        place = obj(item, p[:-1])
+        lat, lon = latlon(place, p)
+        dwell = number(place, "dwell_s", 0, 7200, required=False, prefix=p)
+        out.append({"lat": lat, "lon": lon, "address": text(place, "address", 200, prefix=p),
+                    "dwell_s": PICKUP_DWELL_S if dwell is None else dwell})
+    return out
+
+
+def _order(raw: object, p: str, now: float, n_pickups: int) -> tuple[dict, Order]:
     o = obj(raw, p[:-1])
     lat, lon = latlon(o, p)
+    pickup = o.get("pickup")
+    if pickup is not None and (isinstance(pickup, bool) or not isinstance(pickup, int)
+                               or not 0 <= pickup < n_pickups):
+        raise InvalidField(p + "pickup", "must be the index of one of the pickups")
     slot = window(o.get("slot"), p + "slot", now)
     parcels = number(o, "parcels", 1, 100, required=False, prefix=p) or 1
     row = {
@@ -118,5 +144,6 @@ def _order(raw: object, p: str, now: float) -> tuple[dict, Order]:
         "reference": text(o, "reference", 80, required=False, prefix=p),
         "program": choice(o, "program", PROGRAMS, default="standard", prefix=p),
         "slot": o.get("slot") if slot else None,
+        "pickup": pickup,
     }
-    return row, Order(lat, lon, int(parcels), slot)
+    return row, Order(lat, lon, int(parcels), slot, pickup)

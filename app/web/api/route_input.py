@@ -7,7 +7,7 @@ import time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from app.domain.model import PROGRAMS, VEHICLES
+from app.domain.model import PROGRAMS, STOP_KINDS, VEHICLES
 from app.domain.route_request import RouteRequest
 from app.web.api.validation import InvalidField, choice, latlon, moment, number, obj, text
 
@@ -47,7 +47,7 @@ def parse_route(body: Any, default_timezone: str, max_shipments: int = 500,
         timezone=timezone_name(body.get("timezone", default_timezone)),
         station=latlon(station, "station."),
         station_name=text(station, "name", 80, required=False, prefix="station.") or "Station",
-        stops=[_stop(s, i, vehicle, now) for i, s in enumerate(stops)],
+        stops=_pickups_first([_stop(s, i, vehicle, now) for i, s in enumerate(stops)]),
         legs=_legs(body.get("legs"), len(stops)),
     )
 
@@ -67,7 +67,13 @@ def _stop(raw: Any, i: int, vehicle: str, now: float) -> dict[str, Any]:
     p = f"stops[{i}]."
     s = obj(raw, p[:-1])
     lat, lon = latlon(s, p)
+    kind = choice(s, "kind", STOP_KINDS, default="delivery", prefix=p)
     shipments = s.get("shipments")
+    if kind == "pickup":
+        return _pickup(s, p, lat, lon, vehicle)
+    pickup = s.get("pickup")
+    if pickup is not None and (isinstance(pickup, bool) or not isinstance(pickup, int)):
+        raise InvalidField(p + "pickup", "must be the index of a pickup stop before this one")
     if not isinstance(shipments, list) or not shipments:
         raise InvalidField(p + "shipments", "must be a non-empty list")
     if len(shipments) > MAX_SHIPMENTS_PER_STOP:
@@ -81,7 +87,42 @@ def _stop(raw: Any, i: int, vehicle: str, now: float) -> dict[str, Any]:
         "notes": text(s, "notes", 500, required=False, prefix=p) or "",
         "window": window(s.get("window"), p + "window", now),
         "shipments": [_shipment(x, f"{p}shipments[{j}].") for j, x in enumerate(shipments)],
+        "kind": "delivery",
+        "pickup": pickup,
     }
+
+
+def _pickup(s: dict[str, Any], p: str, lat: float, lon: float, vehicle: str) -> dict[str, Any]:
+    """A place the driver collects parcels at: it has no shipments of its own (its deliveries
+    name it), and no slot (it waits for no customer)."""
+    if s.get("shipments"):
+        raise InvalidField(p + "shipments", "a pickup holds none: the deliveries name it in "
+                           "their pickup")
+    if s.get("pickup") is not None:
+        raise InvalidField(p + "pickup", "only a delivery names its pickup")
+    dwell = number(s, "dwell_s", 0, 7200, required=False, prefix=p)
+    return {"lat": lat, "lon": lon,
+            "address": text(s, "address", 200, required=False, prefix=p) or "",
+            "dwell_s": DEFAULT_DWELL_S[vehicle] if dwell is None else dwell,
+            "notes": text(s, "notes", 500, required=False, prefix=p) or "",
+            "window": None, "shipments": [], "kind": "pickup", "pickup": None}
+
+
+def _pickups_first(stops: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A delivery's pickup is a pickup stop before it, and every pickup loads something."""
+    used = set()
+    for i, s in enumerate(stops):
+        k = s["pickup"]
+        if k is None:
+            continue
+        if not (0 <= k < i and stops[k]["kind"] == "pickup"):
+            raise InvalidField(f"stops[{i}].pickup",
+                               "must be the index of a pickup stop before this one")
+        used.add(k)
+    for i, s in enumerate(stops):
+        if s["kind"] == "pickup" and i not in used:
+            raise InvalidField(f"stops[{i}].kind", "a pickup no delivery names in its pickup")
+    return stops
 
 
 def window(raw: Any, field: str, now: float) -> tuple[float, float] | None:

@@ -140,7 +140,7 @@ def stop_event(d: Any, prefix: str = "") -> StopEvent:
     d = obj(d, prefix.rstrip(".") or "body")
     kind = choice(d, "type", STOP_EVENTS, prefix=prefix)
     stop = d.get("stop")
-    if kind in ("arrived", "delivered", "attempted"):
+    if kind in ("arrived", "picked_up", "delivered", "attempted"):
         if isinstance(stop, bool) or not isinstance(stop, int):
             raise InvalidField(prefix + "stop", "must be the stop's index (an integer)")
     elif stop is not None:

@@ -62,6 +62,7 @@ def dashboard():
                          demoUrl=url_for("web.start_demo"),
                          feedbackUrl=url_for("web.feedback"),
                          programsUrl=url_for("api.programs"),
+                         geocodeUrl=url_for("web.dashboard_geocode"),
                          timezone=current_app.config["DEFAULT_TIMEZONE"])
     return render_template("dashboard.html", page=config, seller=signed_in_seller(),
                            csrf_token=csrf.token())

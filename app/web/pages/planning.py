@@ -10,6 +10,7 @@ from app.access import csrf, limits
 from app.domain.model import VEHICLES
 from app.extensions import services
 from app.web.api.errors import ApiError
+from app.web.api.geocode import place_of
 from app.web.api.orders import orders_report
 from app.web.api.plans import day_plan
 from app.web.api.route_input import parse_route
@@ -32,6 +33,13 @@ def plan_page():
                          registerUrl=url_for("web.plan_register"),
                          dashboardUrl=url_for("web.dashboard"))
     return render_template("plan.html", page=config, seller=signed_in_seller())
+
+
+@bp.get("/dashboard/geocode")
+@seller_required
+def dashboard_geocode():
+    """Answer the place of a street address for the signed-in seller (the programs panel)."""
+    return jsonify(place_of(request.args.get("q", "")))
 
 
 @bp.post("/dashboard/plan/check")
