@@ -9,11 +9,11 @@ from flask import request
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 
 from app.access import limits
+from app.access.signed_in import signed_in_seller
 from app.extensions import services
 from app.live.reads import LinkExpired
 from app.realtime.broadcaster import seller_room, shipment_room
 from app.store import StoreUnavailable
-from app.web.pages.session import signed_in_seller
 
 log = logging.getLogger(__name__)
 

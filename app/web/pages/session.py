@@ -7,24 +7,11 @@ from functools import wraps
 from flask import redirect, render_template, request, session, url_for
 
 from app.access import csrf, limits
-from app.access.sessions import Sessions
+from app.access.signed_in import KEY_ID, SESSION_ID, sessions, signed_in_seller
 from app.extensions import services
 from app.web.pages import bp
 
-KEY_ID, SESSION_ID = "key_id", "sid"
-
-
-def sessions() -> Sessions:
-    return Sessions(services().store)
-
-
-def signed_in_seller() -> str | None:
-    """The seller this browser is signed in as; None once signed out (anywhere the cookie was
-    copied to) or once the key used is revoked."""
-    key_id = session.get(KEY_ID)
-    if key_id is None or sessions().key_id(session.get(SESSION_ID)) != key_id:
-        return None
-    return services().sellers.active(key_id)
+__all__ = ["seller_required", "signed_in_seller"]
 
 
 def seller_required(view):
