@@ -2,6 +2,7 @@
 
     python -m bench.eta_bench --vans 6 --bikes 4 --walkers 3 --seeds 1 2 3
     python -m bench.eta_bench --no-events   # positions only, as from a plain OsmAnd phone
+    python -m bench.eta_bench --map .venv/lib/python3.11/site-packages/pyrosm/data/test.osm.pbf
 
 For each shipment, the ETA shown when it first becomes N stops away is compared with the
 simulator's true arrival; the error is a share of the time that was still to go. With
@@ -27,6 +28,8 @@ def main() -> None:
     )
     parser.add_argument("--program", default="standard")
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    parser.add_argument("--map", default=None,
+                        help="an .osm.pbf to simulate on (default: the bundled Helsinki extract)")
     parser.add_argument("--no-events", action="store_true",
                         help="withhold stop events: stops are done only when inferred visited")
     args = parser.parse_args()
@@ -36,7 +39,7 @@ def main() -> None:
     started = time.perf_counter()
     for seed in args.seeds:
         score = replay({v: n for v, n in counts.items() if n}, seed, args.stops, args.program,
-                       sink=EngineSink if events else VisitSink)
+                       sink=EngineSink if events else VisitSink, map_path=args.map)
         total.merge(score)
     print(
         f"{total.fixes} fixes replayed in {time.perf_counter() - started:.1f} s, "

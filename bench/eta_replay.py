@@ -182,18 +182,20 @@ def replay(
     settings: Settings | None = None,
     sample_at: tuple[int, ...] = (1, 3, 5, 10),
     sink: type[EngineSink] = EngineSink,
+    map_path: str | None = None,
 ) -> Score:
     """Simulate one block per driver and score the engine on it.
 
     With bench/visit_replay.py's VisitSink, the engine gets positions only, as from a plain
-    OsmAnd phone, and the score is a VisitScore.
+    OsmAnd phone, and the score is a VisitScore. `map_path`: an .osm.pbf other than the
+    bundled Helsinki extract (a held-out map the tests do not use).
     """
     from simulator.drive.clock import InstantClock, start_time, zone
     from simulator.drive.fleet import Fleet, FleetConfig
     from simulator.sinks import DrySink
     from simulator.world.maps import load_map
 
-    city = load_map(None)
+    city = load_map(map_path)
     tz = city.timezone()
     start = start_time(zone(tz), "08:30", None)
     cfg = FleetConfig(counts, start, tz, stops, program, 0.05, interval, seed)
