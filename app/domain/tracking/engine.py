@@ -100,7 +100,10 @@ def apply_fix(route: Route, progress: Progress, fix: Fix, settings: Settings,
         dt = max(0.0, fix.timestamp - max(last["timestamp"], progress.departed_at or 0.0))
         observe_speed(route, progress, dt, gained, at_stop, settings)
     travelled = {}
-    if last is not None and not at_stop and progress.started and not progress.finished:
+    # Only while moving: a van standing still may be at a red light or parked short of the
+    # door (then the walk and the handover would be charged to the street as traffic).
+    if last is not None and moving and not at_stop and progress.started \
+            and not progress.finished:
         hour = local_hour(fix.timestamp, route.timezone)
         travelled = observation(path, route.driver.vehicle, hour, along_before,
                                 progress.along_m, dt)
