@@ -102,6 +102,11 @@ def from_env() -> dict:
         "LOG_FORMAT": _env("LOG_FORMAT", "text"),
         "LOG_LEVEL": _env("LOG_LEVEL", "INFO"),
         "VISIBLE_STOPS": int(_env("VISIBLE_STOPS", "10")),
+        # Learn street speeds per segment, vehicle and hour from the fleet's moving fixes and time
+        # ETAs by them (app/live/fleet_speeds.py). Off by default: measured, they help on a small
+        # town's extract and not on the bundled map (docs/performance.md#eta-accuracy), they cost
+        # a store call per route and batch, and the totals are kept without expiry.
+        "LEARN_STREET_SPEEDS": _flag(_env("LEARN_STREET_SPEEDS", "0")),
         "MAX_BATCH": int(_env("MAX_BATCH", "5000")),
         # Fix and event times are accepted from this far back to this far ahead of the server's
         # clock (app/web/times.py); a phone's fix outside is dropped, an API's refused (400).

@@ -14,6 +14,7 @@ from flask_socketio import SocketIO
 from app.access.driver_links import DriverLinks
 from app.access.sellers import Sellers
 from app.domain.tracking import Settings
+from app.live.fleet_speeds import FleetSpeeds
 from app.live.ingest import Ingest
 from app.live.reads import Reads
 from app.live.route_cache import RouteCache
@@ -65,7 +66,8 @@ def build_services(config: dict, socketio: SocketIO) -> Services:
     ingest = Ingest(store, routes, settings, on_change=broadcaster.touch,
                     outbox=notify.dispatch, live=live, on_status=retention.on_status,
                     on_register=retention.registered, link_secret=config["SECRET_KEY"],
-                    driver_links=driver_links)
+                    driver_links=driver_links,
+                    speeds=FleetSpeeds(store) if config["LEARN_STREET_SPEEDS"] else None)
     return Services(store, Sellers(store, config["SELLER_KEYS"]), ingest, reads, broadcaster,
                     notify, retention, driver_links, photos)
 

@@ -2,6 +2,8 @@
 
     python -m bench.eta_bench --vans 6 --bikes 4 --walkers 3 --seeds 1 2 3
     python -m bench.eta_bench --no-events   # positions only, as from a plain OsmAnd phone
+    python -m bench.eta_bench --history 2   # street speeds learned from 2 earlier days: off, on
+    python -m bench.eta_bench --map .venv/lib/python3.11/site-packages/pyrosm/data/test.osm.pbf
 
 For each shipment, the ETA shown when it first becomes N stops away is compared with the
 simulator's true arrival; the error is a share of the time that was still to go. With
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import time
 
+from app.domain.tracking.street_speeds import StreetSpeeds
 from bench.eta_replay import EngineSink, Score, replay
 from bench.visit_replay import GRACE_S, VisitScore, VisitSink
 
@@ -27,16 +30,39 @@ def main() -> None:
     )
     parser.add_argument("--program", default="standard")
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    parser.add_argument("--map", default=None,
+                        help="an .osm.pbf to simulate on (default: the bundled Helsinki extract)")
     parser.add_argument("--no-events", action="store_true",
                         help="withhold stop events: stops are done only when inferred visited")
+    parser.add_argument("--history", type=int, default=0,
+                        help="days the fleet drove before (other seeds): learn street speeds "
+                             "from them and score the ETA without, then with, what they taught")
     args = parser.parse_args()
-    counts = {"van": args.vans, "bike": args.bikes, "foot": args.walkers}
+    counts = {v: n for v, n in
+              {"van": args.vans, "bike": args.bikes, "foot": args.walkers}.items() if n}
+    if not args.history:
+        report(args, counts, None)
+        return
+    learned = StreetSpeeds()
+    for seed in args.seeds:
+        for day in range(1, args.history + 1):
+            replay(counts, seed + 1000 * day, args.stops, args.program, map_path=args.map,
+                   learned=learned)
+    print(f"== learned street speeds off ({len(learned.sums)} segment-hours learned) ==")
+    report(args, counts, None)
+    print(f"== learned street speeds on, from {args.history} earlier day(s) ==")
+    report(args, counts, learned)
+
+
+def report(args: argparse.Namespace, counts: dict[str, int],
+           speeds: StreetSpeeds | None) -> None:
     events = not args.no_events
     total = Score() if events else VisitScore()
     started = time.perf_counter()
     for seed in args.seeds:
-        score = replay({v: n for v, n in counts.items() if n}, seed, args.stops, args.program,
-                       sink=EngineSink if events else VisitSink)
+        score = replay(counts, seed, args.stops, args.program,
+                       sink=EngineSink if events else VisitSink, map_path=args.map,
+                       speeds=speeds)
         total.merge(score)
     print(
         f"{total.fixes} fixes replayed in {time.perf_counter() - started:.1f} s, "

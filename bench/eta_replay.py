@@ -14,6 +14,7 @@ from datetime import datetime
 from app.domain.arrival import arrival
 from app.domain.model import Driver, Fix, Point, Route, Stop, StopEvent
 from app.domain.tracking import Settings, apply_event, apply_fix, start_progress, unserved_before
+from app.domain.tracking.street_speeds import StreetSpeeds
 
 
 @dataclass
@@ -60,8 +61,11 @@ class Score:
 class EngineSink:
     """A simulator sink (see simulator/sinks/base.py) that drives the engine directly."""
 
-    def __init__(self, settings: Settings, sample_at: tuple[int, ...]) -> None:
+    def __init__(self, settings: Settings, sample_at: tuple[int, ...],
+                 speeds: StreetSpeeds | None = None) -> None:
         self.settings, self.sample_at = settings, sample_at
+        # Used by the ETA when given; what the fixes teach is gathered in `learned` either way.
+        self.speeds, self.learned = speeds, StreetSpeeds()
         self.score = Score()
         self.runs: dict[str, dict] = {}
 
@@ -92,7 +96,9 @@ class EngineSink:
             run = self.runs[f.driver.route_id]
             fix = Fix(f.lat, f.lon, f.t, f.speed, f.heading, f.accuracy)
             started = time.perf_counter()
-            result = apply_fix(run["route"], run["progress"], fix, self.settings)
+            result = apply_fix(run["route"], run["progress"], fix, self.settings,
+                               speeds=self.speeds)
+            self.learned.add(result.travelled)
             self.score.fix_seconds += time.perf_counter() - started
             self.score.fixes += 1
             self.score.dropped += not result.accepted
@@ -182,21 +188,28 @@ def replay(
     settings: Settings | None = None,
     sample_at: tuple[int, ...] = (1, 3, 5, 10),
     sink: type[EngineSink] = EngineSink,
+    map_path: str | None = None,
+    speeds: StreetSpeeds | None = None,
+    learned: StreetSpeeds | None = None,
 ) -> Score:
     """Simulate one block per driver and score the engine on it.
 
     With bench/visit_replay.py's VisitSink, the engine gets positions only, as from a plain
-    OsmAnd phone, and the score is a VisitScore.
+    OsmAnd phone, and the score is a VisitScore. `speeds`: learned street speeds for the ETA;
+    `learned` gets what this day's fixes teach. `map_path`: an .osm.pbf other than the
+    bundled Helsinki extract (a held-out map the tests do not use).
     """
     from simulator.drive.clock import InstantClock, start_time, zone
     from simulator.drive.fleet import Fleet, FleetConfig
     from simulator.sinks import DrySink
     from simulator.world.maps import load_map
 
-    city = load_map(None)
+    city = load_map(map_path)
     tz = city.timezone()
     start = start_time(zone(tz), "08:30", None)
     cfg = FleetConfig(counts, start, tz, stops, program, 0.05, interval, seed)
-    scorer = sink(settings or Settings(), sample_at)
+    scorer = sink(settings or Settings(), sample_at, speeds)
     Fleet(city, cfg, [DrySink(), scorer], InstantClock(), None, None).run()
+    if learned is not None:
+        learned.add(scorer.learned.sums)
     return scorer.score

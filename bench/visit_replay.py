@@ -46,8 +46,8 @@ class VisitScore(Score):
 class VisitSink(EngineSink):
     """EngineSink without the stop events, and the time each visit ended as well."""
 
-    def __init__(self, settings, sample_at):  # type: ignore[no-untyped-def]
-        super().__init__(settings, sample_at)
+    def __init__(self, settings, sample_at, speeds=None):  # type: ignore[no-untyped-def]
+        super().__init__(settings, sample_at, speeds)
         self.score = VisitScore()
 
     def register(self, driver, payload, reg):  # type: ignore[no-untyped-def]

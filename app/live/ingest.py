@@ -39,6 +39,8 @@ from app.domain.tracking import (
     start_progress,
 )
 from app.domain.tracking.events import is_replay, replayed
+from app.domain.tracking.street_speeds import StreetSpeeds
+from app.live.fleet_speeds import FleetSpeeds
 from app.live.route_cache import RouteCache
 from app.live.write_behind import LiveProgress, record
 from app.ops import metrics
@@ -69,7 +71,8 @@ class Ingest:
                  on_change: OnChange, outbox: Outbox | None = None, *,
                  live: LiveProgress, on_status: OnStatus | None = None,
                  on_register: OnRegister | None = None, link_secret: str = "",
-                 driver_links: DriverLinks | None = None) -> None:
+                 driver_links: DriverLinks | None = None,
+                 speeds: FleetSpeeds | None = None) -> None:
         self.store = store
         self.live = live
         self.routes = routes
@@ -80,6 +83,7 @@ class Ingest:
         self._on_register = on_register  # retention: when to look at the route again
         self.link_secret = link_secret  # SECRET_KEY: customer tokens derive from it
         self._drivers: dict[str, str] = {}
+        self.speeds = speeds  # the fleet's learned street speeds (LEARN_STREET_SPEEDS), or None
         self.driver_links = driver_links  # the driver app's revocable links (da_ tokens)
         # Two requests for one route must not interleave between reading and writing progress.
         self._locks = [threading.Lock() for _ in range(_LOCK_STRIPES)]
@@ -144,6 +148,8 @@ class Ingest:
         dropped: dict[str, int] = {}
         kept: list[dict] = []
         fixes = list(fixes)
+        taught = StreetSpeeds()
+        speeds = self.speeds.current() if self.speeds is not None else None
 
         def apply(route: Route, progress: Progress) -> list[StatusChange]:
             changes: list[StatusChange] = []
@@ -155,7 +161,8 @@ class Ingest:
                     said = {k: v for k, v in said.items() if k == "heard_at"}
                 progress.phone = {**(progress.phone or {}), **said}
             for fix in sorted(fixes, key=lambda f: f.timestamp):
-                result = apply_fix(route, progress, fix, self.settings, now)
+                result = apply_fix(route, progress, fix, self.settings, now, speeds)
+                taught.add(result.travelled)
                 for late in result.replayed:  # held as stale, taken after all
                     kept.append({"lat": late.lat, "lon": late.lon, "t": late.timestamp,
                                  "speed": late.speed, "heading": late.heading})
@@ -175,6 +182,8 @@ class Ingest:
             self.forget(route_id)
             return 0, {"finished": len(fixes)}
         metrics.fixes_counted(len(kept), dropped)
+        if self.speeds is not None:
+            self.speeds.learn(taught.sums)
         return len(kept), dropped
 
     def event(self, route_id: str, event: StopEvent) -> list[StatusChange]:

@@ -140,6 +140,15 @@ class Store(ABC):
         for log_id, entry in entries:
             self.append_log(kind, log_id, entry, max_len)
 
+    @abstractmethod
+    def add_sums(self, kind: str, sums: dict[str, list[float]]) -> None:
+        """Add pairs of numbers to running totals, key by key (learned street speeds: metres
+        and seconds per segment and hour); several processes may add at once, none is lost."""
+
+    @abstractmethod
+    def read_sums(self, kind: str) -> dict[str, list[float]]:
+        """Every key's totals, as added."""
+
     def get_shipments(self, tracking_ids: list[str]) -> list[Record]:
         """Several shipments; backends with round trips override this with one call."""
         return [s for s in map(self.get_shipment, tracking_ids) if s is not None]

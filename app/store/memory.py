@@ -24,6 +24,7 @@ class MemoryStore(Store):
         self._timetables: dict[str, dict[str, float]] = {}
         self._logs: dict[tuple[str, str], deque] = {}
         self._hits: dict[str, tuple[int, dict[str, int]]] = {}
+        self._sums: dict[str, dict[str, list[float]]] = {}
         self._lock = threading.Lock()
 
     def add_route(self, route, shipments, progress, driver_token_hash):
@@ -78,6 +79,18 @@ class MemoryStore(Store):
             for job_id, job in jobs.items():
                 self._docs.setdefault(kind, {})[job_id] = copy.deepcopy(job)
                 self._timetables.setdefault(kind, {})[job_id] = 0.0
+
+    def add_sums(self, kind, sums):
+        with self._lock:
+            totals = self._sums.setdefault(kind, {})
+            for key, pair in sums.items():
+                cur = totals.setdefault(key, [0.0] * len(pair))
+                for i, x in enumerate(pair):
+                    cur[i] += x
+
+    def read_sums(self, kind):
+        with self._lock:
+            return {k: list(v) for k, v in self._sums.get(kind, {}).items()}
 
     def put_doc(self, kind, doc_id, doc):
         self._docs.setdefault(kind, {})[doc_id] = copy.deepcopy(doc)

@@ -181,6 +181,27 @@ class RedisStore(Store):
     def shipment_for_token(self, token):
         return self._call(self._r.get, f"{PREFIX}token:{token}")
 
+    def add_sums(self, kind, sums):
+        # HINCRBYFLOAT per number: additions from several processes add up, none overwrites.
+        if not sums:
+            return
+        pipe = self._r.pipeline(transaction=False)
+        for key, pair in sums.items():
+            for i, x in enumerate(pair):
+                pipe.hincrbyfloat(f"{PREFIX}sums:{kind}", f"{key}#{i}", float(x))
+        self._call(pipe.execute)
+
+    def read_sums(self, kind):
+        raw = self._call(self._r.hgetall, f"{PREFIX}sums:{kind}") or {}
+        out: dict[str, list[float]] = {}
+        for field_, value in raw.items():
+            name = field_.decode() if isinstance(field_, bytes) else field_
+            key, _, i = name.rpartition("#")
+            pair = out.setdefault(key, [])
+            pair.extend([0.0] * (int(i) + 1 - len(pair)))
+            pair[int(i)] = float(value)
+        return out
+
     def put_doc(self, kind, doc_id, doc):
         self._call(self._r.hset, f"{PREFIX}doc:{kind}", doc_id, _dumps(doc))
 

@@ -198,3 +198,13 @@ def test_more_callers_than_redis_connections_wait_instead_of_failing(clean_redis
     for t in threads:
         t.join()
     assert errors == []
+
+
+def test_sums_add_up_across_writers(store):
+    # Learned street speeds: every process adds what its fixes taught; nothing overwrites.
+    store.add_sums("street_speeds", {"van|9|a>b": [100.0, 12.5], "van|9|b>c": [50.0, 5.0]})
+    store.add_sums("street_speeds", {"van|9|a>b": [40.0, 7.5]})
+    store.add_sums("street_speeds", {})
+    assert store.read_sums("street_speeds") == {"van|9|a>b": [140.0, 20.0],
+                                                "van|9|b>c": [50.0, 5.0]}
+    assert store.read_sums("other") == {}

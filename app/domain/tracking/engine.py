@@ -13,6 +13,7 @@ from app.domain.tracking.matching import advance, observe_speed, screen, unwind
 from app.domain.tracking.progress import Progress, ShipmentProgress, StopProgress
 from app.domain.tracking.settings import Settings, profile
 from app.domain.tracking.statuses import StatusChange
+from app.domain.tracking.street_speeds import StreetSpeeds, local_hour, observation
 from app.domain.tracking.visits import infer_visits
 
 # Less than this along the path between two fixes is a driver standing still.
@@ -26,6 +27,8 @@ class FixResult:
     changes: list[StatusChange] = field(default_factory=list)
     # Fixes held back earlier as stale, applied now before this one (see _believe_held).
     replayed: list[Fix] = field(default_factory=list)
+    # What this fix teaches the street speeds (street_speeds.observation): key -> [m, s].
+    travelled: dict[str, list[float]] = field(default_factory=dict)
 
 
 # This many fixes in a row, in time order, all older than the last one: it is the last one whose
@@ -56,7 +59,7 @@ def start_progress(route: Route, now: float) -> Progress:
 
 
 def apply_fix(route: Route, progress: Progress, fix: Fix, settings: Settings,
-              now: float | None = None) -> FixResult:
+              now: float | None = None, speeds: StreetSpeeds | None = None) -> FixResult:
     """Move the route's progress to this fix; drop (and count) a fix that cannot be right.
 
     A route without a `route_started` event starts on the first fix that is farther than
@@ -77,6 +80,7 @@ def apply_fix(route: Route, progress: Progress, fix: Fix, settings: Settings,
     if not progress.started and _left_station(route, fix, settings):
         changes += start_route(route, progress, fix.timestamp, settings)
     first_leg = max(0, progress.leg - 1)
+    along_before = progress.along_m
     gained = advance(route, progress, path, fix, settings)
     progress.prev_fix_at = last["timestamp"] if last else None
     progress.last_fix = dict(vars(fix))  # asdict's deep copy was 14% of a batch POST; all flat
@@ -95,9 +99,17 @@ def apply_fix(route: Route, progress: Progress, fix: Fix, settings: Settings,
         # Time spent serving a stop between two fixes is dwell, not travel.
         dt = max(0.0, fix.timestamp - max(last["timestamp"], progress.departed_at or 0.0))
         observe_speed(route, progress, dt, gained, at_stop, settings)
+    travelled = {}
+    # Only while moving: a van standing still may be at a red light or parked short of the
+    # door (then the walk and the handover would be charged to the street as traffic).
+    if last is not None and moving and not at_stop and progress.started \
+            and not progress.finished:
+        hour = local_hour(fix.timestamp, route.timezone)
+        travelled = observation(path, route.driver.vehicle, hour, along_before,
+                                progress.along_m, dt)
     update_etas(route, progress, path, fix.timestamp, hold=not moving and not visited,
-                settings=settings)
-    return FixResult(True, None, changes)
+                settings=settings, speeds=speeds)
+    return FixResult(True, None, changes, travelled=travelled)
 
 
 def _hold(route: Route, progress: Progress, fix: Fix, settings: Settings,

@@ -9,19 +9,22 @@ from app.domain.hours import fit, local_day
 from app.domain.model import Route
 from app.domain.tracking.progress import Progress
 from app.domain.tracking.settings import Settings, profile
+from app.domain.tracking.street_speeds import StreetSpeeds, local_hour
 
 # A stop left this far behind the driver was skipped; it is served last, if at all.
 _SKIPPED_M = 200.0
 
 
 def update_etas(
-    route: Route, progress: Progress, path: Path, now: float, hold: bool, settings: Settings
+    route: Route, progress: Progress, path: Path, now: float, hold: bool, settings: Settings,
+    speeds: StreetSpeeds | None = None,
 ) -> None:
     """Recompute `progress.etas` from the driver's place at `now`.
 
     `hold` says nothing happened that could bring arrivals forward (the driver did not move
     and no stop was served or visited): then no ETA moves earlier, so a waiting customer
-    never sees the time jump back and forth on GPS noise.
+    never sees the time jump back and forth on GPS noise. `speeds`: the fleet's learned
+    street speeds at this hour, where it has driven before (street_speeds.py).
     """
     speed = progress.speed or profile(route.driver.vehicle).speed
     old = progress.etas
@@ -29,6 +32,8 @@ def update_etas(
     t, s = now, progress.along_m
     skipped = []
     ratio = progress.dwell_ratio
+    hour = local_hour(now, route.timezone) if speeds is not None else 0
+    vehicle = route.driver.vehicle
     for k, stop in enumerate(route.stops):
         state = progress.stops[k]
         if state.served or state.visited_at is not None:  # not .pending: a call per stop costs
@@ -42,7 +47,9 @@ def update_etas(
         if state.arrived_at is not None:
             begin = max(state.arrived_at, opens)
         else:
-            begin = max(t + max(0.0, mark - s) / speed, opens)
+            drive = (max(0.0, mark - s) / speed if speeds is None
+                     else speeds.travel_s(path, vehicle, hour, s, mark, speed))
+            begin = max(t + drive, opens)
         s = max(s, mark)
         # The handover, not the van's arrival: the customer waits for the parcel, which comes
         # after parking and the walk to the door. `ratio` is learned from arrival to outcome
