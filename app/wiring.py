@@ -13,6 +13,9 @@ from flask_socketio import SocketIO
 
 from app.access.driver_links import DriverLinks
 from app.access.sellers import Sellers
+from app.customer.branding import Branding
+from app.customer.feedback import Feedback
+from app.customer.instructions import Instructions
 from app.domain.tracking import Settings
 from app.live.ingest import Ingest
 from app.live.reads import Reads
@@ -38,6 +41,9 @@ class Services:
     retention: Retention | None = None
     driver_links: DriverLinks | None = None
     photos: Photos | None = None
+    instructions: Instructions | None = None
+    feedback: Feedback | None = None
+    branding: Branding | None = None
 
 
 def build_services(config: dict, socketio: SocketIO) -> Services:
@@ -66,6 +72,8 @@ def build_services(config: dict, socketio: SocketIO) -> Services:
                     outbox=notify.dispatch, live=live, on_status=retention.on_status,
                     on_register=retention.registered, link_secret=config["SECRET_KEY"],
                     driver_links=driver_links)
+    clock = config.get("CLOCK") or time.time
     return Services(store, Sellers(store, config["SELLER_KEYS"]), ingest, reads, broadcaster,
-                    notify, retention, driver_links, photos)
+                    notify, retention, driver_links, photos, Instructions(store, clock),
+                    Feedback(store, clock), Branding(store))
 

@@ -4,6 +4,7 @@ import { io } from "../vendor/socket.io/socket.io.esm.min.js";
 import { addBasemap } from "./basemap.js";
 import { SNAPSHOT, VIEW } from "./events.js";
 import { moveMarker, wayBetween } from "./glide.js";
+import { setUpInstructions, updateInstructions } from "./instructions.js";
 import { setUpTexts } from "./texts.js";
 import {
   clock, headline, renderAttempt, renderDay, renderProof, renderTimeline,
@@ -128,6 +129,8 @@ function render(view) {
   renderTimeline(view);
   renderProof(view, (key) => `${config.photosUrl}/${encodeURIComponent(key)}`);
   renderAttempt(view);
+  updateInstructions(view.status);
+  document.getElementById("feedback-link").hidden = view.status !== "delivered";
   showDestination(view.destination);
   labelDelivered(view);
   onDriver(view.driver, previous);
@@ -176,7 +179,14 @@ function connect() {
   });
 }
 
-render(JSON.parse(root.dataset.view));
+// The seller's colour, set through the CSSOM: the CSP allows no inline style attribute.
+if (config.brandColour) {
+  root.style.setProperty("--brand", config.brandColour);
+  root.dataset.brand = "";
+}
+const initial = JSON.parse(root.dataset.view);
+render(initial);
+setUpInstructions(config, initial.status);
 connect();
 setInterval(tickUpdated, 1000);
 setUpTexts(config.textsUrl);

@@ -61,6 +61,8 @@ def dashboard():
                          vehicles=list(VEHICLE_OPTIONS), programs=list(PROGRAMS),
                          demoUrl=url_for("web.start_demo"),
                          feedbackUrl=url_for("web.feedback"),
+                         instructionsUrl=url_for("web.dashboard_instructions"),
+                         ratingsUrl=url_for("web.dashboard_ratings"),
                          programsUrl=url_for("api.programs"),
                          timezone=current_app.config["DEFAULT_TIMEZONE"])
     return render_template("dashboard.html", page=config, seller=signed_in_seller(),
