@@ -123,7 +123,9 @@ def route_summary(
                 "visited_at": iso_utc(visited),
                 "eta": eta["text"] if eta else None,
                 "eta_at": eta["at"] if eta else None,
-                "updated_at": iso_utc(latest(progress.updated_at, ship.updated_at)),
+                # The shipment's own last status change: the route's latest fix moved every
+                # row's time on every tick, and said nothing about the shipment.
+                "updated_at": iso_utc(latest(ship.updated_at)),
                 # The seller opens the proof photo from the dashboard (never the lookup).
                 "photo": (ship.proof or {}).get("photo") if ship.status == "delivered" else None,
             }
