@@ -182,3 +182,21 @@ def test_delivered_pin_stays_in_view_on_a_phone(live_server_factory, browser, tm
         if height != 640:
             screenshot(page, tmp_path, f"track-delivered-{width}")
         page.context.close()
+
+
+def test_a_photo_the_server_no_longer_has_is_not_promised(live_server_factory, browser,
+                                                           tmp_path):
+    base = start(live_server_factory, tmp_path).url
+    reg = register(requests, base)
+    deliver(base, reg, photo=True)
+    # Gone from the photo store (PHOTO_RETENTION_DAYS) while the delivery record stays.
+    for f in (tmp_path / "photos").rglob("*"):
+        if f.is_file():
+            f.unlink()
+    page = new_page(browser)
+    page.goto(f"{base}/track/{reg['shipments'][0]['token']}")
+    wait_until(page, "document.getElementById('proof-photo').textContent"
+                     ".includes('the photo is not available')")
+    assert "Photo taken" not in text_of(page, "#proof")
+    assert page.locator("#proof-placeholder").is_visible()
+    page.context.close()
