@@ -12,11 +12,12 @@ stopped at your address at 14:22", and the seller sees `visited_at` on the row.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from app.domain.arrival import arrival
 from app.domain.geo import haversine_m
-from app.domain.hours import clock_text, iso_utc, latest, sane
+from app.domain.hours import clamped, clock_text, iso_utc, latest, local_day, sane
 from app.domain.model import Route, Shipment
 from app.domain.tracking import Progress, Settings, ShipmentProgress, route_path
 from app.domain.tracking.eta import moved_day
@@ -50,7 +51,8 @@ def customer_view(
     return {
         "tracking_id": ship.tracking_id,
         "status": ship.status,
-        "status_text": _status_text(ship, away, visited, route.timezone),
+        "status_text": _status_text(ship, away, visited, route.timezone,
+                                    _arrives_today(route, eta, now)),
         "stops_away": away,
         "visited_at": iso_utc(visited),
         "eta": eta,
@@ -279,7 +281,20 @@ def _path(
     return [here, *([round(lat, 6), round(lon, 6)] for lat, lon in inner), there]
 
 
-def _status_text(ship: ShipmentProgress, away: int | None, visited: float | None, tz: str) -> str:
+def _arrives_today(route: Route, eta: dict[str, Any] | None, now: float) -> bool:
+    """Whether the delivery is due on today's local date: the ETA window's day, or before the
+    driver has left (no ETA yet) the day the route, a block of one day, was registered."""
+    tz, today = route.timezone, local_day(clamped(now), route.timezone)
+    if not eta:
+        return local_day(clamped(route.created_at), tz) == today
+    if eta.get("moved_to_next_day") or not (eta.get("window") or [None])[0]:
+        return False  # no window, or one whose time was absurd (iso_utc gave None)
+    start = datetime.fromisoformat(eta["window"][0].replace("Z", "+00:00")).timestamp()
+    return local_day(clamped(start), tz) == today
+
+
+def _status_text(ship: ShipmentProgress, away: int | None, visited: float | None, tz: str,
+                 today: bool = False) -> str:
     if visited is not None and not is_final(ship):
         # Seen from the positions alone: the driver was there, the outcome is unknown.
         return f"Your driver stopped at your address at {clock_text(visited, tz)}"
@@ -287,6 +302,9 @@ def _status_text(ship: ShipmentProgress, away: int | None, visited: float | None
         return stops_text(away)
     if ship.status == "out_for_delivery":
         return "Out for delivery"
+    if ship.status == "created" and today:
+        # On the delivery day itself "Order received" read as if nothing were happening yet.
+        return "Arriving today"
     if ship.status == "delivered" and ship.proof:
         return f"Delivered at {clock_text(ship.proof['at'], tz)}"
     return ship.timeline[-1].text if ship.timeline else ship.status

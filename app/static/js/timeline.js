@@ -57,14 +57,17 @@ export function renderDay(view) {
 
 export function renderTimeline(view) {
   const list = document.getElementById("timeline");
-  const items = [...view.timeline].reverse().map((entry) => {
+  const items = [...view.timeline].reverse().map((entry, i) => {
     const li = document.createElement("li");
     li.className = `status-${entry.status}`;
     const time = document.createElement("time");
     time.dateTime = entry.at;
     time.textContent = `${dayText(entry.at, view.timezone)} ${clock(entry.at, view.timezone)}`;
     const span = document.createElement("span");
-    span.textContent = entry.text;
+    // The newest "N stops away" entry was written when the driver came close; the count has
+    // gone down since: say what the headline says, not an older number beside it.
+    const current = i === 0 && entry.status === "approaching" && view.status === "approaching";
+    span.textContent = current ? view.status_text : entry.text;
     li.append(time, span);
     return li;
   });

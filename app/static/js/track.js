@@ -76,6 +76,10 @@ function mapNote(view) {
   if (view.visited_at && away == null && !view.proof) {
     return "The driver has left your address, so the live map is closed.";
   }
+  if (view.status === "created" && view.status_text === "Arriving today") {
+    return "The live map appears here once the driver has left the station and is a few " +
+      "stops away.";
+  }
   if (away == null || view.status === "created") {
     return "The live map appears on the delivery day, when the driver is a few stops away.";
   }
@@ -122,7 +126,9 @@ function render(view) {
   text("status-text", headline(view));
   text("eta-text", view.eta ? view.eta.text : "");
   const d = view.driver;
-  text("driver-text", d && d.name && !view.proof ? `${d.name} is delivering` : "");
+  // Before the driver leaves the station, the name is who will come, not who is on the way.
+  const who = view.status === "created" ? `${d && d.name} will deliver it` : `${d && d.name} is delivering`;
+  text("driver-text", d && d.name && !view.proof ? who : "");
   document.title = `${view.status_text} · Doorstep`;
   root.dataset.status = view.status;
   renderDay(view);
