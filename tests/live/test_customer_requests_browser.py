@@ -200,3 +200,30 @@ def test_a_photo_the_server_no_longer_has_is_not_promised(live_server_factory, b
     assert "Photo taken" not in text_of(page, "#proof")
     assert page.locator("#proof-placeholder").is_visible()
     page.context.close()
+
+
+def test_the_seller_sets_the_branding_on_the_settings_page(live_server_factory, browser,
+                                                           tmp_path):
+    base = start(live_server_factory, tmp_path).url
+    reg = register(requests, base)
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(phone_photo(600, 600, "#2e7d32"))
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.route(TILES, lambda route: route.abort())
+    sign_in(page, base)
+    page.click("text=Settings")
+    page.fill("#name", "Kahvila Aroma")
+    page.fill("#email", "help@aroma.example")
+    page.fill("#website", "https://aroma.example")
+    page.set_input_files("#logo", str(logo))
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"{base}/dashboard/settings?saved=1")
+    assert "Saved." in text_of(page, "main")
+    screenshot(page, tmp_path, "settings-1280")
+    customer = new_page(browser)
+    customer.goto(f"{base}/track/{reg['shipments'][0]['token']}")
+    wait_until(customer, "document.querySelector('.seller-logo')?.naturalWidth > 0")
+    assert "Kahvila Aroma" in text_of(customer, "#sender")
+    assert "help@aroma.example" in text_of(customer, "#seller")
+    page.context.close()
+    customer.context.close()
