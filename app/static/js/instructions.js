@@ -1,10 +1,10 @@
 // Delivery instructions for the driver: a note and a safe place, until the driver is at the door.
-const OPEN = ["created", "out_for_delivery", "approaching"];
 const panel = document.getElementById("instructions");
 const form = document.getElementById("instructions-form");
 const status = document.getElementById("instructions-status");
 const saved = document.getElementById("instructions-saved");
-const state = { url: "", csrf: "", current: { note: "", safe_place: null } };
+// The statuses in which they can change come from the server (app/customer/instructions.py).
+const state = { url: "", csrf: "", open: [], current: { note: "", safe_place: null } };
 
 function describe({ note, safe_place: place }) {
   const lines = [];
@@ -21,7 +21,7 @@ function showSaved() {
 
 // Closed once the driver is at the door or the delivery is over: what was left stays shown.
 export function updateInstructions(viewStatus) {
-  const open = OPEN.includes(viewStatus);
+  const open = state.open.includes(viewStatus);
   form.hidden = !open;
   panel.hidden = !open && !describe(state.current);
   if (!open) status.textContent = "";
@@ -59,6 +59,7 @@ async function onSubmit(event) {
 export async function setUpInstructions(config, viewStatus) {
   state.url = config.instructionsUrl;
   state.csrf = config.csrfToken;
+  state.open = config.instructionsOpen;
   const resp = await fetch(state.url).catch(() => null);
   if (resp && resp.ok) {
     state.current = await resp.json();

@@ -191,8 +191,8 @@ if (config.brandColour) {
   root.dataset.brand = "";
 }
 const initial = JSON.parse(root.dataset.view);
+setUpInstructions(config, initial.status); // first: render() asks it what is open
 render(initial);
-setUpInstructions(config, initial.status);
 connect();
 setInterval(tickUpdated, 1000);
 setUpTexts(config.textsUrl);

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, current_app, render_template, url_for
 
 from app.access import csrf
-from app.customer.instructions import MAX_NOTE, SAFE_PLACES
+from app.customer.instructions import MAX_NOTE, OPEN_STATUSES, SAFE_PLACES
 from app.extensions import services
 from app.web.pages import bp, page_config
 
@@ -28,6 +28,7 @@ def track(token: str):
     seller = _seller(shipment, token)
     page = page_config(token=token, textsUrl=api + "/texts", photosUrl=api + "/photos",
                        instructionsUrl=api + "/instructions", csrfToken=csrf.token(),
+                       instructionsOpen=list(OPEN_STATUSES),
                        feedbackPage=url_for("web.feedback_page", token=token),
                        brandColour=seller["colour"],
                        visibleStops=current_app.config["VISIBLE_STOPS"])
