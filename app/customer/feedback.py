@@ -44,8 +44,18 @@ class Feedback:
         docs = (self.get(tid) for tid in reversed(ids))
         return [d for d in docs if d is not None]
 
-    def forget(self, tracking_id: str) -> None:
-        self.store.delete_doc(KIND, tracking_id)
+    def forget(self, seller_id: str, tracking_ids: list[str]) -> None:
+        """Drop these shipments' feedback and their entries in the seller's list (retention:
+        even the tracking id goes). The list is rewritten without them; a feedback arriving
+        for another shipment in that instant may miss the list, never its record."""
+        gone = set(tracking_ids)
+        for tid in gone:
+            self.store.delete_doc(KIND, tid)
+        entries = self.store.read_log(LOG_KIND, seller_id)
+        if any(e["id"] in gone for e in entries):
+            self.store.delete_log(LOG_KIND, seller_id)
+            self.store.append_logs(LOG_KIND, [(seller_id, e) for e in entries
+                                              if e["id"] not in gone], MAX_LISTED)
 
 
 def _averages(docs: list[dict]) -> dict:

@@ -116,10 +116,11 @@ class Retention:
         for tid in index["tracking_ids"]:
             self.store.delete_doc(subscriptions.KIND, tid)
             self.store.delete_doc(instructions.KIND, tid)
-            self.store.delete_doc(feedback.KIND, tid)
             for status in STATUSES:
                 self.store.delete_log(once.KIND, f"{tid}:{status}")
         self.store.delete_log(once.KIND, f"{route_id}:started")
+        feedback.Feedback(self.store, self.clock).forget(index["seller_id"],
+                                                         index["tracking_ids"])
         DriverLinks(self.store, "").forget(route_id)
         if self.photos is not None:
             self.photos.forget(route_id)

@@ -41,8 +41,9 @@ def test_feedback_is_kept_once_and_the_sellers_list_is_bounded(store, monkeypatc
         fb.add(f"DS{i}", "acme", "r2", "Juha", "2026-11-27", 3, i % 5 + 1, "")
     listed = fb.for_seller("acme")
     assert [d["tracking_id"] for d in listed] == ["DS6", "DS5", "DS4"]  # newest three
-    fb.forget("DS5")
+    fb.forget("acme", ["DS5"])
     assert [d["tracking_id"] for d in fb.for_seller("acme")] == ["DS6", "DS4"]
+    assert "DS5" not in str(store.read_log("feedback_by_seller", "acme"))
 
 
 def test_averages_per_driver_and_day():
