@@ -203,6 +203,9 @@ def from_env() -> dict:
         "DEVICES_PER_SELLER": _env("DEVICES_PER_SELLER", "500/hour"),
         "MAX_SHIPMENTS_PER_ROUTE": int(_env("MAX_SHIPMENTS_PER_ROUTE", "500")),
         "SIGNUP_RATE": _env("SIGNUP_RATE", "5/hour"),
+        # Changes to one link's delivery instructions, and feedback tries on one link.
+        "INSTRUCTIONS_RATE": _env("INSTRUCTIONS_RATE", "30/hour"),
+        "FEEDBACK_RATE": _env("FEEDBACK_RATE", "10/hour"),
         "SIGNIN_FAILURE_RATE": _env("SIGNIN_FAILURE_RATE", "10/15 minutes"),
         "DEVICE_FAILURE_RATE": _env("DEVICE_FAILURE_RATE", "60/minute"),
         # How many reverse proxies (nginx) stand in front: their X-Forwarded-* headers are trusted.

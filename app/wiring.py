@@ -13,6 +13,9 @@ from flask_socketio import SocketIO
 
 from app.access.driver_links import DriverLinks
 from app.access.sellers import Sellers
+from app.customer.branding import Branding
+from app.customer.feedback import Feedback
+from app.customer.instructions import Instructions
 from app.domain.tracking import Settings
 from app.live.fleet_speeds import FleetSpeeds
 from app.live.ingest import Ingest
@@ -39,6 +42,9 @@ class Services:
     retention: Retention | None = None
     driver_links: DriverLinks | None = None
     photos: Photos | None = None
+    instructions: Instructions | None = None
+    feedback: Feedback | None = None
+    branding: Branding | None = None
 
 
 def build_services(config: dict, socketio: SocketIO) -> Services:
@@ -68,6 +74,8 @@ def build_services(config: dict, socketio: SocketIO) -> Services:
                     on_register=retention.registered, link_secret=config["SECRET_KEY"],
                     driver_links=driver_links,
                     speeds=FleetSpeeds(store) if config["LEARN_STREET_SPEEDS"] else None)
+    clock = config.get("CLOCK") or time.time
     return Services(store, Sellers(store, config["SELLER_KEYS"]), ingest, reads, broadcaster,
-                    notify, retention, driver_links, photos)
+                    notify, retention, driver_links, photos, Instructions(store, clock),
+                    Feedback(store, clock), Branding(store))
 

@@ -22,11 +22,19 @@ def token() -> str:
     return session[FIELD]
 
 
-def check() -> None:
-    """Abort with 400 unless a state-changing request carries this session's token."""
+MESSAGE = "missing or wrong CSRF token; reload the page and try again"
+
+
+def valid() -> bool:
+    """Whether the request is safe or carries this session's token."""
     if request.method in SAFE_METHODS:
-        return
+        return True
     sent = request.headers.get(HEADER) or request.form.get(FIELD) or ""
     expected = session.get(FIELD)
-    if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
-        abort(400, description="missing or wrong CSRF token; reload the page and try again")
+    return bool(expected) and hmac.compare_digest(sent.encode(), expected.encode())
+
+
+def check() -> None:
+    """Abort with 400 unless a state-changing request carries this session's token."""
+    if not valid():
+        abort(400, description=MESSAGE)

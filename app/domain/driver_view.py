@@ -15,8 +15,11 @@ from app.domain.tracking.statuses import is_final
 from app.domain.view import first_name, route_status
 
 
-def driver_view(route: Route, progress: Progress, shipments: list[Shipment]) -> dict[str, Any]:
-    """The block as the driver app shows it (docs/api.md, `GET /api/v1/driver/block`)."""
+def driver_view(route: Route, progress: Progress, shipments: list[Shipment],
+                instructions: dict[str, dict] | None = None) -> dict[str, Any]:
+    """The block as the driver app shows it (docs/api.md, `GET /api/v1/driver/block`), with
+    the customers' own delivery instructions (note, safe place) by tracking id."""
+    instructions = instructions or {}
     by_stop: dict[int, list[Shipment]] = {}
     for s in sorted(shipments, key=lambda s: s.tracking_id):
         by_stop.setdefault(s.stop, []).append(s)
@@ -24,7 +27,8 @@ def driver_view(route: Route, progress: Progress, shipments: list[Shipment]) -> 
     for stop in route.stops:
         state = progress.stops[stop.index]
         ships = [{"tracking_id": s.tracking_id, "recipient": first_name(s.recipient),
-                  "status": progress.shipments[s.tracking_id].status}
+                  "status": progress.shipments[s.tracking_id].status,
+                  "instructions": _instructions(instructions.get(s.tracking_id))}
                  for s in by_stop.get(stop.index, [])]
         # A pickup has no shipments of its own: it is done once picked up, never before.
         outcomes = bool(ships) and all(is_final(progress.shipments[s["tracking_id"]])
@@ -53,3 +57,7 @@ def driver_view(route: Route, progress: Progress, shipments: list[Shipment]) -> 
         # legs[i] ends at stop i; an extra last leg returns to the station.
         "legs": [[list(p) for p in leg] for leg in route.legs],
     }
+
+
+def _instructions(doc: dict | None) -> dict | None:
+    return {"note": doc["note"], "safe_place": doc["safe_place"]} if doc else None

@@ -12,11 +12,12 @@ stopped at your address at 14:22", and the seller sees `visited_at` on the row.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from app.domain.arrival import arrival
 from app.domain.geo import haversine_m
-from app.domain.hours import clock_text, iso_utc, latest, sane
+from app.domain.hours import clamped, clock_text, iso_utc, latest, local_day, sane
 from app.domain.model import Route, Shipment
 from app.domain.tracking import Progress, Settings, ShipmentProgress, route_path
 from app.domain.tracking.eta import moved_day
@@ -51,7 +52,8 @@ def customer_view(
         "tracking_id": ship.tracking_id,
         "status": ship.status,
         "status_text": _status_text(ship, away, visited, route.timezone,
-                                    _picking_up(route, progress, ship)),
+                                    _picking_up(route, progress, ship),
+                                    _arrives_today(route, eta, now)),
         "stops_away": away,
         "visited_at": iso_utc(visited),
         "eta": eta,
@@ -124,7 +126,9 @@ def route_summary(
                 "visited_at": iso_utc(visited),
                 "eta": eta["text"] if eta else None,
                 "eta_at": eta["at"] if eta else None,
-                "updated_at": iso_utc(latest(progress.updated_at, ship.updated_at)),
+                # The shipment's own last status change: the route's latest fix moved every
+                # row's time on every tick, and said nothing about the shipment.
+                "updated_at": iso_utc(latest(ship.updated_at)),
                 # The seller opens the proof photo from the dashboard (never the lookup).
                 "photo": (ship.proof or {}).get("photo") if ship.status == "delivered" else None,
             }
@@ -302,8 +306,20 @@ def _picking_up(route: Route, progress: Progress, ship: ShipmentProgress) -> boo
             and not progress.stops[k].served and not is_final(ship))
 
 
+def _arrives_today(route: Route, eta: dict[str, Any] | None, now: float) -> bool:
+    """Whether the delivery is due on today's local date: the ETA window's day, or before the
+    driver has left (no ETA yet) the day the route, a block of one day, was registered."""
+    tz, today = route.timezone, local_day(clamped(now), route.timezone)
+    if not eta:
+        return local_day(clamped(route.created_at), tz) == today
+    if eta.get("moved_to_next_day") or not (eta.get("window") or [None])[0]:
+        return False  # no window, or one whose time was absurd (iso_utc gave None)
+    start = datetime.fromisoformat(eta["window"][0].replace("Z", "+00:00")).timestamp()
+    return local_day(clamped(start), tz) == today
+
+
 def _status_text(ship: ShipmentProgress, away: int | None, visited: float | None, tz: str,
-                 picking_up: bool = False) -> str:
+                 picking_up: bool = False, today: bool = False) -> str:
     if picking_up:
         return "Your order is being picked up"
     if visited is not None and not is_final(ship):
@@ -313,6 +329,9 @@ def _status_text(ship: ShipmentProgress, away: int | None, visited: float | None
         return stops_text(away)
     if ship.status == "out_for_delivery":
         return "Out for delivery"
+    if ship.status == "created" and today:
+        # On the delivery day itself "Order received" read as if nothing were happening yet.
+        return "Arriving today"
     if ship.status == "delivered" and ship.proof:
         return f"Delivered at {clock_text(ship.proof['at'], tz)}"
     return ship.timeline[-1].text if ship.timeline else ship.status

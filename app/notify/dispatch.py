@@ -146,7 +146,10 @@ class Dispatch:
 
     def feedback_body(self, ship: dict) -> str:
         label = ship.get("reference") or ship["tracking_id"]
-        return f"How did delivery {label} go? Tell us, it takes a minute.{self.link(ship)}"
+        # The feedback page on the same link (app/web/pages/customer.py).
+        link = self.link(ship)
+        link = link and link + "/feedback"
+        return f"How did delivery {label} go? Tell us, it takes a minute.{link}"
 
     @staticmethod
     def shipment_data(ship: dict, c: StatusChange) -> dict:

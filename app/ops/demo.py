@@ -75,7 +75,9 @@ class SimulatorRun:
         except queue.Empty:
             return None
         shipments = (route or {}).get("shipments") or [{}]
-        return shipments[0].get("tracking_url")
+        # The last stop's parcel: the first stops of a sped-up demo can be delivered before
+        # the customer's page has even opened; the last one is live the longest.
+        return max(shipments, key=lambda s: s.get("stop") or 0).get("tracking_url")
 
     def running(self) -> bool:
         return self.proc.poll() is None
@@ -148,17 +150,40 @@ class DemoFleet:
             return
         key = next(iter(self.app.config["SELLER_KEYS"].values()))
         self.run_ = SimulatorRun(self.command(), key)
+        # A route is printed once its driver has left the station: registered, it says
+        # "Order received" for minutes while the driver loads.
+        waiting: list[dict] = []
         shown = False
-        while (route := self.run_.links.get()) is not None:
-            self._own(route.get("route_id"))
-            for s in route.get("shipments", [])[:1 if shown else 3]:
-                link = s["tracking_url"].replace(self.server_url, self.public_url)
-                print(f"demo: {route.get('vehicle', 'driver')} {route.get('driver', '')} "
-                      f"is delivering {s['tracking_id']}: {link}", flush=True)
-            shown = True
+        while True:
+            try:
+                route = self.run_.links.get(timeout=1.0)
+            except queue.Empty:
+                route = {}
+            if route is None:
+                break
+            if route:
+                self._own(route.get("route_id"))
+                waiting.append(route)
+            for left in [r for r in waiting if self._left(r.get("route_id"))]:
+                waiting.remove(left)
+                self._print(left, 1 if shown else 3)
+                shown = True
         code = self.run_.proc.returncode
         if code not in (0, -15):
             print(f"demo: the simulator stopped (exit {code})", file=sys.stderr)
+
+    def _left(self, route_id: str | None) -> bool:
+        with self.app.app_context():
+            summary = self.app.extensions["doorstep"].reads.route_summary(route_id or "")
+        return summary is None or summary["status"] != "not_started"
+
+    def _print(self, route: dict, count: int) -> None:
+        """The route's first stops' links: the parcels about to be live."""
+        ships = sorted(route.get("shipments", []), key=lambda s: s.get("stop") or 0)
+        for s in ships[:count]:
+            link = s["tracking_url"].replace(self.server_url, self.public_url)
+            print(f"demo: {route.get('vehicle', 'driver')} {route.get('driver', '')} "
+                  f"is on the way with {s['tracking_id']}: {link}", flush=True)
 
     def _own(self, route_id: str | None) -> None:
         if not route_id:

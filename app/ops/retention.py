@@ -8,6 +8,7 @@ if no process sweeps. The sweep (every RETENTION_SWEEP seconds, in one process a
 item, like any timetable) takes due routes; one still active is put back, RETENTION after its
 last activity; the rest is deleted: the route, progress, shipments and their names and
 addresses, link tokens, the driver token, the position history, text sign-ups (phone numbers),
+delivery instructions and feedback,
 the messages and webhook deliveries about it, the driver link, the proof photos and the
 seller's index entry. Dashboard sessions
 past their lifetime go in the same sweep.
@@ -21,6 +22,7 @@ from collections.abc import Callable
 
 from app.access.driver_links import DriverLinks
 from app.access.sessions import Sessions
+from app.customer import feedback, instructions
 from app.domain.model import FINAL_STATUSES, STATUSES, Route, Shipment
 from app.domain.tracking import StatusChange
 from app.notify import messages as outbox
@@ -113,9 +115,12 @@ class Retention:
         self.store.forget_route(index)
         for tid in index["tracking_ids"]:
             self.store.delete_doc(subscriptions.KIND, tid)
+            self.store.delete_doc(instructions.KIND, tid)
             for status in STATUSES:
                 self.store.delete_log(once.KIND, f"{tid}:{status}")
         self.store.delete_log(once.KIND, f"{route_id}:started")
+        feedback.Feedback(self.store, self.clock).forget(index["seller_id"],
+                                                         index["tracking_ids"])
         DriverLinks(self.store, "").forget(route_id)
         if self.photos is not None:
             self.photos.forget(route_id)

@@ -24,6 +24,16 @@ class PhotoRefused(ValueError):
 def clean(data: bytes, max_side: int, max_pixels: int) -> tuple[bytes, int, int]:
     """The photo as a metadata-free JPEG whose longest side is at most `max_side`;
     (bytes, width, height). Raises PhotoRefused."""
+    img = _flatten(decoded(data, max_pixels))
+    img.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=82, optimize=True)  # no exif=, no info: nothing carried over
+    return out.getvalue(), img.width, img.height
+
+
+def decoded(data: bytes, max_pixels: int) -> Image.Image:
+    """The image's pixels, upright, read by content (JPEG, PNG or WebP only) and refused past
+    `max_pixels`; nothing else of the file comes along. Raises PhotoRefused."""
     try:
         with warnings.catch_warnings():
             # Pillow only warns between MAX_IMAGE_PIXELS and twice that: refuse there too.
@@ -33,8 +43,7 @@ def clean(data: bytes, max_side: int, max_pixels: int) -> tuple[bytes, int, int]
                     raise PhotoRefused(f"has {img.width}x{img.height} pixels: at most "
                                        f"{max_pixels} are taken")
                 img.load()
-                img = ImageOps.exif_transpose(img)
-                img = _flatten(img)
+                return ImageOps.exif_transpose(img)
     except PhotoRefused:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError,
@@ -42,10 +51,6 @@ def clean(data: bytes, max_side: int, max_pixels: int) -> tuple[bytes, int, int]
         raise PhotoRefused("must be a JPEG, PNG or WebP image") from None
     except (OSError, ValueError, SyntaxError):  # truncated or corrupt data
         raise PhotoRefused("is not a readable image (truncated or corrupt)") from None
-    img.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
-    out = io.BytesIO()
-    img.save(out, "JPEG", quality=82, optimize=True)  # no exif=, no info: nothing carried over
-    return out.getvalue(), img.width, img.height
 
 
 def _flatten(img: Image.Image) -> Image.Image:

@@ -32,7 +32,9 @@ def test_demo_fleet_drives_and_the_server_stops_on_a_signal(signum):
         link = proc.stdout.readline()  # the demo prints its first customer link
         assert link.startswith("demo: bike ") and "/track/" in link
         token = link.rsplit("/track/", 1)[1].strip()
-        assert requests.get(f"http://127.0.0.1:{port}/api/v1/track/{token}", timeout=5).ok
+        view = requests.get(f"http://127.0.0.1:{port}/api/v1/track/{token}", timeout=5)
+        # Printed once the driver has left the station: never an "Order received" parcel.
+        assert view.ok and view.json()["status"] != "created", view.text
         simulators = children(proc.pid)
         assert simulators, "the demo fleet runs as a child process"
         proc.send_signal(signum)

@@ -139,3 +139,27 @@ def test_a_demo_never_sends_more_fixes_than_its_server_takes(monkeypatch, speedu
     interval = float(args[args.index("--interval") + 1])
     assert speedup / interval * 60 < per_minute
     assert interval == 3.0 or speedup > 100  # the simulator's own pace when it fits
+
+
+def test_a_demo_opens_the_last_stops_parcel(monkeypatch):
+    """The first stops of a sped-up demo may be delivered before the page opens."""
+    import sys
+
+    from app.ops import demo
+
+    line = ('{"shipments": [{"tracking_url": "http://x/track/first", "stop": 0}, '
+            '{"tracking_url": "http://x/track/last", "stop": 2}, '
+            '{"tracking_url": "http://x/track/middle", "stop": 1}]}')
+    monkeypatch.setattr(demo, "simulator_command",
+                        lambda server, args: [sys.executable, "-c", f"print({line!r})"])
+    runs = demo.DemoRuns(limit=1, link_timeout=10)
+    try:
+        assert runs.start("demo", "k", "http://x", "bike", 3, 20) == "http://x/track/last"
+    finally:
+        runs.stop_all()
+
+
+def test_the_demos_tab_says_what_is_happening(client):
+    sign_in(client)
+    page = client.get("/dashboard/demo/starting").get_data(as_text=True)
+    assert "Starting the demo delivery" in page

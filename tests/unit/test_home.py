@@ -23,3 +23,20 @@ def test_demo_links_only_for_the_demo_fleets_own_routes(app, client):
     # A real customer of the seller the fleet drives for: their link is a secret.
     for shipment in real_route["shipments"]:
         assert shipment["token"] not in page and shipment["tracking_id"] not in page
+
+
+def test_demo_links_lead_with_deliveries_about_to_be_live_in_plain_words(app, client):
+    from app.ops.demo import DemoFleet
+
+    loading = register(client, start=False)  # still at the station: "Order received"
+    left = register(client)  # out for delivery
+    fleet = DemoFleet(app, "http://127.0.0.1:1", "http://localhost:1")
+    fleet._own(left["route_id"])
+    fleet._own(loading["route_id"])  # the newest route, yet not the first link
+    page = client.get("/").get_data(as_text=True)
+    order = [page.index(s["tracking_id"]) for s in left["shipments"] + loading["shipments"]
+             if s["tracking_id"] in page]
+    assert order == sorted(order) and page.index(left["shipments"][0]["tracking_id"]) == order[0]
+    assert "On the way, next stop" in page and "On the way, 1 stop away" in page
+    assert "1 stops away" not in page and "out_for_delivery" not in page
+    assert "created" not in page.split("demo-heading")[1]

@@ -33,6 +33,10 @@ def test_report_is_self_contained_and_escaped(client):
     assert not re.search(r'<(script|link)[^>]+(src|href)="https?://', html)  # no CDN
     assert "<script>alert(1)" not in html and "onerror=alert(2)>" not in html
     assert "Stop 1" in html and "porch" in html
+    # Titled as the seller knows the day, not by the internal route id.
+    title = re.search(r"<title>([^<]*)</title>", html).group(1)
+    assert reg["route_id"] not in title
+    assert "&#x27;s van route · Station HEL1 · " in title
 
 
 def test_report_is_for_the_routes_seller_only(client):

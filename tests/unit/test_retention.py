@@ -11,6 +11,7 @@ import pytest
 
 from tests.support.helpers import T0, fix_between, iso, register
 from tests.support.notify import SELLER, Clock, make_app, worker
+from tests.support.signin import page_csrf
 
 DAY = 86400.0
 PHONE = "+358401234567"
@@ -59,6 +60,9 @@ def finished_route(app, client):
     reg = register(client, n_stops=1, recipients=["Maria Virtanen"])
     token = reg["shipments"][0]["token"]
     assert client.post(f"/api/v1/track/{token}/texts", json={"phone": PHONE}).status_code == 201
+    csrf = {"X-CSRF-Token": page_csrf(client, token)}
+    assert client.put(f"/api/v1/track/{token}/instructions", headers=csrf,
+                      json={"note": "ring the bell twice"}).status_code == 200
     a, b = (60.1675, 24.9450), (60.1680, 24.9480)
     assert client.post("/api/v1/positions", json=fix_between(a, b, 0.5, 30),
                        headers=bearer(reg["driver_token"])).status_code == 200
@@ -66,6 +70,8 @@ def finished_route(app, client):
         "type": "delivered", "stop": 0, "timestamp": iso(90),
         "proof": {"left_at": "door code 4321"}}, headers=bearer(reg["driver_token"])
     ).status_code == 200
+    assert client.post(f"/api/v1/track/{token}/feedback", headers=csrf, json={
+        "delivery": 5, "product": 4, "comment": "lovely scarf"}).status_code == 201
     app.extensions["doorstep"].ingest.save()
     worker(app).run_once()  # the texts and the feedback request exist now
     return reg
@@ -78,7 +84,8 @@ def test_a_finished_route_is_forgotten_after_the_retention(store_url, clock):
     token, tid = reg["shipments"][0]["token"], reg["shipments"][0]["tracking_id"]
     svc = app.extensions["doorstep"]
     before = dump(app, store_url)
-    for secret in ("Maria Virtanen", "Pohjoisesplanadi", "door code 4321", PHONE[4:], tid):
+    for secret in ("Maria Virtanen", "Pohjoisesplanadi", "door code 4321", PHONE[4:], tid,
+                   "ring the bell twice", "lovely scarf"):
         assert secret in before
     clock.advance(30 * DAY - 60)
     assert svc.retention.sweep() == 0  # not yet
@@ -88,7 +95,7 @@ def test_a_finished_route_is_forgotten_after_the_retention(store_url, clock):
     assert svc.retention.sweep() == 1
     after = dump(app, store_url)
     for secret in ("Maria Virtanen", "Pohjoisesplanadi", "door code 4321", PHONE[4:], tid,
-                   reg["route_id"]):
+                   reg["route_id"], "ring the bell twice", "lovely scarf"):
         assert secret not in after, secret
     assert client.get(f"/api/v1/track/{token}").status_code == 404
     assert client.get("/api/v1/routes", headers=SELLER).json["routes"] == []

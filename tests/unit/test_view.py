@@ -223,3 +223,13 @@ def test_the_next_customer_never_sees_the_driver_at_another_door(route, shipment
     apply_event(route, p, delivered(1, t + 30), SETTINGS)
     apply_fix(route, p, stop_fix(route, 2, t + 60, 100), SETTINGS)  # moved on, 100 m past
     assert customer_view(route, p, shipments["DS0020"], SETTINGS)["driver"]["position"]
+
+
+def test_on_the_delivery_day_a_parcel_not_yet_out_says_so(route, shipments):
+    p = start_progress(route, T0)  # registered; the driver has not left the station
+    today = customer_view(route, p, shipments["DS0040"], SETTINGS, now=local_ts(9))
+    assert today["status"] == "created" and today["status_text"] == "Arriving today"
+    # A route registered days ahead: the order is only received.
+    route.created_at = T0 - 2 * 86400
+    ahead = customer_view(route, p, shipments["DS0040"], SETTINGS, now=local_ts(9))
+    assert ahead["status_text"] == "Order received"

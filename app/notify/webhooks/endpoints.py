@@ -10,7 +10,7 @@ from app.store import Store
 
 KIND = "webhook"
 EVENT_TYPES = ("route_started", "out_for_delivery", "approaching", "arriving", "delivered",
-               "attempted", "returned", "feedback_request")
+               "attempted", "returned", "feedback_request", "feedback")
 
 
 class Endpoints:

@@ -1,5 +1,6 @@
 // The seller's dashboard: fleet map and shipments, live over Socket.IO with the session cookie.
 import { io } from "../vendor/socket.io/socket.io.esm.min.js";
+import { setUpCustomers } from "./customers.js";
 import { setUpDemo } from "./demo.js";
 import { setUpDriverLinks, updateDriverRoutes } from "./driver-links.js";
 import { FLEET, SNAPSHOT } from "./events.js";
@@ -80,4 +81,5 @@ setUpDriverLinks(config);
 setUpPrograms(config);
 setUpMessages();
 loadFeedback(config);
+setUpCustomers(config);
 connect();

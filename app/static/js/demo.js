@@ -19,7 +19,8 @@ async function onDemo(event, config) {
   const button = form.querySelector("button");
   const data = Object.fromEntries(new FormData(form));
   // Opened now, while the click still counts as a user gesture; filled in when the link exists.
-  const tab = window.open("", "_blank");
+  // It says what is happening meanwhile, rather than staying blank.
+  const tab = window.open(config.demoStartingUrl, "_blank");
   button.disabled = true;
   say("Starting the demo: planning a route on the map…");
   try {

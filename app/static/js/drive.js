@@ -43,6 +43,15 @@ function pickupText(block, stop) {
     stop.for_stops.map((i) => i + 1).join(", ");
 }
 
+// What the customers at this stop asked for on their tracking page (a safe place, a note).
+function customerInstructions(stop) {
+  return stop.shipments.filter((s) => s.instructions).map((s) => {
+    const { note, safe_place: place } = s.instructions;
+    const parts = [place ? `Safe place: ${place}` : "", note || ""].filter(Boolean);
+    return `${s.recipient || "Customer"} asks: ${parts.join(". ")}`;
+  }).join("\n");
+}
+
 function renderNext(block) {
   const next = block.next_stop === null ? null : block.stops[block.next_stop];
   const done = block.stops.filter((s) => s.done).length;
@@ -57,12 +66,16 @@ function renderNext(block) {
       : `For ${people(next)} · ${plural(next.shipments.length, "parcel")}`);
     $("next-notes").hidden = !next.notes;
     setText("next-notes", next.notes || "");
+    const asked = customerInstructions(next);
+    $("next-instructions").hidden = !asked;
+    setText("next-instructions", asked);
     $("navigate").href = navigationUrl(next);
   } else {
     setText("next-title", block.status === "finished" ? "Route finished: thank you!"
       : `All stops done: back to ${block.station.name}`);
     setText("next-people", "");
     $("next-notes").hidden = true;
+    $("next-instructions").hidden = true;
   }
   $("stop-actions").hidden = !next || block.status === "finished";
   $("arrived").disabled = !next || next.arrived;

@@ -3,6 +3,8 @@ import { clock, dayText } from "./timeline.js";
 
 const order = document.getElementById("msg-order");
 const TEMPLATE = order.value;
+const feedback = document.getElementById("msg-feedback");
+const FEEDBACK_TEMPLATE = feedback.value;
 
 async function copy(id) {
   const area = document.getElementById(id);
@@ -19,6 +21,7 @@ export async function fillOrderMessage(trackingId) {
   if (!resp.ok) return;
   const { tracking_url: url } = await resp.json();
   order.value = TEMPLATE.replace("{tracking_link}", url);
+  feedback.value = FEEDBACK_TEMPLATE.replace("{tracking_link}", url);
   order.focus();
 }
 

@@ -31,7 +31,8 @@ async function onSubmit(event, url) {
   }
   document.getElementById("texts-phone").removeAttribute("aria-invalid");
   show(data);
-  status.textContent = `Signed up: texts about this delivery go to ${data.phone}.`;
+  // The number itself is on the line above ("Texts go to ..."): not said twice.
+  status.textContent = "Signed up. We text you when the driver is close and when it is delivered.";
 }
 
 async function onStop(url) {

@@ -57,28 +57,31 @@ export function renderDay(view) {
 
 export function renderTimeline(view) {
   const list = document.getElementById("timeline");
-  const items = [...view.timeline].reverse().map((entry) => {
+  const items = [...view.timeline].reverse().map((entry, i) => {
     const li = document.createElement("li");
     li.className = `status-${entry.status}`;
     const time = document.createElement("time");
     time.dateTime = entry.at;
     time.textContent = `${dayText(entry.at, view.timezone)} ${clock(entry.at, view.timezone)}`;
     const span = document.createElement("span");
-    span.textContent = entry.text;
+    // The newest "N stops away" entry was written when the driver came close; the count has
+    // gone down since: say what the headline says, not an older number beside it.
+    const current = i === 0 && entry.status === "approaching" && view.status === "approaching";
+    span.textContent = current ? view.status_text : entry.text;
     li.append(time, span);
     return li;
   });
   list.replaceChildren(...items);
 }
 
-function showImage(id, key, photoUrl) {
+function showImage(id, key, photoUrl, onGone = () => {}) {
   const img = document.getElementById(id);
   if (!img) return;
   img.hidden = !key || img.dataset.gone === key;
   const src = key ? photoUrl(key) : "";
   if (key && img.getAttribute("src") !== src) {
     // Photos may be deleted before the rest (PHOTO_RETENTION_DAYS): no broken image then.
-    img.onerror = () => { img.dataset.gone = key; img.hidden = true; };
+    img.onerror = () => { img.dataset.gone = key; img.hidden = true; onGone(); };
     img.src = src;
   }
 }
@@ -92,8 +95,11 @@ export function renderProof(view, photoUrl) {
   text("proof-left", proof.left_at || "Handed over");
   text("proof-note", proof.note || "No note");
   const stored = /^ph_[0-9a-f]{32}$/;
-  const key = stored.test(proof.photo || "") && photoUrl ? proof.photo : null;
-  showImage("proof-image", key, photoUrl);
+  const named = stored.test(proof.photo || "") && photoUrl ? proof.photo : null;
+  // A photo the server does not have (never uploaded, or no longer kept) is not promised.
+  const key = named && document.getElementById("proof-image").dataset.gone !== named
+    ? named : null;
+  showImage("proof-image", key, photoUrl, () => renderProof(view, photoUrl));
   showImage("proof-signature", stored.test(proof.signature || "") && photoUrl
     ? proof.signature : null, photoUrl);
   const photo = /^https?:\/\//.test(proof.photo || "") ? proof.photo : null;
@@ -108,6 +114,8 @@ export function renderProof(view, photoUrl) {
     a.rel = "noopener";
     a.textContent = "See the driver's photo";
     caption.replaceChildren(a);
+  } else if (named) {
+    caption.textContent = `Delivered at ${clock(proof.at, view.timezone)}: the photo is not available.`;
   } else {
     caption.textContent = `Delivered at ${clock(proof.at, view.timezone)}: no photo was taken.`;
   }

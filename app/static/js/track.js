@@ -4,6 +4,7 @@ import { io } from "../vendor/socket.io/socket.io.esm.min.js";
 import { addBasemap } from "./basemap.js";
 import { SNAPSHOT, VIEW } from "./events.js";
 import { moveMarker, wayBetween } from "./glide.js";
+import { setUpInstructions, updateInstructions } from "./instructions.js";
 import { setUpTexts } from "./texts.js";
 import {
   clock, headline, renderAttempt, renderDay, renderProof, renderTimeline,
@@ -75,6 +76,10 @@ function mapNote(view) {
   if (view.visited_at && away == null && !view.proof) {
     return "The driver has left your address, so the live map is closed.";
   }
+  if (view.status === "created" && view.status_text === "Arriving today") {
+    return "The live map appears here once the driver has left the station and is a few " +
+      "stops away.";
+  }
   if (away == null || view.status === "created") {
     return "The live map appears on the delivery day, when the driver is a few stops away.";
   }
@@ -121,13 +126,17 @@ function render(view) {
   text("status-text", headline(view));
   text("eta-text", view.eta ? view.eta.text : "");
   const d = view.driver;
-  text("driver-text", d && d.name && !view.proof ? `${d.name} is delivering` : "");
+  // Before the driver leaves the station, the name is who will come, not who is on the way.
+  const who = view.status === "created" ? `${d && d.name} will deliver it` : `${d && d.name} is delivering`;
+  text("driver-text", d && d.name && !view.proof ? who : "");
   document.title = `${view.status_text} · Doorstep`;
   root.dataset.status = view.status;
   renderDay(view);
   renderTimeline(view);
   renderProof(view, (key) => `${config.photosUrl}/${encodeURIComponent(key)}`);
   renderAttempt(view);
+  updateInstructions(view.status);
+  document.getElementById("feedback-link").hidden = view.status !== "delivered";
   showDestination(view.destination);
   labelDelivered(view);
   onDriver(view.driver, previous);
@@ -176,7 +185,14 @@ function connect() {
   });
 }
 
-render(JSON.parse(root.dataset.view));
+// The seller's colour, set through the CSSOM: the CSP allows no inline style attribute.
+if (config.brandColour) {
+  root.style.setProperty("--brand", config.brandColour);
+  root.dataset.brand = "";
+}
+const initial = JSON.parse(root.dataset.view);
+setUpInstructions(config, initial.status); // first: render() asks it what is open
+render(initial);
 connect();
 setInterval(tickUpdated, 1000);
 setUpTexts(config.textsUrl);

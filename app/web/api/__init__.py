@@ -17,4 +17,14 @@ from app.web.api import (  # noqa: E402,F401  (registers views)
 )
 
 # isort: split
-from app.web.api import devices, driver, messages, photos, texts, webhooks  # noqa: E402,F401  (and more)
+from app.web.api import (  # noqa: E402,F401  (and more)
+    branding,
+    devices,
+    driver,
+    feedback,
+    instructions,
+    messages,
+    photos,
+    texts,
+    webhooks,
+)

@@ -29,4 +29,6 @@ def driver_block():
     loaded = services().reads.route_state(driver_route())
     if loaded is None:
         raise ApiError(404, "the route is finished and its data deleted", "route")
-    return jsonify(driver_view(*loaded))
+    route, progress, shipments = loaded
+    notes = services().instructions.for_shipments([s.tracking_id for s in shipments])
+    return jsonify(driver_view(route, progress, shipments, notes))

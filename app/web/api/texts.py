@@ -12,14 +12,8 @@ from app.notify.phones import mask, normalize
 from app.web.api import bp
 from app.web.api.body import json_body
 from app.web.api.errors import ApiError
+from app.web.api.track import link_shipment
 from app.web.api.validation import obj
-
-
-def _shipment(token: str) -> Shipment:
-    shipment = services().reads.shipment_for_token(token)
-    if shipment is None:
-        raise ApiError(404, "unknown or expired tracking link", "token")
-    return shipment
 
 
 def _state(shipment: Shipment):
@@ -30,7 +24,7 @@ def _state(shipment: Shipment):
 @bp.get("/track/<token>/texts")
 def get_texts(token: str):
     """Say whether this shipment's customer gets text updates, and to which (masked) number."""
-    return _state(_shipment(token))
+    return _state(link_shipment(token))
 
 
 @bp.post("/track/<token>/texts")
@@ -39,7 +33,7 @@ def get_texts(token: str):
                 key=lambda token: hash_token(token))
 def sign_up_for_texts(token: str):
     """Sign up for text updates with a phone number in international form (E.164)."""
-    shipment = _shipment(token)
+    shipment = link_shipment(token)
     raw = obj(json_body(), "body").get("phone")
     phone = normalize(raw)
     if phone is None:
@@ -53,6 +47,6 @@ def sign_up_for_texts(token: str):
 @bp.delete("/track/<token>/texts")
 def stop_texts(token: str):
     """Stop text updates (also those from a phone given when the order was registered)."""
-    shipment = _shipment(token)
+    shipment = link_shipment(token)
     services().notify.subscriptions.unsubscribe(shipment.tracking_id)
     return jsonify(subscribed=False)

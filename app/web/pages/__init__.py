@@ -27,6 +27,7 @@ def page_config(**extra) -> dict:
 
 from app.web.pages import (  # noqa: E402,F401
     customer,
+    customers,
     dashboard,
     driver,
     driver_links,

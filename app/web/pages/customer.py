@@ -1,11 +1,20 @@
-"""The customer's tracking page: one shipment, live."""
+"""The customer's tracking page: one shipment, live; its feedback page; the seller's logo."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, url_for
+from flask import Response, abort, current_app, render_template, url_for
 
+from app.access import csrf
+from app.customer.instructions import MAX_NOTE, OPEN_STATUSES, SAFE_PLACES
 from app.extensions import services
 from app.web.pages import bp, page_config
+
+
+def _seller(shipment, token: str) -> dict:
+    """Who sent the parcel, as the page shows it (the seller's branding settings)."""
+    brand = services().branding.get(shipment.seller_id)
+    logo = url_for("web.seller_logo", token=token, v=brand["logo"]) if brand["logo"] else None
+    return {**brand, "logo": logo}
 
 
 @bp.get("/track/<token>")
@@ -14,9 +23,41 @@ def track(token: str):
     found = services().reads.view_for_token(token)
     if found is None:
         abort(404)
-    _, view = found
-    texts = url_for("api.track", token=token) + "/texts"
-    photos = url_for("api.track", token=token) + "/photos"
-    page = page_config(token=token, textsUrl=texts, photosUrl=photos,
+    shipment, view = found
+    api = url_for("api.track", token=token)
+    seller = _seller(shipment, token)
+    page = page_config(token=token, textsUrl=api + "/texts", photosUrl=api + "/photos",
+                       instructionsUrl=api + "/instructions", csrfToken=csrf.token(),
+                       instructionsOpen=list(OPEN_STATUSES),
+                       feedbackPage=url_for("web.feedback_page", token=token),
+                       brandColour=seller["colour"],
                        visibleStops=current_app.config["VISIBLE_STOPS"])
-    return render_template("track.html", view=view, page=page)
+    return render_template("track.html", view=view, page=page, seller=seller,
+                           safe_places=SAFE_PLACES, max_note=MAX_NOTE)
+
+
+@bp.get("/track/<token>/feedback")
+def feedback_page(token: str):
+    """Show the feedback form of a delivered shipment (the 8 pm request links here)."""
+    found = services().reads.view_for_token(token)
+    if found is None:
+        abort(404)
+    shipment, view = found
+    seller = _seller(shipment, token)
+    page = page_config(feedbackUrl=url_for("api.track", token=token) + "/feedback",
+                       csrfToken=csrf.token(), brandColour=seller["colour"])
+    return render_template("feedback.html", view=view, page=page, seller=seller,
+                           track_url=url_for("web.track", token=token))
+
+
+@bp.get("/track/<token>/logo")
+def seller_logo(token: str):
+    """The logo of the seller who sent this shipment, a PNG re-encoded on upload."""
+    shipment = services().reads.shipment_for_token(token)
+    logo = services().branding.logo(shipment.seller_id) if shipment else None
+    if logo is None:
+        abort(404)
+    # The URL carries the logo's version (?v=): a new logo is a new URL.
+    return Response(logo, mimetype="image/png",
+                    headers={"Cache-Control": "private, max-age=86400",
+                             "X-Content-Type-Options": "nosniff"})

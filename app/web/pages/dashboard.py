@@ -60,12 +60,22 @@ def dashboard():
     config = page_config(csrfToken=csrf.token(), seller=signed_in_seller(),
                          vehicles=list(VEHICLE_OPTIONS), programs=list(PROGRAMS),
                          demoUrl=url_for("web.start_demo"),
+                         demoStartingUrl=url_for("web.demo_starting"),
                          feedbackUrl=url_for("web.feedback"),
+                         instructionsUrl=url_for("web.dashboard_instructions"),
+                         ratingsUrl=url_for("web.dashboard_ratings"),
                          programsUrl=url_for("api.programs"),
                          geocodeUrl=url_for("web.dashboard_geocode"),
                          timezone=current_app.config["DEFAULT_TIMEZONE"])
     return render_template("dashboard.html", page=config, seller=signed_in_seller(),
                            csrf_token=csrf.token())
+
+
+@bp.get("/dashboard/demo/starting")
+@seller_required
+def demo_starting():
+    """What the demo's new tab shows while the simulator plans the route (not a blank tab)."""
+    return render_template("demo_starting.html")
 
 
 @bp.post("/dashboard/demo")

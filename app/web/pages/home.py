@@ -6,6 +6,7 @@ from flask import current_app, render_template, request, url_for
 
 from app.access.links import token_of
 from app.domain.model import FINAL_STATUSES
+from app.domain.view import LOOKUP_TEXT
 from app.extensions import services
 from app.web import osmand
 from app.web.pages import bp
@@ -14,7 +15,9 @@ DEMO_LINKS = 6
 
 
 def demo_links() -> list[dict]:
-    """The demo fleet's deliveries still on their way, newest first.
+    """The demo fleet's deliveries still on their way, those about to be live first: on a
+    route that has left, fewest stops away. A parcel on a route still loading at the station
+    says "Order received" for minutes, so those come last.
 
     Only routes the demo fleet of this process registered itself (app/ops/demo.py): any other
     link is a customer's secret, even one of the seller the fleet drives for.
@@ -23,21 +26,26 @@ def demo_links() -> list[dict]:
     if fleet is None:
         return []
     reads = services().reads
-    links = []
+    rows = []
     for route_id in reversed(fleet.route_ids):
-        summary = reads.route_summary(route_id)
-        for row in (summary or {}).get("shipments", []):
-            if row["status"] in FINAL_STATUSES:
-                continue
-            shipment = reads.shipment(row["tracking_id"])
-            token = token_of(current_app.config["SECRET_KEY"], shipment) if shipment else None
-            if token is None:
-                continue
-            links.append({"tracking_id": row["tracking_id"], "status": row["status"],
-                          "vehicle": summary["vehicle"], "stops_away": row["stops_away"],
-                          "url": url_for("web.track", token=token)})
-            if len(links) == DEMO_LINKS:
-                return links
+        summary = reads.route_summary(route_id) or {}
+        for row in summary.get("shipments", []):
+            if row["status"] not in FINAL_STATUSES:
+                rows.append((summary["status"] != "on_route",
+                             row["stops_away"] if row["stops_away"] is not None else 999,
+                             summary["vehicle"], row))
+    links = []
+    for _, _, vehicle, row in sorted(rows, key=lambda r: r[:2]):
+        shipment = reads.shipment(row["tracking_id"])
+        token = token_of(current_app.config["SECRET_KEY"], shipment) if shipment else None
+        if token is None:
+            continue
+        links.append({"tracking_id": row["tracking_id"], "vehicle": vehicle,
+                      "status": LOOKUP_TEXT.get(row["status"], row["status"]),
+                      "stops_away": row["stops_away"],
+                      "url": url_for("web.track", token=token)})
+        if len(links) == DEMO_LINKS:
+            break
     return links
 
 

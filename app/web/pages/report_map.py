@@ -18,7 +18,7 @@ from pathlib import Path
 import folium
 
 from app.basemap.report import HtmlData, ReportStreets
-from app.domain.hours import clock_text
+from app.domain.hours import clamped, clock_text, day_text, local_day
 from app.domain.model import Route, Shipment
 from app.domain.tracking import Progress
 
@@ -104,7 +104,9 @@ def route_report(route: Route, progress: Progress, shipments: list[Shipment],
     path = driven or [tuple(pt) for leg in route.legs for pt in leg]
     station = (route.station.lat, route.station.lon)
     m = offline_map(leaflet_dir, station, streets)
-    title = f"Route {route.id} · {route.driver.name} ({route.driver.vehicle})"
+    # Named as the seller knows the day (who, how, from where, when), not by the internal id.
+    day = day_text(local_day(clamped(route.created_at), route.timezone))
+    title = f"{route.driver.name}'s {route.driver.vehicle} route · {route.station_name} · {day}"
     m.get_root().header.add_child(HtmlData(f"<title>{escape(title)}</title>"))
     done = sum(progress.shipments[s.tracking_id].status == "delivered" for s in shipments)
     m.get_root().html.add_child(HtmlData(

@@ -1,0 +1,63 @@
+"""The customer's delivery instructions: a note for the driver and a safe place, per shipment.
+
+Written only through the customer's link, while the shipment is on its way but the driver is not
+yet at the door (created, out for delivery, approaching): from "arriving" on the driver is
+already there and reads the stop, not new notes. Read only by the route's driver (the driver
+app's block) and the seller (dashboard); never part of the customer view, the lookup, the
+socket frames, webhooks or a log line. Forgotten with the route (app/ops/retention.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from app.store import Store
+
+KIND = "instructions"
+MAX_NOTE = 300
+# Where a parcel may be left without anyone at home; None: hand it to me.
+SAFE_PLACES = ("front door", "back door", "porch", "garage", "mailroom", "reception",
+               "neighbour")
+OPEN_STATUSES = ("created", "out_for_delivery", "approaching")
+
+
+def is_open(status: str) -> bool:
+    """Whether instructions can still reach the driver in time."""
+    return status in OPEN_STATUSES
+
+
+class Instructions:
+    def __init__(self, store: Store, clock: Callable[[], float]) -> None:
+        self.store, self.clock = store, clock
+
+    def get(self, tracking_id: str) -> dict | None:
+        return self.store.get_doc(KIND, tracking_id)
+
+    def put(self, tracking_id: str, seller_id: str, note: str, safe_place: str | None) -> dict:
+        """Replace the shipment's instructions; empty note and no safe place clear them."""
+        if not note and safe_place is None:
+            self.store.delete_doc(KIND, tracking_id)
+            return {"note": "", "safe_place": None, "at": None}
+        doc = {"tracking_id": tracking_id, "seller_id": seller_id, "note": note,
+               "safe_place": safe_place, "at": self.clock()}
+        self.store.put_doc(KIND, tracking_id, doc)
+        return doc
+
+    def for_shipments(self, tracking_ids: list[str]) -> dict[str, dict]:
+        """The instructions of these shipments, by tracking id (those that have some)."""
+        found = {tid: self.get(tid) for tid in tracking_ids}
+        return {tid: doc for tid, doc in found.items() if doc is not None}
+
+    def for_seller(self, seller_id: str) -> list[dict]:
+        """Every instruction left on the seller's shipments, newest first."""
+        docs = [d for d in self.store.list_docs(KIND) if d.get("seller_id") == seller_id]
+        return sorted(docs, key=lambda d: d["at"], reverse=True)
+
+    def forget(self, tracking_id: str) -> None:
+        self.store.delete_doc(KIND, tracking_id)
+
+
+def public(doc: dict | None) -> dict:
+    """Instructions as the token holder, the driver and the seller read them."""
+    doc = doc or {}
+    return {"note": doc.get("note", ""), "safe_place": doc.get("safe_place")}

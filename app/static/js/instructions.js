@@ -1,0 +1,72 @@
+// Delivery instructions for the driver: a note and a safe place, until the driver is at the door.
+const panel = document.getElementById("instructions");
+const form = document.getElementById("instructions-form");
+const status = document.getElementById("instructions-status");
+const saved = document.getElementById("instructions-saved");
+// The statuses in which they can change come from the server (app/customer/instructions.py).
+const state = { url: "", csrf: "", open: [], current: { note: "", safe_place: null } };
+
+function describe({ note, safe_place: place }) {
+  const lines = [];
+  if (place) lines.push(`If nobody is home: ${place}`);
+  if (note) lines.push(`Note: ${note}`);
+  return lines.join("\n");
+}
+
+function showSaved() {
+  const words = describe(state.current);
+  saved.hidden = !words;
+  saved.textContent = words ? `Your instructions:\n${words}` : "";
+}
+
+// Closed once the driver is at the door or the delivery is over: what was left stays shown.
+export function updateInstructions(viewStatus) {
+  const open = state.open.includes(viewStatus);
+  form.hidden = !open;
+  panel.hidden = !open && !describe(state.current);
+  if (!open) status.textContent = "";
+}
+
+async function onSubmit(event) {
+  event.preventDefault();
+  const body = {
+    note: document.getElementById("instructions-note").value,
+    safe_place: document.getElementById("instructions-place").value || null,
+  };
+  let resp;
+  try {
+    resp = await fetch(state.url, { method: "PUT", body: JSON.stringify(body),
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": state.csrf } });
+  } catch {
+    status.textContent = "Could not save just now: check your connection and try again.";
+    return;
+  }
+  const data = await resp.json().catch(() => ({}));
+  if (!resp.ok) {
+    status.textContent = resp.status === 409
+      ? "The driver is already at your door, so the instructions can no longer change."
+      : resp.status === 429 ? "Too many changes: try again later."
+      : data.field === "note" ? "The note is too long (at most 300 characters) or has "
+        + "characters we cannot keep."
+      : "Could not save just now. Reload the page and try again.";
+    return;
+  }
+  state.current = data;
+  showSaved();
+  status.textContent = "Saved. Your driver sees these instructions.";
+}
+
+export async function setUpInstructions(config, viewStatus) {
+  state.url = config.instructionsUrl;
+  state.csrf = config.csrfToken;
+  state.open = config.instructionsOpen;
+  const resp = await fetch(state.url).catch(() => null);
+  if (resp && resp.ok) {
+    state.current = await resp.json();
+    document.getElementById("instructions-note").value = state.current.note || "";
+    document.getElementById("instructions-place").value = state.current.safe_place || "";
+    showSaved();
+  }
+  updateInstructions(viewStatus);
+  form.addEventListener("submit", onSubmit);
+}
