@@ -1,4 +1,6 @@
 // Text updates for this shipment: sign up a phone number, see it masked, undo it.
+import { t } from "./words.js";
+
 const form = document.getElementById("texts-form");
 const on = document.getElementById("texts-on");
 const status = document.getElementById("texts-status");
@@ -24,21 +26,20 @@ async function onSubmit(event, url) {
   const { ok, data } = await call(url, "POST", { phone });
   if (!ok) {
     status.textContent = data.field === "phone"
-      ? "That does not look like a mobile number. Use the international form, like +358401234567."
-      : "Could not sign you up just now. Try again in a moment.";
+      ? t("bad_phone") : t("signup_failed");
     document.getElementById("texts-phone").setAttribute("aria-invalid", "true");
     return;
   }
   document.getElementById("texts-phone").removeAttribute("aria-invalid");
   show(data);
-  status.textContent = `Signed up: texts about this delivery go to ${data.phone}.`;
+  status.textContent = t("signed_up", { phone: data.phone });
 }
 
 async function onStop(url) {
   const { ok, data } = await call(url, "DELETE");
-  if (!ok) { status.textContent = "Could not stop the texts just now. Try again."; return; }
+  if (!ok) { status.textContent = t("stop_failed"); return; }
   show(data);
-  status.textContent = "Texts stopped. We will not text you about this delivery.";
+  status.textContent = t("stopped");
   document.getElementById("texts-phone").focus();
 }
 
