@@ -14,6 +14,7 @@ from typing import Any
 from babel.dates import format_skeleton, format_time
 
 from app.domain.hours import zone
+from app.domain.tracking.statuses import REASON_TEXT
 from app.i18n.catalogs import DEFAULT, N_, translations
 
 # The words of each status, as the lookup shows them (fixed words, never free text).
@@ -106,3 +107,36 @@ def localized_lookup(status_only: dict[str, Any], lang: str) -> dict[str, Any]:
         return status_only
     return dict(status_only, status_text=status_words(status_only["status"], lang), timeline=[
         dict(e, text=status_words(e["status"], lang)) for e in status_only["timeline"]])
+
+
+# The domain's REASON_TEXT (app/domain/tracking/statuses.py), marked here for the catalog: the
+# domain imports nothing of the app's web side (a test keeps the two lists equal).
+REASONS = (N_("no safe place to leave it"), N_("the business was closed"),
+           N_("the driver could not get access"), N_("nobody was available"))
+
+
+def change_text(status: str, detail: dict[str, Any], driver: str, tz: str, lang: str,
+                english: str) -> str:
+    """A status change as a text message says it (`english` is the domain's own wording)."""
+    if lang == DEFAULT:
+        return english
+    t = translations(lang)
+    if status == "out_for_delivery":
+        return t.gettext("Out for delivery with %(name)s") % {"name": driver}
+    if status == "approaching" and "stops_away" in detail:
+        return stops_text(detail["stops_away"], lang)
+    if status == "delivered":
+        where = (detail.get("proof") or {}).get("left_at")
+        return t.gettext("Delivered, left at: %(place)s") % {"place": where} if where else (
+            status_words(status, lang))
+    if status == "attempted" and detail.get("next_attempt"):
+        return t.gettext("Delivery attempted: %(reason)s. We will try again %(day)s") % {
+            "reason": t.gettext(REASON_TEXT.get(detail.get("reason"), "")) or "",
+            "day": day(datetime.fromisoformat(detail["next_attempt"]), lang)}
+    return status_words(status, lang)
+
+
+def text_body(label: str, words: str, link: str, lang: str) -> str:
+    """The text message of a status change: `Delivery order-1: 2 stops away. <link>`."""
+    return translations(lang).gettext("Delivery %(label)s: %(words)s.") % {
+        "label": label, "words": words} + link

@@ -50,7 +50,8 @@ def _connect(auth) -> None:
             raise ConnectionRefusedError("unknown or expired tracking link")
         shipment, view = found
         # The page's language, sent by its script; anything else reads English, as the API.
-        lang = auth.get("lang") if auth.get("lang") in LANGUAGES else DEFAULT
+        lang = auth.get("lang")
+        lang = lang if isinstance(lang, str) and lang in LANGUAGES else DEFAULT
         join_room(shipment_room(shipment.tracking_id, lang))
         # The viewer is connected to this process: no trip through the message queue.
         svc.broadcaster.snapshot(request.sid, localized(view, lang))

@@ -1,5 +1,5 @@
 // Text updates for this shipment: sign up a phone number, see it masked, undo it.
-import { t } from "./words.js";
+import { LANG, t } from "./words.js";
 
 const form = document.getElementById("texts-form");
 const on = document.getElementById("texts-on");
@@ -23,7 +23,7 @@ async function call(url, method, body) {
 async function onSubmit(event, url) {
   event.preventDefault();
   const phone = document.getElementById("texts-phone").value.replace(/[\s()-]/g, "");
-  const { ok, data } = await call(url, "POST", { phone });
+  const { ok, data } = await call(url, "POST", { phone, lang: LANG });
   if (!ok) {
     status.textContent = data.field === "phone"
       ? t("bad_phone") : t("signup_failed");
