@@ -74,6 +74,7 @@ def test_the_switch_changes_the_language_and_is_remembered(live_server, browser,
     assert page.evaluate("document.documentElement.lang") == "sv"
     page.goto(f"{base}/track")  # and the lookup too
     assert text_of(page, "h1") == "Spåra ett paket"
+    screenshot(page, tmp_path, "lookup-sv-360")
     page.goto(f"{base}/track/no-such-link")
     assert text_of(page, "h1") == "Spårningslänken hittades inte"
     screenshot(page, tmp_path, "not-found-sv-360")
