@@ -69,6 +69,8 @@ def status_text(view: dict[str, Any], lang: str) -> str:
             "time": clock(moment(view["visited_at"], tz), lang)}
     if status == "approaching" and view.get("stops_away") is not None:
         return stops_text(view["stops_away"], lang)
+    if status == "arriving":
+        return t.gettext("Your driver is almost there")
     if status == "delivered" and (view.get("proof") or {}).get("at"):
         return t.gettext("Delivered at %(time)s") % {
             "time": clock(moment(view["proof"]["at"], tz), lang)}
