@@ -41,7 +41,9 @@ def language_url(lang: str) -> str:
 def _remember(response):
     # A choice made with ?lang= stays for the customer's next visit and next link.
     chosen = request.args.get(COOKIE)
-    if chosen in LANGUAGES and request.cookies.get(COOKIE) != chosen:
+    # Pages only: an API client's ?lang= (ignored there) leaves no cookie behind.
+    if (chosen in LANGUAGES and request.cookies.get(COOKIE) != chosen
+            and response.mimetype == "text/html"):
         response.set_cookie(COOKIE, chosen, max_age=_YEAR_S, samesite="Lax",
                             secure=request.is_secure, httponly=True)
     if response.mimetype == "text/html":

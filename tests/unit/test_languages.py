@@ -59,8 +59,9 @@ def test_an_unknown_choice_is_ignored(client):
 
 def test_the_api_stays_english(client):
     token = register(client)["shipments"][0]["token"]
-    view = client.get(f"/api/v1/track/{token}?lang=fi",
-                      headers={"Accept-Language": "fi"}).get_json()
+    resp = client.get(f"/api/v1/track/{token}?lang=fi", headers={"Accept-Language": "fi"})
+    assert "Set-Cookie" not in resp.headers  # ?lang= is the pages' switch, not the API's
+    view = resp.get_json()
     assert view["status_text"] == "You are the next stop"
     assert [e["text"] for e in view["timeline"]][1:] == [
         "Out for delivery with Aino", "You are the next stop"]
