@@ -21,6 +21,8 @@ RUN pip install --no-cache-dir -r requirements.txt
 COPY gunicorn.conf.py .
 COPY app app
 COPY simulator simulator
+# The Finnish and Swedish catalogs, compiled from the .po files kept in git (app/i18n).
+RUN python -m babel.messages.frontend compile -d app/i18n/translations
 COPY --from=assets /src/app/static/vendor app/static/vendor
 # The street map of the bundled Helsinki extract (var/basemap/helsinki.pmtiles; seconds). For
 # your own city, mount a .pmtiles built with `python -m app basemap build --map ...` and set BASEMAP.

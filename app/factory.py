@@ -55,6 +55,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["geocoding"] = geocoding(app.config)  # built on first use
     headers.init_app(app)
     limits.init_app(app)
+    from app import i18n
+
+    i18n.init_app(app)
 
     from app.realtime import sockets
     from app.web import api, pages

@@ -8,5 +8,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/pip install --quiet --disable-pip-version-check -r "${1:-requirements.txt}"
 npm ci --no-audit --no-fund --loglevel=error
+# The Finnish and Swedish catalogs (app/i18n/translations/*.po -> .mo).
+scripts/translations.sh compile >/dev/null
 # The bundled map's streets (var/basemap/helsinki.pmtiles): seconds once, then reused.
 .venv/bin/python -m app basemap build

@@ -16,6 +16,8 @@ from app.access.links import token_of
 from app.domain.hours import iso_utc
 from app.domain.model import Route
 from app.domain.tracking import StatusChange
+from app.i18n.catalogs import DEFAULT
+from app.i18n.wording import change_text, text_body
 from app.live.route_cache import RouteCache
 from app.notify.messages import MessageIds, Messages
 from app.notify.once import KIND as ONCE_KIND
@@ -111,8 +113,9 @@ class Dispatch:
             return
         due = text_due(c.status, self.clock(), route.timezone)
         note = None if due is not None else "dropped: quiet hours, stale by the morning"
-        self.text(route.seller_id, ship, phone, c.status, self.status_body(ship, c), due, note,
-                  named(phone))
+        lang = self.subscriptions.language_for(ship)
+        self.text(route.seller_id, ship, phone, c.status, self.status_body(route, ship, c, lang),
+                  due, note, named(phone))
 
     def text(self, seller_id: str, ship: dict, phone: str, event: str, body: str,
              due: float | None, note: str | None = None, message_id: str | None = None) -> dict:
@@ -140,9 +143,11 @@ class Dispatch:
         token = token_of(self.secret_key, ship) if self.public_url else None
         return f" {self.public_url}/track/{token}" if token else ""
 
-    def status_body(self, ship: dict, c: StatusChange) -> str:
+    def status_body(self, route: Route, ship: dict, c: StatusChange, lang: str = DEFAULT) -> str:
         label = ship.get("reference") or ship["tracking_id"]
-        return f"Delivery {label}: {c.text}.{self.link(ship)}"
+        driver = (route.driver.name.split() or [""])[0]
+        words = change_text(c.status, c.detail, driver, route.timezone, lang, c.text)
+        return text_body(label, words, self.link(ship), lang)
 
     def feedback_body(self, ship: dict) -> str:
         label = ship.get("reference") or ship["tracking_id"]

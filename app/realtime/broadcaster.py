@@ -18,6 +18,8 @@ from collections import defaultdict
 from flask_socketio import SocketIO
 
 from app.domain.view import customer_view, route_summary
+from app.i18n.catalogs import DEFAULT, LANGUAGES
+from app.i18n.wording import localized
 from app.live.reads import Reads
 from app.ops import metrics
 from app.realtime import engineio
@@ -33,8 +35,9 @@ REMEMBERED = 50_000
 CHUNK = 100
 
 
-def shipment_room(tracking_id: str) -> str:
-    return f"shipment:{tracking_id}"
+def shipment_room(tracking_id: str, lang: str = DEFAULT) -> str:
+    # One room per language a customer reads in: the English room keeps its old name.
+    return f"shipment:{tracking_id}" if lang == DEFAULT else f"shipment:{tracking_id}:{lang}"
 
 
 def seller_room(seller_id: str) -> str:
@@ -113,13 +116,18 @@ class Broadcaster:
                 continue
             route, progress, shipments = loaded
             for shipment in shipments:
-                room = shipment_room(shipment.tracking_id)
-                if self.shared or self.fanout.members(room):
-                    if self.reads.link_expired(route, progress, shipment):
-                        self.fanout.close(room)  # a socket outlives its link by a tick at most
-                        continue
-                    view = customer_view(route, progress, shipment, self.reads.settings, now=wall)
-                    self._frame(frames, room, VIEW, view)
+                rooms = {lang: shipment_room(shipment.tracking_id, lang) for lang in LANGUAGES}
+                watched = [lang for lang, room in rooms.items()
+                           if self.shared or self.fanout.members(room)]
+                if not watched:
+                    continue
+                if self.reads.link_expired(route, progress, shipment):
+                    for lang in watched:  # a socket outlives its link by a tick at most
+                        self.fanout.close(rooms[lang])
+                    continue
+                view = customer_view(route, progress, shipment, self.reads.settings, now=wall)
+                for lang in watched:
+                    self._frame(frames, rooms[lang], VIEW, localized(view, lang))
             if self.shared or self.fanout.members(seller_room(route.seller_id)):
                 summary = route_summary(route, progress, shipments, self.reads.settings)
                 fleets[route.seller_id].append(summary)

@@ -11,6 +11,8 @@ from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 from app.access import limits
 from app.access.signed_in import signed_in_seller
 from app.extensions import services
+from app.i18n.catalogs import DEFAULT, LANGUAGES
+from app.i18n.wording import localized
 from app.live.reads import LinkExpired
 from app.realtime.broadcaster import seller_room, shipment_room
 from app.store import StoreUnavailable
@@ -47,9 +49,12 @@ def _connect(auth) -> None:
         if found is None:
             raise ConnectionRefusedError("unknown or expired tracking link")
         shipment, view = found
-        join_room(shipment_room(shipment.tracking_id))
+        # The page's language, sent by its script; anything else reads English, as the API.
+        lang = auth.get("lang")
+        lang = lang if isinstance(lang, str) and lang in LANGUAGES else DEFAULT
+        join_room(shipment_room(shipment.tracking_id, lang))
         # The viewer is connected to this process: no trip through the message queue.
-        svc.broadcaster.snapshot(request.sid, view)
+        svc.broadcaster.snapshot(request.sid, localized(view, lang))
         return
     seller = None
     if isinstance(key, str):

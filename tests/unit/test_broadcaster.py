@@ -189,3 +189,18 @@ def test_a_change_overtaken_before_it_was_sent_is_counted(world):
     b.flush(force=True)
     b.touch(reg["route_id"])  # sent already: nothing overtaken
     assert metrics.COALESCED._value.get() - before == 1
+
+
+def test_each_language_room_gets_its_own_wording_and_only_when_watched(world):
+    reg, b, fanout, post = world
+    tid = reg["shipments"][0]["tracking_id"]
+    fanout.rooms = {shipment_room(tid), shipment_room(tid, "fi")}
+    post(1)
+    assert b.flush() == 2
+    views = {room: data for room, (event, data) in fanout.sent}
+    assert set(views) == {f"shipment:{tid}", f"shipment:{tid}:fi"}  # no Swedish reader: none
+    english, finnish = views[f"shipment:{tid}"], views[f"shipment:{tid}:fi"]
+    assert english["status_text"] == "Your driver is almost there"
+    assert finnish["status_text"] == "Kuljettaja on melkein perillä"
+    assert finnish["eta"]["text"].startswith("Saapuu klo ")
+    assert finnish["driver"] == english["driver"]  # the same view, only its words differ

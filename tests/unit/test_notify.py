@@ -215,3 +215,51 @@ def test_the_worker_drains_a_backlog_without_waiting_between_claims(client, app)
     assert sleeps[-1] == 5.0 and all(s == 0 for s in sleeps[:-1]) and len(sleeps) >= 3
     sent = [t for t in texts(client) if t["event"] == "out_for_delivery"]
     assert len(sent) == 30 and {t["state"] for t in sent} == {"sent"}
+
+
+@pytest.mark.parametrize("lang, bodies", [
+    ("fi", ["Toimitus order-0: Jakelussa, kuljettajana Aino.",
+            "Toimitus order-0: Olet seuraavana vuorossa.",
+            "Toimitus order-0: Toimitettu, jätetty: front door."]),
+    ("sv", ["Leverans order-0: Ute för leverans med Aino.",
+            "Leverans order-0: Du är nästa stopp.",
+            "Leverans order-0: Levererat, lämnat: front door."]),
+])
+def test_texts_come_in_the_language_of_the_sign_up(client, app, lang, bodies):
+    reg, driver = register_with_phones(client, phones=(None, None))
+    token = reg["shipments"][0]["token"]
+    resp = client.post(f"/api/v1/track/{token}/texts", json={"phone": PHONE, "lang": lang})
+    assert resp.status_code == 201, resp.json
+    post_event(client, driver, type="route_started", timestamp=iso(0))
+    post_event(client, driver, type="delivered", stop=0, timestamp=iso(60),
+               proof={"left_at": "front door"})
+    worker(app).run_once()
+    link = f" https://track.example/track/{token}"
+    assert [t["body"] for t in texts(client)] == [b + link for b in bodies]
+
+
+def test_attempt_text_says_why_in_the_language(client, app):
+    reg, driver = register_with_phones(client, n_stops=1, phones=(None,))
+    token = reg["shipments"][0]["token"]
+    client.post(f"/api/v1/track/{token}/texts", json={"phone": PHONE},
+                headers={"Accept-Language": "fi"})  # no lang given: the request's language
+    post_event(client, driver, type="route_started", timestamp=iso(0))
+    post_event(client, driver, type="attempted", stop=0, reason="no_access", timestamp=iso(120))
+    worker(app).run_once()
+    attempt = texts(client)[-1]["body"]
+    assert attempt.startswith("Toimitus order-0: Toimitusta yritettiin: kuljettaja ei päässyt "
+                              "sisään. Yritämme uudelleen pe 27.11."), attempt
+
+
+@pytest.mark.parametrize("lang", ["xx", ["fi"], {"fi": 1}, None, 7])
+def test_an_unknown_text_language_is_a_400_naming_the_field(client, lang):
+    token = register(client)["shipments"][0]["token"]
+    resp = client.post(f"/api/v1/track/{token}/texts", json={"phone": PHONE, "lang": lang})
+    assert resp.status_code == 400 and resp.json["field"] == "lang", resp.json
+
+
+def test_the_catalog_marks_every_reason_the_domain_gives():
+    from app.domain.tracking.statuses import REASON_TEXT
+    from app.i18n.wording import REASONS
+
+    assert set(REASONS) == set(REASON_TEXT.values())

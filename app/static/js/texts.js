@@ -1,4 +1,6 @@
 // Text updates for this shipment: sign up a phone number, see it masked, undo it.
+import { LANG, t } from "./words.js";
+
 const form = document.getElementById("texts-form");
 const on = document.getElementById("texts-on");
 const status = document.getElementById("texts-status");
@@ -21,25 +23,24 @@ async function call(url, method, body) {
 async function onSubmit(event, url) {
   event.preventDefault();
   const phone = document.getElementById("texts-phone").value.replace(/[\s()-]/g, "");
-  const { ok, data } = await call(url, "POST", { phone });
+  const { ok, data } = await call(url, "POST", { phone, lang: LANG });
   if (!ok) {
     status.textContent = data.field === "phone"
-      ? "That does not look like a mobile number. Use the international form, like +358401234567."
-      : "Could not sign you up just now. Try again in a moment.";
+      ? t("bad_phone") : t("signup_failed");
     document.getElementById("texts-phone").setAttribute("aria-invalid", "true");
     return;
   }
   document.getElementById("texts-phone").removeAttribute("aria-invalid");
   show(data);
   // The number itself is on the line above ("Texts go to ..."): not said twice.
-  status.textContent = "Signed up. We text you when the driver is close and when it is delivered.";
+  status.textContent = t("signed_up");
 }
 
 async function onStop(url) {
   const { ok, data } = await call(url, "DELETE");
-  if (!ok) { status.textContent = "Could not stop the texts just now. Try again."; return; }
+  if (!ok) { status.textContent = t("stop_failed"); return; }
   show(data);
-  status.textContent = "Texts stopped. We will not text you about this delivery.";
+  status.textContent = t("stopped");
   document.getElementById("texts-phone").focus();
 }
 

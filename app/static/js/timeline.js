@@ -1,12 +1,15 @@
 // The words beside the map: local times, the timeline, proof of delivery, a failed attempt.
+import { LOCALE, plural, t } from "./words.js";
 export function clock(iso, timeZone) {
   if (!iso) return "";
-  return new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", timeZone })
+  // "numeric": Finnish writes 9.05, as the server's Babel does (app/i18n/wording.py).
+  return new Intl.DateTimeFormat(LOCALE, { hour: LOCALE === "en-GB" ? "2-digit" : "numeric",
+    minute: "2-digit", timeZone })
     .format(new Date(iso));
 }
 
 export function dayText(iso, timeZone) {
-  return new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short",
+  return new Intl.DateTimeFormat(LOCALE, { weekday: "short", day: "numeric", month: "short",
     timeZone }).format(new Date(iso));
 }
 
@@ -17,14 +20,15 @@ function text(id, value) {
 
 export function leftAtText(leftAt) {
   if (!leftAt) return "";
+  if (LOCALE !== "en-GB") return t("left_at", { place: leftAt });
   const phrase = /^(with|in|inside|behind|under|on|by|at|the)\b/i.test(leftAt)
     ? leftAt : `at the ${leftAt}`;
   return `left ${phrase}`;
 }
 
 export function stopsText(n) {
-  if (n <= 0) return "you are the next stop";
-  return n === 1 ? "1 stop away" : `${n} stops away`;
+  if (n <= 0) return t("next_stop");
+  return plural("stops_away", n);
 }
 
 // "Delivered at 14:22, left at the front door", "Out for delivery: 10 stops away": the
@@ -47,12 +51,12 @@ export function renderDay(view) {
   if (!eta) return text("day-text", "");
   const day = dayText(eta.window[0], view.timezone);
   if (eta.moved_to_next_day) {
-    return text("day-text", `Drivers deliver until ${CUT_OFF_HOUR}:00, so it comes on ${day}.`);
+    return text("day-text", t("moved_day", { hour: CUT_OFF_HOUR, day }));
   }
   const endHour = Number(clock(eta.window[1], view.timezone).slice(0, 2));
   const late = endHour >= CUT_OFF_HOUR - 2;
-  text("day-text", late ? `Delivery day ${day}. Drivers deliver until ${CUT_OFF_HOUR}:00; ` +
-    "if the route runs late, it comes on the next delivery day." : `Delivery day ${day}.`);
+  text("day-text", late ? t("late_day", { hour: CUT_OFF_HOUR, day })
+    : t("delivery_day", { day }));
 }
 
 export function renderTimeline(view) {
@@ -92,8 +96,8 @@ export function renderProof(view, photoUrl) {
   const proof = view.proof;
   document.getElementById("proof").hidden = !proof;
   if (!proof) return;
-  text("proof-left", proof.left_at || "Handed over");
-  text("proof-note", proof.note || "No note");
+  text("proof-left", proof.left_at || t("handed_over"));
+  text("proof-note", proof.note || t("no_note"));
   const stored = /^ph_[0-9a-f]{32}$/;
   const named = stored.test(proof.photo || "") && photoUrl ? proof.photo : null;
   // A photo the server does not have (never uploaded, or no longer kept) is not promised.
@@ -107,17 +111,17 @@ export function renderProof(view, photoUrl) {
   // An SVG element has no .hidden property: the attribute itself.
   document.getElementById("proof-placeholder").toggleAttribute("hidden", Boolean(key));
   if (key) {
-    caption.textContent = `Photo taken at ${clock(proof.at, view.timezone)}`;
+    caption.textContent = t("photo_at", { time: clock(proof.at, view.timezone) });
   } else if (photo) {
     const a = document.createElement("a");
     a.href = photo;
     a.rel = "noopener";
-    a.textContent = "See the driver's photo";
+    a.textContent = t("see_photo");
     caption.replaceChildren(a);
   } else if (named) {
     caption.textContent = `Delivered at ${clock(proof.at, view.timezone)}: the photo is not available.`;
   } else {
-    caption.textContent = `Delivered at ${clock(proof.at, view.timezone)}: no photo was taken.`;
+    caption.textContent = t("no_photo", { time: clock(proof.at, view.timezone) });
   }
 }
 
@@ -126,8 +130,6 @@ export function renderAttempt(view) {
   document.getElementById("attempt").hidden = !attempted;
   if (!attempted) return;
   const last = view.timeline[view.timeline.length - 1];
-  text("attempt-text", last ? last.text : "Delivery attempted.");
-  text("attempt-next", "What happens next: the parcel goes back to the station and comes " +
-    "out again on the next delivery day, between 08:00 and 20:00. You do not need to do " +
-    "anything; text updates tell you when it is on its way.");
+  text("attempt-text", last ? last.text : t("attempted"));
+  text("attempt-next", t("attempt_next"));
 }

@@ -10,6 +10,7 @@ import {
   clock, headline, renderAttempt, renderDay, renderProof, renderTimeline,
 } from "./timeline.js";
 import { rotate, VEHICLE_NAMES, vehicleIcon } from "./vehicles.js";
+import { plural, t } from "./words.js";
 
 const root = document.getElementById("track");
 const config = JSON.parse(root.dataset.config);
@@ -29,7 +30,7 @@ function text(id, value) {
 
 function labelDelivered(view) {
   if (!view.proof || !layers.destination || layers.destination.getTooltip()) return;
-  layers.destination.bindTooltip(`Delivered here at ${clock(view.proof.at, view.timezone)}`, {
+  layers.destination.bindTooltip(t("delivered_here", { time: clock(view.proof.at, view.timezone) }), {
     permanent: true, direction: "top", offset: [0, -26], className: "delivered-label" });
 }
 
@@ -38,7 +39,7 @@ function showDestination(dest) {
   layers.destination = L.marker([dest.lat, dest.lon], {
     icon: L.divIcon({ className: "destination-marker", html: "<span></span>", iconSize: [26, 26],
       iconAnchor: [13, 26] }),
-    title: "Your delivery address", alt: "Your delivery address",
+    title: t("your_address"), alt: t("your_address"),
   }).addTo(map);
 }
 
@@ -74,20 +75,18 @@ function drawPath(path) {
 function mapNote(view) {
   const away = view.stops_away;
   if (view.visited_at && away == null && !view.proof) {
-    return "The driver has left your address, so the live map is closed.";
+    return t("map_closed");
   }
   if (view.status === "created" && view.status_text === "Arriving today") {
-    return "The live map appears here once the driver has left the station and is a few " +
-      "stops away.";
+    return t("map_after_leaving");
   }
   if (away == null || view.status === "created") {
-    return "The live map appears on the delivery day, when the driver is a few stops away.";
+    return t("map_later");
   }
   if (away <= config.visibleStops) {
-    return "The live map appears here as soon as the driver's position comes in.";
+    return t("map_soon");
   }
-  return `The driver has ${away} stops before yours. The live map appears here when ` +
-    `${config.visibleStops} or fewer are left.`;
+  return plural("stops_before", away, { visible: config.visibleStops });
 }
 
 function showMap(view) {
@@ -127,8 +126,8 @@ function render(view) {
   text("eta-text", view.eta ? view.eta.text : "");
   const d = view.driver;
   // Before the driver leaves the station, the name is who will come, not who is on the way.
-  const who = view.status === "created" ? `${d && d.name} will deliver it` : `${d && d.name} is delivering`;
-  text("driver-text", d && d.name && !view.proof ? who : "");
+  const who = view.status === "created" ? "will_deliver" : "is_delivering";
+  text("driver-text", d && d.name && !view.proof ? t(who, { name: d.name }) : "");
   document.title = `${view.status_text} · Doorstep`;
   root.dataset.status = view.status;
   renderDay(view);
@@ -156,7 +155,7 @@ function tickUpdated() {
   const age = fixAge >= 0 && fixAge < 6 * 3600 ? fixAge
     : (performance.now() - state.receivedAt) / 1000;
   const words = age < 90 ? `${Math.round(age)} s` : `${Math.round(age / 60)} min`;
-  text("updated", state.connected ? `· updated ${words} ago` : "");
+  text("updated", state.connected ? t("updated", { age: words }) : "");
 }
 
 function onSnapshot(view) {
@@ -164,17 +163,18 @@ function onSnapshot(view) {
   render(view);
   state.connected = true;
   root.dataset.connection = "live";
-  text("connection", "Live");
+  text("connection", t("live"));
 }
 
 function onLost() {
   state.connected = false;
   root.dataset.connection = "reconnecting";
-  text("connection", "Reconnecting…");
+  text("connection", t("reconnecting"));
 }
 
 function connect() {
-  const socket = io({ auth: { token: config.token }, transports: ["websocket"] });
+  // The language picks the room whose views are worded for this page (app/realtime/sockets.py).
+  const socket = io({ auth: { token: config.token, lang: config.lang }, transports: ["websocket"] });
   socket.on(SNAPSHOT, onSnapshot);
   socket.on(VIEW, render);
   socket.on("disconnect", onLost);

@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 
 from flask import current_app, jsonify, render_template, request
+from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
 from app.access.limits import Limited
+from app.i18n.catalogs import N_
 from app.live.reads import LinkExpired
 from app.store import StoreFull, StoreUnavailable
 from app.web.api import bp
@@ -64,23 +66,27 @@ def on_store_down(exc: StoreUnavailable):
 # What a person who followed a link reads instead of a bare status line: what happened, and
 # what to do next (the lookup by tracking number works when a link does not).
 _PAGES = {
-    404: ("Page not found", "There is nothing at this address."),
-    405: ("Not allowed", "This address does not take that kind of request."),
+    404: (N_("Page not found"), N_("There is nothing at this address.")),
+    405: (N_("Not allowed"), N_("This address does not take that kind of request.")),
 }
-_TRACK_404 = ("Tracking link not found", "This tracking link is not known here: check that it "
-              "was copied whole from your message, or look your parcel up by its tracking number.")
+_TRACK_404 = (N_("Tracking link not found"), N_(
+    "This tracking link is not known here: check that it was copied whole from your message, "
+    "or look your parcel up by its tracking number."))
+_EXPIRED = (N_("This tracking link has expired"), N_(
+    "Links stop working some days after the delivery. The status is still there under the "
+    "parcel's tracking number."))
 
 
 def page_error(status: int, title: str, message: str, lookup: bool = False):
-    return render_template("error.html", title=title, message=message, lookup=lookup), status
+    # Said in the reader's language (app/i18n): the constants above are the catalog's keys.
+    return render_template("error.html", title=gettext(title), message=gettext(message),
+                           lookup=lookup), status
 
 
 @bp.app_errorhandler(LinkExpired)
 def on_link_expired(exc: LinkExpired):
     if not _is_api():
-        return page_error(404, "This tracking link has expired",
-                          "Links stop working some days after the delivery. The status is still "
-                          "there under the parcel's tracking number.", lookup=True)
+        return page_error(404, *_EXPIRED, lookup=True)
     return error(404, "tracking link expired", "token")
 
 

@@ -8,6 +8,8 @@ from app.access import limits
 from app.access.tokens import hash_token
 from app.domain.model import Shipment
 from app.extensions import services
+from app.i18n import current
+from app.i18n.catalogs import LANGUAGES
 from app.notify.phones import mask, normalize
 from app.web.api import bp
 from app.web.api.body import json_body
@@ -34,13 +36,18 @@ def get_texts(token: str):
 def sign_up_for_texts(token: str):
     """Sign up for text updates with a phone number in international form (E.164)."""
     shipment = link_shipment(token)
-    raw = obj(json_body(), "body").get("phone")
+    body = obj(json_body(), "body")
+    raw = body.get("phone")
     phone = normalize(raw)
     if phone is None:
         message = "is required" if raw in (None, "") else (
             "must be in international form, like +358401234567")
         raise ApiError(400, f"phone {message}", "phone")
-    services().notify.subscriptions.subscribe(shipment.tracking_id, phone)
+    # Texts come in the page's language (sent by its script), else the request's (app/i18n).
+    lang = body.get("lang", current())
+    if not isinstance(lang, str) or lang not in LANGUAGES:
+        raise ApiError(400, f"lang must be one of {', '.join(LANGUAGES)}", "lang")
+    services().notify.subscriptions.subscribe(shipment.tracking_id, phone, lang)
     return jsonify(subscribed=True, phone=mask(phone)), 201
 
 

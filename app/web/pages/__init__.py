@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Blueprint, current_app
 
-from app.domain.hours import zone
+from app.i18n import current
+from app.i18n.wording import day_and_time
 
 bp = Blueprint("web", __name__)
 
 
 @bp.app_template_filter("local_time")
 def local_time(iso: str | None, tz: str) -> str:
-    """`Thu 26 Nov 14:10` in the delivery area's time zone, from an ISO UTC time."""
-    if not iso:
-        return ""
-    at = datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(zone(tz))
-    return f"{at:%a} {at.day} {at:%b %H:%M}"
+    """`Thu 26 Nov 14:10` (`to 26.11. 14.10`) in the delivery area's time zone, from ISO UTC."""
+    return day_and_time(iso, tz, current())
 
 
 def page_config(**extra) -> dict:

@@ -7,6 +7,9 @@ from flask import Response, abort, current_app, render_template, url_for
 from app.access import csrf
 from app.customer.instructions import MAX_NOTE, OPEN_STATUSES, SAFE_PLACES
 from app.extensions import services
+from app.i18n import current
+from app.i18n.page_words import page_words
+from app.i18n.wording import localized
 from app.web.pages import bp, page_config
 
 
@@ -24,6 +27,8 @@ def track(token: str):
     if found is None:
         abort(404)
     shipment, view = found
+    lang = current()
+    view = localized(view, lang)
     api = url_for("api.track", token=token)
     seller = _seller(shipment, token)
     page = page_config(token=token, textsUrl=api + "/texts", photosUrl=api + "/photos",
@@ -31,9 +36,9 @@ def track(token: str):
                        instructionsOpen=list(OPEN_STATUSES),
                        feedbackPage=url_for("web.feedback_page", token=token),
                        brandColour=seller["colour"],
-                       visibleStops=current_app.config["VISIBLE_STOPS"])
+                       visibleStops=current_app.config["VISIBLE_STOPS"], lang=lang)
     return render_template("track.html", view=view, page=page, seller=seller,
-                           safe_places=SAFE_PLACES, max_note=MAX_NOTE)
+                           safe_places=SAFE_PLACES, max_note=MAX_NOTE, words=page_words(lang))
 
 
 @bp.get("/track/<token>/feedback")

@@ -10,6 +10,8 @@ from app.access.tokens import TRACKING_ID
 from app.domain.carriers import recognise
 from app.domain.view import lookup_view
 from app.extensions import services
+from app.i18n import current
+from app.i18n.wording import localized, localized_lookup
 from app.web.pages import bp
 
 CARRIER_NAMES = {"ups": "UPS", "fedex": "FedEx", "usps": "USPS", "post": "A national post"}
@@ -19,7 +21,10 @@ def own_status(tracking_id: str) -> dict | None:
     """A status-only view of one of the network's shipments: never its link token or map."""
     shipment = services().reads.shipment(tracking_id)
     view = services().reads.customer_view(shipment) if shipment else None
-    return lookup_view(view) if view is not None else None
+    if view is None:
+        return None
+    # The ETA's text comes from the localised view, the status words from the lookup's fixed list.
+    return localized_lookup(lookup_view(localized(view, current())), current())
 
 
 def look_up(number: str) -> dict:
