@@ -211,3 +211,32 @@ def test_the_next_customer_never_sees_the_driver_at_another_door(route, shipment
     apply_event(route, p, delivered(1, t + 30), SETTINGS)
     apply_fix(route, p, stop_fix(route, 2, t + 60, 100), SETTINGS)  # moved on, 100 m past
     assert customer_view(route, p, shipments["DS0020"], SETTINGS)["driver"]["position"]
+
+
+@pytest.mark.parametrize("lat, lon", [(60.1675, 24.945), (0.0, 179.99985), (-33.9, -18.4),
+                                      (89.9997, 10.0), (12.5, -179.9999)])
+def test_the_door_check_answers_as_measuring_every_stop_would(lat, lon):
+    """The longitude bound only skips stops the haversine would find farther than the door
+    radius: same answers as measuring all of them, on an east-west street (every stop passes
+    the latitude test), across the antimeridian and near a pole."""
+    import random
+    from types import SimpleNamespace
+
+    from app.domain.geo import haversine_m
+    from app.domain.view import DOOR_RADIUS_M, _at_another_door
+
+    rnd = random.Random(7)
+    for _ in range(300):
+        stops = [SimpleNamespace(index=k, lat=lat + rnd.uniform(-2e-4, 2e-4),
+                                 lon=(lon + rnd.uniform(-1e-3, 1e-3) + 180) % 360 - 180)
+                 for k in range(5)]
+        fix = {"lat": lat + rnd.uniform(-2e-4, 2e-4),
+               "lon": (lon + rnd.uniform(-1e-3, 1e-3) + 180) % 360 - 180}
+        route, progress = SimpleNamespace(stops=stops), SimpleNamespace(last_fix=fix)
+        for mine in range(5):
+            own = haversine_m(fix["lat"], fix["lon"], stops[mine].lat, stops[mine].lon)
+            expected = any(
+                d < DOOR_RADIUS_M and d < own
+                for d in (haversine_m(fix["lat"], fix["lon"], s.lat, s.lon)
+                          for s in stops if s.index != mine))
+            assert _at_another_door(route, progress, mine) == expected
