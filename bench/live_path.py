@@ -21,7 +21,7 @@ from bench.drivers import BATCH, SPEED, east, route_payload
 KEY = "bench"
 
 
-def build(routes: int):
+def build(routes: int, timezone: str = "Europe/Helsinki"):
     from app import create_app
 
     app = create_app({"TESTING": True, "ASYNC_MODE": "threading", "STORE_URL": "memory://",
@@ -32,8 +32,8 @@ def build(routes: int):
     app.extensions["doorstep"].broadcaster._task = True
     client = app.test_client()
     auth = {"Authorization": f"Bearer {KEY}"}
-    regs = [client.post("/api/v1/routes", json=route_payload(i, 3), headers=auth).get_json()
-            for i in range(routes)]
+    regs = [client.post("/api/v1/routes", json={**route_payload(i, 3), "timezone": timezone},
+                        headers=auth).get_json() for i in range(routes)]
     start = int(time.time()) - 5
     for k in range(0, routes, BATCH):
         part = regs[k:k + BATCH]
@@ -70,8 +70,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--routes", type=int, default=400)
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--timezone", default="Europe/Helsinki",
+                    help="the routes' zone: where it is past 8 pm every ETA is 'next delivery day'")
     a = ap.parse_args()
-    app, client, regs, start = build(a.routes)
+    app, client, regs, start = build(a.routes, a.timezone)
     services = app.extensions["doorstep"]
     broadcaster, reads = services.broadcaster, services.reads
     broadcaster.shared = True  # compute every room's frame, as with a message queue
@@ -98,7 +100,7 @@ def main() -> None:
         route_summary(route, progress, shipments, reads.settings)
     row = (time.process_time() - c0) / len(states)
     us = 1e6
-    print(f"routes {a.routes}, rounds {a.rounds}")
+    print(f"routes {a.routes}, rounds {a.rounds}, {a.timezone}")
     print(f"POST per fix     {statistics.median(post) * us:7.1f} us (min {min(post) * us:.1f})")
     print(f"tick per route   {statistics.median(tick) * us:7.1f} us (min {min(tick) * us:.1f})"
           " (3 customer views, 1 dashboard row, frames)")
