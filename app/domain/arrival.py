@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from app.domain.hours import (
@@ -14,7 +13,6 @@ from app.domain.hours import (
     at_hour,
     clamped,
     clock_text,
-    day_iso,
     day_text,
     fit,
     iso_utc,
@@ -46,41 +44,28 @@ def arrival(
     fitted = fit(max(at, now), tz, start_hour, end_hour)
     if moved_to is not None and moved_to > fitted.day:
         fitted = ServiceTime(at_hour(moved_to, start_hour, tz), moved_to, True)
-    if fitted.moved_to_next_day:
-        # Tomorrow's order of stops is not known yet: promise the day, not an hour.
-        moved = _moved(fitted.day, tz, start_hour, end_hour)
-        return {**moved, "window": list(moved["window"])}  # a copy: the caller's to keep
     opens = at_hour(fitted.day, start_hour, tz)
     closes = at_hour(fitted.day, end_hour, tz)
-    half = window_half(fitted.at - now)
-    # Rounded down to a mark, but never to before the minute it is shown in: a window
-    # shown at 14:07 that starts at 14:05 promises a time already gone ("14:07-14:25").
-    lo = max(opens, math.floor((fitted.at - half) / _ROUND_S) * _ROUND_S,
-             math.floor(now / 60) * 60)
-    hi = min(closes, math.ceil((fitted.at + half) / _ROUND_S) * _ROUND_S)
-    if slot is not None and fitted.at <= slot[1]:
-        # On time for the booked slot: promise no wider than the slot itself. A handover
-        # estimated after the slot's end shows as it is: late is what the customer must know.
-        lo, hi = max(lo, min(slot[0], fitted.at)), min(hi, slot[1])
-    text = f"Arriving {clock_text(lo, tz)}-{clock_text(hi, tz)}"
+    if fitted.moved_to_next_day:
+        # Tomorrow's order of stops is not known yet: promise the day, not an hour.
+        lo, hi = opens, closes
+        text = f"Moved to the next delivery day, {day_text(fitted.day)}"
+    else:
+        half = window_half(fitted.at - now)
+        # Rounded down to a mark, but never to before the minute it is shown in: a window
+        # shown at 14:07 that starts at 14:05 promises a time already gone ("14:07-14:25").
+        lo = max(opens, math.floor((fitted.at - half) / _ROUND_S) * _ROUND_S,
+                 math.floor(now / 60) * 60)
+        hi = min(closes, math.ceil((fitted.at + half) / _ROUND_S) * _ROUND_S)
+        if slot is not None and fitted.at <= slot[1]:
+            # On time for the booked slot: promise no wider than the slot itself. A handover
+            # estimated after the slot's end shows as it is: late is what the customer must know.
+            lo, hi = max(lo, min(slot[0], fitted.at)), min(hi, slot[1])
+        text = f"Arriving {clock_text(lo, tz)}-{clock_text(hi, tz)}"
     return {
         "at": iso_utc(fitted.at),
         "window": [iso_utc(lo), iso_utc(hi)],
         "text": text,
-        "day": day_iso(fitted.day),
-        "moved_to_next_day": False,
-    }
-
-
-@lru_cache(maxsize=256)
-def _moved(day: date, tz: str, start_hour: int, end_hour: int) -> dict[str, Any]:
-    """The ETA of a stop moved to `day`: the same for every such stop of a zone (after closing
-    time, every stop not served today: thousands of views a second under load)."""
-    opens, closes = at_hour(day, start_hour, tz), at_hour(day, end_hour, tz)
-    return {
-        "at": iso_utc(opens),
-        "window": [iso_utc(opens), iso_utc(closes)],
-        "text": f"Moved to the next delivery day, {day_text(day)}",
-        "day": day_iso(day),
-        "moved_to_next_day": True,
+        "day": fitted.day.isoformat(),
+        "moved_to_next_day": fitted.moved_to_next_day,
     }

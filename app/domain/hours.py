@@ -134,11 +134,6 @@ def closing(day: date, tz: str, end_hour: int = CLOSES) -> float:
 
 
 @lru_cache(maxsize=64)
-def day_iso(day: date) -> str:
-    return day.isoformat()
-
-
-@lru_cache(maxsize=64)
 def day_text(day: date) -> str:
     """`Fri 27 Nov`: short, unambiguous for a customer, independent of the locale."""
     return f"{day:%a} {day.day} {day:%b}"

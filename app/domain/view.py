@@ -275,14 +275,14 @@ def _path(
     is next. Before that none: the planned path runs past other customers' doors, and a
     straight line drawn across the blocks looked like a way the driver would take (an outside
     check of the street map). The driver and the door are on the map either way."""
-    if away != 0 or progress.leg != ship.stop:
-        return None
     fix = progress.last_fix or {}
     here = [round(fix["lat"], 6), round(fix["lon"], 6)]
     stop = route.stops[ship.stop]
     there = [stop.lat, stop.lon]
     path = route_path(route)
     mark = path.mark_m[ship.stop]
+    if away != 0 or progress.leg != ship.stop:
+        return None
     if progress.along_m >= mark:
         return [here, there]  # at the door: the last few metres
     inner = path.slice(progress.along_m, mark)[1:-1]

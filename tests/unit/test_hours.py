@@ -104,17 +104,3 @@ def test_latest_of_two_is_the_max_of_the_sane_ones(times, expected):
 
     got = latest(*times)
     assert got == expected and type(got) is type(expected)
-
-
-def test_a_moved_eta_is_the_callers_own_copy():
-    """Moved ETAs come from a cache per day: a caller changing its copy changes no other."""
-    from app.domain.arrival import arrival
-
-    late = local_ts(21, 0)
-    first = arrival(late, late - 60, TZ)
-    assert first["moved_to_next_day"] and first["text"].startswith("Moved to the next")
-    first["window"].append("x")
-    first["text"] = "changed"
-    again = arrival(late + 120, late, TZ)
-    assert again["text"].startswith("Moved to the next") and len(again["window"]) == 2
-    assert again["at"] == again["window"][0] and again["day"] > iso_utc(late)[:10]
