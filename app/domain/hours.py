@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 OPENS, CLOSES = 8, 20  # service hours, local time: the only place they are written
@@ -22,12 +21,21 @@ UNKNOWN_CLOCK = "--:--"
 
 def sane(ts: Any) -> bool:
     """Whether `ts` is an epoch time every conversion here can show as it is."""
+    kind = type(ts)
+    if kind is float or kind is int:  # the views ask this ~20 times per frame: the usual case first
+        return TS_MIN <= ts <= TS_MAX  # NaN compares false
     return (isinstance(ts, int | float) and not isinstance(ts, bool)
-            and TS_MIN <= ts <= TS_MAX)  # NaN compares false
+            and TS_MIN <= ts <= TS_MAX)
 
 
 def latest(*times: Any) -> float | None:
     """The latest of the times that are sane; None when none is."""
+    if len(times) == 2:  # the views' case, without a generator
+        a, b = times
+        a, b = (a if sane(a) else None), (b if sane(b) else None)
+        if a is None or b is None:
+            return b if a is None else a
+        return b if b > a else a  # max() answers the first of equals: so does this
     return max((t for t in times if sane(t)), default=None)
 
 
@@ -98,8 +106,7 @@ def next_delivery_day(ts: float, tz: str) -> date:
     return local_day(ts, tz) + timedelta(days=1)
 
 
-@dataclass(frozen=True)
-class ServiceTime:
+class ServiceTime(NamedTuple):  # not a frozen dataclass: built per ETA, its __init__ is 3x slower
     at: float  # the time, inside service hours
     day: date  # local delivery day
     moved_to_next_day: bool
@@ -126,6 +133,7 @@ def closing(day: date, tz: str, end_hour: int = CLOSES) -> float:
     return at_hour(day, end_hour, tz)
 
 
+@lru_cache(maxsize=64)
 def day_text(day: date) -> str:
     """`Fri 27 Nov`: short, unambiguous for a customer, independent of the locale."""
     return f"{day:%a} {day.day} {day:%b}"

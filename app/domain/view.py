@@ -12,11 +12,12 @@ stopped at your address at 14:22", and the seller sees `visited_at` on the row.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any
 
 from app.domain.arrival import arrival
-from app.domain.geo import haversine_m
+from app.domain.geo import EARTH_RADIUS_M, haversine_m
 from app.domain.hours import clamped, clock_text, iso_utc, latest, local_day, sane
 from app.domain.model import Route, Shipment
 from app.domain.tracking import Progress, Settings, ShipmentProgress, route_path
@@ -30,6 +31,7 @@ _QUIET_S = 900.0
 # blank the map for most of a dense route, where stops are 50-100 m apart.
 DOOR_RADIUS_M = 30.0
 _DEG_M = 111_200.0
+_LON_BOUND_M = 2 / math.pi * EARTH_RADIUS_M * math.pi / 180 * 0.999  # m per degree, rounded down
 
 
 def customer_view(
@@ -245,11 +247,21 @@ def _at_another_door(route: Route, progress: Progress, mine: int) -> bool:
     if fix is None:
         return False
     lat, lon = fix["lat"], fix["lon"]
-    own = route.stops[mine]
-    own_m = haversine_m(lat, lon, own.lat, own.lon)
+    own_m = None
+    # On a street running east-west every stop passes the latitude test. The great-circle
+    # distance is at least 2/pi x R x cos(lat) x the longitude difference (haversine's second
+    # term alone; a stop past the latitude test is within 0.001 degrees of the fix, which
+    # bounds both cosines), so only stops this cannot rule out cost a haversine.
+    lon_m = _LON_BOUND_M * math.cos(math.radians(min(90.0, abs(lat) + 0.001)))
     for stop in route.stops:
         if stop.index == mine or abs(stop.lat - lat) * _DEG_M > DOOR_RADIUS_M:
             continue
+        dlon = abs(stop.lon - lon)
+        if min(dlon, 360.0 - dlon) * lon_m > DOOR_RADIUS_M:
+            continue
+        if own_m is None:
+            own = route.stops[mine]
+            own_m = haversine_m(lat, lon, own.lat, own.lon)
         other_m = haversine_m(lat, lon, stop.lat, stop.lon)
         if other_m < DOOR_RADIUS_M and other_m < own_m:
             return True

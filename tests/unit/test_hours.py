@@ -94,3 +94,13 @@ def test_every_conversion_is_total_for_absurd_stored_times(ts, tz):
     assert isinstance(local(ts, tz), datetime) and isinstance(next_delivery_day(ts, tz), date)
     assert fit(ts, tz).at < float("inf")  # a number, however absurd the input
     assert arrival(ts, ts, tz)["text"]
+
+
+@pytest.mark.parametrize("times, expected", [
+    ((1.0, 2), 2), ((2, 1.0), 2), ((1, 1.0), 1), ((1.0, 1), 1.0), ((True, 5.0), 5.0),
+    ((float("nan"), None), None), ((3.0, float("nan")), 3.0), ((1e300, 7), 7)])
+def test_latest_of_two_is_the_max_of_the_sane_ones(times, expected):
+    from app.domain.hours import latest
+
+    got = latest(*times)
+    assert got == expected and type(got) is type(expected)

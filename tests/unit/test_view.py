@@ -233,3 +233,32 @@ def test_on_the_delivery_day_a_parcel_not_yet_out_says_so(route, shipments):
     route.created_at = T0 - 2 * 86400
     ahead = customer_view(route, p, shipments["DS0040"], SETTINGS, now=local_ts(9))
     assert ahead["status_text"] == "Order received"
+
+
+@pytest.mark.parametrize("lat, lon", [(60.1675, 24.945), (0.0, 179.99985), (-33.9, -18.4),
+                                      (89.9997, 10.0), (12.5, -179.9999)])
+def test_the_door_check_answers_as_measuring_every_stop_would(lat, lon):
+    """The longitude bound only skips stops the haversine would find farther than the door
+    radius: same answers as measuring all of them, on an east-west street (every stop passes
+    the latitude test), across the antimeridian and near a pole."""
+    import random
+    from types import SimpleNamespace
+
+    from app.domain.geo import haversine_m
+    from app.domain.view import DOOR_RADIUS_M, _at_another_door
+
+    rnd = random.Random(7)
+    for _ in range(300):
+        stops = [SimpleNamespace(index=k, lat=lat + rnd.uniform(-2e-4, 2e-4),
+                                 lon=(lon + rnd.uniform(-1e-3, 1e-3) + 180) % 360 - 180)
+                 for k in range(5)]
+        fix = {"lat": lat + rnd.uniform(-2e-4, 2e-4),
+               "lon": (lon + rnd.uniform(-1e-3, 1e-3) + 180) % 360 - 180}
+        route, progress = SimpleNamespace(stops=stops), SimpleNamespace(last_fix=fix)
+        for mine in range(5):
+            own = haversine_m(fix["lat"], fix["lon"], stops[mine].lat, stops[mine].lon)
+            expected = any(
+                d < DOOR_RADIUS_M and d < own
+                for d in (haversine_m(fix["lat"], fix["lon"], s.lat, s.lon)
+                          for s in stops if s.index != mine))
+            assert _at_another_door(route, progress, mine) == expected
