@@ -78,6 +78,8 @@ def _header(names: list[str]) -> list[str]:
 
 def read_orders(text: str, day: date, tz: str, geocoder: Geocoder) -> list[Row]:
     """Every data row of the CSV, checked and geocoded (delimiter , ; or tab, sniffed)."""
+    # Excel writes "UTF-8 CSV" with a byte-order mark; pasted or sent as JSON it arrives as text.
+    text = text.removeprefix("\ufeff")
     sample = text[:4096]
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")

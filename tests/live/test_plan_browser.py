@@ -63,12 +63,15 @@ def test_a_seller_plans_60_orders_for_3_couriers_and_sees_them_on_the_fleet_map(
     assert page.locator("#rows-body tr[data-status=error]").count() == 3
     assert page.locator("#couriers-form").is_hidden()  # nothing is planned while a row is wrong
     screenshot(page, tmp_path, "plan-rows-1280")
-    # The seller fixes the file (drops the three wrong lines) and checks it again.
-    upload.write_text("\n".join([HEADER, *good]) + "\n")
+    # The seller fixes the file (drops the three wrong lines) and checks it again; saved by
+    # Excel in the PC's code page (Windows-1252), not UTF-8: "Jöns" must not be garbled.
+    good[0] = good[0].replace("Customer 0;", "Jöns Ääkkönen;")
+    upload.write_text("\n".join([HEADER, *good]) + "\n", encoding="cp1252")
     page.set_input_files("#orders-file", str(upload))
     page.click("#orders-form button")
     wait_until(page, "document.getElementById('planner').dataset.checked === '60'", timeout=60)
     assert page.locator("#rows-body tr[data-status=error]").count() == 0
+    assert page.locator("#rows-body tr", has_text="Jöns Ääkkönen").count() == 1
     unsure = page.locator("#rows-body tr", has_text="Unsure Pin")
     assert unsure.get_attribute("data-status") == "check"
     # The unsure pin dragged to the door: the row is the seller's word now.

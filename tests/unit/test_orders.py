@@ -73,3 +73,10 @@ def test_a_file_that_cannot_be_read_is_one_clear_error(client, body, field):
 def test_only_a_seller_may_check_orders(client):
     resp = client.post("/api/v1/orders/check", json={"csv": GOOD, **DAY})
     assert resp.status_code == 401
+
+
+def test_a_byte_order_mark_before_the_header_is_not_part_of_it(client):
+    """Excel's "CSV UTF-8" starts with one; pasted or sent as text, it reached the header."""
+    resp = check(client, "\ufeff" + GOOD)
+    assert resp.status_code == 200, resp.json
+    assert [r["row"] for r in resp.json["rows"]] == [2, 3, 4]

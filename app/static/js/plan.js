@@ -101,10 +101,37 @@ function renderRows(report) {
   root.dataset.checked = String(report.rows.length);
 }
 
+// A chosen file is read into the text box, which is what gets checked: the seller sees it and can
+// correct it there. Excel saves CSV in the PC's code page unless told "CSV UTF-8": a file that
+// is not valid UTF-8 is read as Windows-1252 (a superset of Latin-1) instead of garbling "ö".
+async function fileText(file) {
+  const bytes = await file.arrayBuffer();
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder("windows-1252").decode(bytes);
+  }
+}
+
+// Which file was read into the text box last (name, size, time): choosing the same file again
+// after fixing it fires no "change" in some browsers, so "Check" reads a new one itself.
+let loaded = "";
+async function loadFile() {
+  const file = $("orders-file").files[0];
+  const sig = file ? `${file.name}:${file.size}:${file.lastModified}` : "";
+  if (!file || sig === loaded) return;
+  loaded = sig;
+  $("orders-csv").value = await fileText(file);
+}
+
+let reading = Promise.resolve();
+$("orders-file").addEventListener("change", () => { reading = loadFile(); });
+
 $("orders-form").addEventListener("submit", async (e) => {
   e.preventDefault();
-  const file = $("orders-file").files[0];
-  const csv = file ? await file.text() : $("orders-csv").value;
+  await reading;
+  await loadFile();
+  const csv = $("orders-csv").value;
   say("Checking the orders…");
   try {
     state.report = await post(config.checkUrl, {
