@@ -18,7 +18,7 @@ from typing import Any
 
 from app.domain.arrival import arrival
 from app.domain.geo import EARTH_RADIUS_M, haversine_m
-from app.domain.hours import clamped, clock_text, iso_utc, latest, local_day, sane
+from app.domain.hours import clamped, clock_text, closing, iso_utc, latest, local_day, sane
 from app.domain.model import Route, Shipment
 from app.domain.tracking import Progress, Settings, ShipmentProgress, route_path
 from app.domain.tracking.eta import moved_day
@@ -322,6 +322,8 @@ def _arrives_today(route: Route, eta: dict[str, Any] | None, now: float) -> bool
     """Whether the delivery is due on today's local date: the ETA window's day, or before the
     driver has left (no ETA yet) the day the route, a block of one day, was registered."""
     tz, today = route.timezone, local_day(clamped(now), route.timezone)
+    if clamped(now) >= closing(today, tz):
+        return False  # no driver goes out after 20:00: whatever is not delivered comes another day
     if not eta:
         return local_day(clamped(route.created_at), tz) == today
     if eta.get("moved_to_next_day") or not (eta.get("window") or [None])[0]:

@@ -18,6 +18,7 @@ WORDS = {
     "map_soon": N_("The live map appears here as soon as the driver's position comes in."),
     "is_delivering": N_("{name} is delivering"),
     "will_deliver": N_("{name} will deliver it"),
+    "arriving_today": N_("Arriving today"),
     "map_after_leaving": N_("The live map appears here once the driver has left the station and "
                             "is a few stops away."),
     "updated": N_("· updated {age} ago"),

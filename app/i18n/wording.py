@@ -28,6 +28,12 @@ STATUS_WORDS = {
     "returned": N_("Returned to the station"),
 }
 _FINAL = ("delivered", "attempted", "returned")
+# Headlines app/domain/view.py writes as fixed words (no numbers or times in them): translated
+# as they are.
+FIXED_HEADLINES = {
+    "Arriving today": N_("Arriving today"),
+    "Your order is being picked up": N_("Your order is being picked up"),
+}
 
 
 def moment(iso: str | None, tz: str) -> datetime | None:
@@ -64,6 +70,8 @@ def stops_text(n: int, lang: str) -> str:
 def status_text(view: dict[str, Any], lang: str) -> str:
     """The headline, by the rules app/domain/view.py builds it with in English."""
     t, tz, status = translations(lang), view["timezone"], view["status"]
+    if view.get("status_text") in FIXED_HEADLINES:
+        return t.gettext(FIXED_HEADLINES[view["status_text"]])
     if view.get("visited_at") and status not in _FINAL:
         return t.gettext("Your driver stopped at your address at %(time)s") % {
             "time": clock(moment(view["visited_at"], tz), lang)}

@@ -132,3 +132,16 @@ def test_every_catalog_entry_is_translated():
         empty = [m.id for m in catalog if m.id and not all(
             m.string if isinstance(m.string, tuple) else (m.string,))]
         assert empty == [], lang
+
+
+@pytest.mark.parametrize("english, fi, sv", [
+    ("Arriving today", "Saapuu tänään", "Kommer i dag"),
+    ("Your order is being picked up", "Tilaustasi noudetaan", "Din beställning hämtas"),
+])
+def test_fixed_headlines_are_translated_not_replaced_by_the_status(english, fi, sv):
+    """The domain's fixed headlines ("Arriving today" on the delivery day before the driver
+    leaves, a pickup's) are translated as they are, not turned back into "Order received"."""
+    from app.i18n.wording import status_text
+
+    view = {"status": "created", "status_text": english, "timezone": "Europe/Helsinki"}
+    assert (status_text(view, "fi"), status_text(view, "sv")) == (fi, sv)

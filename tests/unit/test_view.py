@@ -229,6 +229,10 @@ def test_on_the_delivery_day_a_parcel_not_yet_out_says_so(route, shipments):
     p = start_progress(route, T0)  # registered; the driver has not left the station
     today = customer_view(route, p, shipments["DS0040"], SETTINGS, now=local_ts(9))
     assert today["status"] == "created" and today["status_text"] == "Arriving today"
+    # Registered late in the evening: no driver goes out after 20:00, so not "today".
+    evening = start_progress(route, local_ts(21))
+    late = customer_view(route, evening, shipments["DS0040"], SETTINGS, now=local_ts(21))
+    assert late["status_text"] == "Order received"
     # A route registered days ahead: the order is only received.
     route.created_at = T0 - 2 * 86400
     ahead = customer_view(route, p, shipments["DS0040"], SETTINGS, now=local_ts(9))

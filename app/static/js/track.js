@@ -77,7 +77,7 @@ function mapNote(view) {
   if (view.visited_at && away == null && !view.proof) {
     return t("map_closed");
   }
-  if (view.status === "created" && view.status_text === "Arriving today") {
+  if (view.status === "created" && view.status_text === t("arriving_today")) {
     return t("map_after_leaving");
   }
   if (away == null || view.status === "created") {
