@@ -263,6 +263,8 @@ def route_body(block: Block, rows: list[dict[str, Any]], name: str, program: str
             "dwell_s": round(block.dwell_s),
             "shipments": [{k: row[k] for k in ("recipient", "reference", "phone") if row.get(k)}],
         }
+        if row.get("notes"):  # the order's delivery notes, for the driver ("door code 1234")
+            stop["notes"] = row["notes"]
         if row.get("slot"):
             stop["window"] = row["slot"]
         if row.get("pickup") is not None:

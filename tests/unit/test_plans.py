@@ -198,3 +198,17 @@ def test_blocks_are_timed_by_travel_time_on_the_street_network(client):
     # A walker takes far longer on the same doors. (In the centre's one-way streets, with
     # their lights and turns, a van is no quicker than a cargo bike: 39 and 23 minutes here.)
     assert times["foot"] > 2 * max(times["bike"], times["van"])
+
+
+def test_an_orders_notes_and_typed_address_reach_the_driver(client):
+    """The outside check found them lost between the plan and the driver's block."""
+    day = orders(3, seed=4)
+    day[0]["notes"], day[0]["address"] = "door code 1234, ring twice", "Somestreet 20 B 12"
+    resp = plan(client, day, [{"vehicle": "bike"}])
+    assert resp.status_code == 200, resp.json
+    route = resp.json["blocks"][0]["route"]
+    reg = client.post("/api/v1/routes", json=route, headers=SELLER).json
+    block = client.get("/api/v1/driver/block",
+                       headers={"Authorization": f"Bearer {reg['driver_token']}"}).json
+    stop = next(s for s in block["stops"] if s["address"] == "Somestreet 20 B 12")
+    assert stop["notes"] == "door code 1234, ring twice"

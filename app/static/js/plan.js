@@ -149,9 +149,12 @@ $("orders-form").addEventListener("submit", async (e) => {
 
 function orders() {
   return state.report.rows.filter((r) => r.status !== "error").map((r) => ({
+    // The pin is the geocoder's (or where the seller dragged it); the address is what the seller
+    // typed, with its staircase and flat, for the driver: the match may be a neighbouring house.
     lat: r.place.lat, lon: r.place.lon, recipient: r.order.recipient,
-    address: r.place.address, phone: r.order.phone || undefined,
-    reference: r.order.reference || undefined, program: r.order.program,
+    address: r.order.address || r.place.address, phone: r.order.phone || undefined,
+    reference: r.order.reference || undefined, notes: r.order.notes || undefined,
+    program: r.order.program,
     slot: r.order.slot || undefined,
   }));
 }

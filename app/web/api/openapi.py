@@ -183,7 +183,7 @@ PATHS = {
                      count={"type": "integer", "minimum": 1})},
                  orders={"type": "array", "minItems": 1, "maxItems": 2000, "items": lat_lon(
                      recipient=text(120), address=text(200), phone=text(32),
-                     reference=text(80), program={"enum": list(PROGRAMS)},
+                     reference=text(80), notes=text(500), program={"enum": list(PROGRAMS)},
                      parcels={"type": "integer", "minimum": 1, "maximum": 100},
                      pickup={"type": "integer", "minimum": 0})},
                  pickups={"type": "array", "maxItems": 50, "items": lat_lon(

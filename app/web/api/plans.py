@@ -142,6 +142,7 @@ def _order(raw: object, p: str, now: float, n_pickups: int) -> tuple[dict, Order
         "address": text(o, "address", 200, prefix=p),
         "phone": text(o, "phone", 32, required=False, prefix=p),
         "reference": text(o, "reference", 80, required=False, prefix=p),
+        "notes": text(o, "notes", 500, required=False, prefix=p),
         "program": choice(o, "program", PROGRAMS, default="standard", prefix=p),
         "slot": o.get("slot") if slot else None,
         "pickup": pickup,
