@@ -108,13 +108,25 @@ def plan_day(city: CityMap, station: tuple[float, float], orders: list[Order],
     plan = DayPlan([], unassigned)
     for vehicle, members in zip(couriers, sectors, strict=True):
         if members:
-            block, late = _block(city, station, orders, pickups or [], vehicle, members, start,
-                                 min(closing, start + max_block_s))
+            begin = _block_start(orders, members, start, closing, max_block_s)
+            block, late = _block(city, station, orders, pickups or [], vehicle, members, begin,
+                                 min(closing, begin + max_block_s))
             if block.stops:
                 plan.blocks.append(block)
             plan.unassigned += late
     plan.unassigned.sort()
     return plan
+
+
+def _block_start(orders: list[Order], members: list[int], opening: float, closing: float,
+                 max_block_s: float) -> float:
+    """When a block leaves the station: at opening, unless its latest slot ends after the block
+    would; then as late as it must to reach that slot, and never after closing less the block.
+    (A block starting at 08:00 never reached a 16-20 slot with the default 8 hours.)"""
+    ends = [orders[i].slot[1] for i in members if orders[i].slot]
+    if not ends:
+        return opening
+    return max(opening, min(max(ends), closing) - max_block_s)
 
 
 def _sweep(station: tuple[float, float], orders: list[Order],

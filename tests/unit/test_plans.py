@@ -212,3 +212,17 @@ def test_an_orders_notes_and_typed_address_reach_the_driver(client):
                        headers={"Authorization": f"Bearer {reg['driver_token']}"}).json
     stop = next(s for s in block["stops"] if s["address"] == "Somestreet 20 B 12")
     assert stop["notes"] == "door code 1234, ring twice"
+
+
+@pytest.mark.parametrize("hours, slot", [(8, (17, 19)), (2, (15, 16)), (8, (18, 20))])
+def test_afternoon_and_evening_slots_are_planned(client, hours, slot):
+    """The outside check: every block left at 08:00, so a 16-20 slot never fitted in 8 hours."""
+    day = orders(4, seed=6)
+    for o in day:
+        o["slot"] = {"from": f"2026-11-26T{slot[0]:02d}:00:00+02:00",
+                     "to": f"2026-11-26T{slot[1]:02d}:00:00+02:00"}
+    resp = plan(client, day, [{"vehicle": "bike"}], max_block_hours=hours)
+    assert resp.status_code == 200, resp.json
+    assert resp.json["unassigned"] == []
+    block = resp.json["blocks"][0]
+    assert block["start"] >= "2026-11-26T08:00" and block["end"] <= "2026-11-26T20:00"
