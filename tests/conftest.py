@@ -124,6 +124,22 @@ def app():
 
 
 @pytest.fixture
+def routes_registered_before_t0(monkeypatch):
+    """For tests that send a phone's fixes stamped around T0, a fixed day: the phone door
+    drops fixes from before their route was registered (yesterday's queue must not start
+    today's route), so routes registered in this process are registered an hour before T0."""
+    from app.live.ingest import Ingest
+    from tests.support.helpers import T0
+
+    register_route = Ingest.register_route
+
+    def registered_earlier(self, seller_id, req, now=None):
+        return register_route(self, seller_id, req, T0.timestamp() - 3600 if now is None else now)
+
+    monkeypatch.setattr(Ingest, "register_route", registered_earlier)
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

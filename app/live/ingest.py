@@ -147,6 +147,7 @@ class Ingest:
         """
         dropped: dict[str, int] = {}
         kept: list[dict] = []
+        accepted = [0]  # fixes of this request now in the history
         fixes = list(fixes)
         taught = StreetSpeeds()
         speeds = self.speeds.current() if self.speeds is not None else None
@@ -160,17 +161,38 @@ class Ingest:
                     # A backlog from an hour ago says how the battery was then, not now.
                     said = {k: v for k, v in said.items() if k == "heard_at"}
                 progress.phone = {**(progress.phone or {}), **said}
+            # A phone is told its fixes are taken, so every fix it sends goes into the history
+            # once, even one too late to move the driver; the API's callers are programs that
+            # send in order and hear what was dropped.
+            history = _History(self.live, route_id) if now is not None else None
+            def keep(fix: Fix) -> None:
+                kept.append(_entry(fix))
+                if history is not None:
+                    history.add(fix)
+
             for fix in sorted(fixes, key=lambda f: f.timestamp):
+                last = progress.last_fix
+                if history is not None and last is not None \
+                        and fix.timestamp <= last["timestamp"] and history.has(fix):
+                    dropped["duplicate"] = dropped.get("duplicate", 0) + 1  # sent again
+                    continue
                 result = apply_fix(route, progress, fix, self.settings, now, speeds)
                 taught.add(result.travelled)
                 for late in result.replayed:  # held as stale, taken after all
-                    kept.append({"lat": late.lat, "lon": late.lon, "t": late.timestamp,
-                                 "speed": late.speed, "heading": late.heading})
-                    if dropped.get("stale"):
-                        dropped["stale"] -= 1
+                    if history is None:
+                        keep(late)
+                        accepted[0] += 1
+                        if dropped.get("stale"):
+                            dropped["stale"] -= 1
+                    elif not history.has(late):  # a phone's: in the history already
+                        keep(late)
                 if result.accepted:
-                    kept.append({"lat": fix.lat, "lon": fix.lon, "t": fix.timestamp,
-                                 "speed": fix.speed, "heading": fix.heading})
+                    keep(fix)
+                    accepted[0] += 1
+                elif history is not None and _late(result.reason, fix, progress):
+                    if not history.has(fix):
+                        keep(fix)
+                    accepted[0] += 1
                 else:
                     dropped[result.reason] = dropped.get(result.reason, 0) + 1
                 changes.extend(result.changes)
@@ -254,3 +276,44 @@ class Ingest:
             self._on_status(route, changes)
         self._on_change(route_id)
         return changes
+
+
+def _entry(fix: Fix) -> dict:
+    return {"lat": fix.lat, "lon": fix.lon, "t": fix.timestamp, "speed": fix.speed,
+            "heading": fix.heading}
+
+
+def _late(reason: str | None, fix: Fix, progress: Progress) -> bool:
+    """Whether a phone's fix the engine did not take still belongs in the route's history: one
+    that came late (older than the last), or one from before the driver got back to the
+    station, flushed after it (a backlog). Not one the engine judged wrong (a jump) or from
+    before the route existed."""
+    if reason == "stale":
+        return True
+    return reason == "finished" and progress.finished_at is not None \
+        and fix.timestamp <= progress.finished_at
+
+
+class _History:
+    """What a route's history already holds, read only when a fix older than the last comes
+    (the store's log is read then, never for fixes in order), and what this request added."""
+
+    def __init__(self, live: LiveProgress, route_id: str) -> None:
+        self._live, self._route_id = live, route_id
+        self._saved: set[tuple] | None = None
+        self._added: set[tuple] = set()
+
+    def has(self, fix: Fix) -> bool:
+        key = _key(_entry(fix))
+        if key in self._added:
+            return True
+        if self._saved is None:
+            self._saved = {_key(e) for e in self._live.history(self._route_id)}
+        return key in self._saved
+
+    def add(self, fix: Fix) -> None:
+        self._added.add(_key(_entry(fix)))
+
+
+def _key(entry: dict) -> tuple:
+    return (round(entry["t"], 3), round(entry["lat"], 6), round(entry["lon"], 6))

@@ -70,7 +70,9 @@ class LiveProgress:
         saved = self.store.read_log(HISTORY, route_id)  # first: a save in between is not doubled
         with self._lock:
             pending = [fix for rid, fix in self._history if rid == route_id]
-        return [*saved, *pending][-self.history_len:]
+        # In time order: a phone's late fixes (a backlog sent behind live ones) are appended
+        # when they come, and Python's sort is linear on the runs of an almost sorted list.
+        return sorted([*saved, *pending], key=_time)[-self.history_len:]
 
     def checkout(self, route_id: str) -> Progress | None:
         """The progress ingest is about to change (call under ingest's lock for the route)."""
@@ -144,3 +146,10 @@ class LiveProgress:
 
     def __len__(self) -> int:
         return len(self._live)
+
+
+def _time(fix: dict) -> float:
+    """A stored fix's time for ordering; one the store holds unreadable sorts first (every
+    stored time renders totally: docs/security.md)."""
+    t = fix.get("t")
+    return t if isinstance(t, (int, float)) and t == t else float("-inf")

@@ -16,6 +16,8 @@ from app import create_app
 from tests.support.helpers import register
 from tests.support.signin import csrf_of, sign_in
 
+pytestmark = pytest.mark.usefixtures("routes_registered_before_t0")
+
 PHONE = "phone-0042-courier-helsinki"  # device ids a seller picks are 20+ characters
 
 LIMIT = 4096

@@ -17,6 +17,8 @@ from app.extensions import socketio
 from tests.support.helpers import STATION, STOPS, iso, register, route_payload
 from tests.support.signin import sign_in
 
+pytestmark = pytest.mark.usefixtures("routes_registered_before_t0")
+
 PHONE = "phone-0042-courier-helsinki"  # device ids a seller picks are 20+ characters
 
 SELLER = {"Authorization": "Bearer demo"}

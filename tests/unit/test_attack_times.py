@@ -20,6 +20,8 @@ from app.extensions import socketio
 from tests.support.helpers import STATION, STOPS, register
 from tests.support.signin import sign_in
 
+pytestmark = pytest.mark.usefixtures("routes_registered_before_t0")
+
 SELLER = {"Authorization": "Bearer demo"}
 DAY = 86400.0
 DEVICE = "phone-4471-courier-helsinki"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from urllib.parse import urlencode, urlsplit
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +20,8 @@ from app.extensions import socketio
 from tests.support.fuzz import examples
 from tests.support.helpers import STATION, STOPS, iso, register
 from tests.support.signin import csrf_of, sign_in
+
+pytestmark = pytest.mark.usefixtures("routes_registered_before_t0")
 
 APP = create_app({
     "TESTING": True, "ASYNC_MODE": "threading", "STORE_URL": "memory://",

@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 
 from app import create_app
-from tests.support.helpers import STATION, STOPS, fix_between, iso, register
+from tests.support.helpers import STATION, STOPS, T0, fix_between, iso, register
+
+T0_S = int(T0.timestamp())
+
+pytestmark = pytest.mark.usefixtures("routes_registered_before_t0")
 
 
 def bearer(key: str) -> dict:
@@ -159,12 +163,12 @@ def test_phones_are_limited_in_fixes_over_an_hour_not_per_minute(limited, client
     for t in range(10, 110, 10):
         f = fix(t)
         resp = client.post(f"/osmand?id={phone}&lat={f['lat']}&lon={f['lon']}"
-                           f"&timestamp={1764147600 + t}&speed=5")
+                           f"&timestamp={T0_S + t}&speed=5")
         assert resp.status_code == 200 and resp.json["accepted"] == 1, (t, resp.json)
-    assert client.post(f"/?id={phone}&timestamp={1764147720}&batt=50").status_code == 200
+    assert client.post(f"/?id={phone}&timestamp={T0_S + 120}&batt=50").status_code == 200
     assert client.post(f"/?id={phone}&cell=244,91,1,2").status_code == 200
     resp = client.post(f"/osmand?id={phone}&lat={f['lat']}&lon={f['lon']}"
-                       f"&timestamp={1764147800}")
+                       f"&timestamp={T0_S + 200}")
     assert_429(resp, "id", "too many fixes for this driver")
     assert int(resp.headers["Retry-After"]) > 60  # the hour's budget, not a minute's
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from urllib.parse import urlencode
 
 import pytest
@@ -14,6 +15,9 @@ SELLER = {"Authorization": "Bearer demo"}
 LAT, LON = (STATION["lat"] + STOPS[0][0]) / 2, (STATION["lon"] + STOPS[0][1]) / 2
 TS = T0.timestamp() + 30
 DEVICE = "traccar-812734-a1f9c3e07d"
+
+
+pytestmark = pytest.mark.usefixtures("routes_registered_before_t0")
 
 
 def with_device(client, device=DEVICE, **kwargs):
@@ -74,8 +78,8 @@ def test_every_accepted_form_moves_the_driver(client, form):
     ("/osmand?" + urlencode({"id": DEVICE, "lon": LON}), {}, "lat"),
     ("/osmand?" + urlencode({"id": DEVICE, "location": "60.1"}), {}, "location"),
     ("/osmand?" + query(timestamp="yesterday"), {}, "timestamp"),
-    ("/osmand", {"json": {"device_id": DEVICE, "location": {"coords": {}}}},
-     "location.coords.latitude"),
+    ("/osmand", {"json": {"device_id": DEVICE, "location": {"coords": {"latitude": 60.1}}}},
+     "location.coords.longitude"),
     ("/osmand", {"json": {"location": {}}}, "device_id"),
     ("/osmand", {"data": "{not json", "content_type": "application/json"}, "body"),
 ])
@@ -163,7 +167,10 @@ def test_a_phone_moves_the_marker_on_the_page(live_server, browser):
     reg = register(s, live_server.url)
     s.put(f"{live_server.url}/api/v1/routes/{reg['route_id']}/device",
           json={"device_id": DEVICE}, headers=SELLER).raise_for_status()
-    assert s.get(f"{live_server.url}/osmand?{query()}").status_code == 200
+    # A server of its own runs on the real clock: a phone's fix from before its route was
+    # registered would be dropped.
+    assert s.get(f"{live_server.url}/osmand?{query(timestamp=int(time.time()))}").json() \
+        == {"accepted": 1, "dropped": 0}
     page = browser.new_page(viewport={"width": 360, "height": 740})
     page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
     page.goto(f"{live_server.url}/track/{reg['shipments'][0]['token']}")
@@ -335,3 +342,14 @@ def test_a_phone_moved_to_the_next_route_is_not_cut_off_by_the_first(client):
     assert client.delete(f"/api/v1/routes/{first['route_id']}/device",
                          headers=SELLER).status_code == 204
     assert client.get("/osmand?" + query(id=phone)).status_code == 200
+
+
+def test_a_field_sent_twice_counts_its_last_value_and_head_stores_nothing(client):
+    reg = with_device(client)
+    assert client.head("/?" + query()).status_code == 200
+    positions = f"/api/v1/routes/{reg['route_id']}/positions"
+    assert client.get(positions, headers=SELLER).json["positions"] == []
+    resp = client.get(f"/osmand?{query()}&lat={LAT + 0.001}")
+    assert resp.json == {"accepted": 1, "dropped": 0}
+    assert client.get(positions, headers=SELLER).json["positions"][0]["lat"] == \
+        pytest.approx(LAT + 0.001)

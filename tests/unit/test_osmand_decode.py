@@ -113,7 +113,8 @@ def test_json_batch_takes_the_fixes_and_the_latest_battery():
 
 
 @pytest.mark.parametrize("body, field", [
-    ({"device_id": DEVICE, "location": {"coords": {}}}, "location.coords.latitude"),
+    ({"device_id": DEVICE, "location": {"coords": {"longitude": 24.9}}},
+     "location.coords.latitude"),
     ({"device_id": DEVICE, "location": {"coords": "60.1,24.9"}}, "location.coords"),
     ({"device_id": DEVICE, "location": [{"coords": {"latitude": 60}}]},
      "location[0].coords.longitude"),
@@ -146,3 +147,27 @@ def test_a_json_battery_level_out_of_range_is_unknown(level):
     body = {"device_id": DEVICE, "location": {"battery": {"level": level, "is_charging": True}}}
     report = from_json(body, {}, now)
     assert report.battery is None and report.charging is True
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("+1764699990", 1764699990.0),  # Long.parseLong reads a leading plus
+    ("1764699990.5", 1764699990.5),
+    ("2025-12-02t18:13:10z", 1764699190.0),  # ISO 8601 in lower case
+], ids=["plus", "fraction", "lower case"])
+def test_times_traccar_reads_are_read(text, expected):
+    assert timestamp(text, now) == expected
+
+
+@pytest.mark.parametrize("location", [
+    {"coords": {}}, {"coords": None}, [], {"timestamp": "2025-12-02T18:13:10Z"},
+], ids=["empty coords", "null coords", "empty list", "no coords"])
+def test_json_without_coordinates_is_a_heartbeat(location):
+    report = from_json({"device_id": DEVICE, "location": location}, {}, now)
+    assert report.fixes == [] and report.invalid == 0
+
+
+def test_zero_zero_is_no_fix_yet_never_a_refusal():
+    assert from_form(form(lat=0, lon=0), now).fixes == []
+    report = from_json({"device_id": DEVICE, "location": {
+        "coords": {"latitude": 0.0, "longitude": 0.0}}}, {}, now)
+    assert report.fixes == [] and report.invalid == 1

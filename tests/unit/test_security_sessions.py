@@ -10,6 +10,8 @@ import pytest
 from app.extensions import socketio
 from tests.support.helpers import register
 
+pytestmark = pytest.mark.usefixtures("routes_registered_before_t0")
+
 
 def csrf_token(client) -> str:
     page = client.get("/signin").get_data(as_text=True)

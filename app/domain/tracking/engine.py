@@ -34,6 +34,9 @@ class FixResult:
 # This many fixes in a row, in time order, all older than the last one: it is the last one whose
 # clock was wrong (a network fix timed by a drifted system clock), not all of them.
 _HELD_TO_BELIEVE = 3
+# A phone's last fix no older than this (server clock) is live: a series older than it is a
+# backlog being sent behind it, not proof that its clock was wrong.
+_LIVE_S = 120.0
 
 
 def start_progress(route: Route, now: float) -> Progress:
@@ -122,9 +125,9 @@ def _hold(route: Route, progress: Progress, fix: Fix, settings: Settings,
     taken, from its first fix, instead of every right fix being dropped until the wrong
     clock's moment.
     """
-    if progress.prev_fix_at is not None and fix.timestamp <= progress.prev_fix_at:
-        # Older than the fix before the last one too: a list the phone sent again, or a late
-        # fix, not a series after a wrong clock. Dropped, as a resend is (nothing moves back).
+    if _late_not_glitch(progress, fix, now):
+        # A late fix, or a list sent again: not a series after a wrong clock. Nothing moves
+        # back (a phone's late fixes still go into the history: Ingest.positions).
         progress.dropped["stale"] = progress.dropped.get("stale", 0) + 1
         return FixResult(False, "stale")
     held = progress.held
@@ -149,6 +152,20 @@ def _hold(route: Route, progress: Progress, fix: Fix, settings: Settings,
     result = apply_fix(route, progress, fix, settings, now)
     return FixResult(result.accepted, result.reason, changes + result.changes,
                      replayed + result.replayed)
+
+
+def _late_not_glitch(progress: Progress, fix: Fix, now: float | None) -> bool:
+    """Whether a fix older than the last is simply late, so the last one stands.
+
+    With the server's clock (a phone), the last fix is believed when it is recent: fixes
+    older than a live one are a backlog or a late upload. Only while the phone is itself
+    sending old fixes (a backlog) can a series older than the last show that the last one
+    came from a wrong clock; resent fixes never reach here (the history knows them). Without
+    the server's clock (the API), a fix older than the one before the last is a resend.
+    """
+    if now is not None:
+        return progress.last_fix["timestamp"] >= now - _LIVE_S
+    return progress.prev_fix_at is not None and fix.timestamp <= progress.prev_fix_at
 
 
 def _left_station(route: Route, fix: Fix, settings: Settings) -> bool:

@@ -84,12 +84,14 @@ def _remember_moved(route: Route, progress: Progress, now: float, settings: Sett
     for k, at in enumerate(progress.etas):
         state = progress.stops[k]
         if state.moved_to is not None and state.moved_to <= today:
-            state.moved_to = None  # the day it was moved to has come: estimate afresh
+            state.moved_to = state.moved_at = None  # that day has come: estimate afresh
         if at is None:
             continue
         fitted = fit(at, route.timezone, settings.service_start_hour, settings.service_end_hour)
         if fitted.moved_to_next_day:
             day = fitted.day.isoformat()
+            if state.moved_to is None:
+                state.moved_at = now
             state.moved_to = max(state.moved_to or day, day)
 
 

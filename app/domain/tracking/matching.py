@@ -17,20 +17,31 @@ _JUMP_STREAK_LIMIT = 3
 # along costs as much as 30 m of distance from the path.
 _AHEAD_COST = 0.03
 _GOOD_MATCH_M = 40.0
-# A fix stamped further than this ahead of the server's clock came from a wrong clock (a phone's
-# clock drifts by seconds, not minutes): it cannot hold back the fixes that are on time.
-CLOCK_SLACK_S = 60.0
+# A fix stamped further than this ahead of the server's clock came from a wrong clock (a phone is
+# never ahead of the server by more than network jitter): it cannot hold back the fixes on time.
+CLOCK_SLACK_S = 5.0
+# A route is registered on the morning of its round at the latest: a phone's fix stamped this
+# long before the route existed belongs to an earlier round. Shorter would drop the start of a
+# round whose route was registered after the driver left (a backlog from before it).
+BEFORE_ROUTE_S = 6 * 3600.0
+# A fix this inaccurate (a cell or wifi position) cannot make a precise one a "jump".
+_COARSE_M = 200.0
 
 
 def screen(route: Route, progress: Progress, fix: Fix, settings: Settings,
            now: float | None = None) -> str | None:
-    """Why this fix must be dropped (`stale`, `duplicate`, `jump`, `finished`), or None.
+    """Why this fix must be dropped (`stale`, `duplicate`, `jump`, `finished`,
+    `before_route`), or None.
 
     `now` is the server's clock, given by a door whose clients' clocks are real (phones): a
     fix older than the last one is then stale only if the last one was not from the future.
     """
     if progress.finished:
         return "finished"
+    if now is not None and fix.timestamp < route.created_at - BEFORE_ROUTE_S:
+        # A phone's queue from an earlier round (yesterday's, sent late): it must not start
+        # today's route or text its customers.
+        return "before_route"
     last = progress.last_fix
     if last is None:
         return None
@@ -50,7 +61,8 @@ def screen(route: Route, progress: Progress, fix: Fix, settings: Settings,
     # no farther apart than GPS noise allows.
     slack = _JUMP_SLACK_M + (fix.accuracy or 0.0) + (last.get("accuracy") or 0.0)
     limit = settings.max_speed_factor * profile(route.driver.vehicle).max_speed * dt + slack
-    if moved > limit and progress.jump_streak < _JUMP_STREAK_LIMIT:
+    coarse = (last.get("accuracy") or 0.0) > _COARSE_M > (fix.accuracy or _COARSE_M + 1)
+    if moved > limit and progress.jump_streak < _JUMP_STREAK_LIMIT and not coarse:
         progress.jump_streak += 1
         return "jump"
     progress.jump_streak = 0
@@ -66,6 +78,11 @@ def unwind(progress: Progress, t: float) -> None:
     if progress.dwell_stop is not None and progress.dwell_from > t:
         progress.dwell_stop = None  # a stay that began in the future never happened
     progress.dwell_to = min(progress.dwell_to, max(t, progress.dwell_from))
+    for state in progress.stops:
+        if state.moved_at is not None and state.moved_at > t:
+            # Moved to the next delivery day by an ETA counted from the wrong clock's time
+            # (one fix stamped hours ahead): estimated again from the fix on time.
+            state.moved_to = state.moved_at = None
 
 
 def advance(route: Route, progress: Progress, path: Path, fix: Fix, settings: Settings) -> float:

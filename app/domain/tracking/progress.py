@@ -22,6 +22,7 @@ class StopProgress:
     # The delivery day (ISO date) the ETA moved this stop to, once it fell after closing. Kept,
     # so an estimate wavering around closing time never moves it back and forth (tracking/eta.py).
     moved_to: str | None = None
+    moved_at: float | None = None  # the fix time it was moved at (a wrong clock's is undone)
 
     @property
     def pending(self) -> bool:

@@ -86,8 +86,11 @@ def _incoming() -> Incoming:
                         lambda: from_json(parsed, request.args, server_now, zone))
     # Traccar reads the query string, and the form body only when the query is empty,
     # whatever the body's content type says.
-    params = (request.args or request.form
+    fields = (request.args or request.form
               or MultiDict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)))
+    # A field sent twice: the last one counts, as in Traccar's decoder (each value is set in
+    # turn over the one before).
+    params = {name: values[-1] for name, values in fields.lists()}
     device = params.get("id") or params.get("deviceid")
     if not device:
         raise BadFix("id", "is required (the device identifier)")
@@ -98,6 +101,8 @@ def _incoming() -> Incoming:
 @bp.post("/")
 def osmand():
     """Take one position, a stored batch or a heartbeat from a phone, for its driver's route."""
+    if request.method == "HEAD":  # a look at the URL (a link checker, a proxy), not an upload
+        return "", 200
     try:
         incoming = _incoming()
     except BadFix as exc:

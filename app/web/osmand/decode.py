@@ -19,6 +19,7 @@ queue (docs/api.md), so only a request that cannot be right is refused.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
@@ -30,6 +31,14 @@ from app.web.numbers import to_float, to_whole
 KNOT = 1852 / 3600  # m/s
 INT_MAX = 2**31 - 1  # Traccar: a timestamp below this is seconds, above it milliseconds
 _LOCATION_FIELDS = ("lat", "lon", "location")
+_EPOCH_FRACTION = re.compile(r"[0-9]{1,16}\.[0-9]{1,9}")
+
+
+def null_island(fix: Fix) -> bool:
+    """(0, 0) exactly: what a phone sends before it has any fix (Traccar's filter.zero drops
+    it too). Nobody delivers there, and taken as a first fix it would hold back the right
+    ones behind the jump filter."""
+    return fix.lat == 0.0 and fix.lon == 0.0
 
 
 class BadFix(ValueError):
@@ -86,10 +95,15 @@ def timestamp(value: Any, now: Callable[[], float], zone: tzinfo = UTC) -> float
     """Epoch seconds from what a phone sends; a time without a zone is in `zone`."""
     if value is None or value == "":
         return now()  # Traccar does the same: a fix without a time is a fix from now
-    text = str(value).strip()
+    # Traccar reads epochs with Long.parseLong (a leading `+` is a number) and ISO 8601 in
+    # either case (`t`, `z`); a fraction of a second on an epoch is kept.
+    text = str(value).strip().upper().removeprefix("+")
     n = to_whole(text)
     if n is not None:
         return float(n) if n < INT_MAX else n / 1000.0
+    if _EPOCH_FRACTION.fullmatch(text):
+        x = float(text)
+        return x if x < INT_MAX else x / 1000.0
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
@@ -129,7 +143,8 @@ def from_form(params: Mapping[str, str], now: Callable[[], float],
     )
     # Traccar: valid unless `valid` says otherwise; only "true" and "1" say valid.
     valid = params.get("valid")
-    if valid is not None and not (valid.strip().lower() == "true" or valid.strip() == "1"):
+    if valid is not None and not (valid.strip().lower() == "true" or valid.strip() == "1") \
+            or null_island(fix):
         return Report(device, [], battery, charging, invalid=1)
     return Report(device, [fix], battery, charging)
 
@@ -164,9 +179,12 @@ def from_json(body: Any, query: Mapping[str, str], now: Callable[[], float],
         return _flat_list(body, now, zone)
     device = _json_device(body, query)
     location = body.get("location")
-    # A phone back in coverage may send the fixes it stored as a list.
-    locations = location if isinstance(location, list) and location else [location]
-    fixes, battery, charging, unreadable = [], None, None, []
+    # A phone back in coverage may send the fixes it stored as a list; an empty list is a
+    # heartbeat, as is a location without coordinates.
+    locations = location if isinstance(location, list) else [location]
+    if not locations:
+        locations = [None]
+    fixes, battery, charging, unreadable, zero = [], None, None, [], 0
     for i, loc in enumerate(locations):
         name = f"location[{i}]" if isinstance(location, list) else "location"
         if loc is None:
@@ -174,11 +192,16 @@ def from_json(body: Any, query: Mapping[str, str], now: Callable[[], float],
         if not isinstance(loc, dict):
             unreadable.append(BadFix(name, "must be an object"))
             continue
-        if "coords" in loc:
+        if loc.get("coords") not in (None, {}):
             try:
-                fixes.append(_location(loc, name, now, zone))
+                fix = _location(loc, name, now, zone)
             except BadFix as exc:  # one unreadable fix of a stored list: the others count
                 unreadable.append(exc)
+            else:
+                if null_island(fix):
+                    zero += 1
+                else:
+                    fixes.append(fix)
         if isinstance(loc.get("battery"), dict):  # the latest that knows says how it is now
             level = to_float(loc["battery"].get("level"))
             percent = None if level is None else _battery(round(level * 100, 1))
@@ -187,7 +210,7 @@ def from_json(body: Any, query: Mapping[str, str], now: Callable[[], float],
             charging = charging if said is None else said
     if unreadable and len(unreadable) == len(locations):
         raise unreadable[0]  # nothing in it could be read: say what
-    return Report(device, fixes, battery, charging, invalid=len(unreadable),
+    return Report(device, fixes, battery, charging, invalid=len(unreadable) + zero,
                   entries=len(locations))
 
 

@@ -1,0 +1,196 @@
+"""A phone's clock and queue as they really are (issue 17): fixes stamped ahead, late, twice,
+before the route or after its end; every fix the phone is told is taken is in the history.
+
+These run on the real clock, as a phone does: the route's zone is chosen so that the test runs
+at about noon there, inside service hours, whatever time of day the suite runs.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.support.helpers import STATION, STOPS, route_payload
+
+SELLER = {"Authorization": "Bearer demo"}
+DEVICE = "phone-clock-test-5f1c9a0b7e2d"
+A, B = (STATION["lat"], STATION["lon"]), (STOPS[0][0], STOPS[0][1])
+
+
+@pytest.fixture(autouse=True)
+def routes_registered_two_hours_ago(monkeypatch):
+    """A phone's fixes from before its route was registered are dropped; the backlogs here
+    are up to an hour old, so the routes were registered before them, as in a real day."""
+    from app.live.ingest import Ingest
+
+    register_route = Ingest.register_route
+
+    def registered_earlier(self, seller_id, req, now=None):
+        return register_route(self, seller_id, req, time.time() - 7200 if now is None else now)
+
+    monkeypatch.setattr(Ingest, "register_route", registered_earlier)
+
+
+def noon_zone() -> str:
+    """A fixed-offset zone where it is about noon now (Etc/GMT signs are inverted)."""
+    offset = (12 - datetime.now(UTC).hour + 12) % 24 - 12
+    return f"Etc/GMT{-offset:+d}" if offset else "Etc/GMT"
+
+
+def phone_route(client, phones=False) -> dict:
+    payload = route_payload()
+    payload["timezone"] = noon_zone()
+    if phones:
+        for stop in payload["stops"]:
+            stop["shipments"][0]["phone"] = "+358401234567"
+    reg = client.post("/api/v1/routes", json=payload, headers=SELLER).json
+    resp = client.put(f"/api/v1/routes/{reg['route_id']}/device", json={"device_id": DEVICE},
+                      headers=SELLER)
+    assert resp.status_code == 200, resp.json
+    return reg
+
+
+def start(client, reg, t: float) -> None:
+    resp = client.post("/api/v1/events", json={
+        "type": "route_started", "timestamp": datetime.fromtimestamp(t, UTC).isoformat()},
+        headers={"Authorization": f"Bearer {reg['driver_token']}"})
+    assert resp.status_code == 200, resp.json
+
+
+def at(frac: float, t: float, accuracy: float = 5.0) -> dict:
+    """A Traccar Client 9 location on the way from the station to stop 0, stamped t."""
+    lat, lon = A[0] + (B[0] - A[0]) * frac, A[1] + (B[1] - A[1]) * frac
+    return {"timestamp": datetime.fromtimestamp(t, UTC).isoformat(),
+            "coords": {"latitude": lat, "longitude": lon, "speed": 3.0, "accuracy": accuracy}}
+
+
+def send(client, *locations) -> dict:
+    resp = client.post("/osmand", json={"device_id": DEVICE, "location": list(locations)})
+    assert resp.status_code == 200, resp.data
+    return resp.json
+
+
+def history(client, reg) -> list[float]:
+    resp = client.get(f"/api/v1/routes/{reg['route_id']}/positions", headers=SELLER)
+    return [p["t"] for p in resp.json["positions"]]
+
+
+def view(client, reg, k=0) -> dict:
+    return client.get(f"/api/v1/track/{reg['shipments'][k]['token']}").json
+
+
+def test_a_fix_from_a_clock_hours_ahead_moves_no_stop_to_tomorrow(client):
+    """The blocker of the outside check: one fix stamped 13 h ahead (inside the day Traccar
+    allows) made every stop 'Moved to the next delivery day', for good."""
+    reg = phone_route(client)
+    now = time.time()
+    start(client, reg, now - 61)
+    send(client, *[at(0.05 * k, now - 60 + 3 * k) for k in range(10)])
+    assert not view(client, reg, 2)["eta"]["moved_to_next_day"]
+    assert send(client, at(0.5, now + 13 * 3600)) == {"accepted": 1, "dropped": 0}
+    # The next fix on time is taken after it, moves the driver on, and the estimate is
+    # counted from its time again: no stop stays moved to tomorrow.
+    assert send(client, at(0.55, time.time())) == {"accepted": 1, "dropped": 0}
+    after = view(client, reg, 2)
+    assert not after["eta"]["moved_to_next_day"], after["eta"]
+    lat = view(client, reg)["driver"]["position"]["lat"]
+    assert lat == pytest.approx(A[0] + (B[0] - A[0]) * 0.55, abs=1e-6)
+    assert len(history(client, reg)) == 12
+
+
+def test_a_clock_a_little_ahead_then_corrected_loses_no_fix(client):
+    """A clock 40 s fast (under a minute), then set right: every fix is kept."""
+    reg = phone_route(client)
+    now = time.time()
+    ahead = send(client, *[at(0.01 * k, now + 40 - 20 + k) for k in range(20)])
+    right = send(client, *[at(0.2 + 0.01 * k, now - 20 + k) for k in range(20)])
+    assert ahead["accepted"] + right["accepted"] == 40, (ahead, right)
+    assert len(history(client, reg)) == 40
+
+
+def test_two_glitched_fixes_inside_a_backlog_lose_nothing_after_them(client):
+    """Back in coverage, 400 fixes of a backlog; two of them stamped 30 min ahead (still in
+    the past). The rest are all taken, and the driver ends where the last fix is."""
+    reg = phone_route(client)
+    now = time.time()
+    start(client, reg, now - 3601)
+    backlog = [at(0.002 * k, now - 3600 + k) for k in range(400)]
+    for k in (200, 201):
+        backlog[k] = at(0.002 * k, now - 3600 + k + 1800)
+    answers = [send(client, fix) for fix in backlog]  # one a request, as the 10.x SDK sends
+    assert sum(a["accepted"] for a in answers) == 400
+    assert len(history(client, reg)) == 400
+    lat = view(client, reg)["driver"]["position"]["lat"]
+    assert lat == pytest.approx(A[0] + (B[0] - A[0]) * 0.002 * 399, abs=1e-6)
+
+
+def test_late_fixes_go_into_the_history_in_time_order_and_a_resend_is_stored_once(client):
+    reg = phone_route(client)
+    now = time.time()
+    fixes = [at(0.01 * k, now - 120 + 2 * k) for k in range(30)]
+    answers = [send(client, fix) for fix in reversed(fixes)]  # newest first
+    assert sum(a["accepted"] for a in answers) == 30
+    times = history(client, reg)
+    assert len(times) == 30 and times == sorted(times)
+    again = send(client, *fixes)  # the whole list sent again: nothing stored twice
+    assert again == {"accepted": 0, "dropped": 30}
+    assert len(history(client, reg)) == 30
+
+
+def test_a_backlog_from_before_the_return_is_kept_after_it(client):
+    """The driver got back to the station offline; the phone flushes the round after the
+    `returned` event: the round is the route's history, fixes after the return are not."""
+    reg = phone_route(client)
+    driver = {"Authorization": f"Bearer {reg['driver_token']}"}
+    now = time.time()
+    send(client, *[at(0.05 * k, now - 1000 + k) for k in range(3)])
+    for event in ({"type": "route_started"}, {"type": "returned"}):
+        resp = client.post("/api/v1/events", json={
+            **event, "timestamp": datetime.fromtimestamp(now - 60, UTC).isoformat()},
+            headers=driver)
+        assert resp.status_code == 200, resp.json
+    flushed = send(client, *[at(0.001 * k, now - 900 + 2 * k) for k in range(100)])
+    assert flushed == {"accepted": 100, "dropped": 0}
+    after = send(client, at(0.1, now - 10))
+    assert after == {"accepted": 0, "dropped": 1}
+    assert len(history(client, reg)) == 103
+
+
+def test_fixes_from_before_the_route_was_registered_do_not_start_it(client):
+    """Yesterday evening's queue, sent after today's route was linked: no start, no text."""
+    reg = phone_route(client, phones=True)
+    yesterday = time.time() - 7200 - 14 * 3600  # 14 h before the route was registered
+    answer = send(client, *[at(0.5 + 0.005 * k, yesterday + 5 * k) for k in range(20)])
+    assert answer == {"accepted": 0, "dropped": 20}
+    assert view(client, reg)["status"] == "created"
+    assert history(client, reg) == []
+    texts = client.get("/api/v1/messages?kind=text", headers=SELLER).json["messages"]
+    assert texts == []
+
+
+def test_no_fix_yet_at_zero_zero_holds_back_nothing(client):
+    reg = phone_route(client)
+    now = time.time()
+    zero = {"timestamp": datetime.fromtimestamp(now - 10, UTC).isoformat(),
+            "coords": {"latitude": 0, "longitude": 0, "accuracy": 5}}
+    assert send(client, zero) == {"accepted": 0, "dropped": 1}
+    resp = client.get(f"/?id={DEVICE}&lat=0&lon=0&timestamp={int(now) - 9}")
+    assert resp.json == {"accepted": 0, "dropped": 1}
+    answer = send(client, *[at(0.05 * k, now - 8 + k) for k in range(3)])
+    assert answer == {"accepted": 3, "dropped": 0}
+    assert len(history(client, reg)) == 3
+
+
+def test_a_coarse_first_fix_does_not_make_the_precise_ones_jumps(client):
+    """A network position 3 km off with its 1.5 km accuracy, then GPS: the GPS is believed."""
+    reg = phone_route(client)
+    now = time.time()
+    coarse = at(0.0, now - 20, accuracy=1500)
+    coarse["coords"]["latitude"] += 0.027  # 3 km north
+    assert send(client, coarse)["accepted"] == 1
+    answer = send(client, *[at(0.05 * k, now - 15 + 5 * k) for k in range(3)])
+    assert answer == {"accepted": 3, "dropped": 0}
+    assert view(client, reg)["driver"]["position"]["lat"] == pytest.approx(
+        A[0] + (B[0] - A[0]) * 0.1, abs=1e-6)
