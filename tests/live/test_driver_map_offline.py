@@ -79,6 +79,14 @@ def test_the_map_draws_its_streets_offline_and_follows_a_new_archive(
     context.set_offline(True)
     got = range_from_page(page, "bytes=0-99")
     assert got["etag"] == new_etag and bytes(got["bytes"]) == archive.read_bytes()[:100]
+    kept = archive.read_bytes()
+
+    # Online, but the server cannot serve the map (a broken archive: 503): the copy still can.
+    context.set_offline(False)
+    archive.write_bytes(b"not an archive at all")
+    assert requests.get(server.url + ARCHIVE, timeout=10).status_code == 503
+    got = range_from_page(page, "bytes=0-99")
+    assert got["status"] == 206 and bytes(got["bytes"]) == kept[:100]
     assert errors == []
     context.close()
 

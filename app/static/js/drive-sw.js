@@ -81,15 +81,19 @@ let refreshing = null;  // the ETag being fetched, so 20 tiles at once fetch it 
 const told = new Set();  // pages told the map is too large to keep (once each)
 
 async function mapBytes(event) {
+  let resp;
   try {
-    const resp = await fetch(event.request);
-    if (resp.ok) event.waitUntil(keepMap(resp, event.clientId).catch(() => {}));
-    return resp;
+    resp = await fetch(event.request);
   } catch (err) {
     const kept = await keptMap();
     if (!kept) throw err;
     return rangeOf(kept, event.request.headers.get("Range"));
   }
+  if (resp.ok) event.waitUntil(keepMap(resp, event.clientId).catch(() => {}));
+  if (resp.status < 500) return resp;
+  // A server (or its proxy) that is down: the phone's copy still has the streets.
+  const kept = await keptMap();
+  return kept ? rangeOf(kept, event.request.headers.get("Range")) : resp;
 }
 
 async function keptMap() {
