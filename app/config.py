@@ -166,6 +166,9 @@ def from_env() -> dict:
         "PHOTO_RETENTION": float(_env("PHOTO_RETENTION_DAYS", "0") or "0") * 86400,
         # The driver app sends its phone's fixes in batches, one request this often (seconds).
         "DRIVER_BATCH_SECONDS": float(_env("DRIVER_BATCH_SECONDS", "10")),
+        # The largest street-map archive the driver app keeps on the phone for dead zones
+        # (central Helsinki's is 0.2 MB; a whole city's, tens of MB, is drawn online only).
+        "DRIVER_MAP_MAX_BYTES": int(_env("DRIVER_MAP_MAX_BYTES", "20000000")),
         # Street addresses to places (app/planning): embedded (the addresses of GEOCODER_MAP,
         # an .osm.pbf; empty: the bundled map), or a geopy provider, nominatim:<url> or
         # photon:<url>, asked at most once every GEOCODER_DELAY seconds (Nominatim's policy: 1).

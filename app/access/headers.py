@@ -25,16 +25,21 @@ def tile_origin(tile_url: str) -> str:
     return f"{parts.scheme}://{host}"
 
 
-def content_security_policy(tile_url: str, archive_url: str = "") -> str:
+def content_security_policy(tile_url: str, archive_url: str = "", style_url: str = "") -> str:
     # Leaflet positions tiles and markers through element.style (CSSOM), which style-src does
     # not govern, so no 'unsafe-inline' is needed (tests/live/test_security_browser.py checks).
+    # A MapLibre style (BASEMAP=.../style.json) is fetched with its tiles, glyphs and sprites
+    # from its host, and maplibre-gl decodes sprites into blob: images: only in that mode.
+    style = [tile_origin(style_url)] if style_url else []
+    images = ["'self'", "data:", tile_origin(tile_url), *(["blob:", *style] if style else [])]
+    # A remote street map archive is read with fetch (range requests), not as images.
+    fetched = ["'self'", tile_origin(archive_url), *style]
     return "; ".join([
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        f"img-src 'self' data: {tile_origin(tile_url)}".rstrip(),
-        # A remote street map archive is read with fetch (range requests), not as images.
-        f"connect-src 'self' {tile_origin(archive_url)}".rstrip(),
+        "img-src " + " ".join(filter(None, images)),
+        "connect-src " + " ".join(filter(None, fetched)),
         "font-src 'self'",
         "object-src 'none'",
         "base-uri 'none'",
@@ -76,7 +81,8 @@ def init_app(app: Flask) -> None:
         app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     basemap = app.extensions["basemap"]
     csp = content_security_policy(basemap.url if basemap.kind == "raster" else "",
-                                  basemap.url if basemap.kind == "remote" else "")
+                                  basemap.url if basemap.kind == "remote" else "",
+                                  basemap.url if basemap.kind == "style" else "")
 
     @app.after_request
     def add_headers(response):

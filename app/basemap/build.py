@@ -29,7 +29,7 @@ def _builder() -> str:
     was forgotten once, and upgraded servers kept drawing raw house numbers)."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in ("build.py", "layers.py", "places.py", "streets.py"):
+    for name in ("build.py", "coast.py", "layers.py", "places.py", "streets.py"):
         digest.update((here / name).read_bytes())
     return "doorstep-basemap-" + digest.hexdigest()[:12]
 

@@ -4,7 +4,9 @@
   bundled extract (`python -m app basemap build`);
 - a path to a .pmtiles file on this machine (an archive built for your own city);
 - an http(s) URL of a .pmtiles archive built the same way (served by nginx, a bucket, a CDN);
-- a raster tile URL template with {z}/{x}/{y} (OpenStreetMap's tiles, your own tile server).
+- a raster tile URL template with {z}/{x}/{y} (OpenStreetMap's tiles, your own tile server);
+- an http(s) URL of a MapLibre style (`.../style.json`), drawn by maplibre-gl
+  (static/js/basemap-maplibre.js), credited from the style's sources.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ CORRUPT = "Streets not shown: the street map cannot be read"
 
 @dataclass(frozen=True)
 class Basemap:
-    kind: str  # embedded | remote (vector archives) | raster
+    kind: str  # embedded | remote (vector archives) | raster | style (MapLibre)
     url: str
     attribution: str
     file: Path | None = None
@@ -41,6 +43,8 @@ class Basemap:
             return {"kind": "raster", "url": self.url, "attribution": self.attribution}
         if self.kind == "remote":
             return {"kind": "vector", "url": self.url, "attribution": self.attribution}
+        if self.kind == "style":  # credited from the style's sources; this when they say nothing
+            return {"kind": "style", "url": self.url, "attribution": self.attribution}
         status = self.status()
         if status.state == "missing":
             # No streets drawn: nothing of OpenStreetMap's to credit either.
@@ -77,8 +81,10 @@ def choose(setting: str, attribution: str) -> Basemap:
             return Basemap("raster", setting, attribution or OSM_ATTRIBUTION)
         if urlsplit(setting).path.endswith(".pmtiles"):
             return Basemap("remote", setting, attribution or OSM_ATTRIBUTION)
-        raise ValueError("BASEMAP: expected embedded, a .pmtiles file or URL, or a tile URL "
-                         f"with {{z}}/{{x}}/{{y}}; got {setting!r}")
+        if urlsplit(setting).path.endswith(".json"):
+            return Basemap("style", setting, attribution)
+        raise ValueError("BASEMAP: expected embedded, a .pmtiles file or URL, a MapLibre style "
+                         f"URL (.json) or a tile URL with {{z}}/{{x}}/{{y}}; got {setting!r}")
     if scheme:
         raise ValueError(f"BASEMAP: only http and https URLs are supported, got {setting!r}")
     path = Path(setting).expanduser()

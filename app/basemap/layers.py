@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 import osmium
+import shapely
 from osmium.geom import GeoJSONFactory
 
 from app.basemap import streets
+from app.basemap.coast import Coast
 from app.basemap.places import AreaName, house_label
 
 LAYERS = ("water", "parks", "buildings", "railways", "roads", "addresses", "places")
@@ -62,8 +64,10 @@ def _named(props: dict, tags) -> dict:
     return props | {"name": name} if name else props
 
 
-def _way(w, geo: GeoJSONFactory, named: dict) -> Iterator[Feature]:
+def _way(w, geo: GeoJSONFactory, named: dict, coast: Coast) -> Iterator[Feature]:
     tags = w.tags
+    if tags.get("natural") == "coastline":
+        coast.add(w.nodes)  # the sea is made from all of them at the end (coast.py)
     highway = tags.get("highway")
     if highway in ROAD_KIND and tags.get("area") != "yes":
         kind = ROAD_KIND[highway]
@@ -132,13 +136,14 @@ def read_layers(extract: Path, area: AreaName | None = None) -> Iterator[Feature
     geo = GeoJSONFactory()
     area = area if area is not None else AreaName()
     named: dict[tuple[str, str, int], list[streets.Piece]] = {}
+    coast = Coast()
     processor = osmium.FileProcessor(str(extract)).with_locations().with_areas()
     for obj in processor:
         try:
             if obj.is_node():
                 yield from _node(obj, geo, area)
             elif obj.is_way():
-                yield from _way(obj, geo, named)
+                yield from _way(obj, geo, named, coast)
             elif obj.is_area():
                 yield from _area(obj, geo)
         except osmium.InvalidLocationError:
@@ -149,6 +154,22 @@ def read_layers(extract: Path, area: AreaName | None = None) -> Iterator[Feature
         props = {"kind": kind, "name": name} | ({"tunnel": 1} if tunnel else {})
         for line in streets.merge(pieces):
             yield feature("roads", streets.geojson(line), props, ROAD_MINZOOM[kind])
+    if coast.runs:
+        for polygon in coast.sea(_bounds(processor, extract)):
+            yield feature("water", shapely.to_geojson(polygon), {"kind": "sea"})
+
+
+def _bounds(processor: osmium.FileProcessor, extract: Path) -> tuple[float, ...]:
+    """The box the extract was cut to (its header), else the box around its nodes."""
+    header = processor.header.box()
+    if header.valid():
+        return (header.bottom_left.lon, header.bottom_left.lat,
+                header.top_right.lon, header.top_right.lat)
+    lons, lats = [], []
+    for node in osmium.FileProcessor(str(extract), osmium.osm.NODE):
+        lons.append(node.lon)
+        lats.append(node.lat)
+    return min(lons), min(lats), max(lons), max(lats)
 
 
 def write_layers(extract: Path, out: Path, area: AreaName | None = None) -> dict[str, int]:

@@ -27,6 +27,8 @@ class HtmlData(folium.Element):
         super().__init__()
         self.html = html
 
+STYLE_NOTE = ("The route report draws no streets with a MapLibre style street map; the "
+              "route is shown on a plain background.")
 FILE_NOTE = ("Streets are drawn when this report is opened from the Doorstep server; "
              "as a file it shows the route on a plain background.")
 # The file note sits above the attribution, clear of the scale bar (bottom left); the street
@@ -62,6 +64,12 @@ class ReportStreets:
             folium.TileLayer(self.basemap.url, attr=self.basemap.attribution,
                              max_zoom=19).add_to(m)
             return
+        if self.basemap.kind == "style":  # maplibre-gl and its CSP are the pages' only
+            m.get_root().header.add_child(HtmlData(STYLE))
+            m.get_root().html.add_child(HtmlData(
+                f'<p id="report-streets-note" class="report-streets-note">{attribute(STYLE_NOTE)}'
+                "</p>"))
+            return
         config = json.dumps(self.basemap.page())
         renderer = self.static_url + "vendor/protomaps-leaflet/protomaps-leaflet.js"
         m.get_root().header.add_child(HtmlData(STYLE))
@@ -74,7 +82,7 @@ class ReportStreets:
 
     def csp_sources(self) -> tuple[str, str]:
         """(script-src, connect-src) additions for the report's own policy."""
-        if self.basemap.kind == "raster":
+        if self.basemap.kind in ("raster", "style"):
             return "", ""
         remote = self.basemap.url if self.basemap.kind == "remote" else ""
         from app.access.headers import tile_origin

@@ -5,8 +5,8 @@ from __future__ import annotations
 import requests
 
 from tests.live.test_dashboard_browser import drive, sign_in
-from tests.support.basemap import DRAWN_PIXELS, block_outside
-from tests.support.helpers import STATION, STOPS, fix_between, register
+from tests.support.basemap import DRAWN_PIXELS, WATER_PIXELS, block_outside
+from tests.support.helpers import STATION, STOPS, fix_between, register, route_payload
 from tests.support.pages import screenshot, text_of, wait_until
 
 
@@ -61,6 +61,29 @@ def test_fleet_map_draws_streets_offline(live_server, browser, street_map, tmp_p
     screenshot(page, tmp_path, "basemap-dashboard-360")
     assert refused == []
     page.close()
+
+
+def test_the_sea_is_drawn_where_the_coast_has_it(live_server, browser, street_map, tmp_path):
+    """A delivery over Pitkasilta, the bridge between Kaisaniemenlahti bay and
+    Siltavuorensalmi: the water either side is the sea the build made from the coastline (the
+    extract has no water polygon there), so it was drawn as land before."""
+    route = route_payload(n_stops=1)
+    station, stop = (60.1735, 24.9505), (60.1790, 24.9512)
+    route["station"] |= {"lat": station[0], "lon": station[1]}
+    route["stops"][0] |= {"lat": stop[0], "lon": stop[1], "address": "Siltasaarenkatu 4"}
+    route["legs"] = [[list(station), list(stop)]]
+    reg = register(requests, live_server.url, payload=route)
+    requests.post(f"{live_server.url}/api/v1/positions", json=fix_between(station, stop, 0.4, 10),
+                  headers={"Authorization": f"Bearer {reg['driver_token']}"}, timeout=5)
+    for width, height, name in ((360, 740, "basemap-sea-360"), (1280, 800, "basemap-sea-1280")):
+        page, refused, _ = offline_page(browser, width, height)
+        page.goto(live_server.url + "/track/" + reg["shipments"][0]["token"])
+        page.wait_for_selector(".driver-marker")
+        streets_drawn(page)
+        wait_until(page, f"{WATER_PIXELS} > 1500", timeout=15)
+        screenshot(page, tmp_path, name)
+        assert refused == []
+        page.close()
 
 
 # A route outside the map, notes at 360 and 1280 px, the view's fit: test_basemap_pages.py.

@@ -116,3 +116,17 @@ SCALE_CLEAR = """(() => {
   return Boolean(a?.width && b?.width) && (a.right <= b.left || a.left >= b.right
     || a.bottom <= b.top || a.top >= b.bottom);
 })()"""
+
+# Pixels of the style's water colour (#cfdde8) on the drawn tiles: the sea, lakes, rivers.
+WATER_PIXELS = """(() => {
+  let water = 0;
+  for (const c of document.querySelectorAll('.vector-basemap .leaflet-tile-container canvas')) {
+    if (!c.width) continue;
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    for (let i = 0; i < d.length; i += 16) {
+      const off = Math.abs(d[i] - 0xcf) + Math.abs(d[i + 1] - 0xdd) + Math.abs(d[i + 2] - 0xe8);
+      if (off < 6) water++;
+    }
+  }
+  return water;
+})()"""

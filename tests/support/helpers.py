@@ -42,9 +42,10 @@ def _json(resp):
 
 
 def register(client_or_session, base: str = "", key: str = "demo", start: bool = True,
-             **kwargs) -> dict:
-    """Register a route; with `start`, the driver also leaves the station (route_started)."""
-    resp = client_or_session.post(f"{base}/api/v1/routes", json=route_payload(**kwargs),
+             payload: dict | None = None, **kwargs) -> dict:
+    """Register a route (`payload`, else route_payload(**kwargs)); with `start`, the driver
+    also leaves the station (route_started)."""
+    resp = client_or_session.post(f"{base}/api/v1/routes", json=payload or route_payload(**kwargs),
                                   headers={"Authorization": f"Bearer {key}"})
     assert resp.status_code == 201, resp.text
     reg = _json(resp)

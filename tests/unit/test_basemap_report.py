@@ -30,3 +30,13 @@ def test_raster_tiles_stay_a_tile_layer(app):
     assert "https://tile.example.org/{z}/{x}/{y}.png" in html
     assert "report-basemap.js" not in html
     assert "connect-src 'none'" in resp.headers["Content-Security-Policy"]
+
+
+def test_a_maplibre_style_is_not_drawn_in_the_report_and_it_says_so(app):
+    app.extensions["basemap"] = app.extensions["basemap"].__class__(
+        "style", "https://maps.example.org/style.json", "")
+    resp = report(app.test_client())
+    html = resp.get_data(as_text=True)
+    assert "draws no streets with a MapLibre style" in html
+    assert "report-basemap.js" not in html and "maps.example.org" not in html
+    assert "connect-src 'none'" in resp.headers["Content-Security-Policy"]

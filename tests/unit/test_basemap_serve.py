@@ -120,8 +120,19 @@ def test_a_remote_archive_is_fetched_by_the_browser_from_its_origin():
     assert "connect-src 'self' https://maps.example.org;" in csp
 
 
-@pytest.mark.parametrize("setting", ["ftp://x.org/a.pmtiles", "https://x.org/style.json",
-                                     "maps/city.mbtiles"])
+def test_a_maplibre_style_lets_its_host_in_and_only_in_that_mode():
+    client = client_for("https://maps.example.org/styles/streets/style.json")
+    basemap = page_basemap(client)  # credited from the style's sources; this if they are silent
+    assert basemap == {"kind": "style", "attribution": "&copy; OpenStreetMap contributors",
+                       "url": "https://maps.example.org/styles/streets/style.json"}
+    csp = client.get("/healthz").headers["Content-Security-Policy"]
+    assert "connect-src 'self' https://maps.example.org;" in csp
+    assert "img-src 'self' data: blob: https://maps.example.org;" in csp
+    assert "blob:" not in client_for("embedded").get("/healthz").headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("setting", ["ftp://x.org/a.pmtiles", "ftp://x.org/style.json",
+                                     "https://x.org/tiles.mbtiles", "maps/city.mbtiles"])
 def test_bad_settings_name_basemap(setting):
     with pytest.raises(ValueError, match="BASEMAP"):
         choose(setting, "")

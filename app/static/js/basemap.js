@@ -1,7 +1,8 @@
 // The map under the markers: Doorstep's own vector streets (a PMTiles archive drawn by
-// protomaps-leaflet), a raster tile server, or none. Streets are decoration: where they cannot be
-// drawn (archive missing or unreachable, tiles failing, a route outside the map's area) the map
-// shows a plain grid and says why, and the markers, path and destination stay readable on it.
+// protomaps-leaflet), a raster tile server, a remote MapLibre style (basemap-maplibre.js), or
+// none. Streets are decoration: where they cannot be drawn (archive missing or unreachable,
+// tiles failing, a route outside the map's area) the map shows a plain grid and says why, and
+// the markers, path and destination stay readable on it.
 // Only what is drawn is credited: the grid shows no OpenStreetMap data, so no OSM credit.
 import { BACKGROUND, labelRules, paintRules } from "./basemap-style.js";
 import { retryingSource } from "./basemap-tiles.js";
@@ -17,6 +18,13 @@ export function addBasemap(L, map, config) {
   map.getContainer().classList.add("basemap-grid");  // under the tiles, and where there are none
   if (basemap.kind === "vector") return addVector(L, map, basemap);
   if (basemap.kind === "raster") return addRaster(L, map, basemap);
+  if (basemap.kind === "style") {  // maplibre-gl, fetched only for this setting
+    import("./basemap-maplibre.js")
+      .then((m) => m.addStyle(L, map, basemap))
+      .catch(() => "Streets not shown: the map renderer did not load")
+      .then((note) => setNote(L, map, note));
+    return NO_WATCH;
+  }
   setNote(L, map, basemap.note);
   return NO_WATCH;
 }

@@ -308,5 +308,11 @@ async function main() {
 
 if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register(config.worker, { scope: config.scope }).catch(() => {});
+  // The worker keeps the street map for dead zones, unless it is too large for a phone.
+  navigator.serviceWorker.addEventListener("message", (event) => {
+    if (event.data?.kind !== "map-offline" || event.data.kept) return;
+    const mb = (event.data.bytes / 1e6).toFixed(1);
+    warn("map", `The street map (${mb} MB) is too large to keep on this phone: without a network the map has no streets.`);
+  });
 }
 main();

@@ -18,6 +18,16 @@ def _driver_headers(resp: Response) -> Response:
     return resp
 
 
+def _worker_url() -> str:
+    """The service worker's URL, telling it which archive to keep for dead zones, and up to
+    what size (drive-sw.js): this server's own archive only."""
+    basemap = current_app.extensions["basemap"]
+    if basemap.kind != "embedded":
+        return url_for("web.drive_worker")
+    return url_for("web.drive_worker", map=basemap.url,
+                   max=current_app.config["DRIVER_MAP_MAX_BYTES"])
+
+
 @bp.get("/drive/")
 def drive():
     """Show the driver app (the block comes from the API, with the token from the fragment)."""
@@ -26,7 +36,7 @@ def drive():
                        eventsUrl=url_for("api.post_events"),
                        photosUrl=url_for("api.post_photo"),
                        batchSeconds=current_app.config["DRIVER_BATCH_SECONDS"],
-                       worker=url_for("web.drive_worker"), scope=url_for("web.drive"))
+                       worker=_worker_url(), scope=url_for("web.drive"))
     resp = _driver_headers(Response(render_template("drive.html", page=page)))
     # The service worker keeps its own copy for offline starts; the network one is always fresh.
     resp.headers["Cache-Control"] = "no-cache"
