@@ -70,6 +70,7 @@ class Block:
     end: float
     distance_m: float
     drive_s: float = 0.0  # of the block's time, on the way (not at stops, not waiting)
+    courier: int = 0  # which of the day's couriers (an index into plan_day's `couriers`)
 
 
 @dataclass
@@ -106,11 +107,12 @@ def plan_day(city: CityMap, station: tuple[float, float], orders: list[Order],
         return DayPlan([], [(i, "no courier to take it") for i in range(len(orders))])
     sectors, unassigned = _sweep(station, orders, couriers)
     plan = DayPlan([], unassigned)
-    for vehicle, members in zip(couriers, sectors, strict=True):
+    for k, (vehicle, members) in enumerate(zip(couriers, sectors, strict=True)):
         if members:
             begin = _block_start(orders, members, start, closing, max_block_s)
             block, late = _block(city, station, orders, pickups or [], vehicle, members, begin,
                                  min(closing, begin + max_block_s))
+            block.courier = k
             if block.stops:
                 plan.blocks.append(block)
             plan.unassigned += late

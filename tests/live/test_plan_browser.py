@@ -87,10 +87,31 @@ def test_a_seller_plans_60_orders_for_3_couriers_and_sees_them_on_the_fleet_map(
     assert page.locator("#blocks-list li").count() == 3
     assert page.locator(".leaflet-overlay-pane path").count() >= 3  # the blocks' ways drawn
     screenshot(page, tmp_path, "plan-blocks-1280")
+    # The day as a spreadsheet: every order once, per courier in visiting order.
+    with page.expect_download() as download:
+        page.click("#csv-button")
+    sheet = download.value.path().read_text(encoding="utf-8").splitlines()
+    assert sheet[0].startswith("courier,vehicle,stop,time,kind,recipient,address")
+    assert len(sheet) == 1 + 60 and sum("Jöns Ääkkönen" in line for line in sheet) == 1
     page.click("#register-button")
     wait_until(page, "document.getElementById('planner').dataset.registered === '3'",
                timeout=30)
-    assert "driver token" in page.inner_text("#registered")
+    # Each courier's route handed over as a driver-app link and its QR code, drawn.
+    cards = page.locator("#registered li")
+    assert cards.count() == 3
+    for k in range(3):
+        assert "/drive/#" in cards.nth(k).locator("input").input_value()
+    wait_until(page, "[...document.querySelectorAll('#registered img')]"
+               ".every((i) => i.complete && i.naturalWidth > 0)")
+    screenshot(page, tmp_path, "plan-registered-1280")
+    # Printed, the page is the day's sheet: per courier its code and its stops in order.
+    page.emulate_media(media="print")
+    assert page.locator("#planner").is_hidden()
+    assert page.locator("#day-sheet .sheet-courier").count() == 3
+    assert page.locator("#day-sheet .sheet-courier tr").count() == 60 + 3  # and a header each
+    assert page.locator("#day-sheet img").count() == 3
+    screenshot(page, tmp_path, "plan-print-1280")
+    page.emulate_media(media="screen")
     # The routes are the seller's now: every order a shipment, the day drawn on the fleet map.
     page.click("#registered a")
     page.wait_for_url(server.url + "/dashboard")

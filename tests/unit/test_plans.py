@@ -226,3 +226,33 @@ def test_afternoon_and_evening_slots_are_planned(client, hours, slot):
     assert resp.json["unassigned"] == []
     block = resp.json["blocks"][0]
     assert block["start"] >= "2026-11-26T08:00" and block["end"] <= "2026-11-26T20:00"
+
+
+def test_the_plan_page_hands_each_route_over_with_its_driver_link_and_qr_code(client):
+    from tests.support.signin import csrf_of, sign_in
+
+    sign_in(client, "demo")
+    csrf = csrf_of(client.get("/dashboard").get_data(as_text=True))
+    body = {"date": "2026-11-26", "timezone": "Europe/Helsinki", "station": STATION,
+            "couriers": [{"vehicle": "bike", "count": 2}], "orders": orders(10, seed=4)}
+    planned = client.post("/dashboard/plan/blocks", json=body, headers={"X-CSRF-Token": csrf})
+    assert planned.status_code == 200, planned.json
+    blocks = planned.json["blocks"]
+    for b in blocks:  # a planned time per stop, in visiting order: the day's sheet
+        assert len(b["arrivals"]) == len(b["route"]["stops"])
+        assert b["start"] <= b["arrivals"][0] and b["arrivals"] == sorted(b["arrivals"])
+    resp = client.post("/dashboard/plan/register", json={"routes": [b["route"] for b in blocks]},
+                       headers={"X-CSRF-Token": csrf})
+    assert resp.status_code == 201, resp.json
+    for route in resp.json["routes"]:
+        link = route["driver_link"]
+        assert "/drive/#" in link["url"]
+        token = link["url"].split("#", 1)[1]
+        # The link opens this route in the driver app; the QR code is the dashboard's own.
+        block = client.get("/api/v1/driver/block", headers={"Authorization": f"Bearer {token}"})
+        assert block.status_code == 200 and block.json["route_id"] == route["route_id"]
+        qr = client.get(link["qr"])
+        assert qr.status_code == 200 and qr.mimetype == "image/svg+xml"
+        assert link["qr"] == f"/dashboard/routes/{route['route_id']}/driver-link.svg"
+        shown = client.get(f"/dashboard/routes/{route['route_id']}/driver-link").json
+        assert shown["active"] and shown["url"] == link["url"]

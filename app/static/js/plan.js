@@ -3,6 +3,7 @@
 // (app/web/pages/planning.py); this page shows it and carries the seller's corrections.
 import * as L from "../vendor/leaflet/leaflet-src.esm.js";
 import { addBasemap } from "./basemap.js";
+import { downloadCsv, renderSheet } from "./plan-sheet.js";
 
 const root = document.getElementById("planner");
 const config = JSON.parse(root.dataset.config);
@@ -185,6 +186,9 @@ function renderPlan(plan, list) {
     ul.appendChild(li);
   }
   $("blocks-panel").hidden = false;
+  $("register-button").disabled = false;
+  $("registered").hidden = true;
+  renderSheet(plan, $("plan-date").value);
   root.dataset.blocks = String(plan.blocks.length);
 }
 
@@ -213,6 +217,48 @@ $("couriers-form").addEventListener("submit", async (e) => {
     (state.plan.unassigned.length ? `, ${state.plan.unassigned.length} order(s) left out.` : "."));
 });
 
+// Each registered route with its driver-app link and QR code (made with the routes, as the
+// dashboard's driver-app panel makes them); the raw token is for a seller's own app.
+function showRegistered(routes) {
+  const box = $("registered");
+  box.replaceChildren();
+  const p = document.createElement("p");
+  p.textContent = `${routes.length} route(s) registered. Each courier scans their code with the ` +
+    "phone's camera (or opens the link) to start the driver app; the routes are live on the " +
+    "dashboard.";
+  box.appendChild(p);
+  const ul = document.createElement("ul");
+  ul.className = "registered-routes";
+  for (const r of routes) {
+    const li = document.createElement("li");
+    li.dataset.routeId = r.route_id;
+    const title = document.createElement("strong");
+    title.textContent = `${r.driver} (${r.vehicle}), ${r.shipments.length} parcels`;
+    const img = document.createElement("img");
+    img.src = r.driver_link.qr;
+    img.alt = `QR code of ${r.driver}'s driver link`;
+    img.width = img.height = 160;
+    const link = document.createElement("input");
+    link.readOnly = true;
+    link.value = r.driver_link.url;
+    link.setAttribute("aria-label", `${r.driver}'s driver link (private: it lets its holder report for this route)`);
+    const more = document.createElement("details");
+    const summary = document.createElement("summary");
+    summary.textContent = "Driver token (for your own app or a Traccar phone)";
+    const code = document.createElement("code");
+    code.textContent = r.driver_token;
+    more.append(summary, code);
+    li.append(title, img, link, more);
+    ul.appendChild(li);
+  }
+  box.appendChild(ul);
+}
+
+$("print-button").addEventListener("click", () => window.print());
+$("csv-button").addEventListener("click", () => {
+  if (state.plan) downloadCsv(state.plan, $("plan-date").value);
+});
+
 $("register-button").addEventListener("click", async () => {
   if (!state.plan) return;
   say("Registering…");
@@ -223,25 +269,12 @@ $("register-button").addEventListener("click", async () => {
     say(`Not registered: ${err.message}`);
     return;
   }
-  const box = $("registered");
-  box.replaceChildren();
-  const p = document.createElement("p");
-  p.textContent = `${result.routes.length} route(s) registered. Give each courier their driver ` +
-    "token (shown only now); the routes are live on the dashboard.";
-  box.appendChild(p);
-  const ul = document.createElement("ul");
-  for (const r of result.routes) {
-    const li = document.createElement("li");
-    li.textContent = `${r.driver} (${r.vehicle}), ${r.shipments.length} parcels: driver token `;
-    const code = document.createElement("code");
-    code.textContent = r.driver_token;
-    li.appendChild(code);
-    ul.appendChild(li);
-  }
-  box.appendChild(ul);
+  showRegistered(result.routes);
+  renderSheet(state.plan, $("plan-date").value, result.routes.map((r) => r.driver_link));
   const a = document.createElement("a");
   a.href = config.dashboardUrl;
   a.textContent = "See them on the dashboard";
+  const box = $("registered");
   box.appendChild(a);
   box.hidden = false;
   $("register-button").disabled = true;
