@@ -79,12 +79,18 @@ def test_a_seller_plans_60_orders_for_3_couriers_and_sees_them_on_the_fleet_map(
     drag_pin(page, "Unsure Pin", 25, -20)
     wait_until(page, "document.querySelector('#rows-body tr:last-child').dataset.status === 'ok'")
     assert "pin moved" in unsure.inner_text()
-    # Three couriers: two bikes and a van.
-    page.fill("input[data-vehicle=bike]", "2")
-    page.fill("input[data-vehicle=van]", "1")
-    page.click("#couriers-form button")
+    # Three couriers, named: two bikes (the page offers two) and a van.
+    page.locator("#courier-list .courier-name").nth(0).fill("Aino")
+    page.locator("#courier-list .courier-name").nth(1).fill("Jussi")
+    page.click("#add-courier")
+    page.locator("#courier-list .courier-name").nth(2).fill("Mika Virtanen")
+    page.locator("#courier-list .courier-vehicle").nth(2).select_option("van")
+    page.click("#plan-button")
     wait_until(page, "document.getElementById('planner').dataset.blocks === '3'", timeout=120)
     assert page.locator("#blocks-list li").count() == 3
+    blocks_text = page.inner_text("#blocks-list")
+    assert "Aino (bike)" in blocks_text and "Jussi (bike)" in blocks_text
+    assert "Mika Virtanen (van)" in blocks_text
     assert page.locator(".leaflet-overlay-pane path").count() >= 3  # the blocks' ways drawn
     screenshot(page, tmp_path, "plan-blocks-1280")
     # The day as a spreadsheet: every order once, per courier in visiting order.
@@ -104,6 +110,14 @@ def test_a_seller_plans_60_orders_for_3_couriers_and_sees_them_on_the_fleet_map(
     wait_until(page, "[...document.querySelectorAll('#registered img')]"
                ".every((i) => i.complete && i.naturalWidth > 0)")
     screenshot(page, tmp_path, "plan-registered-1280")
+    # The names reached the routes (first word: what the customer sees) and the driver app.
+    assert {cards.nth(k).locator("strong").inner_text().split(" (")[0] for k in range(3)} == {
+        "Aino", "Jussi", "Mika"}
+    aino = page.locator("#registered li", has_text="Aino (bike)").locator("input").input_value()
+    phone = new_page(browser, 360, 740)
+    phone.goto(aino)
+    wait_until(phone, "(document.getElementById('who') || {}).textContent?.startsWith('Aino')")
+    phone.close()
     # Printed, the page is the day's sheet: per courier its code and its stops in order.
     page.emulate_media(media="print")
     assert page.locator("#planner").is_hidden()
@@ -120,6 +134,8 @@ def test_a_seller_plans_60_orders_for_3_couriers_and_sees_them_on_the_fleet_map(
     wait_until(page, "document.getElementById('fleet-map').dataset.planned === '3'")
     assert page.locator("#fleet-map path.planned-path").count() == 3
     assert page.locator("#fleet-map path.planned-stop").count() == 60
+    routes = page.locator("#driver-route option").all_inner_texts()
+    assert sum(t.startswith(("Aino ", "Jussi ", "Mika ")) for t in routes) == 3
     # The programs panel takes an address.
     page.fill("#programs-address", "pohjoisesplanadi 21")
     page.click("#programs-address-form button")
@@ -147,8 +163,8 @@ def test_a_day_on_a_second_extract_in_the_browser(live_server_factory, browser, 
     page.click("#orders-form button")
     wait_until(page, "document.getElementById('planner').dataset.checked === '7'", timeout=60)
     assert page.locator("#rows-body tr[data-status=error]").count() == 0
-    page.fill("input[data-vehicle=bike]", "1")
-    page.click("#couriers-form button")
+    page.locator("#courier-list li").nth(1).locator("button").click()  # one bike
+    page.click("#plan-button")
     wait_until(page, "document.getElementById('planner').dataset.blocks === '1'", timeout=60)
     page.click("#register-button")
     wait_until(page, "document.getElementById('planner').dataset.registered === '1'")

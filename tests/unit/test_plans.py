@@ -107,6 +107,9 @@ def test_what_does_not_fit_is_listed_with_its_reason(client):
     (lambda b: b.update(couriers=[]), "couriers"),
     (lambda b: b.update(couriers=[{"vehicle": "tank"}]), "couriers[0].vehicle"),
     (lambda b: b.update(couriers=[{"vehicle": "bike", "count": 1.5}]), "couriers[0].count"),
+    (lambda b: b.update(couriers=[{"vehicle": "bike", "count": 2, "name": "Aino"}]),
+     "couriers[0].name"),
+    (lambda b: b.update(couriers=[{"vehicle": "bike", "name": 7}]), "couriers[0].name"),
     (lambda b: b.update(orders=[]), "orders"),
     (lambda b: b["orders"][1].pop("lat"), "orders[1].lat"),
     (lambda b: b["orders"][0].update(slot={"from": "soon"}), "orders[0].slot.from"),
@@ -256,3 +259,23 @@ def test_the_plan_page_hands_each_route_over_with_its_driver_link_and_qr_code(cl
         assert link["qr"] == f"/dashboard/routes/{route['route_id']}/driver-link.svg"
         shown = client.get(f"/dashboard/routes/{route['route_id']}/driver-link").json
         assert shown["active"] and shown["url"] == link["url"]
+
+
+def test_each_courier_is_named_and_the_name_reaches_the_route_and_the_driver_app(client):
+    couriers = [{"vehicle": "bike", "name": "Aino Virtanen"}, {"vehicle": "van", "count": 2},
+                {"vehicle": "bike", "name": "  "}]
+    resp = plan(client, orders(30, seed=6), couriers)
+    assert resp.status_code == 200, resp.json
+    named = {b["courier"]: b["vehicle"] for b in resp.json["blocks"]}
+    # A courier without a name is numbered in one word: the route keeps the first word only.
+    assert named == {"Aino Virtanen": "bike", "Courier-2": "van", "Courier-3": "van",
+                     "Courier-4": "bike"}
+    for b in resp.json["blocks"]:
+        assert b["route"]["driver"] == {"name": b["courier"], "vehicle": b["vehicle"]}
+        reg = client.post("/api/v1/routes", json=b["route"], headers=SELLER).json
+        block = client.get("/api/v1/driver/block",
+                           headers={"Authorization": f"Bearer {reg['driver_token']}"}).json
+        assert block["driver"]["name"] == b["courier"].split()[0]
+    fleet = client.get("/api/v1/routes", headers=SELLER).json  # what the fleet map draws
+    names = {r["driver"] for r in fleet["routes"]}
+    assert {"Aino", "Courier-2", "Courier-3", "Courier-4"} <= names

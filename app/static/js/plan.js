@@ -192,13 +192,42 @@ function renderPlan(plan, list) {
   root.dataset.blocks = String(plan.blocks.length);
 }
 
+// One line per courier: a name (optional: "Courier-2" when left empty) and a vehicle.
+function addCourier(vehicle = "bike", name = "") {
+  const li = document.createElement("li");
+  li.className = "courier row";
+  const n = $("courier-list").children.length + 1;
+  const input = document.createElement("input");
+  input.className = "courier-name";
+  input.maxLength = 80;
+  input.value = name;
+  input.placeholder = `Courier-${n}`;
+  input.setAttribute("aria-label", `Courier ${n}: name`);
+  const select = document.createElement("select");
+  select.className = "courier-vehicle";
+  select.setAttribute("aria-label", `Courier ${n}: vehicle`);
+  for (const v of config.vehicles) select.appendChild(new Option(v, v, false, v === vehicle));
+  const remove = document.createElement("button");
+  remove.type = "button";
+  remove.className = "small secondary";
+  remove.textContent = "Remove";
+  remove.addEventListener("click", () => li.remove());
+  li.append(input, select, remove);
+  $("courier-list").appendChild(li);
+}
+addCourier();
+addCourier();
+$("add-courier").addEventListener("click", () => addCourier());
+
 $("couriers-form").addEventListener("submit", async (e) => {
   e.preventDefault();
-  const couriers = [...document.querySelectorAll(".courier-count")]
-    .map((input) => ({ vehicle: input.dataset.vehicle, count: Number(input.value) }))
-    .filter((c) => c.count > 0);
+  const couriers = [...document.querySelectorAll("#courier-list li")].map((li) => {
+    const name = li.querySelector(".courier-name").value.trim();
+    const vehicle = li.querySelector(".courier-vehicle").value;
+    return name ? { vehicle, name } : { vehicle };
+  });
   if (!couriers.length) {
-    say("Choose at least one courier.");
+    say("Add at least one courier.");
     return;
   }
   const list = orders();
