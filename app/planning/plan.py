@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from app.planning.streets import off_map
 from app.planning.tour import tour
 from simulator.plan.ordering import pickups_before
 from simulator.world.geo import bearing_deg, haversine_m
@@ -108,6 +109,8 @@ def plan_day(city: CityMap, station: tuple[float, float], orders: list[Order],
     sectors, unassigned = _sweep(station, orders, couriers)
     plan = DayPlan([], unassigned)
     for k, (vehicle, members) in enumerate(zip(couriers, sectors, strict=True)):
+        members, off = _on_streets(city, orders, pickups or [], vehicle, members)
+        plan.unassigned += off
         if members:
             begin = _block_start(orders, members, start, closing, max_block_s)
             block, late = _block(city, station, orders, pickups or [], vehicle, members, begin,
@@ -118,6 +121,28 @@ def plan_day(city: CityMap, station: tuple[float, float], orders: list[Order],
             plan.unassigned += late
     plan.unassigned.sort()
     return plan
+
+
+def _on_streets(city: CityMap, orders: list[Order], pickups: list[Pickup], vehicle: str,
+                members: list[int]) -> tuple[list[int], list[tuple[int, str]]]:
+    """The members the vehicle's streets reach, and the others with the reason: a door (or its
+    pickup) off the street map is not planned as the crow flies from the nearest corner."""
+    mode = PROFILES[vehicle].mode
+    if mode == AIR:
+        return members, []
+    net = city.network(mode)
+    kept, off = [], []
+    for i in members:
+        o = orders[i]
+        why = off_map(city, o.lat, o.lon, net)
+        if why is None and o.pickup is not None:
+            p = pickups[o.pickup]
+            why = off_map(city, p.lat, p.lon, net) and "its pickup is off the street map"
+        if why:
+            off.append((i, why))
+        else:
+            kept.append(i)
+    return kept, off
 
 
 def _block_start(orders: list[Order], members: list[int], opening: float, closing: float,

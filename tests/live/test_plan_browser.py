@@ -9,12 +9,15 @@ from simulator.world.maps import bundled_map
 from tests.live.test_dashboard_browser import KEYS, sign_in
 from tests.support.pages import new_page, screenshot, wait_until
 
-HEADER = "recipient;address;mobile;order id;delivery instructions;time slot;program"
+HEADER = "recipient;address;mobile;order id;delivery instructions;time slot;program;pickup"
 # Lines a seller's export gets wrong: no address, a slot that ends before it starts, a street
 # the map does not have.
 BAD = ["No Address;;+358400000001;order-b1;;;",
        "Late Slot;Unioninkatu 20;+358400000002;order-b2;;14:00-12:00;grocery",
+       "Early Slot;Unioninkatu 20;+358400000004;order-b4;;06:00-07:00;grocery",
        "Nobody;Nonexistent Road 5;;order-b3;;;"]
+# Two orders collected at a restaurant first (the name, then its address).
+RESTAURANT = "Ravintola Kala, Mikonkatu 18"
 # A house number the map does not have: the nearest one is a guess, a pin to check.
 UNSURE = "Unsure Pin;Pohjoisesplanadi 99;+358400000003;order-u;;;"
 
@@ -28,7 +31,9 @@ def order_lines(n: int, seed: int = 5) -> list[str]:
         street = a.street.lower() if i % 3 == 0 else a.street
         slot = "10:00-12:00" if i % 7 == 0 else ""
         program = "grocery" if slot else ""
-        lines.append(f"Customer {i};{street} {a.number};+35840{i:07d};order-{i};;{slot};{program}")
+        pickup = RESTAURANT if i in (1, 2) else ""
+        lines.append(f"Customer {i};{street} {a.number};+35840{i:07d};order-{i};;{slot};{program};"
+                     f"{pickup}")
     return lines
 
 
@@ -51,7 +56,8 @@ def test_a_seller_plans_60_orders_for_3_couriers_and_sees_them_on_the_fleet_map(
     server = live_server_factory(SELLER_KEYS=KEYS)
     good = [*order_lines(59), UNSURE]
     upload = tmp_path / "orders.csv"
-    upload.write_text("\n".join([HEADER, *good[:30], *BAD, *good[30:]]) + "\n")
+    # The shop's export also holds one order twice.
+    upload.write_text("\n".join([HEADER, *good[:30], *BAD, good[3], *good[30:]]) + "\n")
     page = new_page(browser, 1280, 900)
     sign_in(page, server.url)
     page.click("text=Plan a day")
@@ -59,8 +65,14 @@ def test_a_seller_plans_60_orders_for_3_couriers_and_sees_them_on_the_fleet_map(
     page.fill("#plan-date", "2026-11-26")
     page.set_input_files("#orders-file", str(upload))
     page.click("#orders-form button")
-    wait_until(page, "document.getElementById('planner').dataset.checked === '63'", timeout=60)
-    assert page.locator("#rows-body tr[data-status=error]").count() == 3
+    wait_until(page, "document.getElementById('planner').dataset.checked === '65'", timeout=60)
+    # Each wrong line says what is wrong, before anything is planned.
+    errors = page.locator("#rows-body tr[data-status=error]")
+    assert errors.count() == 4
+    assert "08:00-20:00" in page.inner_text("#rows-body tr:has-text('Early Slot')")
+    twice = page.locator("#rows-body tr[data-status=check]", has_text="the same order as line")
+    assert twice.count() == 1 and "Customer 3" in twice.inner_text()
+    assert page.locator(".leaflet-marker-icon[title^='Pickup: Ravintola Kala']").count() == 1
     assert page.locator("#couriers-form").is_hidden()  # nothing is planned while a row is wrong
     screenshot(page, tmp_path, "plan-rows-1280")
     # The seller fixes the file (drops the three wrong lines) and checks it again; saved by
@@ -98,7 +110,11 @@ def test_a_seller_plans_60_orders_for_3_couriers_and_sees_them_on_the_fleet_map(
         page.click("#csv-button")
     sheet = download.value.path().read_text(encoding="utf-8").splitlines()
     assert sheet[0].startswith("courier,vehicle,stop,time,kind,recipient,address")
-    assert len(sheet) == 1 + 60 and sum("Jöns Ääkkönen" in line for line in sheet) == 1
+    assert sum(",deliver," in line for line in sheet) == 60
+    assert sum("Jöns Ääkkönen" in line for line in sheet) == 1
+    # The restaurant is a stop before the orders collected there.
+    pickups = [n for n, line in enumerate(sheet) if ",pick up," in line]
+    assert pickups and all(RESTAURANT in sheet[n] for n in pickups)
     page.click("#register-button")
     wait_until(page, "document.getElementById('planner').dataset.registered === '3'",
                timeout=30)
@@ -122,7 +138,7 @@ def test_a_seller_plans_60_orders_for_3_couriers_and_sees_them_on_the_fleet_map(
     page.emulate_media(media="print")
     assert page.locator("#planner").is_hidden()
     assert page.locator("#day-sheet .sheet-courier").count() == 3
-    assert page.locator("#day-sheet .sheet-courier tr").count() == 60 + 3  # and a header each
+    assert page.locator("#day-sheet .sheet-courier tr").count() == len(sheet) - 1 + 3  # headers
     assert page.locator("#day-sheet img").count() == 3
     screenshot(page, tmp_path, "plan-print-1280")
     page.emulate_media(media="screen")
@@ -133,7 +149,7 @@ def test_a_seller_plans_60_orders_for_3_couriers_and_sees_them_on_the_fleet_map(
                timeout=30)
     wait_until(page, "document.getElementById('fleet-map').dataset.planned === '3'")
     assert page.locator("#fleet-map path.planned-path").count() == 3
-    assert page.locator("#fleet-map path.planned-stop").count() == 60
+    assert page.locator("#fleet-map path.planned-stop").count() == 60 + len(pickups)
     routes = page.locator("#driver-route option").all_inner_texts()
     assert sum(t.startswith(("Aino ", "Jussi ", "Mika ")) for t in routes) == 3
     # The programs panel takes an address.

@@ -59,8 +59,24 @@ function cell(tr, text) {
 
 function statusText(row) {
   if (row.status === "error") return row.problems.map((p) => `${p.field}: ${p.message}`).join("; ");
-  if (row.status === "check") return `check the pin (${row.place.quality})`;
-  return "ok";
+  if (row.status === "ok") return "ok";
+  const why = row.place.quality === "exact" ? [] : [`check the pin (${row.place.quality})`];
+  return [...why, ...(row.warnings || []).map((w) => w.message)].join("; ");
+}
+
+// Where parcels are collected first: a pin of its own, which the seller may drag to the door.
+function renderPickups(pickups) {
+  for (const p of pickups) {
+    const marker = L.marker([p.place.lat, p.place.lon], {
+      draggable: true, keyboard: true, title: `Pickup: ${p.address}`,
+      icon: L.divIcon({ className: "pickup-pin", html: "P", iconSize: [26, 26] }),
+    }).bindTooltip(`Pickup: ${p.address}`, { direction: "top" }).addTo(layers.pins);
+    marker.on("dragend", () => {
+      const at = marker.getLatLng();
+      p.place.lat = at.lat;
+      p.place.lon = at.lng;
+    });
+  }
 }
 
 function renderRows(report) {
@@ -88,11 +104,13 @@ function renderRows(report) {
       row.place.lat = p.lat;
       row.place.lon = p.lng;
       row.place.quality = "exact"; // the seller put it there
-      row.status = "ok";
-      tr.dataset.status = "ok";
-      tr.lastChild.textContent = "ok (pin moved)";
+      const warned = (row.warnings || []).map((w) => w.message);
+      row.status = warned.length ? "check" : "ok";
+      tr.dataset.status = row.status;
+      tr.lastChild.textContent = ["ok (pin moved)", ...warned].join("; ");
     });
   }
+  renderPickups(report.pickups || []);
   const s = report.summary;
   $("rows-summary").textContent = `${s.ok} ok, ${s.check} to check, ${s.error} to fix`;
   $("rows-panel").hidden = false;
@@ -156,7 +174,13 @@ function orders() {
     address: r.order.address || r.place.address, phone: r.order.phone || undefined,
     reference: r.order.reference || undefined, notes: r.order.notes || undefined,
     program: r.order.program,
-    slot: r.order.slot || undefined,
+    slot: r.order.slot || undefined, pickup: r.order.pickup ?? undefined,
+  }));
+}
+
+function pickups() {
+  return (state.report.pickups || []).map((p) => ({
+    lat: p.place.lat, lon: p.place.lon, address: p.address,
   }));
 }
 
@@ -235,7 +259,8 @@ $("couriers-form").addEventListener("submit", async (e) => {
   try {
     state.plan = await post(config.planUrl, {
       date: $("plan-date").value, timezone: config.timezone, station: state.station,
-      couriers, orders: list, max_block_hours: Number($("block-hours").value),
+      couriers, orders: list, pickups: pickups(),
+      max_block_hours: Number($("block-hours").value),
     });
   } catch (err) {
     say(`Not planned: ${err.message}`);

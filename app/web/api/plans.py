@@ -12,6 +12,7 @@ from app.domain.hours import CLOSES, OPENS, zone
 from app.domain.model import PROGRAMS, VEHICLES
 from app.planning import street_map
 from app.planning.plan import PICKUP_DWELL_S, Order, Pickup, plan_day, route_body
+from app.planning.streets import off_map
 from app.web.api import bp
 from app.web.api.auth import require_seller
 from app.web.api.body import json_body
@@ -58,6 +59,9 @@ def day_plan(body: object) -> dict:
     closing = datetime.combine(day, time(CLOSES), zone(tz)).timestamp()
     with geocoder_errors():  # the same extract the geocoder reads
         city = street_map(current_app.config)
+    why = off_map(city, st_lat, st_lon)
+    if why:  # every block would leave it as the crow flies
+        raise InvalidField("station", f"is {why}")
     result = plan_day(city, (st_lat, st_lon), orders, couriers, start, closing, hours * 3600,
                       [Pickup(p["lat"], p["lon"], p["dwell_s"]) for p in pickups])
     station_out = {"lat": st_lat, "lon": st_lon, "name": station_name}
