@@ -243,6 +243,9 @@ def _check(line: int, raw: dict[str, str], day: date, tz: str, geocoder: Geocode
         place, why = _locate(order["address"], geocoder, off_map)
         if place is None:
             problem("address", why)
+        elif place["quality"] == "other_street":  # the pin is on a street not typed
+            row.warnings.append({"field": "address", "message": "another street than the one "
+                                 f"typed: found {place['address']}"})
         row.place = place
     return row
 

@@ -60,7 +60,8 @@ function cell(tr, text) {
 function statusText(row) {
   if (row.status === "error") return row.problems.map((p) => `${p.field}: ${p.message}`).join("; ");
   if (row.status === "ok") return "ok";
-  const why = row.place.quality === "exact" ? [] : [`check the pin (${row.place.quality})`];
+  const why = ["exact", "other_street"].includes(row.place.quality) ? []
+    : [`check the pin (${row.place.quality})`];
   return [...why, ...(row.warnings || []).map((w) => w.message)].join("; ");
 }
 
@@ -89,7 +90,14 @@ function renderRows(report) {
     tr.dataset.status = row.status;
     cell(tr, row.row);
     cell(tr, row.order.recipient);
-    cell(tr, row.place ? row.place.address : row.order.address);
+    // What the seller typed; and what the geocoder found, when it is not that house.
+    const address = cell(tr, row.order.address);
+    if (row.place && row.place.quality !== "exact") {
+      const found = document.createElement("small");
+      found.className = "found";
+      found.textContent = `found: ${row.place.address}`;
+      address.append(document.createElement("br"), found);
+    }
     cell(tr, statusText(row)).className = `status-pill row-${row.status}`;
     body.appendChild(tr);
     if (!row.place) continue;
