@@ -102,12 +102,11 @@ def read_orders(text: str, day: date, tz: str, geocoder: Geocoder,
     """Every data row of the CSV, checked and geocoded (delimiter , ; or tab, sniffed)."""
     # Excel writes "UTF-8 CSV" with a byte-order mark; pasted or sent as JSON it arrives as text.
     text = text.removeprefix("\ufeff")
-    sample = text[:4096]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    # The delimiter the header line uses most: csv.Sniffer wants every line to hold as many as
+    # the header, and an export that leaves trailing empty columns out made it guess wrong.
+    first = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first.count)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         names = next(reader)
     except StopIteration:

@@ -165,3 +165,12 @@ def test_a_station_off_the_street_map_is_refused_naming_it(client):
             "orders": [{"lat": 60.1685, "lon": 24.9484, "recipient": "A", "address": "X 1"}]}
     resp = client.post("/api/v1/plans", json=body, headers=SELLER)
     assert resp.status_code == 400 and resp.json["field"] == "station"
+
+
+def test_lines_that_leave_trailing_columns_out_are_read_by_the_headers_delimiter(client):
+    csv_text = ("recipient;address;phone;reference;notes;slot;program;pickup\n"
+                "Aino;Pohjoisesplanadi 21;;o-1\n"
+                "Jussi;Mikonkatu 18;;o-2;;10:00-12:00\n")
+    rows = check(client, csv_text).json["rows"]
+    assert [r["status"] for r in rows] == ["ok", "ok"]
+    assert rows[1]["order"]["slot"]["from"].startswith("2026-12-03T10:00")
