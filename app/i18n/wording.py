@@ -140,7 +140,11 @@ def change_text(status: str, detail: dict[str, Any], driver: str, tz: str, lang:
         return t.gettext("Delivered, left at: %(place)s") % {"place": where} if where else (
             status_words(status, lang))
     if status == "attempted" and detail.get("next_attempt"):
-        return t.gettext("Delivery attempted: %(reason)s. We will try again %(day)s") % {
+        # Its pickup failed: the parcel never left the shop, no door was tried.
+        words = t.gettext("Your order could not be collected for delivery: %(reason)s. We will "
+                          "try again %(day)s") if detail.get("at_pickup") else t.gettext(
+            "Delivery attempted: %(reason)s. We will try again %(day)s")
+        return words % {
             "reason": t.gettext(REASON_TEXT.get(detail.get("reason"), "")) or "",
             "day": day(datetime.fromisoformat(detail["next_attempt"]), lang)}
     return status_words(status, lang)
