@@ -16,6 +16,8 @@ BAD = ["No Address;;+358400000001;order-b1;;;",
        "Late Slot;Unioninkatu 20;+358400000002;order-b2;;14:00-12:00;grocery",
        "Early Slot;Unioninkatu 20;+358400000004;order-b4;;06:00-07:00;grocery",
        "Nobody;Nonexistent Road 5;;order-b3;;;"]
+# A street the map does not have: the nearest name is another street, a line to check.
+OTHER_STREET = "Other Street;Esplanadi 21;+358400000005;order-o;;;"
 # Two orders collected at a restaurant first (the name, then its address).
 RESTAURANT = "Ravintola Kala, Mikonkatu 18"
 # A house number the map does not have: the nearest one is a guess, a pin to check.
@@ -57,7 +59,8 @@ def test_a_seller_plans_60_orders_for_3_couriers_and_sees_them_on_the_fleet_map(
     good = [*order_lines(59), UNSURE]
     upload = tmp_path / "orders.csv"
     # The shop's export also holds one order twice.
-    upload.write_text("\n".join([HEADER, *good[:30], *BAD, good[3], *good[30:]]) + "\n")
+    upload.write_text("\n".join([HEADER, *good[:30], *BAD, good[3], OTHER_STREET, *good[30:]])
+                      + "\n")
     page = new_page(browser, 1280, 900)
     sign_in(page, server.url)
     page.click("text=Plan a day")
@@ -65,13 +68,17 @@ def test_a_seller_plans_60_orders_for_3_couriers_and_sees_them_on_the_fleet_map(
     page.fill("#plan-date", "2026-11-26")
     page.set_input_files("#orders-file", str(upload))
     page.click("#orders-form button")
-    wait_until(page, "document.getElementById('planner').dataset.checked === '65'", timeout=60)
+    wait_until(page, "document.getElementById('planner').dataset.checked === '66'", timeout=60)
     # Each wrong line says what is wrong, before anything is planned.
     errors = page.locator("#rows-body tr[data-status=error]")
     assert errors.count() == 4
     assert "08:00-20:00" in page.inner_text("#rows-body tr:has-text('Early Slot')")
     twice = page.locator("#rows-body tr[data-status=check]", has_text="the same order as line")
     assert twice.count() == 1 and "Customer 3" in twice.inner_text()
+    other = page.locator("#rows-body tr", has_text="Other Street")
+    assert other.get_attribute("data-status") == "check"
+    assert "another street than the one typed" in other.inner_text()
+    assert "found: " in other.inner_text() and "esplanadi 21" in other.inner_text().lower()
     assert page.locator(".leaflet-marker-icon[title^='Pickup: Ravintola Kala']").count() == 1
     assert page.locator("#couriers-form").is_hidden()  # nothing is planned while a row is wrong
     screenshot(page, tmp_path, "plan-rows-1280")
