@@ -102,25 +102,68 @@ def slowdown(vehicle: str) -> float:
 
 def plan_day(city: CityMap, station: tuple[float, float], orders: list[Order],
              couriers: list[str], start: float, closing: float, max_block_s: float,
-             pickups: list[Pickup] | None = None) -> DayPlan:
-    """Split `orders` among `couriers` (one vehicle name per courier) and order each block."""
+             pickups: list[Pickup] | None = None, rebalance: bool = True) -> DayPlan:
+    """Split `orders` among `couriers` (one vehicle name per courier) and order each block;
+    what does not fit in its courier's block goes to one with time to spare (`rebalance`)."""
     if not couriers:
         return DayPlan([], [(i, "no courier to take it") for i in range(len(orders))])
     sectors, unassigned = _sweep(station, orders, couriers)
     plan = DayPlan([], unassigned)
+
+    def build(k: int, members: list[int]) -> tuple[Block, list[tuple[int, str]]]:
+        begin = _block_start(orders, members, start, closing, max_block_s)
+        block, late = _block(city, station, orders, pickups or [], couriers[k], members, begin,
+                             min(closing, begin + max_block_s))
+        block.courier = k
+        return block, late
+
+    built: dict[int, Block] = {}
+    late: list[tuple[int, int, str]] = []  # (courier, order, why)
     for k, (vehicle, members) in enumerate(zip(couriers, sectors, strict=True)):
         members, off = _on_streets(city, orders, pickups or [], vehicle, members)
         plan.unassigned += off
         if members:
-            begin = _block_start(orders, members, start, closing, max_block_s)
-            block, late = _block(city, station, orders, pickups or [], vehicle, members, begin,
-                                 min(closing, begin + max_block_s))
-            block.courier = k
-            if block.stops:
-                plan.blocks.append(block)
-            plan.unassigned += late
+            built[k], left = build(k, members)
+            late += [(k, i, why) for i, why in left]
+    if rebalance:
+        late = _move_late(late, built, build, city, orders, pickups or [], couriers)
+    plan.unassigned += [(i, why) for _, i, why in late]
+    plan.blocks = [built[k] for k in sorted(built) if built[k].stops]
     plan.unassigned.sort()
     return plan
+
+
+# Reasons an order is left out of its courier's block that another courier may not have.
+_MOVABLE = ("does not fit in the block before closing", "cannot reach its slot in time")
+_TRIES = 3  # other couriers tried per order, those with the most time to spare first
+
+
+def _move_late(late: list[tuple[int, int, str]], built: dict[int, Block], build: Any,
+               city: CityMap, orders: list[Order], pickups: list[Pickup],
+               couriers: list[str]) -> list[tuple[int, int, str]]:
+    """Each order left out of its block for time, offered to the couriers whose blocks end
+    earliest (one without a block first): kept where its block, planned again with it, still
+    holds every stop it had. Answers what no courier could take."""
+    left = []
+    for owner, i, why in late:
+        if why not in _MOVABLE:
+            left.append((owner, i, why))
+            continue
+        others = sorted((k for k in range(len(couriers)) if k != owner),
+                        key=lambda k: built[k].end if k in built else -math.inf)
+        for k in others[:_TRIES]:
+            members = built[k].stops if k in built else []
+            load = sum(orders[j].parcels for j in members) + orders[i].parcels
+            if load > CAPACITY[couriers[k]] or _on_streets(city, orders, pickups, couriers[k],
+                                                           [i])[1]:
+                continue
+            block, _ = build(k, [*members, i])
+            if i in block.stops and len(block.stops) == len(members) + 1:
+                built[k] = block
+                break
+        else:
+            left.append((owner, i, why))
+    return left
 
 
 def _on_streets(city: CityMap, orders: list[Order], pickups: list[Pickup], vehicle: str,

@@ -279,3 +279,25 @@ def test_each_courier_is_named_and_the_name_reaches_the_route_and_the_driver_app
     fleet = client.get("/api/v1/routes", headers=SELLER).json  # what the fleet map draws
     names = {r["driver"] for r in fleet["routes"]}
     assert {"Aino", "Courier-2", "Courier-3", "Courier-4"} <= names
+
+
+def test_orders_that_do_not_fit_their_couriers_block_go_to_one_with_time_to_spare():
+    from app.planning.plan import Order, plan_day
+    from simulator.world.maps import load_map
+
+    city, here = load_map(None), (STATION["lat"], STATION["lon"])
+    items = [Order(o["lat"], o["lon"]) for o in orders(40, seed=3)]
+    # A walker and a cargo bike for an hour each: the walker's half does not fit its hour.
+    args = (city, here, items, ["foot", "bike"], 0.0, 12 * 3600.0, 3600.0)
+    before = plan_day(*args, rebalance=False)
+    after = plan_day(*args)
+    left_before = {i for i, _ in before.unassigned}
+    left_after = {i for i, _ in after.unassigned}
+    moved = left_before - left_after
+    assert moved and left_after < left_before
+    planned = [i for b in after.blocks for i in b.stops]
+    assert sorted(planned + sorted(left_after)) == list(range(40))  # every order once
+    for b in after.blocks:  # each block still ends within its hour, after the moves
+        assert b.end - b.start <= 3600.0 + 1
+    # What stays out was offered and does not fit anywhere: a reason says so.
+    assert all(why for _, why in after.unassigned)
