@@ -79,6 +79,8 @@ def status_text(view: dict[str, Any], lang: str) -> str:
         return stops_text(view["stops_away"], lang)
     if status == "arriving":
         return t.gettext("Your driver is almost there")
+    if status == "attempted" and (view.get("attempt") or {}).get("next_attempt"):
+        return change_text(status, view["attempt"], "", tz, lang, "")
     if status == "delivered" and (view.get("proof") or {}).get("at"):
         return t.gettext("Delivered at %(time)s") % {
             "time": clock(moment(view["proof"]["at"], tz), lang)}

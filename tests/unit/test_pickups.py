@@ -119,6 +119,11 @@ def test_a_failed_pickup_is_recorded_and_its_customers_are_told_the_truth(client
         assert last.startswith("Your order could not be collected for delivery: the business "
                                "was closed. We will try again"), last
         assert "Your order is being picked up" not in v["status_text"]
+    assert views[1]["attempt"] == {"reason": "business_closed", "at_pickup": True,
+                                   "next_attempt": views[1]["attempt"]["next_attempt"]}
+    from app.i18n.wording import localized
+
+    assert "ei voitu noutaa" in localized(views[1], "fi")["status_text"]  # the page in Finnish
     # Nothing more can happen at those doors; the driver app shows them done.
     resp = post_event(client, reg, type="delivered", stop=2, t=300, proof={"left_at": "door"})
     assert resp.status_code == 400
