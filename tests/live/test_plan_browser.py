@@ -132,6 +132,7 @@ def test_a_seller_plans_60_orders_for_3_couriers_and_sees_them_on_the_fleet_map(
         assert "/drive/#" in cards.nth(k).locator("input").input_value()
     wait_until(page, "[...document.querySelectorAll('#registered img')]"
                ".every((i) => i.complete && i.naturalWidth > 0)")
+    page.locator("#registered").scroll_into_view_if_needed()
     screenshot(page, tmp_path, "plan-registered-1280")
     # The names reached the routes (first word: what the customer sees) and the driver app.
     assert {cards.nth(k).locator("strong").inner_text().split(" (")[0] for k in range(3)} == {
@@ -169,6 +170,10 @@ def test_a_seller_plans_60_orders_for_3_couriers_and_sees_them_on_the_fleet_map(
     screenshot(page, tmp_path, "dashboard-planned-360")
     page.goto(server.url + "/dashboard/plan")
     screenshot(page, tmp_path, "plan-360")
+    page.locator("#couriers-form").evaluate("f => { f.hidden = false; }")
+    page.locator("#courier-list").scroll_into_view_if_needed()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scroll
+    page.locator("#couriers-form").screenshot(path=str(tmp_path / "plan-couriers-360.png"))
     page.close()
 
 
