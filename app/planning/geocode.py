@@ -99,6 +99,10 @@ class ExtractGeocoder(Geocoder):
         self.streets = list(self.by_street)
         self.postcodes = {a.postcode for a in addresses if a.postcode}
         self.towns = {fold(a.city) for a in addresses if a.city}
+        # Each street's (postcode, town) pairs: a town asked for filters streets by these, not
+        # by every house (a city's extract holds a hundred thousand).
+        self.areas = {street: {(a.postcode, fold(a.city)) for a in houses}
+                      for street, houses in self.by_street.items()}
 
     def geocode(self, query: str, exactly_one: bool = True, **_: Any) -> Location | None:
         found = self.match(query)
@@ -111,7 +115,7 @@ class ExtractGeocoder(Geocoder):
         location = Location(address.label, (address.lat, address.lon), raw)
         return location if exactly_one else [location]
 
-    def _in_area(self, q: Query) -> Callable[[Address], bool] | None:
+    def _in_area(self, q: Query) -> Callable[[str, str], bool] | None:
         """Which houses the query's postcode and town allow (one tagged otherwise is not it;
         one without the tag may be), or None when the map has no such postcode or town: a
         street of the same name here is not the one asked for."""
@@ -122,22 +126,22 @@ class ExtractGeocoder(Geocoder):
         if q.town and not town:
             return None
         name = town[0] if town else ""
-        return lambda a: ((not q.postcode or not a.postcode or a.postcode == q.postcode)
-                          and (not name or not a.city or fold(a.city) == name))
+        return lambda postcode, city: ((not q.postcode or not postcode or postcode == q.postcode)
+                                       and (not name or not city or city == name))
 
     def match(self, query: str) -> tuple[Address, str, float] | None:
         q = parse(query)
         allowed = self._in_area(q)
         if not q.street or not self.streets or allowed is None:
             return None
-        streets = ([n for n in self.streets if any(allowed(a) for a in self.by_street[n])]
+        streets = ([n for n in self.streets if any(allowed(*pair) for pair in self.areas[n])]
                    if q.postcode or q.town else self.streets)
         best = process.extractOne(q.street, streets, scorer=fuzz.WRatio,
                                   score_cutoff=_MIN_STREET_SCORE)
         if best is None:
             return None
         name, street_score, _ = best
-        houses = [a for a in self.by_street[name] if allowed(a)]
+        houses = [a for a in self.by_street[name] if allowed(a.postcode, fold(a.city))]
         if q.postcode and any(a.postcode == q.postcode for a in houses):
             houses = [a for a in houses if a.postcode == q.postcode]  # same name, two towns
         sure = street_score / 100
