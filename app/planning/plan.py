@@ -121,7 +121,7 @@ def plan_day(city: CityMap, station: tuple[float, float], orders: list[Order],
     late: list[tuple[int, int, str]] = []  # (courier, order, why)
     for k, (vehicle, members) in enumerate(zip(couriers, sectors, strict=True)):
         members, off = _on_streets(city, orders, pickups or [], vehicle, members)
-        plan.unassigned += off
+        late += [(k, i, why) for i, why in off]  # another vehicle's streets may reach it
         if members:
             built[k], left = build(k, members)
             late += [(k, i, why) for i, why in left]
@@ -133,20 +133,22 @@ def plan_day(city: CityMap, station: tuple[float, float], orders: list[Order],
     return plan
 
 
-# Reasons an order is left out of its courier's block that another courier may not have.
-_MOVABLE = ("does not fit in the block before closing", "cannot reach its slot in time")
+# Reasons an order is left out of its courier's block that another courier may not have (a
+# cargo bike's network reaches a door in a pedestrian street that a van's does not).
+_MOVABLE = ("does not fit in the block before closing", "cannot reach its slot in time",
+            "off the street map", "its pickup is off the street map")
 _TRIES = 3  # other couriers tried per order, those with the most time to spare first
 
 
 def _move_late(late: list[tuple[int, int, str]], built: dict[int, Block], build: Any,
                city: CityMap, orders: list[Order], pickups: list[Pickup],
                couriers: list[str]) -> list[tuple[int, int, str]]:
-    """Each order left out of its block for time, offered to the couriers whose blocks end
-    earliest (one without a block first): kept where its block, planned again with it, still
-    holds every stop it had. Answers what no courier could take."""
+    """Each order left out of its block for time (or off its vehicle's streets), offered to the
+    couriers whose blocks end earliest (one without a block first): kept where its block,
+    planned again with it, still holds every stop it had. Answers what no courier could take."""
     left = []
     for owner, i, why in late:
-        if why not in _MOVABLE:
+        if not why.startswith(_MOVABLE):
             left.append((owner, i, why))
             continue
         others = sorted((k for k in range(len(couriers)) if k != owner),

@@ -67,8 +67,8 @@ def test_a_csv_of_its_addresses_checks_and_a_day_plans_on_its_streets(kotka):
     taken = sorted(i for b in plan["blocks"] for i in b["orders"])
     left = {u["order"]: u["reason"] for u in plan["unassigned"]}
     assert sorted(taken + list(left)) == list(range(len(orders)))
-    # The clipped extract's driving network does not reach Suntionkatu 27 (486 m off it): a
-    # door the van was sent to as the crow flies is left out, saying why.
+    # The clipped extract's driving network does not reach Suntionkatu 27 (486 m off it; the
+    # van was sent there as the crow flies): the bike takes it, or it is left out saying why.
     drive = load_map(str(KOTKA)).network("driving")
     for i, why in left.items():
         assert why.startswith("off the street map")
