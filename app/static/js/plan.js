@@ -3,6 +3,8 @@
 // (app/web/pages/planning.py); this page shows it and carries the seller's corrections.
 import * as L from "../vendor/leaflet/leaflet-src.esm.js";
 import { addBasemap } from "./basemap.js";
+import { readCouriers, setUpCouriers } from "./plan-couriers.js";
+import { showRegistered } from "./plan-handover.js";
 import { downloadCsv, renderSheet } from "./plan-sheet.js";
 
 const root = document.getElementById("planner");
@@ -224,40 +226,11 @@ function renderPlan(plan, list) {
   root.dataset.blocks = String(plan.blocks.length);
 }
 
-// One line per courier: a name (optional: "Courier-2" when left empty) and a vehicle.
-function addCourier(vehicle = "bike", name = "") {
-  const li = document.createElement("li");
-  li.className = "courier row";
-  const n = $("courier-list").children.length + 1;
-  const input = document.createElement("input");
-  input.className = "courier-name";
-  input.maxLength = 80;
-  input.value = name;
-  input.placeholder = `Courier-${n}`;
-  input.setAttribute("aria-label", `Courier ${n}: name`);
-  const select = document.createElement("select");
-  select.className = "courier-vehicle";
-  select.setAttribute("aria-label", `Courier ${n}: vehicle`);
-  for (const v of config.vehicles) select.appendChild(new Option(v, v, false, v === vehicle));
-  const remove = document.createElement("button");
-  remove.type = "button";
-  remove.className = "small secondary";
-  remove.textContent = "Remove";
-  remove.addEventListener("click", () => li.remove());
-  li.append(input, select, remove);
-  $("courier-list").appendChild(li);
-}
-addCourier();
-addCourier();
-$("add-courier").addEventListener("click", () => addCourier());
+setUpCouriers(config.vehicles);
 
 $("couriers-form").addEventListener("submit", async (e) => {
   e.preventDefault();
-  const couriers = [...document.querySelectorAll("#courier-list li")].map((li) => {
-    const name = li.querySelector(".courier-name").value.trim();
-    const vehicle = li.querySelector(".courier-vehicle").value;
-    return name ? { vehicle, name } : { vehicle };
-  });
+  const couriers = readCouriers();
   if (!couriers.length) {
     say("Add at least one courier.");
     return;
@@ -278,43 +251,6 @@ $("couriers-form").addEventListener("submit", async (e) => {
   say(`${state.plan.blocks.length} block(s) planned` +
     (state.plan.unassigned.length ? `, ${state.plan.unassigned.length} order(s) left out.` : "."));
 });
-
-// Each registered route with its driver-app link and QR code (made with the routes, as the
-// dashboard's driver-app panel makes them); the raw token is for a seller's own app.
-function showRegistered(routes) {
-  const box = $("registered");
-  box.replaceChildren();
-  const p = document.createElement("p");
-  p.textContent = `${routes.length} route(s) registered. Each courier scans their code with the ` +
-    "phone's camera (or opens the link) to start the driver app; the routes are live on the " +
-    "dashboard.";
-  box.appendChild(p);
-  const ul = document.createElement("ul");
-  ul.className = "registered-routes";
-  for (const r of routes) {
-    const li = document.createElement("li");
-    li.dataset.routeId = r.route_id;
-    const title = document.createElement("strong");
-    title.textContent = `${r.driver} (${r.vehicle}), ${r.shipments.length} parcels`;
-    const img = document.createElement("img");
-    img.src = r.driver_link.qr;
-    img.alt = `QR code of ${r.driver}'s driver link`;
-    img.width = img.height = 160;
-    const link = document.createElement("input");
-    link.readOnly = true;
-    link.value = r.driver_link.url;
-    link.setAttribute("aria-label", `${r.driver}'s driver link (private: it lets its holder report for this route)`);
-    const more = document.createElement("details");
-    const summary = document.createElement("summary");
-    summary.textContent = "Driver token (for your own app or a Traccar phone)";
-    const code = document.createElement("code");
-    code.textContent = r.driver_token;
-    more.append(summary, code);
-    li.append(title, img, link, more);
-    ul.appendChild(li);
-  }
-  box.appendChild(ul);
-}
 
 $("print-button").addEventListener("click", () => window.print());
 $("csv-button").addEventListener("click", () => {

@@ -11,7 +11,8 @@ from flask import current_app, jsonify
 from app.domain.hours import CLOSES, OPENS, zone
 from app.domain.model import PROGRAMS, VEHICLES
 from app.planning import street_map
-from app.planning.plan import PICKUP_DWELL_S, Order, Pickup, plan_day, route_body
+from app.planning.plan import PICKUP_DWELL_S, Order, Pickup, plan_day
+from app.planning.route_body import route_body
 from app.planning.streets import off_map
 from app.web.api import bp
 from app.web.api.auth import require_seller
