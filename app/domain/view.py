@@ -70,6 +70,9 @@ def customer_view(
             {"status": e.status, "at": iso_utc(e.at), "text": e.text} for e in in_time_order(ship)
         ],
         "proof": _proof(ship, stop.lat, stop.lon),
+        # Why it was not delivered and when it is tried again; `at_pickup`: its parcel could
+        # not be collected (the page in another language words the headline from this).
+        "attempt": dict(ship.attempt) if ship.status == "attempted" and ship.attempt else None,
         "timezone": route.timezone,
         "updated_at": iso_utc(latest(progress.updated_at, ship.updated_at)),
     }

@@ -79,6 +79,8 @@ def status_text(view: dict[str, Any], lang: str) -> str:
         return stops_text(view["stops_away"], lang)
     if status == "arriving":
         return t.gettext("Your driver is almost there")
+    if status == "attempted" and (view.get("attempt") or {}).get("next_attempt"):
+        return change_text(status, view["attempt"], "", tz, lang, "")
     if status == "delivered" and (view.get("proof") or {}).get("at"):
         return t.gettext("Delivered at %(time)s") % {
             "time": clock(moment(view["proof"]["at"], tz), lang)}
@@ -140,7 +142,11 @@ def change_text(status: str, detail: dict[str, Any], driver: str, tz: str, lang:
         return t.gettext("Delivered, left at: %(place)s") % {"place": where} if where else (
             status_words(status, lang))
     if status == "attempted" and detail.get("next_attempt"):
-        return t.gettext("Delivery attempted: %(reason)s. We will try again %(day)s") % {
+        # Its pickup failed: the parcel never left the shop, no door was tried.
+        words = t.gettext("Your order could not be collected for delivery: %(reason)s. We will "
+                          "try again %(day)s") if detail.get("at_pickup") else t.gettext(
+            "Delivery attempted: %(reason)s. We will try again %(day)s")
+        return words % {
             "reason": t.gettext(REASON_TEXT.get(detail.get("reason"), "")) or "",
             "day": day(datetime.fromisoformat(detail["next_attempt"]), lang)}
     return status_words(status, lang)

@@ -14,6 +14,7 @@ import re
 import threading
 import unicodedata
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,8 +37,13 @@ QUALITY = {
     "exact": 1.0,  # the house, spelled as the map has it (or nearly)
     "house": 0.9,  # the house number, another letter or staircase
     "nearby": 0.5,  # the nearest number on the street: the house itself is not on the map
+    "other_street": 0.4,  # a street whose name is like the one typed, not a spelling of it
     "street": 0.3,  # the street only: no number in the query
 }
+# At or above this similarity (0-100, whole names) the matched street is the typed one spelled
+# otherwise ("Unioninktu"); below it, another street whose name holds or resembles it
+# ("Esplanadi" found "Pohjoisesplanadi"): the seller checks the pin.
+_SAME_STREET = 85
 
 
 def fold(text: str) -> str:
@@ -58,16 +64,19 @@ class Query:
     number: int | None
     letter: str
     postcode: str
+    town: str = ""  # folded: the last part after a comma without digits ("..., 00100 Helsinki")
 
 
 def parse(query: str) -> Query:
-    first = query.split(",")[0]
-    postcode = (_POSTCODE.findall(query) or [""])[0]
+    first, *rest = query.split(",")
+    postcode = (_POSTCODE.findall(",".join(rest)) or [""])[0]
+    towns = [fold(_POSTCODE.sub("", part)) for part in rest]
+    town = next((t for t in reversed(towns) if t and not re.search(r"\d", t)), "")
     m = _STREET_NUMBER.match(first.strip())
     if m is None:
-        return Query(fold(first), None, "", postcode)
+        return Query(fold(first), None, "", postcode, town)
     letter = (m.group("letter") or "").lower()
-    return Query(fold(m.group("street")), int(m.group("number")), letter, postcode)
+    return Query(fold(m.group("street")), int(m.group("number")), letter, postcode, town)
 
 
 class ExtractGeocoder(Geocoder):
@@ -88,6 +97,12 @@ class ExtractGeocoder(Geocoder):
             self.by_street.setdefault(street, []).append(
                 Address(first.street, first.number, first.postcode, first.city, lat, lon))
         self.streets = list(self.by_street)
+        self.postcodes = {a.postcode for a in addresses if a.postcode}
+        self.towns = {fold(a.city) for a in addresses if a.city}
+        # Each street's (postcode, town) pairs: a town asked for filters streets by these, not
+        # by every house (a city's extract holds a hundred thousand).
+        self.areas = {street: {(a.postcode, fold(a.city)) for a in houses}
+                      for street, houses in self.by_street.items()}
 
     def geocode(self, query: str, exactly_one: bool = True, **_: Any) -> Location | None:
         found = self.match(query)
@@ -100,19 +115,43 @@ class ExtractGeocoder(Geocoder):
         location = Location(address.label, (address.lat, address.lon), raw)
         return location if exactly_one else [location]
 
+    def _in_area(self, q: Query) -> Callable[[str, str], bool] | None:
+        """Which houses the query's postcode and town allow (one tagged otherwise is not it;
+        one without the tag may be), or None when the map has no such postcode or town: a
+        street of the same name here is not the one asked for."""
+        if q.postcode and q.postcode not in self.postcodes:
+            return None
+        town = q.town and process.extractOne(q.town, self.towns, scorer=fuzz.ratio,
+                                             score_cutoff=_SAME_STREET)
+        if q.town and not town:
+            return None
+        name = town[0] if town else ""
+        return lambda postcode, city: ((not q.postcode or not postcode or postcode == q.postcode)
+                                       and (not name or not city or city == name))
+
     def match(self, query: str) -> tuple[Address, str, float] | None:
         q = parse(query)
-        if not q.street or not self.streets:
+        allowed = self._in_area(q)
+        if not q.street or not self.streets or allowed is None:
             return None
-        best = process.extractOne(q.street, self.streets, scorer=fuzz.WRatio,
+        streets = ([n for n in self.streets if any(allowed(*pair) for pair in self.areas[n])]
+                   if q.postcode or q.town else self.streets)
+        best = process.extractOne(q.street, streets, scorer=fuzz.WRatio,
                                   score_cutoff=_MIN_STREET_SCORE)
         if best is None:
             return None
         name, street_score, _ = best
-        houses = self.by_street[name]
+        houses = [a for a in self.by_street[name] if allowed(a.postcode, fold(a.city))]
         if q.postcode and any(a.postcode == q.postcode for a in houses):
             houses = [a for a in houses if a.postcode == q.postcode]  # same name, two towns
         sure = street_score / 100
+        if fuzz.ratio(q.street, name) < _SAME_STREET:  # not a spelling: another street
+            found = self._house(q, houses)
+            return found[0], "other_street", QUALITY["other_street"] * sure
+        return self._house(q, houses, sure)
+
+    def _house(self, q: Query, houses: list[Address],
+               sure: float = 1.0) -> tuple[Address, str, float]:
         if q.number is None:
             middle = sorted(houses, key=lambda a: _number_key(a.number))[len(houses) // 2]
             return middle, "street", QUALITY["street"] * sure

@@ -1,8 +1,11 @@
 """The day's orders from a seller's CSV: each row read, checked and geocoded, with a report.
 
 Nothing is half-imported: this only reads and reports. A row is `ok` (ready to plan), `check`
-(understood, but its pin is a guess the seller should look at and may drag) or `error` (what
-must be fixed, field by field). Planning takes the rows once none is an error.
+(understood, but its pin is a guess the seller should look at and may drag, or it looks like
+another row: `warnings`) or `error` (what must be fixed, field by field: a slot outside the
+service hours, a place off the street map). Planning takes the rows once none is an error.
+A `pickup` column names where the row's parcels are collected first (a restaurant, a second
+warehouse): the same text on several rows is one pickup, geocoded once.
 """
 
 from __future__ import annotations
@@ -10,15 +13,17 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from app.domain.hours import CLOSES, OPENS
 from app.domain.model import PROGRAMS
 
 MAX_ROWS = 2000
-COLUMNS = ("recipient", "address", "phone", "reference", "notes", "slot", "program")
+COLUMNS = ("recipient", "address", "phone", "reference", "notes", "slot", "program", "pickup")
 REQUIRED = ("recipient", "address")
 # Header words sellers' exports use for the same column.
 ALIASES = {
@@ -28,14 +33,21 @@ ALIASES = {
     "order": "reference", "order id": "reference", "order number": "reference", "ref": "reference",
     "note": "notes", "instructions": "notes", "delivery instructions": "notes",
     "time slot": "slot", "timeslot": "slot", "window": "slot", "delivery window": "slot",
+    "pick up": "pickup", "pickup address": "pickup", "collect from": "pickup",
+    "pick up from": "pickup", "pickup from": "pickup",
 }
-_LIMITS = {"recipient": 120, "address": 200, "phone": 32, "reference": 80, "notes": 500}
+_LIMITS = {"recipient": 120, "address": 200, "phone": 32, "reference": 80, "notes": 500,
+           "pickup": 200}
 _SLOT = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*[-–]\s*(\d{1,2})[:.](\d{2})\s*$")
 _PHONE = re.compile(r"^\+?[0-9 ()-]{5,31}$")
 
 
 class Geocoder(Protocol):
     def geocode(self, query: str) -> Any: ...
+
+
+# Why a place is off the street map, or None (app/planning/streets.py); None: no map to ask.
+OffMap = Callable[[float, float], str | None]
 
 
 class OrdersError(ValueError):
@@ -52,16 +64,25 @@ class Row:
     order: dict[str, Any]
     problems: list[dict[str, str]] = field(default_factory=list)
     place: dict[str, Any] | None = None
+    warnings: list[dict[str, str]] = field(default_factory=list)  # understood, but look at it
 
     @property
     def status(self) -> str:
         if self.problems:
             return "error"
-        return "ok" if self.place and self.place["quality"] == "exact" else "check"
+        sure = self.place and self.place["quality"] == "exact"
+        return "ok" if sure and not self.warnings else "check"
 
     def to_dict(self) -> dict[str, Any]:
         return {"row": self.row, "status": self.status, "order": self.order,
-                "place": self.place, "problems": self.problems}
+                "place": self.place, "problems": self.problems, "warnings": self.warnings}
+
+
+@dataclass
+class Report:
+    rows: list[Row]
+    # The places parcels are collected at (a row's order["pickup"] is an index here).
+    pickups: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _header(names: list[str]) -> list[str]:
@@ -76,16 +97,16 @@ def _header(names: list[str]) -> list[str]:
     return out
 
 
-def read_orders(text: str, day: date, tz: str, geocoder: Geocoder) -> list[Row]:
+def read_orders(text: str, day: date, tz: str, geocoder: Geocoder,
+                off_map: OffMap | None = None) -> Report:
     """Every data row of the CSV, checked and geocoded (delimiter , ; or tab, sniffed)."""
     # Excel writes "UTF-8 CSV" with a byte-order mark; pasted or sent as JSON it arrives as text.
     text = text.removeprefix("\ufeff")
-    sample = text[:4096]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    # The delimiter the header line uses most: csv.Sniffer wants every line to hold as many as
+    # the header, and an export that leaves trailing empty columns out made it guess wrong.
+    first = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first.count)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         names = next(reader)
     except StopIteration:
@@ -101,15 +122,93 @@ def read_orders(text: str, day: date, tz: str, geocoder: Geocoder) -> list[Row]:
             if len(rows) == MAX_ROWS:
                 raise OrdersError(f"at most {MAX_ROWS} orders per file")
             raw = {c: v.strip() for c, v in zip(columns, values, strict=False) if c in COLUMNS}
-            rows.append(_check(reader.line_num, raw, day, tz, geocoder))
+            rows.append(_check(reader.line_num, raw, day, tz, geocoder, off_map))
     except csv.Error as exc:
         raise OrdersError(f"cannot read the CSV at line {reader.line_num}: {exc}") from None
     if not rows:
         raise OrdersError("no orders: the file has a header but no rows")
-    return rows
+    _duplicates(rows)
+    report = Report(rows)
+    _pickups(report, geocoder, off_map)
+    return report
 
 
-def _check(line: int, raw: dict[str, str], day: date, tz: str, geocoder: Geocoder) -> Row:
+def _duplicates(rows: list[Row]) -> None:
+    """Warn on a row that repeats an earlier one (the same order exported twice), or else on a
+    reference used twice: planned as they are, they are two parcels at one door."""
+    seen: dict[tuple[str, ...], int] = {}
+    refs: dict[str, int] = {}
+    for row in rows:
+        o = row.order
+        key = tuple(fold_text(o.get(k)) for k in ("recipient", "address", "slot", "reference"))
+        ref = fold_text(o.get("reference"))
+        if key in seen:
+            row.warnings.append({"field": "row", "message": f"the same order as line {seen[key]}"})
+        elif ref and ref in refs:
+            row.warnings.append({"field": "reference",
+                                 "message": f"the same reference as line {refs[ref]}"})
+        seen.setdefault(key, row.row)
+        if ref:
+            refs.setdefault(ref, row.row)
+
+
+def fold_text(value: Any) -> str:
+    if isinstance(value, dict):  # a slot
+        return f"{value.get('from')}/{value.get('to')}"
+    return " ".join(str(value or "").casefold().split())
+
+
+def _pickups(report: Report, geocoder: Geocoder, off_map: OffMap | None) -> None:
+    """One pickup per distinct `pickup` text, geocoded once; a row whose pickup is not on the
+    map is an error naming `pickup`, one whose pickup pin is a guess a warning."""
+    index: dict[str, tuple[int | None, str]] = {}
+    for row in report.rows:
+        text = row.order.get("pickup")
+        row.order["pickup"] = None
+        if not text:
+            continue
+        key = fold_text(text)
+        if key not in index:
+            place, why = _locate(text, geocoder, off_map, named=True)
+            index[key] = (len(report.pickups) if place else None, why)
+            if place:
+                report.pickups.append({"address": text, "place": place})
+        k, why = index[key]
+        if k is None:
+            row.problems.append({"field": "pickup", "message": why})
+            continue
+        row.order["pickup"] = k
+        place = report.pickups[k]["place"]
+        if place["quality"] != "exact":
+            row.warnings.append({"field": "pickup",
+                                 "message": f"check the pickup's pin: {place['address']}"})
+
+
+def _locate(text: str, geocoder: Geocoder, off_map: OffMap | None,
+            named: bool = False) -> tuple[dict[str, Any] | None, str]:
+    """A place for a typed address, or None and why. A pickup is often written with its name
+    first ("Ravintola Kala, Kluuvikatu 2"): for one (`named`), what follows a comma is tried
+    too."""
+    parts = [text] + ([", ".join(text.split(",")[n:]).strip()
+                       for n in range(1, text.count(",") + 1)] if named else [])
+    found = None
+    for query in parts:
+        found = geocoder.geocode(query) if query else None
+        if found is not None:
+            break
+    if found is None:
+        return None, "not found on the map: check the street name and number"
+    raw = found.raw if isinstance(found.raw, dict) else {}
+    place = {"lat": found.latitude, "lon": found.longitude, "address": found.address,
+             "quality": raw.get("quality", "house"), "score": raw.get("score", 0.9)}
+    why = off_map(place["lat"], place["lon"]) if off_map else None
+    if why:
+        return None, f"{why} ({found.address})"
+    return place, ""
+
+
+def _check(line: int, raw: dict[str, str], day: date, tz: str, geocoder: Geocoder,
+           off_map: OffMap | None) -> Row:
     row = Row(line, {})
     order = row.order
 
@@ -135,18 +234,25 @@ def _check(line: int, raw: dict[str, str], day: date, tz: str, geocoder: Geocode
         slot = _slot(raw["slot"], day, tz)
         if slot is None:
             problem("slot", "must be a time range such as 10:00-12:00, start before end")
+        elif not _in_service_hours(raw["slot"]):
+            problem("slot", f"must be within the service hours {OPENS:02d}:00-{CLOSES:02d}:00")
         else:
             order["slot"] = slot
     if order["address"]:
-        found = geocoder.geocode(order["address"])
-        if found is None:
-            problem("address", "not found on the map: check the street name and number")
-        else:
-            raw_place = found.raw if isinstance(found.raw, dict) else {}
-            row.place = {"lat": found.latitude, "lon": found.longitude, "address": found.address,
-                         "quality": raw_place.get("quality", "house"),
-                         "score": raw_place.get("score", 0.9)}
+        place, why = _locate(order["address"], geocoder, off_map)
+        if place is None:
+            problem("address", why)
+        elif place["quality"] == "other_street":  # the pin is on a street not typed
+            row.warnings.append({"field": "address", "message": "another street than the one "
+                                 f"typed: found {place['address']}"})
+        row.place = place
     return row
+
+
+def _in_service_hours(text: str) -> bool:
+    m = _SLOT.match(text)
+    h1, m1, h2, m2 = (int(g) for g in m.groups()) if m else (0, 0, 0, 0)
+    return OPENS * 60 <= h1 * 60 + m1 and h2 * 60 + m2 <= CLOSES * 60
 
 
 def _slot(text: str, day: date, tz: str) -> dict[str, str] | None:

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from app.planning.streets import off_map
 from app.planning.tour import tour
 from simulator.plan.ordering import pickups_before
 from simulator.world.geo import bearing_deg, haversine_m
@@ -70,6 +71,7 @@ class Block:
     end: float
     distance_m: float
     drive_s: float = 0.0  # of the block's time, on the way (not at stops, not waiting)
+    courier: int = 0  # which of the day's couriers (an index into plan_day's `couriers`)
 
 
 @dataclass
@@ -100,22 +102,92 @@ def slowdown(vehicle: str) -> float:
 
 def plan_day(city: CityMap, station: tuple[float, float], orders: list[Order],
              couriers: list[str], start: float, closing: float, max_block_s: float,
-             pickups: list[Pickup] | None = None) -> DayPlan:
-    """Split `orders` among `couriers` (one vehicle name per courier) and order each block."""
+             pickups: list[Pickup] | None = None, rebalance: bool = True) -> DayPlan:
+    """Split `orders` among `couriers` (one vehicle name per courier) and order each block;
+    what does not fit in its courier's block goes to one with time to spare (`rebalance`)."""
     if not couriers:
         return DayPlan([], [(i, "no courier to take it") for i in range(len(orders))])
     sectors, unassigned = _sweep(station, orders, couriers)
     plan = DayPlan([], unassigned)
-    for vehicle, members in zip(couriers, sectors, strict=True):
+
+    def build(k: int, members: list[int]) -> tuple[Block, list[tuple[int, str]]]:
+        begin = _block_start(orders, members, start, closing, max_block_s)
+        block, late = _block(city, station, orders, pickups or [], couriers[k], members, begin,
+                             min(closing, begin + max_block_s))
+        block.courier = k
+        return block, late
+
+    built: dict[int, Block] = {}
+    late: list[tuple[int, int, str]] = []  # (courier, order, why)
+    for k, (vehicle, members) in enumerate(zip(couriers, sectors, strict=True)):
+        members, off = _on_streets(city, orders, pickups or [], vehicle, members)
+        late += [(k, i, why) for i, why in off]  # another vehicle's streets may reach it
         if members:
-            begin = _block_start(orders, members, start, closing, max_block_s)
-            block, late = _block(city, station, orders, pickups or [], vehicle, members, begin,
-                                 min(closing, begin + max_block_s))
-            if block.stops:
-                plan.blocks.append(block)
-            plan.unassigned += late
+            built[k], left = build(k, members)
+            late += [(k, i, why) for i, why in left]
+    if rebalance:
+        late = _move_late(late, built, build, city, orders, pickups or [], couriers)
+    plan.unassigned += [(i, why) for _, i, why in late]
+    plan.blocks = [built[k] for k in sorted(built) if built[k].stops]
     plan.unassigned.sort()
     return plan
+
+
+# Reasons an order is left out of its courier's block that another courier may not have (a
+# cargo bike's network reaches a door in a pedestrian street that a van's does not).
+_MOVABLE = ("does not fit in the block before closing", "cannot reach its slot in time",
+            "off the street map", "its pickup is off the street map")
+_TRIES = 3  # other couriers tried per order, those with the most time to spare first
+
+
+def _move_late(late: list[tuple[int, int, str]], built: dict[int, Block], build: Any,
+               city: CityMap, orders: list[Order], pickups: list[Pickup],
+               couriers: list[str]) -> list[tuple[int, int, str]]:
+    """Each order left out of its block for time (or off its vehicle's streets), offered to the
+    couriers whose blocks end earliest (one without a block first): kept where its block,
+    planned again with it, still holds every stop it had. Answers what no courier could take."""
+    left = []
+    for owner, i, why in late:
+        if not why.startswith(_MOVABLE):
+            left.append((owner, i, why))
+            continue
+        others = sorted((k for k in range(len(couriers)) if k != owner),
+                        key=lambda k: built[k].end if k in built else -math.inf)
+        for k in others[:_TRIES]:
+            members = built[k].stops if k in built else []
+            load = sum(orders[j].parcels for j in members) + orders[i].parcels
+            if load > CAPACITY[couriers[k]] or _on_streets(city, orders, pickups, couriers[k],
+                                                           [i])[1]:
+                continue
+            block, _ = build(k, [*members, i])
+            if i in block.stops and len(block.stops) == len(members) + 1:
+                built[k] = block
+                break
+        else:
+            left.append((owner, i, why))
+    return left
+
+
+def _on_streets(city: CityMap, orders: list[Order], pickups: list[Pickup], vehicle: str,
+                members: list[int]) -> tuple[list[int], list[tuple[int, str]]]:
+    """The members the vehicle's streets reach, and the others with the reason: a door (or its
+    pickup) off the street map is not planned as the crow flies from the nearest corner."""
+    mode = PROFILES[vehicle].mode
+    if mode == AIR:
+        return members, []
+    net = city.network(mode)
+    kept, off = [], []
+    for i in members:
+        o = orders[i]
+        why = off_map(city, o.lat, o.lon, net)
+        if why is None and o.pickup is not None:
+            p = pickups[o.pickup]
+            why = off_map(city, p.lat, p.lon, net) and "its pickup is off the street map"
+        if why:
+            off.append((i, why))
+        else:
+            kept.append(i)
+    return kept, off
 
 
 def _block_start(orders: list[Order], members: list[int], opening: float, closing: float,
@@ -253,35 +325,3 @@ def _with_slots(order: list[int], members: list[int], orders: list[Order],
             current = slot[0]
         key[j] = current if not slot else slot[0]
     return sorted(order, key=lambda j: key[j])
-
-
-def route_body(block: Block, rows: list[dict[str, Any]], name: str, program: str, tz: str,
-               station: dict[str, Any], pickups: list[dict[str, Any]] | None = None,
-               ) -> dict[str, Any]:
-    """The block as a `POST /api/v1/routes` body, ready to register: a pickup is a stop of
-    kind pickup, and each delivery it loads names it by its index in the route."""
-    stops: list[dict[str, Any]] = []
-    index_of: dict[int, int] = {}
-    for kind, i in block.visits:
-        if kind == "pickup":
-            place = (pickups or [])[i]
-            index_of[i] = len(stops)
-            stops.append({"kind": "pickup", "lat": place["lat"], "lon": place["lon"],
-                          "address": place["address"], "dwell_s": round(place["dwell_s"])})
-            continue
-        row = rows[i]
-        stop: dict[str, Any] = {
-            "lat": row["lat"], "lon": row["lon"], "address": row["address"],
-            "dwell_s": round(block.dwell_s),
-            "shipments": [{k: row[k] for k in ("recipient", "reference", "phone") if row.get(k)}],
-        }
-        if row.get("notes"):  # the order's delivery notes, for the driver ("door code 1234")
-            stop["notes"] = row["notes"]
-        if row.get("slot"):
-            stop["window"] = row["slot"]
-        if row.get("pickup") is not None:
-            stop["pickup"] = index_of[row["pickup"]]
-        stops.append(stop)
-    return {"driver": {"name": name, "vehicle": block.vehicle}, "program": program,
-            "timezone": tz, "station": station, "stops": stops,
-            "legs": [[[round(lat, 6), round(lon, 6)] for lat, lon in leg] for leg in block.legs]}

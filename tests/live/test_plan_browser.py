@@ -9,12 +9,17 @@ from simulator.world.maps import bundled_map
 from tests.live.test_dashboard_browser import KEYS, sign_in
 from tests.support.pages import new_page, screenshot, wait_until
 
-HEADER = "recipient;address;mobile;order id;delivery instructions;time slot;program"
+HEADER = "recipient;address;mobile;order id;delivery instructions;time slot;program;pickup"
 # Lines a seller's export gets wrong: no address, a slot that ends before it starts, a street
 # the map does not have.
 BAD = ["No Address;;+358400000001;order-b1;;;",
        "Late Slot;Unioninkatu 20;+358400000002;order-b2;;14:00-12:00;grocery",
+       "Early Slot;Unioninkatu 20;+358400000004;order-b4;;06:00-07:00;grocery",
        "Nobody;Nonexistent Road 5;;order-b3;;;"]
+# A street the map does not have: the nearest name is another street, a line to check.
+OTHER_STREET = "Other Street;Esplanadi 21;+358400000005;order-o;;;"
+# Two orders collected at a restaurant first (the name, then its address).
+RESTAURANT = "Ravintola Kala, Mikonkatu 18"
 # A house number the map does not have: the nearest one is a guess, a pin to check.
 UNSURE = "Unsure Pin;Pohjoisesplanadi 99;+358400000003;order-u;;;"
 
@@ -28,7 +33,9 @@ def order_lines(n: int, seed: int = 5) -> list[str]:
         street = a.street.lower() if i % 3 == 0 else a.street
         slot = "10:00-12:00" if i % 7 == 0 else ""
         program = "grocery" if slot else ""
-        lines.append(f"Customer {i};{street} {a.number};+35840{i:07d};order-{i};;{slot};{program}")
+        pickup = RESTAURANT if i in (1, 2) else ""
+        lines.append(f"Customer {i};{street} {a.number};+35840{i:07d};order-{i};;{slot};{program};"
+                     f"{pickup}")
     return lines
 
 
@@ -51,7 +58,9 @@ def test_a_seller_plans_60_orders_for_3_couriers_and_sees_them_on_the_fleet_map(
     server = live_server_factory(SELLER_KEYS=KEYS)
     good = [*order_lines(59), UNSURE]
     upload = tmp_path / "orders.csv"
-    upload.write_text("\n".join([HEADER, *good[:30], *BAD, *good[30:]]) + "\n")
+    # The shop's export also holds one order twice.
+    upload.write_text("\n".join([HEADER, *good[:30], *BAD, good[3], OTHER_STREET, *good[30:]])
+                      + "\n")
     page = new_page(browser, 1280, 900)
     sign_in(page, server.url)
     page.click("text=Plan a day")
@@ -59,8 +68,18 @@ def test_a_seller_plans_60_orders_for_3_couriers_and_sees_them_on_the_fleet_map(
     page.fill("#plan-date", "2026-11-26")
     page.set_input_files("#orders-file", str(upload))
     page.click("#orders-form button")
-    wait_until(page, "document.getElementById('planner').dataset.checked === '63'", timeout=60)
-    assert page.locator("#rows-body tr[data-status=error]").count() == 3
+    wait_until(page, "document.getElementById('planner').dataset.checked === '66'", timeout=60)
+    # Each wrong line says what is wrong, before anything is planned.
+    errors = page.locator("#rows-body tr[data-status=error]")
+    assert errors.count() == 4
+    assert "08:00-20:00" in page.inner_text("#rows-body tr:has-text('Early Slot')")
+    twice = page.locator("#rows-body tr[data-status=check]", has_text="the same order as line")
+    assert twice.count() == 1 and "Customer 3" in twice.inner_text()
+    other = page.locator("#rows-body tr", has_text="Other Street")
+    assert other.get_attribute("data-status") == "check"
+    assert "another street than the one typed" in other.inner_text()
+    assert "found: " in other.inner_text() and "esplanadi 21" in other.inner_text().lower()
+    assert page.locator(".leaflet-marker-icon[title^='Pickup: Ravintola Kala']").count() == 1
     assert page.locator("#couriers-form").is_hidden()  # nothing is planned while a row is wrong
     screenshot(page, tmp_path, "plan-rows-1280")
     # The seller fixes the file (drops the three wrong lines) and checks it again; saved by
@@ -79,18 +98,58 @@ def test_a_seller_plans_60_orders_for_3_couriers_and_sees_them_on_the_fleet_map(
     drag_pin(page, "Unsure Pin", 25, -20)
     wait_until(page, "document.querySelector('#rows-body tr:last-child').dataset.status === 'ok'")
     assert "pin moved" in unsure.inner_text()
-    # Three couriers: two bikes and a van.
-    page.fill("input[data-vehicle=bike]", "2")
-    page.fill("input[data-vehicle=van]", "1")
-    page.click("#couriers-form button")
+    # Three couriers, named: two bikes (the page offers two) and a van.
+    page.locator("#courier-list .courier-name").nth(0).fill("Aino")
+    page.locator("#courier-list .courier-name").nth(1).fill("Jussi")
+    page.click("#add-courier")
+    page.locator("#courier-list .courier-name").nth(2).fill("Mika Virtanen")
+    page.locator("#courier-list .courier-vehicle").nth(2).select_option("van")
+    page.click("#plan-button")
     wait_until(page, "document.getElementById('planner').dataset.blocks === '3'", timeout=120)
     assert page.locator("#blocks-list li").count() == 3
+    blocks_text = page.inner_text("#blocks-list")
+    assert "Aino (bike)" in blocks_text and "Jussi (bike)" in blocks_text
+    assert "Mika Virtanen (van)" in blocks_text
     assert page.locator(".leaflet-overlay-pane path").count() >= 3  # the blocks' ways drawn
     screenshot(page, tmp_path, "plan-blocks-1280")
+    # The day as a spreadsheet: every order once, per courier in visiting order.
+    with page.expect_download() as download:
+        page.click("#csv-button")
+    sheet = download.value.path().read_text(encoding="utf-8").splitlines()
+    assert sheet[0].startswith("courier,vehicle,stop,time,kind,recipient,address")
+    assert sum(",deliver," in line for line in sheet) == 60
+    assert sum("Jöns Ääkkönen" in line for line in sheet) == 1
+    # The restaurant is a stop before the orders collected there.
+    pickups = [n for n, line in enumerate(sheet) if ",pick up," in line]
+    assert pickups and all(RESTAURANT in sheet[n] for n in pickups)
     page.click("#register-button")
     wait_until(page, "document.getElementById('planner').dataset.registered === '3'",
                timeout=30)
-    assert "driver token" in page.inner_text("#registered")
+    # Each courier's route handed over as a driver-app link and its QR code, drawn.
+    cards = page.locator("#registered li")
+    assert cards.count() == 3
+    for k in range(3):
+        assert "/drive/#" in cards.nth(k).locator("input").input_value()
+    wait_until(page, "[...document.querySelectorAll('#registered img')]"
+               ".every((i) => i.complete && i.naturalWidth > 0)")
+    page.locator("#registered").scroll_into_view_if_needed()
+    screenshot(page, tmp_path, "plan-registered-1280")
+    # The names reached the routes (first word: what the customer sees) and the driver app.
+    assert {cards.nth(k).locator("strong").inner_text().split(" (")[0] for k in range(3)} == {
+        "Aino", "Jussi", "Mika"}
+    aino = page.locator("#registered li", has_text="Aino (bike)").locator("input").input_value()
+    phone = new_page(browser, 360, 740)
+    phone.goto(aino)
+    wait_until(phone, "(document.getElementById('who') || {}).textContent?.startsWith('Aino')")
+    phone.close()
+    # Printed, the page is the day's sheet: per courier its code and its stops in order.
+    page.emulate_media(media="print")
+    assert page.locator("#planner").is_hidden()
+    assert page.locator("#day-sheet .sheet-courier").count() == 3
+    assert page.locator("#day-sheet .sheet-courier tr").count() == len(sheet) - 1 + 3  # headers
+    assert page.locator("#day-sheet img").count() == 3
+    screenshot(page, tmp_path, "plan-print-1280")
+    page.emulate_media(media="screen")
     # The routes are the seller's now: every order a shipment, the day drawn on the fleet map.
     page.click("#registered a")
     page.wait_for_url(server.url + "/dashboard")
@@ -98,7 +157,9 @@ def test_a_seller_plans_60_orders_for_3_couriers_and_sees_them_on_the_fleet_map(
                timeout=30)
     wait_until(page, "document.getElementById('fleet-map').dataset.planned === '3'")
     assert page.locator("#fleet-map path.planned-path").count() == 3
-    assert page.locator("#fleet-map path.planned-stop").count() == 60
+    assert page.locator("#fleet-map path.planned-stop").count() == 60 + len(pickups)
+    routes = page.locator("#driver-route option").all_inner_texts()
+    assert sum(t.startswith(("Aino ", "Jussi ", "Mika ")) for t in routes) == 3
     # The programs panel takes an address.
     page.fill("#programs-address", "pohjoisesplanadi 21")
     page.click("#programs-address-form button")
@@ -109,6 +170,10 @@ def test_a_seller_plans_60_orders_for_3_couriers_and_sees_them_on_the_fleet_map(
     screenshot(page, tmp_path, "dashboard-planned-360")
     page.goto(server.url + "/dashboard/plan")
     screenshot(page, tmp_path, "plan-360")
+    page.locator("#couriers-form").evaluate("f => { f.hidden = false; }")
+    page.locator("#courier-list").scroll_into_view_if_needed()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scroll
+    page.locator("#couriers-form").screenshot(path=str(tmp_path / "plan-couriers-360.png"))
     page.close()
 
 
@@ -126,8 +191,8 @@ def test_a_day_on_a_second_extract_in_the_browser(live_server_factory, browser, 
     page.click("#orders-form button")
     wait_until(page, "document.getElementById('planner').dataset.checked === '7'", timeout=60)
     assert page.locator("#rows-body tr[data-status=error]").count() == 0
-    page.fill("input[data-vehicle=bike]", "1")
-    page.click("#couriers-form button")
+    page.locator("#courier-list li").nth(1).locator("button").click()  # one bike
+    page.click("#plan-button")
     wait_until(page, "document.getElementById('planner').dataset.blocks === '1'", timeout=60)
     page.click("#register-button")
     wait_until(page, "document.getElementById('planner').dataset.registered === '1'")

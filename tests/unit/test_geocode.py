@@ -160,3 +160,45 @@ def test_the_dashboards_programs_panel_finds_an_address_for_the_signed_in_seller
         assert resp.status_code == status and resp.json["field"] == "q"
     html = client.get("/dashboard").get_data(as_text=True)
     assert 'id="programs-address"' in html and "/dashboard/geocode" in html
+
+
+@pytest.mark.parametrize(("query", "city"), [
+    ("Kirkkotie 5, Espoo", "Espoo"),
+    ("Kirkkotie 5, 02100", "Espoo"),
+    ("Kirkkotie 5, helsinki", "Helsinki"),
+    ("Kirkkotie 5, 00100 Helsinki, ", "Helsinki"),
+    ("Kirkkotie 5, Espo", "Espoo"),  # a typo in the town
+])
+def test_the_town_or_postcode_given_restricts_the_match(query, city):
+    assert ExtractGeocoder(TWO_TOWNS).geocode(query).raw["city"] == city
+
+
+@pytest.mark.parametrize("query", [
+    "Kirkkotie 5, Vantaa",  # a town the map does not have: not its Kirkkotie
+    "Kirkkotie 5, 01300 Vantaa",
+    "Kirkkotie 5, 01300",
+    "Kirkkotie 5, 00100 Espoo",  # a postcode of one town, the other town's name
+])
+def test_a_town_or_postcode_not_on_the_map_matches_nothing_there(query):
+    assert ExtractGeocoder(TWO_TOWNS).geocode(query) is None
+
+
+def test_the_town_restricts_the_bundled_map_and_another_street_asks_for_a_pin_check(bundled):
+    assert bundled.geocode("Unioninkatu 20, Helsinki").raw["quality"] in ("exact", "house")
+    assert bundled.geocode("Unioninkatu 20, Tampere") is None
+    assert bundled.geocode("Unioninkatu 20, 33100 Tampere") is None
+    # "Esplanadi" is no street here: the nearest name is another street, shown, to check.
+    place = bundled.geocode("Esplanadi 21")
+    assert place.raw["quality"] == "other_street" and place.raw["street"] != "Esplanadi"
+    assert bundled.geocode("Pohjoisesplandi 21").raw["quality"] == "exact"  # a typo is not
+
+
+def test_another_street_is_a_line_to_check_with_the_street_found(client):
+    csv_text = "recipient,address\nAino,Esplanadi 21\nJussi,\"Pohjoisesplanadi 21, Tampere\"\n"
+    rows = client.post("/api/v1/orders/check", headers=SELLER, json={
+        "csv": csv_text, "date": "2026-12-03", "timezone": "Europe/Helsinki"}).json["rows"]
+    assert rows[0]["status"] == "check"
+    assert rows[0]["warnings"][0]["field"] == "address"
+    assert rows[0]["warnings"][0]["message"].startswith("another street than the one typed: "
+                                                       f"found {rows[0]['place']['address']}")
+    assert rows[1]["status"] == "error" and rows[1]["problems"][0]["field"] == "address"

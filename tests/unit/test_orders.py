@@ -80,3 +80,97 @@ def test_a_byte_order_mark_before_the_header_is_not_part_of_it(client):
     resp = check(client, "\ufeff" + GOOD)
     assert resp.status_code == 200, resp.json
     assert [r["row"] for r in resp.json["rows"]] == [2, 3, 4]
+
+
+@pytest.mark.parametrize(("slot", "ok"), [
+    ("08:00-10:00", True), ("18:00-20:00", True), ("07:00-09:00", False),
+    ("19:00-21:00", False), ("06:00-07:30", False), ("12:00-10:00", False),
+])
+def test_a_slot_outside_the_service_hours_or_inverted_is_an_error_at_import(client, slot, ok):
+    resp = check(client, f"recipient,address,slot\nAino,Pohjoisesplanadi 21,{slot}\n")
+    row = resp.json["rows"][0]
+    assert (row["status"] == "ok") is ok, row
+    if not ok:
+        assert [p["field"] for p in row["problems"]] == ["slot"]
+        assert "08:00-20:00" in row["problems"][0]["message"] or "start before end" in (
+            row["problems"][0]["message"])
+
+
+def test_duplicate_rows_and_references_are_warned_not_dropped(client):
+    csv_text = ("recipient,address,reference\n"
+                "Aino,Pohjoisesplanadi 21,o-1\n"
+                "Jussi,Mikonkatu 18,o-2\n"
+                "aino, pohjoisesplanadi 21 ,O-1\n"  # the same order exported twice
+                "Leena,Unioninkatu 20,o-2\n")  # another order under a used reference
+    rows = check(client, csv_text).json["rows"]
+    assert [r["status"] for r in rows][:2] == ["ok", "ok"] and len(rows) == 4
+    assert rows[2]["status"] == "check"
+    assert rows[2]["warnings"] == [{"field": "row", "message": "the same order as line 2"}]
+    assert rows[3]["warnings"] == [{"field": "reference",
+                                    "message": "the same reference as line 3"}]
+
+
+def test_a_pickup_column_names_where_the_parcels_are_collected(client):
+    csv_text = ("recipient,address,pickup\n"
+                "Aino,Pohjoisesplanadi 21,\"Ravintola Kala, Mikonkatu 18\"\n"
+                "Jussi,Unioninkatu 20,\"ravintola  kala, mikonkatu 18\"\n"
+                "Leena,Aleksanterinkatu 9,Nowhere Road 1\n"
+                "Ville,Kluuvikatu 7,\n")
+    body = check(client, csv_text).json
+    assert len(body["pickups"]) == 1  # the same place on two lines is one pickup
+    pickup = body["pickups"][0]
+    assert pickup["address"] == "Ravintola Kala, Mikonkatu 18"
+    assert pickup["place"]["address"].startswith("Mikonkatu 18")
+    rows = body["rows"]
+    assert [r["order"]["pickup"] for r in rows] == [0, 0, None, None]
+    assert rows[2]["status"] == "error" and rows[2]["problems"][0]["field"] == "pickup"
+    assert rows[0]["status"] == "ok" and rows[3]["status"] == "ok"
+
+
+def test_a_place_off_the_street_map_is_an_error_at_import_and_never_planned():
+    """A remote geocoder (or a dragged pin) may put a door where no street of the map leads:
+    it was planned as the crow flies from the nearest corner."""
+    from datetime import date
+
+    from geopy.geocoders.base import Geocoder
+    from geopy.location import Location
+
+    from app.planning.orders import read_orders
+    from app.planning.plan import Order, plan_day
+    from app.planning.streets import off_map
+    from simulator.world.maps import load_map
+
+    class Tallinn(Geocoder):  # answers like Nominatim would for an address across the bay
+        def geocode(self, query, exactly_one=True, **_):
+            return Location("Viru väljak 4, Tallinn", (59.4366, 24.7536), {})
+
+    city = load_map(None)
+    report = read_orders("recipient,address\nAino,Viru väljak 4\n", date(2026, 12, 3),
+                         "Europe/Helsinki", Tallinn(), lambda la, lo: off_map(city, la, lo))
+    row = report.rows[0]
+    assert row.status == "error" and row.problems[0]["field"] == "address"
+    assert "off the street map" in row.problems[0]["message"]
+    assert off_map(city, 60.1685, 24.9484) is None  # a door in the centre
+    near, far = Order(60.1685, 24.9484), Order(59.4366, 24.7536)
+    for vehicle in ("van", "bike", "foot"):
+        plan = plan_day(city, (60.1675, 24.9450), [near, far], [vehicle], 0.0, 12 * 3600.0,
+                        12 * 3600.0)
+        assert [b.stops for b in plan.blocks] == [[0]]
+        assert plan.unassigned[0][0] == 1 and "off the street map" in plan.unassigned[0][1]
+
+
+def test_a_station_off_the_street_map_is_refused_naming_it(client):
+    body = {"date": "2026-12-03", "timezone": "Europe/Helsinki",
+            "station": {"lat": 59.4366, "lon": 24.7536}, "couriers": [{"vehicle": "bike"}],
+            "orders": [{"lat": 60.1685, "lon": 24.9484, "recipient": "A", "address": "X 1"}]}
+    resp = client.post("/api/v1/plans", json=body, headers=SELLER)
+    assert resp.status_code == 400 and resp.json["field"] == "station"
+
+
+def test_lines_that_leave_trailing_columns_out_are_read_by_the_headers_delimiter(client):
+    csv_text = ("recipient;address;phone;reference;notes;slot;program;pickup\n"
+                "Aino;Pohjoisesplanadi 21;;o-1\n"
+                "Jussi;Mikonkatu 18;;o-2;;10:00-12:00\n")
+    rows = check(client, csv_text).json["rows"]
+    assert [r["status"] for r in rows] == ["ok", "ok"]
+    assert rows[1]["order"]["slot"]["from"].startswith("2026-12-03T10:00")

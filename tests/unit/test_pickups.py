@@ -44,10 +44,17 @@ def test_a_pickup_is_picked_up_and_its_customers_are_told(client):
     assert before[0]["stops_away"] == 1  # the pickup is a stop the driver makes first
     assert [v["status_text"] for v in before[1:]] == ["Your order is being picked up"] * 2
     assert before[2]["stops_away"] == 3
-    # An outcome at the restaurant, or a "picked up" at a door, is refused and names the type.
-    for event, stop in (("delivered", 0), ("attempted", 0), ("picked_up", 1)):
+    # A delivery at the restaurant, or a "picked up" at a door, is refused and names the type.
+    for event, stop in (("delivered", 0), ("picked_up", 1)):
         resp = post_event(client, reg, type=event, stop=stop, reason="no_access", t=20)
         assert resp.status_code == 400 and resp.json["field"] == "type", resp.json
+    # A meal delivered (or a door tried) before it is picked up: refused, naming the stop.
+    for event in ("delivered", "attempted"):
+        resp = post_event(client, reg, type=event, stop=2, reason="no_access", t=30,
+                          proof={"left_at": "door"} if event == "delivered" else None)
+        assert resp.status_code == 400 and resp.json["field"] == "stop", resp.json
+        assert "picked_up for stop 0" in resp.json["error"]
+    assert not any(view(client, reg, k)["status"] in ("delivered", "attempted") for k in range(3))
     assert post_event(client, reg, type="arrived", stop=0, t=100).status_code == 200
     assert post_event(client, reg, type="picked_up", stop=0, t=300).status_code == 200
     assert post_event(client, reg, type="picked_up", stop=0, t=300).status_code == 200  # a retry
@@ -88,3 +95,54 @@ def test_a_bad_pickup_names_the_field_and_stores_nothing(client, mutate, field):
     assert resp.status_code == 400, resp.json
     assert resp.json["field"] == field
     assert client.get("/api/v1/routes", headers=SELLER).json["routes"] == []
+
+
+def test_a_failed_pickup_is_recorded_and_its_customers_are_told_the_truth(client):
+    reg = client.post("/api/v1/routes", json=with_pickup(), headers=SELLER).json
+    assert post_event(client, reg, type="route_started", t=0).status_code == 200
+    # "No safe place" means nothing at a restaurant: the reasons there are named.
+    bad = post_event(client, reg, type="attempted", stop=0, reason="no_safe_location", t=100)
+    assert bad.status_code == 400 and bad.json["field"] == "reason"
+    resp = post_event(client, reg, type="attempted", stop=0, reason="business_closed", t=120)
+    assert resp.status_code == 200 and resp.json["accepted"] == 1, resp.json
+    # A retry of the same report changes nothing; a "picked up" after it is refused.
+    again = post_event(client, reg, type="attempted", stop=0, reason="business_closed", t=120)
+    assert again.status_code == 200
+    late = post_event(client, reg, type="picked_up", stop=0, t=200)
+    assert late.status_code == 400 and late.json["field"] == "type"
+    views = [view(client, reg, k) for k in range(3)]
+    # The first parcel left the station with the driver: still on its way.
+    assert views[0]["status"] in ("out_for_delivery", "approaching")
+    for v in views[1:]:  # the meals never left the restaurant, and their customers read so
+        assert v["status"] == "attempted"
+        last = v["timeline"][-1]["text"]
+        assert last.startswith("Your order could not be collected for delivery: the business "
+                               "was closed. We will try again"), last
+        assert "Your order is being picked up" not in v["status_text"]
+    assert views[1]["attempt"] == {"reason": "business_closed", "at_pickup": True,
+                                   "next_attempt": views[1]["attempt"]["next_attempt"]}
+    from app.i18n.wording import localized
+
+    assert "ei voitu noutaa" in localized(views[1], "fi")["status_text"]  # the page in Finnish
+    # Nothing more can happen at those doors; the driver app shows them done.
+    resp = post_event(client, reg, type="delivered", stop=2, t=300, proof={"left_at": "door"})
+    assert resp.status_code == 400
+    block = client.get("/api/v1/driver/block",
+                       headers={"Authorization": f"Bearer {reg['driver_token']}"}).json
+    assert [s["done"] for s in block["stops"]] == [True, False, True, True]
+    assert block["next_stop"] == 1
+    assert post_event(client, reg, type="delivered", stop=1, t=400,
+                      proof={"left_at": "door"}).status_code == 200
+
+
+@pytest.mark.parametrize(("lang", "words"),
+                         [("fi", "ei voitu noutaa"), ("sv", "kunde inte hämtas")])
+def test_a_failed_pickup_is_texted_as_such_in_every_language(lang, words):
+    from app.i18n.wording import change_text
+
+    detail = {"reason": "business_closed", "next_attempt": "2026-12-04", "at_pickup": True}
+    text = change_text("attempted", detail, "Aino", "Europe/Helsinki", lang, "english")
+    assert words in text and "%(" not in text
+    door = change_text("attempted", {**detail, "at_pickup": False}, "Aino", "Europe/Helsinki",
+                       lang, "english")
+    assert words not in door

@@ -107,6 +107,9 @@ def test_what_does_not_fit_is_listed_with_its_reason(client):
     (lambda b: b.update(couriers=[]), "couriers"),
     (lambda b: b.update(couriers=[{"vehicle": "tank"}]), "couriers[0].vehicle"),
     (lambda b: b.update(couriers=[{"vehicle": "bike", "count": 1.5}]), "couriers[0].count"),
+    (lambda b: b.update(couriers=[{"vehicle": "bike", "count": 2, "name": "Aino"}]),
+     "couriers[0].name"),
+    (lambda b: b.update(couriers=[{"vehicle": "bike", "name": 7}]), "couriers[0].name"),
     (lambda b: b.update(orders=[]), "orders"),
     (lambda b: b["orders"][1].pop("lat"), "orders[1].lat"),
     (lambda b: b["orders"][0].update(slot={"from": "soon"}), "orders[0].slot.from"),
@@ -226,3 +229,75 @@ def test_afternoon_and_evening_slots_are_planned(client, hours, slot):
     assert resp.json["unassigned"] == []
     block = resp.json["blocks"][0]
     assert block["start"] >= "2026-11-26T08:00" and block["end"] <= "2026-11-26T20:00"
+
+
+def test_the_plan_page_hands_each_route_over_with_its_driver_link_and_qr_code(client):
+    from tests.support.signin import csrf_of, sign_in
+
+    sign_in(client, "demo")
+    csrf = csrf_of(client.get("/dashboard").get_data(as_text=True))
+    body = {"date": "2026-11-26", "timezone": "Europe/Helsinki", "station": STATION,
+            "couriers": [{"vehicle": "bike", "count": 2}], "orders": orders(10, seed=4)}
+    planned = client.post("/dashboard/plan/blocks", json=body, headers={"X-CSRF-Token": csrf})
+    assert planned.status_code == 200, planned.json
+    blocks = planned.json["blocks"]
+    for b in blocks:  # a planned time per stop, in visiting order: the day's sheet
+        assert len(b["arrivals"]) == len(b["route"]["stops"])
+        assert b["start"] <= b["arrivals"][0] and b["arrivals"] == sorted(b["arrivals"])
+    resp = client.post("/dashboard/plan/register", json={"routes": [b["route"] for b in blocks]},
+                       headers={"X-CSRF-Token": csrf})
+    assert resp.status_code == 201, resp.json
+    for route in resp.json["routes"]:
+        link = route["driver_link"]
+        assert "/drive/#" in link["url"]
+        token = link["url"].split("#", 1)[1]
+        # The link opens this route in the driver app; the QR code is the dashboard's own.
+        block = client.get("/api/v1/driver/block", headers={"Authorization": f"Bearer {token}"})
+        assert block.status_code == 200 and block.json["route_id"] == route["route_id"]
+        qr = client.get(link["qr"])
+        assert qr.status_code == 200 and qr.mimetype == "image/svg+xml"
+        assert link["qr"] == f"/dashboard/routes/{route['route_id']}/driver-link.svg"
+        shown = client.get(f"/dashboard/routes/{route['route_id']}/driver-link").json
+        assert shown["active"] and shown["url"] == link["url"]
+
+
+def test_each_courier_is_named_and_the_name_reaches_the_route_and_the_driver_app(client):
+    couriers = [{"vehicle": "bike", "name": "Aino Virtanen"}, {"vehicle": "van", "count": 2},
+                {"vehicle": "bike", "name": "  "}]
+    resp = plan(client, orders(30, seed=6), couriers)
+    assert resp.status_code == 200, resp.json
+    named = {b["courier"]: b["vehicle"] for b in resp.json["blocks"]}
+    # A courier without a name is numbered in one word: the route keeps the first word only.
+    assert named == {"Aino Virtanen": "bike", "Courier-2": "van", "Courier-3": "van",
+                     "Courier-4": "bike"}
+    for b in resp.json["blocks"]:
+        assert b["route"]["driver"] == {"name": b["courier"], "vehicle": b["vehicle"]}
+        reg = client.post("/api/v1/routes", json=b["route"], headers=SELLER).json
+        block = client.get("/api/v1/driver/block",
+                           headers={"Authorization": f"Bearer {reg['driver_token']}"}).json
+        assert block["driver"]["name"] == b["courier"].split()[0]
+    fleet = client.get("/api/v1/routes", headers=SELLER).json  # what the fleet map draws
+    names = {r["driver"] for r in fleet["routes"]}
+    assert {"Aino", "Courier-2", "Courier-3", "Courier-4"} <= names
+
+
+def test_orders_that_do_not_fit_their_couriers_block_go_to_one_with_time_to_spare():
+    from app.planning.plan import Order, plan_day
+    from simulator.world.maps import load_map
+
+    city, here = load_map(None), (STATION["lat"], STATION["lon"])
+    items = [Order(o["lat"], o["lon"]) for o in orders(40, seed=3)]
+    # A walker and a cargo bike for an hour each: the walker's half does not fit its hour.
+    args = (city, here, items, ["foot", "bike"], 0.0, 12 * 3600.0, 3600.0)
+    before = plan_day(*args, rebalance=False)
+    after = plan_day(*args)
+    left_before = {i for i, _ in before.unassigned}
+    left_after = {i for i, _ in after.unassigned}
+    moved = left_before - left_after
+    assert moved and left_after < left_before
+    planned = [i for b in after.blocks for i in b.stops]
+    assert sorted(planned + sorted(left_after)) == list(range(40))  # every order once
+    for b in after.blocks:  # each block still ends within its hour, after the moves
+        assert b.end - b.start <= 3600.0 + 1
+    # What stays out was offered and does not fit anywhere: a reason says so.
+    assert all(why for _, why in after.unassigned)

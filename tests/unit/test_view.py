@@ -26,7 +26,7 @@ from tests.support.tracking import (
 SETTINGS = Settings(visible_stops=3)
 KEYS = {
     "tracking_id", "status", "status_text", "stops_away", "visited_at", "eta", "destination",
-    "driver", "path", "timeline", "proof", "timezone", "updated_at",
+    "driver", "path", "timeline", "proof", "attempt", "timezone", "updated_at",
 }  # fmt: skip
 
 

@@ -19,6 +19,9 @@ from app.domain.tracking.settings import Settings
 from app.domain.tracking.statuses import REASON_TEXT, StatusChange, change, is_final
 
 _PROOF_FIELDS = ("left_at", "note", "photo", "signature")
+# Why parcels could not be collected at a pickup (a closed restaurant, a locked warehouse yard,
+# nobody to hand them over); "no safe place to leave it" says nothing there.
+PICKUP_REASONS = ("business_closed", "no_access", "recipient_unavailable")
 
 
 class EventError(ValueError):
@@ -63,6 +66,9 @@ def apply_event(
         changes += arrive(route, progress, event.stop, at)
     elif event.type == "picked_up":  # again (an outbox's retry) changes nothing
         changes += _serve(route, progress, event.stop, at, settings)
+    elif event.type == "attempted" and route.stops[event.stop].kind == "pickup":
+        # The parcels could not be collected there.
+        changes += _pickup_failed(route, progress, event, settings)
     elif event.type in ("delivered", "attempted"):
         for ship in targets:
             changes.append(_outcome(route, ship, event))
@@ -81,10 +87,18 @@ def _validate(route: Route, progress: Progress, event: StopEvent) -> list[Shipme
     # "picked up" at a customer's door, is a driver app out of step with the route.
     if event.type == "picked_up" and stop.kind != "pickup":
         raise EventError("type", "picked_up is for a pickup stop; this stop is a delivery")
-    if event.type in ("delivered", "attempted") and stop.kind == "pickup":
-        raise EventError("type", "this stop is a pickup: send picked_up")
+    # The parcel is at its pickup until picked up: a delivery (or an attempt at the door) before
+    # then is a driver app out of step with the route, not a delivery.
+    if event.type in ("delivered", "attempted") and stop.pickup is not None \
+            and not progress.stops[stop.pickup].served:
+        raise EventError("stop", f"its parcels are collected at stop {stop.pickup} first: send "
+                         f"picked_up for stop {stop.pickup} (or attempted, if they could not be "
+                         "collected) before an outcome here")
     if event.shipment is not None and event.shipment not in on_stop:
         raise EventError("shipment", "not a shipment of this stop")
+    if stop.kind == "pickup":
+        _validate_pickup(progress, event)
+        return []
     if event.type == "attempted" and event.reason not in ATTEMPT_REASONS:
         raise EventError("reason", f"must be one of {', '.join(ATTEMPT_REASONS)}")
     if event.type == "delivered" and event.proof is not None:
@@ -100,6 +114,46 @@ def _validate(route: Route, progress: Progress, event: StopEvent) -> list[Shipme
         what = "shipment" if event.shipment is not None else "stop"
         raise EventError("shipment" if event.shipment else "stop", f"{what} already {done}")
     return open_ships
+
+
+def _validate_pickup(progress: Progress, event: StopEvent) -> None:
+    """`picked_up`, or `attempted` when the parcels could not be collected; not `delivered`."""
+    state = progress.stops[event.stop]
+    if event.type == "delivered":
+        raise EventError("type", "this stop is a pickup: send picked_up, or attempted if the "
+                         "parcels could not be collected")
+    if event.type == "attempted" and event.reason not in PICKUP_REASONS:
+        raise EventError("reason", f"at a pickup must be one of {', '.join(PICKUP_REASONS)}")
+    if event.type == "attempted" and state.served and not state.failed:
+        raise EventError("type", "this pickup is already picked up")
+    if event.type == "picked_up" and state.failed:
+        raise EventError("type", "this pickup was reported failed (attempted)")
+
+
+def _pickup_failed(
+    route: Route, progress: Progress, event: StopEvent, settings: Settings
+) -> list[StatusChange]:
+    """The parcels of a pickup could not be collected: each delivery it loads is attempted too,
+    and its customer told so (not "out for delivery" for a parcel still at the shop)."""
+    state, at = progress.stops[event.stop], event.timestamp
+    if state.failed:  # sent again (an outbox's retry): changes nothing
+        return []
+    state.failed = True
+    changes = _serve(route, progress, event.stop, at, settings)
+    day = next_delivery_day(at, route.timezone)
+    text = (f"Your order could not be collected for delivery: {REASON_TEXT[event.reason]}. "
+            f"We will try again {day_text(day)}")
+    for stop in route.stops:
+        if stop.pickup != event.stop:
+            continue
+        for tid in stop.shipments:
+            ship = progress.shipments[tid]
+            if not is_final(ship):
+                ship.attempt = {"reason": event.reason, "next_attempt": day.isoformat(),
+                                "at_pickup": True}
+                changes.append(change(ship, "attempted", at, text, dict(ship.attempt)))
+        changes += _serve(route, progress, stop.index, at, settings)
+    return changes
 
 
 def _outcome(route: Route, ship: ShipmentProgress, event: StopEvent) -> StatusChange:

@@ -14,6 +14,9 @@ from app.domain.model import Fix, TimelineEntry
 @dataclass
 class StopProgress:
     served: bool = False  # every shipment of the stop delivered or attempted
+    # A pickup whose parcels could not be collected (`attempted` there): served, and its
+    # deliveries attempted with it.
+    failed: bool = False
     arrived_at: float | None = None  # from an `arrived` event, or inferred from the fixes
     done_at: float | None = None
     # Inferred from the positions alone (tracking/visits.py): the driver stayed near the stop and

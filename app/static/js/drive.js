@@ -79,10 +79,11 @@ function renderNext(block) {
   }
   $("stop-actions").hidden = !next || block.status === "finished";
   $("arrived").disabled = !next || next.arrived;
-  // Only the events the API takes at this kind of stop: picked_up at a pickup, outcomes at a door.
+  // Only the events the API takes at this kind of stop: picked_up (or attempted, when the parcels
+  // could not be collected) at a pickup, outcomes at a door.
   $("picked-up").hidden = !pickup;
   $("delivered").hidden = pickup;
-  $("attempted").hidden = pickup;
+  $("attempted").textContent = pickup ? "Could not pick up" : "Attempted";
   root.dataset.nextKind = next ? next.kind || "delivery" : "";
   $("start").hidden = block.status !== "not_started";
   $("returned").hidden = !active || Boolean(next); // every stop has an outcome first
@@ -124,7 +125,15 @@ function applyLocally(event) {
     stop.done = true;
     stop.arrived = false;
   }
-  if (stop && (event.type === "delivered" || event.type === "attempted")) {
+  if (stop && stop.kind === "pickup" && event.type === "attempted") {
+    // Nothing collected: the deliveries it loads are attempted with it (as the server does).
+    stop.done = true;
+    stop.arrived = false;
+    for (const d of block.stops.filter((x) => x.pickup === stop.index)) {
+      for (const s of d.shipments) if (!["delivered", "attempted"].includes(s.status)) s.status = "attempted";
+      d.done = true;
+    }
+  } else if (stop && (event.type === "delivered" || event.type === "attempted")) {
     for (const s of stop.shipments) {
       if (!event.shipment || s.tracking_id === event.shipment) s.status = event.type;
     }
@@ -190,6 +199,10 @@ function openDialog(id, formId, onConfirm) {
   const form = $(formId);
   form.reset();
   fillShipments(form.querySelector("select[name=shipment]"), stop);
+  // At a pickup the whole collection failed: no parcels to choose, no "safe place" reason.
+  const pickup = stop.kind === "pickup";
+  form.querySelectorAll("[data-door-only]").forEach((el) => { el.hidden = pickup; el.disabled = pickup; });
+  if (id === "attempt-dialog") setText("attempt-title", pickup ? "Could not pick up" : "Delivery attempted");
   if (id === "deliver-dialog") signature.clear();
   dialog.returnValue = "";
   dialog.showModal();

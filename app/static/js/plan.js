@@ -3,6 +3,9 @@
 // (app/web/pages/planning.py); this page shows it and carries the seller's corrections.
 import * as L from "../vendor/leaflet/leaflet-src.esm.js";
 import { addBasemap } from "./basemap.js";
+import { readCouriers, setUpCouriers } from "./plan-couriers.js";
+import { showRegistered } from "./plan-handover.js";
+import { downloadCsv, renderSheet } from "./plan-sheet.js";
 
 const root = document.getElementById("planner");
 const config = JSON.parse(root.dataset.config);
@@ -58,8 +61,25 @@ function cell(tr, text) {
 
 function statusText(row) {
   if (row.status === "error") return row.problems.map((p) => `${p.field}: ${p.message}`).join("; ");
-  if (row.status === "check") return `check the pin (${row.place.quality})`;
-  return "ok";
+  if (row.status === "ok") return "ok";
+  const why = ["exact", "other_street"].includes(row.place.quality) ? []
+    : [`check the pin (${row.place.quality})`];
+  return [...why, ...(row.warnings || []).map((w) => w.message)].join("; ");
+}
+
+// Where parcels are collected first: a pin of its own, which the seller may drag to the door.
+function renderPickups(pickups) {
+  for (const p of pickups) {
+    const marker = L.marker([p.place.lat, p.place.lon], {
+      draggable: true, keyboard: true, title: `Pickup: ${p.address}`,
+      icon: L.divIcon({ className: "pickup-pin", html: "P", iconSize: [26, 26] }),
+    }).bindTooltip(`Pickup: ${p.address}`, { direction: "top" }).addTo(layers.pins);
+    marker.on("dragend", () => {
+      const at = marker.getLatLng();
+      p.place.lat = at.lat;
+      p.place.lon = at.lng;
+    });
+  }
 }
 
 function renderRows(report) {
@@ -72,7 +92,14 @@ function renderRows(report) {
     tr.dataset.status = row.status;
     cell(tr, row.row);
     cell(tr, row.order.recipient);
-    cell(tr, row.place ? row.place.address : row.order.address);
+    // What the seller typed; and what the geocoder found, when it is not that house.
+    const address = cell(tr, row.order.address);
+    if (row.place && row.place.quality !== "exact") {
+      const found = document.createElement("small");
+      found.className = "found";
+      found.textContent = `found: ${row.place.address}`;
+      address.append(document.createElement("br"), found);
+    }
     cell(tr, statusText(row)).className = `status-pill row-${row.status}`;
     body.appendChild(tr);
     if (!row.place) continue;
@@ -87,11 +114,13 @@ function renderRows(report) {
       row.place.lat = p.lat;
       row.place.lon = p.lng;
       row.place.quality = "exact"; // the seller put it there
-      row.status = "ok";
-      tr.dataset.status = "ok";
-      tr.lastChild.textContent = "ok (pin moved)";
+      const warned = (row.warnings || []).map((w) => w.message);
+      row.status = warned.length ? "check" : "ok";
+      tr.dataset.status = row.status;
+      tr.lastChild.textContent = ["ok (pin moved)", ...warned].join("; ");
     });
   }
+  renderPickups(report.pickups || []);
   const s = report.summary;
   $("rows-summary").textContent = `${s.ok} ok, ${s.check} to check, ${s.error} to fix`;
   $("rows-panel").hidden = false;
@@ -155,7 +184,13 @@ function orders() {
     address: r.order.address || r.place.address, phone: r.order.phone || undefined,
     reference: r.order.reference || undefined, notes: r.order.notes || undefined,
     program: r.order.program,
-    slot: r.order.slot || undefined,
+    slot: r.order.slot || undefined, pickup: r.order.pickup ?? undefined,
+  }));
+}
+
+function pickups() {
+  return (state.report.pickups || []).map((p) => ({
+    lat: p.place.lat, lon: p.place.lon, address: p.address,
   }));
 }
 
@@ -185,16 +220,19 @@ function renderPlan(plan, list) {
     ul.appendChild(li);
   }
   $("blocks-panel").hidden = false;
+  $("register-button").disabled = false;
+  $("registered").hidden = true;
+  renderSheet(plan, $("plan-date").value);
   root.dataset.blocks = String(plan.blocks.length);
 }
 
+setUpCouriers(config.vehicles);
+
 $("couriers-form").addEventListener("submit", async (e) => {
   e.preventDefault();
-  const couriers = [...document.querySelectorAll(".courier-count")]
-    .map((input) => ({ vehicle: input.dataset.vehicle, count: Number(input.value) }))
-    .filter((c) => c.count > 0);
+  const couriers = readCouriers();
   if (!couriers.length) {
-    say("Choose at least one courier.");
+    say("Add at least one courier.");
     return;
   }
   const list = orders();
@@ -202,7 +240,8 @@ $("couriers-form").addEventListener("submit", async (e) => {
   try {
     state.plan = await post(config.planUrl, {
       date: $("plan-date").value, timezone: config.timezone, station: state.station,
-      couriers, orders: list, max_block_hours: Number($("block-hours").value),
+      couriers, orders: list, pickups: pickups(),
+      max_block_hours: Number($("block-hours").value),
     });
   } catch (err) {
     say(`Not planned: ${err.message}`);
@@ -211,6 +250,11 @@ $("couriers-form").addEventListener("submit", async (e) => {
   renderPlan(state.plan, list);
   say(`${state.plan.blocks.length} block(s) planned` +
     (state.plan.unassigned.length ? `, ${state.plan.unassigned.length} order(s) left out.` : "."));
+});
+
+$("print-button").addEventListener("click", () => window.print());
+$("csv-button").addEventListener("click", () => {
+  if (state.plan) downloadCsv(state.plan, $("plan-date").value);
 });
 
 $("register-button").addEventListener("click", async () => {
@@ -223,25 +267,12 @@ $("register-button").addEventListener("click", async () => {
     say(`Not registered: ${err.message}`);
     return;
   }
-  const box = $("registered");
-  box.replaceChildren();
-  const p = document.createElement("p");
-  p.textContent = `${result.routes.length} route(s) registered. Give each courier their driver ` +
-    "token (shown only now); the routes are live on the dashboard.";
-  box.appendChild(p);
-  const ul = document.createElement("ul");
-  for (const r of result.routes) {
-    const li = document.createElement("li");
-    li.textContent = `${r.driver} (${r.vehicle}), ${r.shipments.length} parcels: driver token `;
-    const code = document.createElement("code");
-    code.textContent = r.driver_token;
-    li.appendChild(code);
-    ul.appendChild(li);
-  }
-  box.appendChild(ul);
+  showRegistered(result.routes);
+  renderSheet(state.plan, $("plan-date").value, result.routes.map((r) => r.driver_link));
   const a = document.createElement("a");
   a.href = config.dashboardUrl;
   a.textContent = "See them on the dashboard";
+  const box = $("registered");
   box.appendChild(a);
   box.hidden = false;
   $("register-button").disabled = true;

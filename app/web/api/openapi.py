@@ -160,15 +160,16 @@ PATHS = {
                                ["query", "address", "lat", "lon", "quality", "score", "provider"],
                                query=STR, address=STR, lat=NUM, lon=NUM, score=NUM,
                                provider=STR, quality={"enum": ["exact", "house", "nearby",
-                                                               "street"]})),
+                                                               "other_street", "street"]})),
                            params=[{"name": "q", "in": "query", "required": True,
                                     "schema": {"type": "string", "minLength": 1,
                                                "maxLength": 200}}])},
     "/orders/check": {"post": op(
         "A CSV of the day's orders read, checked and geocoded row by row (nothing stored)",
-        answer("200", "report", obj(["date", "timezone", "summary", "rows"], date=STR,
-                                    timezone=STR, summary={"type": "object"},
-                                    rows={"type": "array", "items": {"type": "object"}})),
+        answer("200", "report", obj(["date", "timezone", "summary", "rows", "pickups"],
+                                    date=STR, timezone=STR, summary={"type": "object"},
+                                    rows={"type": "array", "items": {"type": "object"}},
+                                    pickups={"type": "array", "items": {"type": "object"}})),
         body=obj(["csv", "date"], csv=text(1_000_000), date=text(10), timezone=STR))},
     "/plans": {"post": op(
         "The day's orders split into blocks per courier, each ordered and ready to register",
@@ -180,7 +181,7 @@ PATHS = {
                  station=lat_lon(name=text(80)), max_block_hours=NUM,
                  couriers={"type": "array", "minItems": 1, "items": obj(
                      ["vehicle"], vehicle={"enum": list(VEHICLES)},
-                     count={"type": "integer", "minimum": 1})},
+                     count={"type": "integer", "minimum": 1}, name=text(80))},
                  orders={"type": "array", "minItems": 1, "maxItems": 2000, "items": lat_lon(
                      recipient=text(120), address=text(200), phone=text(32),
                      reference=text(80), notes=text(500), program={"enum": list(PROGRAMS)},

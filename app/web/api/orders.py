@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import current_app, jsonify
 
+from app.planning import street_map
 from app.planning.orders import OrdersError, read_orders
+from app.planning.streets import off_map
 from app.web.api import bp
 from app.web.api.auth import require_seller
 from app.web.api.body import json_body
@@ -35,10 +37,13 @@ def orders_report(body: object) -> dict:
     day, tz = day_and_zone(body)
     with geocoder_errors():
         geocoder = current_app.extensions["geocoding"].get()
+        city = street_map(current_app.config)  # the map the day is planned on
         try:
-            rows = read_orders(csv_text, day, tz, geocoder)
+            found = read_orders(csv_text, day, tz, geocoder,
+                                lambda lat, lon: off_map(city, lat, lon))
         except OrdersError as exc:
             raise ApiError(400, str(exc), exc.field) from None
-    report = [r.to_dict() for r in rows]
+    report = [r.to_dict() for r in found.rows]
     counts = {s: sum(r["status"] == s for r in report) for s in ("ok", "check", "error")}
-    return {"date": day.isoformat(), "timezone": tz, "summary": counts, "rows": report}
+    return {"date": day.isoformat(), "timezone": tz, "summary": counts, "rows": report,
+            "pickups": found.pickups}

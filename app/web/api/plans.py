@@ -11,7 +11,9 @@ from flask import current_app, jsonify
 from app.domain.hours import CLOSES, OPENS, zone
 from app.domain.model import PROGRAMS, VEHICLES
 from app.planning import street_map
-from app.planning.plan import PICKUP_DWELL_S, Order, Pickup, plan_day, route_body
+from app.planning.plan import PICKUP_DWELL_S, Order, Pickup, plan_day
+from app.planning.route_body import route_body
+from app.planning.streets import off_map
 from app.web.api import bp
 from app.web.api.auth import require_seller
 from app.web.api.body import json_body
@@ -40,7 +42,7 @@ def day_plan(body: object) -> dict:
     station = obj(body.get("station"), "station")
     st_lat, st_lon = latlon(station, "station.")
     station_name = text(station, "name", 80, required=False, prefix="station.") or "Station"
-    couriers = _couriers(body.get("couriers"))
+    couriers, names = _couriers(body.get("couriers"))
     rows = body.get("orders")
     if not isinstance(rows, list) or not rows:
         raise InvalidField("orders", "must be a non-empty list")
@@ -58,13 +60,16 @@ def day_plan(body: object) -> dict:
     closing = datetime.combine(day, time(CLOSES), zone(tz)).timestamp()
     with geocoder_errors():  # the same extract the geocoder reads
         city = street_map(current_app.config)
+    why = off_map(city, st_lat, st_lon)
+    if why:  # every block would leave it as the crow flies
+        raise InvalidField("station", f"is {why}")
     result = plan_day(city, (st_lat, st_lon), orders, couriers, start, closing, hours * 3600,
                       [Pickup(p["lat"], p["lon"], p["dwell_s"]) for p in pickups])
     station_out = {"lat": st_lat, "lon": st_lon, "name": station_name}
     blocks = []
-    for n, block in enumerate(result.blocks, start=1):
+    for block in result.blocks:
         programs = Counter(cleaned[i]["program"] for i in block.stops)
-        name = f"Courier {n}"
+        name = names[block.courier]
         blocks.append({
             "courier": name, "vehicle": block.vehicle, "stops": len(block.stops),
             "parcels": sum(orders[i].parcels for i in block.stops),
@@ -72,6 +77,10 @@ def day_plan(body: object) -> dict:
             "distance_m": round(block.distance_m), "drive_min": round(block.drive_s / 60),
             "start": _iso(block.start, tz),
             "end": _iso(block.end, tz), "orders": block.stops,
+            # When each stop of `route` is served (a pickup included; a slot's door is not rung
+            # before the slot opens, however early the courier is there), for the day's sheet.
+            "arrivals": [_iso(_served_at(t, v, orders), tz)
+                         for t, v in zip(block.arrivals, block.visits, strict=True)],
             "route": route_body(block, cleaned, name, programs.most_common(1)[0][0], tz,
                                 station_out, pickups),
         })
@@ -88,15 +97,25 @@ def day_and_zone(body: dict) -> tuple[date, str]:
     return day, timezone_name(body.get("timezone", current_app.config["DEFAULT_TIMEZONE"]))
 
 
+def _served_at(arrival: float, visit: tuple[str, int], orders: list[Order]) -> float:
+    kind, i = visit
+    slot = orders[i].slot if kind == "order" else None
+    return max(arrival, slot[0]) if slot else arrival
+
+
 def _iso(ts: float, tz: str) -> str:
     return datetime.fromtimestamp(ts, zone(tz)).isoformat(timespec="seconds")
 
 
-def _couriers(raw: object) -> list[str]:
+def _couriers(raw: object) -> tuple[list[str], list[str]]:
+    """Each courier's vehicle and name: the name the seller gave (`name`, for one courier), or
+    "Courier-<n>". One word: a route keeps the driver's first word only (what customers see),
+    so "Courier 1" and "Courier 2" were both "Courier" on the fleet map and in the driver app."""
     if not isinstance(raw, list) or not raw:
         raise InvalidField("couriers", 'must be a non-empty list such as [{"vehicle": "bike", '
-                           '"count": 2}]')
-    out: list[str] = []
+                           '"count": 2}] or [{"vehicle": "van", "name": "Aino"}]')
+    vehicles: list[str] = []
+    names: list[str] = []
     for i, item in enumerate(raw):
         p = f"couriers[{i}]."
         c = obj(item, p[:-1])
@@ -104,10 +123,15 @@ def _couriers(raw: object) -> list[str]:
         count = number(c, "count", 1, MAX_COURIERS, required=False, prefix=p) or 1
         if count != math.floor(count):
             raise InvalidField(p + "count", "must be a whole number")
-        out += [vehicle] * int(count)
-    if len(out) > MAX_COURIERS:
+        name = text(c, "name", 80, required=False, prefix=p)
+        if name and count != 1:
+            raise InvalidField(p + "name", "names one courier: give each its own entry")
+        for _ in range(int(count)):
+            vehicles.append(vehicle)
+            names.append(name or f"Courier-{len(names) + 1}")
+    if len(vehicles) > MAX_COURIERS:
         raise InvalidField("couriers", f"at most {MAX_COURIERS} couriers in all")
-    return out
+    return vehicles, names
 
 
 def _pickups(raw: object) -> list[dict]:

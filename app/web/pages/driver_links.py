@@ -27,11 +27,20 @@ def link_url(token: str) -> str:
     return f"{base.rstrip('/')}{url_for('web.drive')}#{token}"
 
 
-def _answer(route_id: str, token: str | None, status: int = 200):
-    links = services().driver_links
-    body = {"route_id": route_id, "active": links.exists(route_id),
-            "url": link_url(token) if token else None,
+def shown(route_id: str, token: str | None) -> dict:
+    """A driver link as the seller's pages show it: the link and its QR code's address (the
+    dashboard's driver-app panel and the plan page's registered routes alike)."""
+    return {"url": link_url(token) if token else None,
             "qr": url_for("web.driver_link_qr", route_id=route_id) if token else None}
+
+
+def new_link(route_id: str, seller: str) -> dict:
+    """Make the route's driver link (an earlier one stops working) and answer it shown."""
+    return shown(route_id, services().driver_links.create(route_id, seller))
+
+
+def _answer(route_id: str, link: dict, status: int = 200):
+    body = {"route_id": route_id, "active": services().driver_links.exists(route_id), **link}
     resp = jsonify(body)
     resp.status_code = status
     resp.headers["Cache-Control"] = "no-store"  # the link is a credential
@@ -43,7 +52,7 @@ def _answer(route_id: str, token: str | None, status: int = 200):
 def driver_link(route_id: str):
     """Answer the route's driver link, if it has a working one."""
     route_id = own_route(route_id)
-    return _answer(route_id, services().driver_links.current(route_id))
+    return _answer(route_id, shown(route_id, services().driver_links.current(route_id)))
 
 
 @bp.post("/dashboard/routes/<route_id>/driver-link")
@@ -51,8 +60,7 @@ def driver_link(route_id: str):
 def create_driver_link(route_id: str):
     """Make a new driver link for the route; the earlier one stops working."""
     route_id = own_route(route_id)
-    token = services().driver_links.create(route_id, signed_in_seller())
-    return _answer(route_id, token, 201)
+    return _answer(route_id, new_link(route_id, signed_in_seller()), 201)
 
 
 @bp.delete("/dashboard/routes/<route_id>/driver-link")
@@ -62,7 +70,7 @@ def revoke_driver_link(route_id: str):
     route_id = own_route(route_id)
     if not services().driver_links.revoke(route_id):
         return jsonify(error="this route has no driver link", field="route_id"), 404
-    return _answer(route_id, None)
+    return _answer(route_id, shown(route_id, None))
 
 
 @bp.get("/dashboard/routes/<route_id>/driver-link.svg")

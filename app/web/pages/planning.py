@@ -17,6 +17,7 @@ from app.web.api.route_input import parse_route
 from app.web.api.routes import tracking_url
 from app.web.api.validation import InvalidField
 from app.web.pages import bp, page_config
+from app.web.pages.driver_links import new_link
 from app.web.pages.session import seller_required, signed_in_seller
 from app.web.times import server_now
 
@@ -77,8 +78,10 @@ def plan_register():
     for req in requests:
         limits.take_one("ROUTES_PER_SELLER", "routes for this seller", "routes", seller)
         route, shipments, driver_token = services().ingest.register_route(seller, req)
+        # Each route leaves with its driver-app link and QR code, as the dashboard makes them:
+        # the courier scans it here; the token stays for a seller's own app or a Traccar phone.
         out.append({"route_id": route.id, "driver": req.driver_name, "vehicle": req.vehicle,
-                    "driver_token": driver_token,
+                    "driver_token": driver_token, "driver_link": new_link(route.id, seller),
                     "shipments": [{"tracking_id": s.tracking_id, "reference": s.reference,
                                    "tracking_url": tracking_url(s.token)} for s in shipments]})
     return jsonify(routes=out), 201

@@ -1,0 +1,39 @@
+// The plan page after registering: each route handed to its courier.
+const $ = (id) => document.getElementById(id);
+
+// Each registered route with its driver-app link and QR code (made with the routes, as the
+// dashboard's driver-app panel makes them); the raw token is for a seller's own app.
+export function showRegistered(routes) {
+  const box = $("registered");
+  box.replaceChildren();
+  const p = document.createElement("p");
+  p.textContent = `${routes.length} route(s) registered. Each courier scans their code with the ` +
+    "phone's camera (or opens the link) to start the driver app; the routes are live on the " +
+    "dashboard.";
+  box.appendChild(p);
+  const ul = document.createElement("ul");
+  ul.className = "registered-routes";
+  for (const r of routes) {
+    const li = document.createElement("li");
+    li.dataset.routeId = r.route_id;
+    const title = document.createElement("strong");
+    title.textContent = `${r.driver} (${r.vehicle}), ${r.shipments.length} parcels`;
+    const img = document.createElement("img");
+    img.src = r.driver_link.qr;
+    img.alt = `QR code of ${r.driver}'s driver link`;
+    img.width = img.height = 160;
+    const link = document.createElement("input");
+    link.readOnly = true;
+    link.value = r.driver_link.url;
+    link.setAttribute("aria-label", `${r.driver}'s driver link (private: it lets its holder report for this route)`);
+    const more = document.createElement("details");
+    const summary = document.createElement("summary");
+    summary.textContent = "Driver token (for your own app or a Traccar phone)";
+    const code = document.createElement("code");
+    code.textContent = r.driver_token;
+    more.append(summary, code);
+    li.append(title, img, link, more);
+    ul.appendChild(li);
+  }
+  box.appendChild(ul);
+}
