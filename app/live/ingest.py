@@ -195,7 +195,12 @@ class Ingest:
                     accepted[0] += 1
                 else:
                     dropped[result.reason] = dropped.get(result.reason, 0) + 1
-                changes.extend(result.changes)
+                if history is not None and fix.timestamp < now - _STALE_NEWS_S:
+                    # A backlog flushed long after: "2 stops away" is no longer true, and
+                    # texting it would reach a customer whose door the driver has left.
+                    changes.extend(c for c in result.changes if c.status not in _NEWS)
+                else:
+                    changes.extend(result.changes)
             return changes
 
         try:
@@ -276,6 +281,12 @@ class Ingest:
             self._on_status(route, changes)
         self._on_change(route_id)
         return changes
+
+
+# What a customer is told only while it is true: how far the driver is. A phone's fix older
+# than this makes no such news (its backlog's timeline entries are kept, no text or webhook).
+_NEWS = {"approaching", "arriving"}
+_STALE_NEWS_S = 120.0
 
 
 def _entry(fix: Fix) -> dict:

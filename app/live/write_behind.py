@@ -54,6 +54,9 @@ class LiveProgress:
         self._unsaved: set[str] = set()
         self._history: list[tuple[str, dict]] = []
         self._lock = threading.Lock()
+        # Held by a save from taking the new history to having written it, and by a read of
+        # the history: a read never sees it neither pending nor stored (nor both).
+        self._saving = threading.Lock()
         # Why the last write to the store failed (None: it did not); ingest then answers 503.
         self.failing: StoreUnavailable | None = None
 
@@ -67,9 +70,10 @@ class LiveProgress:
 
     def history(self, route_id: str) -> list[dict]:
         """The route's accepted fixes, oldest first, with those not written behind yet."""
-        saved = self.store.read_log(HISTORY, route_id)  # first: a save in between is not doubled
-        with self._lock:
-            pending = [fix for rid, fix in self._history if rid == route_id]
+        with self._saving:
+            saved = self.store.read_log(HISTORY, route_id)
+            with self._lock:
+                pending = [fix for rid, fix in self._history if rid == route_id]
         # In time order: a phone's late fixes (a backlog sent behind live ones) are appended
         # when they come, and Python's sort is linear on the runs of an almost sorted list.
         return sorted([*saved, *pending], key=_time)[-self.history_len:]
@@ -110,6 +114,10 @@ class LiveProgress:
 
     def save(self) -> int:
         """Write every changed route and the new history in one batch; answer routes saved."""
+        with self._saving:
+            return self._save()
+
+    def _save(self) -> int:
         with self._lock:
             unsaved, self._unsaved = self._unsaved, set()
             history, self._history = self._history, []

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.support.helpers import STATION, STOPS, route_payload
+from tests.support.notify import worker
 
 SELLER = {"Authorization": "Bearer demo"}
 DEVICE = "phone-clock-test-5f1c9a0b7e2d"
@@ -158,7 +159,7 @@ def test_a_backlog_from_before_the_return_is_kept_after_it(client):
     assert len(history(client, reg)) == 103
 
 
-def test_fixes_from_before_the_route_was_registered_do_not_start_it(client):
+def test_fixes_from_before_the_route_was_registered_do_not_start_it(app, client):
     """Yesterday evening's queue, sent after today's route was linked: no start, no text."""
     reg = phone_route(client, phones=True)
     yesterday = time.time() - 7200 - 14 * 3600  # 14 h before the route was registered
@@ -166,8 +167,7 @@ def test_fixes_from_before_the_route_was_registered_do_not_start_it(client):
     assert answer == {"accepted": 0, "dropped": 20}
     assert view(client, reg)["status"] == "created"
     assert history(client, reg) == []
-    texts = client.get("/api/v1/messages?kind=text", headers=SELLER).json["messages"]
-    assert texts == []
+    assert text_events(client, app) == []
 
 
 def test_no_fix_yet_at_zero_zero_holds_back_nothing(client):
@@ -194,3 +194,66 @@ def test_a_coarse_first_fix_does_not_make_the_precise_ones_jumps(client):
     assert answer == {"accepted": 3, "dropped": 0}
     assert view(client, reg)["driver"]["position"]["lat"] == pytest.approx(
         A[0] + (B[0] - A[0]) * 0.1, abs=1e-6)
+
+
+def test_a_clock_hours_ahead_is_undone_for_a_driver_creeping_along(client):
+    """The second outside check: fixes 5 m apart (the estimate then never comes earlier)
+    kept the wrong clock's 'next delivery day' for good."""
+    reg = phone_route(client)
+    now = time.time()
+    start(client, reg, now - 61)
+    send(client, *[at(0.3 + 0.02 * k, now - 40 + 3 * k) for k in range(10)])
+    send(client, at(0.5, now + 12 * 3600))
+    for k in range(3):
+        send(client, at(0.5 + 0.001 * k, time.time() + k * 0.01))
+    eta = view(client, reg, 2)["eta"]
+    assert not eta["moved_to_next_day"], eta
+
+
+def window_start(client, reg, k=1) -> float:
+    eta = view(client, reg, k)["eta"]
+    return datetime.fromisoformat(eta["window"][0].replace("Z", "+00:00")).timestamp()
+
+
+def test_a_slow_clock_never_shows_a_window_already_past(client):
+    """A phone an hour slow for good: its fixes are taken, and the window shown starts no
+    earlier than now."""
+    reg = phone_route(client)
+    now = time.time()
+    start(client, reg, now - 3700)
+    send(client, *[at(0.1 + 0.02 * k, now - 3600 + 3 * k) for k in range(10)])
+    assert window_start(client, reg) >= now - 15 * 60  # windows start on a quarter hour
+
+
+def text_events(client, app) -> list[str]:
+    worker(app).run_once()
+    return [m["event"] for m in
+            client.get("/api/v1/messages?kind=text", headers=SELLER).json["messages"]]
+
+
+def test_a_flushed_backlog_texts_no_stops_away_that_are_no_longer_true(app, client):
+    """An hour's backlog flushed now: 'Out for delivery' is texted, '1 stop away' and 'You
+    are the next stop' (true an hour ago) are not; the timeline still has them."""
+    reg = phone_route(client, phones=True)
+    now = time.time()
+    answer = send(client, *[at(0.02 * k, now - 3600 + 5 * k) for k in range(50)])
+    assert answer["accepted"] == 50
+    events = text_events(client, app)
+    assert "out_for_delivery" in events and "approaching" not in events, events
+    timeline = [e["status"] for e in view(client, reg, 1)["timeline"]]
+    assert "approaching" in timeline
+
+
+def test_live_fixes_still_text_stops_away(app, client):
+    phone_route(client, phones=True)
+    now = time.time()
+    send(client, *[at(0.02 * k, now - 50 + k) for k in range(50)])
+    assert "approaching" in text_events(client, app)
+
+
+def test_one_glitched_fix_from_hours_before_the_route_does_not_start_it(app, client):
+    reg = phone_route(client, phones=True)
+    t = time.time() - 7200 - 5 * 3600  # 5 h before the route was registered
+    assert send(client, at(0.9, t))["accepted"] == 1
+    assert view(client, reg)["status"] == "created"
+    assert text_events(client, app) == []

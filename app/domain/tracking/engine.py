@@ -37,6 +37,8 @@ _HELD_TO_BELIEVE = 3
 # A phone's last fix no older than this (server clock) is live: a series older than it is a
 # backlog being sent behind it, not proof that its clock was wrong.
 _LIVE_S = 120.0
+# A phone's fix stamped this long before its route was registered cannot start it.
+_START_SLACK_S = 60.0
 
 
 def start_progress(route: Route, now: float) -> Progress:
@@ -80,7 +82,10 @@ def apply_fix(route: Route, progress: Progress, fix: Fix, settings: Settings,
     path = route_path(route)
     last = progress.last_fix
     changes: list[StatusChange] = []
-    if not progress.started and _left_station(route, fix, settings):
+    # A phone's fix from before its route was registered (a slow clock, a glitch, a queue
+    # from earlier) is the driver's place but not the start of this round.
+    may_start = now is None or fix.timestamp >= route.created_at - _START_SLACK_S
+    if not progress.started and may_start and _left_station(route, fix, settings):
         changes += start_route(route, progress, fix.timestamp, settings)
     first_leg = max(0, progress.leg - 1)
     along_before = progress.along_m
@@ -91,7 +96,7 @@ def apply_fix(route: Route, progress: Progress, fix: Fix, settings: Settings,
     moving = gained >= _STILL_M
     visited = infer_visits(route, progress, path, fix, moving, settings, changes)
     if not progress.started:
-        if not visited:
+        if not visited or not may_start:
             return FixResult(True, None, changes)
         # A stop within the start radius of the station: visiting it is leaving.
         changes += start_route(route, progress, fix.timestamp, settings)
@@ -110,7 +115,10 @@ def apply_fix(route: Route, progress: Progress, fix: Fix, settings: Settings,
         hour = local_hour(fix.timestamp, route.timezone)
         travelled = observation(path, route.driver.vehicle, hour, along_before,
                                 progress.along_m, dt)
-    update_etas(route, progress, path, fix.timestamp, hold=not moving and not visited,
+    # A phone's estimate starts from the server's clock when its fix is older (a slow clock, a
+    # backlog): counted from the fix's own time, the window shown would already be past.
+    clock = fix.timestamp if now is None else max(fix.timestamp, now)
+    update_etas(route, progress, path, clock, hold=not moving and not visited,
                 settings=settings, speeds=speeds)
     return FixResult(True, None, changes, travelled=travelled)
 

@@ -78,6 +78,9 @@ def unwind(progress: Progress, t: float) -> None:
     if progress.dwell_stop is not None and progress.dwell_from > t:
         progress.dwell_stop = None  # a stay that began in the future never happened
     progress.dwell_to = min(progress.dwell_to, max(t, progress.dwell_from))
+    # The estimates counted from the wrong clock's time are dropped, not kept by the rule that
+    # a driver standing still never brings an arrival forward (eta.update_etas).
+    progress.etas = [None] * len(progress.etas)
     for state in progress.stops:
         if state.moved_at is not None and state.moved_at > t:
             # Moved to the next delivery day by an ETA counted from the wrong clock's time
