@@ -18,7 +18,7 @@ from simulator.plan.programs import Program
 from simulator.plan.service import draw_packages, expected_pickup, expected_service
 from simulator.world.geo import haversine_m
 from simulator.world.maps import CityMap
-from simulator.world.modes import AIR, DRIVING
+from simulator.world.modes import AIR, DRIVING, YARD_MS
 from simulator.world.network import Network
 from simulator.world.osm_reader import Address
 from simulator.world.profiles import Profile
@@ -102,6 +102,7 @@ def plan_block(city: CityMap, prof: Profile, program: Program, rng: random.Rando
         routes = net.routes(nodes)
         dist = routes.matrix
         pts = [net.point(n) for n in nodes]
+    home = (station.lat, station.lon)
     # Matrix index 1 is the pickup: before every delivery, since each is collected there.
     loads = {m: 1 for m in range(2, len(stops) + 1)} if pickup is not None else {}
     order = pickups_before(order_stops(dist), loads)
@@ -110,7 +111,16 @@ def plan_block(city: CityMap, prof: Profile, program: Program, rng: random.Rando
     def leg(a: int, b: int) -> Leg:
         if net is None or routes is None:
             return Leg([pts[a], pts[b]], [float("inf")], ["air"], [False, False])
-        return _leg(net, routes.path(a, b))
+        if a == b == 0:  # nothing done: the vehicle never left the station
+            return Leg([home], [], [], [False])
+        out = _leg(net, routes.path(a, b))
+        # The station stands off the network (on a pedestrian street, in a yard): the vehicle
+        # crosses to and from its street at a yard's pace, rather than jumping there (issue 22).
+        if a == 0:
+            out = _yard(home, out, YARD_MS[prof.mode], leaving=True)
+        if b == 0:
+            out = _yard(home, out, YARD_MS[prof.mode], leaving=False)
+        return out
 
     def visits(seq: list[int]) -> list[Visit]:
         out: list[Visit] = []
@@ -168,3 +178,15 @@ def _leg(net: Network, path: list[int]) -> Leg:
     edges = [net.edges[(a, b)] for a, b in zip(path, path[1:], strict=False)]
     return Leg([net.point(n) for n in path], [e.cap_ms for e in edges],
                [e.highway for e in edges], [bool(net.signal[n]) for n in path])
+
+
+def _yard(station: LatLon, leg: Leg, cap: float, leaving: bool) -> Leg:
+    """The leg with a straight piece between the station and the street's end of it."""
+    kerb = leg.points[0] if leaving else leg.points[-1]
+    if haversine_m(*station, *kerb) < 1.0:
+        return leg
+    if leaving:
+        return Leg([station, *leg.points], [cap, *leg.caps], ["service", *leg.roads],
+                   [False, *leg.lights])
+    return Leg([*leg.points, station], [*leg.caps, cap], [*leg.roads, "service"],
+               [*leg.lights, False])
