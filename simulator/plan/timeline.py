@@ -23,6 +23,7 @@ from simulator.world.traffic import traffic_speed
 # Shares of the reasons an attempt fails (--fail-reasons changes them).
 REASONS = {"recipient_unavailable": 5.0, "no_access": 2.0, "no_safe_location": 2.0,
            "business_closed": 1.0}
+OUTCOMES = {"delivered", "attempted", "picked_up"}  # the events that close a stop
 SAFE_PLACES = ("front door", "reception", "mailroom", "back door", "porch")
 SHARP_TURN_DEG = 50.0
 # Traffic lights: red for a van half the time, waiting part of a 60-110 s cycle; routing counts the
@@ -58,6 +59,22 @@ class Timeline:
     @property
     def start(self) -> float:
         return self.segments[0].t0
+
+    def walked_m(self, until: float) -> float:
+        """Metres on foot between the vehicle and the doors up to `until` (the rest is road)."""
+        total = 0.0
+        for seg in self.segments:
+            if seg.t0 >= until:
+                break
+            if seg.phase == "walk":
+                dt = min(until, seg.t1) - seg.t0
+                total += seg.v0 * dt + 0.5 * seg.a * dt * dt
+        return total
+
+    def left_undone(self, emitted: int) -> int:
+        """Stops without an outcome among the first `emitted` events (a run stopped mid-block)."""
+        done = sum(ev.type in OUTCOMES for ev in self.events[:emitted])
+        return len(self.outcomes) - done
 
     @property
     def end(self) -> float:
