@@ -9,6 +9,7 @@ A restaurant block first rides to the restaurant (a pickup stop) and collects th
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,14 +19,17 @@ from simulator.plan.programs import Program
 from simulator.plan.service import draw_packages, expected_pickup, expected_service
 from simulator.world.geo import haversine_m
 from simulator.world.maps import CityMap
-from simulator.world.modes import AIR, DRIVING, YARD_MS
-from simulator.world.network import Network
+from simulator.world.modes import AIR, CYCLING, DRIVING, WALKING, YARD_MS
+from simulator.world.network import Network, path_from
 from simulator.world.osm_reader import Address
 from simulator.world.profiles import Profile
 
 LatLon = tuple[float, float]
 Area = tuple[float, float, float]  # lat, lon, radius in metres: where the block's stops are
 MAX_WALKED = 8  # addresses served from one parking place at most
+# A way on foot longer than this many times the straight line (plus a street's width) means the
+# door was snapped to the wrong side of a block: the walk is then taken as straight.
+MAX_DETOUR, DETOUR_SLACK_M = 3.0, 60.0
 
 
 @dataclass
@@ -48,6 +52,7 @@ class Visit:
     park: LatLon  # where the vehicle stands
     walk_m: float  # from the vehicle to the door, one way
     src: int = 0  # the planner's index of the vehicle's node, for the way back
+    walk: list[LatLon] = field(default_factory=list)  # the way on foot to the door, if any
 
 
 @dataclass
@@ -122,6 +127,8 @@ def plan_block(city: CityMap, prof: Profile, program: Program, rng: random.Rando
             out = _yard(home, out, YARD_MS[prof.mode], leaving=False)
         return out
 
+    on_foot = _footpaths(city, prof)
+
     def visits(seq: list[int]) -> list[Visit]:
         out: list[Visit] = []
         here, walked = 0, 0
@@ -130,10 +137,12 @@ def plan_block(city: CityMap, prof: Profile, program: Program, rng: random.Rando
             near = haversine_m(*pts[here], *door)
             if out and walked < MAX_WALKED and near <= prof.walk_radius:
                 walked += 1
-                out.append(Visit(reg[m], Leg([pts[here]], []), False, pts[here], near, here))
+                way = on_foot(pts[here], door)
+                out.append(Visit(reg[m], Leg([pts[here]], []), False, pts[here],
+                                 _length(way), here, way))
                 continue
-            out.append(Visit(reg[m], leg(here, m), True, pts[m],
-                             haversine_m(*pts[m], *door), m))
+            way = on_foot(pts[m], door)
+            out.append(Visit(reg[m], leg(here, m), True, pts[m], _length(way), m, way))
             here, walked = m, 1
         return out
 
@@ -190,3 +199,34 @@ def _yard(station: LatLon, leg: Leg, cap: float, leaving: bool) -> Leg:
                    [False, *leg.lights])
     return Leg([*leg.points, station], [*leg.caps, cap], [*leg.roads, "service"],
                [*leg.lights, False])
+
+
+def _footpaths(city: CityMap, prof: Profile) -> Callable[[LatLon, LatLon], list[LatLon]]:
+    """The way on foot from a parked vehicle to a door: along the pedestrian network for a
+    driver who parks (straight, it cut through buildings: issue 22); straight for a walker, who
+    is already on the street beside the door, and for a drone."""
+    if prof.mode not in (DRIVING, CYCLING):
+        return lambda a, b: [a, b]
+    foot = city.network(WALKING)
+    trees: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    reach = prof.walk_radius * MAX_DETOUR + DETOUR_SLACK_M
+
+    def way(a: LatLon, b: LatLon) -> list[LatLon]:
+        src, dst = foot.snap(*a), foot.snap(*b)
+        if src == dst:
+            return [a, b]
+        if src not in trees:
+            trees[src] = foot.shortest([src], limit=reach)
+        dist, pred = trees[src]
+        pts = [a, *(foot.point(n) for n in path_from(pred[0], src, dst)), b] \
+            if np.isfinite(dist[0, dst]) else []
+        straight = haversine_m(*a, *b)
+        if not pts or _length(pts) > straight * MAX_DETOUR + DETOUR_SLACK_M:
+            return [a, b]
+        return pts
+
+    return way
+
+
+def _length(points: list[LatLon]) -> float:
+    return sum(haversine_m(*p, *q) for p, q in zip(points, points[1:], strict=False))

@@ -101,9 +101,11 @@ class _Builder:
         if seconds > 0:
             self._add(Polyline([self.here]), 0.0, seconds, 0.0, 0.0, phase)
 
-    def walk(self, to: tuple[float, float], speed: float) -> None:
+    def walk(self, way: list[tuple[float, float]], speed: float) -> None:
+        """On foot along `way` (from here), at a steady pace."""
+        to = way[-1]
         if speed > 0 and haversine_m(*self.here, *to) > 1.0:
-            path = Polyline([self.here, to])
+            path = Polyline([self.here, *way[1:]])
             self._add(path, 0.0, path.length / speed, speed, 0.0, "walk")
             self.here = to
 
@@ -203,13 +205,13 @@ def build_timeline(plan: BlockPlan, prof: Profile, program: Program, rng: random
             b.stay(prof.park.draw(rng), "park")
         walk_speed = prof.walk_speed.draw(rng)
         stop = plan.stops[v.stop]
-        b.walk((stop.lat, stop.lon), walk_speed)
+        b.walk(v.walk or [v.park, (stop.lat, stop.lon)], walk_speed)
         if at_pickup:  # waiting for the order and loading: not a door's hand-over
             b.stay(pickup_time(rng), "pickup")
         else:
             b.stay(door_time(prof, program, plan.packages[v.stop], rng), "dwell")
         handover = b.t
-        b.walk(v.park, walk_speed)
+        b.walk(v.walk[::-1] or [(stop.lat, stop.lon), v.park], walk_speed)
         check = b.mark()
         b.drive(plan.return_leg(j))
         if b.t > closing:

@@ -4,6 +4,7 @@ between the station and its street at their own pace rather than jumping."""
 from __future__ import annotations
 
 import math
+import statistics
 
 import osmium
 import pytest
@@ -93,8 +94,27 @@ def test_a_block_leaves_and_ends_at_the_station_without_a_jump(tmp_path, args):
     fixes = kinds(records, "position")
     truth = [(f["truth"]["lat"], f["truth"]["lon"]) for f in fixes]
     assert haversine_m(station["lat"], station["lon"], *truth[0]) < 1
-    assert haversine_m(station["lat"], station["lon"], *truth[-1]) < 1
+    # The last fix may fall in the final seconds of the yard crossing (before: 158 m away).
+    assert haversine_m(station["lat"], station["lon"], *truth[-1]) < 15
     for a, b, pa, pb in zip(fixes, fixes[1:], truth, truth[1:], strict=False):
         # Before, the first moving fix stood 33-38 m (155 m off-street) from the station, 3 s on.
         fastest = max(a["truth"]["speed"], b["truth"]["speed"])
         assert haversine_m(*pa, *pb) <= fastest * (epoch(b) - epoch(a)) + 2.0
+
+
+def test_walks_to_the_doors_follow_the_pedestrian_network(tmp_path):
+    # Straight lines through the buildings before: each walk 1.00-1.06x the straight line.
+    records = run(tmp_path, "--vans", "1", "--stops", "20", "--program", "standard",
+                  "--seed", "1", "--interval", "1")
+    ratios, stretch = [], []
+    for f in kinds(records, "position"):
+        if f["truth"]["phase"] == "walk":
+            stretch.append((f["truth"]["lat"], f["truth"]["lon"]))
+            continue
+        if len(stretch) > 5 and haversine_m(*stretch[0], *stretch[-1]) > 20:
+            length = sum(haversine_m(*a, *b) for a, b in zip(stretch, stretch[1:], strict=False))
+            ratios.append(length / haversine_m(*stretch[0], *stretch[-1]))
+        stretch = []
+    assert len(ratios) >= 10
+    assert statistics.median(ratios) > 1.15
+    assert max(ratios) < 3.0 + 60 / 20  # a longer way means a door snapped across a block
