@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
+import time
 from typing import IO
 
 from simulator.drive.clock import InstantClock, PacedClock, Timestamps, start_time, zone
 from simulator.drive.fleet import Fleet, FleetConfig, Slot
 from simulator.errors import SimulatorError
-from simulator.notes import pace_notes, stop_notes
+from simulator.notes import date_notes, pace_notes, stop_notes
 from simulator.options import check_station, coordinates, gps_options, parse_reasons
 from simulator.plan.ahead import PoolPlanner
 from simulator.plan.block import in_area
@@ -48,14 +49,16 @@ def run(args: argparse.Namespace, counts: dict[str, int], out: IO[str] | None,
     if not (args.dry_run or args.max_speed):
         notes += pace_notes(args.speedup, args.interval, sum(counts.values()),
                             args.protocol == "osmand", getattr(args, "report_interval", 0.0))
+    tz = args.timezone or city.timezone()
+    start = start_time(zone(tz), args.start, args.date)
+    if not args.dry_run:
+        notes += date_notes(start, time.time())
     for note in notes:
         print(f"simulator: note: {note}", file=sys.stderr)
     for vehicle in counts:  # fail before anything is registered if a mode has no streets
         if PROFILES[vehicle].mode != AIR:
             city.network(PROFILES[vehicle].mode)
     tune_gc()
-    tz = args.timezone or city.timezone()
-    start = start_time(zone(tz), args.start, args.date)
     cfg = FleetConfig(counts, start, tz, args.stops, args.program, args.fail_rate,
                       args.interval, args.seed, args.repeat, reasons, args.out_of_order, gps,
                       station, area)
@@ -79,9 +82,11 @@ def replay(args: argparse.Namespace, out: IO[str] | None, links: IO[str] | None)
     driver, payload = replay_driver(raw, start, args.interval, args.name, args.vehicle)
     payload["timezone"] = tz
     cfg = FleetConfig({}, start, tz, interval=min(args.interval, 1.0))
+    notes = [] if args.dry_run else date_notes(start, time.time())
     if not (args.dry_run or args.max_speed):
-        for note in pace_notes(args.speedup, cfg.interval, 1, args.protocol == "osmand"):
-            print(f"simulator: note: {note}", file=sys.stderr)
+        notes += pace_notes(args.speedup, cfg.interval, 1, args.protocol == "osmand")
+    for note in notes:
+        print(f"simulator: note: {note}", file=sys.stderr)
     progress = StatusLine(enabled=not args.quiet)
     fleet = Fleet(None, cfg, _sinks(args, tz, out), _clock(args, start), links, progress)
     slot = Slot(args.name, args.vehicle, 0, driver.rng, None)
@@ -98,7 +103,11 @@ def _finish(fleet: Fleet, status: StatusLine, quiet: bool) -> int:
         code = 130
     status.done()
     if not quiet:
-        print(summary(fleet), file=sys.stderr)
+        print(summary(fleet, stopped=code == 130), file=sys.stderr)
+    if code == 0 and any(sink.refused_all() for sink in fleet.sinks):
+        why = "" if quiet else " (the summary above says why)"
+        print(f"simulator: the server took none of the positions sent{why}", file=sys.stderr)
+        code = 1
     return code
 
 

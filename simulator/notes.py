@@ -14,6 +14,8 @@ SERVER_FIXES_PER_DRIVER_MIN = 3000
 SERVER_FIXES_PER_SELLER_S = 2000
 SERVER_SHIPMENTS_PER_ROUTE = 500  # MAX_SHIPMENTS_PER_ROUTE
 SERVER_PHONE_FIXES_PER_HOUR = 10_000  # PHONE_FIXES_PER_DRIVER, on the OsmAnd door
+SERVER_FIX_MAX_AGE_S = 7 * 86400  # FIX_MAX_AGE: older fix times are refused
+SERVER_FIX_MAX_AHEAD_S = 86400  # FIX_MAX_AHEAD: fix times further ahead are refused
 
 
 def stop_notes(stops: int | None, program: str | None, counts: dict[str, int],
@@ -66,3 +68,17 @@ def pace_notes(speedup: float, interval: float, drivers: int,
                      f"second, over a server's default FIXES_PER_SELLER "
                      f"({SERVER_FIXES_PER_SELLER_S}/second)")
     return notes
+
+
+def date_notes(start: float, now: float) -> list[str]:
+    """A run dated outside the window of fix times a server with default limits takes."""
+    days = (now - start) / 86400
+    if now - start > SERVER_FIX_MAX_AGE_S:
+        return [f"--date: the run's fixes are dated {days:.0f} days ago; a server with the "
+                f"default FIX_MAX_AGE ({SERVER_FIX_MAX_AGE_S // 86400}d) refuses them: leave "
+                "--date out (today) or raise the server's FIX_MAX_AGE"]
+    if start - now > SERVER_FIX_MAX_AHEAD_S:
+        return [f"--date: the run's fixes are dated {-days:.0f} days ahead; a server with the "
+                f"default FIX_MAX_AHEAD ({SERVER_FIX_MAX_AHEAD_S // 86400}d) refuses them: leave "
+                "--date out (today) or raise the server's FIX_MAX_AHEAD"]
+    return []

@@ -50,21 +50,29 @@ class StatusLine:
             self.stream.write("\n")
 
 
-def summary(fleet: Fleet) -> str:
-    """Per driver: blocks, stops delivered / attempted / not attempted, distance, time on shift."""
+def summary(fleet: Fleet, stopped: bool = False) -> str:
+    """Per driver: blocks, stops delivered / attempted / not done, road and walk distance, time
+    on shift; `stopped`: the run was interrupted (Ctrl-C), so blocks under way count as left."""
     rows = [f"{'driver':<22} {'vehicle':<10} {'blocks':>6} {'delivered':>9} {'attempted':>9} "
-            f"{'not done':>8} {'km':>7} {'hours':>6}"]
+            f"{'not done':>8} {'road km':>7} {'walk km':>7} {'hours':>6}"]
+    left = 0
     for s in fleet.slots:
-        dist, dur = s.distance_m, s.duration_s
-        if s.driver is not None:  # interrupted mid-block: count what was done so far
-            dist += s.driver.odometer
-            dur += s.driver.last_t - s.driver.timeline.start
+        dist, walk, dur, undone = s.distance_m, s.walk_m, s.duration_s, s.not_attempted
+        d = s.driver
+        if d is not None:  # interrupted mid-block: count what was done so far, and what was not
+            dist += d.odometer
+            walk += d.timeline.walked_m(d.last_t)
+            dur += d.last_t - d.timeline.start
+            undone += d.timeline.left_undone(d.ev_i)
+        left += undone
         rows.append(f"{s.name:<22} {s.vehicle:<10} {s.blocks:>6} {s.delivered:>9} "
-                    f"{s.attempted:>9} {s.not_attempted:>8} {dist / 1000:>7.2f} "
-                    f"{dur / 3600:>6.2f}")
-    left = sum(s.not_attempted for s in fleet.slots)
+                    f"{s.attempted:>9} {undone:>8} {(dist - walk) / 1000:>7.2f} "
+                    f"{walk / 1000:>7.2f} {dur / 3600:>6.2f}")
+    rows.append("road km: between stops (driven, ridden, or a walker's walk); walk km: on foot "
+                "between the parked vehicle and the doors, there and back")
     if left:
-        rows.append(f"{left} stops not attempted: service hours end at 20:00")
+        why = "the run was stopped" if stopped else "service hours end at 20:00"
+        rows.append(f"{left} stops not done: {why}")
     for sink in fleet.sinks:
         rows += sink.report()
     return "\n".join(rows)

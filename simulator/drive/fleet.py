@@ -68,6 +68,7 @@ class Slot:
     attempted: int = 0
     not_attempted: int = 0
     distance_m: float = 0.0
+    walk_m: float = 0.0  # of distance_m, on foot between the vehicle and the doors
     duration_s: float = 0.0
     route_ids: list[str] = field(default_factory=list)
 
@@ -225,6 +226,7 @@ class Fleet:
         slot.blocks += 1
         slot.not_attempted += tl.outcomes.count("not_attempted")
         slot.distance_m += d.odometer
+        slot.walk_m += tl.walked_m(tl.end)
         slot.duration_s += tl.end - tl.start
         slot.driver = None
         if self.cfg.repeat:

@@ -59,9 +59,10 @@ def replay_driver(raw: list[tuple[float, float, float | None]], start: float, in
         odo += path.length
     end = points[-1][2]
     # Back at the station once delivered: a replayed route ends, as a real one does, so the
-    # seller does not see it "on route" for ever.
+    # seller does not see it "on route" for ever. A second after the last point, so that point
+    # reaches the server first: a fix after `returned` is refused ("the route is finished").
     events = [SimEvent(start, "route_started"), SimEvent(end, "arrived", 0),
-              SimEvent(end, "delivered", 0, proof=PROOF), SimEvent(end, "returned")]
+              SimEvent(end, "delivered", 0, proof=PROOF), SimEvent(end + 1.0, "returned")]
     timeline = Timeline(segs, events, ["delivered"], [end])
     driver = ReplayDriver(name, vehicle, points, timeline)
     lat0, lon0, _ = points[0]

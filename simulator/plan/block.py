@@ -9,6 +9,7 @@ A restaurant block first rides to the restaurant (a pickup stop) and collects th
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,14 +19,17 @@ from simulator.plan.programs import Program
 from simulator.plan.service import draw_packages, expected_pickup, expected_service
 from simulator.world.geo import haversine_m
 from simulator.world.maps import CityMap
-from simulator.world.modes import AIR, DRIVING
-from simulator.world.network import Network
+from simulator.world.modes import AIR, CYCLING, DRIVING, WALKING, YARD_MS
+from simulator.world.network import Network, path_from
 from simulator.world.osm_reader import Address
 from simulator.world.profiles import Profile
 
 LatLon = tuple[float, float]
 Area = tuple[float, float, float]  # lat, lon, radius in metres: where the block's stops are
 MAX_WALKED = 8  # addresses served from one parking place at most
+# A way on foot longer than this many times the straight line (plus a street's width) means the
+# door was snapped to the wrong side of a block: the walk is then taken as straight.
+MAX_DETOUR, DETOUR_SLACK_M = 3.0, 60.0
 
 
 @dataclass
@@ -48,6 +52,7 @@ class Visit:
     park: LatLon  # where the vehicle stands
     walk_m: float  # from the vehicle to the door, one way
     src: int = 0  # the planner's index of the vehicle's node, for the way back
+    walk: list[LatLon] = field(default_factory=list)  # the way on foot to the door, if any
 
 
 @dataclass
@@ -102,6 +107,7 @@ def plan_block(city: CityMap, prof: Profile, program: Program, rng: random.Rando
         routes = net.routes(nodes)
         dist = routes.matrix
         pts = [net.point(n) for n in nodes]
+    home = (station.lat, station.lon)
     # Matrix index 1 is the pickup: before every delivery, since each is collected there.
     loads = {m: 1 for m in range(2, len(stops) + 1)} if pickup is not None else {}
     order = pickups_before(order_stops(dist), loads)
@@ -110,7 +116,18 @@ def plan_block(city: CityMap, prof: Profile, program: Program, rng: random.Rando
     def leg(a: int, b: int) -> Leg:
         if net is None or routes is None:
             return Leg([pts[a], pts[b]], [float("inf")], ["air"], [False, False])
-        return _leg(net, routes.path(a, b))
+        if a == b == 0:  # nothing done: the vehicle never left the station
+            return Leg([home], [], [], [False])
+        out = _leg(net, routes.path(a, b))
+        # The station stands off the network (on a pedestrian street, in a yard): the vehicle
+        # crosses to and from its street at a yard's pace, rather than jumping there (issue 22).
+        if a == 0:
+            out = _yard(home, out, YARD_MS[prof.mode], leaving=True)
+        if b == 0:
+            out = _yard(home, out, YARD_MS[prof.mode], leaving=False)
+        return out
+
+    on_foot = _footpaths(city, prof)
 
     def visits(seq: list[int]) -> list[Visit]:
         out: list[Visit] = []
@@ -120,10 +137,12 @@ def plan_block(city: CityMap, prof: Profile, program: Program, rng: random.Rando
             near = haversine_m(*pts[here], *door)
             if out and walked < MAX_WALKED and near <= prof.walk_radius:
                 walked += 1
-                out.append(Visit(reg[m], Leg([pts[here]], []), False, pts[here], near, here))
+                way = on_foot(pts[here], door)
+                out.append(Visit(reg[m], Leg([pts[here]], []), False, pts[here],
+                                 _length(way), here, way))
                 continue
-            out.append(Visit(reg[m], leg(here, m), True, pts[m],
-                             haversine_m(*pts[m], *door), m))
+            way = on_foot(pts[m], door)
+            out.append(Visit(reg[m], leg(here, m), True, pts[m], _length(way), m, way))
             here, walked = m, 1
         return out
 
@@ -168,3 +187,46 @@ def _leg(net: Network, path: list[int]) -> Leg:
     edges = [net.edges[(a, b)] for a, b in zip(path, path[1:], strict=False)]
     return Leg([net.point(n) for n in path], [e.cap_ms for e in edges],
                [e.highway for e in edges], [bool(net.signal[n]) for n in path])
+
+
+def _yard(station: LatLon, leg: Leg, cap: float, leaving: bool) -> Leg:
+    """The leg with a straight piece between the station and the street's end of it."""
+    kerb = leg.points[0] if leaving else leg.points[-1]
+    if haversine_m(*station, *kerb) < 1.0:
+        return leg
+    if leaving:
+        return Leg([station, *leg.points], [cap, *leg.caps], ["service", *leg.roads],
+                   [False, *leg.lights])
+    return Leg([*leg.points, station], [*leg.caps, cap], [*leg.roads, "service"],
+               [*leg.lights, False])
+
+
+def _footpaths(city: CityMap, prof: Profile) -> Callable[[LatLon, LatLon], list[LatLon]]:
+    """The way on foot from a parked vehicle to a door: along the pedestrian network for a
+    driver who parks (straight, it cut through buildings: issue 22); straight for a walker, who
+    is already on the street beside the door, and for a drone."""
+    if prof.mode not in (DRIVING, CYCLING):
+        return lambda a, b: [a, b]
+    foot = city.network(WALKING)
+    trees: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    reach = prof.walk_radius * MAX_DETOUR + DETOUR_SLACK_M
+
+    def way(a: LatLon, b: LatLon) -> list[LatLon]:
+        src, dst = foot.snap(*a), foot.snap(*b)
+        if src == dst:
+            return [a, b]
+        if src not in trees:
+            trees[src] = foot.shortest([src], limit=reach)
+        dist, pred = trees[src]
+        pts = [a, *(foot.point(n) for n in path_from(pred[0], src, dst)), b] \
+            if np.isfinite(dist[0, dst]) else []
+        straight = haversine_m(*a, *b)
+        if not pts or _length(pts) > straight * MAX_DETOUR + DETOUR_SLACK_M:
+            return [a, b]
+        return pts
+
+    return way
+
+
+def _length(points: list[LatLon]) -> float:
+    return sum(haversine_m(*p, *q) for p, q in zip(points, points[1:], strict=False))

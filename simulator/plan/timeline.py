@@ -23,6 +23,7 @@ from simulator.world.traffic import traffic_speed
 # Shares of the reasons an attempt fails (--fail-reasons changes them).
 REASONS = {"recipient_unavailable": 5.0, "no_access": 2.0, "no_safe_location": 2.0,
            "business_closed": 1.0}
+OUTCOMES = {"delivered", "attempted", "picked_up"}  # the events that close a stop
 SAFE_PLACES = ("front door", "reception", "mailroom", "back door", "porch")
 SHARP_TURN_DEG = 50.0
 # Traffic lights: red for a van half the time, waiting part of a 60-110 s cycle; routing counts the
@@ -59,6 +60,22 @@ class Timeline:
     def start(self) -> float:
         return self.segments[0].t0
 
+    def walked_m(self, until: float) -> float:
+        """Metres on foot between the vehicle and the doors up to `until` (the rest is road)."""
+        total = 0.0
+        for seg in self.segments:
+            if seg.t0 >= until:
+                break
+            if seg.phase == "walk":
+                dt = min(until, seg.t1) - seg.t0
+                total += seg.v0 * dt + 0.5 * seg.a * dt * dt
+        return total
+
+    def left_undone(self, emitted: int) -> int:
+        """Stops without an outcome among the first `emitted` events (a run stopped mid-block)."""
+        done = sum(ev.type in OUTCOMES for ev in self.events[:emitted])
+        return len(self.outcomes) - done
+
     @property
     def end(self) -> float:
         return self.segments[-1].t1
@@ -84,9 +101,11 @@ class _Builder:
         if seconds > 0:
             self._add(Polyline([self.here]), 0.0, seconds, 0.0, 0.0, phase)
 
-    def walk(self, to: tuple[float, float], speed: float) -> None:
+    def walk(self, way: list[tuple[float, float]], speed: float) -> None:
+        """On foot along `way` (from here), at a steady pace."""
+        to = way[-1]
         if speed > 0 and haversine_m(*self.here, *to) > 1.0:
-            path = Polyline([self.here, to])
+            path = Polyline([self.here, *way[1:]])
             self._add(path, 0.0, path.length / speed, speed, 0.0, "walk")
             self.here = to
 
@@ -186,13 +205,13 @@ def build_timeline(plan: BlockPlan, prof: Profile, program: Program, rng: random
             b.stay(prof.park.draw(rng), "park")
         walk_speed = prof.walk_speed.draw(rng)
         stop = plan.stops[v.stop]
-        b.walk((stop.lat, stop.lon), walk_speed)
+        b.walk(v.walk or [v.park, (stop.lat, stop.lon)], walk_speed)
         if at_pickup:  # waiting for the order and loading: not a door's hand-over
             b.stay(pickup_time(rng), "pickup")
         else:
             b.stay(door_time(prof, program, plan.packages[v.stop], rng), "dwell")
         handover = b.t
-        b.walk(v.park, walk_speed)
+        b.walk(v.walk[::-1] or [(stop.lat, stop.lon), v.park], walk_speed)
         check = b.mark()
         b.drive(plan.return_leg(j))
         if b.t > closing:

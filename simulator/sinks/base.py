@@ -35,6 +35,10 @@ class Sink:
     def close(self) -> None:
         """Flush what is left."""
 
+    def refused_all(self) -> bool:
+        """Whether a server refused (or ignored) every position it was sent: a run for nothing."""
+        return False
+
     def report(self) -> list[str]:
         """Lines for the end-of-run summary (what the server rejected, and why)."""
         return []

@@ -44,6 +44,7 @@ class HttpSink(Sink):
         self.retry_at = 0.0
         self.dropped = self.rejected = self.sent = 0
         self.server_dropped = 0  # valid fixes the server's engine ignored (stale, duplicate...)
+        self.fixes_posted = self.fixes_taken = 0  # taken: neither rejected nor ignored
         self.last_error = ""
         # (what, why) -> items the server rejected, for the summary
         self.reasons: Counter[tuple[str, str]] = Counter()
@@ -115,6 +116,7 @@ class HttpSink(Sink):
             r = self._post(path, {key: batch}, batch[0].get("driver_token") or self.key)
             for _ in batch:
                 queue.popleft()
+            taken = 0
             if r.status_code >= 400:
                 self.rejected += len(batch)
                 self.last_error = f"{path}: HTTP {r.status_code} {error_text(r)}"
@@ -124,8 +126,13 @@ class HttpSink(Sink):
                 rejected = body.get("rejected", [])
                 self.rejected += len(rejected)
                 self.reasons.update((key, reason(item)) for item in rejected)
-                self.server_dropped += int(body.get("dropped", 0) or 0)
+                dropped = int(body.get("dropped", 0) or 0)
+                self.server_dropped += dropped
                 self.sent += len(batch)
+                taken = len(batch) - len(rejected) - dropped
+            if key == "positions":
+                self.fixes_posted += len(batch)
+                self.fixes_taken += taken
 
     def close(self) -> None:
         """Give a server that is back a last few chances to take the backlog."""
@@ -133,6 +140,9 @@ class HttpSink(Sink):
             if self.flush():
                 return
             time.sleep(min(2.0, max(0.0, self.retry_at - self.monotonic())))
+
+    def refused_all(self) -> bool:
+        return self.fixes_posted > 0 and self.fixes_taken <= 0
 
     def report(self) -> list[str]:
         """Lines for the summary: how many items the server rejected, and why."""

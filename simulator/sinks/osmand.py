@@ -109,6 +109,8 @@ class OsmAndSink(HttpSink):
                 self.sent += out.sent
                 self.rejected += out.rejected
                 self.server_dropped += out.ignored
+                self.fixes_posted += out.sent + out.rejected
+                self.fixes_taken += out.sent - out.ignored
                 self.last_error = out.error or self.last_error
                 self.reasons.update(out.reasons)
                 unsent.update(id(item) for item in out.unsent)

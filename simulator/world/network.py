@@ -116,11 +116,12 @@ class Network:
         """Travel times among `nodes` and the paths between them (what the simulator drives)."""
         return Routes(self.graph, nodes, self.turns)
 
-    def shortest(self, sources: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    def shortest(self, sources: list[int],
+                 limit: float = np.inf) -> tuple[np.ndarray, np.ndarray]:
         """Return (metres, predecessors) by the shortest way from each source to every node
-        (app/planning sizes its blocks in metres; see `path_from`)."""
+        within `limit` metres (app/planning sizes its blocks in metres; see `path_from`)."""
         return dijkstra(self.length_graph, directed=True, indices=sources,
-                        return_predecessors=True)
+                        return_predecessors=True, limit=limit)
 
 
 def _base(highway: str) -> str:

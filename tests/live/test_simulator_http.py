@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -19,6 +20,7 @@ from simulator.drive.clock import Timestamps
 from simulator.drive.driver import Fix
 from simulator.errors import SimulatorError
 from simulator.sinks.http import HttpSink
+from tests.support.servers import until
 
 T0 = datetime(2026, 11, 26, 8, tzinfo=ZoneInfo("Europe/Helsinki")).timestamp()
 
@@ -227,6 +229,43 @@ def test_the_summary_says_why_fixes_were_rejected(server):
         [sys.executable, "-m", "simulator", "run", "--server", server.url, "--bikes", "1",
          "--stops", "2", "--max-speed", "--start", "09:00", "--date", "2026-11-26"],
         capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 0, proc.stderr
     assert re.search(r"\n\d+ positions rejected by the server: driver_token: fixes for this "
                      r"driver: over 3000/minute\n", proc.stderr), proc.stderr
+    # Every position refused: a run for nothing ends non-zero, in one last line.
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines()[-1] == ("simulator: the server took none of the positions "
+                                            "sent (the summary above says why)")
+
+
+def test_a_date_the_server_will_refuse_is_noted_up_front(server):
+    server.reject = "timestamp: too old (FIX_MAX_AGE)"
+    proc = subprocess.run(
+        [sys.executable, "-m", "simulator", "run", "--server", server.url, "--bikes", "1",
+         "--stops", "2", "--max-speed", "--start", "09:00", "--date", "2020-01-06"],
+        capture_output=True, text=True, timeout=60)
+    first = proc.stderr.splitlines()[0]
+    assert first.startswith("simulator: note: --date: the run's fixes are dated ")
+    assert "default FIX_MAX_AGE (7d) refuses them" in first
+    assert proc.returncode == 1, proc.stderr
+
+
+def test_a_run_stopped_with_ctrl_c_counts_the_stops_left(server):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "simulator", "run", "--server", server.url, "--vans", "1",
+         "--stops", "20", "--speedup", "100", "--start", "09:00"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        until(lambda: server.posts("/api/v1/positions"), 60, "the first positions",
+              interval=0.2)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 130, err
+    row = next(line for line in err.splitlines() if line.rstrip().endswith(tuple("0123456789"))
+               and " van " in line)
+    not_done = int(row.split()[-4])  # ... not done, road km, walk km, hours
+    assert not_done >= 15, err  # stopped early in a 20-stop block: before, "not done 0"
+    assert f"{not_done} stops not done: the run was stopped" in err

@@ -72,3 +72,19 @@ def test_a_restaurant_block_picks_up_then_delivers_on_the_server(live_server, tm
     summary = requests.get(f"{live_server.url}/api/v1/routes/{route['route_id']}",
                            headers={"Authorization": "Bearer demo"}, timeout=5).json()
     assert (summary["stops_done"], summary["stops_total"]) == (2, 2)  # picked up, delivered
+
+
+def test_the_readme_replay_ends_without_a_rejection(live_server, tmp_path):
+    # The README's example: before, the last point went after `returned` and was refused.
+    track = tmp_path / "track.gpx"
+    pts = "\n".join(f'<trkpt lat="60.17{i}" lon="24.94{i}"><time>2026-11-26T08:00:{i * 5:02d}Z'
+                    f"</time></trkpt>" for i in range(6))
+    track.write_text('<?xml version="1.0"?><gpx version="1.1" '
+                     f'xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg>{pts}'
+                     "</trkseg></trk></gpx>")
+    proc = subprocess.run(
+        [sys.executable, "-m", "simulator", "replay", str(track), "--speedup", "10",
+         "--server", live_server.url, "--key", "demo", "--start", "10:00"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "rejected" not in proc.stderr, proc.stderr

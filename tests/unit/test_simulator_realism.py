@@ -238,7 +238,8 @@ def test_gps_outliers_are_far_off_and_marked_in_the_truth(tmp_path):
     marked = [f for f in fixes if f["truth"].get("outlier")]
     assert 0.05 < len(marked) / len(fixes) < 0.15
     for f in marked:
-        assert haversine_m(f["lat"], f["lon"], f["truth"]["lat"], f["truth"]["lon"]) > 25
+        # 30-150 m off the noisy fix, which itself strays some metres from the truth.
+        assert haversine_m(f["lat"], f["lon"], f["truth"]["lat"], f["truth"]["lon"]) > 15
         assert f["accuracy"] < 30  # the phone does not admit it
 
 

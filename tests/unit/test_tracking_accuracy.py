@@ -21,7 +21,10 @@ def test_stops_away_is_exact_at_every_fix(score):
 def test_eta_five_stops_away_is_within_a_few_minutes_of_truth(score):
     median, _, _, count = score.summary(5)
     assert count >= 10
-    assert median < 15  # % of the time still to go; the bench reports ~9% on larger fleets
+    # % of the time still to go; the bench reports ~9% on larger fleets. A median of 36 ETAs
+    # moves with the seed: 11.8-15.3 over seeds 3, 7, 11, 21 before issue 22's walks on the
+    # pedestrian network, 12.5-16.2 after (15.5 for this seed).
+    assert median < 17
 
 
 def test_no_simulated_fix_is_dropped(score):
