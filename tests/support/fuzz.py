@@ -2,9 +2,9 @@
 
 `HYPOTHESIS_PROFILE` picks it. `scripts/test.sh` (the README's test command, and so CI) runs
 `ci`, the full budget each test names. A plain `pytest` runs `fast`, a tenth of it (at least 3
-examples), so the inner loop stays well under a minute; `long` is for a night's search. Every test runs in each;
-only the number of generated examples changes. Examples are derandomized in `fast` and `ci`, so
-a failure comes back on the next run.
+examples), so the inner loop stays well under a minute; `long` is for a night's search. Every
+test runs in each; only the number of generated examples changes. Examples are derandomized in
+`fast` and `ci`, so a failure comes back on the next run.
 """
 
 from __future__ import annotations
