@@ -7,6 +7,7 @@ import time
 from datetime import datetime
 from typing import IO
 
+from shared.hours import CLOSES
 from simulator.drive.fleet import Fleet
 
 
@@ -64,7 +65,7 @@ def summary(fleet: Fleet) -> str:
                     f"{dur / 3600:>6.2f}")
     left = sum(s.not_attempted for s in fleet.slots)
     if left:
-        rows.append(f"{left} stops not attempted: service hours end at 20:00")
+        rows.append(f"{left} stops not attempted: service hours end at {CLOSES:02d}:00")
     for sink in fleet.sinks:
         rows += sink.report()
     return "\n".join(rows)
