@@ -9,6 +9,7 @@ import pytest
 import requests
 
 from tests.support.helpers import iso, route_payload
+from tests.support.pages import wait_until
 
 # No spaces: the driver's name keeps its first word only. `${...}` and backticks aim at JS
 # template literals (folium puts popups and tooltips in them); the rest at HTML.
@@ -71,7 +72,7 @@ def test_customer_page_shows_markup_as_text(live_server, page):
     page.wait_for_function("document.getElementById('driver-text').textContent.length > 5")
     assert MARKUP in page.text_content("#driver-text")
     # The socket's snapshot renders the same view again, then marks the page live.
-    page.wait_for_function("document.getElementById('track').dataset.connection === 'live'")
+    wait_until(page, "document.getElementById('track').dataset.connection === 'live'")
     assert MARKUP in page.text_content("#driver-text")
     assert_nothing_ran(page)
 
@@ -83,7 +84,7 @@ def test_dashboard_and_route_report_show_markup_as_text(live_server, page):
     page.press("#key", "Enter")
     page.wait_for_url("**/dashboard")
     # The fleet snapshot arrives over the socket and is rendered, then the page says live.
-    page.wait_for_function("document.getElementById('dashboard').dataset.connection === 'live'")
+    wait_until(page, "document.getElementById('dashboard').dataset.connection === 'live'")
     assert_nothing_ran(page)
     resp = page.goto(f"{live_server.url}/dashboard/routes/{reg['route_id']}/report.html")
     html = resp.text()
