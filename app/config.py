@@ -119,7 +119,8 @@ def from_env() -> dict:
         # Text updates: empty SMS_GATEWAY_URL keeps every text in the outbox (GET /api/v1/messages).
         "SMS_GATEWAY_URL": _env("SMS_GATEWAY_URL", ""),
         "SMS_GATEWAY_TOKEN": _env("SMS_GATEWAY_TOKEN", ""),
-        "SMS_BODY_TEMPLATE": _env("SMS_BODY_TEMPLATE", ""),
+        # Empty is the default too: JSON with the number and the text (docs/notifications.md).
+        "SMS_BODY_TEMPLATE": _env("SMS_BODY_TEMPLATE", "") or '{"to": $to, "text": $body}',
         # Webhooks and texts to a gateway: per-attempt timeout, then retries base*2^n up to cap.
         "WEBHOOK_TIMEOUT": float(_env("WEBHOOK_TIMEOUT", "5")),
         "WEBHOOK_RETRY_BASE": float(_env("WEBHOOK_RETRY_BASE", "30")),

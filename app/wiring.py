@@ -58,7 +58,7 @@ def build_services(config: dict, socketio: SocketIO) -> Services:
     fanout = Fanout(socketio.server)
     broadcaster = Broadcaster(socketio, reads, config["BROADCAST_INTERVAL"],
                               config["BROADCAST_TICK"], fanout)
-    notify = build_notify(config, store, routes)
+    notify = build_notify(config, store, routes, reads)
     s3 = {"endpoint": config["PHOTO_S3_ENDPOINT"], "region": config["PHOTO_S3_REGION"],
           "key_id": config["PHOTO_S3_KEY_ID"], "secret": config["PHOTO_S3_SECRET"]}
     photos = Photos(store, open_photo_storage(config["PHOTO_STORE"], s3), config["PHOTO_MAX_SIDE"],

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 from typing import IO, NoReturn
 
+from shared.hours import OPENS, span
+from simulator import settings
 from simulator.errors import SimulatorError
 
-DEFAULT_SERVER = "http://localhost:5000"
 VEHICLE_OPTIONS = (("vans", "van"), ("bikes", "bike"), ("walkers", "foot"),
                    ("motorcycles", "motorcycle"), ("drones", "drone"))
 SMALL_FLEET = {"van": 1, "bike": 1, "foot": 1, "motorcycle": 1}
@@ -25,10 +25,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    env = os.environ.get
-    p.add_argument("--server", default=env("DOORSTEP_SERVER", DEFAULT_SERVER),
+    p.add_argument("--server", default=settings.server(),
                    help="server base URL (env DOORSTEP_SERVER; default %(default)s)")
-    p.add_argument("--key", default=env("DOORSTEP_KEY", "demo"),
+    p.add_argument("--key", default=settings.key(),
                    help="seller API key used to register routes (env DOORSTEP_KEY; default demo)")
     p.add_argument("--protocol", choices=("api", "osmand"), default="api",
                    help="how positions travel: api (batched POST /api/v1/positions) or osmand "
@@ -40,8 +39,8 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="do not wait at all: run as fast as the CPU allows")
     p.add_argument("--interval", type=float, default=3.0,
                    help="seconds of simulated time between GPS fixes (default %(default)s)")
-    p.add_argument("--start", help="local start time HH:MM (default: now if within 08:00-20:00, "
-                   "else 08:00)")
+    p.add_argument("--start", help=f"local start time HH:MM (default: now if within {span()}, "
+                   f"else {OPENS:02d}:00)")
     p.add_argument("--date", type=date.fromisoformat, help="local date YYYY-MM-DD (default today)")
     p.add_argument("--timezone", help="IANA zone of the area (default: found from the map)")
     p.add_argument("--out", help="also write every route, fix and event with ground truth to "
@@ -130,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # never a traceback for the user; DOORSTEP_DEBUG=1 shows it
-        if os.environ.get("DOORSTEP_DEBUG"):
+        if settings.debug():
             raise
         print(f"simulator: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1

@@ -7,6 +7,7 @@ import time
 from datetime import datetime
 from typing import IO
 
+from shared.hours import CLOSES
 from simulator.drive.fleet import Fleet
 
 
@@ -71,7 +72,7 @@ def summary(fleet: Fleet, stopped: bool = False) -> str:
     rows.append("road km: between stops (driven, ridden, or a walker's walk); walk km: on foot "
                 "between the parked vehicle and the doors, there and back")
     if left:
-        why = "the run was stopped" if stopped else "service hours end at 20:00"
+        why = "the run was stopped" if stopped else f"service hours end at {CLOSES:02d}:00"
         rows.append(f"{left} stops not done: {why}")
     for sink in fleet.sinks:
         rows += sink.report()

@@ -5,20 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-# pytest keeps each test module's assertion-rewritten code in __pycache__ (ignored by git) only
-# where bytecode may be written; with PYTHONDONTWRITEBYTECODE set (this machine sets it), every
-# run and every xdist worker would rewrite and compile all 90 test modules and the app again:
-# 4-5 s of each fast-suite run.
-sys.dont_write_bytecode = False
+import pytest
 
-import pytest  # noqa: E402
-
-import tests.support.fuzz  # noqa: E402,F401  (the hypothesis profile, before any test module)
-from tests.support.servers import LiveServer, free_port  # noqa: E402
+import tests.support.fuzz  # noqa: F401  (the hypothesis profile, before any test module)
+from tests.support.servers import LiveServer, free_port
 
 # The tests replay one fixed day (tests/support/helpers.py: 2026-11-26), older than the
 # default FIX_MAX_AGE as time goes by: the window is widened for every app and gunicorn the
@@ -191,3 +184,13 @@ def pytest_collection_modifyitems(items):
         in_live = "tests/live/" in item.nodeid or item.nodeid.startswith("live/")
         if in_live or LIVE_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.live)
+
+
+def pytest_ignore_collect(collection_path, config):
+    """`-m "not live"` does not import tests/live at all: every test there is live, and importing
+    them (Playwright, Socket.IO clients) cost each xdist worker a second and a half."""
+    if config.getoption("markexpr", "").strip() == "not live":
+        live = Path(__file__).parent / "live"
+        if collection_path == live or live in collection_path.parents:
+            return True
+    return None

@@ -2,8 +2,9 @@
 
 Limits count the work a request asks for (fixes, shipments, device claims), not requests: one
 request carrying 5,000 fixes costs 5,000. Each limit is attached to its view, as a decorator
-(`per_key`, `guessing`) or, where the cost is known only once the body is read, as a `take`
-call in the view itself.
+(`per_key`) or, where the cost is known only once the body is read, as a `take` call in the view
+itself. The guessing limit on seller keys is applied where every door reads them
+(app/access/signed_in.py).
 
 Limits fail closed: when the store cannot count (Redis away or full), the request answers 503,
 like every other write would. Nothing is let through uncounted.
@@ -18,7 +19,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 
-from flask import Flask, Response, current_app
+from flask import Flask, current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse
@@ -122,21 +123,6 @@ def per_key(setting: str, what: str, field: str | None, key: Callable[..., str])
             take_one(setting, what, field, key(**kwargs))
             return view(*args, **kwargs)
         return limited
-    return wrap
-
-
-def guessing(setting: str, what: str, field: str, failed: Callable[[Response], bool]):
-    """Attach a guessing limit to a view that checks a credential: its failures count against
-    the caller's address, and an address over the limit is refused before the view runs."""
-    def wrap(view):
-        @functools.wraps(view)
-        def guarded(*args, **kwargs):
-            check_sign_ins(setting, what, field)
-            response = current_app.make_response(view(*args, **kwargs))
-            if failed(response):
-                failed_sign_in(setting)
-            return response
-        return guarded
     return wrap
 
 

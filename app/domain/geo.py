@@ -10,15 +10,9 @@ import math
 from bisect import bisect_right
 from dataclasses import dataclass
 
-EARTH_RADIUS_M = 6_371_008.8
-
-
-def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in metres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+# One haversine for the app and the simulator (shared/geo.py); re-exported for the domain.
+from shared.geo import EARTH_RADIUS_M as EARTH_RADIUS_M
+from shared.geo import haversine_m as haversine_m
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,9 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-OPENS, CLOSES = 8, 20  # service hours, local time: the only place they are written
+# Service hours, local time: written once, in shared/hours.py (the simulator keeps them too).
+from shared.hours import CLOSES as CLOSES
+from shared.hours import OPENS as OPENS
 
 # Times in the store came from clients. The doors keep new ones within days of the server's
 # clock (app/web/times.py), but a store written before that, or by hand, may hold any number,

@@ -40,6 +40,7 @@ from app.domain.tracking import (
 )
 from app.domain.tracking.events import is_replay, replayed
 from app.domain.tracking.street_speeds import StreetSpeeds
+from app.live import devices
 from app.live.fleet_speeds import FleetSpeeds
 from app.live.route_cache import RouteCache
 from app.live.write_behind import LiveProgress, record
@@ -87,6 +88,14 @@ class Ingest:
         self.driver_links = driver_links  # the driver app's revocable links (da_ tokens)
         # Two requests for one route must not interleave between reading and writing progress.
         self._locks = [threading.Lock() for _ in range(_LOCK_STRIPES)]
+
+    def link_device(self, device_id: str, route_id: str, seller_id: str) -> None:
+        """Point a phone's device id at a route (app/live/devices.py); raises DeviceTaken."""
+        devices.assign(self.store, device_id, route_id, seller_id)
+
+    def unlink_device(self, route_id: str) -> bool:
+        """Cut the route's phone off; answer whether it had one."""
+        return devices.unlink(self.store, route_id)
 
     def register_route(self, seller_id: str, req: RouteRequest,
                        now: float | None = None) -> tuple[Route, list[Shipment], str]:

@@ -15,6 +15,7 @@ from app.domain.hours import latest
 from app.domain.model import FINAL_STATUSES, Route, Shipment
 from app.domain.tracking import Progress, Settings
 from app.domain.view import customer_view, route_summary
+from app.live import devices
 from app.live.route_cache import RouteCache
 from app.live.write_behind import LiveProgress
 from app.store import Store
@@ -38,6 +39,18 @@ class Reads:
         """A shipment by tracking id; the caller decides who may see it."""
         raw = self.store.get_shipment(tracking_id)
         return Shipment(**raw) if raw else None
+
+    def shipment_record(self, tracking_id: str) -> dict[str, Any] | None:
+        """A shipment's stored record as it is (texts and webhooks read its fields)."""
+        return self.store.get_shipment(tracking_id)
+
+    def route_for_device(self, device_id: str) -> str | None:
+        """The route a phone's device id feeds (app/live/devices.py), or None."""
+        return devices.route_for(self.store, device_id)
+
+    def device_held_by(self, device_id: str, seller_id: str) -> bool:
+        """Whether this seller already holds the device id (the driver's next block)."""
+        return devices.held_by(self.store, device_id, seller_id)
 
     def seller_routes(self, seller_id: str) -> list[str]:
         """The seller's route ids, oldest first."""

@@ -62,11 +62,25 @@ class LiveProgress:
 
     def get(self, route_id: str) -> Progress | None:
         """The live progress, or the store's when this process does not ingest the route."""
-        entry = self._live.get(route_id)
+        entry = self._fresh(route_id)
         if entry is not None:
             return entry[0]
         raw = self.store.get_progress(route_id)
         return None if raw is None else Progress.from_dict(raw)
+
+    def _fresh(self, route_id: str) -> tuple[Progress, float] | None:
+        """The live entry, unless it was left alone for IDLE_S with nothing left to save: the
+        route's driver may have moved to another process, whose copy is in the store. The loop
+        that evicts such entries ends when there is nothing to save, so they are also checked
+        here."""
+        entry = self._live.get(route_id)
+        if entry is None or entry[1] >= self._clock() - IDLE_S:
+            return entry
+        with self._lock:
+            if route_id in self._unsaved:
+                return entry
+            self._live.pop(route_id, None)
+        return None
 
     def history(self, route_id: str) -> list[dict]:
         """The route's accepted fixes, oldest first, with those not written behind yet."""
@@ -80,7 +94,7 @@ class LiveProgress:
 
     def checkout(self, route_id: str) -> Progress | None:
         """The progress ingest is about to change (call under ingest's lock for the route)."""
-        entry = self._live.get(route_id)
+        entry = self._fresh(route_id)
         if entry is not None:
             return entry[0]
         raw = self.store.get_progress(route_id)
@@ -101,16 +115,22 @@ class LiveProgress:
         with self._lock:
             self._unsaved.add(route_id)
             self._history.extend((route_id, f) for f in fixes)
-        if self._task is None and self._spawn is not None:
-            self._task = self._spawn(self._run)
+            if self._task is None and self._spawn is not None:
+                self._task = self._spawn(self._run)
 
     def _run(self) -> None:
+        # The loop ends once a save leaves nothing behind (the next change starts it again), so
+        # an idle process, or each app a test run builds, does not wake every interval.
         while True:
             self._sleep(self.interval)
             try:
                 self.save()
             except Exception:  # the store is away: keep the changes, try again next time
                 log.exception("write-behind failed")
+            with self._lock:
+                if not self._unsaved and not self._history:
+                    self._task = None
+                    return
 
     def save(self) -> int:
         """Write every changed route and the new history in one batch; answer routes saved."""

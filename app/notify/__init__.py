@@ -11,6 +11,7 @@ import signal
 import time
 from dataclasses import dataclass
 
+from app.live.reads import Reads
 from app.live.route_cache import RouteCache
 from app.notify.dispatch import Dispatch
 from app.notify.messages import Messages
@@ -30,7 +31,7 @@ class Notify:
     worker: Worker
 
 
-def build_notify(config: dict, store: Store, routes: RouteCache) -> Notify:
+def build_notify(config: dict, store: Store, routes: RouteCache, reads: Reads) -> Notify:
     # CLOCK is for tests (an injected `now()`); production reads the wall clock.
     clock = config.get("CLOCK") or time.time
     messages, subs = Messages(store, clock), Subscriptions(store, clock)
@@ -42,7 +43,7 @@ def build_notify(config: dict, store: Store, routes: RouteCache) -> Notify:
                          timeout=config["WEBHOOK_TIMEOUT"])
     worker = Worker(dispatch, messages, endpoints, subs, provider_from_config(config), policy,
                     clock, config["NOTIFY_CONCURRENCY"], config["WEBHOOK_ALLOW_PRIVATE"],
-                    config.get("WEBHOOK_CA_BUNDLE") or True)
+                    config.get("WEBHOOK_CA_BUNDLE") or True, reads=reads)
     return Notify(messages, subs, endpoints, dispatch, worker)
 
 

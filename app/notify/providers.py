@@ -53,11 +53,11 @@ class HttpSmsProvider:
     """
 
     name = "http"
-    DEFAULT_TEMPLATE = '{"to": $to, "text": $body}'
 
-    def __init__(self, url: str, token: str = "", template: str = "", timeout: float = 5.0):  # nosec B107 # empty: no gateway token
+    # Every default is in app/config.py (SMS_GATEWAY_TOKEN, SMS_BODY_TEMPLATE, WEBHOOK_TIMEOUT).
+    def __init__(self, url: str, token: str, template: str, timeout: float):
         self.url, self.token, self.timeout = url, token, timeout
-        self.template = Template(template or self.DEFAULT_TEMPLATE)
+        self.template = Template(template)
         self.is_json = self.template.template.lstrip().startswith("{")
 
     def render(self, to: str, body: str) -> tuple[str, str]:
@@ -84,6 +84,5 @@ class HttpSmsProvider:
 def provider_from_config(config: dict) -> OutboxProvider | HttpSmsProvider:
     if not config.get("SMS_GATEWAY_URL"):
         return OutboxProvider()
-    return HttpSmsProvider(config["SMS_GATEWAY_URL"], config.get("SMS_GATEWAY_TOKEN", ""),
-                           config.get("SMS_BODY_TEMPLATE", ""),
-                           config.get("WEBHOOK_TIMEOUT", 5.0))
+    return HttpSmsProvider(config["SMS_GATEWAY_URL"], config["SMS_GATEWAY_TOKEN"],
+                           config["SMS_BODY_TEMPLATE"], config["WEBHOOK_TIMEOUT"])

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.domain.hours import iso_utc
+from app.live.reads import Reads
 from app.notify.dispatch import Dispatch
 from app.notify.messages import WAITING, MessageIds, Messages
 from app.notify.once import first_claim
@@ -47,8 +48,10 @@ class Worker:
     def __init__(self, dispatch: Dispatch, messages: Messages, endpoints: Endpoints,
                  subscriptions: Subscriptions, provider: OutboxProvider | HttpSmsProvider,
                  policy: RetryPolicy, clock: Callable[[], float], concurrency: int = 10,
-                 allow_private: bool = False, verify: str | bool = True) -> None:
+                 allow_private: bool = False, verify: str | bool = True, *,
+                 reads: Reads) -> None:
         self.dispatcher, self.messages, self.endpoints = dispatch, messages, endpoints
+        self.reads = reads  # shipments are read where everything else reads them (app/live)
         self.subscriptions, self.provider = subscriptions, provider
         self.policy, self.clock = policy, clock
         self.lanes = Lanes(concurrency, self.dispatch)
@@ -139,7 +142,7 @@ class Worker:
         if not first_claim(self.dispatcher.store, doc["id"], doc["id"]):
             return self.messages.release(doc["id"])
         made = MessageIds(doc["id"])
-        ship = self.dispatcher.store.get_shipment(doc["tracking_id"])
+        ship = self.reads.shipment_record(doc["tracking_id"])
         phone = self.subscriptions.phone_for(ship) if ship else None
         texts = 0
         if phone:

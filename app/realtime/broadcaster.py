@@ -12,6 +12,7 @@ deliver them to their own viewers, so a route's frames always come from the proc
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections import defaultdict
 
@@ -33,6 +34,9 @@ SNAPSHOT, VIEW, FLEET = "snapshot", "view", "fleet"
 REMEMBERED = 50_000
 # Routes computed between two deliveries within a tick.
 CHUNK = 100
+# The tick loop ends after this long with nothing to send, and the next change starts it again:
+# an idle process (or each of the hundreds of apps a test run builds) does not wake every tick.
+IDLE_EXIT_S = 1.0
 
 
 def shipment_room(tracking_id: str, lang: str = DEFAULT) -> str:
@@ -60,6 +64,7 @@ class Broadcaster:
         self._sent: dict[str, float] = {}  # route -> when it was last sent
         self._last: dict[str, int] = {}  # room -> hash of the last frame sent
         self._task = None
+        self._task_lock = threading.Lock()  # a change and an ending loop never miss each other
 
     def touch(self, route_id: str) -> None:
         """Note that a route changed; it is sent at the next tick its interval allows."""
@@ -68,9 +73,10 @@ class Broadcaster:
             # burst within BROADCAST_INTERVAL; for fixes farther apart, a tick that falls
             # behind (a server short of CPU), counted so a lost fix can be told from a bug.
             metrics.COALESCED.inc()
-        self._dirty.setdefault(route_id, time.monotonic())
-        if self._task is None:
-            self._task = self.socketio.start_background_task(self._run)
+        with self._task_lock:
+            self._dirty.setdefault(route_id, time.monotonic())
+            if self._task is None:
+                self._task = self.socketio.start_background_task(self._run)
 
     def snapshot(self, sid: str, data: dict) -> None:
         """Send a viewer that just joined its room the current state, to its socket only.
@@ -82,6 +88,7 @@ class Broadcaster:
         self.fanout.send_to(self.socketio.server, sid, packet(SNAPSHOT, data))
 
     def _run(self) -> None:
+        idle_since = time.monotonic()
         while True:
             self.socketio.sleep(self.tick)
             try:
@@ -89,6 +96,12 @@ class Broadcaster:
                     self.flush()
             except Exception:  # one bad route must not stop every viewer's updates
                 log.exception("broadcast tick failed")
+            with self._task_lock:
+                if self._dirty:
+                    idle_since = time.monotonic()
+                elif time.monotonic() - idle_since >= IDLE_EXIT_S:
+                    self._task = None  # the next touch() starts the loop again
+                    return
 
     def flush(self, force: bool = False) -> int:
         """Send the due routes' changed views; answer how many frames were sent."""

@@ -13,12 +13,15 @@ engine.io (python-engineio)
     it so a viewer's writer sends bytes built once per room.
  2. `engineio.async_drivers._websocket_wsgi.SimpleWebSocketWSGI` (a private module): the
     websocket driver class for simple-websocket, `__init__(handler, server, **kwargs)`,
-    `send(message)`, and `.ws`, a `simple_websocket.Server` with `.connected` and `.sock`.
+    `send(message)`, and `.ws`, a `simple_websocket.Server` with `.connected` and `.sock`
+    (`driver_websocket`, `websocket_open`, `websocket_write`).
  3. `Server._async["websocket"]` (a private dict): the driver class engine.io instantiates for
     each websocket; replaced by frames.py's subclass.
  4. `Server.sockets` {engine.io sid: Socket}; a Socket's `queue` (its `qsize()` is how far a
-    viewer is behind), `closed`, `upgraded`, `upgrading` and `send(packet)`. The handler a driver
-    receives is the bound method `Socket._websocket_handler` (its `__self__` is the Socket).
+    viewer is behind; `writer_queue`), `closed`, `upgraded`, `upgrading` and
+    `send(packet)` (`queue_packet`). The handler a driver receives is the bound method
+    `Socket._websocket_handler` (its `__self__` is the Socket); the Socket takes an attribute of
+    ours, the driver serving it (`attach_driver`, `attached_driver`).
 
 gevent
  5. `gevent.socket.socket._sock`: the non-blocking OS socket under gevent's cooperative one, for
@@ -30,11 +33,13 @@ Socket.IO (python-socketio)
     `Server._send_eio_packet(eio_sid, packet)`: python-socketio's own send of an engine.io packet
     to one connection, what its emit does per member (and what Flask-SocketIO's test client
     intercepts); frames.py uses it for a snapshot to a connection with no engine.io socket here.
+    `Server.disconnect(sid, namespace, ignore_queue=True)` closes one connection of this process.
  7. `PubSubManager._publish(message)` and `.host_id`: a manager with a message queue has them;
     the message is a dict shaped as python-socketio's own `emit` publishes it.
  8. `RedisManager.set_server(server)`, called by the Server once its `eio` exists (queue.py
     builds its Fanout there), which installs the server's JSON module as `.json` (used for
-    queue messages); `_handle_emit(message)`, called for every emit message received.
+    queue messages); `_handle_emit(message)`, called for every emit message received. queue.py
+    sees none of these: it subclasses `FrameManager`, which overrides them and calls its hooks.
 """
 
 from __future__ import annotations
@@ -56,6 +61,21 @@ def simple_websocket_driver() -> type:
     return SimpleWebSocketWSGI
 
 
+def driver_websocket(driver):
+    """2. The simple_websocket.Server a driver writes through, or None before it has one."""
+    return getattr(driver, "ws", None)
+
+
+def websocket_open(ws) -> bool:
+    """2. The websocket is still connected."""
+    return ws.connected
+
+
+def websocket_write(ws, data: bytes) -> None:
+    """2. Write bytes that are already a websocket frame, waiting for room as needed."""
+    ws.sock.sendall(data)
+
+
 def websocket_driver(eio) -> type | None:
     """3. The class engine.io builds for each websocket connection."""
     return eio._async.get("websocket")
@@ -69,6 +89,31 @@ def set_websocket_driver(eio, driver: type) -> None:
 def engine_socket(handler):
     """4. The engine.io Socket a websocket driver serves, or None."""
     return getattr(handler, "__self__", None)
+
+
+def attach_driver(eio_socket, driver) -> None:
+    """4. Remember on the engine.io Socket the driver that serves it."""
+    eio_socket.doorstep_ws = driver
+
+
+def attached_driver(eio_socket):
+    """4. The driver attach_driver remembered, or None."""
+    return getattr(eio_socket, "doorstep_ws", None)
+
+
+def is_closed(eio_socket) -> bool:
+    """4. The connection is closed."""
+    return eio_socket.closed
+
+
+def queue_packet(eio_socket, pkt) -> None:
+    """4. Queue a packet for the connection's writer, as engine.io's own send does."""
+    eio_socket.send(pkt)
+
+
+def writer_queue(eio_socket):
+    """4. The queue the connection's writer takes packets from (`put` on it goes next)."""
+    return eio_socket.queue
 
 
 def engine_sockets(server) -> dict:
@@ -106,6 +151,11 @@ def room_members(server, namespace: str, room: str) -> dict:
     return server.manager.rooms.get(namespace, {}).get(room) or {}
 
 
+def disconnect_here(server, namespace: str, sid: str) -> None:
+    """6. Close one connection of this process, not through the message queue."""
+    server.disconnect(sid, namespace=namespace, ignore_queue=True)
+
+
 def has_queue(manager) -> bool:
     """7. The manager publishes to other processes (a message queue is configured)."""
     return hasattr(manager, "_publish")
@@ -121,3 +171,38 @@ def emit_message(manager, event: str, data, namespace: str, room: str) -> dict:
     return {"method": "emit", "event": event, "data": [data], "binary": False,
             "namespace": namespace, "room": room, "skip_sid": None, "callback": None,
             "host_id": manager.host_id}
+
+
+class FrameManager(RedisManager):
+    """7, 8. The Redis manager, with hooks in place of the internals queue.FrameQueue needs.
+
+    `json_module`: the JSON the queue's messages use (set_server installs the server's).
+    `started(server)`: the server exists (it is built around this manager).
+    `received(message)`: a message publish_own sent from another process.
+    Other emit messages (snapshots, other parts of the app) are handled as python-socketio does.
+    """
+
+    json_module = None
+    OWN = "doorstep"  # the key that marks publish_own's messages
+
+    def set_server(self, server):
+        super().set_server(server)
+        if self.json_module is not None:
+            self.json = self.json_module
+        self.started(server)
+
+    def started(self, server) -> None:
+        pass
+
+    def received(self, message: dict) -> None:
+        pass
+
+    def publish_own(self, body: dict) -> None:
+        """Send `body` (with its own keys) to the other processes' `received`."""
+        publish(self, {"method": "emit", "namespace": "/", "host_id": self.host_id,
+                       self.OWN: True, **body})
+
+    def _handle_emit(self, message):
+        if not message.get(self.OWN):
+            return super()._handle_emit(message)
+        return self.received(message)

@@ -97,23 +97,24 @@ def _framed_websocket(base):
             super().__init__(handler, server, **kwargs)
             eio_socket = engineio.engine_socket(handler)
             if eio_socket is not None:
-                eio_socket.doorstep_ws = self
+                engineio.attach_driver(eio_socket, self)
 
         def send(self, message):
             self.busy = True
             try:
                 if type(message) is not Frame:
                     return super().send(message)
-                if not self.ws.connected:
+                ws = engineio.driver_websocket(self)
+                if not engineio.websocket_open(ws):
                     raise OSError("websocket closed")
-                self.ws.sock.sendall(message)
+                engineio.websocket_write(ws, message)
             finally:
                 self.busy = False
 
         def raw_socket(self):
             """The OS socket, when gevent's non-blocking one is underneath; else None."""
-            ws = getattr(self, "ws", None)
-            if ws is None or self.busy or not ws.connected:
+            ws = engineio.driver_websocket(self)
+            if ws is None or self.busy or not engineio.websocket_open(ws):
                 return None
             return engineio.os_socket(ws)
 
@@ -142,9 +143,9 @@ class Fanout:
     def close(self, room: str) -> int:
         """Disconnect this process's members of a room (a link that expired while they
         watched); answer how many."""
-        sids = list(self.server.manager.rooms.get(NAMESPACE, {}).get(room, ()))
+        sids = list(engineio.room_members(self.server, NAMESPACE, room))
         for sid in sids:
-            self.server.disconnect(sid, namespace=NAMESPACE, ignore_queue=True)
+            engineio.disconnect_here(self.server, NAMESPACE, sid)
         return len(sids)
 
     def viewers(self) -> int:
@@ -176,17 +177,17 @@ class Fanout:
         return self._send(s, plain, FramedPacket(sio_text) if self.framed else plain)
 
     def _send(self, s, plain, framed) -> int:
-        if s is None or s.closed:
+        if s is None or engineio.is_closed(s):
             return 0
         pending = engineio.pending(s)
         if pending >= self.max_pending:
             metrics.SKIPPED.inc()
             return 0
         if not engineio.on_websocket(s):
-            s.send(plain)
+            engineio.queue_packet(s, plain)
             return 1
-        ws = getattr(s, "doorstep_ws", None)
+        ws = engineio.attached_driver(s)
         raw = None if pending or ws is None else ws.raw_socket()
-        if raw is None or not write_now(raw, framed.frame, s.queue):
-            s.send(framed)
+        if raw is None or not write_now(raw, framed.frame, engineio.writer_queue(s)):
+            engineio.queue_packet(s, framed)
         return 1

@@ -25,22 +25,19 @@ class _FastJson:
     loads = staticmethod(jsontext.loads)
 
 
-class FrameQueue(engineio.RedisManager):
-    def set_server(self, server):
-        super().set_server(server)
-        self.json = _FastJson  # set_server installs the server's (standard library) JSON
+class FrameQueue(engineio.FrameManager):
+    json_module = _FastJson  # not the server's (standard library) JSON
+
+    def started(self, server) -> None:
         # The server exists only now (it is built around this manager): other processes'
         # frames go to this process's viewers through a Fanout of its own.
         self.fanout = Fanout(server)
 
     def publish_frames(self, frames: list[tuple[str, str]]) -> None:
         """Send [(room, socket.io packet text), ...] to the other processes."""
-        engineio.publish(self, {"method": "emit", "frames": frames, "at": time.time(),
-                                "namespace": "/", "host_id": self.host_id})
+        self.publish_own({"frames": frames, "at": time.time()})
 
-    def _handle_emit(self, message):
-        if "frames" not in message:
-            return super()._handle_emit(message)
+    def received(self, message: dict) -> None:
         metrics.QUEUE_LAG.observe(max(0.0, time.time() - message["at"]))
         for room, text in message["frames"]:
             self.fanout.send(room, text)

@@ -8,8 +8,7 @@ import logging
 from flask import request
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 
-from app.access import limits
-from app.access.signed_in import signed_in_seller
+from app.access import limits, signed_in
 from app.extensions import services
 from app.i18n.catalogs import DEFAULT, LANGUAGES
 from app.i18n.wording import localized
@@ -56,15 +55,11 @@ def _connect(auth) -> None:
         # The viewer is connected to this process: no trip through the message queue.
         svc.broadcaster.snapshot(request.sid, localized(view, lang))
         return
-    seller = None
-    if isinstance(key, str):
-        limits.check_sign_ins()  # a socket is no way around the API's guessing limit
-        seller = svc.sellers.for_key(key)
-        if seller is None:
-            limits.failed_sign_in()
-    # The dashboard never embeds the key: its signed-in session cookie comes with the handshake.
-    seller = seller or (signed_in_seller() if key is None else None)
-    if seller is None:
+    # A key if one is shown (limited against guessing, as the API's); else the dashboard's
+    # signed-in session cookie, which comes with the handshake (the page never embeds the key).
+    found = signed_in.seller(key, cookie=True)
+    if found is None:
         raise ConnectionRefusedError("a tracking token or seller key is required")
+    seller = found.seller_id
     join_room(seller_room(seller))
     svc.broadcaster.snapshot(request.sid, svc.reads.fleet(seller))

@@ -6,9 +6,8 @@ import time
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from shared.hours import CLOSES, OPENS, span
 from simulator.errors import SimulatorError
-
-OPENING_HOUR, CLOSING_HOUR = 8, 20
 
 
 def zone(name: str) -> ZoneInfo:
@@ -20,8 +19,8 @@ def zone(name: str) -> ZoneInfo:
 
 def service_window(day: date, tz: ZoneInfo) -> tuple[float, float]:
     """Return (opening, closing) of the delivery day as epoch seconds."""
-    open_at = datetime(day.year, day.month, day.day, OPENING_HOUR, tzinfo=tz)
-    close_at = datetime(day.year, day.month, day.day, CLOSING_HOUR, tzinfo=tz)
+    open_at = datetime(day.year, day.month, day.day, OPENS, tzinfo=tz)
+    close_at = datetime(day.year, day.month, day.day, CLOSES, tzinfo=tz)
     return open_at.timestamp(), close_at.timestamp()
 
 
@@ -31,7 +30,7 @@ def start_time(tz: ZoneInfo, hhmm: str | None, day: date | None,
     now = (now or datetime.now(tz)).astimezone(tz)
     day = day or now.date()
     if hhmm is None:
-        if now.date() == day and OPENING_HOUR <= now.hour < CLOSING_HOUR - 1:
+        if now.date() == day and OPENS <= now.hour < CLOSES - 1:
             return now.replace(microsecond=0).timestamp()
         return service_window(day, tz)[0]
     try:
@@ -39,8 +38,8 @@ def start_time(tz: ZoneInfo, hhmm: str | None, day: date | None,
         at = datetime(day.year, day.month, day.day, h, m, tzinfo=tz)
     except ValueError:
         raise SimulatorError(f"--start must be HH:MM, got {hhmm!r}") from None
-    if not OPENING_HOUR <= h < CLOSING_HOUR:
-        raise SimulatorError(f"--start {hhmm} is outside service hours 08:00-20:00")
+    if not OPENS <= h < CLOSES:
+        raise SimulatorError(f"--start {hhmm} is outside service hours {span()}")
     return at.timestamp()
 
 

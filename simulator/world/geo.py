@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import math
 
-EARTH_RADIUS_M = 6_371_008.8
-
-
-def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Return the great-circle distance in metres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp = p2 - p1
-    dl = math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
+# One haversine for the app and the simulator (shared/geo.py); re-exported for the world.
+from shared.geo import EARTH_RADIUS_M as EARTH_RADIUS_M
+from shared.geo import haversine_m as haversine_m
 
 
 def bearing_deg(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

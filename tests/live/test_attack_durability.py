@@ -7,13 +7,11 @@ tries to claim the short device ids phones ship with; a route carries 25,000 shi
 
 from __future__ import annotations
 
-import time
-
 import pytest
 import requests
 
 from tests.support.helpers import STATION, STOPS, fix_between, iso, register, route_payload
-from tests.support.servers import AppendOnlyRedis
+from tests.support.servers import AppendOnlyRedis, until
 
 SELLER = {"Authorization": "Bearer demo"}
 ACME = {"Authorization": "Bearer acme-key"}
@@ -48,13 +46,7 @@ def assert_503(resp: requests.Response, words: str) -> None:
 
 
 def wait_until(check, timeout: float = 20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.3)
-    raise AssertionError("timed out")
+    return until(check, timeout, "the server's recovery", interval=0.3)
 
 
 def messages_for(base: str, tracking_id: str) -> list[tuple[str, str]]:

@@ -14,6 +14,7 @@ import redis
 import requests
 
 from tests.support.helpers import STOPS, iso, register
+from tests.support.servers import until
 from tests.support.signin import csrf_of
 from tests.support.viewers import Viewer
 
@@ -104,13 +105,10 @@ def test_webhooks_cannot_reach_internal_services(live_server_factory, clean_redi
     doc["url"] = f"http://127.0.0.1:{internal.port}/internal"
     r.hset("doorstep:doc:webhook", created["id"], json.dumps(doc))
     register(requests, server.url, n_stops=1)  # out for delivery: a webhook is due
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        hooks = requests.get(f"{server.url}/api/v1/webhooks", headers=SELLER, timeout=5).json()
-        if hooks["webhooks"][0]["last_error"]:
-            break
-        time.sleep(0.2)
-    assert hooks["webhooks"][0]["last_error"].startswith("refused")
+    error = until(lambda: requests.get(f"{server.url}/api/v1/webhooks", headers=SELLER,
+                                       timeout=5).json()["webhooks"][0]["last_error"],
+                  10, "the webhook's delivery error", interval=0.2)
+    assert error.startswith("refused")
     assert internal.hits == []
 
 
@@ -143,13 +141,13 @@ def test_delivery_status_is_no_port_scanner(live_server_factory, internal):
                                  json={"url": f"http://127.0.0.1:{port}/",
                                        "events": ["out_for_delivery"]}).status_code == 201
         register(requests, server.url, n_stops=1)
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
+
+        def all_failed():
             hooks = requests.get(f"{server.url}/api/v1/webhooks", headers=SELLER,
                                  timeout=5).json()["webhooks"]
-            if all(h["last_error"] for h in hooks):
-                break
-            time.sleep(0.2)
+            return hooks if all(h["last_error"] for h in hooks) else None
+
+        hooks = until(all_failed, 15, "an error on every webhook", interval=0.2)
         errors = {h["url"]: (h["last_error"], h["last_status"]) for h in hooks}
         assert len(set(errors.values())) == 1, errors
     finally:
@@ -172,7 +170,10 @@ def test_a_forged_host_gets_no_demo_key(live_server_factory, clean_redis, intern
     link = resp.json()["tracking_url"]
     assert link.startswith("/track/")  # a path on the dashboard's own origin
     assert requests.get(server.url + link, timeout=5).status_code == 200
-    time.sleep(1.0)
+    # The demo's simulator has posted fixes (to wherever it was sent) once the route moves.
+    until(lambda: any(r["position"] for r in requests.get(
+        f"{server.url}/api/v1/routes", timeout=5, headers=SELLER).json()["routes"]),
+        30, "the demo driver's first fix", interval=0.2)
     assert internal.hits == []  # the simulator (and its key) went to the server itself
 
 
@@ -215,16 +216,14 @@ def test_privacy_edges_through_the_public_doors(live_server_factory, clean_redis
         assert not any(x in html for x in ("4321", "9876", "Maria", "Aino"))
         # Stop 0's link expires 2 s after delivery: its open socket is closed at the next
         # frame, while stop 1's customer keeps watching.
-        time.sleep(2.5)
+        until(lambda: requests.get(f"{server.url}/api/v1/track/{tokens[0]}",
+                                   timeout=5).status_code == 404, 10, "stop 0's link expiring")
         mid = [(a + b) / 2 for a, b in zip(STOPS[0][:2], STOPS[1][:2], strict=True)]
         requests.post(f"{server.url}/api/v1/positions", headers=driver, timeout=5, json={
             "lat": mid[0], "lon": mid[1], "timestamp": iso(150), "speed": 5}).raise_for_status()
         seen = second.next("view", until=lambda v: v["driver"]["position"] is not None)
         assert seen["driver"]["position"]["lat"] == pytest.approx(mid[0])
-        deadline = time.monotonic() + 5
-        while first.client.connected and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not first.client.connected
+        until(lambda: not first.client.connected, 5, "stop 0's socket closing", interval=0.1)
         assert requests.get(f"{server.url}/api/v1/track/{tokens[0]}",
                             timeout=5).status_code == 404
     finally:

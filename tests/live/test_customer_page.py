@@ -56,7 +56,14 @@ def test_marker_moves_without_reload_and_works_offline(live_server, browser, str
     lat = fix_between((STATION["lat"], STATION["lon"]), STOPS[0][:2], 0.9, 60)["lat"]
     wait_until(page, f"Math.abs(Number(document.getElementById('track').dataset.driverLat)"
                      f" - {lat}) < 1e-6")
-    page.wait_for_timeout(4500)  # the glide between fixes lasts at most 4 s
+    # The glide between fixes (at most 4 s) has ended: the marker stood still for half a second
+    # (five polls in a row found no new place on its trail).
+    wait_until(page, """(() => {
+      const n = window.__trail.length;
+      window.__still = window.__lastN === n ? (window.__still || 0) + 1 : 0;
+      window.__lastN = n;
+      return window.__still >= 5;
+    })()""", timeout=15)
     after = marker_box(page)
     assert (after["x"], after["y"]) != (before["x"], before["y"])
     assert page.evaluate("window.__sameDocument") is True  # moved live, not by a reload

@@ -9,6 +9,7 @@ import pytest
 import requests
 
 from tests.support.helpers import iso, route_payload
+from tests.support.pages import wait_until
 
 # No spaces: the driver's name keeps its first word only. `${...}` and backticks aim at JS
 # template literals (folium puts popups and tooltips in them); the rest at HTML.
@@ -70,7 +71,8 @@ def test_customer_page_shows_markup_as_text(live_server, page):
     page.goto(coming)
     page.wait_for_function("document.getElementById('driver-text').textContent.length > 5")
     assert MARKUP in page.text_content("#driver-text")
-    page.wait_for_timeout(1000)  # the socket's snapshot renders the same view again
+    # The socket's snapshot renders the same view again, then marks the page live.
+    wait_until(page, "document.getElementById('track').dataset.connection === 'live'")
     assert MARKUP in page.text_content("#driver-text")
     assert_nothing_ran(page)
 
@@ -81,12 +83,13 @@ def test_dashboard_and_route_report_show_markup_as_text(live_server, page):
     page.fill("#key", "demo")
     page.press("#key", "Enter")
     page.wait_for_url("**/dashboard")
-    page.wait_for_timeout(1500)  # the fleet snapshot arrives over the socket
+    # The fleet snapshot arrives over the socket and is rendered, then the page says live.
+    wait_until(page, "document.getElementById('dashboard').dataset.connection === 'live'")
     assert_nothing_ran(page)
     resp = page.goto(f"{live_server.url}/dashboard/routes/{reg['route_id']}/report.html")
     html = resp.text()
     # folium evaluates tooltips and popups as JS template literals: none of it may stay raw.
     assert "${window" not in html and "<img/src=x" not in html
     assert html.count("&#36;&#123;window.__pwned=2&#125;") >= 4  # ` $ { } as entities
-    page.wait_for_timeout(1000)
+    page.wait_for_load_state("networkidle")  # the report's scripts have run, tiles asked for
     assert page.evaluate("typeof window.__pwned") == "undefined"

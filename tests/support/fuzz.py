@@ -1,10 +1,10 @@
 """How hard the property-based tests search: one budget for hypothesis and schemathesis.
 
 `HYPOTHESIS_PROFILE` picks it. `scripts/test.sh` (the README's test command, and so CI) runs
-`ci`, the full budget each test names. A plain `pytest` runs `fast`, a quarter of it, so the
-inner loop stays well under a minute; `long` is for a night's search. Every test runs in each;
-only the number of generated examples changes. Examples are derandomized in `fast` and `ci`, so
-a failure comes back on the next run.
+`ci`, the full budget each test names. A plain `pytest` runs `fast`, a tenth of it (at least 3
+examples), so the inner loop stays well under a minute; `long` is for a night's search. Every
+test runs in each; only the number of generated examples changes. Examples are derandomized in
+`fast` and `ci`, so a failure comes back on the next run.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import os
 
 from hypothesis import HealthCheck, settings
 
-SHARE = {"fast": 0.25, "ci": 1.0, "long": 30.0}
+SHARE = {"fast": 0.1, "ci": 1.0, "long": 30.0}
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "fast")
 if PROFILE not in SHARE:
     raise SystemExit(f"HYPOTHESIS_PROFILE={PROFILE!r}: one of {', '.join(SHARE)}")

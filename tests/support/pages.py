@@ -70,7 +70,9 @@ def send_fix(base: str, reg: dict, lat: float, lon: float, t: float, heading: fl
 def screenshot(page, tmp_path: Path, name: str) -> None:
     """Save to tmp_path, and to $DOORSTEP_SCREENSHOTS (docs/screenshots) when it is set."""
     page.evaluate("window.scrollTo(0, 0)")
-    page.wait_for_timeout(300)
+    wait_until(page, "window.scrollY === 0")
+    # Two animation frames: the page has been painted at the top.
+    page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     page.screenshot(path=str(tmp_path / f"{name}.png"))
     target = os.environ.get("DOORSTEP_SCREENSHOTS")
     if target:

@@ -43,3 +43,10 @@ def test_no_environment_read_outside_config():
             readers.append(str(path.relative_to(ROOT)))
     # demo.py hands the environment on to the simulator it starts; it reads no setting.
     assert sorted(readers) == ["app/config.py", "app/ops/demo.py"]
+
+
+def test_the_simulator_reads_the_environment_in_one_place():
+    readers = sorted(str(p.relative_to(ROOT)) for top in ("simulator", "shared")
+                     for p in (ROOT / top).rglob("*.py")
+                     if "os.environ" in p.read_text() or "getenv(" in p.read_text())
+    assert readers == ["simulator/settings.py"]

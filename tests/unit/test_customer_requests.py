@@ -267,3 +267,11 @@ def test_feedback_reaches_the_sellers_webhook_signed(tmp_path):
         assert b"5555" not in request["body"]  # instructions are never in a webhook
     finally:
         receiver.close()
+
+
+def test_the_page_gets_the_end_of_service_hours_from_the_server(client):
+    # timeline.js writes "after 20:00" from this, not from a number of its own.
+    from shared.hours import CLOSES
+
+    token = register(client)["shipments"][0]["token"]
+    assert page_config(client, token)["closesHour"] == CLOSES == 20

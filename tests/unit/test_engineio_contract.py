@@ -150,3 +150,41 @@ def test_set_server_comes_after_the_engine(server):  # 8
 
 def test_plain_manager_has_no_queue(server):  # 7
     assert not engineio.has_queue(server.manager)
+
+
+def test_disconnect_here_skips_the_queue(server):  # 6
+    assert "ignore_queue" in _params(server.disconnect), (
+        "item 6: Server.disconnect(sid, namespace, ignore_queue) changed")
+
+
+def test_frame_manager_hooks():  # 7, 8
+    import socketio
+
+    seen = []
+
+    class Json:
+        dumps, loads = staticmethod(lambda v: "x"), staticmethod(lambda t: {})
+
+    class Probe(engineio.FrameManager):
+        json_module = Json
+
+        def started(self, server):
+            seen.append(("started", server.eio is not None))
+
+        def received(self, message):
+            seen.append(("received", message["n"]))
+
+    manager = Probe("redis://127.0.0.1:1/0", write_only=True)
+    socketio.Server(async_mode="threading", client_manager=manager)
+    assert seen == [("started", True)] and manager.json is Json, (
+        "item 8: set_server no longer runs once the engine exists, or no longer sets .json")
+    published = []
+    manager._publish = published.append  # the Redis connection itself is not what is checked
+    manager.publish_own({"n": 7})
+    assert published and published[0]["host_id"] == manager.host_id
+    manager._handle_emit(published[0])
+    assert seen[-1] == ("received", 7), "item 8: _handle_emit no longer gets the messages"
+    manager._handle_emit({"method": "emit", "event": "x", "data": [], "namespace": "/",
+                          "room": "nobody", "skip_sid": None, "callback": None,
+                          "host_id": "other"})
+    assert seen[-1] == ("received", 7), "item 8: another emit reached the frames hook"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("app", "simulator", "bench")
+PACKAGES = ("app", "simulator", "bench", "shared")
 
 
 def _name(path: Path) -> str:
@@ -104,3 +104,10 @@ def test_the_core_imports_no_door(core):
 def test_the_simulator_imports_nothing_from_the_app():
     assert {(m, d) for m, deps in GRAPH.items() if m.startswith("simulator")
             for d in deps if d.startswith("app")} == set()
+
+
+def test_what_the_app_and_the_simulator_share_imports_neither():
+    assert {(m, d) for m, deps in GRAPH.items() if m.startswith("shared")
+            for d in deps if d.startswith(("app", "simulator"))} == set()
+    assert "shared.hours" in GRAPH["simulator.drive.clock"]
+    assert "shared.hours" in GRAPH["app.domain.hours"]

@@ -43,19 +43,18 @@ export function headline(view) {
   return view.status_text;
 }
 
-const CUT_OFF_HOUR = 20; // deliveries happen 08:00-20:00 local time
-
-// The delivery day, and the 20:00 cut-off only where it matters: a late window, or a move.
-export function renderDay(view) {
+// The delivery day, and the cut-off (the end of service hours, which the server sends in the
+// page's config: shared/hours.py) only where it matters: a late window, or a move.
+export function renderDay(view, cutOffHour) {
   const eta = view.eta;
   if (!eta) return text("day-text", "");
   const day = dayText(eta.window[0], view.timezone);
   if (eta.moved_to_next_day) {
-    return text("day-text", t("moved_day", { hour: CUT_OFF_HOUR, day }));
+    return text("day-text", t("moved_day", { hour: cutOffHour, day }));
   }
   const endHour = Number(clock(eta.window[1], view.timezone).slice(0, 2));
-  const late = endHour >= CUT_OFF_HOUR - 2;
-  text("day-text", late ? t("late_day", { hour: CUT_OFF_HOUR, day })
+  const late = endHour >= cutOffHour - 2;
+  text("day-text", late ? t("late_day", { hour: cutOffHour, day })
     : t("delivery_day", { day }));
 }
 

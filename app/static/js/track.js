@@ -130,7 +130,7 @@ function render(view) {
   text("driver-text", d && d.name && !view.proof ? t(who, { name: d.name }) : "");
   document.title = `${view.status_text} · Doorstep`;
   root.dataset.status = view.status;
-  renderDay(view);
+  renderDay(view, config.closesHour);
   renderTimeline(view);
   renderProof(view, (key) => `${config.photosUrl}/${encodeURIComponent(key)}`);
   renderAttempt(view);

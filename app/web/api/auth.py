@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import request
 
-from app.access import limits
-from app.extensions import services
+from app.access.signed_in import Seller, seller
 from app.web.api.errors import ApiError
 
 
@@ -17,16 +14,15 @@ def bearer() -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
-def require_seller_key() -> dict[str, Any]:
-    """The caller's seller key record; wrong keys count against the caller's address."""
-    limits.check_sign_ins()
-    record = services().sellers.record_for_key(bearer())
-    if record is None:
-        limits.failed_sign_in()
+def require_seller_key() -> Seller:
+    """The seller whose key the caller shows (app/access/signed_in.py: the one rule for API,
+    pages and sockets; wrong keys count against the caller's address)."""
+    found = seller(bearer())
+    if found is None:
         raise ApiError(401, "a valid seller key is required (Authorization: Bearer <key>)",
                        "Authorization")
-    return record
+    return found
 
 
 def require_seller() -> str:
-    return require_seller_key()["seller_id"]
+    return require_seller_key().seller_id

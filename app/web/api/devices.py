@@ -6,12 +6,12 @@ from flask import jsonify
 
 from app.access import limits
 from app.extensions import services
+from app.live import devices
 from app.web.api import bp
 from app.web.api.auth import require_seller
 from app.web.api.body import json_body
 from app.web.api.errors import ApiError
 from app.web.api.validation import InvalidField, obj, text
-from app.web.osmand import devices
 
 
 def own_route(route_id: str) -> str:
@@ -29,17 +29,17 @@ def assign_device(route_id: str):
     seller = own_route(route_id)
     body = obj(json_body(), "body")
     device_id = text(body, "device_id", 64, required=False) or None
-    store = services().store
+    svc = services()
     if device_id is None:
         device_id = devices.new_id()
     elif not devices.DEVICE_ID.fullmatch(device_id):
         raise InvalidField("device_id", "must be 4-64 letters, digits or . _ : -")
-    elif len(device_id) < devices.MIN_CHOSEN and not devices.held_by(store, device_id, seller):
+    elif len(device_id) < devices.MIN_CHOSEN and not svc.reads.device_held_by(device_id, seller):
         raise InvalidField("device_id", f"must be at least {devices.MIN_CHOSEN} characters, "
                            "or left out to have one issued: a short id can be guessed")
     limits.take_one("DEVICES_PER_SELLER", "device claims for this seller", "device_id", seller)
     try:
-        devices.assign(store, device_id, route_id, seller)
+        svc.ingest.link_device(device_id, route_id, seller)
     except devices.DeviceTaken:
         raise ApiError(409, "device id already used by another seller", "device_id") from None
     return jsonify(route_id=route_id, device_id=device_id)
@@ -49,6 +49,6 @@ def assign_device(route_id: str):
 def unlink_device(route_id: str):
     """Cut the route's phone off (lost, replaced, or the wrong one): its id is refused from now."""
     own_route(route_id)
-    if not devices.unlink(services().store, route_id):
+    if not services().ingest.unlink_device(route_id):
         raise ApiError(404, "this route has no phone linked", "route_id")
     return "", 204

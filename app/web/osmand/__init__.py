@@ -29,7 +29,6 @@ from werkzeug.exceptions import ClientDisconnected
 from app.access import limits
 from app.extensions import services
 from app.web.json_input import BadJSON, parse
-from app.web.osmand import devices
 from app.web.osmand.decode import BadFix, Report, from_form, from_json, peek_json
 from app.web.times import refusal, server_now
 
@@ -107,7 +106,7 @@ def osmand():
         incoming = _incoming()
     except BadFix as exc:
         return jsonify(error=str(exc), field=exc.field), 400
-    route_id = devices.route_for(services().store, incoming.device)
+    route_id = services().reads.route_for_device(incoming.device)
     if route_id is None:
         # Unknown ids count against the caller's address, and only unknown ids are refused
         # over that limit: phones share addresses (a carrier's NAT, a depot's wifi), and one

@@ -6,6 +6,7 @@ from flask import Response, abort, current_app, render_template, url_for
 
 from app.access import csrf
 from app.customer.instructions import MAX_NOTE, OPEN_STATUSES, SAFE_PLACES
+from app.domain.hours import CLOSES
 from app.extensions import services
 from app.i18n import current
 from app.i18n.page_words import page_words
@@ -36,7 +37,8 @@ def track(token: str):
                        instructionsOpen=list(OPEN_STATUSES),
                        feedbackPage=url_for("web.feedback_page", token=token),
                        brandColour=seller["colour"],
-                       visibleStops=current_app.config["VISIBLE_STOPS"], lang=lang)
+                       visibleStops=current_app.config["VISIBLE_STOPS"], lang=lang,
+                       closesHour=CLOSES)
     return render_template("track.html", view=view, page=page, seller=seller,
                            safe_places=SAFE_PLACES, max_note=MAX_NOTE, words=page_words(lang))
 

@@ -6,9 +6,8 @@ from functools import wraps
 
 from flask import redirect, render_template, request, session, url_for
 
-from app.access import csrf, limits
-from app.access.signed_in import KEY_ID, SESSION_ID, sessions, signed_in_seller
-from app.extensions import services
+from app.access import csrf
+from app.access.signed_in import KEY_ID, SESSION_ID, seller, sessions, signed_in_seller
 from app.web.pages import bp
 
 __all__ = ["seller_required", "signed_in_seller"]
@@ -45,18 +44,16 @@ def sign_in():
 
 
 @bp.post("/signin")
-@limits.guessing("SIGNIN_FAILURE_RATE", "failed sign-ins from this address", "Authorization",
-                 failed=lambda resp: resp.status_code == 401)
 def sign_in_post():
     """Sign in with a seller key and remember the seller in the session cookie."""
     csrf.check()
-    record = services().sellers.record_for_key(request.form.get("key", "").strip())
-    if record is None:
+    found = seller(request.form.get("key", "").strip())  # the API's rule, guessing limit too
+    if found is None:
         return render_template("signin.html", csrf_token=csrf.token(), next=request.form.get(
             "next", ""), error="That seller key is not valid."), 401
     session.clear()  # a fresh session (and CSRF token) on every sign-in
-    session[KEY_ID] = record["key_id"]  # never the key itself: the cookie is only signed
-    session[SESSION_ID] = sessions().open(record["key_id"])
+    session[KEY_ID] = found.key_id  # never the key itself: the cookie is only signed
+    session[SESSION_ID] = sessions().open(found.key_id)
     return redirect(_safe_next(request.form.get("next")))
 
 
