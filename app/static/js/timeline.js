@@ -1,5 +1,5 @@
 // The words beside the map: local times, the timeline, proof of delivery, a failed attempt.
-import { LOCALE, plural, t } from "./words.js";
+import { LOCALE, placeName, plural, t } from "./words.js";
 export function clock(iso, timeZone) {
   if (!iso) return "";
   // "numeric": Finnish writes 9.05, as the server's Babel does (app/i18n/wording.py).
@@ -20,7 +20,7 @@ function text(id, value) {
 
 export function leftAtText(leftAt) {
   if (!leftAt) return "";
-  if (LOCALE !== "en-GB") return t("left_at", { place: leftAt });
+  if (LOCALE !== "en-GB") return t("left_at", { place: placeName(leftAt) });
   const phrase = /^(with|in|inside|behind|under|on|by|at|the)\b/i.test(leftAt)
     ? leftAt : `at the ${leftAt}`;
   return `left ${phrase}`;

@@ -9,7 +9,7 @@ import { setUpTexts } from "./texts.js";
 import {
   clock, headline, renderAttempt, renderDay, renderProof, renderTimeline,
 } from "./timeline.js";
-import { rotate, VEHICLE_NAMES, vehicleIcon } from "./vehicles.js";
+import { rotate, vehicleIcon, vehicleName } from "./vehicles.js";
 import { plural, t } from "./words.js";
 
 const root = document.getElementById("track");
@@ -53,7 +53,7 @@ function onDriver(driver, previous) {
   const to = [pos.lat, pos.lon];
   if (!layers.driver) {
     layers.driver = L.marker(to, { icon: vehicleIcon(L, driver.vehicle), keyboard: false,
-      title: `${driver.name}, ${VEHICLE_NAMES[driver.vehicle] || driver.vehicle}` }).addTo(map);
+      title: `${driver.name}, ${vehicleName(driver.vehicle)}` }).addTo(map);
   } else {
     const from = layers.driver.getLatLng();
     const way = wayBetween([from.lat, from.lng], to, previous && previous.path);
