@@ -40,6 +40,7 @@ WORDS = {
     "photo_at": N_("Photo taken at {time}"),
     "see_photo": N_("See the driver's photo"),
     "no_photo": N_("Delivered at {time}: no photo was taken."),
+    "photo_gone": N_("Delivered at {time}: the photo is not available."),
     "attempted": N_("Delivery attempted."),
     "attempt_next": N_("What happens next: the parcel goes back to the station and comes out "
                        "again on the next delivery day, between 08:00 and 20:00. You do not need "

@@ -96,7 +96,7 @@ export function renderProof(view, photoUrl) {
   const proof = view.proof;
   document.getElementById("proof").hidden = !proof;
   if (!proof) return;
-  text("proof-left", proof.left_at || t("handed_over"));
+  text("proof-left", proof.left_at ? placeName(proof.left_at) : t("handed_over"));
   text("proof-note", proof.note || t("no_note"));
   const stored = /^ph_[0-9a-f]{32}$/;
   const named = stored.test(proof.photo || "") && photoUrl ? proof.photo : null;
@@ -119,7 +119,7 @@ export function renderProof(view, photoUrl) {
     a.textContent = t("see_photo");
     caption.replaceChildren(a);
   } else if (named) {
-    caption.textContent = `Delivered at ${clock(proof.at, view.timezone)}: the photo is not available.`;
+    caption.textContent = t("photo_gone", { time: clock(proof.at, view.timezone) });
   } else {
     caption.textContent = t("no_photo", { time: clock(proof.at, view.timezone) });
   }

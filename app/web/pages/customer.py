@@ -37,8 +37,11 @@ def track(token: str):
                        feedbackPage=url_for("web.feedback_page", token=token),
                        brandColour=seller["colour"],
                        visibleStops=current_app.config["VISIBLE_STOPS"], lang=lang)
+    places = place_names(lang)
+    left_at = (view.get("proof") or {}).get("left_at")
     return render_template("track.html", view=view, page=page, seller=seller,
-                           safe_places=place_names(lang), max_note=MAX_NOTE, words=page_words(lang))
+                           safe_places=places, max_note=MAX_NOTE, words=page_words(lang),
+                           proof_place=places.get(left_at, left_at))
 
 
 @bp.get("/track/<token>/feedback")
