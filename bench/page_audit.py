@@ -152,7 +152,7 @@ def start_server(port: int, log: Path) -> subprocess.Popen:
         [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
          "app:create_app()"], cwd=ROOT, env=env, stdout=log.open("w"),
         stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90  # a busy machine
     while time.monotonic() < deadline:
         try:
             if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:

@@ -1,7 +1,7 @@
 // The driver app's service worker: the app's shell (page, scripts, styles, icons) kept on the
 // phone, so the app opens in a dead zone. Its data is not here: the block and everything
 // waiting to be sent live in IndexedDB (drive-outbox.js); API calls pass straight through.
-const CACHE = "doorstep-driver-v2";  // a new name when SHELL changes: phones fetch it again
+const CACHE = "doorstep-driver-v3";  // a new name when SHELL changes: phones fetch it again
 const SHELL = [
   "/drive/",
   "/drive/manifest.webmanifest",
@@ -17,6 +17,7 @@ const SHELL = [
   "/static/js/basemap-style.js",
   "/static/js/basemap-tiles.js",
   "/static/js/vehicles.js",
+  "/static/js/words.js",
   "/static/icons/driver.svg",
   "/static/icons/driver-maskable.svg",
   "/static/vendor/leaflet/leaflet.css",

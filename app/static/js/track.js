@@ -1,5 +1,4 @@
 // The customer's tracking page: render the customer view, then keep it live over Socket.IO.
-import * as L from "../vendor/leaflet/leaflet-src.esm.js";
 import { io } from "../vendor/socket.io/socket.io.esm.min.js";
 import { addBasemap } from "./basemap.js";
 import { SNAPSHOT, VIEW } from "./events.js";
@@ -12,6 +11,9 @@ import {
 import { rotate, vehicleIcon, vehicleName } from "./vehicles.js";
 import { plural, t } from "./words.js";
 
+// Leaflet's minified build (148 KB, not the 425 KB ES module), a classic script the page loads
+// before this module: its global L.
+const { L } = window;
 const root = document.getElementById("track");
 const config = JSON.parse(root.dataset.config);
 const map = L.map("map", { zoomControl: true, keyboard: true, maxZoom: 20 });
