@@ -24,10 +24,11 @@ from collections.abc import Callable
 DEMO_FIXES_PER_S = 40.0
 
 
-# Wall seconds a demo's driver stays at the station after its route is registered: long enough
+# Wall seconds a demo's driver stays at the station once the simulator's clock starts (the route
+# is registered within the first of them, once planned): long enough
 # for the tab to open on "Arriving today" (never on a parcel already delivered, whatever the
 # speed-up), short enough that the seller sees the driver leave within seconds of the click.
-DEMO_LEAVE_WALL_S = 2.0
+DEMO_LEAVE_WALL_S = 1.5
 
 
 def demo_interval(speedup: float) -> float:

@@ -73,7 +73,7 @@ def test_demo_opens_on_an_active_delivery_and_the_driver_leaves(live_server, bro
                                                                  speedup):
     """The tab opens on a parcel still to be delivered, even a one-stop run at x1000 (it
     used to open on one already delivered), the driver then moves on it, and it is delivered.
-    How fast: bench/demo_start.py (median 7.9 s from the click to a moving driver)."""
+    How fast: bench/demo_start.py (median 8 s from the click to a moving driver)."""
     base = live_server.url
     page = new_page(browser, 1280, 900)
     sign_in(page, base)
