@@ -54,6 +54,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.extensions["geocoding"] = geocoding(app.config)  # built on first use
     headers.init_app(app)
+    from app.web import assets
+
+    assets.init_app(app)  # static files: versioned URLs cached long, text gzipped
     limits.init_app(app)
     from app import i18n
 

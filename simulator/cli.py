@@ -99,6 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
                      "(default: every address on the map)")
     run.add_argument("--repeat", action="store_true",
                      help="keep starting new blocks until interrupted (demo fleet)")
+    run.add_argument("--leave-after", type=float, metavar="S",
+                     help="every driver is at the station with the parcels loaded at --start "
+                     "and leaves after S simulated seconds (the dashboard's demo delivery; "
+                     "default: drivers arrive over ten minutes and load for minutes)")
     _common(run)
     replay = sub.add_parser("replay", help="replay a recorded GPX track as a driver",
                             description="Register a one-stop route ending at the track's last "

@@ -34,6 +34,8 @@ def run(args: argparse.Namespace, counts: dict[str, int], out: IO[str] | None,
         raise SimulatorError("--fail-rate must be between 0 and 1")
     if not 0.0 <= args.out_of_order <= 1.0:
         raise SimulatorError("--out-of-order must be between 0 and 1")
+    if args.leave_after is not None and not 0 <= args.leave_after <= 3600:
+        raise SimulatorError("--leave-after must be between 0 and 3600 seconds")
     reasons = parse_reasons(args.fail_reasons)
     gps = gps_options(args)
     _check_pace(args)
@@ -61,7 +63,7 @@ def run(args: argparse.Namespace, counts: dict[str, int], out: IO[str] | None,
     tune_gc()
     cfg = FleetConfig(counts, start, tz, args.stops, args.program, args.fail_rate,
                       args.interval, args.seed, args.repeat, reasons, args.out_of_order, gps,
-                      station, area)
+                      station, area, args.leave_after)
     sinks = _sinks(args, tz, out)
     progress = StatusLine(enabled=not args.quiet)
     # Paced runs plan ahead in a worker process so the clock never waits; --max-speed has no

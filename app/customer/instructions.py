@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from app.i18n.catalogs import N_
 from app.store import Store
 
 KIND = "instructions"
@@ -18,6 +19,16 @@ MAX_NOTE = 300
 # Where a parcel may be left without anyone at home; None: hand it to me.
 SAFE_PLACES = ("front door", "back door", "porch", "garage", "mailroom", "reception",
                "neighbour")
+# How each reads after "If nobody is home, leave it at" and "left at" (translated where shown).
+SAFE_PLACE_NAMES = {
+    "front door": N_("the front door"),
+    "back door": N_("the back door"),
+    "porch": N_("the porch"),
+    "garage": N_("the garage"),
+    "mailroom": N_("the mailroom"),
+    "reception": N_("reception"),
+    "neighbour": N_("a neighbour"),
+}
 OPEN_STATUSES = ("created", "out_for_delivery", "approaching")
 
 

@@ -7,7 +7,12 @@ from __future__ import annotations
 
 from babel import Locale
 
+from app.customer.instructions import SAFE_PLACE_NAMES
 from app.i18n.catalogs import N_, Np_, translations
+
+# The driver's vehicle, as the map marker's name and the front page's demo list say it.
+VEHICLES = {"van": N_("van"), "bike": N_("bike"), "motorcycle": N_("motorcycle"),
+            "foot": N_("on foot"), "drone": N_("drone")}
 
 WORDS = {
     "delivered_here": N_("Delivered here at {time}"),
@@ -35,6 +40,7 @@ WORDS = {
     "photo_at": N_("Photo taken at {time}"),
     "see_photo": N_("See the driver's photo"),
     "no_photo": N_("Delivered at {time}: no photo was taken."),
+    "photo_gone": N_("Delivered at {time}: the photo is not available."),
     "attempted": N_("Delivery attempted."),
     "attempt_next": N_("What happens next: the parcel goes back to the station and comes out "
                        "again on the next delivery day, between 08:00 and 20:00. You do not need "
@@ -45,7 +51,30 @@ WORDS = {
     "signed_up": N_("Signed up. We text you when the driver is close and when it is delivered."),
     "stop_failed": N_("Could not stop the texts just now. Try again."),
     "stopped": N_("Texts stopped. We will not text you about this delivery."),
+    # Delivery instructions (instructions.js).
+    "if_nobody_home": N_("If nobody is home: {place}"),
+    "note_is": N_("Note: {note}"),
+    "your_instructions": N_("Your instructions:"),
+    "save_offline": N_("Could not save just now: check your connection and try again."),
+    "at_door_already": N_("The driver is already at your door, so the instructions can no "
+                          "longer change."),
+    "too_many_changes": N_("Too many changes: try again later."),
+    "note_too_long": N_("The note is too long (at most 300 characters) or has characters we "
+                        "cannot keep."),
+    "save_failed": N_("Could not save just now. Reload the page and try again."),
+    "instructions_saved": N_("Saved. Your driver sees these instructions."),
+    # The feedback page (feedback.js).
+    "rate_delivery": N_("Choose a rating from 1 to 5 for the delivery."),
+    "rate_product": N_("Choose a rating from 1 to 5 for what you ordered."),
+    "send_offline": N_("Could not send just now: check your connection and try again."),
+    "feedback_thanks": N_("Thank you! The shop has your feedback."),
+    "feedback_given": N_("You already sent feedback for this delivery. Thank you!"),
+    "too_many_tries": N_("Too many tries: try again later."),
+    "comment_too_long": N_("The comment is too long (at most 1000 characters)."),
+    "send_failed": N_("Could not send just now. Reload the page and try again."),
 }
+
+WORDS.update({f"vehicle_{vehicle}": name for vehicle, name in VEHICLES.items()})
 
 PLURALS = {
     "stops_away": Np_("%(num)d stop away", "%(num)d stops away"),
@@ -69,4 +98,17 @@ def page_words(lang: str) -> dict:
     """The run-time words of the customer page in `lang`."""
     t = translations(lang)
     return {"words": {key: t.gettext(text) for key, text in WORDS.items()},
-            "plurals": {key: _plural_forms(lang, *pair) for key, pair in PLURALS.items()}}
+            "plurals": {key: _plural_forms(lang, *pair) for key, pair in PLURALS.items()},
+            # The safe places' names, for "left at ..." under the proof (the driver's choice).
+            "places": place_names(lang)}
+
+
+def vehicle_name(vehicle: str, lang: str) -> str:
+    """A vehicle's name in `lang` (`foot`: "on foot", "jalan", "till fots")."""
+    return translations(lang).gettext(VEHICLES[vehicle]) if vehicle in VEHICLES else vehicle
+
+
+def place_names(lang: str) -> dict[str, str]:
+    """The safe places in `lang`, by the value the API takes (`front door`: `etuovelle`)."""
+    t = translations(lang)
+    return {place: t.gettext(name) for place, name in SAFE_PLACE_NAMES.items()}

@@ -16,7 +16,7 @@ from app.access.links import token_of
 from app.domain.hours import iso_utc
 from app.domain.model import Route
 from app.domain.tracking import StatusChange
-from app.i18n.catalogs import DEFAULT
+from app.i18n.catalogs import DEFAULT, N_, translations
 from app.i18n.wording import change_text, text_body
 from app.live.route_cache import RouteCache
 from app.notify.messages import MessageIds, Messages
@@ -32,6 +32,7 @@ JOB_LEASE_S = 60.0
 # Changes per job: a route starting with hundreds of shipments becomes several jobs, and the
 # worker yields between them instead of holding its process for one long job.
 JOB_CHANGES = 50
+FEEDBACK_REQUEST = N_("How did delivery %(label)s go? Tell us, it takes a minute.")
 TEXT_STATUSES = ("out_for_delivery", "approaching", "delivered", "attempted")
 
 
@@ -149,12 +150,14 @@ class Dispatch:
         words = change_text(c.status, c.detail, driver, route.timezone, lang, c.text)
         return text_body(label, words, self.link(ship), lang)
 
-    def feedback_body(self, ship: dict) -> str:
+    def feedback_body(self, ship: dict, lang: str = DEFAULT) -> str:
+        """The 8 pm feedback request; in English for the seller's log and webhooks, in the
+        customer's language for their text."""
         label = ship.get("reference") or ship["tracking_id"]
         # The feedback page on the same link (app/web/pages/customer.py).
         link = self.link(ship)
         link = link and link + "/feedback"
-        return f"How did delivery {label} go? Tell us, it takes a minute.{link}"
+        return translations(lang).gettext(FEEDBACK_REQUEST) % {"label": label} + link
 
     @staticmethod
     def shipment_data(ship: dict, c: StatusChange) -> dict:

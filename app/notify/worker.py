@@ -146,7 +146,10 @@ class Worker:
         phone = self.subscriptions.phone_for(ship) if ship else None
         texts = 0
         if phone:
-            self.dispatcher.text(doc["seller_id"], ship, phone, "feedback_request", doc["body"],
+            # The text in the language of the page the customer signed up on; the record and
+            # the webhooks keep the English body.
+            body = self.dispatcher.feedback_body(ship, self.subscriptions.language_for(ship))
+            self.dispatcher.text(doc["seller_id"], ship, phone, "feedback_request", body,
                                  self.clock(), message_id=made.id(1, phone))
             texts = 1
         data = {"tracking_id": doc["tracking_id"], "route_id": doc["route_id"],

@@ -24,6 +24,13 @@ from collections.abc import Callable
 DEMO_FIXES_PER_S = 40.0
 
 
+# Wall seconds a demo's driver stays at the station once the simulator's clock starts (the route
+# is registered within the first of them, once planned): long enough
+# for the tab to open on "Arriving today" (never on a parcel already delivered, whatever the
+# speed-up), short enough that the seller sees the driver leave within seconds of the click.
+DEMO_LEAVE_WALL_S = 1.5
+
+
 def demo_interval(speedup: float) -> float:
     """Simulated seconds between a demo's fixes: the simulator's 3 s, longer when sped up."""
     return max(3.0, round(speedup / DEMO_FIXES_PER_S, 1))
@@ -68,16 +75,18 @@ class SimulatorRun:
         if self.on_end:
             self.on_end()
 
-    def first_link(self, timeout: float) -> str | None:
-        """The first tracking URL the simulator prints, or None if it ends or times out."""
+    def first_link(self, timeout: float, visible_stops: int = 10) -> str | None:
+        """The tracking URL of the parcel to show from the first route the simulator prints,
+        or None if it ends or times out."""
         try:
             route = self.links.get(timeout=timeout)
         except queue.Empty:
             return None
         shipments = (route or {}).get("shipments") or [{}]
-        # The last stop's parcel: the first stops of a sped-up demo can be delivered before
-        # the customer's page has even opened; the last one is live the longest.
-        return max(shipments, key=lambda s: s.get("stop") or 0).get("tracking_url")
+        # The last stop's parcel is live the longest, but one more than `visible_stops` stops
+        # away would show no driver until most of the route is done: the last within them.
+        near = [s for s in shipments if (s.get("stop") or 0) < visible_stops] or shipments
+        return max(near, key=lambda s: s.get("stop") or 0).get("tracking_url")
 
     def running(self) -> bool:
         return self.proc.poll() is None
@@ -94,8 +103,8 @@ class SimulatorRun:
 class DemoRuns:
     """Demo deliveries started from the dashboard, at most `limit` running per seller."""
 
-    def __init__(self, limit: int, link_timeout: float) -> None:
-        self.limit, self.link_timeout = limit, link_timeout
+    def __init__(self, limit: int, link_timeout: float, visible_stops: int = 10) -> None:
+        self.limit, self.link_timeout, self.visible_stops = limit, link_timeout, visible_stops
         self._runs: dict[str, list[SimulatorRun]] = {}
         self._lock = threading.Lock()
 
@@ -109,10 +118,11 @@ class DemoRuns:
                                 "wait for one to finish", 429)
             args = [VEHICLE_OPTIONS[vehicle], "1", "--stops", str(stops), "--speedup",
                     f"{speedup:g}", "--interval", f"{demo_interval(speedup):g}",
-                    "--fail-rate", "0", "--seed", str(random.randrange(1 << 30))]  # nosec B311 # a demo's seed
+                    "--fail-rate", "0", "--leave-after", f"{DEMO_LEAVE_WALL_S * speedup:g}",
+                    "--seed", str(random.randrange(1 << 30))]  # nosec B311 # a demo's seed
             run = SimulatorRun(simulator_command(server_url, args), key, on_end)
             self._runs[seller] = [*runs, run]
-        url = run.first_link(self.link_timeout)
+        url = run.first_link(self.link_timeout, self.visible_stops)
         if url is None:
             run.stop()
             raise DemoError("the simulator did not start a route; see the server log")

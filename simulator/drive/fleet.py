@@ -50,6 +50,9 @@ class FleetConfig:
     gps: GpsOptions | None = None  # dropouts, outliers, a phone's reporting rule
     station: tuple[float, float] | None = None  # None: the map's own (CityMap.station)
     area: tuple[float, float, float] | None = None  # stops only within: lat, lon, radius m
+    # Each driver's first block: at the station, loaded, at `start`, and leaving this many
+    # simulated seconds later (the dashboard's demo: the seller sees the driver leave at once).
+    leave_after: float | None = None
 
 
 @dataclass
@@ -80,9 +83,10 @@ def order_for(slot: Slot, cfg: FleetConfig, station: Address, tz: ZoneInfo, now:
     program = PROGRAMS[cfg.program or default_program(slot.vehicle, slot.index + slot.blocks)]
     start = slot.next_start if slot.next_start is not None else now
     closing = service_window(local_day(start, tz), tz)[1]
+    load_s = cfg.leave_after if slot.blocks == 0 else None
     return Order(slot.vehicle, program.name, stop_count(program, prof, cfg.stops), station,
                  start, closing, cfg.fail_rate, slot.name, cfg.timezone, slot.rng.getstate(),
-                 cfg.reasons, cfg.out_of_order, cfg.area)
+                 cfg.reasons, cfg.out_of_order, cfg.area, load_s)
 
 class Fleet:
     def __init__(self, city: CityMap | None, config: FleetConfig, sinks: list[Sink],
@@ -100,6 +104,8 @@ class Fleet:
             for i in range(n):
                 rng = random.Random(master.getrandbits(64))  # nosec B311 # seeded simulation
                 arrive = config.start + rng.uniform(0, 600)  # partners arrive over ten minutes
+                if config.leave_after is not None:  # drawn all the same: the seed's day stays
+                    arrive = config.start
                 self.slots.append(Slot(person_name(rng), vehicle, i, rng, arrive))
         self.station = city.station() if city is not None else None  # replay has no map
         if config.station is not None and self.station is not None:

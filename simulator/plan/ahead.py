@@ -45,6 +45,7 @@ class Order:
     reasons: dict[str, float] | None = None  # shares of failed attempts' reasons
     out_of_order: float = 0.0  # chance the driver swaps the next two stops
     area: tuple[float, float, float] | None = None  # the delivery area: lat, lon, radius m
+    load_s: float | None = None  # time at the station before leaving; None: the vehicle's draw
 
 
 @dataclass
@@ -65,7 +66,7 @@ def plan(city: CityMap, order: Order) -> Block:
     blk = plan_block(city, prof, program, rng, order.stops, order.station, order.out_of_order,
                      order.area, pickup)
     timeline = build_timeline(blk, prof, program, rng, order.start, order.closing,
-                              order.fail_rate, order.timezone, order.reasons)
+                              order.fail_rate, order.timezone, order.reasons, order.load_s)
     payload = route_payload(blk, order.driver_name, order.timezone, rng, timeline.slots)
     return Block(timeline, payload, rng.getstate())
 

@@ -180,10 +180,14 @@ class _Run:
 
 def build_timeline(plan: BlockPlan, prof: Profile, program: Program, rng: random.Random,
                    start: float, closing: float, fail_rate: float, tz: str = "UTC",
-                   reasons: dict[str, float] | None = None) -> Timeline:
-    """Simulate the block from arrival at the station to the return, deciding every outcome."""
+                   reasons: dict[str, float] | None = None,
+                   load_s: float | None = None) -> Timeline:
+    """Simulate the block from arrival at the station to the return, deciding every outcome.
+
+    `load_s`: seconds at the station before leaving, instead of the vehicle's usual loading."""
     b = _Builder(prof, rng, start, (plan.station.lat, plan.station.lon), ZoneInfo(tz))
-    b.stay(prof.load.draw(rng), "load")
+    load = prof.load.draw(rng)  # drawn all the same, so the rest of the day stays the seed's
+    b.stay(load if load_s is None else load_s, "load")
     events = [SimEvent(b.t, "route_started")]
     route_start, done = b.t, None
     n = len(plan.stops)

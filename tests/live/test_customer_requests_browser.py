@@ -78,7 +78,7 @@ def test_instructions_reach_the_driver_app_and_nowhere_else(live_server_factory,
     page.click("#instructions-form button[type=submit]")
     wait_until(page, "document.getElementById('instructions-status').textContent"
                      ".startsWith('Saved')")
-    assert "If nobody is home: back door" in text_of(page, "#instructions-saved")
+    assert "If nobody is home: the back door" in text_of(page, "#instructions-saved")
     screenshot(page, tmp_path, "track-instructions-360")
 
     # The driver of this route sees them at the stop, in the driver app.

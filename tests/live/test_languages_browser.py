@@ -15,6 +15,7 @@ from tests.support.pages import (
     text_of,
     wait_until,
 )
+from tests.support.untranslated import english_in
 
 # What each language shows: the connection once live, the headline after stop 0 is delivered
 # (ten stops before the last one), the first timeline time (09:00 UTC, 11:00 in Helsinki).
@@ -78,4 +79,40 @@ def test_the_switch_changes_the_language_and_is_remembered(live_server, browser,
     page.goto(f"{base}/track/no-such-link")
     assert text_of(page, "h1") == "Spårningslänken hittades inte"
     screenshot(page, tmp_path, "not-found-sv-360")
+    context.close()
+
+
+# What the scripts of the customer's pages write after load, in Finnish and Swedish.
+SCRIPT_WORDS = {
+    "fi": ("Tallennettu. Kuljettajasi näkee nämä ohjeet.", "Jos kukaan ei ole kotona: takaovelle",
+           "Anna toimitukselle arvosana 1–5.", "polkupyörä"),
+    "sv": ("Sparat. Din förare ser de här instruktionerna.",
+           "Om ingen är hemma: vid bakdörren", "Välj ett betyg från 1 till 5 för leveransen.",
+           "cykel"),
+}
+
+
+@pytest.mark.parametrize("lang", SCRIPT_WORDS)
+def test_what_the_scripts_write_is_in_the_language(live_server, browser, lang):
+    saved, place, rate, marker = SCRIPT_WORDS[lang]
+    base = live_server.url
+    reg = register_payload(base, long_route(3, vehicle="bike"))
+    send_fix(base, reg, STATION["lat"] + 0.0002, STATION["lon"] + 0.0002, 5)
+    token = reg["shipments"][-1]["token"]
+    context, page = open_page(browser, f"{base}/track/{token}", LANGUAGES[lang][0], 360)
+    page.fill("#instructions-note", "Ovikoodi 1234")
+    page.select_option("#instructions-place", "back door")
+    page.click("#instructions-form button[type=submit]")
+    wait_until(page, is_text("#instructions-status", saved))
+    assert place in text_of(page, "#instructions-saved")
+    page.wait_for_selector(".driver-marker", timeout=10000)
+    title = page.evaluate("document.querySelector('.driver-marker').title")
+    assert title.endswith(f", {marker}"), title
+    assert english_in(page.evaluate("document.body.innerText")) == []
+    page.goto(f"{base}/track/{token}/feedback")
+    send_event(base, reg, {"type": "delivered", "stop": 2, "timestamp": iso(60)})
+    page.reload()
+    page.click("#feedback-form button[type=submit]")
+    wait_until(page, is_text("#feedback-status", rate))
+    assert english_in(page.evaluate("document.body.innerText")) == []
     context.close()

@@ -152,11 +152,40 @@ def test_a_demo_opens_the_last_stops_parcel(monkeypatch):
             '{"tracking_url": "http://x/track/middle", "stop": 1}]}')
     monkeypatch.setattr(demo, "simulator_command",
                         lambda server, args: [sys.executable, "-c", f"print({line!r})"])
-    runs = demo.DemoRuns(limit=1, link_timeout=10)
+    runs = demo.DemoRuns(limit=3, link_timeout=10)
     try:
         assert runs.start("demo", "k", "http://x", "bike", 3, 20) == "http://x/track/last"
+        # A parcel more stops away than the map opens at shows no driver for most of the
+        # route: the last one within them.
+        runs.visible_stops = 2
+        assert runs.start("demo", "k", "http://x", "bike", 3, 20) == "http://x/track/middle"
     finally:
         runs.stop_all()
+
+
+@pytest.mark.parametrize("speedup", [1, 20, 1000])
+def test_a_demo_driver_leaves_within_seconds_of_registering(monkeypatch, speedup):
+    """Not after arriving over minutes and loading (16-61 s of a blank wait at x20), and not
+    before the tab can open (a parcel delivered before its page is shown)."""
+    import sys
+
+    from app.ops import demo
+
+    seen = []
+
+    def command(server, args):
+        seen.append(args)
+        line = '{"shipments": [{"tracking_url": "http://x/track/abc"}]}'
+        return [sys.executable, "-c", f"print({line!r}, flush=True)"]
+
+    monkeypatch.setattr(demo, "simulator_command", command)
+    runs = demo.DemoRuns(limit=1, link_timeout=10)
+    try:
+        runs.start("demo", "k", "http://x", "bike", 2, speedup)
+    finally:
+        runs.stop_all()
+    args = seen[0]
+    assert float(args[args.index("--leave-after") + 1]) / speedup == demo.DEMO_LEAVE_WALL_S
 
 
 def test_the_demos_tab_says_what_is_happening(client):

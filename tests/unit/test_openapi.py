@@ -36,17 +36,25 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", API_APP)
 
 
 @pytest.fixture(scope="module")
-def driver_token():
-    return register(API_APP.test_client())["driver_token"]
+def registered():
+    return register(API_APP.test_client())
+
+
+@pytest.fixture(scope="module")
+def driver_token(registered):
+    return registered["driver_token"]
 
 
 @schema.parametrize()
 @settings(max_examples=examples(25), deadline=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
-def test_api_matches_its_description(case, driver_token):
+def test_api_matches_its_description(case, driver_token, registered):
     # Positions and events need a driver's token; everything else here takes the seller key.
     driver = case.path in ("/positions", "/events")
     token = driver_token if driver else "demo"
+    # A customer link's instructions and feedback: a real link, or only its 404 is tried.
+    if case.path.startswith("/track/{token}/"):
+        case.path_parameters = {"token": registered["shipments"][0]["token"]}
     case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
 
 
@@ -99,7 +107,13 @@ def test_the_description_is_served_and_names_every_api_route(client, app):
             ("GET", "/api/v1/routes/<route_id>"), ("POST", "/api/v1/positions"),
             ("POST", "/api/v1/events"), ("GET", "/api/v1/track/<token>"),
             ("GET", "/api/v1/keys"), ("POST", "/api/v1/keys"),
-            ("DELETE", "/api/v1/keys/<key_id>")}
+            ("DELETE", "/api/v1/keys/<key_id>"),
+            ("GET", "/api/v1/track/<token>/instructions"),
+            ("PUT", "/api/v1/track/<token>/instructions"),
+            ("GET", "/api/v1/track/<token>/feedback"), ("POST", "/api/v1/track/<token>/feedback"),
+            ("GET", "/api/v1/feedback"), ("GET", "/api/v1/settings/branding"),
+            ("PUT", "/api/v1/settings/branding"), ("PUT", "/api/v1/settings/branding/logo"),
+            ("DELETE", "/api/v1/settings/branding/logo")}
     assert mine <= described
     served = {(m, r.rule) for r in app.url_map.iter_rules() for m in r.methods
               if r.rule.startswith("/api/v1")}

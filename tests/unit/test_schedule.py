@@ -56,6 +56,7 @@ def deliver_at_1422(client):
     for event in ({"type": "route_started", "timestamp": "2026-11-26T14:00:00+02:00"},
                   {"type": "delivered", "stop": 0, "timestamp": "2026-11-26T14:22:00+02:00"}):
         assert client.post("/api/v1/events", json=event, headers=driver).status_code == 200
+    return reg
 
 
 def messages(client, kind):
@@ -84,6 +85,24 @@ def test_feedback_request_goes_out_at_8_pm_by_text_and_webhook(client, app, cloc
             "feedback_request"]
     finally:
         receiver.close()
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("en", "How did delivery order-0 go?"),
+    ("fi", "Miten toimitus order-0 onnistui?"),
+    ("sv", "Hur gick leveransen order-0?"),
+])
+def test_the_feedback_text_is_in_the_language_of_the_sign_up(client, app, clock, lang, words):
+    """The seller's record and the webhook keep English; the customer's text is theirs."""
+    tracking_id = deliver_at_1422(client)["shipments"][0]["tracking_id"]
+    app.extensions["doorstep"].notify.subscriptions.subscribe(tracking_id, "+358401234567", lang)
+    worker(app).run_once()
+    clock.t = helsinki(2026, 11, 26, 20, 0)
+    worker(app).run_once()
+    [feedback] = messages(client, "feedback")
+    assert feedback["body"].startswith("How did delivery order-0 go?")
+    [text] = [t for t in messages(client, "text") if t["event"] == "feedback_request"]
+    assert text["body"].startswith(words)
 
 
 def test_cancelled_feedback_is_never_sent(client, app, clock):

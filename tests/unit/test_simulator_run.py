@@ -306,3 +306,19 @@ def test_the_status_line_writes_to_the_stderr_of_now(monkeypatch):
     now = io.StringIO()
     monkeypatch.setattr("sys.stderr", now)
     assert StatusLine().stream is now
+
+
+@pytest.mark.parametrize("leave_after", [0.0, 40.0])
+def test_leave_after_puts_every_driver_on_the_way_at_once(leave_after):
+    """The dashboard's demo: at the station at the start, loaded, gone `leave_after` s later
+    (without it, drivers arrive over ten minutes and load for five or more)."""
+    t0 = start_time(zone(TZ), "09:00", DAY)
+    fleet, sink = run_fleet({"bike": 2, "van": 1}, stops=2, leave_after=leave_after)
+    for driver, _, _ in sink.routes:
+        started = [ev.t for d, ev in sink.events if d is driver and ev.type == "route_started"]
+        assert started == [t0 + leave_after]
+        first_move = min(f.t for f in sink.fixes if f.driver is driver and f.phase == "drive")
+        assert first_move - t0 < leave_after + 60
+    assert fleet.start_delays == [0.0, 0.0, 0.0]
+    _, usual = run_fleet({"bike": 2, "van": 1}, stops=2)
+    assert min(ev.t for _, ev in usual.events if ev.type == "route_started") - t0 > 120

@@ -1,4 +1,6 @@
 // The feedback page: two ratings and a comment, sent once for this delivery.
+import { t } from "./words.js";
+
 const root = document.getElementById("feedback");
 const config = JSON.parse(root.dataset.config);
 const form = document.getElementById("feedback-form");
@@ -17,8 +19,7 @@ async function onSubmit(event) {
     comment: data.get("comment") || "" };
   for (const name of ["delivery", "product"]) {
     if (!data.get(name)) {
-      status.textContent = `Choose a rating from 1 to 5 for ${name === "delivery"
-        ? "the delivery" : "what you ordered"}.`;
+      status.textContent = t(name === "delivery" ? "rate_delivery" : "rate_product");
       document.querySelector(`#rate-${name} input`).focus();
       return;
     }
@@ -28,16 +29,15 @@ async function onSubmit(event) {
     resp = await fetch(config.feedbackUrl, { method: "POST", body: JSON.stringify(body),
       headers: { "Content-Type": "application/json", "X-CSRF-Token": config.csrfToken } });
   } catch {
-    status.textContent = "Could not send just now: check your connection and try again.";
+    status.textContent = t("send_offline");
     return;
   }
   const answer = await resp.json().catch(() => ({}));
-  if (resp.ok) done("Thank you! The shop has your feedback.");
-  else if (resp.status === 409 && answer.field === "token") {
-    done("You already sent feedback for this delivery. Thank you!");
-  } else if (resp.status === 429) status.textContent = "Too many tries: try again later.";
-  else if (answer.field === "comment") status.textContent = "The comment is too long (at most 1000 characters).";
-  else status.textContent = "Could not send just now. Reload the page and try again.";
+  if (resp.ok) done(t("feedback_thanks"));
+  else if (resp.status === 409 && answer.field === "token") done(t("feedback_given"));
+  else if (resp.status === 429) status.textContent = t("too_many_tries");
+  else if (answer.field === "comment") status.textContent = t("comment_too_long");
+  else status.textContent = t("send_failed");
 }
 
 async function main() {
@@ -48,7 +48,7 @@ async function main() {
   form.addEventListener("submit", onSubmit);
   const resp = await fetch(config.feedbackUrl).catch(() => null);
   if (resp && resp.ok && (await resp.json()).given) {
-    done("You already sent feedback for this delivery. Thank you!");
+    done(t("feedback_given"));
   }
 }
 

@@ -1,7 +1,7 @@
 // The seller's fleet map: one marker per active driver, coloured by status, clustered when close.
 import { addBasemap } from "./basemap.js";
 import { L } from "./leaflet-cluster.js";
-import { rotate, VEHICLE_NAMES, vehicleIcon } from "./vehicles.js";
+import { rotate, vehicleIcon, vehicleName } from "./vehicles.js";
 
 const HELSINKI = [60.1699, 24.9384];  // the bundled map, when the street map gives no area
 
@@ -27,7 +27,7 @@ const PLAN_COLOURS = ["#1f6feb", "#d1242f", "#1a7f37", "#8250df", "#bc4c00", "#0
 
 function drawPlan(route, colour) {
   const group = L.featureGroup();
-  const title = `${route.driver} (${VEHICLE_NAMES[route.vehicle] || route.vehicle}): planned, ` +
+  const title = `${route.driver} (${vehicleName(route.vehicle)}): planned, ` +
     `${route.stops_total} stops, not started`;
   L.polyline(route.planned.path, { color: colour, weight: 3, opacity: 0.8, dashArray: "6 6",
     className: "planned-path", interactive: false }).addTo(group);
@@ -70,7 +70,7 @@ function isActive(route, filters) {
 }
 
 function label(route) {
-  const vehicle = VEHICLE_NAMES[route.vehicle] || route.vehicle;
+  const vehicle = vehicleName(route.vehicle);
   const visited = route.stops_visited ? ` (${route.stops_visited} more visited)` : "";
   // A Traccar / OsmAnd phone's battery, from its fixes and heartbeats.
   const battery = route.phone && route.phone.battery != null

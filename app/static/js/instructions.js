@@ -1,4 +1,6 @@
 // Delivery instructions for the driver: a note and a safe place, until the driver is at the door.
+import { placeName, t } from "./words.js";
+
 const panel = document.getElementById("instructions");
 const form = document.getElementById("instructions-form");
 const status = document.getElementById("instructions-status");
@@ -8,15 +10,15 @@ const state = { url: "", csrf: "", open: [], current: { note: "", safe_place: nu
 
 function describe({ note, safe_place: place }) {
   const lines = [];
-  if (place) lines.push(`If nobody is home: ${place}`);
-  if (note) lines.push(`Note: ${note}`);
+  if (place) lines.push(t("if_nobody_home", { place: placeName(place) }));
+  if (note) lines.push(t("note_is", { note }));
   return lines.join("\n");
 }
 
 function showSaved() {
   const words = describe(state.current);
   saved.hidden = !words;
-  saved.textContent = words ? `Your instructions:\n${words}` : "";
+  saved.textContent = words ? `${t("your_instructions")}\n${words}` : "";
 }
 
 // Closed once the driver is at the door or the delivery is over: what was left stays shown.
@@ -38,22 +40,21 @@ async function onSubmit(event) {
     resp = await fetch(state.url, { method: "PUT", body: JSON.stringify(body),
       headers: { "Content-Type": "application/json", "X-CSRF-Token": state.csrf } });
   } catch {
-    status.textContent = "Could not save just now: check your connection and try again.";
+    status.textContent = t("save_offline");
     return;
   }
   const data = await resp.json().catch(() => ({}));
   if (!resp.ok) {
     status.textContent = resp.status === 409
-      ? "The driver is already at your door, so the instructions can no longer change."
-      : resp.status === 429 ? "Too many changes: try again later."
-      : data.field === "note" ? "The note is too long (at most 300 characters) or has "
-        + "characters we cannot keep."
-      : "Could not save just now. Reload the page and try again.";
+      ? t("at_door_already")
+      : resp.status === 429 ? t("too_many_changes")
+      : data.field === "note" ? t("note_too_long")
+      : t("save_failed");
     return;
   }
   state.current = data;
   showSaved();
-  status.textContent = "Saved. Your driver sees these instructions.";
+  status.textContent = t("instructions_saved");
 }
 
 export async function setUpInstructions(config, viewStatus) {

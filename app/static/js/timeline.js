@@ -1,5 +1,5 @@
 // The words beside the map: local times, the timeline, proof of delivery, a failed attempt.
-import { LOCALE, plural, t } from "./words.js";
+import { LOCALE, placeName, plural, t } from "./words.js";
 export function clock(iso, timeZone) {
   if (!iso) return "";
   // "numeric": Finnish writes 9.05, as the server's Babel does (app/i18n/wording.py).
@@ -20,7 +20,7 @@ function text(id, value) {
 
 export function leftAtText(leftAt) {
   if (!leftAt) return "";
-  if (LOCALE !== "en-GB") return t("left_at", { place: leftAt });
+  if (LOCALE !== "en-GB") return t("left_at", { place: placeName(leftAt) });
   const phrase = /^(with|in|inside|behind|under|on|by|at|the)\b/i.test(leftAt)
     ? leftAt : `at the ${leftAt}`;
   return `left ${phrase}`;
@@ -95,7 +95,7 @@ export function renderProof(view, photoUrl) {
   const proof = view.proof;
   document.getElementById("proof").hidden = !proof;
   if (!proof) return;
-  text("proof-left", proof.left_at || t("handed_over"));
+  text("proof-left", proof.left_at ? placeName(proof.left_at) : t("handed_over"));
   text("proof-note", proof.note || t("no_note"));
   const stored = /^ph_[0-9a-f]{32}$/;
   const named = stored.test(proof.photo || "") && photoUrl ? proof.photo : null;
@@ -118,7 +118,7 @@ export function renderProof(view, photoUrl) {
     a.textContent = t("see_photo");
     caption.replaceChildren(a);
   } else if (named) {
-    caption.textContent = `Delivered at ${clock(proof.at, view.timezone)}: the photo is not available.`;
+    caption.textContent = t("photo_gone", { time: clock(proof.at, view.timezone) });
   } else {
     caption.textContent = t("no_photo", { time: clock(proof.at, view.timezone) });
   }

@@ -1,5 +1,4 @@
 // The customer's tracking page: render the customer view, then keep it live over Socket.IO.
-import * as L from "../vendor/leaflet/leaflet-src.esm.js";
 import { io } from "../vendor/socket.io/socket.io.esm.min.js";
 import { addBasemap } from "./basemap.js";
 import { SNAPSHOT, VIEW } from "./events.js";
@@ -9,9 +8,12 @@ import { setUpTexts } from "./texts.js";
 import {
   clock, headline, renderAttempt, renderDay, renderProof, renderTimeline,
 } from "./timeline.js";
-import { rotate, VEHICLE_NAMES, vehicleIcon } from "./vehicles.js";
+import { rotate, vehicleIcon, vehicleName } from "./vehicles.js";
 import { plural, t } from "./words.js";
 
+// Leaflet's minified build (148 KB, not the 425 KB ES module), a classic script the page loads
+// before this module: its global L.
+const { L } = window;
 const root = document.getElementById("track");
 const config = JSON.parse(root.dataset.config);
 const map = L.map("map", { zoomControl: true, keyboard: true, maxZoom: 20 });
@@ -53,7 +55,7 @@ function onDriver(driver, previous) {
   const to = [pos.lat, pos.lon];
   if (!layers.driver) {
     layers.driver = L.marker(to, { icon: vehicleIcon(L, driver.vehicle), keyboard: false,
-      title: `${driver.name}, ${VEHICLE_NAMES[driver.vehicle] || driver.vehicle}` }).addTo(map);
+      title: `${driver.name}, ${vehicleName(driver.vehicle)}` }).addTo(map);
   } else {
     const from = layers.driver.getLatLng();
     const way = wayBetween([from.lat, from.lng], to, previous && previous.path);

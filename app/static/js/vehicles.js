@@ -1,4 +1,6 @@
 // Vehicle pictograms drawn top-down, nose up (north), so rotating by the heading points them.
+import { has, t } from "./words.js";
+
 const BODY = 'fill="currentColor" stroke="#fff" stroke-width="1.5"';
 const GLASS = 'fill="#cfe3f7"';
 
@@ -27,9 +29,15 @@ const SHAPES = {
           <path d="M16 2l3 5h-6z" fill="currentColor"/>`,
 };
 
-export const VEHICLE_NAMES = {
+const VEHICLE_NAMES = {
   van: "van", bike: "bike", motorcycle: "motorcycle", foot: "on foot", drone: "drone",
 };
+
+// In the page's language where it has the words (the customer's page), else English.
+export function vehicleName(vehicle) {
+  const key = `vehicle_${vehicle}`;
+  return has(key) ? t(key) : VEHICLE_NAMES[vehicle] || vehicle;
+}
 
 export function vehicleSvg(vehicle) {
   const shape = SHAPES[vehicle] || SHAPES.van;

@@ -10,6 +10,9 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify
 
+from app.customer.branding import LIMITS as BRAND_LIMITS
+from app.customer.feedback import MAX_COMMENT
+from app.customer.instructions import MAX_NOTE, SAFE_PLACES
 from app.domain.model import ATTEMPT_REASONS, PROGRAMS, STOP_EVENTS, STOP_KINDS, VEHICLES
 
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
@@ -113,9 +116,27 @@ SCHEMAS = {
                         tracking_id=STR, status=STR, status_text=STR,
                         timeline={"type": "array", "items": OBJ}, timezone=STR),
     "Fleet": obj(["routes"], routes={"type": "array", "items": OBJ}),
+    "Instructions": obj(["note", "safe_place", "open", "safe_places", "max_note"], note=STR,
+                        safe_place={"type": "string", "nullable": True,
+                                    "enum": [*SAFE_PLACES, None]},
+                        open={"type": "boolean"},
+                        safe_places={"type": "array", "items": STR}, max_note=INT),
+    "Branding": obj(["name", "colour", "email", "phone", "website", "logo"],
+                    **{f: {"type": "string", "nullable": True}
+                       for f in ("name", "colour", "email", "phone", "website", "logo")}),
+    "Averages": obj(["count", "delivery", "product"], count=INT,
+                    delivery={"type": "number", "nullable": True},
+                    product={"type": "number", "nullable": True}),
     "Key": obj(["key_id", "created_at"], key_id=STR, created_at=NUM,
                last_used_at={"type": "number", "nullable": True}, source=STR),
 }
+RATING = {"type": "integer", "minimum": 1, "maximum": 5}
+FEEDBACK = obj(["tracking_id", "route_id", "driver", "day", "delivery", "product", "comment"],
+               tracking_id=STR, route_id=STR, driver=STR, day=STR, delivery=RATING,
+               product=RATING, comment=STR)
+# The customer's page writes these with the CSRF token it was rendered with (X-CSRF-Token and
+# the page's session cookie); without it, 400 naming X-CSRF-Token.
+CSRF_NOTE = " (the page's CSRF token in X-CSRF-Token, else 400)"
 ANY_BODY = {"oneOf": [FIX, obj(["positions"], positions={"type": "array", "minItems": 1,
                                                            "items": FIX})]}
 ANY_EVENTS = {"oneOf": [EVENT, obj(["events"], events={"type": "array", "minItems": 1,
@@ -146,6 +167,59 @@ PATHS = {
     "/track/{token}": {"get": op("The customer view of one shipment",
                                  answer("200", "view", ref("CustomerView")), auth=False,
                                  params=[path_param("token")])},
+    "/track/{token}/instructions": {
+        "get": op("The delivery instructions left on this link, and whether they can change",
+                  answer("200", "instructions", ref("Instructions")), auth=False,
+                  params=[path_param("token")]),
+        "put": op("Leave or change the delivery instructions until the driver is at the door"
+                  + CSRF_NOTE, answer("200", "instructions", ref("Instructions")),
+                  body=obj([], note={"type": "string", "maxLength": MAX_NOTE},
+                           safe_place={"type": "string", "nullable": True,
+                                       "enum": [*SAFE_PLACES, "", None]}),
+                  auth=False, params=[path_param("token")]),
+    },
+    "/track/{token}/feedback": {
+        "get": op("Whether this delivery can be rated, and the rating given",
+                  answer("200", "feedback", obj(
+                      ["open", "given"], open={"type": "boolean"}, given={"type": "boolean"},
+                      delivery={**RATING, "nullable": True},
+                      product={**RATING, "nullable": True},
+                      comment={"type": "string", "nullable": True})),
+                  auth=False, params=[path_param("token")]),
+        "post": op("Rate a delivered parcel and what was ordered, once" + CSRF_NOTE,
+                   answer("201", "given", obj(["given", "delivery", "product", "comment"],
+                                              given={"type": "boolean"}, delivery=RATING,
+                                              product=RATING, comment=STR)),
+                   body=obj(["delivery", "product"], delivery=RATING, product=RATING,
+                            comment={"type": "string", "maxLength": MAX_COMMENT}),
+                   auth=False, params=[path_param("token")]),
+    },
+    "/feedback": {"get": op(
+        "The seller's feedback, newest first, with averages per driver and per day",
+        answer("200", "feedback", obj(["summary", "feedback"], summary=obj(
+            ["all", "by_driver", "by_day"], all=ref("Averages"),
+            by_driver={"type": "array", "items": {"allOf": [ref("Averages"), obj(
+                ["driver"], driver=STR)]}},
+            by_day={"type": "array", "items": {"allOf": [ref("Averages"), obj(
+                ["day"], day=STR)]}}), feedback={"type": "array", "items": FEEDBACK})),
+        params=[{"name": "limit", "in": "query", "required": False,
+                 "schema": {"type": "integer", "minimum": 1, "maximum": 1000}}])},
+    "/settings/branding": {
+        "get": op("The seller's name, colour and contact shown on customers' pages",
+                  answer("200", "branding", ref("Branding"))),
+        "put": op("Replace the seller's name, colour and contact (the logo stays)",
+                  answer("200", "branding", ref("Branding")),
+                  body=obj([], colour={"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"},
+                           **{f: {"type": "string", "maxLength": n}
+                              for f, n in BRAND_LIMITS.items()})),
+    },
+    "/settings/branding/logo": {
+        "put": {**op("Upload the seller's logo (PNG, JPEG or WebP; re-encoded as PNG)",
+                     answer("200", "branding", ref("Branding"))),
+                "requestBody": {"required": True, "content": {
+                    "image/png": {"schema": {"type": "string", "format": "binary"}}}}},
+        "delete": op("Remove the seller's logo", answer("200", "branding", ref("Branding"))),
+    },
     "/keys": {
         "get": op("The seller's keys (ids and dates, never the keys)",
                   answer("200", "keys", obj(["keys"], keys={"type": "array",

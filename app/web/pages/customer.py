@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Response, abort, current_app, render_template, url_for
 
 from app.access import csrf
-from app.customer.instructions import MAX_NOTE, OPEN_STATUSES, SAFE_PLACES
+from app.customer.instructions import MAX_NOTE, OPEN_STATUSES
 from app.domain.hours import CLOSES
 from app.extensions import services
 from app.i18n import current
-from app.i18n.page_words import page_words
+from app.i18n.page_words import page_words, place_names
 from app.i18n.wording import localized
 from app.web.pages import bp, page_config
 
@@ -39,8 +39,11 @@ def track(token: str):
                        brandColour=seller["colour"],
                        visibleStops=current_app.config["VISIBLE_STOPS"], lang=lang,
                        closesHour=CLOSES)
+    places = place_names(lang)
+    left_at = (view.get("proof") or {}).get("left_at")
     return render_template("track.html", view=view, page=page, seller=seller,
-                           safe_places=SAFE_PLACES, max_note=MAX_NOTE, words=page_words(lang))
+                           safe_places=places, max_note=MAX_NOTE, words=page_words(lang),
+                           proof_place=places.get(left_at, left_at))
 
 
 @bp.get("/track/<token>/feedback")
@@ -54,7 +57,8 @@ def feedback_page(token: str):
     page = page_config(feedbackUrl=url_for("api.track", token=token) + "/feedback",
                        csrfToken=csrf.token(), brandColour=seller["colour"])
     return render_template("feedback.html", view=view, page=page, seller=seller,
-                           track_url=url_for("web.track", token=token))
+                           track_url=url_for("web.track", token=token),
+                           words=page_words(current()))
 
 
 @bp.get("/track/<token>/logo")

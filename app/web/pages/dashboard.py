@@ -30,7 +30,8 @@ from app.web.pages.session import seller_required, signed_in_seller
 def demo_runs() -> DemoRuns:
     ext, cfg = current_app.extensions, current_app.config
     if "doorstep_demo" not in ext:
-        ext["doorstep_demo"] = DemoRuns(cfg["DEMO_MAX_RUNS"], cfg["DEMO_LINK_TIMEOUT"])
+        ext["doorstep_demo"] = DemoRuns(cfg["DEMO_MAX_RUNS"], cfg["DEMO_LINK_TIMEOUT"],
+                                         cfg["VISIBLE_STOPS"])
         atexit.register(ext["doorstep_demo"].stop_all)  # no simulator outlives the server
     return ext["doorstep_demo"]
 

@@ -6,12 +6,16 @@ from flask import current_app, render_template, request, url_for
 
 from app.access.links import token_of
 from app.domain.model import FINAL_STATUSES
-from app.domain.view import LOOKUP_TEXT
 from app.extensions import services
+from app.i18n import current
+from app.i18n.catalogs import N_, translations
+from app.i18n.page_words import vehicle_name
+from app.i18n.wording import status_words, stops_text
 from app.web import osmand
 from app.web.pages import bp
 
 DEMO_LINKS = 6
+NEXT_STOP = N_("next stop")
 
 
 def demo_links() -> list[dict]:
@@ -34,19 +38,27 @@ def demo_links() -> list[dict]:
                 rows.append((summary["status"] != "on_route",
                              row["stops_away"] if row["stops_away"] is not None else 999,
                              summary["vehicle"], row))
-    links = []
+    links, lang = [], current()
     for _, _, vehicle, row in sorted(rows, key=lambda r: r[:2]):
         shipment = reads.shipment(row["tracking_id"])
         token = token_of(current_app.config["SECRET_KEY"], shipment) if shipment else None
         if token is None:
             continue
-        links.append({"tracking_id": row["tracking_id"], "vehicle": vehicle,
-                      "status": LOOKUP_TEXT.get(row["status"], row["status"]),
-                      "stops_away": row["stops_away"],
+        away = row["stops_away"]
+        links.append({"tracking_id": row["tracking_id"], "vehicle": vehicle_name(vehicle, lang),
+                      "status": status_words(row["status"], lang),
+                      # Before the driver leaves, stops away is the plan's, not news.
+                      "away": (_away(away, lang)
+                               if away is not None and row["status"] != "created" else None),
                       "url": url_for("web.track", token=token)})
         if len(links) == DEMO_LINKS:
             break
     return links
+
+
+def _away(n: int, lang: str) -> str:
+    """"next stop" (the customer's own stop is the driver's next one) or "N stops away"."""
+    return translations(lang).gettext(NEXT_STOP) if n <= 0 else stops_text(n, lang)
 
 
 @bp.get("/")

@@ -1,0 +1,61 @@
+"""No customer-facing page in Finnish or Swedish shows an English sentence from the catalog:
+the page's text, its attributes people hear or see (labels, titles, placeholders), and the words
+its scripts build at run time (data-words), in every state a customer meets."""
+
+from __future__ import annotations
+
+import collections
+
+import pytest
+
+from app.extensions import services
+from tests.support.helpers import iso, register
+from tests.support.untranslated import SENTENCES, english_in, shown_text
+
+
+def test_the_catalog_gives_the_check_something_to_find():
+    assert len(SENTENCES) > 80
+    page = "<p>Only your driver and the shop see these.</p>"
+    assert english_in(shown_text(page)) == ["Only your driver and the shop see these"]
+
+
+@pytest.fixture
+def pages(client, app):
+    """Every customer-facing page, in each state that shows different words."""
+    with app.app_context():
+        services().branding.put("demo", {"name": "Kahvila Aroma", "email": "hei@aroma.fi",
+                                         "phone": "+358 40 123 4567",
+                                         "website": "https://aroma.fi"})
+    waiting = register(client, start=False)["shipments"][0]
+    reg = register(client)
+    delivered = reg["shipments"][0]
+    client.post("/api/v1/events", headers={"Authorization": f"Bearer {reg['driver_token']}"},
+                json={"type": "delivered", "stop": 0, "timestamp": iso(600),
+                      "proof": {"left_at": "front door", "note": "By the door"}})
+    app.extensions["demo_fleet"] = collections.namedtuple("Fleet", "route_ids")(
+        collections.deque([reg["route_id"]]))
+    return {
+        "track, before leaving": f"/track/{waiting['token']}",
+        "track, on the way": f"/track/{reg['shipments'][1]['token']}",
+        "track, delivered": f"/track/{delivered['token']}",
+        "feedback, not yet": f"/track/{waiting['token']}/feedback",
+        "feedback, delivered": f"/track/{delivered['token']}/feedback",
+        "lookup": f"/track?number={delivered['tracking_id']}",
+        "link not found": "/track/no-such-link",
+        "home": "/",
+    }
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_no_customer_page_shows_an_english_sentence(client, pages, lang):
+    for name, path in pages.items():
+        resp = client.get(path, headers={"Accept-Language": lang})
+        assert resp.status_code in (200, 404), (name, resp.status_code)
+        page = resp.get_data(as_text=True)
+        assert f'<html lang="{lang}"' in page, name
+        if lang == "en":  # the check finds the catalog's sentences on each page
+            assert english_in(shown_text(page)), name
+        else:
+            assert english_in(shown_text(page)) == [], name
+
+
