@@ -42,7 +42,10 @@ class Status:
         if self.state == "ok":
             return f"{self.shown_path()}: street map of {self.about['area']}"
         if self.state == "missing":
-            return f"{self.shown_path()} is not built: run python -m app basemap build"
+            if self.path.name == "helsinki.pmtiles":  # the bundled map's own archive
+                return f"{self.shown_path()} is not built: run python -m app basemap build"
+            return (f"{self.shown_path()} is not built: run python -m app basemap build "
+                    f"--map YOUR_EXTRACT.osm.pbf --out {self.shown_path()}")
         return (f"{self.shown_path()} is unreadable ({self.reason}): rebuild it with "
                 f"{REBUILD}")
 

@@ -78,6 +78,10 @@ def choose(setting: str, attribution: str) -> Basemap:
     scheme = urlsplit(setting).scheme
     if scheme in ("http", "https"):
         if "{z}" in setting:
+            missing = [k for k in ("{x}", "{y}") if k not in setting]
+            if missing:  # every row (or column) would be the same tile
+                raise ValueError(f"BASEMAP: a tile URL needs {{z}}, {{x}} and {{y}}; "
+                                 f"{' and '.join(missing)} missing in {setting!r}")
             return Basemap("raster", setting, attribution or OSM_ATTRIBUTION)
         if urlsplit(setting).path.endswith(".pmtiles"):
             return Basemap("remote", setting, attribution or OSM_ATTRIBUTION)

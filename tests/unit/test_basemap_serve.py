@@ -132,7 +132,8 @@ def test_a_maplibre_style_lets_its_host_in_and_only_in_that_mode():
 
 
 @pytest.mark.parametrize("setting", ["ftp://x.org/a.pmtiles", "ftp://x.org/style.json",
-                                     "https://x.org/tiles.mbtiles", "maps/city.mbtiles"])
+                                     "https://x.org/tiles.mbtiles", "maps/city.mbtiles",
+                                     "http://127.0.0.1:8080/tiles/{z}/{x}.png"])
 def test_bad_settings_name_basemap(setting):
     with pytest.raises(ValueError, match="BASEMAP"):
         choose(setting, "")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import current_app, jsonify, request
 
 from app.access import limits
@@ -11,7 +13,7 @@ from app.web.api import bp
 from app.web.api.auth import require_seller
 from app.web.api.body import json_body
 from app.web.api.errors import ApiError
-from app.web.api.route_input import parse_route
+from app.web.api.route_input import MAX_LEG_POINTS, parse_route
 from app.web.times import server_now
 
 
@@ -27,6 +29,8 @@ def register_route():
     req = parse_route(json_body(), current_app.config["DEFAULT_TIMEZONE"],
                       current_app.config["MAX_SHIPMENTS_PER_ROUTE"], server_now())
     limits.take_one("ROUTES_PER_SELLER", "routes for this seller", "body", seller)
+    if not req.legs:
+        req = replace(req, legs=_street_legs(req))
     route, shipments, driver_token = services().ingest.register_route(seller, req)
     return jsonify(
         route_id=route.id,
@@ -37,6 +41,21 @@ def register_route():
             for s in shipments
         ],
     ), 201
+
+
+def _street_legs(req) -> list:
+    """The way along the map's streets when the seller sent only the stops; straight lines
+    (no legs) where the map cannot say."""
+    from app.planning import AddressError, street_map
+    from app.planning.paths import street_legs
+
+    try:
+        city = street_map(current_app.config)
+    except AddressError:  # no street map to route on: the engine's straight lines
+        return []
+    legs = street_legs(city, req.vehicle, req.station, [(s["lat"], s["lon"]) for s in req.stops],
+                       MAX_LEG_POINTS)
+    return legs or []
 
 
 @bp.get("/routes")
