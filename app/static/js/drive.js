@@ -4,7 +4,7 @@
 // is still waiting to be sent applied on top.
 import { Location } from "./drive-location.js";
 import { DriveMap, navigationUrl } from "./drive-map.js";
-import { kv, openDb, Outbox } from "./drive-outbox.js";
+import { kv, openDb, Outbox, rememberToken } from "./drive-outbox.js";
 import { shrinkPhoto } from "./drive-photo.js";
 import { SignaturePad } from "./signature.js";
 
@@ -12,20 +12,33 @@ const root = document.getElementById("drive");
 const config = JSON.parse(root.dataset.config);
 const $ = (id) => document.getElementById(id);
 const state = { block: null, token: null, db: null, outbox: null, location: null,
-  warnings: new Map(), waiting: 0, saving: 0 };
+  warnings: new Map(), waiting: 0, saving: 0, others: { waiting: 0, revoked: 0 } };
 const map = new DriveMap("map", config);
 const signature = new SignaturePad($("signature"));
 
-function warn(name, text) {
-  if (text) state.warnings.set(name, text); else state.warnings.delete(name);
+// Warnings shown until their cause goes (offline, location) or, for `dismissable` ones (a
+// refused event or photo), until the courier taps "OK".
+function warn(name, text, dismissable = false) {
+  if (text) state.warnings.set(name, { text, dismissable }); else state.warnings.delete(name);
   const box = $("warnings");
   box.replaceChildren(...[...state.warnings].map(([key, value]) => {
     const p = document.createElement("p");
-    p.className = `warning warning-${key}`;
-    p.textContent = value;
+    p.className = `warning warning-${key.split(":")[0]}`;
+    p.textContent = value.text;
+    if (value.dismissable) {
+      const ok = document.createElement("button");
+      ok.type = "button";
+      ok.className = "small secondary dismiss";
+      ok.textContent = "OK";
+      ok.addEventListener("click", () => warn(key, null));
+      p.append(" ", ok);
+    }
     return p;
   }));
 }
+
+let refusals = 0;
+function refused(text) { warn(`refused:${refusals += 1}`, text, true); }
 
 function setText(id, value) { $(id).textContent = value; }
 
@@ -215,7 +228,8 @@ function setUpActions() {
   $("signature-clear").addEventListener("click", () => signature.clear());
 }
 
-function onOutbox(count, problem) {
+function onOutbox(count, problem, others = state.others) {
+  state.others = others;
   const line = $("outbox");
   const before = state.waiting;
   state.waiting = count;
@@ -223,11 +237,15 @@ function onOutbox(count, problem) {
   if (problem === "revoked") {
     warn("link", "This driver link was revoked: ask your dispatcher for a new one. Nothing waiting was lost; it stays on this phone.");
   }
+  warn("aside", others.revoked ? `${others.revoked} kept on this phone for another route ` +
+    "whose link was revoked: open a new link for that route to send them." : null);
   const why = problem && problem !== "revoked" ? ` (${problem})` : "";
-  line.textContent = count ? `${count} waiting to send${why}`
-    : state.saving ? "Saving the delivery…" : (problem ? problem : "All sent");
+  const elsewhere = others.waiting ? `${others.waiting} waiting to send for another route` : "";
+  line.textContent = count ? `${count} waiting to send${why}${elsewhere ? ` · ${elsewhere}` : ""}`
+    : state.saving ? "Saving the delivery…" : (elsewhere || (problem ? problem : "All sent"));
+  line.dataset.others = String(others.waiting);
   line.dataset.saving = String(state.saving > 0);
-  line.classList.toggle("waiting", count > 0);
+  line.classList.toggle("waiting", count + others.waiting > 0);
   if (before > 0 && count === 0) refresh();
 }
 
@@ -249,6 +267,7 @@ async function refresh() {
   warn("offline", null);
   state.block = await resp.json();
   await kv.put(state.db, "block", state.block);
+  await rememberToken(state.db, state.block.route_id, state.token);
   if (state.outbox.route !== state.block.route_id) {
     state.outbox.route = state.block.route_id;
     await state.outbox.report();
@@ -262,7 +281,11 @@ async function token(db) {
   if (fromLink) {
     // Off the address bar (screenshots, shoulder surfers); kept on this phone only.
     history.replaceState(null, "", location.pathname);
-    if (fromLink !== await kv.get(db, "token")) {
+    const before = await kv.get(db, "token");
+    if (fromLink !== before) {
+      // The route open until now keeps its token: its items waiting go with it.
+      const block = await kv.get(db, "block");
+      if (block) await rememberToken(db, block.route_id, before);
       await kv.put(db, "token", fromLink);
       await kv.del(db, "block");
     }
@@ -287,6 +310,7 @@ async function main() {
   }
   state.block = await kv.get(state.db, "block");
   state.outbox = new Outbox(state.db, state.token, state.block && state.block.route_id, onOutbox);
+  state.outbox.onRefused = refused;
   state.location = new Location(state.outbox, config.positionsUrl, config.batchSeconds, {
     onFix: (fix) => map.moveMe(fix, state.block ? state.block.driver.vehicle : "van"),
     onWarning: warn,
@@ -296,7 +320,11 @@ async function main() {
   await state.outbox.report();
   await refresh();
   if (state.block && state.block.status === "on_route") state.location.start();
-  window.addEventListener("online", () => { warn("offline", null); state.outbox.flush(); });
+  window.addEventListener("online", () => {
+    warn("offline", null);
+    state.outbox.flush();
+    refresh();
+  });
   window.addEventListener("offline", () => warn("offline", "Offline: everything you do is kept on this phone and sent when the network is back."));
   if (!navigator.onLine) {
     warn("offline", "Offline: everything you do is kept on this phone and sent when the network is back.");
