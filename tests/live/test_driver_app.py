@@ -253,6 +253,9 @@ def test_dashboard_link_qr_and_revoke(live_server_factory, browser, tmp_path):
     dashboard.wait_for_selector("#driver-link-show:not([hidden])")
     wait_until(dashboard, "document.getElementById('driver-link-qr').naturalWidth > 0")
     link = dashboard.input_value("#driver-link-url")
+    assert link.startswith(base + "/drive/#da_")  # this page's own address, PUBLIC_URL unset
+    assert "PUBLIC_URL" in text_of(dashboard, "#driver-link-public")
+    assert dashboard.is_visible("#driver-link-public")
     screenshot(dashboard, tmp_path, "driver-app-dashboard-link-1280")
 
     context, page, errors = phone(browser, STATION["lat"], STATION["lon"])
@@ -351,5 +354,22 @@ def test_a_second_routes_link_still_sends_the_first_routes_items(
     wait_until(page, "document.getElementById('next-title').textContent.includes('Stop 1')")
     assert route_of(base, second["route_id"])["stops_done"] == 0  # nothing went to the other
     assert text_of(page, "#outbox") == "All sent"
+    assert errors == []
+    context.close()
+
+
+def test_a_page_off_https_says_what_https_gives(live_server_factory, browser, tmp_path):
+    server = start(live_server_factory, tmp_path)
+    base = server.url
+    reg = register_route(base)
+    session, csrf = seller_session(base)
+    context, page, errors = phone(browser, STATION["lat"], STATION["lon"])
+    # 127.0.0.1 counts as secure to Chromium: the page is told what a phone on http:// sees.
+    page.add_init_script("Object.defineProperty(window, 'isSecureContext', {value: false})")
+    page.goto(make_link(session, csrf, base, reg["route_id"]))
+    wait_until(page, "document.getElementById('next-title').textContent.includes('Stop 1')")
+    warning = text_of(page, ".warning-insecure")
+    assert "only over HTTPS" in warning and "site settings" not in warning
+    screenshot(page, tmp_path, "driver-app-insecure-360")
     assert errors == []
     context.close()

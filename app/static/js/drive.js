@@ -2,7 +2,7 @@
 // send the API's stop events. Everything sent goes through the outbox (drive-outbox.js), so
 // it works the same with and without a network; the block shown is the server's, with what
 // is still waiting to be sent applied on top.
-import { Location } from "./drive-location.js";
+import { insecureText, Location } from "./drive-location.js";
 import { DriveMap, navigationUrl } from "./drive-map.js";
 import { kv, openDb, Outbox, rememberToken } from "./drive-outbox.js";
 import { shrinkPhoto } from "./drive-photo.js";
@@ -301,6 +301,7 @@ window.addEventListener("hashchange", () => {
 });
 
 async function main() {
+  if (!window.isSecureContext) warn("insecure", insecureText);
   state.db = await openDb();
   state.token = await token(state.db);
   if (!state.token) {

@@ -9,13 +9,18 @@ function linkPath(routeId) {
 function show(answer) {
   $("driver-link-revoke").disabled = !answer.active;
   $("driver-link-make").textContent = answer.active ? "Make a new link" : "Make driver link";
-  $("driver-link-show").hidden = !answer.url;
-  if (answer.url) {
-    $("driver-link-url").value = answer.url;
-    $("driver-link-qr").src = `${answer.qr}?t=${Date.now()}`; // a new link: a new code
+  $("driver-link-show").hidden = !answer.path;
+  // Without PUBLIC_URL the server names no host (it would have to trust the request's Host
+  // header): the link goes on this page's own address, and the panel says what phones need.
+  $("driver-link-public").hidden = answer.public_url !== false;
+  $("driver-link-insecure").hidden = answer.public_url !== false || location.protocol === "https:";
+  if (answer.path) {
+    $("driver-link-url").value = answer.url || location.origin + answer.path;
+    const base = answer.url ? "" : `&base=${encodeURIComponent(location.origin)}`;
+    $("driver-link-qr").src = `${answer.qr}?t=${Date.now()}${base}`; // a new link: a new code
   }
   $("driver-link-status").textContent = answer.active
-    ? (answer.url ? "Scan with the courier's phone camera." : "This route has a link made before (not shown again after a SECRET_KEY change): make a new one to show it.")
+    ? (answer.path ? "Scan with the courier's phone camera." : "This route has a link made before (not shown again after a SECRET_KEY change): make a new one to show it.")
     : "No working driver link for this route.";
 }
 
