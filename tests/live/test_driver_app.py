@@ -92,7 +92,12 @@ def test_driver_moves_delivers_with_photo_and_signature(
     assert "#" not in page.url  # taken off the address bar
     assert text_of(page, "#next-people").startswith("For Maria ·")  # first name only
     assert "Door code 1234" in text_of(page, "#next-notes")
-    assert page.locator("#navigate").get_attribute("href").endswith("destination=60.168,24.948")
+    # Google Maps on a desktop browser, in the route's own way of travelling (a van: driving).
+    assert (
+        page.locator("#navigate")
+        .get_attribute("href")
+        .endswith("destination=60.168,24.948&travelmode=driving")
+    )
     screenshot(page, tmp_path, "driver-app-start-360")
     page.click("#start")
     until(lambda: route_of(base, reg["route_id"])["status"] == "on_route", 20)
@@ -201,7 +206,8 @@ def test_offline_stops_arrive_once_in_order(live_server_factory, browser, tmp_pa
         photo.write_bytes(phone_photo(colour=("#c0392b", "#27ae60", "#2980b9")[i]))
         deliver(page, photo, left_at=("recipient", "mailroom", "safe place")[i])
         wait_until(page, f"document.querySelectorAll('#stops li.done').length === {i + 1}")
-    wait_until(page, "Number(document.getElementById('outbox').dataset.waiting) >= 6")
+    # The last delivery waits out its undo window before it joins the outbox.
+    wait_until(page, "Number(document.getElementById('outbox').dataset.waiting) >= 6", 20)
     assert "waiting to send" in text_of(page, "#outbox")
     waiting = int(page.evaluate("document.getElementById('outbox').dataset.waiting"))
     # Reopened in the dead zone: the shell from the service worker, the block and everything
@@ -248,6 +254,10 @@ def test_dashboard_link_qr_and_revoke(live_server_factory, browser, tmp_path):
     dashboard = browser.new_page(viewport={"width": 1280, "height": 900})
     sign_in(dashboard, base)
     wait_until(dashboard, "document.querySelectorAll('#driver-route option').length === 2")
+    # Two routes of one courier and vehicle read apart: the first stop and the route id.
+    assert f"from Pohjoisesplanadi 21 ({reg['route_id']})" in dashboard.inner_text(
+        "#driver-route option:nth-child(2)"
+    )
     dashboard.select_option("#driver-route", reg["route_id"])
     dashboard.click("#driver-link-make")
     dashboard.wait_for_selector("#driver-link-show:not([hidden])")
@@ -334,7 +344,7 @@ def test_a_second_routes_link_still_sends_the_first_routes_items(
     photo = tmp_path / "parcel.jpg"
     photo.write_bytes(phone_photo())
     deliver(page, photo)
-    wait_until(page, "Number(document.getElementById('outbox').dataset.waiting) >= 2")
+    wait_until(page, "Number(document.getElementById('outbox').dataset.waiting) >= 2", 20)
     # The dispatcher hands the phone a second route before the first one's items went out.
     context.set_offline(False)
     page.route("**/api/v1/**", lambda route: route.abort())  # still no way to the API
@@ -361,7 +371,12 @@ def test_a_second_routes_link_still_sends_the_first_routes_items(
 def test_a_page_off_https_says_what_https_gives(live_server_factory, browser, tmp_path):
     server = start(live_server_factory, tmp_path)
     base = server.url
-    reg = register_route(base)
+    # A bike courier, and a stop whose address is one long word (it must not widen the page).
+    payload = route_payload(vehicle="bike")
+    payload["stops"][0]["address"] = "Pohjoisesplanadinkulmantalonsisäpihanportinvieressä" * 2
+    resp = requests.post(f"{base}/api/v1/routes", json=payload, headers=SELLER, timeout=10)
+    assert resp.status_code == 201, resp.text
+    reg = resp.json()
     session, csrf = seller_session(base)
     context, page, errors = phone(browser, STATION["lat"], STATION["lon"])
     # 127.0.0.1 counts as secure to Chromium: the page is told what a phone on http:// sees.
@@ -370,6 +385,61 @@ def test_a_page_off_https_says_what_https_gives(live_server_factory, browser, tm
     wait_until(page, "document.getElementById('next-title').textContent.includes('Stop 1')")
     warning = text_of(page, ".warning-insecure")
     assert "only over HTTPS" in warning and "site settings" not in warning
+    assert page.locator("#navigate").get_attribute("href").endswith("&travelmode=bicycling")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, tmp_path, "driver-app-insecure-360")
+    assert errors == []
+    context.close()
+
+
+def test_any_stop_can_be_opened_an_outcome_can_be_undone_and_a_stop_put_off(
+    live_server_factory, browser, tmp_path
+):
+    server = start(live_server_factory, tmp_path)
+    base = server.url
+    reg = register_route(base)
+    session, csrf = seller_session(base)
+    context, page, errors = phone(browser, STATION["lat"], STATION["lon"])
+    page.goto(make_link(session, csrf, base, reg["route_id"]))
+    wait_until(page, "document.getElementById('next-title').textContent.includes('Stop 1')")
+    page.click("#start")
+    all_sent(page)
+
+    # The third stop first: opened from the list, delivered, then taken back within the window.
+    page.click("#stops li[data-stop='2'] button")
+    wait_until(page, "document.getElementById('next-title').textContent.includes('Stop 3')")
+    screenshot(page, tmp_path, "driver-app-opened-stop-360")
+    deliver(page, None)
+    page.wait_for_selector("#undo:not([hidden])")
+    assert "Stop 3" in text_of(page, "#undo-text") and "delivered" in text_of(page, "#undo-text")
+    assert page.locator("#stops li.done").count() == 1  # shown as done at once
+    screenshot(page, tmp_path, "driver-app-undo-360")
+    page.click("#undo-button")
+    wait_until(page, "document.getElementById('undo').hidden")
+    assert page.locator("#stops li.done").count() == 0
+    page.wait_for_timeout(11000)  # past the window: nothing was sent
+    assert text_of(page, "#outbox") == "All sent"
+    assert view_of(base, reg, 2)["status"] != "delivered"
+
+    # Taken again: an attempt at stop 3, sent once the window has passed, stops 1 and 2 open.
+    page.click("#stops li[data-stop='2'] button")
+    page.click("#attempted")
+    page.click("#attempt-form button[value=ok]")
+    until(lambda: view_of(base, reg, 2)["status"] == "attempted", 25)
+    assert view_of(base, reg, 0)["status"] != "delivered"
+    wait_until(page, "document.getElementById('next-title').textContent.includes('Stop 1')")
+
+    # "Later" puts stop 1 at the end of the courier's list; the server hears nothing of it.
+    page.click("#later")
+    wait_until(page, "document.getElementById('next-title').textContent.includes('Stop 2')")
+    order = page.eval_on_selector_all("#stops li", "els => els.map((e) => e.dataset.stop)")
+    assert order == ["1", "2", "0"]
+    screenshot(page, tmp_path, "driver-app-later-360")
+    all_sent(page)
+    assert text_of(page, "#outbox") == "All sent"
+    route = route_of(base, reg["route_id"])
+    assert route["stops_done"] == 1
+    page.reload()  # the courier's order is kept on the phone
+    wait_until(page, "document.getElementById('next-title').textContent.includes('Stop 2')")
     assert errors == []
     context.close()

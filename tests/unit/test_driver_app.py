@@ -293,7 +293,26 @@ def test_a_decompression_bomb_is_refused(app, client, tmp_path):
     Image.new("1", (9000, 9000)).save(out, "PNG")  # a few kB that decode to 81 Mpx
     reg = register(client)
     resp = upload(client, reg["driver_token"], out.getvalue())
-    assert resp.status_code == 415 and "pixels" in resp.json["error"]
+    assert resp.status_code == 413 and "PHOTO_MAX_PIXELS" in resp.json["error"]
+    assert "9000x9000" in resp.json["error"]
+    # Past Pillow's own ceiling (400 Mpx): still named as too many pixels, not "not an image".
+    out = io.BytesIO()
+    Image.new("1", (20000, 20000)).save(out, "PNG")
+    resp = upload(client, reg["driver_token"], out.getvalue())
+    assert resp.status_code == 413 and resp.json["field"] == "photo"
+    assert "PHOTO_MAX_PIXELS" in resp.json["error"]
+    assert not list((tmp_path / "photos").rglob("*.jpg"))
+
+
+def test_a_second_outcome_names_the_stop_once(client):
+    reg = register(client)
+    token = reg["driver_token"]
+    sent = client.post("/api/v1/events", json=delivered(0, 60), headers=bearer(token))
+    assert sent.status_code == 200, sent.get_data(as_text=True)
+    other = {"type": "attempted", "stop": 0, "reason": "no_access", "timestamp": iso(90)}
+    resp = client.post("/api/v1/events", json=other, headers=bearer(token))
+    assert resp.status_code == 400
+    assert resp.json == {**resp.json, "field": "stop", "error": "stop already delivered"}
 
 
 def test_another_routes_photo_cannot_be_claimed(client, tmp_path):
@@ -525,3 +544,42 @@ def test_a_photo_taken_sideways_stands_upright(client):
     reg = register(client)
     resp = upload(client, reg["driver_token"], out.getvalue())
     assert (resp.json["width"], resp.json["height"]) == (200, 300)
+
+
+def test_the_home_screen_icon_is_a_png_drawn_here(client):
+    import io
+
+    from PIL import Image
+
+    page = client.get("/drive/").get_data(as_text=True)
+    assert 'rel="apple-touch-icon" sizes="180x180" href="/drive/apple-touch-icon.png"' in page
+    resp = client.get("/drive/apple-touch-icon.png")
+    assert resp.status_code == 200 and resp.mimetype == "image/png"
+    img = Image.open(io.BytesIO(resp.data))
+    assert img.format == "PNG" and img.size == (180, 180)
+    assert img.getpixel((5, 5)) == (0x0B, 0x6B, 0xCB)  # the app's blue
+    assert img.getpixel((90, 70)) == (255, 255, 255)  # the white pin in the middle
+
+
+def test_a_first_fix_stamped_before_the_start_does_not_go_before_it(client):
+    from tests.support.helpers import STOPS
+
+    reg = register(client, start=False)
+    token = reg["driver_token"]
+    started = {"type": "route_started", "timestamp": iso(60)}
+    assert client.post("/api/v1/events", json=started, headers=bearer(token)).status_code == 200
+    # The phone's first fix, a cached one from a second before the start, right at stop 1.
+    lat, lon = STOPS[0][:2]
+    fixes = {
+        "positions": [
+            {"lat": lat, "lon": lon, "timestamp": iso(59)},
+            {"lat": lat, "lon": lon, "timestamp": iso(65)},
+        ]
+    }
+    assert client.post("/api/v1/positions", json=fixes, headers=bearer(token)).status_code < 300
+    view = client.get(f"/api/v1/track/{reg['shipments'][0]['token']}").json
+    timeline = view["timeline"]
+    assert len(timeline) >= 3, timeline  # created, out for delivery, then the driver near
+    assert timeline[1]["status"] == "out_for_delivery"
+    times = [t["at"] for t in timeline]
+    assert times == sorted(times), timeline

@@ -65,15 +65,26 @@ export class DriveMap {
   }
 }
 
-// A hand-off to the phone's own navigation app: Apple Maps on iOS, a geo: URI elsewhere
-// (Android offers every installed navigation app for it).
-export function navigationUrl(stop) {
+// The route's vehicle as each navigation app names a way of travelling. Apple's `dirflg` has
+// driving, walking and transit only: a bike is given walking (paths, no motorways) there.
+const MODES = {
+  foot: { apple: "w", google: "walking" },
+  bike: { apple: "w", google: "bicycling" },
+  motorcycle: { apple: "d", google: "two-wheeler" },
+};
+const DRIVING = { apple: "d", google: "driving" };
+
+// A hand-off to the phone's own navigation app: Apple Maps on iOS, a geo: URI on Android
+// (which offers every installed navigation app for it; it carries no travel mode), Google
+// Maps elsewhere; in the route's own way of travelling.
+export function navigationUrl(stop, vehicle) {
   const where = `${stop.lat},${stop.lon}`;
+  const mode = MODES[vehicle] || DRIVING;
   if (/iPhone|iPad|iPod/.test(navigator.userAgent)) {
-    return `https://maps.apple.com/?daddr=${where}&dirflg=d`;
+    return `https://maps.apple.com/?daddr=${where}&dirflg=${mode.apple}`;
   }
   if (/Android/.test(navigator.userAgent)) {
     return `geo:${where}?q=${where}(${encodeURIComponent(stop.address || "Stop")})`;
   }
-  return `https://www.google.com/maps/dir/?api=1&destination=${where}`;
+  return `https://www.google.com/maps/dir/?api=1&destination=${where}&travelmode=${mode.google}`;
 }

@@ -1,7 +1,7 @@
 // The driver app's service worker: the app's shell (page, scripts, styles, icons) kept on the
 // phone, so the app opens in a dead zone. Its data is not here: the block and everything
 // waiting to be sent live in IndexedDB (drive-outbox.js); API calls pass straight through.
-const CACHE = "doorstep-driver-v2";  // a new name when SHELL changes: phones fetch it again
+const CACHE = "doorstep-driver-v3";  // a new name when SHELL changes: phones fetch it again
 const SHELL = [
   "/drive/",
   "/drive/manifest.webmanifest",
@@ -10,8 +10,10 @@ const SHELL = [
   "/static/js/drive.js",
   "/static/js/drive-location.js",
   "/static/js/drive-map.js",
+  "/static/js/drive-order.js",
   "/static/js/drive-outbox.js",
   "/static/js/drive-photo.js",
+  "/static/js/drive-undo.js",
   "/static/js/signature.js",
   "/static/js/basemap.js",
   "/static/js/basemap-style.js",

@@ -37,13 +37,20 @@ async function call(method) {
   show(body);
 }
 
+// What tells two routes of the same courier and vehicle apart: where they start, and the id.
+function firstStop(route) {
+  const rows = (route.shipments || []).filter((s) => s.address);
+  const first = rows.reduce((a, b) => (b.stop < a.stop ? b : a), rows[0]);
+  return first ? `from ${first.address} (${route.route_id})` : route.route_id;
+}
+
 // Called with every fleet update: the list follows the seller's routes, unfinished first.
 export function updateDriverRoutes(routes) {
   const select = $("driver-route");
   const chosen = select.value;
   const options = [...routes].sort((a, b) => (a.status === "finished") - (b.status === "finished"))
     .map((r) => new Option(`${r.driver} · ${r.vehicle} · ${r.stops_done}/${r.stops_total} stops`
-      + (r.status === "finished" ? " (finished)" : ""), r.route_id));
+      + ` · ${firstStop(r)}` + (r.status === "finished" ? " (finished)" : ""), r.route_id));
   const signature = options.map((o) => o.value + o.text).join("|");
   if (select.dataset.signature === signature) return;
   select.dataset.signature = signature;
