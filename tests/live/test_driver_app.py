@@ -388,6 +388,7 @@ def test_a_page_off_https_says_what_https_gives(live_server_factory, browser, tm
     assert page.locator("#navigate").get_attribute("href").endswith("&travelmode=bicycling")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, tmp_path, "driver-app-insecure-360")
+    page.locator("#stops").screenshot(path=str(tmp_path / "driver-app-long-address-list-360.png"))
     assert errors == []
     context.close()
 
@@ -435,6 +436,7 @@ def test_any_stop_can_be_opened_an_outcome_can_be_undone_and_a_stop_put_off(
     order = page.eval_on_selector_all("#stops li", "els => els.map((e) => e.dataset.stop)")
     assert order == ["1", "2", "0"]
     screenshot(page, tmp_path, "driver-app-later-360")
+    page.locator("#stops").screenshot(path=str(tmp_path / "driver-app-later-list-360.png"))
     all_sent(page)
     assert text_of(page, "#outbox") == "All sent"
     route = route_of(base, reg["route_id"])
