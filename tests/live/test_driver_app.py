@@ -445,3 +445,33 @@ def test_any_stop_can_be_opened_an_outcome_can_be_undone_and_a_stop_put_off(
     wait_until(page, "document.getElementById('next-title').textContent.includes('Stop 2')")
     assert errors == []
     context.close()
+
+
+def test_a_revoked_routes_items_are_kept_aside_and_said_so(live_server_factory, browser, tmp_path):
+    server = start(live_server_factory, tmp_path)
+    base = server.url
+    first, second = register_route(base), register_route(base)
+    session, csrf = seller_session(base)
+    context, page, errors = phone(browser, STATION["lat"], STATION["lon"])
+    page.goto(make_link(session, csrf, base, first["route_id"]))
+    wait_until(page, "document.getElementById('next-title').textContent.includes('Stop 1')")
+    context.set_offline(True)
+    page.click("#start")  # waits on the phone
+    wait_until(page, "document.getElementById('outbox').dataset.waiting === '1'")
+    revoked = session.delete(
+        f"{base}/dashboard/routes/{first['route_id']}/driver-link",
+        headers={"X-CSRF-Token": csrf},
+        timeout=10,
+    )
+    assert revoked.status_code == 200
+    context.set_offline(False)
+    page.goto("about:blank")
+    page.goto(make_link(session, csrf, base, second["route_id"]))
+    wait_until(page, "document.getElementById('warnings').textContent.includes('revoked')", 20)
+    assert "1 kept on this phone for another route" in text_of(page, ".warning-aside")
+    assert text_of(page, "#outbox") == "All sent"  # nothing of this route waits
+    screenshot(page, tmp_path, "driver-app-other-route-revoked-360")
+    assert route_of(base, first["route_id"])["status"] == "not_started"  # never sent
+    assert route_of(base, second["route_id"])["status"] == "not_started"  # nor to the other
+    assert errors == []
+    context.close()

@@ -85,7 +85,8 @@ export class Outbox {
   // route is opened), never sent to another route.
   async add(item) {
     await rememberToken(this.db, this.route, this.token);
-    await tx(this.db, STORE, "readwrite", (s) => s.add({ ...item, route: this.route,
+    // An item made for a route before another link was opened names its route already.
+    await tx(this.db, STORE, "readwrite", (s) => s.add({ ...item, route: item.route ?? this.route,
       added: Date.now() }));
     await this.report();
     this.flush();

@@ -22,7 +22,10 @@ export class UndoWindow {
   // before: the block as it was, shown again on "Undo".
   async hold(label, items, before) {
     await this.commit();
-    this.pending = { label, items, before, until: Date.now() + UNDO_SECONDS * 1000 };
+    // Each item names its route: a link to another route opened meanwhile must not take it.
+    const route = this.outbox.route;
+    this.pending = { label, items: items.map((item) => ({ ...item, route })), before,
+      until: Date.now() + UNDO_SECONDS * 1000 };
     await kv.put(this.db, "pending", this.pending);
     this.tick();
   }
