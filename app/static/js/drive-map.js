@@ -18,7 +18,10 @@ export class DriveMap {
   wayTo(block, next) {
     const target = next === null ? block.station : block.stops[next];
     const leg = next === null ? block.legs[block.stops.length] : block.legs[next];
-    if (leg && leg.length > 1) return leg;
+    // A planned leg starts at the stop before it: out of order (a stop opened from the list,
+    // one put off with "Later") it would start elsewhere, so a straight line is drawn instead.
+    const inOrder = next === null || next === 0 || block.stops[next - 1].done;
+    if (inOrder && leg && leg.length > 1) return leg;
     const from = this.me ? this.me.getLatLng() : null;
     const last = block.stops[block.stops.length - 1];
     const start = from ? [from.lat, from.lng]
