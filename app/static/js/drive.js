@@ -259,7 +259,7 @@ async function queueDelivery(form, stop) {
 }
 
 function openDialog(id, formId, onConfirm) {
-  const stop = state.block.stops[state.block.next_stop];
+  const stop = state.block.stops[current(state.block)];
   const index = stop.index; // the stop on screen when the dialog opened
   const dialog = $(id);
   const form = $(formId);
@@ -273,8 +273,8 @@ function openDialog(id, formId, onConfirm) {
 
 function setUpActions() {
   $("start").addEventListener("click", () => { send({ type: "route_started" }); state.location.start(); });
-  $("arrived").addEventListener("click", () => send({ type: "arrived", stop: state.block.next_stop }));
-  $("picked-up").addEventListener("click", () => send({ type: "picked_up", stop: state.block.next_stop }));
+  $("arrived").addEventListener("click", () => send({ type: "arrived", stop: current(state.block) }));
+  $("picked-up").addEventListener("click", () => send({ type: "picked_up", stop: current(state.block) }));
   $("delivered").addEventListener("click", () => openDialog("deliver-dialog", "deliver-form", onDelivered));
   $("attempted").addEventListener("click", () => openDialog("attempt-dialog", "attempt-form",
     (form, stop) => {
@@ -284,7 +284,7 @@ function setUpActions() {
       sendOutcome(event);
     }));
   $("later").addEventListener("click", async () => {
-    await state.order.putOff(state.block.next_stop);
+    await state.order.putOff(current(state.block));
     state.selected = null;
     render();
   });
@@ -337,16 +337,21 @@ async function refresh() {
   }
   if (!resp.ok) return;
   warn("offline", null);
-  state.block = await resp.json();
-  await kv.put(state.db, "block", state.block);
-  await rememberToken(state.db, state.block.route_id, state.token);
-  await state.order.load(state.block.route_id);
-  if (state.outbox.route !== state.block.route_id) {
-    state.outbox.route = state.block.route_id;
+  const block = await resp.json();
+  await rememberToken(state.db, block.route_id, state.token);
+  await state.order.load(block.route_id);
+  // Something done on the phone while the block was on its way: ours is newer.
+  if (state.waiting > 0 || state.undo.pending) return;
+  // Shown at once, with the courier's own next stop: a tap in between must not act on the
+  // server's next stop.
+  state.block = block;
+  render();
+  await kv.put(state.db, "block", block);
+  if (state.outbox.route !== block.route_id) {
+    state.outbox.route = block.route_id;
     await state.outbox.report();
     state.outbox.flush();
   }
-  render();
 }
 
 async function token(db) {
