@@ -21,6 +21,14 @@ class PhotoRefused(ValueError):
     """Not a photo this server keeps; the message says why, for the 4xx answer."""
 
 
+class PhotoTooLarge(PhotoRefused):
+    """A real image, with more pixels than PHOTO_MAX_PIXELS (413, not "not an image")."""
+
+
+def _too_many(max_pixels: int, size: str = "more") -> PhotoTooLarge:
+    return PhotoTooLarge(f"has {size} pixels than PHOTO_MAX_PIXELS allows ({max_pixels})")
+
+
 def clean(data: bytes, max_side: int, max_pixels: int) -> tuple[bytes, int, int]:
     """The photo as a metadata-free JPEG whose longest side is at most `max_side`;
     (bytes, width, height). Raises PhotoRefused."""
@@ -40,14 +48,15 @@ def decoded(data: bytes, max_pixels: int) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=FORMATS) as img:
                 if img.width * img.height > max_pixels:
-                    raise PhotoRefused(f"has {img.width}x{img.height} pixels: at most "
-                                       f"{max_pixels} are taken")
+                    raise _too_many(max_pixels, f"{img.width}x{img.height}, more")
                 img.load()
                 return ImageOps.exif_transpose(img)
     except PhotoRefused:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Pillow's own ceiling, met before the size could be read: an image, far too large.
+        raise _too_many(max_pixels) from None
+    except UnidentifiedImageError:
         raise PhotoRefused("must be a JPEG, PNG or WebP image") from None
     except (OSError, ValueError, SyntaxError):  # truncated or corrupt data
         raise PhotoRefused("is not a readable image (truncated or corrupt)") from None

@@ -17,8 +17,12 @@ SELLER = {"Authorization": "Bearer demo"}
 
 
 def start(live_server_factory, tmp_path, **env):
-    return live_server_factory(SECRET_KEY="driver-test", PHOTO_STORE=str(tmp_path / "photos"),
-                               DRIVER_BATCH_SECONDS="1", **env)
+    return live_server_factory(
+        SECRET_KEY="driver-test",
+        PHOTO_STORE=str(tmp_path / "photos"),
+        DRIVER_BATCH_SECONDS="1",
+        **env,
+    )
 
 
 def register_route(base: str, **kwargs) -> dict:
@@ -31,8 +35,11 @@ def register_route(base: str, **kwargs) -> dict:
 
 def phone(browser, lat: float, lon: float):
     """A 360 px phone that shares its location with the page."""
-    context = browser.new_context(viewport={"width": 360, "height": 740}, permissions=[
-        "geolocation"], geolocation={"latitude": lat, "longitude": lon, "accuracy": 8})
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740},
+        permissions=["geolocation"],
+        geolocation={"latitude": lat, "longitude": lon, "accuracy": 8},
+    )
     page = context.new_page()
     page.route(TILES, lambda route: route.abort())
     errors = []
@@ -69,8 +76,9 @@ def deliver(page, photo_path, left_at: str = "front door", sign: bool = False) -
     page.click("#deliver-form button[value=ok]")
 
 
-def test_driver_moves_delivers_with_photo_and_signature(live_server_factory, browser,
-                                                        street_map, tmp_path):
+def test_driver_moves_delivers_with_photo_and_signature(
+    live_server_factory, browser, street_map, tmp_path
+):
     server = start(live_server_factory, tmp_path)
     base = server.url
     reg = register_route(base, recipients=["Maria Korhonen", "Jussi", "Leena"])
@@ -84,7 +92,12 @@ def test_driver_moves_delivers_with_photo_and_signature(live_server_factory, bro
     assert "#" not in page.url  # taken off the address bar
     assert text_of(page, "#next-people").startswith("For Maria ·")  # first name only
     assert "Door code 1234" in text_of(page, "#next-notes")
-    assert page.locator("#navigate").get_attribute("href").endswith("destination=60.168,24.948")
+    # Google Maps on a desktop browser, in the route's own way of travelling (a van: driving).
+    assert (
+        page.locator("#navigate")
+        .get_attribute("href")
+        .endswith("destination=60.168,24.948&travelmode=driving")
+    )
     screenshot(page, tmp_path, "driver-app-start-360")
     page.click("#start")
     until(lambda: route_of(base, reg["route_id"])["status"] == "on_route", 20)
@@ -101,8 +114,11 @@ def test_driver_moves_delivers_with_photo_and_signature(live_server_factory, bro
         context.set_geolocation({"latitude": lat, "longitude": lon, "accuracy": 6})
         customer.wait_for_selector(".driver-marker")
         # The customer's page shows the driver where the phone is now.
-        wait_until(customer, f"Math.abs(Number(document.getElementById('track').dataset"
-                             f".driverLon) - {lon}) < 1e-6", 15)
+        wait_until(
+            customer,
+            f"Math.abs(Number(document.getElementById('track').dataset.driverLon) - {lon}) < 1e-6",
+            15,
+        )
         seen.append(customer.evaluate("document.getElementById('track').dataset.driverLon"))
     assert len(set(seen)) == 5  # five places, each seen by the customer in turn
     screenshot(page, tmp_path, "driver-app-driving-360")
@@ -136,12 +152,16 @@ def test_driver_moves_delivers_with_photo_and_signature(live_server_factory, bro
     screenshot(customer, tmp_path, "driver-app-customer-proof-360")
     view = requests.get(f"{base}/api/v1/track/{reg['shipments'][0]['token']}", timeout=10).json()
     assert view["status"] == "delivered" and view["proof"]["left_at"] == "front door"
-    stored = requests.get(f"{base}/api/v1/track/{reg['shipments'][0]['token']}/photos/"
-                          f"{view['proof']['photo']}", timeout=10)
+    stored = requests.get(
+        f"{base}/api/v1/track/{reg['shipments'][0]['token']}/photos/{view['proof']['photo']}",
+        timeout=10,
+    )
     assert stored.headers["Content-Type"] == "image/jpeg"
     assert metadata_of(stored.content) == {}  # the phone's EXIF (and its GPS) is gone
-    other = requests.get(f"{base}/api/v1/track/{reg['shipments'][1]['token']}/photos/"
-                         f"{view['proof']['photo']}", timeout=10)
+    other = requests.get(
+        f"{base}/api/v1/track/{reg['shipments'][1]['token']}/photos/{view['proof']['photo']}",
+        timeout=10,
+    )
     assert other.status_code == 404  # another customer's link sees no other proof
     lookup = requests.get(f"{base}/track", params={"number": view["tracking_id"]}, timeout=10)
     assert view["proof"]["photo"] not in lookup.text  # never in the lookup
@@ -186,7 +206,8 @@ def test_offline_stops_arrive_once_in_order(live_server_factory, browser, tmp_pa
         photo.write_bytes(phone_photo(colour=("#c0392b", "#27ae60", "#2980b9")[i]))
         deliver(page, photo, left_at=("recipient", "mailroom", "safe place")[i])
         wait_until(page, f"document.querySelectorAll('#stops li.done').length === {i + 1}")
-    wait_until(page, "Number(document.getElementById('outbox').dataset.waiting) >= 6")
+    # The last delivery waits out its undo window before it joins the outbox.
+    wait_until(page, "Number(document.getElementById('outbox').dataset.waiting) >= 6", 20)
     assert "waiting to send" in text_of(page, "#outbox")
     waiting = int(page.evaluate("document.getElementById('outbox').dataset.waiting"))
     # Reopened in the dead zone: the shell from the service worker, the block and everything
@@ -212,8 +233,9 @@ def test_offline_stops_arrive_once_in_order(live_server_factory, browser, tmp_pa
         assert view["proof"]["left_at"] == ("recipient", "mailroom", "safe place")[i]
         assert [e["status"] for e in view["timeline"]].count("delivered") == 1
         times.append(view["proof"]["at"])
-        got = requests.get(f"{base}/api/v1/track/{s['token']}/photos/{view['proof']['photo']}",
-                           timeout=10)
+        got = requests.get(
+            f"{base}/api/v1/track/{s['token']}/photos/{view['proof']['photo']}", timeout=10
+        )
         assert got.status_code == 200
     assert times == sorted(times)  # in the order the driver delivered them
     until(lambda: route_of(base, reg["route_id"])["position"] is not None)
@@ -232,11 +254,18 @@ def test_dashboard_link_qr_and_revoke(live_server_factory, browser, tmp_path):
     dashboard = browser.new_page(viewport={"width": 1280, "height": 900})
     sign_in(dashboard, base)
     wait_until(dashboard, "document.querySelectorAll('#driver-route option').length === 2")
+    # Two routes of one courier and vehicle read apart: the first stop and the route id.
+    assert f"from Pohjoisesplanadi 21 ({reg['route_id']})" in dashboard.inner_text(
+        "#driver-route option:nth-child(2)"
+    )
     dashboard.select_option("#driver-route", reg["route_id"])
     dashboard.click("#driver-link-make")
     dashboard.wait_for_selector("#driver-link-show:not([hidden])")
     wait_until(dashboard, "document.getElementById('driver-link-qr').naturalWidth > 0")
     link = dashboard.input_value("#driver-link-url")
+    assert link.startswith(base + "/drive/#da_")  # this page's own address, PUBLIC_URL unset
+    assert "PUBLIC_URL" in text_of(dashboard, "#driver-link-public")
+    assert dashboard.is_visible("#driver-link-public")
     screenshot(dashboard, tmp_path, "driver-app-dashboard-link-1280")
 
     context, page, errors = phone(browser, STATION["lat"], STATION["lon"])
@@ -255,7 +284,8 @@ def test_dashboard_link_qr_and_revoke(live_server_factory, browser, tmp_path):
 
 
 def test_a_refused_photo_is_told_to_the_courier_and_the_delivery_still_goes(
-        live_server_factory, browser, street_map, tmp_path):
+    live_server_factory, browser, street_map, tmp_path
+):
     # A server that keeps no photo over 2 kB: the phone's shrunk photo is refused (413).
     server = start(live_server_factory, tmp_path, PHOTO_MAX_BYTES="2000")
     base = server.url
@@ -271,8 +301,177 @@ def test_a_refused_photo_is_told_to_the_courier_and_the_delivery_still_goes(
     deliver(page, photo)
     until(lambda: view_of(base, reg, 0)["status"] == "delivered", 20)
     all_sent(page)
-    wait_until(page, "document.getElementById('outbox').textContent"
-                     ".includes('A photo was not taken')")
+    wait_until(
+        page, "document.getElementById('warnings').textContent.includes('A photo was not taken')"
+    )
     assert view_of(base, reg, 0)["proof"]["photo"] is None
+    # A phone clock two days ahead: the server refuses the event for good, and the courier is told.
+    page.evaluate("const real = Date.now; Date.now = () => real() + 2 * 86400000")
+    page.click("#arrived")
+    wait_until(
+        page,
+        "document.getElementById('warnings').textContent.includes('\"arrived\" was not taken')",
+    )
+    all_sent(page)
+    page.wait_for_timeout(9000)  # longer than any passing notice: both are still on screen
+    warnings = text_of(page, "#warnings")
+    assert "A photo was not taken" in warnings and "arrived" in warnings
+    assert text_of(page, "#outbox") == "All sent"
+    screenshot(page, tmp_path, "driver-app-refused-360")
+    page.click(".warning-refused .dismiss >> nth=0")
+    page.click(".warning-refused .dismiss >> nth=0")
+    wait_until(page, "document.querySelectorAll('.warning-refused').length === 0")
+    assert errors == []
+    context.close()
+
+
+def test_a_second_routes_link_still_sends_the_first_routes_items(
+    live_server_factory, browser, tmp_path
+):
+    server = start(live_server_factory, tmp_path)
+    base = server.url
+    first, second = register_route(base), register_route(base)
+    session, csrf = seller_session(base)
+    context, page, errors = phone(browser, STATION["lat"], STATION["lon"])
+    page.goto(make_link(session, csrf, base, first["route_id"]))
+    wait_until(page, "document.getElementById('next-title').textContent.includes('Stop 1')")
+    page.click("#start")
+    until(lambda: route_of(base, first["route_id"])["status"] == "on_route", 20)
+    all_sent(page)
+    wait_until(page, "navigator.serviceWorker.controller !== null", 20)
+
+    context.set_offline(True)  # the first stop delivered in a dead zone
+    photo = tmp_path / "parcel.jpg"
+    photo.write_bytes(phone_photo())
+    deliver(page, photo)
+    wait_until(page, "Number(document.getElementById('outbox').dataset.waiting) >= 2", 20)
+    # The dispatcher hands the phone a second route before the first one's items went out.
+    context.set_offline(False)
+    page.route("**/api/v1/**", lambda route: route.abort())  # still no way to the API
+    page.goto("about:blank")  # a new page load, as from the camera's QR reader
+    page.goto(make_link(session, csrf, base, second["route_id"]))
+    wait_until(page, "Number(document.getElementById('outbox').dataset.others) >= 2", 20)
+    assert "waiting to send for another route" in text_of(page, "#outbox")
+    screenshot(page, tmp_path, "driver-app-other-route-waiting-360")
+    assert route_of(base, first["route_id"])["stops_done"] == 0
+
+    page.unroute("**/api/v1/**")  # the network is back: the first route's items go, with its token
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    until(lambda: view_of(base, first, 0)["status"] == "delivered", 30)
+    wait_until(page, "document.getElementById('outbox').dataset.others === '0'", 30)
+    assert view_of(base, first, 0)["proof"]["photo"]  # the photo went too, once
+    assert len(list((tmp_path / "photos" / first["route_id"]).glob("*.jpg"))) == 1
+    wait_until(page, "document.getElementById('next-title').textContent.includes('Stop 1')")
+    assert route_of(base, second["route_id"])["stops_done"] == 0  # nothing went to the other
+    assert text_of(page, "#outbox") == "All sent"
+    assert errors == []
+    context.close()
+
+
+def test_a_page_off_https_says_what_https_gives(live_server_factory, browser, tmp_path):
+    server = start(live_server_factory, tmp_path)
+    base = server.url
+    # A bike courier, and a stop whose address is one long word (it must not widen the page).
+    payload = route_payload(vehicle="bike")
+    payload["stops"][0]["address"] = "Pohjoisesplanadinkulmantalonsisäpihanportinvieressä" * 2
+    resp = requests.post(f"{base}/api/v1/routes", json=payload, headers=SELLER, timeout=10)
+    assert resp.status_code == 201, resp.text
+    reg = resp.json()
+    session, csrf = seller_session(base)
+    context, page, errors = phone(browser, STATION["lat"], STATION["lon"])
+    # 127.0.0.1 counts as secure to Chromium: the page is told what a phone on http:// sees.
+    page.add_init_script("Object.defineProperty(window, 'isSecureContext', {value: false})")
+    page.goto(make_link(session, csrf, base, reg["route_id"]))
+    wait_until(page, "document.getElementById('next-title').textContent.includes('Stop 1')")
+    warning = text_of(page, ".warning-insecure")
+    assert "only over HTTPS" in warning and "site settings" not in warning
+    assert page.locator("#navigate").get_attribute("href").endswith("&travelmode=bicycling")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, tmp_path, "driver-app-insecure-360")
+    page.locator("#stops").screenshot(path=str(tmp_path / "driver-app-long-address-list-360.png"))
+    assert errors == []
+    context.close()
+
+
+def test_any_stop_can_be_opened_an_outcome_can_be_undone_and_a_stop_put_off(
+    live_server_factory, browser, tmp_path
+):
+    server = start(live_server_factory, tmp_path)
+    base = server.url
+    reg = register_route(base)
+    session, csrf = seller_session(base)
+    context, page, errors = phone(browser, STATION["lat"], STATION["lon"])
+    page.goto(make_link(session, csrf, base, reg["route_id"]))
+    wait_until(page, "document.getElementById('next-title').textContent.includes('Stop 1')")
+    page.click("#start")
+    all_sent(page)
+
+    # The third stop first: opened from the list, delivered, then taken back within the window.
+    page.click("#stops li[data-stop='2'] button")
+    wait_until(page, "document.getElementById('next-title').textContent.includes('Stop 3')")
+    screenshot(page, tmp_path, "driver-app-opened-stop-360")
+    deliver(page, None)
+    page.wait_for_selector("#undo:not([hidden])")
+    assert "Stop 3" in text_of(page, "#undo-text") and "delivered" in text_of(page, "#undo-text")
+    assert page.locator("#stops li.done").count() == 1  # shown as done at once
+    screenshot(page, tmp_path, "driver-app-undo-360")
+    page.click("#undo-button")
+    wait_until(page, "document.getElementById('undo').hidden")
+    assert page.locator("#stops li.done").count() == 0
+    page.wait_for_timeout(11000)  # past the window: nothing was sent
+    assert text_of(page, "#outbox") == "All sent"
+    assert view_of(base, reg, 2)["status"] != "delivered"
+
+    # Taken again: an attempt at stop 3, sent once the window has passed, stops 1 and 2 open.
+    page.click("#stops li[data-stop='2'] button")
+    page.click("#attempted")
+    page.click("#attempt-form button[value=ok]")
+    until(lambda: view_of(base, reg, 2)["status"] == "attempted", 25)
+    assert view_of(base, reg, 0)["status"] != "delivered"
+    wait_until(page, "document.getElementById('next-title').textContent.includes('Stop 1')")
+
+    # "Later" puts stop 1 at the end of the courier's list; the server hears nothing of it.
+    page.click("#later")
+    wait_until(page, "document.getElementById('next-title').textContent.includes('Stop 2')")
+    order = page.eval_on_selector_all("#stops li", "els => els.map((e) => e.dataset.stop)")
+    assert order == ["1", "2", "0"]
+    screenshot(page, tmp_path, "driver-app-later-360")
+    page.locator("#stops").screenshot(path=str(tmp_path / "driver-app-later-list-360.png"))
+    all_sent(page)
+    assert text_of(page, "#outbox") == "All sent"
+    route = route_of(base, reg["route_id"])
+    assert route["stops_done"] == 1
+    page.reload()  # the courier's order is kept on the phone
+    wait_until(page, "document.getElementById('next-title').textContent.includes('Stop 2')")
+    assert errors == []
+    context.close()
+
+
+def test_a_revoked_routes_items_are_kept_aside_and_said_so(live_server_factory, browser, tmp_path):
+    server = start(live_server_factory, tmp_path)
+    base = server.url
+    first, second = register_route(base), register_route(base)
+    session, csrf = seller_session(base)
+    context, page, errors = phone(browser, STATION["lat"], STATION["lon"])
+    page.goto(make_link(session, csrf, base, first["route_id"]))
+    wait_until(page, "document.getElementById('next-title').textContent.includes('Stop 1')")
+    context.set_offline(True)
+    page.click("#start")  # waits on the phone
+    wait_until(page, "document.getElementById('outbox').dataset.waiting === '1'")
+    revoked = session.delete(
+        f"{base}/dashboard/routes/{first['route_id']}/driver-link",
+        headers={"X-CSRF-Token": csrf},
+        timeout=10,
+    )
+    assert revoked.status_code == 200
+    context.set_offline(False)
+    page.goto("about:blank")
+    page.goto(make_link(session, csrf, base, second["route_id"]))
+    wait_until(page, "document.getElementById('warnings').textContent.includes('revoked')", 20)
+    assert "1 kept on this phone for another route" in text_of(page, ".warning-aside")
+    assert text_of(page, "#outbox") == "All sent"  # nothing of this route waits
+    screenshot(page, tmp_path, "driver-app-other-route-revoked-360")
+    assert route_of(base, first["route_id"])["status"] == "not_started"  # never sent
+    assert route_of(base, second["route_id"])["status"] == "not_started"  # nor to the other
     assert errors == []
     context.close()

@@ -13,21 +13,30 @@ from PIL import Image
 def seller_session(base: str, key: str = "demo") -> tuple[requests.Session, str]:
     """A signed-in dashboard session and its CSRF token, through the real sign-in form."""
     s = requests.Session()
-    token = re.search(r'name="csrf_token" value="([^"]+)"',
-                      s.get(f"{base}/signin", timeout=10).text).group(1)
-    resp = s.post(f"{base}/signin", data={"key": key, "csrf_token": token, "next": "/dashboard"},
-                  timeout=10, allow_redirects=False)
+    token = re.search(
+        r'name="csrf_token" value="([^"]+)"', s.get(f"{base}/signin", timeout=10).text
+    ).group(1)
+    resp = s.post(
+        f"{base}/signin",
+        data={"key": key, "csrf_token": token, "next": "/dashboard"},
+        timeout=10,
+        allow_redirects=False,
+    )
     assert resp.status_code == 302, resp.text
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"',
-                     s.get(f"{base}/dashboard", timeout=10).text).group(1)
+    csrf = re.search(
+        r'name="csrf_token" value="([^"]+)"', s.get(f"{base}/dashboard", timeout=10).text
+    ).group(1)
     return s, csrf
 
 
 def make_link(session: requests.Session, csrf: str, base: str, route_id: str) -> str:
-    resp = session.post(f"{base}/dashboard/routes/{route_id}/driver-link",
-                        headers={"X-CSRF-Token": csrf}, timeout=10)
+    resp = session.post(
+        f"{base}/dashboard/routes/{route_id}/driver-link",
+        headers={"X-CSRF-Token": csrf},
+        timeout=10,
+    )
     assert resp.status_code == 201, resp.text
-    return resp.json()["url"]
+    return base + resp.json()["path"]  # without PUBLIC_URL: on the dashboard's own address
 
 
 def phone_photo(width: int = 3000, height: int = 2000, colour: str = "#c0392b") -> bytes:

@@ -22,11 +22,18 @@ DAY = 86400.0
 def app(tmp_path):
     from app import create_app
 
-    return create_app({
-        "TESTING": True, "ASYNC_MODE": "threading", "STORE_URL": "memory://",
-        "SECRET_KEY": "unit", "SELLER_KEYS": {"demo": "demo", "acme": "acme-key"},
-        "DEMO": False, "PHOTO_STORE": str(tmp_path / "photos"), "PHOTO_MAX_BYTES": 600_000,
-    })
+    return create_app(
+        {
+            "TESTING": True,
+            "ASYNC_MODE": "threading",
+            "STORE_URL": "memory://",
+            "SECRET_KEY": "unit",
+            "SELLER_KEYS": {"demo": "demo", "acme": "acme-key"},
+            "DEMO": False,
+            "PHOTO_STORE": str(tmp_path / "photos"),
+            "PHOTO_MAX_BYTES": 600_000,
+        }
+    )
 
 
 def bearer(token: str) -> dict:
@@ -39,11 +46,10 @@ def signed_in(client, key: str = "demo") -> str:
 
 
 def new_link(client, csrf: str, route_id: str) -> str:
-    resp = client.post(f"/dashboard/routes/{route_id}/driver-link",
-                       headers={"X-CSRF-Token": csrf})
+    resp = client.post(f"/dashboard/routes/{route_id}/driver-link", headers={"X-CSRF-Token": csrf})
     assert resp.status_code == 201, resp.get_data(as_text=True)
     assert resp.headers["Cache-Control"] == "no-store"
-    return resp.json["url"].split("#", 1)[1]
+    return resp.json["path"].split("#", 1)[1]
 
 
 def key() -> str:
@@ -51,13 +57,24 @@ def key() -> str:
 
 
 def upload(client, token: str, data: bytes, stop: int = 0, photo_key: str | None = None):
-    return client.post(f"/api/v1/photos?stop={stop}", data=data, headers={
-        **bearer(token), "Idempotency-Key": photo_key or key(), "Content-Type": "image/jpeg"})
+    return client.post(
+        f"/api/v1/photos?stop={stop}",
+        data=data,
+        headers={
+            **bearer(token),
+            "Idempotency-Key": photo_key or key(),
+            "Content-Type": "image/jpeg",
+        },
+    )
 
 
 def delivered(stop: int, t: float, **proof) -> dict:
-    return {"type": "delivered", "stop": stop, "timestamp": iso(t),
-            "proof": {"left_at": "front door", **proof}}
+    return {
+        "type": "delivered",
+        "stop": stop,
+        "timestamp": iso(t),
+        "proof": {"left_at": "front door", **proof},
+    }
 
 
 # Driver links
@@ -78,8 +95,8 @@ def test_link_opens_the_block_with_first_names_and_notes_only(client):
     assert "Korhonen" not in text and "order-0" not in text and "token" not in text
     # The same link is shown again (derived from SECRET_KEY), and its QR code with it.
     shown = client.get(f"/dashboard/routes/{payload_reg['route_id']}/driver-link").json
-    assert shown["url"].endswith("#" + token)
-    qr = client.get(shown["qr"])
+    assert shown["path"] == "/drive/#" + token
+    qr = client.get(shown["qr"], query_string={"base": "https://track.example.com"})
     assert qr.mimetype == "image/svg+xml" and b"<svg" in qr.data
 
 
@@ -92,8 +109,9 @@ def test_stop_notes_are_taken_and_bounded(client):
     assert resp.status_code == 201
     reg = resp.json
     csrf = signed_in(client)
-    block = client.get("/api/v1/driver/block",
-                       headers=bearer(new_link(client, csrf, reg["route_id"]))).json
+    block = client.get(
+        "/api/v1/driver/block", headers=bearer(new_link(client, csrf, reg["route_id"]))
+    ).json
     assert [s["notes"] for s in block["stops"]] == ["", "Ring twice", ""]
     payload["stops"][0]["notes"] = "x" * 501
     resp = client.post("/api/v1/routes", json=payload, headers=bearer("demo"))
@@ -104,13 +122,15 @@ def test_a_revoked_link_can_send_and_read_nothing(client):
     reg = register(client, start=False)
     csrf = signed_in(client)
     old = new_link(client, csrf, reg["route_id"])
-    resp = client.delete(f"/dashboard/routes/{reg['route_id']}/driver-link",
-                         headers={"X-CSRF-Token": csrf})
+    resp = client.delete(
+        f"/dashboard/routes/{reg['route_id']}/driver-link", headers={"X-CSRF-Token": csrf}
+    )
     assert resp.status_code == 200 and resp.json["active"] is False
     for method, path, body in (
-            ("get", "/api/v1/driver/block", None),
-            ("post", "/api/v1/events", {"type": "route_started", "timestamp": iso(0)}),
-            ("post", "/api/v1/positions", {"lat": 60.17, "lon": 24.94, "timestamp": iso(1)})):
+        ("get", "/api/v1/driver/block", None),
+        ("post", "/api/v1/events", {"type": "route_started", "timestamp": iso(0)}),
+        ("post", "/api/v1/positions", {"lat": 60.17, "lon": 24.94, "timestamp": iso(1)}),
+    ):
         resp = getattr(client, method)(path, json=body, headers=bearer(old))
         assert resp.status_code == 401 and resp.json["field"] == "Authorization", path
     assert upload(client, old, phone_photo(40, 30)).status_code == 401
@@ -122,12 +142,44 @@ def test_a_revoked_link_can_send_and_read_nothing(client):
     assert client.get("/api/v1/driver/block", headers=bearer(new)).status_code == 200
     assert client.get("/api/v1/driver/block", headers=bearer(old)).status_code == 401
     # The route's own API driver token was never touched.
-    assert client.get("/api/v1/driver/block",
-                      headers=bearer(reg["driver_token"])).status_code == 200
-    assert client.delete(f"/dashboard/routes/{reg['route_id']}/driver-link",
-                         headers={"X-CSRF-Token": csrf}).status_code == 200
-    assert client.delete(f"/dashboard/routes/{reg['route_id']}/driver-link",
-                         headers={"X-CSRF-Token": csrf}).status_code == 404
+    assert (
+        client.get("/api/v1/driver/block", headers=bearer(reg["driver_token"])).status_code == 200
+    )
+    assert (
+        client.delete(
+            f"/dashboard/routes/{reg['route_id']}/driver-link", headers={"X-CSRF-Token": csrf}
+        ).status_code
+        == 200
+    )
+    assert (
+        client.delete(
+            f"/dashboard/routes/{reg['route_id']}/driver-link", headers={"X-CSRF-Token": csrf}
+        ).status_code
+        == 404
+    )
+
+
+def test_a_link_is_never_built_on_the_host_header(app, client):
+    reg = register(client, start=False)
+    csrf = signed_in(client)
+    path = f"/dashboard/routes/{reg['route_id']}/driver-link"
+    # The same signed-in session, sent to the server with another Host header.
+    client.set_cookie("session", client.get_cookie("session").value, domain="evil.example")
+    evil = {"headers": {"Host": "evil.example"}}
+    made = client.post(path, headers={"Host": "evil.example", "X-CSRF-Token": csrf})
+    assert made.status_code == 201
+    assert made.json["url"] is None and made.json["public_url"] is False
+    assert "evil" not in made.get_data(as_text=True)
+    # The QR code needs the dashboard's own origin, and takes nothing but an origin.
+    qr = client.get(made.json["qr"], **evil)
+    assert qr.status_code == 400 and qr.json["field"] == "base"
+    for bad in ("javascript:alert(1)", "https://x.example/path", "https://a@b.example", ""):
+        answer = client.get(made.json["qr"], query_string={"base": bad})
+        assert answer.status_code == 400, bad
+    app.config["PUBLIC_URL"] = "https://track.example.com"
+    shown = client.get(path, **evil).json
+    assert shown["url"] == "https://track.example.com" + made.json["path"]
+    assert client.get(made.json["qr"], **evil).status_code == 200
 
 
 def test_links_are_the_sellers_own_and_need_csrf(client):
@@ -137,6 +189,7 @@ def test_links_are_the_sellers_own_and_need_csrf(client):
     base = f"/dashboard/routes/{theirs['route_id']}/driver-link"
     assert client.post(base, headers={"X-CSRF-Token": csrf}).status_code == 404
     assert client.get(base).status_code == 404
+    assert client.get(base).json["field"] == "route_id"  # JSON, like every API answer
     assert client.get(base + ".svg").status_code == 404
     assert client.post(f"/dashboard/routes/{mine['route_id']}/driver-link").status_code == 400
     assert client.get(f"/dashboard/routes/{'x' * 500}/driver-link").status_code == 404
@@ -185,8 +238,9 @@ def test_a_photo_is_stripped_downscaled_and_shown_to_its_link_only(app, client, 
     again = upload(client, reg["driver_token"], phone_photo(3000, 2000), 0, photo)
     assert again.status_code == 200 and again.json == resp.json  # a retry stores nothing new
     assert len(list((tmp_path / "photos").rglob("*.jpg"))) == 1
-    ok = client.post("/api/v1/events", json=delivered(0, 60, photo=photo),
-                     headers=bearer(reg["driver_token"]))
+    ok = client.post(
+        "/api/v1/events", json=delivered(0, 60, photo=photo), headers=bearer(reg["driver_token"])
+    )
     assert ok.json == {"accepted": 1, "rejected": []}
     mine, other = reg["shipments"][0]["token"], reg["shipments"][1]["token"]
     assert client.get(f"/api/v1/track/{mine}").json["proof"]["photo"] == photo
@@ -204,21 +258,28 @@ def test_a_photo_is_stripped_downscaled_and_shown_to_its_link_only(app, client, 
     assert client.get(f"/dashboard/photos/{photo}").data == got.data
 
 
-@pytest.mark.parametrize(("data", "headers", "query", "status", "field"), [
-    (b"not an image at all", {}, "stop=0", 415, "photo"),
-    (b"<svg xmlns='http://www.w3.org/2000/svg'/>", {}, "stop=0", 415, "photo"),
-    (phone_photo(40, 30)[:200], {}, "stop=0", 415, "photo"),  # truncated
-    (b"\xff" * 700_000, {}, "stop=0", 413, "photo"),  # over PHOTO_MAX_BYTES
-    (phone_photo(40, 30), {"Idempotency-Key": "photo-1"}, "stop=0", 400, "Idempotency-Key"),
-    (phone_photo(40, 30), {}, "stop=3", 400, "stop"),
-    (phone_photo(40, 30), {}, "stop=-1", 400, "stop"),
-    (phone_photo(40, 30), {}, "", 400, "stop"),
-])
-def test_bad_uploads_are_refused_and_store_nothing(client, tmp_path, data, headers, query,
-                                                   status, field):
+@pytest.mark.parametrize(
+    ("data", "headers", "query", "status", "field"),
+    [
+        (b"not an image at all", {}, "stop=0", 415, "photo"),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'/>", {}, "stop=0", 415, "photo"),
+        (phone_photo(40, 30)[:200], {}, "stop=0", 415, "photo"),  # truncated
+        (b"\xff" * 700_000, {}, "stop=0", 413, "photo"),  # over PHOTO_MAX_BYTES
+        (phone_photo(40, 30), {"Idempotency-Key": "photo-1"}, "stop=0", 400, "Idempotency-Key"),
+        (phone_photo(40, 30), {}, "stop=3", 400, "stop"),
+        (phone_photo(40, 30), {}, "stop=-1", 400, "stop"),
+        (phone_photo(40, 30), {}, "", 400, "stop"),
+    ],
+)
+def test_bad_uploads_are_refused_and_store_nothing(
+    client, tmp_path, data, headers, query, status, field
+):
     reg = register(client)
-    resp = client.post(f"/api/v1/photos?{query}", data=data, headers={
-        **bearer(reg["driver_token"]), "Idempotency-Key": key(), **headers})
+    resp = client.post(
+        f"/api/v1/photos?{query}",
+        data=data,
+        headers={**bearer(reg["driver_token"]), "Idempotency-Key": key(), **headers},
+    )
     assert resp.status_code == status and resp.json["field"] == field, resp.json
     assert not list((tmp_path / "photos").rglob("*.jpg"))
 
@@ -232,7 +293,26 @@ def test_a_decompression_bomb_is_refused(app, client, tmp_path):
     Image.new("1", (9000, 9000)).save(out, "PNG")  # a few kB that decode to 81 Mpx
     reg = register(client)
     resp = upload(client, reg["driver_token"], out.getvalue())
-    assert resp.status_code == 415 and "pixels" in resp.json["error"]
+    assert resp.status_code == 413 and "PHOTO_MAX_PIXELS" in resp.json["error"]
+    assert "9000x9000" in resp.json["error"]
+    # Past Pillow's own ceiling (400 Mpx): still named as too many pixels, not "not an image".
+    out = io.BytesIO()
+    Image.new("1", (20000, 20000)).save(out, "PNG")
+    resp = upload(client, reg["driver_token"], out.getvalue())
+    assert resp.status_code == 413 and resp.json["field"] == "photo"
+    assert "PHOTO_MAX_PIXELS" in resp.json["error"]
+    assert not list((tmp_path / "photos").rglob("*.jpg"))
+
+
+def test_a_second_outcome_names_the_stop_once(client):
+    reg = register(client)
+    token = reg["driver_token"]
+    sent = client.post("/api/v1/events", json=delivered(0, 60), headers=bearer(token))
+    assert sent.status_code == 200, sent.get_data(as_text=True)
+    other = {"type": "attempted", "stop": 0, "reason": "no_access", "timestamp": iso(90)}
+    resp = client.post("/api/v1/events", json=other, headers=bearer(token))
+    assert resp.status_code == 400
+    assert resp.json == {**resp.json, "field": "stop", "error": "stop already delivered"}
 
 
 def test_another_routes_photo_cannot_be_claimed(client, tmp_path):
@@ -244,21 +324,32 @@ def test_another_routes_photo_cannot_be_claimed(client, tmp_path):
     assert resp.status_code == 409 and resp.json["field"] == "Idempotency-Key"
     # Naming another route's photo (or another stop's) in a delivery is refused, nothing kept.
     for reg, stop in ((second, 0), (first, 1)):
-        resp = client.post("/api/v1/events", json=delivered(stop, 60, photo=photo),
-                           headers=bearer(reg["driver_token"]))
+        resp = client.post(
+            "/api/v1/events",
+            json=delivered(stop, 60, photo=photo),
+            headers=bearer(reg["driver_token"]),
+        )
         assert resp.status_code == 400 and resp.json["field"] == "proof.photo"
-    resp = client.post("/api/v1/events", json=delivered(0, 60, signature="drawn.png"),
-                       headers=bearer(first["driver_token"]))
+    resp = client.post(
+        "/api/v1/events",
+        json=delivered(0, 60, signature="drawn.png"),
+        headers=bearer(first["driver_token"]),
+    )
     assert resp.status_code == 400 and resp.json["field"] == "proof.signature"
     view = client.get(f"/api/v1/track/{second['shipments'][0]['token']}").json
     assert view["status"] != "delivered" and view["proof"] is None
     # In a batch, the item is rejected and the others kept.
-    batch = {"events": [delivered(0, 60, photo=photo), {"type": "arrived", "stop": 1,
-                                                         "timestamp": iso(70)}]}
+    batch = {
+        "events": [
+            delivered(0, 60, photo=photo),
+            {"type": "arrived", "stop": 1, "timestamp": iso(70)},
+        ]
+    }
     resp = client.post("/api/v1/events", json=batch, headers=bearer(second["driver_token"]))
     assert resp.json["accepted"] == 1
-    assert resp.json["rejected"] == [{"index": 0, "field": "events[0].proof.photo",
-                                      "error": resp.json["rejected"][0]["error"]}]
+    assert resp.json["rejected"] == [
+        {"index": 0, "field": "events[0].proof.photo", "error": resp.json["rejected"][0]["error"]}
+    ]
 
 
 def test_replayed_events_change_nothing_and_answer_2xx(app, client):
@@ -266,9 +357,11 @@ def test_replayed_events_change_nothing_and_answer_2xx(app, client):
     token = reg["driver_token"]
     photo = key()
     upload(client, token, phone_photo(40, 30), 0, photo)
-    events = [{"type": "arrived", "stop": 0, "timestamp": iso(50)},
-              delivered(0, 60, photo=photo),
-              {"type": "attempted", "stop": 1, "reason": "no_access", "timestamp": iso(120)}]
+    events = [
+        {"type": "arrived", "stop": 0, "timestamp": iso(50)},
+        delivered(0, 60, photo=photo),
+        {"type": "attempted", "stop": 1, "reason": "no_access", "timestamp": iso(120)},
+    ]
     for event in events:
         assert client.post("/api/v1/events", json=event, headers=bearer(token)).status_code == 200
     before = [client.get(f"/api/v1/track/{s['token']}").json for s in reg["shipments"]]
@@ -286,15 +379,19 @@ def test_replayed_events_change_nothing_and_answer_2xx(app, client):
     assert resp.status_code == 200 and resp.json["accepted"] == 1
     again = [client.get(f"/api/v1/track/{s['token']}").json for s in reg["shipments"]]
     assert [v["timeline"] for v in again] == [v["timeline"] for v in finished]
-    later = client.post("/api/v1/events", json={**back, "timestamp": iso(400)},
-                        headers=bearer(token))
+    later = client.post(
+        "/api/v1/events", json={**back, "timestamp": iso(400)}, headers=bearer(token)
+    )
     assert later.status_code == 409 and later.json["field"] == "route"
 
 
 def test_no_photos_after_the_route_is_finished(client):
     reg = register(client)
-    client.post("/api/v1/events", json={"type": "returned", "timestamp": iso(300)},
-                headers=bearer(reg["driver_token"]))
+    client.post(
+        "/api/v1/events",
+        json={"type": "returned", "timestamp": iso(300)},
+        headers=bearer(reg["driver_token"]),
+    )
     resp = upload(client, reg["driver_token"], phone_photo(40, 30))
     assert resp.status_code == 409 and resp.json["field"] == "route"
 
@@ -308,16 +405,21 @@ def store_url(request):
 
 def test_retention_forgets_photos_and_the_link(tmp_path, store_url):
     clock = Clock(T0.timestamp() + 60)
-    app = make_app(clock, SECRET_KEY="unit", PHOTO_STORE=str(tmp_path), RETENTION=DAY,
-                   STORE_URL=store_url)
+    app = make_app(
+        clock, SECRET_KEY="unit", PHOTO_STORE=str(tmp_path), RETENTION=DAY, STORE_URL=store_url
+    )
     client = app.test_client()
     reg = register(client, n_stops=1)
     csrf = signed_in(client)
     link = new_link(client, csrf, reg["route_id"])
     photo = key()
     assert upload(client, link, phone_photo(40, 30), 0, photo).status_code == 201
-    assert client.post("/api/v1/events", json=delivered(0, 90, photo=photo),
-                       headers=bearer(link)).status_code == 200
+    assert (
+        client.post(
+            "/api/v1/events", json=delivered(0, 90, photo=photo), headers=bearer(link)
+        ).status_code
+        == 200
+    )
     assert list(tmp_path.rglob("*.jpg"))
     clock.advance(DAY + 120)
     assert app.extensions["doorstep"].retention.sweep() == 1
@@ -335,8 +437,11 @@ def test_the_route_report_carries_the_photo_inside_the_file(client):
     photo, signature = key(), key()
     upload(client, reg["driver_token"], phone_photo(400, 300), 0, photo)
     upload(client, reg["driver_token"], phone_photo(200, 100, "#ffffff"), 0, signature)
-    client.post("/api/v1/events", json=delivered(0, 60, photo=photo, signature=signature),
-                headers=bearer(reg["driver_token"]))
+    client.post(
+        "/api/v1/events",
+        json=delivered(0, 60, photo=photo, signature=signature),
+        headers=bearer(reg["driver_token"]),
+    )
     signed_in(client)
     html = client.get(f"/dashboard/routes/{reg['route_id']}/report.html").get_data(as_text=True)
     assert html.count("data:image/jpeg;base64,") == 2  # the photo and the signature
@@ -355,14 +460,16 @@ def test_a_route_keeps_a_bounded_number_of_photos(client, tmp_path):
 
 def test_photos_can_go_before_their_route(tmp_path):
     clock = Clock(T0.timestamp() + 60)
-    app = make_app(clock, SECRET_KEY="unit", PHOTO_STORE=str(tmp_path), RETENTION=30 * DAY,
-                   PHOTO_RETENTION=DAY)
+    app = make_app(
+        clock, SECRET_KEY="unit", PHOTO_STORE=str(tmp_path), RETENTION=30 * DAY, PHOTO_RETENTION=DAY
+    )
     client = app.test_client()
     reg = register(client, n_stops=1)
     photo = key()
     upload(client, reg["driver_token"], phone_photo(40, 30), 0, photo)
-    client.post("/api/v1/events", json=delivered(0, 90, photo=photo),
-                headers=bearer(reg["driver_token"]))
+    client.post(
+        "/api/v1/events", json=delivered(0, 90, photo=photo), headers=bearer(reg["driver_token"])
+    )
     token = reg["shipments"][0]["token"]
     clock.advance(DAY - 120)
     app.extensions["doorstep"].retention.sweep()
@@ -387,21 +494,39 @@ def test_photo_storage_that_cannot_write_answers_503_and_keeps_nothing(tmp_path)
     assert app.extensions["doorstep"].photos.get(photo) is None  # the retry starts afresh
 
 
-@settings(max_examples=examples(60), deadline=None, derandomize=True,
-          suppress_health_check=list(HealthCheck))
-@given(body=st.binary(max_size=2000), stop=st.text(max_size=6),
-       header=st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40),
-       kind=st.sampled_from(["image/jpeg", "image/png", "text/plain", ""]))
+@settings(
+    max_examples=examples(60),
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+@given(
+    body=st.binary(max_size=2000),
+    stop=st.text(max_size=6),
+    header=st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40),
+    kind=st.sampled_from(["image/jpeg", "image/png", "text/plain", ""]),
+)
 def test_the_photo_door_never_fails(body, stop, header, kind):
-    resp = FUZZ_CLIENT.post("/api/v1/photos", query_string={"stop": stop}, data=body, headers={
-        **bearer(FUZZ_REG["driver_token"]), "Idempotency-Key": header.encode("utf-8", "replace")
-        .decode("latin-1"), "Content-Type": kind})
+    resp = FUZZ_CLIENT.post(
+        "/api/v1/photos",
+        query_string={"stop": stop},
+        data=body,
+        headers={
+            **bearer(FUZZ_REG["driver_token"]),
+            "Idempotency-Key": header.encode("utf-8", "replace").decode("latin-1"),
+            "Content-Type": kind,
+        },
+    )
     assert resp.status_code in (400, 413, 415), resp.get_data(as_text=True)
     assert resp.json["field"] in ("stop", "photo", "Idempotency-Key")
 
 
-FUZZ_APP = make_app(Clock(T0.timestamp() + 60), PHOTO_STORE="/nonexistent/never-written",
-                    EVENTS_PER_DRIVER="100000000/second", EVENTS_PER_SELLER="100000000/second")
+FUZZ_APP = make_app(
+    Clock(T0.timestamp() + 60),
+    PHOTO_STORE="/nonexistent/never-written",
+    EVENTS_PER_DRIVER="100000000/second",
+    EVENTS_PER_SELLER="100000000/second",
+)
 FUZZ_CLIENT = FUZZ_APP.test_client()
 FUZZ_REG = register(FUZZ_CLIENT)
 
@@ -419,3 +544,42 @@ def test_a_photo_taken_sideways_stands_upright(client):
     reg = register(client)
     resp = upload(client, reg["driver_token"], out.getvalue())
     assert (resp.json["width"], resp.json["height"]) == (200, 300)
+
+
+def test_the_home_screen_icon_is_a_png_drawn_here(client):
+    import io
+
+    from PIL import Image
+
+    page = client.get("/drive/").get_data(as_text=True)
+    assert 'rel="apple-touch-icon" sizes="180x180" href="/drive/apple-touch-icon.png"' in page
+    resp = client.get("/drive/apple-touch-icon.png")
+    assert resp.status_code == 200 and resp.mimetype == "image/png"
+    img = Image.open(io.BytesIO(resp.data))
+    assert img.format == "PNG" and img.size == (180, 180)
+    assert img.getpixel((5, 5)) == (0x0B, 0x6B, 0xCB)  # the app's blue
+    assert img.getpixel((90, 70)) == (255, 255, 255)  # the white pin in the middle
+
+
+def test_a_first_fix_stamped_before_the_start_does_not_go_before_it(client):
+    from tests.support.helpers import STOPS
+
+    reg = register(client, start=False)
+    token = reg["driver_token"]
+    started = {"type": "route_started", "timestamp": iso(60)}
+    assert client.post("/api/v1/events", json=started, headers=bearer(token)).status_code == 200
+    # The phone's first fix, a cached one from a second before the start, right at stop 1.
+    lat, lon = STOPS[0][:2]
+    fixes = {
+        "positions": [
+            {"lat": lat, "lon": lon, "timestamp": iso(59)},
+            {"lat": lat, "lon": lon, "timestamp": iso(65)},
+        ]
+    }
+    assert client.post("/api/v1/positions", json=fixes, headers=bearer(token)).status_code < 300
+    view = client.get(f"/api/v1/track/{reg['shipments'][0]['token']}").json
+    timeline = view["timeline"]
+    assert len(timeline) >= 3, timeline  # created, out for delivery, then the driver near
+    assert timeline[1]["status"] == "out_for_delivery"
+    times = [t["at"] for t in timeline]
+    assert times == sorted(times), timeline

@@ -73,7 +73,6 @@ HTTP_CLIENTS = {
 HOST_READERS = {
     "app/web/api/routes.py": "the registering seller's own tracking links",
     "app/web/pages/dashboard.py": "the signed-in seller's copy-link button",
-    "app/web/pages/driver_links.py": "the signed-in seller's driver link and its QR code",
 }
 
 

@@ -111,8 +111,8 @@ def _validate(route: Route, progress: Progress, event: StopEvent) -> list[Shipme
     open_ships = [s for s in ships if not is_final(s)]
     if not open_ships and ships:
         done = ships[0].status
-        what = "shipment" if event.shipment is not None else "stop"
-        raise EventError("shipment" if event.shipment else "stop", f"{what} already {done}")
+        # The API answers "<field> <message>": the field already names the stop or shipment.
+        raise EventError("shipment" if event.shipment else "stop", f"already {done}")
     return open_ships
 
 

@@ -44,6 +44,12 @@ def change(
         # replay sends earlier times. The order was received before it went out, whatever
         # the clocks say.
         first.at = at
+    last = ship.timeline[-1] if ship.timeline else None
+    if last is not None and sane(at) and sane(last.at) and at < last.at:
+        # Statuses follow one another: one cannot have happened before the one it follows. A
+        # phone's first fix is often stamped a moment before the route_started it follows
+        # (a cached position): the customer read "almost there" before "out for delivery".
+        at = last.at
     ship.status = status
     ship.updated_at = at
     ship.timeline.append(TimelineEntry(status=status, at=at, text=text, detail=detail))

@@ -3,6 +3,11 @@
 // screen stays on while driving, and a warning when the page cannot follow the driver.
 const BATCH_MAX = 30;
 
+// Browsers give location, service workers (offline use) and the wake lock to HTTPS pages only:
+// no site setting can allow them on http://, so the courier is told what will help.
+export const insecureText = "This link is not on HTTPS: the browser allows location, offline use " +
+  "and keeping the screen on only over HTTPS. Ask your dispatcher for the https:// link.";
+
 export class Location {
   constructor(outbox, positionsUrl, batchSeconds, { onFix, onWarning }) {
     this.batchSeconds = batchSeconds;
@@ -53,6 +58,7 @@ export class Location {
   }
 
   refused(err) {
+    if (!window.isSecureContext) return; // the page's own warning says why (insecureText)
     const text = err.code === err.PERMISSION_DENIED
       ? "Location is off for this page: allow it in the browser's site settings, or customers will not see you coming."
       : "Looking for your location… (no GPS fix yet)";

@@ -18,7 +18,10 @@ export class DriveMap {
   wayTo(block, next) {
     const target = next === null ? block.station : block.stops[next];
     const leg = next === null ? block.legs[block.stops.length] : block.legs[next];
-    if (leg && leg.length > 1) return leg;
+    // A planned leg starts at the stop before it: out of order (a stop opened from the list,
+    // one put off with "Later") it would start elsewhere, so a straight line is drawn instead.
+    const inOrder = next === null || next === 0 || block.stops[next - 1].done;
+    if (inOrder && leg && leg.length > 1) return leg;
     const from = this.me ? this.me.getLatLng() : null;
     const last = block.stops[block.stops.length - 1];
     const start = from ? [from.lat, from.lng]
@@ -65,15 +68,26 @@ export class DriveMap {
   }
 }
 
-// A hand-off to the phone's own navigation app: Apple Maps on iOS, a geo: URI elsewhere
-// (Android offers every installed navigation app for it).
-export function navigationUrl(stop) {
+// The route's vehicle as each navigation app names a way of travelling. Apple's `dirflg` has
+// driving, walking and transit only: a bike is given walking (paths, no motorways) there.
+const MODES = {
+  foot: { apple: "w", google: "walking" },
+  bike: { apple: "w", google: "bicycling" },
+  motorcycle: { apple: "d", google: "two-wheeler" },
+};
+const DRIVING = { apple: "d", google: "driving" };
+
+// A hand-off to the phone's own navigation app: Apple Maps on iOS, a geo: URI on Android
+// (which offers every installed navigation app for it; it carries no travel mode), Google
+// Maps elsewhere; in the route's own way of travelling.
+export function navigationUrl(stop, vehicle) {
   const where = `${stop.lat},${stop.lon}`;
+  const mode = MODES[vehicle] || DRIVING;
   if (/iPhone|iPad|iPod/.test(navigator.userAgent)) {
-    return `https://maps.apple.com/?daddr=${where}&dirflg=d`;
+    return `https://maps.apple.com/?daddr=${where}&dirflg=${mode.apple}`;
   }
   if (/Android/.test(navigator.userAgent)) {
     return `geo:${where}?q=${where}(${encodeURIComponent(stop.address || "Stop")})`;
   }
-  return `https://www.google.com/maps/dir/?api=1&destination=${where}`;
+  return `https://www.google.com/maps/dir/?api=1&destination=${where}&travelmode=${mode.google}`;
 }

@@ -52,45 +52,92 @@ function withoutRefused(body, refused) {
   return { ...body, proof: keep };
 }
 
+// Each route's driver token, kept with its route's items (IndexedDB, on this phone only): a
+// phone given a second route's link still sends the first route's items with the first token.
+export async function rememberToken(db, route, token) {
+  if (!route || !token) return;
+  const tokens = (await kv.get(db, "routeTokens")) || {};
+  if (tokens[route] === token) return;
+  tokens[route] = token;
+  await kv.put(db, "routeTokens", tokens);
+}
+
 export class Outbox {
   constructor(db, token, route, onChange) {
     this.db = db;
     this.token = token;
-    this.route = route; // the route id of the block this link opens
-    this.onChange = onChange; // (count, problem) for the "3 waiting to send" line
+    this.route = route; // the route id of the block the open link shows
+    // (count, problem, others) for the "3 waiting to send" line: others = {waiting, revoked},
+    // the items of the phone's other routes.
+    this.onChange = onChange;
+    this.onRefused = () => {}; // (text): a refusal the courier must see until dismissed
     this.sending = false;
     this.problem = null;
     // Photos the server refused for good (too large, not an image): the delivery that names
     // one is still sent, without it, rather than refused for an unknown photo.
     this.refusedPhotos = new Set();
+    this.revokedRoutes = new Set(); // other routes whose token the server refused (401)
   }
 
   // kind: "json" (url, body) or "photo" (url, blob, then the event that names it). Each item
-  // belongs to the route it was made for: a phone given a link to another route later keeps
-  // the first route's items aside (sent again if a new link for that route is opened), never
-  // sends them to the other route.
+  // belongs to the route it was made for and is sent with that route's token, whichever link
+  // is open now. A revoked route's items stay aside on the phone (sent if a new link for that
+  // route is opened), never sent to another route.
   async add(item) {
-    await tx(this.db, STORE, "readwrite", (s) => s.add({ ...item, route: this.route,
+    await rememberToken(this.db, this.route, this.token);
+    // An item made for a route before another link was opened names its route already.
+    await tx(this.db, STORE, "readwrite", (s) => s.add({ ...item, route: item.route ?? this.route,
       added: Date.now() }));
     await this.report();
     this.flush();
   }
 
-  async mine() {
-    const all = await tx(this.db, STORE, "readonly", (s) => s.getAll());
-    return all.filter((item) => item.route === this.route);
-  }
+  all() { return tx(this.db, STORE, "readonly", (s) => s.getAll()); } // in key order
+
+  async mine() { return (await this.all()).filter((item) => item.route === this.route); }
 
   async count() { return (await this.mine()).length; }
 
-  async report() { this.onChange(await this.count(), this.problem); }
+  async report() {
+    const all = await this.all();
+    const others = all.filter((item) => item.route !== this.route);
+    this.onChange(all.length - others.length, this.problem, {
+      waiting: others.filter((item) => !this.revokedRoutes.has(item.route)).length,
+      revoked: others.filter((item) => this.revokedRoutes.has(item.route)).length,
+    });
+  }
 
-  async oldest() { return (await this.mine())[0] || null; } // getAll answers in key order
+  // The oldest item of a route not held back in this round: order is kept within each route.
+  async oldest(held) {
+    return (await this.all()).find((item) => !held.has(item.route)) || null;
+  }
+
+  // A refusal that sending again cannot change (a photo too large, a phone clock a day off):
+  // the item leaves the outbox, and the courier is told until they dismiss it (onRefused).
+  async refused(item, resp) {
+    const body = await resp.json().catch(() => ({}));
+    const why = body.error || `the server answered ${resp.status}`;
+    const other = item.route === this.route ? "" : " (another route)";
+    if (item.kind === "photo") {
+      this.refusedPhotos.add(item.key);
+      // Kept on the phone: the event naming it may be sent after a reload.
+      await kv.put(this.db, "refusedPhotos", [...this.refusedPhotos]);
+      this.onRefused(`A photo was not taken${other}: ${why}. The delivery goes without it.`);
+    } else {
+      const what = item.body && item.body.type ? `"${item.body.type.replace("_", " ")}"` : "Positions";
+      this.onRefused(`${what} was not taken${other}: ${why}.`);
+    }
+  }
 
   remove(seq) { return tx(this.db, STORE, "readwrite", (s) => s.delete(seq)); }
 
-  async send(item) {
-    const headers = { Authorization: `Bearer ${this.token}` };
+  async tokenFor(route) {
+    if (route === this.route) return this.token;
+    return ((await kv.get(this.db, "routeTokens")) || {})[route] || null;
+  }
+
+  async send(item, token) {
+    const headers = { Authorization: `Bearer ${token}` };
     let body;
     if (item.kind === "photo") {
       headers["Content-Type"] = item.blob.type || "application/octet-stream";
@@ -103,43 +150,45 @@ export class Outbox {
     return fetch(item.url, { method: "POST", headers, body, cache: "no-store" });
   }
 
-  // Send everything waiting, in order; stop at the first item the network or server could not
-  // take, and try again later (`online`, a timer, the next item added).
+  // Send everything waiting, oldest first; a route whose item the server would not take
+  // (revoked, no token on this phone) is held back while the others go on; the network or a
+  // busy server stops the round, tried again later (`online`, a timer, the next item added).
   async flush() {
     if (this.sending) return;
     this.sending = true;
-    let refused = false;  // a photo refused in this round: its notice outlives the next success
+    const held = new Set();
     try {
       for (const k of (await kv.get(this.db, "refusedPhotos")) || []) this.refusedPhotos.add(k);
-      for (let item = await this.oldest(); item; item = await this.oldest()) {
+      for (let item = await this.oldest(held); item; item = await this.oldest(held)) {
+        const token = await this.tokenFor(item.route);
+        if (!token) { // items from before tokens were kept per route, of a route since left
+          held.add(item.route);
+          this.revokedRoutes.add(item.route);
+          continue;
+        }
         let resp;
         try {
-          resp = await this.send(item);
+          resp = await this.send(item, token);
         } catch {
           this.problem = navigator.onLine ? "No answer from the server" : "Offline";
           break;
         }
         if (resp.ok || final(resp.status)) {
-          if (!resp.ok) {
-            const body = await resp.json().catch(() => ({}));
-            this.problem = `Not taken: ${body.error || resp.status}`;
-            if (item.kind === "photo") {
-              refused = true;
-              this.problem = `A photo was not taken (${body.error || resp.status}): the ` +
-                "delivery goes without it";
-              this.refusedPhotos.add(item.key);
-              // Kept on the phone: the event naming it may be sent after a reload.
-              await kv.put(this.db, "refusedPhotos", [...this.refusedPhotos]);
-            }
-          } else if (!refused) {
-            this.problem = null;
-          }
+          if (!resp.ok) await this.refused(item, resp);
+          else if (item.route === this.route || this.problem !== "revoked") this.problem = null;
+          if (item.route !== this.route) this.revokedRoutes.delete(item.route);
           await this.remove(item.seq);
           await this.report();
           continue;
         }
+        if (resp.status === 401) {
+          held.add(item.route);
+          if (item.route === this.route) this.problem = "revoked";
+          else this.revokedRoutes.add(item.route);
+          continue;
+        }
         const body = await resp.json().catch(() => ({}));
-        this.problem = resp.status === 401 ? "revoked" : (body.error || `Server busy (${resp.status})`);
+        this.problem = body.error || `Server busy (${resp.status})`;
         break;
       }
     } finally {

@@ -2,30 +2,46 @@
 // send the API's stop events. Everything sent goes through the outbox (drive-outbox.js), so
 // it works the same with and without a network; the block shown is the server's, with what
 // is still waiting to be sent applied on top.
-import { Location } from "./drive-location.js";
+import { insecureText, Location } from "./drive-location.js";
 import { DriveMap, navigationUrl } from "./drive-map.js";
-import { kv, openDb, Outbox } from "./drive-outbox.js";
+import { kv, openDb, Outbox, rememberToken } from "./drive-outbox.js";
+import { StopOrder } from "./drive-order.js";
 import { shrinkPhoto } from "./drive-photo.js";
+import { UndoWindow } from "./drive-undo.js";
 import { SignaturePad } from "./signature.js";
 
 const root = document.getElementById("drive");
 const config = JSON.parse(root.dataset.config);
 const $ = (id) => document.getElementById(id);
 const state = { block: null, token: null, db: null, outbox: null, location: null,
-  warnings: new Map(), waiting: 0, saving: 0 };
+  warnings: new Map(), waiting: 0, saving: 0, others: { waiting: 0, revoked: 0 },
+  order: null, undo: null, selected: null };
 const map = new DriveMap("map", config);
 const signature = new SignaturePad($("signature"));
 
-function warn(name, text) {
-  if (text) state.warnings.set(name, text); else state.warnings.delete(name);
+// Warnings shown until their cause goes (offline, location) or, for `dismissable` ones (a
+// refused event or photo), until the courier taps "OK".
+function warn(name, text, dismissable = false) {
+  if (text) state.warnings.set(name, { text, dismissable }); else state.warnings.delete(name);
   const box = $("warnings");
   box.replaceChildren(...[...state.warnings].map(([key, value]) => {
     const p = document.createElement("p");
-    p.className = `warning warning-${key}`;
-    p.textContent = value;
+    p.className = `warning warning-${key.split(":")[0]}`;
+    p.textContent = value.text;
+    if (value.dismissable) {
+      const ok = document.createElement("button");
+      ok.type = "button";
+      ok.className = "small secondary dismiss";
+      ok.textContent = "OK";
+      ok.addEventListener("click", () => warn(key, null));
+      p.append(" ", ok);
+    }
     return p;
   }));
 }
+
+let refusals = 0;
+function refused(text) { warn(`refused:${refusals += 1}`, text, true); }
 
 function setText(id, value) { $(id).textContent = value; }
 
@@ -52,6 +68,15 @@ function customerInstructions(stop) {
   }).join("\n");
 }
 
+// The stop the screen acts on: the one the courier opened from the list, else the next one in
+// the courier's order. Stops can be done in any order (the API takes them so).
+function current(block) {
+  const chosen = state.selected === null ? null : block.stops[state.selected];
+  if (chosen && !chosen.done) return chosen.index;
+  state.selected = null;
+  return state.order.next(block.stops);
+}
+
 function renderNext(block) {
   const next = block.next_stop === null ? null : block.stops[block.next_stop];
   const done = block.stops.filter((s) => s.done).length;
@@ -69,7 +94,7 @@ function renderNext(block) {
     const asked = customerInstructions(next);
     $("next-instructions").hidden = !asked;
     setText("next-instructions", asked);
-    $("navigate").href = navigationUrl(next);
+    $("navigate").href = navigationUrl(next, block.driver.vehicle);
   } else {
     setText("next-title", block.status === "finished" ? "Route finished: thank you!"
       : `All stops done: back to ${block.station.name}`);
@@ -84,6 +109,7 @@ function renderNext(block) {
   $("picked-up").hidden = !pickup;
   $("delivered").hidden = pickup;
   $("attempted").textContent = pickup ? "Could not pick up" : "Attempted";
+  $("later").hidden = !next || block.stops.filter((s) => !s.done).length < 2;
   root.dataset.nextKind = next ? next.kind || "delivery" : "";
   $("start").hidden = block.status !== "not_started";
   $("returned").hidden = !active || Boolean(next); // every stop has an outcome first
@@ -92,14 +118,30 @@ function renderNext(block) {
 }
 
 function renderStops(block) {
-  $("stops").replaceChildren(...block.stops.map((s) => {
+  $("stops").replaceChildren(...state.order.arrange(block.stops).map((s) => {
     const li = document.createElement("li");
+    li.value = s.index + 1; // the stop's own number, wherever "Later" put it
     li.className = s.done ? "done" : (s.index === block.next_stop ? "next" : "");
+    li.dataset.stop = String(s.index);
     const pickup = s.kind === "pickup";
     const outcome = pickup ? "picked up" : s.shipments.map((x) => x.status).join(", ");
     const what = s.done ? outcome : (s.arrived ? "arrived" : "");
     const who = pickup ? `Pick up for stops ${s.for_stops.map((i) => i + 1).join(", ")}` : people(s);
-    li.textContent = `${s.address || "(no address)"} · ${who}${what ? ` · ${what}` : ""}`;
+    const text = `${s.address || "(no address)"} · ${who}${what ? ` · ${what}` : ""}`;
+    if (s.done) {
+      li.textContent = text;
+    } else { // open it to act on it, out of order
+      const open = document.createElement("button");
+      open.type = "button";
+      open.className = "stop-open";
+      open.textContent = text;
+      open.addEventListener("click", () => {
+        state.selected = s.index;
+        render();
+        $("content").scrollIntoView({ block: "start" });
+      });
+      li.append(open);
+    }
     if (pickup) li.classList.add("pickup");
     return li;
   }));
@@ -108,6 +150,7 @@ function renderStops(block) {
 function render() {
   const block = state.block;
   if (!block) return;
+  block.next_stop = current(block);
   renderNext(block);
   renderStops(block);
   map.show(block);
@@ -140,16 +183,45 @@ function applyLocally(event) {
     stop.done = stop.shipments.every((s) => ["delivered", "attempted", "returned"].includes(s.status));
     stop.arrived = stop.arrived && !stop.done;
   }
-  const open = block.stops.filter((s) => !s.done);
-  block.next_stop = open.length ? open[0].index : null;
+  if (stop && stop.done && state.selected === stop.index) state.selected = null;
+  block.next_stop = current(block);
   kv.put(state.db, "block", block);
   render();
 }
 
 async function send(event) {
+  await state.undo.commit(); // an outcome still in its undo window goes first
   const body = { ...event, timestamp: Date.now() / 1000 };
   applyLocally(body);
   await state.outbox.add({ kind: "json", url: config.eventsUrl, body });
+}
+
+// An outcome: shown at once, into the outbox only after the undo window.
+async function sendOutcome(event, photos = []) {
+  await state.undo.commit();
+  const before = structuredClone(state.block);
+  const body = { ...event, timestamp: Date.now() / 1000 };
+  applyLocally(body);
+  const stop = before.stops[event.stop];
+  const label = `Stop ${event.stop + 1}${stop && stop.address ? ` (${stop.address})` : ""}: ${
+    event.type === "delivered" ? "delivered" : "attempted"}`;
+  await state.undo.hold(label, [...photos, { kind: "json", url: config.eventsUrl, body }], before);
+}
+
+function onUndoChange(pending, left) {
+  $("undo").hidden = !pending;
+  if (pending) setText("undo-text", `${pending.label}. Sending in ${left} s.`);
+  onOutbox(state.waiting, state.outbox.problem);
+}
+
+async function undoOutcome() {
+  const before = await state.undo.undo();
+  if (before) {
+    state.block = before;
+    await kv.put(state.db, "block", before);
+    render();
+  }
+  onUndoChange(null, 0);
 }
 
 function fillShipments(select, stop) {
@@ -160,41 +232,44 @@ function fillShipments(select, stop) {
 
 function photoKey() { return `ph_${crypto.randomUUID().replaceAll("-", "")}`; }
 
-async function queuePhoto(blob, stop) {
-  const key = photoKey();
-  await state.outbox.add({ kind: "photo", url: `${config.photosUrl}?stop=${stop}`, key, blob });
-  return key;
+function photoItem(blob, stop) {
+  return { kind: "photo", url: `${config.photosUrl}?stop=${stop}`, key: photoKey(), blob };
 }
 
-async function onDelivered(form) {
+async function onDelivered(form, stop) {
   // Shrinking a photo takes a second or two: until the delivery is in the outbox the screen
   // says so, never "All sent" (a phone locked in between would otherwise lose it unawares).
   state.saving += 1;
   onOutbox(state.waiting, state.outbox.problem);
   try {
-    await queueDelivery(form);
+    await queueDelivery(form, stop);
   } finally {
     state.saving -= 1;
     onOutbox(state.waiting, state.outbox.problem);
   }
 }
 
-async function queueDelivery(form) {
-  const stop = state.block.next_stop;
+async function queueDelivery(form, stop) {
   const data = new FormData(form);
   const proof = { left_at: data.get("left_at"), note: data.get("note") || null };
   const file = $("deliver-photo").files[0];
   // Photos and the signature go first: the event names them, and the outbox keeps order.
-  if (file) proof.photo = await queuePhoto(await shrinkPhoto(file), stop);
+  const photos = [];
+  if (file) photos.push(photoItem(await shrinkPhoto(file), stop));
+  if (photos.length) proof.photo = photos[0].key;
   const drawn = await signature.blob();
-  if (drawn) proof.signature = await queuePhoto(drawn, stop);
+  if (drawn) {
+    photos.push(photoItem(drawn, stop));
+    proof.signature = photos[photos.length - 1].key;
+  }
   const event = { type: "delivered", stop, proof };
   if (data.get("shipment")) event.shipment = data.get("shipment");
-  await send(event);
+  await sendOutcome(event, photos);
 }
 
 function openDialog(id, formId, onConfirm) {
-  const stop = state.block.stops[state.block.next_stop];
+  const stop = state.block.stops[current(state.block)];
+  const index = stop.index; // the stop on screen when the dialog opened
   const dialog = $(id);
   const form = $(formId);
   form.reset();
@@ -206,20 +281,27 @@ function openDialog(id, formId, onConfirm) {
   if (id === "deliver-dialog") signature.clear();
   dialog.returnValue = "";
   dialog.showModal();
-  dialog.onclose = () => { if (dialog.returnValue === "ok") onConfirm(form); };
+  dialog.onclose = () => { if (dialog.returnValue === "ok") onConfirm(form, index); };
 }
 
 function setUpActions() {
   $("start").addEventListener("click", () => { send({ type: "route_started" }); state.location.start(); });
-  $("arrived").addEventListener("click", () => send({ type: "arrived", stop: state.block.next_stop }));
-  $("picked-up").addEventListener("click", () => send({ type: "picked_up", stop: state.block.next_stop }));
+  $("arrived").addEventListener("click", () => send({ type: "arrived", stop: current(state.block) }));
+  $("picked-up").addEventListener("click", () => send({ type: "picked_up", stop: current(state.block) }));
   $("delivered").addEventListener("click", () => openDialog("deliver-dialog", "deliver-form", onDelivered));
-  $("attempted").addEventListener("click", () => openDialog("attempt-dialog", "attempt-form", (form) => {
-    const data = new FormData(form);
-    const event = { type: "attempted", stop: state.block.next_stop, reason: data.get("reason") };
-    if (data.get("shipment")) event.shipment = data.get("shipment");
-    send(event);
-  }));
+  $("attempted").addEventListener("click", () => openDialog("attempt-dialog", "attempt-form",
+    (form, stop) => {
+      const data = new FormData(form);
+      const event = { type: "attempted", stop, reason: data.get("reason") };
+      if (data.get("shipment")) event.shipment = data.get("shipment");
+      sendOutcome(event);
+    }));
+  $("later").addEventListener("click", async () => {
+    await state.order.putOff(current(state.block));
+    state.selected = null;
+    render();
+  });
+  $("undo-button").addEventListener("click", undoOutcome);
   $("returned").addEventListener("click", async () => {
     await state.location.flush();
     state.location.stop();
@@ -228,7 +310,8 @@ function setUpActions() {
   $("signature-clear").addEventListener("click", () => signature.clear());
 }
 
-function onOutbox(count, problem) {
+function onOutbox(count, problem, others = state.others) {
+  state.others = others;
   const line = $("outbox");
   const before = state.waiting;
   state.waiting = count;
@@ -236,16 +319,23 @@ function onOutbox(count, problem) {
   if (problem === "revoked") {
     warn("link", "This driver link was revoked: ask your dispatcher for a new one. Nothing waiting was lost; it stays on this phone.");
   }
+  warn("aside", others.revoked ? `${others.revoked} kept on this phone for another route ` +
+    "whose link was revoked: open a new link for that route to send them." : null);
   const why = problem && problem !== "revoked" ? ` (${problem})` : "";
-  line.textContent = count ? `${count} waiting to send${why}`
-    : state.saving ? "Saving the delivery…" : (problem ? problem : "All sent");
+  const elsewhere = others.waiting ? `${others.waiting} waiting to send for another route` : "";
+  const held = state.undo && state.undo.pending;
+  line.textContent = count ? `${count} waiting to send${why}${elsewhere ? ` · ${elsewhere}` : ""}`
+    : state.saving ? "Saving the delivery…" : held ? "1 held for Undo"
+      : (elsewhere || (problem ? problem : "All sent"));
+  line.dataset.others = String(others.waiting);
   line.dataset.saving = String(state.saving > 0);
-  line.classList.toggle("waiting", count > 0);
+  line.classList.toggle("waiting", count + others.waiting > 0 || Boolean(held));
   if (before > 0 && count === 0) refresh();
 }
 
 async function refresh() {
-  if (state.waiting > 0) return; // the server does not have everything yet: keep ours
+  // The server does not have everything yet: keep ours.
+  if (state.waiting > 0 || (state.undo && state.undo.pending)) return;
   let resp;
   try {
     resp = await fetch(config.blockUrl, { headers: { Authorization: `Bearer ${state.token}` },
@@ -260,14 +350,21 @@ async function refresh() {
   }
   if (!resp.ok) return;
   warn("offline", null);
-  state.block = await resp.json();
-  await kv.put(state.db, "block", state.block);
-  if (state.outbox.route !== state.block.route_id) {
-    state.outbox.route = state.block.route_id;
+  const block = await resp.json();
+  await rememberToken(state.db, block.route_id, state.token);
+  await state.order.load(block.route_id);
+  // Something done on the phone while the block was on its way: ours is newer.
+  if (state.waiting > 0 || state.undo.pending) return;
+  // Shown at once, with the courier's own next stop: a tap in between must not act on the
+  // server's next stop.
+  state.block = block;
+  render();
+  await kv.put(state.db, "block", block);
+  if (state.outbox.route !== block.route_id) {
+    state.outbox.route = block.route_id;
     await state.outbox.report();
     state.outbox.flush();
   }
-  render();
 }
 
 async function token(db) {
@@ -275,7 +372,11 @@ async function token(db) {
   if (fromLink) {
     // Off the address bar (screenshots, shoulder surfers); kept on this phone only.
     history.replaceState(null, "", location.pathname);
-    if (fromLink !== await kv.get(db, "token")) {
+    const before = await kv.get(db, "token");
+    if (fromLink !== before) {
+      // The route open until now keeps its token: its items waiting go with it.
+      const block = await kv.get(db, "block");
+      if (block) await rememberToken(db, block.route_id, before);
       await kv.put(db, "token", fromLink);
       await kv.del(db, "block");
     }
@@ -291,6 +392,7 @@ window.addEventListener("hashchange", () => {
 });
 
 async function main() {
+  if (!window.isSecureContext) warn("insecure", insecureText);
   state.db = await openDb();
   state.token = await token(state.db);
   if (!state.token) {
@@ -300,6 +402,11 @@ async function main() {
   }
   state.block = await kv.get(state.db, "block");
   state.outbox = new Outbox(state.db, state.token, state.block && state.block.route_id, onOutbox);
+  state.outbox.onRefused = refused;
+  state.order = new StopOrder(state.db);
+  if (state.block) await state.order.load(state.block.route_id);
+  state.undo = new UndoWindow(state.db, state.outbox, { onChange: onUndoChange });
+  await state.undo.commit(); // one left waiting when the app was closed: its window has passed
   state.location = new Location(state.outbox, config.positionsUrl, config.batchSeconds, {
     onFix: (fix) => map.moveMe(fix, state.block ? state.block.driver.vehicle : "van"),
     onWarning: warn,
@@ -309,7 +416,11 @@ async function main() {
   await state.outbox.report();
   await refresh();
   if (state.block && state.block.status === "on_route") state.location.start();
-  window.addEventListener("online", () => { warn("offline", null); state.outbox.flush(); });
+  window.addEventListener("online", () => {
+    warn("offline", null);
+    state.outbox.flush();
+    refresh();
+  });
   window.addEventListener("offline", () => warn("offline", "Offline: everything you do is kept on this phone and sent when the network is back."));
   if (!navigator.onLine) {
     warn("offline", "Offline: everything you do is kept on this phone and sent when the network is back.");

@@ -1,4 +1,6 @@
 // The dashboard's driver links: pick a route, make or revoke its link, show it as a QR code.
+import { linkAddress } from "./link-address.js";
+
 const $ = (id) => document.getElementById(id);
 let csrf = "";
 
@@ -9,13 +11,19 @@ function linkPath(routeId) {
 function show(answer) {
   $("driver-link-revoke").disabled = !answer.active;
   $("driver-link-make").textContent = answer.active ? "Make a new link" : "Make driver link";
-  $("driver-link-show").hidden = !answer.url;
-  if (answer.url) {
-    $("driver-link-url").value = answer.url;
-    $("driver-link-qr").src = `${answer.qr}?t=${Date.now()}`; // a new link: a new code
+  $("driver-link-show").hidden = !answer.path;
+  // Without PUBLIC_URL the server names no host (it would have to trust the request's Host
+  // header): the link goes on this page's own address, and the panel says what phones need.
+  $("driver-link-public").hidden = answer.public_url !== false;
+  $("driver-link-insecure").hidden = answer.public_url !== false || location.protocol === "https:";
+  if (answer.path) {
+    const address = linkAddress(answer);
+    $("driver-link-url").value = address.url;
+    const sep = address.qr.includes("?") ? "&" : "?";
+    $("driver-link-qr").src = `${address.qr}${sep}t=${Date.now()}`; // a new link: a new code
   }
   $("driver-link-status").textContent = answer.active
-    ? (answer.url ? "Scan with the courier's phone camera." : "This route has a link made before (not shown again after a SECRET_KEY change): make a new one to show it.")
+    ? (answer.path ? "Scan with the courier's phone camera." : "This route has a link made before (not shown again after a SECRET_KEY change): make a new one to show it.")
     : "No working driver link for this route.";
 }
 
@@ -32,13 +40,20 @@ async function call(method) {
   show(body);
 }
 
+// What tells two routes of the same courier and vehicle apart: where they start, and the id.
+function firstStop(route) {
+  const rows = (route.shipments || []).filter((s) => s.address);
+  const first = rows.reduce((a, b) => (b.stop < a.stop ? b : a), rows[0]);
+  return first ? `from ${first.address} (${route.route_id})` : route.route_id;
+}
+
 // Called with every fleet update: the list follows the seller's routes, unfinished first.
 export function updateDriverRoutes(routes) {
   const select = $("driver-route");
   const chosen = select.value;
   const options = [...routes].sort((a, b) => (a.status === "finished") - (b.status === "finished"))
     .map((r) => new Option(`${r.driver} · ${r.vehicle} · ${r.stops_done}/${r.stops_total} stops`
-      + (r.status === "finished" ? " (finished)" : ""), r.route_id));
+      + ` · ${firstStop(r)}` + (r.status === "finished" ? " (finished)" : ""), r.route_id));
   const signature = options.map((o) => o.value + o.text).join("|");
   if (select.dataset.signature === signature) return;
   select.dataset.signature = signature;

@@ -1,4 +1,6 @@
 // The plan page after registering: each route handed to its courier.
+import { linkAddress } from "./link-address.js";
+
 const $ = (id) => document.getElementById(id);
 
 // Each registered route with its driver-app link and QR code (made with the routes, as the
@@ -18,13 +20,14 @@ export function showRegistered(routes) {
     li.dataset.routeId = r.route_id;
     const title = document.createElement("strong");
     title.textContent = `${r.driver} (${r.vehicle}), ${r.shipments.length} parcels`;
+    const address = linkAddress(r.driver_link);
     const img = document.createElement("img");
-    img.src = r.driver_link.qr;
+    img.src = address.qr;
     img.alt = `QR code of ${r.driver}'s driver link`;
     img.width = img.height = 160;
     const link = document.createElement("input");
     link.readOnly = true;
-    link.value = r.driver_link.url;
+    link.value = address.url;
     link.setAttribute("aria-label", `${r.driver}'s driver link (private: it lets its holder report for this route)`);
     const more = document.createElement("details");
     const summary = document.createElement("summary");

@@ -1,6 +1,8 @@
 // The day's sheet: per courier, the stops in order with the planned time, address, slot and
 // notes, to print (the page prints only the sheet: app.css @media print) or to download as CSV.
 // After registering, each courier's part carries their driver-app link and its QR code.
+import { linkAddress } from "./link-address.js";
+
 const $ = (id) => document.getElementById(id);
 const clock = (iso) => (iso ? iso.slice(11, 16) : "");
 
@@ -60,8 +62,8 @@ export function renderSheet(plan, date, links = []) {
     part.dataset.courier = b.courier;
     part.appendChild(el("h2", `${b.courier} · ${b.vehicle} · ${clock(b.start)}-${clock(b.end)} · ` +
       `${b.stops} stops, ${b.parcels} parcels, ${(b.distance_m / 1000).toFixed(1)} km`));
-    const link = links[k];
-    if (link && link.url) {
+    const link = linkAddress(links[k]);
+    if (link.url) {
       const box = el("div", undefined, "sheet-link");
       const img = el("img");
       img.src = link.qr;

@@ -7,7 +7,7 @@ from flask import Response, current_app, request
 
 from app.access import limits
 from app.extensions import services
-from app.proof.images import PhotoRefused
+from app.proof.images import PhotoRefused, PhotoTooLarge
 from app.proof.photos import KEY, PhotoConflict, most_per_route
 from app.store import StoreUnavailable
 from app.web.api import bp
@@ -49,6 +49,8 @@ def post_photo():
     n_stops = len(services().reads.routes.get(route_id).stops)
     try:
         doc, new = services().photos.add(route_id, stop, key, data, most_per_route(n_stops))
+    except PhotoTooLarge as exc:
+        raise ApiError(413, f"photo {exc}", "photo") from None
     except PhotoRefused as exc:
         raise ApiError(415, f"photo {exc}", "photo") from None
     except OSError as exc:  # the photo directory is full or not writable: nothing was kept

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Response, current_app, render_template, url_for
 
 from app.web.pages import bp, page_config
+from app.web.pages.driver_icon import touch_icon
 
 # The driver app, alone of the pages, uses the phone's location and camera and keeps the
 # screen on; every other page keeps all three off (app/access/headers.py).
@@ -58,6 +59,14 @@ def drive_manifest():
     }
     resp = current_app.response_class(current_app.json.dumps(manifest),
                                       mimetype="application/manifest+json")
+    return resp
+
+
+@bp.get("/drive/apple-touch-icon.png")
+def drive_touch_icon():
+    """Answer the home-screen icon as a PNG (iOS takes no SVG there)."""
+    resp = Response(touch_icon(), mimetype="image/png")
+    resp.headers["Cache-Control"] = "public, max-age=86400"
     return resp
 
 

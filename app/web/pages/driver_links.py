@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import io
+import re
 
 import segno
-from flask import Response, abort, current_app, jsonify, request, url_for
+from flask import Response, abort, current_app, jsonify, make_response, request, url_for
 
 from app.extensions import services
 from app.web.pages import bp
@@ -16,21 +17,35 @@ def own_route(route_id: str) -> str:
     """One of the signed-in seller's routes; anyone else's answers 404, like a missing one."""
     route = services().reads.routes.get(route_id) if len(route_id) <= 40 else None
     if route is None or route.seller_id != signed_in_seller():
-        abort(404)
+        abort(make_response(jsonify(error="no such route", field="route_id"), 404))
     return route.id
 
 
-def link_url(token: str) -> str:
-    """The link the driver opens. The token is in the fragment: no browser sends it to a
-    server, so it reaches no access log and no Referer."""
-    base = current_app.config["PUBLIC_URL"] or request.host_url
-    return f"{base.rstrip('/')}{url_for('web.drive')}#{token}"
+# An origin as a browser's `location.origin` writes it: scheme, host, port; nothing else.
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.\-\[\]:]{1,253}")
+
+
+def link_path(token: str) -> str:
+    """The driver link without its server. The token is in the fragment: no browser sends it
+    to a server, so it reaches no access log and no Referer."""
+    return f"{url_for('web.drive')}#{token}"
+
+
+def link_url(token: str, base: str | None = None) -> str | None:
+    """The whole link, on PUBLIC_URL: never on the request's Host header, which whoever sends
+    the request chooses. Without PUBLIC_URL the dashboard puts its own page's address in front
+    (`base`, the seller's browser's location.origin) and says to set PUBLIC_URL."""
+    base = current_app.config["PUBLIC_URL"] or base
+    return f"{base.rstrip('/')}{link_path(token)}" if base else None
 
 
 def shown(route_id: str, token: str | None) -> dict:
-    """A driver link as the seller's pages show it: the link and its QR code's address (the
-    dashboard's driver-app panel and the plan page's registered routes alike)."""
+    """A driver link as the seller's pages show it (the dashboard's driver-app panel and the
+    plan page's registered routes alike): the whole link on PUBLIC_URL, else its path for the
+    page to put its own address in front, and its QR code's address."""
     return {"url": link_url(token) if token else None,
+            "path": link_path(token) if token else None,
+            "public_url": bool(current_app.config["PUBLIC_URL"]),
             "qr": url_for("web.driver_link_qr", route_id=route_id) if token else None}
 
 
@@ -76,14 +91,21 @@ def revoke_driver_link(route_id: str):
 @bp.get("/dashboard/routes/<route_id>/driver-link.svg")
 @seller_required
 def driver_link_qr(route_id: str):
-    """Answer the route's driver link as a QR code (SVG, drawn here: no third party sees it)."""
+    """Answer the route's driver link as a QR code (SVG, drawn here: no third party sees it).
+    Without PUBLIC_URL, `?base=` names the dashboard's own origin to draw the link on."""
     route_id = own_route(route_id)
     token = services().driver_links.current(route_id)
     if token is None:
-        abort(404)
+        return jsonify(error="this route has no driver link to show", field="route_id"), 404
+    base = request.args.get("base", "")
+    if not current_app.config["PUBLIC_URL"] and not _ORIGIN.fullmatch(base):
+        return jsonify(
+            error="without PUBLIC_URL, base must be an http(s) origin", field="base"
+        ), 400
     out = io.BytesIO()
-    segno.make(link_url(token), error="m").save(out, kind="svg", scale=5, border=2,
-                                                 dark="#111", light="#fff")
+    segno.make(link_url(token, base), error="m").save(
+        out, kind="svg", scale=5, border=2, dark="#111", light="#fff"
+    )
     resp = Response(out.getvalue(), mimetype="image/svg+xml")
     resp.headers["Cache-Control"] = "no-store"
     return resp
