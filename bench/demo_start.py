@@ -20,32 +20,17 @@ import os
 import shutil
 import statistics
 import subprocess  # nosec B404 # starts our own server
-import sys
 import time
 from pathlib import Path
 
-import requests
+from bench.server import start_gunicorn
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def start_server(port: int, log: Path) -> subprocess.Popen:
-    env = {**os.environ, "BIND": f"127.0.0.1:{port}", "DEMO": "0", "PYTHONUNBUFFERED": "1",
-           "SELLER_KEYS": "demo:demo", "INTERNAL_URL": f"http://127.0.0.1:{port}",
-           "DEMO_MAX_RUNS": "2"}
-    proc = subprocess.Popen(  # nosec B603 # fixed argv, no shell
-        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
-         "app:create_app()"],
-        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
-                return proc
-        except requests.RequestException:
-            time.sleep(0.1)
-    proc.terminate()
-    raise SystemExit(f"the server on port {port} did not come up (see {log})")
+    return start_gunicorn(port, log, {"PYTHONUNBUFFERED": "1", "DEMO_MAX_RUNS": "2",
+                                      "INTERNAL_URL": f"http://127.0.0.1:{port}"})
 
 
 def stop_server(proc: subprocess.Popen) -> None:

@@ -16,16 +16,15 @@ serious or critical violation or a CLS of 0.1 or more.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess  # nosec B404 # starts our own server
-import sys
-import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import requests
+
+from bench.server import start_gunicorn
 
 ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -146,21 +145,7 @@ def table(results: list[Audit]) -> str:
 
 
 def start_server(port: int, log: Path) -> subprocess.Popen:
-    env = {**os.environ, "BIND": f"127.0.0.1:{port}", "DEMO": "0", "SELLER_KEYS": "demo:demo",
-           "FIX_MAX_AGE": "3650d"}
-    proc = subprocess.Popen(  # nosec B603 # fixed argv, no shell
-        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
-         "app:create_app()"], cwd=ROOT, env=env, stdout=log.open("w"),
-        stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 90  # a busy machine
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
-                return proc
-        except requests.RequestException:
-            time.sleep(0.1)
-    proc.terminate()
-    raise SystemExit(f"the server did not come up (see {log})")
+    return start_gunicorn(port, log, {"FIX_MAX_AGE": "3650d"})
 
 
 def main() -> None:

@@ -1,17 +1,9 @@
 // A remote MapLibre style (BASEMAP=https://.../style.json) under the markers: maplibre-gl draws
 // it inside Leaflet through @maplibre/maplibre-gl-leaflet. Loaded by basemap.js only in that
 // mode, so no other page downloads maplibre-gl (1 MB). The credit is the style's sources' own.
-const VENDOR = new URL("../vendor/", import.meta.url);
+import { loadScript } from "./load-script.js";
 
-function loadScript(src) {
-  return new Promise((resolve, reject) => {
-    const s = document.createElement("script");
-    s.src = src;
-    s.onload = resolve;
-    s.onerror = reject;
-    document.head.appendChild(s);
-  });
-}
+const VENDOR = new URL("../vendor/", import.meta.url);
 
 function loadCss(href) {
   const link = document.createElement("link");

@@ -1,16 +1,7 @@
 // The route report's streets (app/basemap/report.py): only reachable when the report is opened from
 // the server. folium's map is a global named in data-map; Leaflet is the report's inlined copy.
 import { addBasemap } from "./basemap.js";
-
-function loadScript(src) {
-  return new Promise((resolve, reject) => {
-    const s = document.createElement("script");
-    s.src = src;
-    s.onload = resolve;
-    s.onerror = reject;
-    document.head.appendChild(s);
-  });
-}
+import { loadScript } from "./load-script.js";
 
 // Every point of the route's lines and markers, as folium drew them.
 function routePoints(m) {
