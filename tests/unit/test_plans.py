@@ -304,3 +304,22 @@ def test_orders_that_do_not_fit_their_couriers_block_go_to_one_with_time_to_spar
         assert b.end - b.start <= 3600.0 + 1
     # What stays out was offered and does not fit anywhere: a reason says so.
     assert all(why for _, why in after.unassigned)
+
+
+def test_registering_a_day_over_the_route_limit_stores_none_of_it(app, client):
+    """Every planned route, or none: a limit reached halfway stored the first ones, whose
+    links the seller never saw (an outside check)."""
+    from tests.support.signin import csrf_of, sign_in
+
+    app.config.update(ROUTES_PER_SELLER="2/hour")
+    sign_in(client, "demo")
+    csrf = csrf_of(client.get("/dashboard").get_data(as_text=True))
+    body = {"date": "2026-11-26", "timezone": "Europe/Helsinki", "station": STATION,
+            "couriers": [{"vehicle": "bike", "count": 3}], "orders": orders(12, seed=4)}
+    blocks = client.post("/dashboard/plan/blocks", json=body,
+                         headers={"X-CSRF-Token": csrf}).json["blocks"]
+    assert len(blocks) == 3
+    resp = client.post("/dashboard/plan/register", json={"routes": [b["route"] for b in blocks]},
+                       headers={"X-CSRF-Token": csrf})
+    assert resp.status_code == 429 and resp.json["field"] == "routes"
+    assert app.extensions["doorstep"].reads.seller_routes("demo") == []

@@ -74,9 +74,12 @@ def plan_register():
         except InvalidField as exc:  # name the route it came from
             raise ApiError(400, f"routes[{i}].{exc.field} {exc.message}",
                            f"routes[{i}].{exc.field}") from None
+    # All of them from the seller's budget before the first is stored: a refusal halfway
+    # would leave routes registered whose links the seller never saw.
+    limits.take_one("ROUTES_PER_SELLER", "routes for this seller", "routes", seller,
+                    cost=len(requests))
     out = []
     for req in requests:
-        limits.take_one("ROUTES_PER_SELLER", "routes for this seller", "routes", seller)
         route, shipments, driver_token = services().ingest.register_route(seller, req)
         # Each route leaves with its driver-app link and QR code, as the dashboard makes them:
         # the courier scans it here; the token stays for a seller's own app or a Traccar phone.
