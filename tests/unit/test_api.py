@@ -252,3 +252,12 @@ def test_healthz(client):
     assert (body["status"], body["store"]) == ("ok", "memory")
     # The street map's state is reported, not counted (tests/unit/test_basemap_archive.py).
     assert body["basemap"]["state"] in ("ok", "missing")
+
+
+def test_a_batch_under_a_driver_token_that_names_no_route_is_a_401(client):
+    """A revoked driver link's batch: 401, which the driver app keeps for a new link (a 200
+    with every item rejected told it the fixes were dealt with; an outside check)."""
+    fixes = [fix_between(STOPS[0][:2], STOPS[1][:2], 0.1, 10)]
+    resp = client.post("/api/v1/positions", json={"positions": fixes},
+                       headers={"Authorization": "Bearer da_revoked-or-mistyped-link-token"})
+    assert resp.status_code == 401 and resp.json["field"] == "Authorization"

@@ -58,6 +58,11 @@ def _items(key: str, parse: Callable[[Any, str], Any], setting: str, what: str):
         else:
             rejected.append({"index": i, "field": f"{key}[{i}].driver_token",
                              "error": "is missing or unknown"})
+    if batched and not routed and header_token is not None and header_route is None:
+        # The phone's own token (a revoked driver link) names no route: a 401, so the driver
+        # app keeps the batch with everything else waiting for a new link, instead of a 200
+        # that would tell it the fixes were dealt with.
+        raise ApiError(401, "a valid driver token is required", "Authorization")
     # Counted before the items are even validated: refusing must cost less than the work.
     over = limits.per_driver([route_id for _, route_id, _ in routed], setting, what,
                              "Authorization")
