@@ -13,6 +13,16 @@ export function showRegistered(routes) {
     "phone's camera (or opens the link) to start the driver app; the routes are live on the " +
     "dashboard.";
   box.appendChild(p);
+  if (routes.some((r) => r.driver_link && r.driver_link.public_url === false)) {
+    // As the dashboard's driver-app panel says: the links are on this page's own address,
+    // which a courier's phone may not reach, and location and offline use need HTTPS.
+    const warn = document.createElement("p");
+    warn.className = "note";
+    warn.textContent = "These links use this page's address: couriers' phones need the " +
+      "server's public HTTPS address (set PUBLIC_URL=https://..., see the README), or the " +
+      "driver app cannot use location or work offline.";
+    box.appendChild(warn);
+  }
   const ul = document.createElement("ul");
   ul.className = "registered-routes";
   for (const r of routes) {
