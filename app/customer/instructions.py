@@ -29,6 +29,14 @@ SAFE_PLACE_NAMES = {
     "reception": N_("reception"),
     "neighbour": N_("a neighbour"),
 }
+# Where the driver's app says a parcel was left (its "Left at" choices): the safe places, and
+# the three only a driver picks.
+LEFT_AT_NAMES = {
+    **SAFE_PLACE_NAMES,
+    "recipient": N_("the recipient"),
+    "safe place": N_("a safe place"),
+    "parcel locker": N_("a parcel locker"),
+}
 OPEN_STATUSES = ("created", "out_for_delivery", "approaching")
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from babel import Locale
 
-from app.customer.instructions import SAFE_PLACE_NAMES
+from app.customer.instructions import LEFT_AT_NAMES, SAFE_PLACE_NAMES
 from app.i18n.catalogs import N_, Np_, translations
 
 # The driver's vehicle, as the map marker's name and the front page's demo list say it.
@@ -99,8 +99,8 @@ def page_words(lang: str) -> dict:
     t = translations(lang)
     return {"words": {key: t.gettext(text) for key, text in WORDS.items()},
             "plurals": {key: _plural_forms(lang, *pair) for key, pair in PLURALS.items()},
-            # The safe places' names, for "left at ..." under the proof (the driver's choice).
-            "places": place_names(lang)}
+            # Where the driver left it, for "left at ..." under the proof (the driver's choice).
+            "places": left_at_names(lang)}
 
 
 def vehicle_name(vehicle: str, lang: str) -> str:
@@ -112,3 +112,9 @@ def place_names(lang: str) -> dict[str, str]:
     """The safe places in `lang`, by the value the API takes (`front door`: `etuovelle`)."""
     t = translations(lang)
     return {place: t.gettext(name) for place, name in SAFE_PLACE_NAMES.items()}
+
+
+def left_at_names(lang: str) -> dict[str, str]:
+    """Where the driver's app says a parcel was left, in `lang`."""
+    t = translations(lang)
+    return {place: t.gettext(name) for place, name in LEFT_AT_NAMES.items()}

@@ -13,6 +13,7 @@ from typing import Any
 
 from babel.dates import format_skeleton, format_time
 
+from app.customer.instructions import LEFT_AT_NAMES
 from app.domain.hours import zone
 from app.domain.tracking.statuses import REASON_TEXT
 from app.i18n.catalogs import DEFAULT, N_, translations
@@ -139,6 +140,8 @@ def change_text(status: str, detail: dict[str, Any], driver: str, tz: str, lang:
         return stops_text(detail["stops_away"], lang)
     if status == "delivered":
         where = (detail.get("proof") or {}).get("left_at")
+        if where in LEFT_AT_NAMES:
+            where = t.gettext(LEFT_AT_NAMES[where])
         return t.gettext("Delivered, left at: %(place)s") % {"place": where} if where else (
             status_words(status, lang))
     if status == "attempted" and detail.get("next_attempt"):

@@ -257,3 +257,17 @@ def test_one_glitched_fix_from_hours_before_the_route_does_not_start_it(app, cli
     assert send(client, at(0.9, t))["accepted"] == 1
     assert view(client, reg)["status"] == "created"
     assert text_events(client, app) == []
+
+
+def test_a_phone_clock_an_hour_slow_still_starts_a_route_registered_now(client):
+    """A third outside check: with the start rule at a minute, a phone 10-60 min slow never
+    started its route (no ETA, no texts) until its clock passed the registration."""
+    from app.live.ingest import Ingest
+
+    reg = phone_route(client)
+    route = client.application.extensions["doorstep"].ingest.routes.get(reg["route_id"])
+    assert isinstance(client.application.extensions["doorstep"].ingest, Ingest)
+    slow = route.created_at - 3600
+    answer = send(client, *[at(0.5 + 0.1 * k, slow + 5 * k) for k in range(10)])
+    assert answer["accepted"] == 10
+    assert view(client, reg, 2)["status"] != "created"

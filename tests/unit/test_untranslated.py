@@ -59,3 +59,18 @@ def test_no_customer_page_shows_an_english_sentence(client, pages, lang):
             assert english_in(shown_text(page)) == [], name
 
 
+
+
+@pytest.mark.parametrize("left_at", ["recipient", "safe place", "parcel locker", "front door"])
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_where_the_driver_left_it_is_in_the_customers_language(left_at, lang):
+    """The driver app's 'Left at' choices, in the words the page and the texts use (an
+    outside check read "lämnat: safe place")."""
+    from app.i18n.page_words import left_at_names, page_words
+    from app.i18n.wording import change_text
+
+    name = left_at_names(lang)[left_at]
+    assert name != left_at and page_words(lang)["places"][left_at] == name
+    text = change_text("delivered", {"proof": {"left_at": left_at}}, "Aino", "Europe/Helsinki",
+                       lang, "Delivered")
+    assert name in text and left_at not in text

@@ -37,8 +37,9 @@ _HELD_TO_BELIEVE = 3
 # A phone's last fix no older than this (server clock) is live: a series older than it is a
 # backlog being sent behind it, not proof that its clock was wrong.
 _LIVE_S = 120.0
-# A phone's fix stamped this long before its route was registered cannot start it.
-_START_SLACK_S = 60.0
+# A phone's fix stamped this long before its route was registered cannot start it (one glitch
+# from hours back texted every customer); a clock up to this slow still starts the round.
+_START_SLACK_S = 2 * 3600.0
 
 
 def start_progress(route: Route, now: float) -> Progress:
