@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from app.domain.hours import CLOSES, OPENS
 from app.domain.model import PROGRAMS
+from app.notify.phones import PHONE_HINT, country_of, normalize
 
 MAX_ROWS = 2000
 COLUMNS = ("recipient", "address", "phone", "reference", "notes", "slot", "program", "pickup")
@@ -39,7 +40,6 @@ ALIASES = {
 _LIMITS = {"recipient": 120, "address": 200, "phone": 32, "reference": 80, "notes": 500,
            "pickup": 200}
 _SLOT = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*[-–]\s*(\d{1,2})[:.](\d{2})\s*$")
-_PHONE = re.compile(r"^\+?[0-9 ()-]{5,31}$")
 
 
 class Geocoder(Protocol):
@@ -223,8 +223,12 @@ def _check(line: int, raw: dict[str, str], day: date, tz: str, geocoder: Geocode
     for name in REQUIRED:
         if not order[name]:
             problem(name, "is required")
-    if order["phone"] and not _PHONE.match(order["phone"]):
-        problem("phone", "must be a phone number such as +358 40 123 4567")
+    if order["phone"]:
+        # In E.164, as the route will store it: a national number is read in the day's country.
+        phone = normalize(order["phone"], country_of(tz))
+        if phone is None:
+            problem("phone", PHONE_HINT)
+        order["phone"] = phone
     program = (raw.get("program") or "standard").lower()
     if program not in PROGRAMS:
         problem("program", "must be one of " + ", ".join(PROGRAMS))

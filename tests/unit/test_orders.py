@@ -174,3 +174,17 @@ def test_lines_that_leave_trailing_columns_out_are_read_by_the_headers_delimiter
     rows = check(client, csv_text).json["rows"]
     assert [r["status"] for r in rows] == ["ok", "ok"]
     assert rows[1]["order"]["slot"]["from"].startswith("2026-12-03T10:00")
+
+
+@pytest.mark.parametrize("typed", ["0401234567", "040 123 4567", "(040) 123-4567",
+                                   "+358 40 123 4567", "00358401234567"])
+def test_a_national_phone_is_read_in_the_days_country(client, typed):
+    resp = check(client, f"recipient,address,phone\nMaria,Pohjoisesplanadi 21,{typed}\n")
+    row = resp.json["rows"][0]
+    assert row["problems"] == [] and row["order"]["phone"] == "+358401234567"
+
+
+def test_a_phone_that_cannot_be_a_number_must_be_fixed(client):
+    resp = check(client, "recipient,address,phone\nMaria,Pohjoisesplanadi 21,abc\n")
+    row = resp.json["rows"][0]
+    assert row["status"] == "error" and [p["field"] for p in row["problems"]] == ["phone"]

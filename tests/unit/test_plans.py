@@ -113,6 +113,7 @@ def test_what_does_not_fit_is_listed_with_its_reason(client):
     (lambda b: b.update(orders=[]), "orders"),
     (lambda b: b["orders"][1].pop("lat"), "orders[1].lat"),
     (lambda b: b["orders"][0].update(slot={"from": "soon"}), "orders[0].slot.from"),
+    (lambda b: b["orders"][0].update(phone="abc"), "orders[0].phone"),
     (lambda b: b.update(date="someday"), "date"),
     (lambda b: b["station"].update(lon=500), "station.lon"),
 ])
