@@ -188,3 +188,10 @@ def test_a_phone_that_cannot_be_a_number_must_be_fixed(client):
     resp = check(client, "recipient,address,phone\nMaria,Pohjoisesplanadi 21,abc\n")
     row = resp.json["rows"][0]
     assert row["status"] == "error" and [p["field"] for p in row["problems"]] == ["phone"]
+
+
+def test_an_address_ending_in_the_country_or_the_towns_swedish_name_is_found(client):
+    csv_text = ("recipient,address\nMaria,\"Mikonkatu 18, FI-00100 Helsinki, Finland\"\n"
+                "Jussi,\"Mikonkatu 18, Helsingfors\"\n")
+    rows = check(client, csv_text).json["rows"]
+    assert [r["status"] for r in rows] == ["ok", "ok"], rows
