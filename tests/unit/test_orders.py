@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
+HELSINKI = ZoneInfo("Europe/Helsinki")
 SELLER = {"Authorization": "Bearer demo"}
 DAY = {"date": "2026-12-03", "timezone": "Europe/Helsinki"}
 
@@ -12,6 +16,18 @@ Maria K.,Pohjoisesplanadi 21,+358 40 123 4567,order-1,ring twice,10:00-12:00,gro
 Jussi,unioninkatu 20 b 12,,order-2,,,
 Leena,Aleksanterinkatu,,order-3,,,express
 """
+
+
+@pytest.fixture
+def app():
+    """The server's clock at 07:30 on DAY, before the first slot: the check judges slots by it."""
+    from app import create_app
+
+    return create_app({
+        "TESTING": True, "ASYNC_MODE": "threading", "STORE_URL": "memory://",
+        "SELLER_KEYS": {"demo": "demo"}, "DEMO": False,
+        "CLOCK": lambda: datetime(2026, 12, 3, 7, 30, tzinfo=HELSINKI).timestamp(),
+    })
 
 
 def check(client, csv_text: str, **extra):
@@ -195,3 +211,15 @@ def test_an_address_ending_in_the_country_or_the_towns_swedish_name_is_found(cli
                 "Jussi,\"Mikonkatu 18, Helsingfors\"\n")
     rows = check(client, csv_text).json["rows"]
     assert [r["status"] for r in rows] == ["ok", "ok"], rows
+
+
+def test_a_slot_that_has_ended_today_must_be_fixed(app, client):
+    app.config["CLOCK"] = lambda: datetime(2026, 12, 3, 12, 5, tzinfo=HELSINKI).timestamp()
+    csv_text = ("recipient,address,slot\nMaria,Pohjoisesplanadi 21,10:00-12:00\n"
+                "Jussi,Mikonkatu 18,12:00-14:00\n")
+    rows = check(client, csv_text).json["rows"]
+    assert rows[0]["status"] == "error"
+    assert rows[0]["problems"][0]["field"] == "slot"
+    assert rows[0]["problems"][0]["message"].startswith("slot has passed")
+    assert rows[1]["status"] == "ok" and rows[1]["order"]["slot"]["to"].startswith(
+        "2026-12-03T14:00")

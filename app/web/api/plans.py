@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from flask import current_app, jsonify
 
@@ -57,7 +57,7 @@ def day_plan(body: object) -> dict:
         orders.append(order)
         cleaned.append(row)
     hours = number(body, "max_block_hours", 0.5, 12, required=False) or 8.0
-    start = datetime.combine(day, time(OPENS), zone(tz)).timestamp()
+    start = _first_start(day, tz, now)
     closing = datetime.combine(day, time(CLOSES), zone(tz)).timestamp()
     with geocoder_errors():  # the same extract the geocoder reads
         city = street_map(current_app.config)
@@ -87,6 +87,14 @@ def day_plan(body: object) -> dict:
         })
     return {"date": day.isoformat(), "timezone": tz, "blocks": blocks,
             "unassigned": [{"order": i, "reason": why} for i, why in result.unassigned]}
+
+
+def _first_start(day: date, tz: str, now: float) -> float:
+    """When the day's blocks may leave: opening time, or for today no earlier than now (rounded
+    up to 5 minutes), since arrivals in the past would be promises already broken."""
+    opens = datetime.combine(day, time(OPENS), zone(tz)).timestamp()
+    midnight = datetime.combine(day + timedelta(days=1), time(0), zone(tz)).timestamp()
+    return max(opens, math.ceil(now / 300) * 300) if now < midnight else opens
 
 
 def day_and_zone(body: dict) -> tuple[date, str]:
