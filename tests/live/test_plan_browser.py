@@ -220,6 +220,7 @@ def test_an_order_list_edited_after_its_check_is_checked_again_before_planning(
     page.fill("#orders-csv", "\n".join([HEADER, *second]) + "\n")
     assert page.locator("#couriers-form").is_hidden()
     assert "check them again" in page.inner_text("#plan-status")
+    assert "stale" in page.get_attribute("#rows-panel", "class")  # the old rows greyed
     screenshot(page, tmp_path, "plan-edited-1280")
     page.click("#orders-form button")
     wait_until(page, "document.getElementById('planner').dataset.checked === '3'", timeout=60)

@@ -124,6 +124,7 @@ function renderRows(report) {
   const s = report.summary;
   $("rows-summary").textContent = `${s.ok} ok, ${s.check} to check, ${s.error} to fix`;
   $("rows-panel").hidden = false;
+  $("rows-panel").classList.remove("stale");
   $("couriers-form").hidden = s.error > 0;
   if (points.length) map.fitBounds(L.latLngBounds(points), { padding: [30, 30] });
   if (!state.station && points.length) setStation(L.latLngBounds(points).getCenter());
@@ -161,6 +162,7 @@ function uncheck() {
   if (!state.report) return;
   state.report = null;
   $("couriers-form").hidden = true;
+  $("rows-panel").classList.add("stale");
   root.dataset.checked = "";
   say("The orders changed: check them again before planning.");
 }
