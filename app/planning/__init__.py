@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from app.planning.addresses import AddressError, read_addresses
+from app.planning.addresses import AddressError, read_extract
 from app.planning.geocode import Cached, ExtractGeocoder
 
 __all__ = ["AddressError", "Geocoding", "geocoding"]
@@ -44,7 +44,7 @@ class Geocoding:
         kind, _, url = self.setting.partition(":")
         if kind == "embedded":
             path = Path(self.extract) if self.extract else _bundled()
-            return Cached(ExtractGeocoder(read_addresses(path)))
+            return Cached(ExtractGeocoder(*read_extract(path)))
         from urllib.parse import urlsplit
 
         from geopy.geocoders import Nominatim, Photon

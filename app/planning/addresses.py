@@ -31,14 +31,23 @@ class AddressError(Exception):
     """The extract cannot be read: one line for the log or the CLI."""
 
 
+# Places whose other-language names a seller may write as the town (Helsingfors for Helsinki).
+_TOWNS = {"city", "town", "village", "municipality", "hamlet"}
+
+
 class _Reader(osmium.SimpleHandler):
     def __init__(self) -> None:
         super().__init__()
         self.found: list[Address] = []
+        self.town_names: dict[str, str] = {}  # another name -> the town's `name`
 
     def node(self, n: osmium.osm.Node) -> None:
         if n.location.valid():
             self._add(n.tags, n.location.lat, n.location.lon)
+        if n.tags.get("place") in _TOWNS and n.tags.get("name"):
+            for tag in n.tags:
+                if tag.k.startswith(("name:", "alt_name", "official_name")) and tag.v:
+                    self.town_names.setdefault(tag.v.strip(), n.tags["name"])
 
     def way(self, w: osmium.osm.Way) -> None:
         if "addr:housenumber" not in w.tags:
@@ -62,6 +71,11 @@ class _Reader(osmium.SimpleHandler):
 
 
 def read_addresses(path: Path) -> list[Address]:
+    return read_extract(path)[0]
+
+
+def read_extract(path: Path) -> tuple[list[Address], dict[str, str]]:
+    """The extract's addresses, and its towns' other names (`name:sv`, ...) -> their `name`."""
     if not path.is_file():
         raise AddressError(f"map file not found: {path}")
     reader = _Reader()
@@ -69,4 +83,4 @@ def read_addresses(path: Path) -> list[Address]:
         reader.apply_file(str(path), locations=True)
     except Exception as exc:  # pyosmium raises RuntimeError/ValueError for corrupt input
         raise AddressError(f"cannot read map {path}: {str(exc).splitlines()[0]}") from None
-    return reader.found
+    return reader.found, reader.town_names

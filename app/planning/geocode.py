@@ -28,6 +28,11 @@ from app.planning.addresses import Address
 # Below this street-name similarity (0-100) a query names a street the extract does not have.
 _MIN_STREET_SCORE = 82
 _POSTCODE = re.compile(r"\b\d{5}\b")
+# "FI-00100": the country prefix some write before a postcode (and Finnish post accepts).
+_POSTCODE_PREFIX = re.compile(r"\b[a-z]{1,3}-(?=\d{5}\b)", re.IGNORECASE)
+# A country written last ("..., Helsinki, Finland") names no town: dropped before the town is read.
+_COUNTRIES = {"finland", "suomi", "finnland", "finlande", "sweden", "sverige", "ruotsi",
+              "estonia", "eesti", "viro"}
 # "Pohjoisesplanadi 21 B 12": the street, then the number with an optional letter (staircase);
 # what follows (flat, floor) does not move the pin.
 _STREET_NUMBER = re.compile(r"^(?P<street>.*?\D)\s*(?P<number>\d+)\s*(?P<letter>[a-z])?\b",
@@ -68,7 +73,9 @@ class Query:
 
 
 def parse(query: str) -> Query:
-    first, *rest = query.split(",")
+    first, *rest = _POSTCODE_PREFIX.sub("", query).split(",")
+    while rest and (fold(rest[-1]) in _COUNTRIES or not fold(rest[-1])):
+        rest.pop()
     postcode = (_POSTCODE.findall(",".join(rest)) or [""])[0]
     towns = [fold(_POSTCODE.sub("", part)) for part in rest]
     town = next((t for t in reversed(towns) if t and not re.search(r"\d", t)), "")
@@ -82,7 +89,7 @@ def parse(query: str) -> Query:
 class ExtractGeocoder(Geocoder):
     """A geopy geocoder over a list of addresses; answers the best match or None."""
 
-    def __init__(self, addresses: list[Address]) -> None:
+    def __init__(self, addresses: list[Address], town_names: dict[str, str] | None = None) -> None:
         super().__init__()
         # One place per house: a mall or an office block carries its address on the building
         # and on dozens of shop and entrance nodes around it. Their middle is the house.
@@ -99,6 +106,9 @@ class ExtractGeocoder(Geocoder):
         self.streets = list(self.by_street)
         self.postcodes = {a.postcode for a in addresses if a.postcode}
         self.towns = {fold(a.city) for a in addresses if a.city}
+        # A town's other names (Helsingfors) read as the name its addresses carry (Helsinki).
+        self.town_names = {fold(other): fold(name) for other, name in (town_names or {}).items()
+                           if fold(other) and fold(name) in self.towns}
         # Each street's (postcode, town) pairs: a town asked for filters streets by these, not
         # by every house (a city's extract holds a hundred thousand).
         self.areas = {street: {(a.postcode, fold(a.city)) for a in houses}
@@ -121,11 +131,11 @@ class ExtractGeocoder(Geocoder):
         street of the same name here is not the one asked for."""
         if q.postcode and q.postcode not in self.postcodes:
             return None
-        town = q.town and process.extractOne(q.town, self.towns, scorer=fuzz.ratio,
-                                             score_cutoff=_SAME_STREET)
+        town = q.town and process.extractOne(q.town, self.towns | set(self.town_names),
+                                             scorer=fuzz.ratio, score_cutoff=_SAME_STREET)
         if q.town and not town:
             return None
-        name = town[0] if town else ""
+        name = self.town_names.get(town[0], town[0]) if town else ""
         return lambda postcode, city: ((not q.postcode or not postcode or postcode == q.postcode)
                                        and (not name or not city or city == name))
 

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from app.domain.hours import CLOSES, OPENS
 from app.domain.model import PROGRAMS
+from app.notify.phones import PHONE_HINT, country_of, normalize
 
 MAX_ROWS = 2000
 COLUMNS = ("recipient", "address", "phone", "reference", "notes", "slot", "program", "pickup")
@@ -39,7 +40,6 @@ ALIASES = {
 _LIMITS = {"recipient": 120, "address": 200, "phone": 32, "reference": 80, "notes": 500,
            "pickup": 200}
 _SLOT = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*[-–]\s*(\d{1,2})[:.](\d{2})\s*$")
-_PHONE = re.compile(r"^\+?[0-9 ()-]{5,31}$")
 
 
 class Geocoder(Protocol):
@@ -98,7 +98,7 @@ def _header(names: list[str]) -> list[str]:
 
 
 def read_orders(text: str, day: date, tz: str, geocoder: Geocoder,
-                off_map: OffMap | None = None) -> Report:
+                off_map: OffMap | None = None, now: float | None = None) -> Report:
     """Every data row of the CSV, checked and geocoded (delimiter , ; or tab, sniffed)."""
     # Excel writes "UTF-8 CSV" with a byte-order mark; pasted or sent as JSON it arrives as text.
     text = text.removeprefix("\ufeff")
@@ -122,7 +122,7 @@ def read_orders(text: str, day: date, tz: str, geocoder: Geocoder,
             if len(rows) == MAX_ROWS:
                 raise OrdersError(f"at most {MAX_ROWS} orders per file")
             raw = {c: v.strip() for c, v in zip(columns, values, strict=False) if c in COLUMNS}
-            rows.append(_check(reader.line_num, raw, day, tz, geocoder, off_map))
+            rows.append(_check(reader.line_num, raw, day, tz, geocoder, off_map, now))
     except csv.Error as exc:
         raise OrdersError(f"cannot read the CSV at line {reader.line_num}: {exc}") from None
     if not rows:
@@ -208,7 +208,7 @@ def _locate(text: str, geocoder: Geocoder, off_map: OffMap | None,
 
 
 def _check(line: int, raw: dict[str, str], day: date, tz: str, geocoder: Geocoder,
-           off_map: OffMap | None) -> Row:
+           off_map: OffMap | None, now: float | None = None) -> Row:
     row = Row(line, {})
     order = row.order
 
@@ -223,8 +223,12 @@ def _check(line: int, raw: dict[str, str], day: date, tz: str, geocoder: Geocode
     for name in REQUIRED:
         if not order[name]:
             problem(name, "is required")
-    if order["phone"] and not _PHONE.match(order["phone"]):
-        problem("phone", "must be a phone number such as +358 40 123 4567")
+    if order["phone"]:
+        # In E.164, as the route will store it: a national number is read in the day's country.
+        phone = normalize(order["phone"], country_of(tz))
+        if phone is None:
+            problem("phone", PHONE_HINT)
+        order["phone"] = phone
     program = (raw.get("program") or "standard").lower()
     if program not in PROGRAMS:
         problem("program", "must be one of " + ", ".join(PROGRAMS))
@@ -236,6 +240,9 @@ def _check(line: int, raw: dict[str, str], day: date, tz: str, geocoder: Geocode
             problem("slot", "must be a time range such as 10:00-12:00, start before end")
         elif not _in_service_hours(raw["slot"]):
             problem("slot", f"must be within the service hours {OPENS:02d}:00-{CLOSES:02d}:00")
+        elif _passed(slot, day, tz, now):
+            # No courier can make it: planned as it is, the order would be late before it left.
+            problem("slot", "slot has passed: it ended before now; give a later one")
         else:
             order["slot"] = slot
     if order["address"]:
@@ -253,6 +260,13 @@ def _in_service_hours(text: str) -> bool:
     m = _SLOT.match(text)
     h1, m1, h2, m2 = (int(g) for g in m.groups()) if m else (0, 0, 0, 0)
     return OPENS * 60 <= h1 * 60 + m1 and h2 * 60 + m2 <= CLOSES * 60
+
+
+def _passed(slot: dict[str, str], day: date, tz: str, now: float | None) -> bool:
+    """Whether a slot of today has ended (a past day is not judged here)."""
+    if now is None or datetime.fromtimestamp(now, ZoneInfo(tz)).date() != day:
+        return False
+    return datetime.fromisoformat(slot["to"]).timestamp() <= now
 
 
 def _slot(text: str, day: date, tz: str) -> dict[str, str] | None:

@@ -202,3 +202,35 @@ def test_a_day_on_a_second_extract_in_the_browser(live_server_factory, browser, 
     wait_until(page, "document.getElementById('fleet-map').dataset.planned === '1'")
     assert page.locator("#fleet-map path.planned-stop").count() == 7
     page.close()
+
+
+def test_an_order_list_edited_after_its_check_is_checked_again_before_planning(
+        live_server_factory, browser, tmp_path):
+    server = live_server_factory(SELLER_KEYS=KEYS)
+    first, second = order_lines(2, seed=1), order_lines(3, seed=2)
+    page = new_page(browser, 1280, 900)
+    sign_in(page, server.url)
+    page.goto(server.url + "/dashboard/plan")
+    page.fill("#plan-date", "2026-11-26")
+    page.fill("#orders-csv", "\n".join([HEADER, *first]) + "\n")
+    page.click("#orders-form button")
+    wait_until(page, "document.getElementById('planner').dataset.checked === '2'", timeout=60)
+    assert page.locator("#couriers-form").is_visible()
+    # Another list pasted over the checked one: no planning of the old orders.
+    page.fill("#orders-csv", "\n".join([HEADER, *second]) + "\n")
+    assert page.locator("#couriers-form").is_hidden()
+    assert "check them again" in page.inner_text("#plan-status")
+    assert "stale" in page.get_attribute("#rows-panel", "class")  # the old rows greyed
+    screenshot(page, tmp_path, "plan-edited-1280")
+    page.click("#orders-form button")
+    wait_until(page, "document.getElementById('planner').dataset.checked === '3'", timeout=60)
+    page.locator("#courier-list li").nth(1).locator("button").click()  # one bike
+    page.click("#plan-button")
+    wait_until(page, "document.getElementById('planner').dataset.blocks === '1'", timeout=60)
+    assert "3 stops" in page.inner_text("#blocks-list")
+    # A new file after the check makes it stale too.
+    upload = tmp_path / "orders.csv"
+    upload.write_text("\n".join([HEADER, *first]) + "\n")
+    page.set_input_files("#orders-file", str(upload))
+    assert page.locator("#couriers-form").is_hidden()
+    page.close()

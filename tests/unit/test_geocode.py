@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from app.planning.addresses import Address, read_addresses
+from app.planning.addresses import Address, read_addresses, read_extract
 from app.planning.geocode import ExtractGeocoder, fold, parse
 from simulator.world.maps import bundled_map
 
@@ -181,6 +181,24 @@ def test_the_town_or_postcode_given_restricts_the_match(query, city):
 ])
 def test_a_town_or_postcode_not_on_the_map_matches_nothing_there(query):
     assert ExtractGeocoder(TWO_TOWNS).geocode(query) is None
+
+
+@pytest.mark.parametrize("query", [
+    "Mikonkatu 18, 00100 Helsinki, Finland",
+    "Mikonkatu 18, Helsinki, Suomi",
+    "Mikonkatu 18, FI-00100 Helsinki",
+    "Mikonkatu 18, Helsingfors",  # the city's name:sv on the map's place node
+    "Mikonkatu 18, 00100 Helsingfors, Finland",
+])
+def test_common_address_endings_find_the_house(query):
+    place = ExtractGeocoder(*read_extract(bundled_map())).geocode(query)
+    assert place is not None and place.raw["quality"] == "exact"
+    assert (place.raw["street"], place.raw["number"]) == ("Mikonkatu", "18")
+
+
+def test_a_country_at_the_end_does_not_stand_for_a_town_not_on_the_map():
+    assert ExtractGeocoder(TWO_TOWNS).geocode("Kirkkotie 5, Vantaa, Finland") is None
+    assert ExtractGeocoder(TWO_TOWNS).geocode("Kirkkotie 5, Espoo, Suomi").raw["city"] == "Espoo"
 
 
 def test_the_town_restricts_the_bundled_map_and_another_street_asks_for_a_pin_check(bundled):

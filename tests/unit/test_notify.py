@@ -76,6 +76,20 @@ def test_registration_phone_counts_until_the_customer_stops_it(client):
     assert client.get(url).json["subscribed"] is False
 
 
+@pytest.mark.parametrize("typed", ["0401234567", "040 123 4567", "(040) 123-4567"])
+def test_a_national_registration_phone_is_read_in_the_routes_country(client, typed):
+    reg, _ = register_with_phones(client, phones=(typed,))  # the route's zone: Europe/Helsinki
+    url = f"/api/v1/track/{reg['shipments'][0]['token']}/texts"
+    assert client.get(url).json == {"subscribed": True, "phone": "+35840*****67"}
+
+
+def test_a_registration_phone_that_cannot_be_a_number_is_a_400(client):
+    payload = route_payload(n_stops=1)
+    payload["stops"][0]["shipments"][0]["phone"] = "abc"
+    resp = client.post("/api/v1/routes", json=payload, headers=SELLER)
+    assert resp.status_code == 400 and resp.json["field"] == "stops[0].shipments[0].phone"
+
+
 def test_texts_at_out_for_delivery_approaching_delivered_and_attempted(client, app):
     reg, driver = register_with_phones(client, phones=(PHONE, "+358501112233"))
     post_event(client, driver, type="route_started", timestamp=iso(0))

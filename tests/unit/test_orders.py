@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
+HELSINKI = ZoneInfo("Europe/Helsinki")
 SELLER = {"Authorization": "Bearer demo"}
 DAY = {"date": "2026-12-03", "timezone": "Europe/Helsinki"}
 
@@ -12,6 +16,18 @@ Maria K.,Pohjoisesplanadi 21,+358 40 123 4567,order-1,ring twice,10:00-12:00,gro
 Jussi,unioninkatu 20 b 12,,order-2,,,
 Leena,Aleksanterinkatu,,order-3,,,express
 """
+
+
+@pytest.fixture
+def app():
+    """The server's clock at 07:30 on DAY, before the first slot: the check judges slots by it."""
+    from app import create_app
+
+    return create_app({
+        "TESTING": True, "ASYNC_MODE": "threading", "STORE_URL": "memory://",
+        "SELLER_KEYS": {"demo": "demo"}, "DEMO": False,
+        "CLOCK": lambda: datetime(2026, 12, 3, 7, 30, tzinfo=HELSINKI).timestamp(),
+    })
 
 
 def check(client, csv_text: str, **extra):
@@ -174,3 +190,36 @@ def test_lines_that_leave_trailing_columns_out_are_read_by_the_headers_delimiter
     rows = check(client, csv_text).json["rows"]
     assert [r["status"] for r in rows] == ["ok", "ok"]
     assert rows[1]["order"]["slot"]["from"].startswith("2026-12-03T10:00")
+
+
+@pytest.mark.parametrize("typed", ["0401234567", "040 123 4567", "(040) 123-4567",
+                                   "+358 40 123 4567", "00358401234567"])
+def test_a_national_phone_is_read_in_the_days_country(client, typed):
+    resp = check(client, f"recipient,address,phone\nMaria,Pohjoisesplanadi 21,{typed}\n")
+    row = resp.json["rows"][0]
+    assert row["problems"] == [] and row["order"]["phone"] == "+358401234567"
+
+
+def test_a_phone_that_cannot_be_a_number_must_be_fixed(client):
+    resp = check(client, "recipient,address,phone\nMaria,Pohjoisesplanadi 21,abc\n")
+    row = resp.json["rows"][0]
+    assert row["status"] == "error" and [p["field"] for p in row["problems"]] == ["phone"]
+
+
+def test_an_address_ending_in_the_country_or_the_towns_swedish_name_is_found(client):
+    csv_text = ("recipient,address\nMaria,\"Mikonkatu 18, FI-00100 Helsinki, Finland\"\n"
+                "Jussi,\"Mikonkatu 18, Helsingfors\"\n")
+    rows = check(client, csv_text).json["rows"]
+    assert [r["status"] for r in rows] == ["ok", "ok"], rows
+
+
+def test_a_slot_that_has_ended_today_must_be_fixed(app, client):
+    app.config["CLOCK"] = lambda: datetime(2026, 12, 3, 12, 5, tzinfo=HELSINKI).timestamp()
+    csv_text = ("recipient,address,slot\nMaria,Pohjoisesplanadi 21,10:00-12:00\n"
+                "Jussi,Mikonkatu 18,12:00-14:00\n")
+    rows = check(client, csv_text).json["rows"]
+    assert rows[0]["status"] == "error"
+    assert rows[0]["problems"][0]["field"] == "slot"
+    assert rows[0]["problems"][0]["message"].startswith("slot has passed")
+    assert rows[1]["status"] == "ok" and rows[1]["order"]["slot"]["to"].startswith(
+        "2026-12-03T14:00")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import datetime
 
 import pytest
 
@@ -113,6 +114,7 @@ def test_what_does_not_fit_is_listed_with_its_reason(client):
     (lambda b: b.update(orders=[]), "orders"),
     (lambda b: b["orders"][1].pop("lat"), "orders[1].lat"),
     (lambda b: b["orders"][0].update(slot={"from": "soon"}), "orders[0].slot.from"),
+    (lambda b: b["orders"][0].update(phone="abc"), "orders[0].phone"),
     (lambda b: b.update(date="someday"), "date"),
     (lambda b: b["station"].update(lon=500), "station.lon"),
 ])
@@ -323,3 +325,17 @@ def test_registering_a_day_over_the_route_limit_stores_none_of_it(app, client):
                        headers={"X-CSRF-Token": csrf})
     assert resp.status_code == 429 and resp.json["field"] == "routes"
     assert app.extensions["doorstep"].reads.seller_routes("demo") == []
+
+
+def test_a_plan_for_today_starts_no_earlier_than_now(app, client):
+    # 09:32 in Helsinki on the planned day: blocks leave at 09:35, not at opening time.
+    app.config["CLOCK"] = lambda: datetime.fromisoformat("2026-11-26T09:32:10+02:00").timestamp()
+    resp = plan(client, orders(12), [{"vehicle": "bike", "count": 2}])
+    assert resp.status_code == 200, resp.json
+    blocks = resp.json["blocks"]
+    assert blocks and not resp.json["unassigned"]
+    earliest = datetime.fromisoformat("2026-11-26T09:35:00+02:00")
+    for b in blocks:
+        assert datetime.fromisoformat(b["start"]) >= earliest
+        assert all(datetime.fromisoformat(t) > earliest for t in b["arrivals"])
+    assert min(datetime.fromisoformat(b["start"]) for b in blocks) == earliest

@@ -124,6 +124,7 @@ function renderRows(report) {
   const s = report.summary;
   $("rows-summary").textContent = `${s.ok} ok, ${s.check} to check, ${s.error} to fix`;
   $("rows-panel").hidden = false;
+  $("rows-panel").classList.remove("stale");
   $("couriers-form").hidden = s.error > 0;
   if (points.length) map.fitBounds(L.latLngBounds(points), { padding: [30, 30] });
   if (!state.station && points.length) setStation(L.latLngBounds(points).getCenter());
@@ -153,23 +154,45 @@ async function loadFile() {
   $("orders-csv").value = await fileText(file);
 }
 
+// A check answers for the text (and date) it was given: any edit after it makes it stale, and
+// "Plan the day" would plan the old orders. `edits` also drops an answer to an older text.
+let edits = 0;
+function uncheck() {
+  edits += 1;
+  if (!state.report) return;
+  state.report = null;
+  $("couriers-form").hidden = true;
+  $("rows-panel").classList.add("stale");
+  root.dataset.checked = "";
+  say("The orders changed: check them again before planning.");
+}
+
 let reading = Promise.resolve();
-$("orders-file").addEventListener("change", () => { reading = loadFile(); });
+$("orders-file").addEventListener("change", () => { uncheck(); reading = loadFile(); });
+$("orders-csv").addEventListener("input", uncheck);
+$("plan-date").addEventListener("change", uncheck);
 
 $("orders-form").addEventListener("submit", async (e) => {
   e.preventDefault();
   await reading;
   await loadFile();
   const csv = $("orders-csv").value;
+  const asked = edits;
   say("Checking the orders…");
+  let report;
   try {
-    state.report = await post(config.checkUrl, {
+    report = await post(config.checkUrl, {
       csv, date: $("plan-date").value, timezone: config.timezone,
     });
   } catch (err) {
     say(`Not checked: ${err.message}`);
     return;
   }
+  if (asked !== edits) { // edited while it was checked: that answer is for the old text
+    say("The orders changed while they were checked: check them again.");
+    return;
+  }
+  state.report = report;
   renderRows(state.report);
   const errors = state.report.summary.error;
   say(errors ? `${errors} order(s) to fix in the file; check it again when they are.`
@@ -230,6 +253,10 @@ setUpCouriers(config.vehicles);
 
 $("couriers-form").addEventListener("submit", async (e) => {
   e.preventDefault();
+  if (!state.report) {
+    say("Check the orders first.");
+    return;
+  }
   const couriers = readCouriers();
   if (!couriers.length) {
     say("Add at least one courier.");

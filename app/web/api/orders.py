@@ -14,6 +14,7 @@ from app.web.api.errors import ApiError
 from app.web.api.geocode import geocoder_errors
 from app.web.api.plans import day_and_zone
 from app.web.api.validation import obj
+from app.web.times import server_now
 
 MAX_CSV = 1_000_000  # characters: 2,000 orders of 500
 
@@ -40,7 +41,7 @@ def orders_report(body: object) -> dict:
         city = street_map(current_app.config)  # the map the day is planned on
         try:
             found = read_orders(csv_text, day, tz, geocoder,
-                                lambda lat, lon: off_map(city, lat, lon))
+                                lambda lat, lon: off_map(city, lat, lon), server_now())
         except OrdersError as exc:
             raise ApiError(400, str(exc), exc.field) from None
     report = [r.to_dict() for r in found.rows]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from flask import current_app, jsonify
 
 from app.domain.hours import CLOSES, OPENS, zone
 from app.domain.model import PROGRAMS, VEHICLES
+from app.notify.phones import PHONE_HINT, country_of, normalize
 from app.planning import street_map
 from app.planning.plan import PICKUP_DWELL_S, Order, Pickup, plan_day
 from app.planning.route_body import route_body
@@ -52,11 +53,11 @@ def day_plan(body: object) -> dict:
     pickups = _pickups(body.get("pickups"))
     orders, cleaned = [], []
     for i, raw in enumerate(rows):
-        row, order = _order(raw, f"orders[{i}].", now, len(pickups))
+        row, order = _order(raw, f"orders[{i}].", now, len(pickups), country_of(tz))
         orders.append(order)
         cleaned.append(row)
     hours = number(body, "max_block_hours", 0.5, 12, required=False) or 8.0
-    start = datetime.combine(day, time(OPENS), zone(tz)).timestamp()
+    start = _first_start(day, tz, now)
     closing = datetime.combine(day, time(CLOSES), zone(tz)).timestamp()
     with geocoder_errors():  # the same extract the geocoder reads
         city = street_map(current_app.config)
@@ -86,6 +87,14 @@ def day_plan(body: object) -> dict:
         })
     return {"date": day.isoformat(), "timezone": tz, "blocks": blocks,
             "unassigned": [{"order": i, "reason": why} for i, why in result.unassigned]}
+
+
+def _first_start(day: date, tz: str, now: float) -> float:
+    """When the day's blocks may leave: opening time, or for today no earlier than now (rounded
+    up to 5 minutes), since arrivals in the past would be promises already broken."""
+    opens = datetime.combine(day, time(OPENS), zone(tz)).timestamp()
+    midnight = datetime.combine(day + timedelta(days=1), time(0), zone(tz)).timestamp()
+    return max(opens, math.ceil(now / 300) * 300) if now < midnight else opens
 
 
 def day_and_zone(body: dict) -> tuple[date, str]:
@@ -151,7 +160,8 @@ def _pickups(raw: object) -> list[dict]:
     return out
 
 
-def _order(raw: object, p: str, now: float, n_pickups: int) -> tuple[dict, Order]:
+def _order(raw: object, p: str, now: float, n_pickups: int,
+           country: str | None) -> tuple[dict, Order]:
     o = obj(raw, p[:-1])
     lat, lon = latlon(o, p)
     pickup = o.get("pickup")
@@ -160,11 +170,14 @@ def _order(raw: object, p: str, now: float, n_pickups: int) -> tuple[dict, Order
         raise InvalidField(p + "pickup", "must be the index of one of the pickups")
     slot = window(o.get("slot"), p + "slot", now)
     parcels = number(o, "parcels", 1, 100, required=False, prefix=p) or 1
+    phone = text(o, "phone", 32, required=False, prefix=p)
+    if phone and normalize(phone, country) is None:
+        raise InvalidField(p + "phone", PHONE_HINT)
     row = {
         "lat": lat, "lon": lon,
         "recipient": text(o, "recipient", 120, prefix=p),
         "address": text(o, "address", 200, prefix=p),
-        "phone": text(o, "phone", 32, required=False, prefix=p),
+        "phone": normalize(phone, country) if phone else phone,
         "reference": text(o, "reference", 80, required=False, prefix=p),
         "notes": text(o, "notes", 500, required=False, prefix=p),
         "program": choice(o, "program", PROGRAMS, default="standard", prefix=p),

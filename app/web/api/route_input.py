@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from app.domain.model import PROGRAMS, STOP_KINDS, VEHICLES
 from app.domain.route_request import RouteRequest
+from app.notify.phones import PHONE_HINT, country_of, normalize
 from app.web.api.validation import InvalidField, choice, latlon, moment, number, obj, text
 
 MAX_STOPS = 500
@@ -40,14 +41,16 @@ def parse_route(body: Any, default_timezone: str, max_shipments: int = 500,
                 if isinstance(s, dict) and isinstance(s.get("shipments"), list))
     if count > max_shipments:
         raise InvalidField("stops", f"must hold at most {max_shipments} shipments in all")
+    zone = timezone_name(body.get("timezone", default_timezone))
+    country = country_of(zone)
     return RouteRequest(
         driver_name=name,
         vehicle=vehicle,
         program=choice(body, "program", PROGRAMS, default="standard"),
-        timezone=timezone_name(body.get("timezone", default_timezone)),
+        timezone=zone,
         station=latlon(station, "station."),
         station_name=text(station, "name", 80, required=False, prefix="station.") or "Station",
-        stops=_pickups_first([_stop(s, i, vehicle, now) for i, s in enumerate(stops)]),
+        stops=_pickups_first([_stop(s, i, vehicle, now, country) for i, s in enumerate(stops)]),
         legs=_legs(body.get("legs"), len(stops)),
     )
 
@@ -63,7 +66,7 @@ def timezone_name(value: Any) -> str:
     return value
 
 
-def _stop(raw: Any, i: int, vehicle: str, now: float) -> dict[str, Any]:
+def _stop(raw: Any, i: int, vehicle: str, now: float, country: str | None) -> dict[str, Any]:
     p = f"stops[{i}]."
     s = obj(raw, p[:-1])
     lat, lon = latlon(s, p)
@@ -86,7 +89,8 @@ def _stop(raw: Any, i: int, vehicle: str, now: float) -> dict[str, Any]:
         "dwell_s": DEFAULT_DWELL_S[vehicle] if dwell is None else dwell,
         "notes": text(s, "notes", 500, required=False, prefix=p) or "",
         "window": window(s.get("window"), p + "window", now),
-        "shipments": [_shipment(x, f"{p}shipments[{j}].") for j, x in enumerate(shipments)],
+        "shipments": [_shipment(x, f"{p}shipments[{j}].", country)
+                      for j, x in enumerate(shipments)],
         "kind": "delivery",
         "pickup": pickup,
     }
@@ -140,12 +144,18 @@ def window(raw: Any, field: str, now: float) -> tuple[float, float] | None:
     return (lo, hi)
 
 
-def _shipment(raw: Any, p: str) -> dict[str, Any]:
+def _shipment(raw: Any, p: str, country: str | None) -> dict[str, Any]:
     s = obj(raw, p[:-1])
+    phone = text(s, "phone", 32, required=False, prefix=p)
+    # Stored in E.164, so texts reach a number typed in national form (040 123 4567).
+    if phone:
+        phone = normalize(phone, country)
+        if phone is None:
+            raise InvalidField(p + "phone", PHONE_HINT)
     return {
         "recipient": text(s, "recipient", 120, prefix=p),
         "reference": text(s, "reference", 80, required=False, prefix=p),
-        "phone": text(s, "phone", 32, required=False, prefix=p),
+        "phone": phone,
     }
 
 

@@ -38,7 +38,7 @@ def sign_up_for_texts(token: str):
     shipment = link_shipment(token)
     body = obj(json_body(), "body")
     raw = body.get("phone")
-    phone = normalize(raw)
+    phone = normalize(raw, None)  # no route country here: international form only
     if phone is None:
         message = "is required" if raw in (None, "") else (
             "must be in international form, like +358401234567")
