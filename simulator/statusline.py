@@ -59,18 +59,21 @@ def summary(fleet: Fleet, stopped: bool = False) -> str:
     left = 0
     for s in fleet.slots:
         dist, walk, dur, undone = s.distance_m, s.walk_m, s.duration_s, s.not_attempted
+        blocks = str(s.blocks)
         d = s.driver
         if d is not None:  # interrupted mid-block: count what was done so far, and what was not
             dist += d.odometer
             walk += d.timeline.walked_m(d.last_t)
             dur += d.last_t - d.timeline.start
             undone += d.timeline.left_undone(d.ev_i)
+            blocks = f"{s.blocks}+1"  # the block under way, not finished
         left += undone
-        rows.append(f"{s.name:<22} {s.vehicle:<10} {s.blocks:>6} {s.delivered:>9} "
+        rows.append(f"{s.name:<22} {s.vehicle:<10} {blocks:>6} {s.delivered:>9} "
                     f"{s.attempted:>9} {undone:>8} {(dist - walk) / 1000:>7.2f} "
                     f"{walk / 1000:>7.2f} {dur / 3600:>6.2f}")
-    rows.append("road km: between stops (driven, ridden, or a walker's walk); walk km: on foot "
-                "between the parked vehicle and the doors, there and back")
+    rows.append("blocks: finished (+1: one under way when the run stopped); road km: between "
+                "stops (driven, ridden, or a walker's walk); walk km: on foot between the parked "
+                "vehicle and the doors, there and back")
     if left:
         why = "the run was stopped" if stopped else f"service hours end at {CLOSES:02d}:00"
         rows.append(f"{left} stops not done: {why}")

@@ -16,7 +16,8 @@ def test_the_summary_splits_road_and_walking_distance(capsys):
     rows = {line.split()[2]: line.split() for line in lines if " 1 " in line}
     road, walk = float(rows["van"][-3]), float(rows["van"][-2])
     assert road > 1.0 and 0.1 < walk < road  # the van parks and its driver walks to doors
-    assert any(line.startswith("road km: between stops") for line in lines)
+    assert any(line.startswith("blocks: finished") and "road km: between stops" in line
+               for line in lines)
 
 
 def test_a_restaurant_block_is_in_the_ground_truth_as_docs_say(tmp_path):
