@@ -235,10 +235,10 @@ def test_the_worker_drains_a_backlog_without_waiting_between_claims(client, app)
 @pytest.mark.parametrize("lang, bodies", [
     ("fi", ["Toimitus order-0: Jakelussa, kuljettajana Aino.",
             "Toimitus order-0: Olet seuraavana vuorossa.",
-            "Toimitus order-0: Toimitettu, jätetty: front door."]),
+            "Toimitus order-0: Toimitettu, jätetty: etuovelle."]),
     ("sv", ["Leverans order-0: Ute för leverans med Aino.",
             "Leverans order-0: Du är nästa stopp.",
-            "Leverans order-0: Levererat, lämnat: front door."]),
+            "Leverans order-0: Levererat, lämnat: vid ytterdörren."]),
 ])
 def test_texts_come_in_the_language_of_the_sign_up(client, app, lang, bodies):
     reg, driver = register_with_phones(client, phones=(None, None))
