@@ -116,6 +116,9 @@ class Fix:
     speed: float | None = None  # m/s
     heading: float | None = None  # degrees from north
     accuracy: float | None = None  # metres
+    # A phone's own stamp when it was ahead of the server's clock: the fix was then taken at
+    # the moment it came (`timestamp`), so that a wrong clock puts no future time anywhere.
+    stamped: float | None = None
 
 
 @dataclass(frozen=True)

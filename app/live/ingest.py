@@ -40,7 +40,7 @@ from app.domain.tracking import (
 )
 from app.domain.tracking.events import is_replay, replayed
 from app.domain.tracking.street_speeds import StreetSpeeds
-from app.live import devices
+from app.live import devices, phones
 from app.live.fleet_speeds import FleetSpeeds
 from app.live.route_cache import RouteCache
 from app.live.write_behind import LiveProgress, record
@@ -163,6 +163,7 @@ class Ingest:
 
         def apply(route: Route, progress: Progress) -> list[StatusChange]:
             changes: list[StatusChange] = []
+            heard = (progress.phone or {}).get("heard_at")  # the phone's request before this
             if phone is not None:  # what it did not say this time, it said before
                 said = {k: v for k, v in phone.items() if v is not None}
                 last = progress.last_fix
@@ -173,18 +174,26 @@ class Ingest:
             # A phone is told its fixes are taken, so every fix it sends goes into the history
             # once, even one too late to move the driver; the API's callers are programs that
             # send in order and hear what was dropped.
-            history = _History(self.live, route_id) if now is not None else None
+            history = phones.History(self.live, route_id) if now is not None else None
             def keep(fix: Fix) -> None:
-                kept.append(_entry(fix))
+                kept.append(phones.entry(fix))
                 if history is not None:
                     history.add(fix)
 
             for fix in sorted(fixes, key=lambda f: f.timestamp):
                 last = progress.last_fix
+                if now is not None:
+                    fix = phones.on_time(fix, now, last, heard)
                 if history is not None and last is not None \
-                        and fix.timestamp <= last["timestamp"] and history.has(fix):
-                    dropped["duplicate"] = dropped.get("duplicate", 0) + 1  # sent again
-                    continue
+                        and (fix.timestamp <= last["timestamp"] or fix.stamped is not None):
+                    if history.has(fix):
+                        dropped["duplicate"] = dropped.get("duplicate", 0) + 1  # sent again
+                        continue
+                    if history.before_all(fix):
+                        # Older than all a full history keeps: it would be trimmed at once,
+                        # and a resend of it could not be told from a new fix.
+                        dropped["beyond_history"] = dropped.get("beyond_history", 0) + 1
+                        continue
                 result = apply_fix(route, progress, fix, self.settings, now, speeds)
                 taught.add(result.travelled)
                 for late in result.replayed:  # held as stale, taken after all
@@ -198,16 +207,16 @@ class Ingest:
                 if result.accepted:
                     keep(fix)
                     accepted[0] += 1
-                elif history is not None and _late(result.reason, fix, progress):
+                elif history is not None and phones.late(result.reason, fix, progress):
                     if not history.has(fix):
                         keep(fix)
                     accepted[0] += 1
                 else:
                     dropped[result.reason] = dropped.get(result.reason, 0) + 1
-                if history is not None and fix.timestamp < now - _STALE_NEWS_S:
+                if history is not None and fix.timestamp < now - phones.STALE_NEWS_S:
                     # A backlog flushed long after: "2 stops away" is no longer true, and
                     # texting it would reach a customer whose door the driver has left.
-                    changes.extend(c for c in result.changes if c.status not in _NEWS)
+                    changes.extend(c for c in result.changes if c.status not in phones.NEWS)
                 else:
                     changes.extend(result.changes)
             return changes
@@ -290,50 +299,3 @@ class Ingest:
             self._on_status(route, changes)
         self._on_change(route_id)
         return changes
-
-
-# What a customer is told only while it is true: how far the driver is. A phone's fix older
-# than this makes no such news (its backlog's timeline entries are kept, no text or webhook).
-_NEWS = {"approaching", "arriving"}
-_STALE_NEWS_S = 120.0
-
-
-def _entry(fix: Fix) -> dict:
-    return {"lat": fix.lat, "lon": fix.lon, "t": fix.timestamp, "speed": fix.speed,
-            "heading": fix.heading}
-
-
-def _late(reason: str | None, fix: Fix, progress: Progress) -> bool:
-    """Whether a phone's fix the engine did not take still belongs in the route's history: one
-    that came late (older than the last), or one from before the driver got back to the
-    station, flushed after it (a backlog). Not one the engine judged wrong (a jump) or from
-    before the route existed."""
-    if reason == "stale":
-        return True
-    return reason == "finished" and progress.finished_at is not None \
-        and fix.timestamp <= progress.finished_at
-
-
-class _History:
-    """What a route's history already holds, read only when a fix older than the last comes
-    (the store's log is read then, never for fixes in order), and what this request added."""
-
-    def __init__(self, live: LiveProgress, route_id: str) -> None:
-        self._live, self._route_id = live, route_id
-        self._saved: set[tuple] | None = None
-        self._added: set[tuple] = set()
-
-    def has(self, fix: Fix) -> bool:
-        key = _key(_entry(fix))
-        if key in self._added:
-            return True
-        if self._saved is None:
-            self._saved = {_key(e) for e in self._live.history(self._route_id)}
-        return key in self._saved
-
-    def add(self, fix: Fix) -> None:
-        self._added.add(_key(_entry(fix)))
-
-
-def _key(entry: dict) -> tuple:
-    return (round(entry["t"], 3), round(entry["lat"], 6), round(entry["lon"], 6))

@@ -12,74 +12,21 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.support.helpers import STATION, STOPS, route_payload
-from tests.support.notify import worker
-
-SELLER = {"Authorization": "Bearer demo"}
-DEVICE = "phone-clock-test-5f1c9a0b7e2d"
-A, B = (STATION["lat"], STATION["lon"]), (STOPS[0][0], STOPS[0][1])
-
-
-@pytest.fixture(autouse=True)
-def routes_registered_two_hours_ago(monkeypatch):
-    """A phone's fixes from before its route was registered are dropped; the backlogs here
-    are up to an hour old, so the routes were registered before them, as in a real day."""
-    from app.live.ingest import Ingest
-
-    register_route = Ingest.register_route
-
-    def registered_earlier(self, seller_id, req, now=None):
-        return register_route(self, seller_id, req, time.time() - 7200 if now is None else now)
-
-    monkeypatch.setattr(Ingest, "register_route", registered_earlier)
-
-
-def noon_zone() -> str:
-    """A fixed-offset zone where it is about noon now (Etc/GMT signs are inverted)."""
-    offset = (12 - datetime.now(UTC).hour + 12) % 24 - 12
-    return f"Etc/GMT{-offset:+d}" if offset else "Etc/GMT"
-
-
-def phone_route(client, phones=False) -> dict:
-    payload = route_payload()
-    payload["timezone"] = noon_zone()
-    if phones:
-        for stop in payload["stops"]:
-            stop["shipments"][0]["phone"] = "+358401234567"
-    reg = client.post("/api/v1/routes", json=payload, headers=SELLER).json
-    resp = client.put(f"/api/v1/routes/{reg['route_id']}/device", json={"device_id": DEVICE},
-                      headers=SELLER)
-    assert resp.status_code == 200, resp.json
-    return reg
-
-
-def start(client, reg, t: float) -> None:
-    resp = client.post("/api/v1/events", json={
-        "type": "route_started", "timestamp": datetime.fromtimestamp(t, UTC).isoformat()},
-        headers={"Authorization": f"Bearer {reg['driver_token']}"})
-    assert resp.status_code == 200, resp.json
-
-
-def at(frac: float, t: float, accuracy: float = 5.0) -> dict:
-    """A Traccar Client 9 location on the way from the station to stop 0, stamped t."""
-    lat, lon = A[0] + (B[0] - A[0]) * frac, A[1] + (B[1] - A[1]) * frac
-    return {"timestamp": datetime.fromtimestamp(t, UTC).isoformat(),
-            "coords": {"latitude": lat, "longitude": lon, "speed": 3.0, "accuracy": accuracy}}
-
-
-def send(client, *locations) -> dict:
-    resp = client.post("/osmand", json={"device_id": DEVICE, "location": list(locations)})
-    assert resp.status_code == 200, resp.data
-    return resp.json
-
-
-def history(client, reg) -> list[float]:
-    resp = client.get(f"/api/v1/routes/{reg['route_id']}/positions", headers=SELLER)
-    return [p["t"] for p in resp.json["positions"]]
-
-
-def view(client, reg, k=0) -> dict:
-    return client.get(f"/api/v1/track/{reg['shipments'][k]['token']}").json
+from tests.support.phones import (  # noqa: F401 (an autouse fixture, imported to apply here)
+    DEVICE,
+    SELLER,
+    A,
+    B,
+    at,
+    history,
+    phone_route,
+    routes_registered_two_hours_ago,
+    send,
+    start,
+    text_events,
+    view,
+    window_start,
+)
 
 
 def test_a_fix_from_a_clock_hours_ahead_moves_no_stop_to_tomorrow(client):
@@ -210,11 +157,6 @@ def test_a_clock_hours_ahead_is_undone_for_a_driver_creeping_along(client):
     assert not eta["moved_to_next_day"], eta
 
 
-def window_start(client, reg, k=1) -> float:
-    eta = view(client, reg, k)["eta"]
-    return datetime.fromisoformat(eta["window"][0].replace("Z", "+00:00")).timestamp()
-
-
 def test_a_slow_clock_never_shows_a_window_already_past(client):
     """A phone an hour slow for good: its fixes are taken, and the window shown starts no
     earlier than now."""
@@ -223,12 +165,6 @@ def test_a_slow_clock_never_shows_a_window_already_past(client):
     start(client, reg, now - 3700)
     send(client, *[at(0.1 + 0.02 * k, now - 3600 + 3 * k) for k in range(10)])
     assert window_start(client, reg) >= now - 15 * 60  # windows start on a quarter hour
-
-
-def text_events(client, app) -> list[str]:
-    worker(app).run_once()
-    return [m["event"] for m in
-            client.get("/api/v1/messages?kind=text", headers=SELLER).json["messages"]]
 
 
 def test_a_flushed_backlog_texts_no_stops_away_that_are_no_longer_true(app, client):

@@ -8,8 +8,8 @@ from app.domain.geo import haversine_m
 from app.domain.model import Fix, Route, TimelineEntry
 from app.domain.tracking.eta import update_etas
 from app.domain.tracking.geometry import route_path
-from app.domain.tracking.lifecycle import arrive, start_route
-from app.domain.tracking.matching import advance, observe_speed, screen, unwind
+from app.domain.tracking.lifecycle import approach, arrive, start_route
+from app.domain.tracking.matching import advance, observe_speed, screen, set_leg, unwind
 from app.domain.tracking.progress import Progress, ShipmentProgress, StopProgress
 from app.domain.tracking.settings import Settings, profile
 from app.domain.tracking.statuses import StatusChange
@@ -34,6 +34,10 @@ class FixResult:
 # This many fixes in a row, in time order, all older than the last one: it is the last one whose
 # clock was wrong (a network fix timed by a drifted system clock), not all of them.
 _HELD_TO_BELIEVE = 3
+# Late fixes kept to tell a clock that jumped back from a backlog, and how far apart in time
+# the first and last must be (one a second: a few seconds; at Traccar's 30 s, three fixes).
+_HELD_MAX = 8
+_JUMP_SPAN_S = 3.0
 # A phone's last fix no older than this (server clock) is live: a series older than it is a
 # backlog being sent behind it, not proof that its clock was wrong.
 _LIVE_S = 120.0
@@ -130,24 +134,30 @@ def _hold(route: Route, progress: Progress, fix: Fix, settings: Settings,
 
     One stale fix is a late one, and dropping it costs nothing. A series of them, each newer
     than the one before, means the last accepted fix came from a wrong clock (a glitch minutes
-    ahead, inside a backlog too, where the server's clock cannot tell): the series is then
-    taken, from its first fix, instead of every right fix being dropped until the wrong
-    clock's moment.
+    ahead, inside a backlog too, where the server's clock cannot tell), or that the phone's
+    clock has just jumped back (its fixes then come as fast as their stamps advance): the
+    series is then taken, from its first fix, instead of every right fix being dropped until
+    the wrong clock's moment.
     """
-    if _late_not_glitch(progress, fix, now):
-        # A late fix, or a list sent again: not a series after a wrong clock. Nothing moves
-        # back (a phone's late fixes still go into the history: Ingest.positions).
+    late = _late_not_glitch(progress, fix, now)
+    if late and now is None:  # the API: a resend, never held
         progress.dropped["stale"] = progress.dropped.get("stale", 0) + 1
         return FixResult(False, "stale")
     held = progress.held
     if held and fix.timestamp <= held[-1]["timestamp"]:
         held.clear()  # not a series in time order: start again from this one
-    held.append(dict(vars(fix)))
+    held.append({**vars(fix), "heard": now})
+    del held[:-_HELD_MAX]
+    if late and not _clock_jumped(held):
+        # Late behind a live fix (a backlog, a late upload): the driver stays where the live
+        # fix put them; what the late fixes show of the doors visited still counts.
+        progress.dropped["stale"] = progress.dropped.get("stale", 0) + 1
+        return FixResult(False, "stale", _catch_up(route, progress, fix, settings, now))
     if len(held) < _HELD_TO_BELIEVE:
         progress.dropped["stale"] = progress.dropped.get("stale", 0) + 1
         return FixResult(False, "stale")
-    series = [Fix(**f) for f in held]
-    progress.held = []
+    series = [Fix(**{k: v for k, v in f.items() if k != "heard"}) for f in held]
+    progress.held, progress.behind = [], None
     unwind(progress, series[0].timestamp)
     # The wrong clock's fix keeps its place, not its time: the series follows on from there.
     progress.last_fix = {**progress.last_fix, "timestamp": series[0].timestamp - 1e-3}
@@ -161,6 +171,59 @@ def _hold(route: Route, progress: Progress, fix: Fix, settings: Settings,
     result = apply_fix(route, progress, fix, settings, now)
     return FixResult(result.accepted, result.reason, changes + result.changes,
                      replayed + result.replayed)
+
+
+def _clock_jumped(held: list[dict]) -> bool:
+    """Whether late fixes in time order came as fast as their stamps advance: a phone whose
+    clock jumped back, live, not a backlog (sent back to back, its stamps far apart)."""
+    if len(held) < _HELD_TO_BELIEVE or held[0].get("heard") is None:
+        return False
+    stamps = held[-1]["timestamp"] - held[0]["timestamp"]
+    heard = held[-1]["heard"] - held[0]["heard"]
+    return stamps >= _JUMP_SPAN_S and abs(heard - stamps) <= max(1.5, 0.25 * stamps)
+
+
+def _catch_up(route: Route, progress: Progress, fix: Fix, settings: Settings,
+              now: float) -> list[StatusChange]:
+    """Follow a backlog sent behind a live fix on a copy of the progress, placed where the
+    backlog is, and count the stops the copy sees visited (tracking/visits.py) as visited.
+
+    The copy is kept between requests (`progress.behind`): a phone sends its backlog one fix
+    a request. Only visits are taken from it; the driver's place, the ETAs and the statuses
+    stay those of the live fix, apart from the customers now nearer the driver.
+    """
+    if progress.outcomes_reported or progress.finished or not progress.started:
+        return []
+    behind = progress.behind
+    if behind is not None and behind["last_fix"]["timestamp"] < fix.timestamp:
+        copy = Progress.from_dict(behind)
+    else:
+        copy = Progress.from_dict({**progress.to_dict(), "behind": None, "held": []})
+        _place_at(route, copy, fix, progress.along_m)
+    apply_fix(route, copy, fix, settings)
+    # Caught up with the live fix: the backlog is over.
+    caught_up = copy.last_fix["timestamp"] >= progress.last_fix["timestamp"]
+    progress.behind = None if caught_up else copy.to_dict()
+    seen = False
+    for mine, theirs in zip(progress.stops, copy.stops, strict=True):
+        if mine.pending and theirs.visited_at is not None:
+            mine.visited_at = theirs.visited_at
+            mine.arrived_at = mine.arrived_at if mine.arrived_at is not None \
+                else theirs.arrived_at
+            seen = True
+    return approach(route, progress, now, settings) if seen else []
+
+
+def _place_at(route: Route, copy: Progress, fix: Fix, up_to_m: float) -> None:
+    """Put a copy of the progress where a late fix is on the path, just before its time."""
+    unwind(copy, fix.timestamp)
+    copy.dwell_stop = None
+    copy.jump_streak = 0
+    m = route_path(route).match(fix.lat, fix.lon, 0.0, up_to_m)
+    copy.along_m = m.along_m
+    set_leg(copy, route_path(route))
+    copy.matched_at = fix.timestamp
+    copy.last_fix = {**vars(fix), "timestamp": fix.timestamp - 1e-3}
 
 
 def _late_not_glitch(progress: Progress, fix: Fix, now: float | None) -> bool:

@@ -44,7 +44,10 @@ def approach(route: Route, progress: Progress, at: float, settings: Settings) ->
     changes = []
     for ship in progress.shipments.values():
         n = away[ship.stop]
-        if ship.status == "out_for_delivery" and n <= settings.approaching_stops:
+        # A door the positions show visited is behind the driver: "you are the next stop"
+        # would be wrong there (a backlog can show it after the driver left).
+        if ship.status == "out_for_delivery" and n <= settings.approaching_stops \
+                and progress.stops[ship.stop].pending:
             changes.append(change(ship, "approaching", at, stops_text(n), {"stops_away": n}))
     return changes
 

@@ -18,7 +18,7 @@ _JUMP_STREAK_LIMIT = 3
 _AHEAD_COST = 0.03
 _GOOD_MATCH_M = 40.0
 # A fix stamped further than this ahead of the server's clock came from a wrong clock (a phone is
-# never ahead of the server by more than network jitter): it cannot hold back the fixes on time.
+# never ahead of the server by more than network jitter): it is taken at the moment it came.
 CLOCK_SLACK_S = 5.0
 # A route is registered on the morning of its round at the latest: a phone's fix stamped this
 # long before the route existed belongs to an earlier round. Shorter would drop the start of a
@@ -46,9 +46,10 @@ def screen(route: Route, progress: Progress, fix: Fix, settings: Settings,
     if last is None:
         return None
     dt = fix.timestamp - last["timestamp"]
-    if dt < 0 and now is not None and fix.timestamp <= now + CLOCK_SLACK_S < last["timestamp"]:
-        # One fix from a wrong clock (a phone's clock set ahead for a moment) must not freeze
-        # the route until that moment: the fix on time replaces it, as Traccar keeps it.
+    if dt < 0 and now is not None and last.get("stamped") is not None:
+        # The last fix came from a clock set ahead (taken at the moment it came, Ingest): a
+        # backlog's fixes after it are older than that moment, and on time. As Traccar keeps
+        # the right one as the latest, they go on from it rather than being held as late.
         unwind(progress, fix.timestamp)
         progress.jump_streak = 0
         return None
@@ -121,11 +122,11 @@ def advance(route: Route, progress: Progress, path: Path, fix: Fix, settings: Se
     # Never backwards: a fix a little behind is noise around a driver standing still.
     gained = max(0.0, m.along_m - progress.along_m)
     progress.along_m += gained
-    _set_leg(progress, path)
+    set_leg(progress, path)
     return gained
 
 
-def _set_leg(progress: Progress, path: Path) -> None:
+def set_leg(progress: Progress, path: Path) -> None:
     marks = path.mark_m
     leg = progress.leg
     while leg < len(marks) and progress.along_m > marks[leg]:

@@ -85,6 +85,9 @@ class Progress:
     # are late or the last one's clock was wrong (tracking/engine.py _hold).
     held: list[dict[str, Any]] = field(default_factory=list)
     prev_fix_at: float | None = None  # the time of the fix accepted before the last one
+    # A copy of this progress following a backlog sent behind a live fix, for the stops it
+    # shows visited (tracking/engine.py _catch_up); None when there is none.
+    behind: dict[str, Any] | None = None
 
     def fix(self) -> Fix | None:
         return Fix(**self.last_fix) if self.last_fix else None

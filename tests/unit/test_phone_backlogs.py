@@ -1,0 +1,134 @@
+"""A phone's backlog and clock around a glitch (issue 17, the third outside check): a fix
+stamped hours ahead inside a flushed backlog, a backlog sent behind a live fix, a clock that
+jumps back, a backlog longer than the history, and the times a customer reads.
+
+On the real clock, as a phone is (tests/support/phones.py puts the route's zone at noon).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+from tests.support.phones import (  # noqa: F401 (an autouse fixture, imported to apply here)
+    SELLER,
+    history,
+    phone_route,
+    place,
+    routes_registered_two_hours_ago,
+    send,
+    stamp,
+    start,
+    text_events,
+    view,
+    walk_round,
+)
+
+
+def moved(client, reg) -> list[bool]:
+    return [view(client, reg, k)["eta"] and view(client, reg, k)["eta"]["moved_to_next_day"]
+            for k in range(3)]
+
+
+def visited(client, reg) -> list[bool]:
+    return [view(client, reg, k)["visited_at"] is not None for k in range(3)]
+
+
+def test_a_fix_hours_ahead_inside_a_flushed_backlog_moves_no_stop(client):
+    """Back in coverage, the round's backlog one fix a request; one of its fixes is stamped
+    three hours ahead (in the evening, after closing), with many older ones after it."""
+    reg = phone_route(client)
+    now = time.time()
+    start(client, reg, now - 900)
+    backlog = walk_round(now - 600)[:20]
+    backlog[8] = place(*[backlog[8]["coords"][k] for k in ("latitude", "longitude")],
+                       now + 3 * 3600)
+    answers = [send(client, fix) for fix in backlog]
+    assert sum(a["accepted"] for a in answers) == 20
+    assert moved(client, reg) == [False, False, False]
+    assert len(history(client, reg)) == 20
+
+
+def test_a_fix_hours_ahead_never_puts_a_future_time_in_the_timeline(client):
+    reg = phone_route(client)
+    now = time.time()
+    fixes = walk_round(now - 40)[:8]
+    fixes[-1] = place(*[fixes[-1]["coords"][k] for k in ("latitude", "longitude")],
+                      now + 3600)
+    send(client, *fixes)
+    for k in range(3):
+        for entry in view(client, reg, k)["timeline"]:
+            at = datetime.fromisoformat(entry["at"].replace("Z", "+00:00")).timestamp()
+            assert at <= time.time() + 5, entry
+
+
+def test_a_backlog_sent_behind_a_live_fix_still_counts_the_doors_it_visited(app, client):
+    """The phone sends where it is now, then the dead zone's fixes behind it (oldest first):
+    the doors the backlog shows the driver staying at count as visited, the driver stays
+    where the live fix put them, and no visited door's customer is texted 'next stop'."""
+    reg = phone_route(client, phones=True)
+    now = time.time()
+    trip = walk_round(now - 300)
+    live = [f for f in trip if stamp(f) <= now - 2][-1]
+    assert send(client, live)["accepted"] == 1
+    answers = [send(client, fix) for fix in trip if stamp(fix) < stamp(live)]
+    assert all(a["accepted"] == 1 for a in answers), answers
+    assert visited(client, reg)[:2] == [True, True]
+    position = view(client, reg, 2)["driver"]["position"]
+    assert (position["lat"], position["lon"]) == (live["coords"]["latitude"],
+                                                   live["coords"]["longitude"])
+    texts = client.get("/api/v1/messages?kind=text", headers=SELLER).json["messages"]
+    text_events(client, app)
+    texts = client.get("/api/v1/messages?kind=text", headers=SELLER).json["messages"]
+    late = [m for m in texts if m["event"] == "approaching"
+            and m["tracking_id"] in {reg["shipments"][0]["tracking_id"]}
+            and "next stop" in m["body"]]
+    assert len(late) <= 1, late
+
+
+def test_a_clock_that_jumps_back_an_hour_does_not_hold_the_driver_for_minutes(client):
+    """Live fixes every 2 s, then the phone's clock is an hour slow: within a few of its
+    fixes (seconds, not the two minutes until the last one is no longer live) the driver
+    moves again."""
+    reg = phone_route(client)
+    trip = walk_round(time.time() - 20, step=2.0)
+    for fix in trip[:10]:
+        assert send(client, fix)["accepted"] == 1
+    moved_on = None
+    for k, fix in enumerate(trip[10:25]):
+        slow = place(fix["coords"]["latitude"], fix["coords"]["longitude"],
+                     time.time() - 3600)
+        send(client, slow)
+        position = client.get(f"/api/v1/routes/{reg['route_id']}", headers=SELLER).json[
+            "position"]
+        if position["lon"] == fix["coords"]["longitude"] and moved_on is None:
+            moved_on = k
+        time.sleep(0.6)
+    assert moved_on is not None and moved_on <= 8, moved_on
+
+
+def test_a_backlog_longer_than_the_history_stores_no_fix_twice(app, client):
+    app.extensions["doorstep"].ingest.live.history_len = 50
+    reg = phone_route(client)
+    now = time.time()
+    backlog = walk_round(now - 1000, step=1.0)[:120]
+    answers = [send(client, *backlog[k:k + 10]) for k in range(0, 120, 10)]
+    assert sum(a["accepted"] for a in answers) == 120
+    again = send(client, *backlog[:10])  # the first answer was lost: the phone sends again
+    assert again["accepted"] == 0, again
+    times = history(client, reg)
+    assert len(times) == len(set(times)) == 50
+
+
+def test_a_clock_ahead_for_good_keeps_its_times_in_order(client):
+    """The simulator sped up through the phone door, or a phone set an hour ahead for good:
+    not a jump (its clock runs on from where it is), so its fixes keep their own times."""
+    reg = phone_route(client)
+    ahead = time.time() + 3600
+    trip = walk_round(ahead)[:12]
+    answers = [send(client, fix) for fix in trip]
+    assert sum(a["accepted"] for a in answers) == 12
+    assert history(client, reg) == [stamp(f) for f in trip]
+    route = client.get(f"/api/v1/routes/{reg['route_id']}", headers=SELLER).json
+    assert route["position"]["at"].startswith(
+        datetime.fromtimestamp(stamp(trip[-1]), UTC).strftime("%Y-%m-%dT%H:%M"))
