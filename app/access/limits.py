@@ -107,8 +107,8 @@ def per_driver(route_ids: list[str], setting: str, what: str,
     from its seller's (the matching `*_PER_SELLER`): many drivers of one seller cannot add up
     to more than the seller may send. Answer the routes refused."""
     over = take(setting, f"{what} for this driver", field, Counter(route_ids))
-    routes = services().ingest.routes
-    seller_of = {rid: routes.get(rid).seller_id for rid in set(route_ids) - set(over)}
+    reads = services().reads
+    seller_of = {rid: reads.route(rid).seller_id for rid in set(route_ids) - set(over)}
     sellers = Counter(seller_of[rid] for rid in route_ids if rid in seller_of)
     refused = take(setting.replace("_PER_DRIVER", "_PER_SELLER"), f"{what} for this seller",
                    field, sellers)

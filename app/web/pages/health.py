@@ -16,7 +16,7 @@ def healthz():
     """Answer 200 when this process and its store are up and the store takes writes."""
     svc = services()
     state = svc.store.health()
-    failing = svc.reads.live.failing  # the store answers, but refused the progress written behind
+    failing = svc.reads.saving_failed()  # the store answers, but refused the writes behind
     if state == "ok" and failing is not None:
         state = "full" if isinstance(failing, StoreFull) else "unavailable"
     return (jsonify(status=STATUS[state], store=svc.store.name, basemap=_basemap()),
