@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_socketio import SocketIO
 
 from app.access.driver_links import DriverLinks
 from app.access.sellers import Sellers
+from app.basemap.choice import Basemap, choose
 from app.customer.branding import Branding
 from app.customer.feedback import Feedback
 from app.customer.instructions import Instructions
@@ -30,6 +34,7 @@ from app.notify.subscriptions import Subscriptions
 from app.notify.webhooks import Endpoints
 from app.notify.worker import RetryPolicy, Worker
 from app.ops.retention import Retention
+from app.planning import Geocoding, geocoding
 from app.proof.photos import Photos
 from app.proof.storage import open_photo_storage
 from app.realtime.broadcaster import Broadcaster
@@ -51,6 +56,11 @@ class Services:
     instructions: Instructions | None = None
     feedback: Feedback | None = None
     branding: Branding | None = None
+    basemap: Basemap | None = None  # the street map (BASEMAP)
+    geocoding: Geocoding | None = None  # addresses to places, built on first use
+    limiter: Limiter | None = None  # the guessing limits' moving windows, bound in create_app
+    # The demo fleet this process drives (`python -m app` with DEMO), once it has started.
+    demo_fleet: Any = None  # app/ops/demo.py DemoFleet (which imports this registry's lookup)
 
 
 def build_services(config: dict, socketio: SocketIO) -> Services:
@@ -64,7 +74,7 @@ def build_services(config: dict, socketio: SocketIO) -> Services:
     reads = Reads(store, routes, settings, live, config["LINK_TTL_AFTER_DELIVERY"], driver_links)
     fanout = Fanout(socketio.server)
     broadcaster = Broadcaster(socketio, reads, config["BROADCAST_INTERVAL"],
-                              config["BROADCAST_TICK"], fanout)
+                              config["BROADCAST_TICK"], fanout=fanout)
     notify = _notify(config, store, reads)
     s3 = {"endpoint": config["PHOTO_S3_ENDPOINT"], "region": config["PHOTO_S3_REGION"],
           "key_id": config["PHOTO_S3_KEY_ID"], "secret": config["PHOTO_S3_SECRET"]}
@@ -83,7 +93,9 @@ def build_services(config: dict, socketio: SocketIO) -> Services:
     clock = config.get("CLOCK") or time.time
     return Services(store, Sellers(store, config["SELLER_KEYS"]), ingest, reads, broadcaster,
                     notify, retention, driver_links, photos, Instructions(store, clock),
-                    Feedback(store, clock), Branding(store))
+                    Feedback(store, clock), Branding(store),
+                    choose(config["BASEMAP"], config["TILE_ATTRIBUTION"]), geocoding(config),
+                    _limiter(config))
 
 
 
@@ -102,3 +114,16 @@ def _notify(config: dict, store: Store, reads: Reads) -> Notify:
                     clock, config["NOTIFY_CONCURRENCY"], config["WEBHOOK_ALLOW_PRIVATE"],
                     config.get("WEBHOOK_CA_BUNDLE") or True, reads=reads)
     return Notify(messages, subs, endpoints, dispatch, worker)
+
+
+def _limiter(config: dict) -> Limiter:
+    """Flask-Limiter, unbound (app/access/limits.py binds it and counts with it)."""
+    url = config["STORE_URL"]
+    uri = url if url.split(":", 1)[0] in ("redis", "rediss") else "memory://"
+    options = {"socket_connect_timeout": 1, "socket_timeout": 1} if uri != "memory://" else {}
+    # Flask-Limiter owns the moving windows of the guessing limits; no limit of its own is
+    # declared, so swallow_errors only covers its hooks, never a count (see _unavailable).
+    return Limiter(
+        get_remote_address, storage_uri=uri, storage_options=options,
+        strategy="moving-window", key_prefix="doorstep-limits", swallow_errors=True,
+    )

@@ -27,11 +27,10 @@ class Notify:
     worker: Worker
 
 
-def init_app(app, socketio) -> None:
+def init_app(app, socketio, worker: Worker) -> None:
     """Start this process's sender; tests call `worker.run_once()` with their own clock."""
     interval = app.config["NOTIFY_INTERVAL"]
     if interval > 0 and not app.testing:
-        worker = app.extensions["doorstep"].notify.worker
         _stop_on_term(worker)
         socketio.start_background_task(worker.run_forever, interval, socketio.sleep)
 

@@ -151,9 +151,8 @@ class Retention:
                 log.exception("retention sweep failed")
 
 
-def init_app(app, socketio) -> None:
+def init_app(app, socketio, retention: Retention | None) -> None:
     """Start this process's sweep on socketio's loop; tests call `sweep()` with their clock."""
     interval = app.config["RETENTION_SWEEP"]
-    retention = app.extensions["doorstep"].retention
     if interval > 0 and not app.testing and retention is not None:
         socketio.start_background_task(retention.run_forever, interval, socketio.sleep)

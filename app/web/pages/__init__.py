@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app
+from flask import Blueprint
 
+from app.extensions import services
 from app.i18n import current
 from app.i18n.wording import day_and_time
 
@@ -18,7 +19,7 @@ def local_time(iso: str | None, tz: str) -> str:
 
 def page_config(**extra) -> dict:
     """Constants the page's script needs, rendered into data- attributes."""
-    return {"basemap": current_app.extensions["basemap"].page(), **extra}
+    return {"basemap": services().basemap.page(), **extra}
 
 
 from app.web.pages import (  # noqa: E402,F401

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify
+from flask import jsonify
 
 from app.extensions import services
 from app.store import StoreFull
@@ -25,7 +25,7 @@ def healthz():
 
 def _basemap() -> dict:
     """The street map's state; reported, not counted against health (streets are decoration)."""
-    basemap = current_app.extensions["basemap"]
+    basemap = services().basemap
     status = basemap.status()
     if status is None:
         return {"state": basemap.kind}
