@@ -25,7 +25,7 @@ from app.access.tokens import (
     new_route_id,
     new_tracking_id,
 )
-from app.domain.model import Driver, Fix, Point, Route, Shipment, Stop, StopEvent
+from app.domain.model import DriverProfile, Fix, Point, Route, Shipment, Stop, StopEvent
 from app.domain.route_request import RouteRequest
 from app.domain.tracking import (
     EventError,
@@ -117,7 +117,7 @@ class Ingest:
                               window=list(s["window"]) if s["window"] else None,
                               kind=s.get("kind", "delivery"), pickup=s.get("pickup")))
         route = Route(
-            id=route_id, seller_id=seller_id, driver=Driver(req.driver_name, req.vehicle),
+            id=route_id, seller_id=seller_id, driver=DriverProfile(req.driver_name, req.vehicle),
             station=Point(*req.station), station_name=req.station_name, stops=stops,
             legs=req.legs, program=req.program, timezone=req.timezone,
             driver_token_hash=hash_token(driver_token), created_at=now,
