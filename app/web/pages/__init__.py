@@ -7,6 +7,7 @@ from flask import Blueprint
 from app.extensions import services
 from app.i18n import current
 from app.i18n.wording import day_and_time
+from app.web.lengths import MAXLENGTH
 
 bp = Blueprint("web", __name__)
 
@@ -15,6 +16,12 @@ bp = Blueprint("web", __name__)
 def local_time(iso: str | None, tz: str) -> str:
     """`Thu 26 Nov 14:10` (`to 26.11. 14.10`) in the delivery area's time zone, from ISO UTC."""
     return day_and_time(iso, tz, current())
+
+
+@bp.app_context_processor
+def field_lengths() -> dict:
+    """`maxlength` for every form, from the rules that check the fields (app/web/lengths.py)."""
+    return {"maxlength": MAXLENGTH}
 
 
 def page_config(**extra) -> dict:
