@@ -50,7 +50,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.access import headers, limits
     from app.web.api import openapi
 
-    basemap.init_app(app)  # before the headers: the CSP names the basemap's origin
+    # Before the headers: the CSP names the basemap's origin.
+    basemap.init_app(app, services.basemap)
     headers.init_app(app)
     from app.web import assets
 
