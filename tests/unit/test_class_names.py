@@ -1,4 +1,4 @@
-"""Names that explain themselves: no two classes in the app, the simulator, shared/ and bench/
+"""Names that explain themselves: no two classes in the app, the simulator, rules/ and bench/
 share a name (there were two `Fix`, `Driver`, `Block`, `Order`, three `Report`), so a name read
 anywhere says which thing it is without looking at the import."""
 
@@ -9,7 +9,7 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("app", "simulator", "shared", "bench")
+PACKAGES = ("app", "simulator", "rules", "bench")
 
 
 def _classes(source: str) -> set[str]:
