@@ -21,7 +21,7 @@ RUN pip install --no-cache-dir -r requirements.txt
 COPY gunicorn.conf.py .
 COPY app app
 COPY simulator simulator
-COPY shared shared
+COPY rules rules
 # The Finnish and Swedish catalogs, compiled from the .po files kept in git (app/i18n).
 RUN python -m babel.messages.frontend compile -d app/i18n/translations
 COPY --from=assets /src/app/static/vendor app/static/vendor

@@ -87,8 +87,10 @@ def _shutdown(running: dict) -> None:
     if running.get("fleet"):
         running["fleet"].stop()
     if running.get("app"):
+        from app.extensions import services
+
         try:
-            running["app"].extensions["doorstep"].ingest.save()
+            services(running["app"]).ingest.save()
         except Exception as exc:  # the store is away: say so, there is nothing more to do
             print(f"doorstep: could not save live progress: {exc}", file=sys.stderr)
     print("doorstep: stopped", flush=True)

@@ -7,7 +7,7 @@ import secrets
 from flask import Flask
 
 from app.config import from_env
-from app.extensions import socketio
+from app.extensions import KEY, socketio
 from app.web.json_input import StrictJSON
 
 
@@ -43,16 +43,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     from app.wiring import build_services
 
-    app.extensions["doorstep"] = build_services(app.config, socketio)
-    metrics.init_app(app, viewers=app.extensions["doorstep"].broadcaster.fanout.viewers)
+    # The one entry Doorstep keeps in app.extensions: every part it built (app/wiring.py).
+    services = app.extensions[KEY] = build_services(app.config, socketio)
+    metrics.init_app(app, viewers=services.broadcaster.fanout.viewers)
     from app import basemap
     from app.access import headers, limits
     from app.web.api import openapi
 
-    basemap.init_app(app)  # before the headers: the CSP names the basemap's origin
-    from app.planning import geocoding
-
-    app.extensions["geocoding"] = geocoding(app.config)  # built on first use
+    # Before the headers: the CSP names the basemap's origin.
+    basemap.init_app(app, services.basemap)
     headers.init_app(app)
     from app.web import assets
 
@@ -73,9 +72,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.web import osmand
 
     osmand.init_app(app)  # /osmand: real phones (Traccar Client)
-    notify.init_app(app, socketio)  # the background sender of texts and webhooks
+    # The background sender of texts and webhooks.
+    notify.init_app(app, socketio, services.notify.worker)
     from app.ops import retention
 
-    retention.init_app(app, socketio)  # personal data goes RETENTION_DAYS after a route is done
+    # Personal data goes RETENTION_DAYS after a route is done.
+    retention.init_app(app, socketio, services.retention)
     app.register_blueprint(openapi.bp)
     return app

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_socketio import SocketIO
 
 from app.access.driver_links import DriverLinks
 from app.access.sellers import Sellers
+from app.basemap.choice import Basemap, choose
 from app.customer.branding import Branding
 from app.customer.feedback import Feedback
 from app.customer.instructions import Instructions
@@ -22,8 +26,15 @@ from app.live.ingest import Ingest
 from app.live.reads import Reads
 from app.live.route_cache import RouteCache
 from app.live.write_behind import LiveProgress
-from app.notify import Notify, build_notify
+from app.notify import Notify
+from app.notify.dispatch import Dispatch
+from app.notify.messages import Messages
+from app.notify.providers import provider_from_config
+from app.notify.subscriptions import Subscriptions
+from app.notify.webhooks import Endpoints
+from app.notify.worker import RetryPolicy, Worker
 from app.ops.retention import Retention
+from app.planning import Geocoding, geocoding
 from app.proof.photos import Photos
 from app.proof.storage import open_photo_storage
 from app.realtime.broadcaster import Broadcaster
@@ -45,6 +56,11 @@ class Services:
     instructions: Instructions | None = None
     feedback: Feedback | None = None
     branding: Branding | None = None
+    basemap: Basemap | None = None  # the street map (BASEMAP)
+    geocoding: Geocoding | None = None  # addresses to places, built on first use
+    limiter: Limiter | None = None  # the guessing limits' moving windows, bound in create_app
+    # The demo fleet this process drives (`python -m app` with DEMO), once it has started.
+    demo_fleet: Any = None  # app/ops/demo.py DemoFleet (which imports this registry's lookup)
 
 
 def build_services(config: dict, socketio: SocketIO) -> Services:
@@ -54,28 +70,60 @@ def build_services(config: dict, socketio: SocketIO) -> Services:
     # Progress lives in this process (app/live/write_behind.py); views read it there.
     live = LiveProgress(store, config["POSITION_HISTORY"], config["WRITE_BEHIND"],
                         spawn=socketio.start_background_task, sleep=socketio.sleep)
-    reads = Reads(store, routes, settings, live, config["LINK_TTL_AFTER_DELIVERY"])
+    driver_links = DriverLinks(store, config["SECRET_KEY"])
+    reads = Reads(store, routes, settings, live, config["LINK_TTL_AFTER_DELIVERY"], driver_links)
     fanout = Fanout(socketio.server)
     broadcaster = Broadcaster(socketio, reads, config["BROADCAST_INTERVAL"],
-                              config["BROADCAST_TICK"], fanout)
-    notify = build_notify(config, store, routes, reads)
+                              config["BROADCAST_TICK"], fanout=fanout)
+    notify = _notify(config, store, reads)
     s3 = {"endpoint": config["PHOTO_S3_ENDPOINT"], "region": config["PHOTO_S3_REGION"],
           "key_id": config["PHOTO_S3_KEY_ID"], "secret": config["PHOTO_S3_SECRET"]}
     photos = Photos(store, open_photo_storage(config["PHOTO_STORE"], s3), config["PHOTO_MAX_SIDE"],
                     config["PHOTO_MAX_PIXELS"], config["PHOTO_RETENTION"],
                     clock=config.get("CLOCK") or time.time)
-    retention = Retention(store, config["RETENTION"], config.get("CLOCK") or time.time, live,
-                          routes=routes, photos=photos)
+    retention = Retention(store, config["RETENTION"], config.get("CLOCK") or time.time, reads,
+                          live=live, routes=routes, photos=photos)
     # Status changes become texts, webhooks and scheduled messages; ingest commits them as jobs
     # together with the progress that made them. Retention counts from a route's final status.
-    driver_links = DriverLinks(store, config["SECRET_KEY"])
     ingest = Ingest(store, routes, settings, on_change=broadcaster.touch,
                     outbox=notify.dispatch, live=live, on_status=retention.on_status,
                     on_register=retention.registered, link_secret=config["SECRET_KEY"],
-                    driver_links=driver_links,
+                    on_forget=reads.forget,
                     speeds=FleetSpeeds(store) if config["LEARN_STREET_SPEEDS"] else None)
     clock = config.get("CLOCK") or time.time
     return Services(store, Sellers(store, config["SELLER_KEYS"]), ingest, reads, broadcaster,
                     notify, retention, driver_links, photos, Instructions(store, clock),
-                    Feedback(store, clock), Branding(store))
+                    Feedback(store, clock), Branding(store),
+                    choose(config["BASEMAP"], config["TILE_ATTRIBUTION"]), geocoding(config),
+                    _limiter(config))
 
+
+
+def _notify(config: dict, store: Store, reads: Reads) -> Notify:
+    """Texts, webhooks and scheduled messages: what ingest's status changes become."""
+    # CLOCK is for tests (an injected `now()`); production reads the wall clock.
+    clock = config.get("CLOCK") or time.time
+    messages, subs = Messages(store, clock), Subscriptions(store, clock)
+    endpoints = Endpoints(store, clock)
+    dispatch = Dispatch(store, reads, messages, subs, endpoints, clock, config["PUBLIC_URL"],
+                        config["SECRET_KEY"])
+    policy = RetryPolicy(base=config["WEBHOOK_RETRY_BASE"], cap=config["WEBHOOK_RETRY_CAP"],
+                         max_attempts=config["WEBHOOK_MAX_ATTEMPTS"],
+                         timeout=config["WEBHOOK_TIMEOUT"])
+    worker = Worker(dispatch, messages, endpoints, subs, provider_from_config(config), policy,
+                    clock, config["NOTIFY_CONCURRENCY"], config["WEBHOOK_ALLOW_PRIVATE"],
+                    config.get("WEBHOOK_CA_BUNDLE") or True, reads=reads)
+    return Notify(messages, subs, endpoints, dispatch, worker)
+
+
+def _limiter(config: dict) -> Limiter:
+    """Flask-Limiter, unbound (app/access/limits.py binds it and counts with it)."""
+    url = config["STORE_URL"]
+    uri = url if url.split(":", 1)[0] in ("redis", "rediss") else "memory://"
+    options = {"socket_connect_timeout": 1, "socket_timeout": 1} if uri != "memory://" else {}
+    # Flask-Limiter owns the moving windows of the guessing limits; no limit of its own is
+    # declared, so swallow_errors only covers its hooks, never a count (see _unavailable).
+    return Limiter(
+        get_remote_address, storage_uri=uri, storage_options=options,
+        strategy="moving-window", key_prefix="doorstep-limits", swallow_errors=True,
+    )

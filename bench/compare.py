@@ -82,7 +82,7 @@ def main() -> None:
             figures = load.run(load.build_parser().parse_args(argv))
             figures["variant"] = name
             results[name].append(figures)
-            print(f"[{name} run {i + 1}]\n{load.Report.format(figures)}\n", flush=True)
+            print(f"[{name} run {i + 1}]\n{load.LoadReport.format(figures)}\n", flush=True)
             if args.json:
                 Path(args.json).write_text(json.dumps(results, indent=2))
     print("median (min-max) of", args.repeat, "runs")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 from app.domain.arrival import arrival
-from app.domain.model import Driver, Fix, Point, Route, Stop, StopEvent
+from app.domain.model import DriverProfile, Fix, Point, Route, Stop, StopEvent
 from app.domain.tracking import Settings, apply_event, apply_fix, start_progress, unserved_before
 from app.domain.tracking.street_speeds import StreetSpeeds
 
@@ -167,7 +167,7 @@ def to_route(payload: dict, reg, created_at: float) -> Route:  # type: ignore[no
     return Route(
         id=reg.route_id,
         seller_id="bench",
-        driver=Driver(payload["driver"]["name"].split()[0], payload["driver"]["vehicle"]),
+        driver=DriverProfile(payload["driver"]["name"].split()[0], payload["driver"]["vehicle"]),
         station=Point(st["lat"], st["lon"]),
         station_name=st["name"],
         stops=stops,

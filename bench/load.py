@@ -38,7 +38,7 @@ from urllib.parse import urlsplit
 import requests
 
 from bench.drivers import BATCH, Drivers, register
-from bench.report import Report
+from bench.report import LoadReport
 from bench.server import Proc, worker_pid
 from bench.viewers import worker
 
@@ -178,7 +178,7 @@ def run(args) -> dict:
         for p in procs:
             p.join()
         logs = [log for chunk in results for log in chunk]
-        report = Report(logs, drivers, (t0, t1), cpu1 - cpu0, args.period)
+        report = LoadReport(logs, drivers, (t0, t1), cpu1 - cpu0, args.period)
         figures = report.figures()
         figures.update(
             rss_idle_mb=rss_idle / 2**20, rss_connected_mb=rss_connected / 2**20,
@@ -238,7 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> None:
     args = build_parser().parse_args(argv)
     figures = run(args)
-    print(Report.format(figures))
+    print(LoadReport.format(figures))
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2))
 

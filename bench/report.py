@@ -12,7 +12,7 @@ def pct(values: list[float], q: float) -> float | None:
     return values[min(len(values) - 1, int(q / 100 * len(values)))]
 
 
-class Report:
+class LoadReport:
     def __init__(self, logs, drivers, window: tuple[float, float], cpu_s: float,
                  period: int) -> None:
         self.logs, self.drivers, self.window, self.cpu_s = logs, drivers, window, cpu_s

@@ -27,7 +27,7 @@ class JsonHandler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
-class _Handler(JsonHandler):
+class _StandInHandler(JsonHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as a real server behind gunicorn would
     disable_nagle_algorithm = True  # else headers and body meet delayed ACK: 40 ms a request
 
@@ -46,7 +46,7 @@ class _Handler(JsonHandler):
 
 def serve(ready: Queue) -> None:
     """Serve on a free port until terminated; put the base URL on `ready`."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _StandInHandler)
     server.routes = 0  # type: ignore[attr-defined]
     ready.put(f"http://127.0.0.1:{server.server_address[1]}")
     server.serve_forever()

@@ -13,7 +13,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 scripts/setup.sh requirements-dev.txt
 .venv/bin/ruff check .
-.venv/bin/bandit -q -c pyproject.toml -r app simulator shared bench
+.venv/bin/bandit -q -c pyproject.toml -r app simulator rules bench
 # The full search budget of the property-based tests (tests/support/fuzz.py); plain pytest: fast.
 export HYPOTHESIS_PROFILE="${HYPOTHESIS_PROFILE:-ci}"
 exec .venv/bin/python -m pytest "$@"

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, NoReturn
 
-from shared.hours import OPENS, span
+from rules.hours import OPENS, span
 from simulator import settings
 from simulator.errors import SimulatorError
 

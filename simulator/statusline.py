@@ -7,7 +7,7 @@ import time
 from datetime import datetime
 from typing import IO
 
-from shared.hours import CLOSES
+from rules.hours import CLOSES
 from simulator.drive.fleet import Fleet
 
 

@@ -9,6 +9,8 @@ from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.extensions import services
+
 HSTS = "max-age=31536000; includeSubDomains"
 # The customer page needs none of these; a stray embed or script must not get them either.
 PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
@@ -79,7 +81,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     if not app.config.get("SESSION_COOKIE_SAMESITE"):
         app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
-    basemap = app.extensions["basemap"]
+    basemap = services(app).basemap
     csp = content_security_policy(basemap.url if basemap.kind == "raster" else "",
                                   basemap.url if basemap.kind == "remote" else "",
                                   basemap.url if basemap.kind == "style" else "")

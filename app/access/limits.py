@@ -20,7 +20,6 @@ from collections import Counter
 from collections.abc import Callable
 
 from flask import Flask, current_app
-from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse
 
@@ -28,7 +27,6 @@ from app.extensions import services
 from app.store import StoreFull, StoreUnavailable
 
 log = logging.getLogger(__name__)
-EXTENSION = "doorstep_limiter"
 
 
 class Limited(Exception):
@@ -41,15 +39,7 @@ class Limited(Exception):
 
 
 def init_app(app: Flask) -> None:
-    url = app.config["STORE_URL"]
-    uri = url if url.split(":", 1)[0] in ("redis", "rediss") else "memory://"
-    options = {"socket_connect_timeout": 1, "socket_timeout": 1} if uri != "memory://" else {}
-    # Flask-Limiter owns the moving windows of the guessing limits; no limit of its own is
-    # declared, so swallow_errors only covers its hooks, never a count (see _unavailable).
-    app.extensions[EXTENSION] = Limiter(
-        get_remote_address, app=app, storage_uri=uri, storage_options=options,
-        strategy="moving-window", key_prefix="doorstep-limits", swallow_errors=True,
-    )
+    services(app).limiter.init_app(app)
 
 
 def now() -> float:
@@ -107,8 +97,8 @@ def per_driver(route_ids: list[str], setting: str, what: str,
     from its seller's (the matching `*_PER_SELLER`): many drivers of one seller cannot add up
     to more than the seller may send. Answer the routes refused."""
     over = take(setting, f"{what} for this driver", field, Counter(route_ids))
-    routes = services().ingest.routes
-    seller_of = {rid: routes.get(rid).seller_id for rid in set(route_ids) - set(over)}
+    reads = services().reads
+    seller_of = {rid: reads.route(rid).seller_id for rid in set(route_ids) - set(over)}
     sellers = Counter(seller_of[rid] for rid in route_ids if rid in seller_of)
     refused = take(setting.replace("_PER_DRIVER", "_PER_SELLER"), f"{what} for this seller",
                    field, sellers)
@@ -130,7 +120,7 @@ def check_sign_ins(setting: str = "SIGNIN_FAILURE_RATE", what: str = "failed sig
                    "this address", field: str = "Authorization") -> None:
     """Refuse an address with too many failed sign-ins, before its key is even looked at:
     answering only failures would still tell a guesser which key was right."""
-    limiter = current_app.extensions[EXTENSION].limiter
+    limiter = services().limiter.limiter
     item = parse(current_app.config[setting])
     address = get_remote_address()
     try:
@@ -144,7 +134,7 @@ def check_sign_ins(setting: str = "SIGNIN_FAILURE_RATE", what: str = "failed sig
 
 def failed_sign_in(setting: str = "SIGNIN_FAILURE_RATE") -> None:
     """Count a wrong credential (API, socket, sign-in form, phone) against the caller's address."""
-    limiter = current_app.extensions[EXTENSION].limiter
+    limiter = services().limiter.limiter
     try:
         limiter.hit(parse(current_app.config[setting]), setting, get_remote_address())
     except Exception as exc:

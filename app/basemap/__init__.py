@@ -7,14 +7,13 @@ import logging
 
 from flask import Flask
 
-from app.basemap.choice import choose
+from app.basemap.choice import Basemap
 
 log = logging.getLogger(__name__)
 
 
-def init_app(app: Flask) -> None:
-    basemap = choose(app.config["BASEMAP"], app.config["TILE_ATTRIBUTION"])
-    app.extensions["basemap"] = basemap
+def init_app(app: Flask, basemap: Basemap) -> None:
+    """Serve the street map chosen by app/wiring.py (choice.py); say when it is not usable."""
     status = basemap.status()
     if status is not None and status.state != "ok":
         log.warning("street map: %s; pages show a plain grid until then", status.message())

@@ -13,11 +13,12 @@ body would be another format to test), are ignored: a 200 with the whole file. n
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, request, send_file
+from flask import Blueprint, Response, jsonify, request, send_file
 from werkzeug.datastructures import Range
 from werkzeug.http import parse_range_header
 
 from app.basemap.choice import ARCHIVE_PATH
+from app.extensions import services
 
 bp = Blueprint("basemap", __name__)
 
@@ -28,7 +29,7 @@ MAX_AGE = 3600
 @bp.get(ARCHIVE_PATH)
 def archive():
     """Answer the street map archive, or the requested byte range of it."""
-    basemap = current_app.extensions["basemap"]
+    basemap = services().basemap
     if basemap.kind != "embedded":
         return jsonify(error="this server is configured with another basemap",
                        field="BASEMAP"), 404

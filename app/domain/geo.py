@@ -10,9 +10,9 @@ import math
 from bisect import bisect_right
 from dataclasses import dataclass
 
-# One haversine for the app and the simulator (shared/geo.py); re-exported for the domain.
-from shared.geo import EARTH_RADIUS_M as EARTH_RADIUS_M
-from shared.geo import haversine_m as haversine_m
+# One haversine for the app and the simulator (rules/geo.py); re-exported for the domain.
+from rules.geo import EARTH_RADIUS_M as EARTH_RADIUS_M
+from rules.geo import haversine_m as haversine_m
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-# Service hours, local time: written once, in shared/hours.py (the simulator keeps them too).
-from shared.hours import CLOSES as CLOSES
-from shared.hours import OPENS as OPENS
+# Service hours, local time: written once, in rules/hours.py (the simulator keeps them too).
+from rules.hours import CLOSES as CLOSES
+from rules.hours import OPENS as OPENS
 
 # Times in the store came from clients. The doors keep new ones within days of the server's
 # clock (app/web/times.py), but a store written before that, or by hand, may hold any number,

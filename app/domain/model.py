@@ -33,7 +33,7 @@ class Point:
 
 
 @dataclass
-class Driver:
+class DriverProfile:
     name: str  # first name only: the customer sees nothing more
     vehicle: str
 
@@ -75,7 +75,7 @@ class Shipment:
 class Route:
     id: str
     seller_id: str
-    driver: Driver
+    driver: DriverProfile
     station: Point
     station_name: str
     stops: list[Stop]
@@ -94,7 +94,7 @@ class Route:
         return cls(
             id=d["id"],
             seller_id=d["seller_id"],
-            driver=Driver(**d["driver"]),
+            driver=DriverProfile(**d["driver"]),
             station=Point(**d["station"]),
             station_name=d["station_name"],
             stops=[Stop(**s) for s in d["stops"]],

@@ -17,8 +17,6 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
-from app.access.driver_links import PREFIX as DRIVER_LINK
-from app.access.driver_links import DriverLinks
 from app.access.links import customer_token
 from app.access.tokens import (
     hash_token,
@@ -27,7 +25,7 @@ from app.access.tokens import (
     new_route_id,
     new_tracking_id,
 )
-from app.domain.model import Driver, Fix, Point, Route, Shipment, Stop, StopEvent
+from app.domain.model import DriverProfile, Fix, Point, Route, Shipment, Stop, StopEvent
 from app.domain.route_request import RouteRequest
 from app.domain.tracking import (
     EventError,
@@ -72,7 +70,7 @@ class Ingest:
                  on_change: OnChange, outbox: Outbox | None = None, *,
                  live: LiveProgress, on_status: OnStatus | None = None,
                  on_register: OnRegister | None = None, link_secret: str = "",
-                 driver_links: DriverLinks | None = None,
+                 on_forget: Callable[[str], None] | None = None,
                  speeds: FleetSpeeds | None = None) -> None:
         self.store = store
         self.live = live
@@ -83,9 +81,8 @@ class Ingest:
         self._on_status = on_status
         self._on_register = on_register  # retention: when to look at the route again
         self.link_secret = link_secret  # SECRET_KEY: customer tokens derive from it
-        self._drivers: dict[str, str] = {}
         self.speeds = speeds  # the fleet's learned street speeds (LEARN_STREET_SPEEDS), or None
-        self.driver_links = driver_links  # the driver app's revocable links (da_ tokens)
+        self._on_forget = on_forget  # the reader's cached driver tokens for the route
         # Two requests for one route must not interleave between reading and writing progress.
         self._locks = [threading.Lock() for _ in range(_LOCK_STRIPES)]
 
@@ -120,7 +117,7 @@ class Ingest:
                               window=list(s["window"]) if s["window"] else None,
                               kind=s.get("kind", "delivery"), pickup=s.get("pickup")))
         route = Route(
-            id=route_id, seller_id=seller_id, driver=Driver(req.driver_name, req.vehicle),
+            id=route_id, seller_id=seller_id, driver=DriverProfile(req.driver_name, req.vehicle),
             station=Point(*req.station), station_name=req.station_name, stops=stops,
             legs=req.legs, program=req.program, timezone=req.timezone,
             driver_token_hash=hash_token(driver_token), created_at=now,
@@ -133,18 +130,6 @@ class Ingest:
             self._on_register(route, shipments)
         self._on_change(route_id)
         return route, shipments, driver_token
-
-    def route_for_token(self, driver_token: str) -> str | None:
-        """The route a driver token (API token or driver link) may write to, or None."""
-        if driver_token.startswith(DRIVER_LINK) and self.driver_links is not None:
-            return self.driver_links.route_for(driver_token)  # not cached: links are revoked
-        h = hash_token(driver_token)
-        rid = self._drivers.get(h)
-        if rid is None:
-            rid = self.store.route_for_driver(h)
-            if rid is not None:
-                self._drivers[h] = rid
-        return rid
 
     def positions(self, route_id: str, fixes: Iterable[Fix], now: float | None = None,
                   phone: dict | None = None) -> tuple[int, dict[str, int]]:
@@ -261,7 +246,8 @@ class Ingest:
 
     def forget(self, route_id: str) -> None:
         """Drop what this process keeps of a route deleted from the store (retention)."""
-        self._drivers = {h: r for h, r in self._drivers.items() if r != route_id}
+        if self._on_forget is not None:
+            self._on_forget(route_id)
         self.live.forget(route_id)
         self.routes.forget(route_id)
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from app.access.driver_links import PREFIX as DRIVER_LINK
+from app.access.driver_links import DriverLinks
 from app.access.tokens import hash_token
 from app.domain.hours import latest
 from app.domain.model import FINAL_STATUSES, Route, Shipment
@@ -18,7 +20,7 @@ from app.domain.view import customer_view, route_summary
 from app.live import devices
 from app.live.route_cache import RouteCache
 from app.live.write_behind import LiveProgress
-from app.store import Store
+from app.store import Store, StoreUnavailable
 
 
 class LinkExpired(LookupError):
@@ -27,49 +29,81 @@ class LinkExpired(LookupError):
 
 class Reads:
     def __init__(self, store: Store, routes: RouteCache, settings: Settings,
-                 live: LiveProgress, link_ttl: float) -> None:
-        self.store = store
-        self.routes = routes
-        self.settings = settings
+                 live: LiveProgress, link_ttl: float,
+                 driver_links: DriverLinks | None = None) -> None:
+        self._store = store
+        self._routes = routes
+        self.settings = settings  # the engine's settings, for views computed elsewhere
         # Progress lives in the ingesting process (app/live/write_behind.py); views read it there.
-        self.live = live
+        self._live = live
         self.link_ttl = link_ttl  # LINK_TTL_AFTER_DELIVERY, in seconds
+        self._driver_links = driver_links  # the driver app's revocable links (da_ tokens)
+        self._drivers: dict[str, str] = {}  # driver token hash -> route id: they never change
+
+    def route(self, route_id: str) -> Route | None:
+        """A route as registered (cached per process: a route never changes)."""
+        return self._routes.get(route_id)
+
+    def route_for_driver_token(self, driver_token: str) -> str | None:
+        """The route a driver token (API token or driver link) may write to, or None."""
+        if driver_token.startswith(DRIVER_LINK) and self._driver_links is not None:
+            return self._driver_links.route_for(driver_token)  # not cached: links are revoked
+        h = hash_token(driver_token)
+        rid = self._drivers.get(h)
+        if rid is None:
+            rid = self._store.route_for_driver(h)
+            if rid is not None:
+                self._drivers[h] = rid
+        return rid
+
+    def forget(self, route_id: str) -> None:
+        """Drop the driver tokens cached for a route deleted from the store (ingest finds it
+        gone and says so)."""
+        self._drivers = {h: r for h, r in self._drivers.items() if r != route_id}
+
+    def shipment_records(self, tracking_ids: list[str]) -> list[dict[str, Any]]:
+        """Several shipments' stored records as they are, the unknown ones left out."""
+        return self._store.get_shipments(tracking_ids)
+
+    def saving_failed(self) -> StoreUnavailable | None:
+        """Why the store last refused the progress written behind (None: it did not)."""
+        return self._live.failing
 
     def shipment(self, tracking_id: str) -> Shipment | None:
         """A shipment by tracking id; the caller decides who may see it."""
-        raw = self.store.get_shipment(tracking_id)
+        raw = self._store.get_shipment(tracking_id)
         return Shipment(**raw) if raw else None
 
     def shipment_record(self, tracking_id: str) -> dict[str, Any] | None:
         """A shipment's stored record as it is (texts and webhooks read its fields)."""
-        return self.store.get_shipment(tracking_id)
+        return self._store.get_shipment(tracking_id)
 
     def route_for_device(self, device_id: str) -> str | None:
         """The route a phone's device id feeds (app/live/devices.py), or None."""
-        return devices.route_for(self.store, device_id)
+        return devices.route_for(self._store, device_id)
 
     def device_held_by(self, device_id: str, seller_id: str) -> bool:
         """Whether this seller already holds the device id (the driver's next block)."""
-        return devices.held_by(self.store, device_id, seller_id)
+        return devices.held_by(self._store, device_id, seller_id)
 
     def seller_routes(self, seller_id: str) -> list[str]:
         """The seller's route ids, oldest first."""
-        return self.store.seller_routes(seller_id)
+        return self._store.seller_routes(seller_id)
 
     def progress(self, route_id: str) -> Progress | None:
         """The route's progress: this process's live one (the store's lags WRITE_BEHIND)."""
-        return self.live.get(route_id)
+        return self._live.get(route_id)
 
     def positions(self, route_id: str) -> list[dict]:
         """The route's accepted fixes, oldest first, including those not written behind yet."""
-        return self.live.history(route_id)
+        return self._live.history(route_id)
 
     def shipment_for_token(self, token: str) -> Shipment | None:
         """The shipment behind a customer link; raises LinkExpired once the link has expired."""
         if not token or len(token) > 100:
             return None
-        tid = self.store.shipment_for_token(hash_token(token))
-        raw = self.store.get_shipment(tid) if tid else None
+        tid = self._store.shipment_for_token(hash_token(token))
+        raw = self._store.get_shipment(tid) if tid else None
         shipment = Shipment(**raw) if raw else None
         if shipment is not None and self._expired(shipment):
             raise LinkExpired(shipment.tracking_id)
@@ -106,13 +140,13 @@ class Reads:
 
     def route_state(self, route_id: str) -> tuple[Route, Progress, list[Shipment]] | None:
         """A route, its progress and its shipments, read once for every view of it."""
-        route = self.routes.get(route_id)
+        route = self._routes.get(route_id)
         if route is None:
             return None
-        progress = self.live.get(route_id)  # this process's live progress, else the store's
+        progress = self._live.get(route_id)  # this process's live progress, else the store's
         if progress is None:
             return None
-        return route, progress, self.routes.shipments(route)
+        return route, progress, self._routes.shipments(route)
 
     def route_summary(self, route_id: str) -> dict[str, Any] | None:
         loaded = self.route_state(route_id)

@@ -1,4 +1,5 @@
-"""Notifications: text updates, seller webhooks and scheduled messages, built once per process.
+"""Notifications: text updates, seller webhooks and scheduled messages, built once per process
+(by app/wiring.py, with the rest of the data path).
 
 Ingest commits `dispatch.jobs` with every batch of status changes; the worker (one background
 task per process, sending on a pool of NOTIFY_CONCURRENCY) does everything that talks to the
@@ -8,18 +9,13 @@ network.
 from __future__ import annotations
 
 import signal
-import time
 from dataclasses import dataclass
 
-from app.live.reads import Reads
-from app.live.route_cache import RouteCache
 from app.notify.dispatch import Dispatch
 from app.notify.messages import Messages
-from app.notify.providers import provider_from_config
 from app.notify.subscriptions import Subscriptions
 from app.notify.webhooks import Endpoints
-from app.notify.worker import RetryPolicy, Worker
-from app.store import Store
+from app.notify.worker import Worker
 
 
 @dataclass
@@ -31,27 +27,10 @@ class Notify:
     worker: Worker
 
 
-def build_notify(config: dict, store: Store, routes: RouteCache, reads: Reads) -> Notify:
-    # CLOCK is for tests (an injected `now()`); production reads the wall clock.
-    clock = config.get("CLOCK") or time.time
-    messages, subs = Messages(store, clock), Subscriptions(store, clock)
-    endpoints = Endpoints(store, clock)
-    dispatch = Dispatch(store, routes, messages, subs, endpoints, clock, config["PUBLIC_URL"],
-                        config["SECRET_KEY"])
-    policy = RetryPolicy(base=config["WEBHOOK_RETRY_BASE"], cap=config["WEBHOOK_RETRY_CAP"],
-                         max_attempts=config["WEBHOOK_MAX_ATTEMPTS"],
-                         timeout=config["WEBHOOK_TIMEOUT"])
-    worker = Worker(dispatch, messages, endpoints, subs, provider_from_config(config), policy,
-                    clock, config["NOTIFY_CONCURRENCY"], config["WEBHOOK_ALLOW_PRIVATE"],
-                    config.get("WEBHOOK_CA_BUNDLE") or True, reads=reads)
-    return Notify(messages, subs, endpoints, dispatch, worker)
-
-
-def init_app(app, socketio) -> None:
+def init_app(app, socketio, worker: Worker) -> None:
     """Start this process's sender; tests call `worker.run_once()` with their own clock."""
     interval = app.config["NOTIFY_INTERVAL"]
     if interval > 0 and not app.testing:
-        worker = app.extensions["doorstep"].notify.worker
         _stop_on_term(worker)
         socketio.start_background_task(worker.run_forever, interval, socketio.sleep)
 

@@ -18,7 +18,7 @@ from app.domain.model import Route
 from app.domain.tracking import StatusChange
 from app.i18n.catalogs import DEFAULT, N_, translations
 from app.i18n.wording import change_text, text_body
-from app.live.route_cache import RouteCache
+from app.live.reads import Reads
 from app.notify.messages import MessageIds, Messages
 from app.notify.once import KIND as ONCE_KIND
 from app.notify.once import first_claim
@@ -39,10 +39,11 @@ TEXT_STATUSES = ("out_for_delivery", "approaching", "delivered", "attempted")
 class Dispatch:
     kind = JOB_KIND
 
-    def __init__(self, store: Store, routes: RouteCache, messages: Messages,  # nosec B107 # no key: no link
+    def __init__(self, store: Store, reads: Reads, messages: Messages,  # nosec B107 # no key: no link
                  subscriptions: Subscriptions, endpoints: Endpoints,
                  clock: Callable[[], float], public_url: str, secret_key: str = "") -> None:
-        self.store, self.routes, self.messages = store, routes, messages
+        # Routes and shipments are read where everything else reads them (app/live/reads.py).
+        self.store, self.reads, self.messages = store, reads, messages
         self.subscriptions, self.endpoints, self.clock = subscriptions, endpoints, clock
         self.public_url = public_url.rstrip("/")
         self.secret_key = secret_key  # SECRET_KEY: derives customer links (app/access/links.py)
@@ -80,11 +81,11 @@ class Dispatch:
     def process(self, route_id: str, changes: list[StatusChange], job_id: str) -> None:
         """Make each change's messages, once, even when a store failure half-way through
         makes the worker try the job again: its claims and message ids are the job's own."""
-        route = self.routes.get(route_id)
+        route = self.reads.route(route_id)
         if route is None:
             return
         ids = list({c.tracking_id for c in changes})
-        ships = {s["tracking_id"]: s for s in self.store.get_shipments(ids)}
+        ships = {s["tracking_id"]: s for s in self.reads.shipment_records(ids)}
         made = MessageIds(job_id)
         for i, c in enumerate(changes):
             ship = ships.get(c.tracking_id)

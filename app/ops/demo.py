@@ -19,6 +19,8 @@ import time
 import urllib.request
 from collections.abc import Callable
 
+from app.extensions import services
+
 # A demo's phone sends at most this many fixes a wall second: 2,400 a minute, under the default
 # FIXES_PER_DRIVER (3000/minute), so a demo at x1000 is not refused by its own server.
 DEMO_FIXES_PER_S = 40.0
@@ -148,7 +150,7 @@ class DemoFleet:
         # The routes this fleet registered, newest last: the front page links these and no
         # other route of the seller it drives for (a real customer's link is a secret).
         self.route_ids: collections.deque[str] = collections.deque(maxlen=DEMO_ROUTES_SHOWN)
-        app.extensions["demo_fleet"] = self
+        services(app).demo_fleet = self
 
     def command(self) -> list[str]:
         return simulator_command(self.server_url, shlex.split(self.app.config["DEMO_ARGS"]))
@@ -184,7 +186,7 @@ class DemoFleet:
 
     def _left(self, route_id: str | None) -> bool:
         with self.app.app_context():
-            summary = self.app.extensions["doorstep"].reads.route_summary(route_id or "")
+            summary = services(self.app).reads.route_summary(route_id or "")
         return summary is None or summary["status"] != "not_started"
 
     def _print(self, route: dict, count: int) -> None:
@@ -200,7 +202,7 @@ class DemoFleet:
             return
         self.route_ids.append(route_id)
         with self.app.app_context():
-            self.app.extensions["doorstep"].retention.shorten(
+            services(self.app).retention.shorten(
                 route_id, self.app.config["DEMO_RETENTION"])
 
     def _wait_for_server(self, timeout: float = 20.0) -> bool:

@@ -25,6 +25,7 @@ from app.access.sessions import Sessions
 from app.customer import feedback, instructions
 from app.domain.model import FINAL_STATUSES, STATUSES, Route, Shipment
 from app.domain.tracking import StatusChange
+from app.live.reads import Reads
 from app.notify import messages as outbox
 from app.notify import once, subscriptions
 from app.store import Store
@@ -35,10 +36,11 @@ KIND = "retention"
 
 class Retention:
     def __init__(self, store: Store, seconds: float, clock: Callable[[], float] = time.time,
-                 live=None, routes=None, photos=None) -> None:
+                 reads: Reads | None = None, live=None, routes=None, photos=None) -> None:
         self.store, self.seconds, self.clock = store, seconds, clock
         self.photos = photos  # proof photos (app/proof/photos.py), files and records
-        self.live = live  # this process's live progress: is every shipment final?
+        self.reads = reads  # the live progress: is every shipment final, when was it last active?
+        self.live = live  # this process's live progress, forgotten with the route
         self.routes = routes  # this process's route cache, forgotten with the route
 
     def shorten(self, route_id: str, seconds: float) -> None:
@@ -63,9 +65,9 @@ class Retention:
 
     def on_status(self, route: Route, changes: list[StatusChange]) -> None:
         """Ingest's status callback: once every shipment is final, count from now."""
-        if not any(c.status in FINAL_STATUSES for c in changes) or self.live is None:
+        if not any(c.status in FINAL_STATUSES for c in changes) or self.reads is None:
             return
-        progress = self.live.get(route.id)
+        progress = self.reads.progress(route.id)
         if progress is None or any(s.status not in FINAL_STATUSES
                                    for s in progress.shipments.values()):
             return
@@ -82,8 +84,8 @@ class Retention:
         """When the route may go: RETENTION after its final status or last activity. Fix and
         event times come from the driver's clock: one outside registration..now is not used."""
         created = index["created_at"]
-        progress = self.store.get_progress(index["route_id"]) or {}
-        updated = progress.get("updated_at")
+        progress = self.reads.progress(index["route_id"]) if self.reads is not None else None
+        updated = progress.updated_at if progress is not None else None
         active = updated if isinstance(updated, int | float) and created <= updated <= now \
             else created
         return max(active, index.get("final_at") or created) + index.get("keep_s", self.seconds)
@@ -149,9 +151,8 @@ class Retention:
                 log.exception("retention sweep failed")
 
 
-def init_app(app, socketio) -> None:
+def init_app(app, socketio, retention: Retention | None) -> None:
     """Start this process's sweep on socketio's loop; tests call `sweep()` with their clock."""
     interval = app.config["RETENTION_SWEEP"]
-    retention = app.extensions["doorstep"].retention
     if interval > 0 and not app.testing and retention is not None:
         socketio.start_background_task(retention.run_forever, interval, socketio.sleep)

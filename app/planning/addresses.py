@@ -13,7 +13,7 @@ import osmium
 
 
 @dataclass(frozen=True)
-class Address:
+class PostalAddress:
     street: str
     number: str  # as tagged: "21", "21 B", "5a"
     postcode: str
@@ -38,7 +38,7 @@ _TOWNS = {"city", "town", "village", "municipality", "hamlet"}
 class _Reader(osmium.SimpleHandler):
     def __init__(self) -> None:
         super().__init__()
-        self.found: list[Address] = []
+        self.found: list[PostalAddress] = []
         self.town_names: dict[str, str] = {}  # another name -> the town's `name`
 
     def node(self, n: osmium.osm.Node) -> None:
@@ -66,15 +66,15 @@ class _Reader(osmium.SimpleHandler):
         for one in number.replace(",", ";").split(";"):
             one = one.strip()
             if one:
-                self.found.append(Address(street.strip(), one, tags.get("addr:postcode", ""),
+                self.found.append(PostalAddress(street.strip(), one, tags.get("addr:postcode", ""),
                                           tags.get("addr:city", ""), lat, lon))
 
 
-def read_addresses(path: Path) -> list[Address]:
+def read_addresses(path: Path) -> list[PostalAddress]:
     return read_extract(path)[0]
 
 
-def read_extract(path: Path) -> tuple[list[Address], dict[str, str]]:
+def read_extract(path: Path) -> tuple[list[PostalAddress], dict[str, str]]:
     """The extract's addresses, and its towns' other names (`name:sv`, ...) -> their `name`."""
     if not path.is_file():
         raise AddressError(f"map file not found: {path}")

@@ -23,7 +23,7 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 from rapidfuzz import fuzz, process
 
-from app.planning.addresses import Address
+from app.planning.addresses import PostalAddress
 
 # Below this street-name similarity (0-100) a query names a street the extract does not have.
 _MIN_STREET_SCORE = 82
@@ -89,20 +89,21 @@ def parse(query: str) -> Query:
 class ExtractGeocoder(Geocoder):
     """A geopy geocoder over a list of addresses; answers the best match or None."""
 
-    def __init__(self, addresses: list[Address], town_names: dict[str, str] | None = None) -> None:
+    def __init__(self, addresses: list[PostalAddress],
+                 town_names: dict[str, str] | None = None) -> None:
         super().__init__()
         # One place per house: a mall or an office block carries its address on the building
         # and on dozens of shop and entrance nodes around it. Their middle is the house.
-        houses: dict[tuple[str, str, str], list[Address]] = {}
+        houses: dict[tuple[str, str, str], list[PostalAddress]] = {}
         for a in addresses:
             houses.setdefault((fold(a.street), fold(a.number), a.postcode), []).append(a)
-        self.by_street: dict[str, list[Address]] = {}
+        self.by_street: dict[str, list[PostalAddress]] = {}
         for (street, _, _), same in houses.items():
             lat = sum(a.lat for a in same) / len(same)
             lon = sum(a.lon for a in same) / len(same)
             first = same[0]
             self.by_street.setdefault(street, []).append(
-                Address(first.street, first.number, first.postcode, first.city, lat, lon))
+                PostalAddress(first.street, first.number, first.postcode, first.city, lat, lon))
         self.streets = list(self.by_street)
         self.postcodes = {a.postcode for a in addresses if a.postcode}
         self.towns = {fold(a.city) for a in addresses if a.city}
@@ -139,7 +140,7 @@ class ExtractGeocoder(Geocoder):
         return lambda postcode, city: ((not q.postcode or not postcode or postcode == q.postcode)
                                        and (not name or not city or city == name))
 
-    def match(self, query: str) -> tuple[Address, str, float] | None:
+    def match(self, query: str) -> tuple[PostalAddress, str, float] | None:
         q = parse(query)
         allowed = self._in_area(q)
         if not q.street or not self.streets or allowed is None:
@@ -160,8 +161,8 @@ class ExtractGeocoder(Geocoder):
             return found[0], "other_street", QUALITY["other_street"] * sure
         return self._house(q, houses, sure)
 
-    def _house(self, q: Query, houses: list[Address],
-               sure: float = 1.0) -> tuple[Address, str, float]:
+    def _house(self, q: Query, houses: list[PostalAddress],
+               sure: float = 1.0) -> tuple[PostalAddress, str, float]:
         if q.number is None:
             middle = sorted(houses, key=lambda a: _number_key(a.number))[len(houses) // 2]
             return middle, "street", QUALITY["street"] * sure
@@ -173,7 +174,7 @@ class ExtractGeocoder(Geocoder):
         if same:
             return same[0], "house", QUALITY["house"] * sure
         # Not on the map: the nearest number, on the same side of the street where there is one.
-        def distance(item: tuple[tuple[int, str], Address]) -> tuple[int, int]:
+        def distance(item: tuple[tuple[int, str], PostalAddress]) -> tuple[int, int]:
             (n, _), _a = item
             return (abs(n - q.number) % 2 if n >= 0 else 1, abs(n - q.number))
         _, nearest = min(keyed, key=distance)

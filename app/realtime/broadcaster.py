@@ -50,12 +50,12 @@ def seller_room(seller_id: str) -> str:
 
 class Broadcaster:
     def __init__(self, socketio: SocketIO, reads: Reads, interval: float, tick: float = 0.05,
-                 fanout: Fanout | None = None) -> None:
+                 *, fanout: Fanout) -> None:
         self.socketio = socketio
         self.reads = reads
         self.interval = interval
         self.tick = min(tick, interval)
-        self.fanout = fanout or Fanout(socketio.server)
+        self.fanout = fanout  # built in app/wiring.py
         manager = socketio.server.manager
         self.queue = manager if hasattr(manager, "publish_frames") else None
         # Another process may have viewers of any room: compute every view, not only watched ones.

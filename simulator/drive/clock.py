@@ -6,7 +6,7 @@ import time
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from shared.hours import CLOSES, OPENS, span
+from rules.hours import CLOSES, OPENS, span
 from simulator.errors import SimulatorError
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from simulator.drive.gps import GpsOptions, Phone
+from simulator.drive.gps import GpsOptions, GpsReceiver
 from simulator.plan.timeline import SimEvent, Timeline
 
 
 @dataclass(slots=True)
-class Fix:
+class PhoneFix:
     """One GPS fix as the phone reports it, plus the ground truth it came from."""
 
     driver: Driver
@@ -35,7 +35,7 @@ class Driver:
         self.name, self.vehicle, self.program = name, vehicle, program
         self.timeline = timeline
         self.rng = rng
-        self.phone = Phone(rng, gps)
+        self.phone = GpsReceiver(rng, gps)
         self.slot: object = None  # the fleet's bookkeeping for this partner
         self.token: str | None = None
         self.route_id: str | None = None
@@ -47,7 +47,7 @@ class Driver:
     def done(self) -> bool:
         return self.last_t >= self.timeline.end and self.ev_i >= len(self.timeline.events)
 
-    def fix(self, t: float) -> Fix | None:
+    def fix(self, t: float) -> PhoneFix | None:
         """Return the phone's fix at time t, or None outside the block."""
         tl = self.timeline
         if t < tl.start or t > tl.end:
@@ -66,7 +66,7 @@ class Driver:
         nlat, nlon, acc, outlier = phone.measure(t, lat, lon)
         rng = self.rng
         shown = max(0.0, speed + rng.gauss(0, 0.2)) if speed > 0 else abs(rng.gauss(0, 0.1))
-        return Fix(self, t, round(nlat, 6), round(nlon, 6), round(shown, 1),
+        return PhoneFix(self, t, round(nlat, 6), round(nlon, 6), round(shown, 1),
                    int(self.heading) % 360, round(acc, 1), lat, lon, speed, seg.phase, outlier)
 
     def events_until(self, t: float) -> list[SimEvent]:

@@ -21,7 +21,7 @@ from simulator.drive.clock import (
 from simulator.drive.driver import Driver
 from simulator.drive.gps import GpsOptions
 from simulator.errors import ServerUnavailable, SimulatorError
-from simulator.plan.ahead import Block, Order, Planner
+from simulator.plan.ahead import PlanJob, PlannedBlock, Planner
 from simulator.plan.programs import PROGRAMS, default_program, stop_count
 from simulator.sinks.base import Registration, Sink
 from simulator.sinks.payloads import link_record, person_name
@@ -77,14 +77,14 @@ class Slot:
 
 
 
-def order_for(slot: Slot, cfg: FleetConfig, station: Address, tz: ZoneInfo, now: float) -> Order:
+def order_for(slot: Slot, cfg: FleetConfig, station: Address, tz: ZoneInfo, now: float) -> PlanJob:
     """The order for a partner's next block, at its arrival time (now if it has none)."""
     prof = PROFILES[slot.vehicle]
     program = PROGRAMS[cfg.program or default_program(slot.vehicle, slot.index + slot.blocks)]
     start = slot.next_start if slot.next_start is not None else now
     closing = service_window(local_day(start, tz), tz)[1]
     load_s = cfg.leave_after if slot.blocks == 0 else None
-    return Order(slot.vehicle, program.name, stop_count(program, prof, cfg.stops), station,
+    return PlanJob(slot.vehicle, program.name, stop_count(program, prof, cfg.stops), station,
                  start, closing, cfg.fail_rate, slot.name, cfg.timezone, slot.rng.getstate(),
                  cfg.reasons, cfg.out_of_order, cfg.area, load_s)
 
@@ -202,7 +202,7 @@ class Fleet:
                 slot.next_start -= back
         return upcoming - back
 
-    def _start_block(self, slot: Slot, block: Block) -> None:
+    def _start_block(self, slot: Slot, block: PlannedBlock) -> None:
         slot.rng.setstate(block.rng_state)
         driver = Driver(slot.name, slot.vehicle, block.payload["program"], block.timeline,
                         slot.rng, self.cfg.gps)

@@ -50,7 +50,7 @@ class GpsNoise:
         return nlat, nlon, acc
 
 
-class Phone:
+class GpsReceiver:
     """Decides per sampled instant whether the phone has a fix to send, and how wrong it is."""
 
     def __init__(self, rng: random.Random, options: GpsOptions | None = None) -> None:

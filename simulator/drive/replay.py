@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from simulator.drive.driver import Driver, Fix
+from simulator.drive.driver import Driver, PhoneFix
 from simulator.drive.motion import Polyline, Segment
 from simulator.plan.timeline import SimEvent, Timeline
 from simulator.world.geo import bearing_deg, haversine_m
@@ -22,7 +22,7 @@ class ReplayDriver(Driver):
         self.points = points
         self.next_i = 0
 
-    def fix(self, t: float) -> Fix | None:
+    def fix(self, t: float) -> PhoneFix | None:
         pts = self.points
         i = self.next_i
         if i >= len(pts) or pts[i][2] > t:
@@ -42,7 +42,7 @@ class ReplayDriver(Driver):
         self.heading = heading
         self.odometer = self.timeline.segments[min(i, len(self.timeline.segments) - 1)].odo0
         self.last_t = at
-        return Fix(self, at, round(lat, 6), round(lon, 6), round(speed, 1), int(heading) % 360,
+        return PhoneFix(self, at, round(lat, 6), round(lon, 6), round(speed, 1), int(heading) % 360,
                    DEFAULT_ACCURACY_M, lat, lon, speed, "drive")
 
 

@@ -2,7 +2,7 @@
 
 Planning a block (addresses, Dijkstra, stop ordering, kinematics) costs 2-30 ms; 2,000 partners
 arriving over ten minutes is 15 s of it. `PoolPlanner` does it in worker processes a few
-simulated minutes before each partner arrives. A plan depends only on its `Order` (which carries
+simulated minutes before each partner arrives. A plan depends only on its `PlanJob` (which carries
 the partner's random state), so output is the same bytes whichever planner made it.
 """
 
@@ -29,7 +29,7 @@ LOOKAHEAD_S = 600.0  # simulated seconds before a partner arrives that the block
 
 
 @dataclass
-class Order:
+class PlanJob:
     """Everything a block's plan depends on (picklable, for a worker process)."""
 
     vehicle: str
@@ -49,13 +49,13 @@ class Order:
 
 
 @dataclass
-class Block:
+class PlannedBlock:
     timeline: Timeline
     payload: dict  # the POST /api/v1/routes body
     rng_state: tuple  # the partner's random state after planning
 
 
-def plan(city: CityMap, order: Order) -> Block:
+def plan(city: CityMap, order: PlanJob) -> PlannedBlock:
     rng = random.Random()  # nosec B311 # simulation
     rng.setstate(order.rng_state)
     prof, program = PROFILES[order.vehicle], PROGRAMS[order.program]
@@ -68,7 +68,7 @@ def plan(city: CityMap, order: Order) -> Block:
     timeline = build_timeline(blk, prof, program, rng, order.start, order.closing,
                               order.fail_rate, order.timezone, order.reasons, order.load_s)
     payload = route_payload(blk, order.driver_name, order.timezone, rng, timeline.slots)
-    return Block(timeline, payload, rng.getstate())
+    return PlannedBlock(timeline, payload, rng.getstate())
 
 
 class Planner:
@@ -78,12 +78,12 @@ class Planner:
 
     def __init__(self, city: CityMap) -> None:
         self.city = city
-        self.ready: dict[int, Block] = {}
+        self.ready: dict[int, PlannedBlock] = {}
 
-    def submit(self, key: int, order: Order) -> None:
+    def submit(self, key: int, order: PlanJob) -> None:
         self.ready[key] = plan(self.city, order)
 
-    def take(self, key: int) -> Block | None:
+    def take(self, key: int) -> PlannedBlock | None:
         """Return the finished plan, or None if it is not ready yet (the partner is late)."""
         return self.ready.pop(key, None)
 
@@ -113,7 +113,7 @@ def _exit_with(parent: int) -> None:
     os._exit(0)
 
 
-def _plan_here(order: Order) -> Block:
+def _plan_here(order: PlanJob) -> PlannedBlock:
     assert _city is not None  # nosec B101 # type narrowing
     return plan(_city, order)
 
@@ -130,13 +130,13 @@ class PoolPlanner(Planner):
         ctx = multiprocessing.get_context("fork" if fork else "spawn")
         self.pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init,
                                         initargs=(city if fork else str(city.path),))
-        self.futures: dict[int, Future[Block]] = {}
+        self.futures: dict[int, Future[PlannedBlock]] = {}
         self.wait = wait
 
-    def submit(self, key: int, order: Order) -> None:
+    def submit(self, key: int, order: PlanJob) -> None:
         self.futures[key] = self.pool.submit(_plan_here, order)
 
-    def take(self, key: int) -> Block | None:
+    def take(self, key: int) -> PlannedBlock | None:
         future = self.futures.get(key)
         if future is None or not (self.wait or future.done()):
             return None

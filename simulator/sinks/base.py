@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from simulator.drive.driver import Driver, Fix
+    from simulator.drive.driver import Driver, PhoneFix
     from simulator.plan.timeline import SimEvent
 
 DriverEvent = tuple["Driver", "SimEvent"]
@@ -29,7 +29,7 @@ class Sink:
         """Record a route; return the registration (a sink that talks to a server makes it)."""
         return reg
 
-    def send(self, fixes: list[Fix], events: list[DriverEvent]) -> None:
+    def send(self, fixes: list[PhoneFix], events: list[DriverEvent]) -> None:
         """Deliver one tick: events (which happened up to the tick) then fixes."""
 
     def close(self) -> None:

@@ -21,7 +21,7 @@ from simulator.sinks.base import Registration, Sink
 from simulator.sinks.payloads import event_item, fix_item
 
 if TYPE_CHECKING:
-    from simulator.drive.driver import Fix
+    from simulator.drive.driver import PhoneFix
 
 MAX_BATCH = 5000
 MAX_DRIVERS = 100  # driver tokens one batch may name (the server refuses more: docs/api.md)
@@ -102,7 +102,7 @@ class HttpSink(Sink):
         self.retry_at = self.monotonic() + delay
         self.last_error = str(exc)
 
-    def _fix_item(self, fix: Fix) -> dict:
+    def _fix_item(self, fix: PhoneFix) -> dict:
         return fix_item(fix, self.stamp(fix.t))
 
     def _drain_fixes(self) -> None:

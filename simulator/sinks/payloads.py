@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING
 
-from simulator.drive.driver import Driver, Fix
+from simulator.drive.driver import Driver, PhoneFix
 from simulator.plan.block import BlockPlan
 from simulator.plan.timeline import SimEvent
 
@@ -76,7 +76,7 @@ def _polyline(points: list[tuple[float, float]]) -> list[list[float]]:
     return out
 
 
-def fix_item(fix: Fix, stamp: str) -> dict:
+def fix_item(fix: PhoneFix, stamp: str) -> dict:
     return {"driver_token": fix.driver.token, "lat": fix.lat, "lon": fix.lon, "timestamp": stamp,
             "speed": fix.speed, "heading": fix.heading, "accuracy": fix.accuracy}
 

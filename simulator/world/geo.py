@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import math
 
-# One haversine for the app and the simulator (shared/geo.py); re-exported for the world.
-from shared.geo import EARTH_RADIUS_M as EARTH_RADIUS_M
-from shared.geo import haversine_m as haversine_m
+# One haversine for the app and the simulator (rules/geo.py); re-exported for the world.
+from rules.geo import EARTH_RADIUS_M as EARTH_RADIUS_M
+from rules.geo import haversine_m as haversine_m
 
 
 def bearing_deg(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

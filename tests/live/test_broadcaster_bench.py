@@ -18,7 +18,7 @@ def test_load_generator_measures_a_small_run(live_server):
     assert figures["gaps"] == 0 and figures["reorders"] == 0
     # Kernel receive times (SO_TIMESTAMPNS) against the POST's start: after it, not before.
     assert 0 < figures["customer_p50_ms"] <= figures["customer_p99_ms"] < 5000
-    assert "updates per CPU-second" in load.Report.format(figures)
+    assert "updates per CPU-second" in load.LoadReport.format(figures)
 
 
 def test_two_processes_share_the_load_and_every_viewer_gets_every_fix(clean_redis):

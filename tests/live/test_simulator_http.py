@@ -17,7 +17,7 @@ import pytest
 
 from bench.sim_server import JsonHandler
 from simulator.drive.clock import Timestamps
-from simulator.drive.driver import Fix
+from simulator.drive.driver import PhoneFix
 from simulator.errors import SimulatorError
 from simulator.sinks.http import HttpSink
 from tests.support.servers import until
@@ -103,9 +103,9 @@ class FakeTime:
         return self.now
 
 
-def fixes(n: int, start: int = 0, token: str = "dt_1") -> list[Fix]:
+def fixes(n: int, start: int = 0, token: str = "dt_1") -> list[PhoneFix]:
     driver = SimpleNamespace(token=token)
-    return [Fix(driver, T0 + 3 * i, 60.17, 24.94 + i * 1e-5, 5.0, 90, 5.0, 60.17, 24.94, 5.0,
+    return [PhoneFix(driver, T0 + 3 * i, 60.17, 24.94 + i * 1e-5, 5.0, 90, 5.0, 60.17, 24.94, 5.0,
                 "drive") for i in range(start, start + n)]
 
 

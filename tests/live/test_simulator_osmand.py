@@ -16,7 +16,7 @@ import pytest
 
 from bench.sim_server import JsonHandler
 from simulator.drive.clock import Timestamps
-from simulator.drive.driver import Fix
+from simulator.drive.driver import PhoneFix
 from simulator.errors import SimulatorError
 from simulator.sinks import OsmAndSink
 
@@ -120,9 +120,9 @@ def register(sink: OsmAndSink) -> SimpleNamespace:
     return driver
 
 
-def fixes(driver, n: int, start: int = 0, speed: float = 5.0) -> list[Fix]:
-    return [Fix(driver, T0 + 3 * i, 60.17, 24.94 + i * 1e-5, speed, 90, 6.5, 60.17, 24.94, speed,
-                "drive") for i in range(start, start + n)]
+def fixes(driver, n: int, start: int = 0, speed: float = 5.0) -> list[PhoneFix]:
+    return [PhoneFix(driver, T0 + 3 * i, 60.17, 24.94 + i * 1e-5, speed, 90, 6.5, 60.17, 24.94,
+                     speed, "drive") for i in range(start, start + n)]
 
 
 def test_a_fix_is_what_traccar_client_sends(receiver):

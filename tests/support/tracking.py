@@ -7,7 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from app.domain.geo import haversine_m
-from app.domain.model import Driver, Fix, Point, Route, Shipment, Stop, StopEvent
+from app.domain.model import DriverProfile, Fix, Point, Route, Shipment, Stop, StopEvent
 from app.domain.tracking import Progress, Settings, apply_fix
 
 TZ = "Europe/Helsinki"
@@ -52,7 +52,7 @@ def make_route(
     return Route(
         id=route_id,
         seller_id="demo",
-        driver=Driver(name="Aino", vehicle=vehicle),
+        driver=DriverProfile(name="Aino", vehicle=vehicle),
         station=Point(*STATION),
         station_name="Station HEL1",
         stops=stops,

@@ -179,7 +179,7 @@ def test_bad_times_written_into_redis_degrade_one_field(clean_redis, bad):
     reg = started(client)
     client.post("/api/v1/events", headers=driver(reg), json={
         "type": "delivered", "stop": 0, "timestamp": time.time(), "proof": {"note": "n"}})
-    writer.extensions["doorstep"].reads.live.save()  # the write-behind copy, now in Redis
+    writer.extensions["doorstep"].ingest.save()  # the write-behind copy, now in Redis
     store = writer.extensions["doorstep"].store
     rid = reg["route_id"]
     store.put_progress(rid, corrupt(store.get_progress(rid), bad))

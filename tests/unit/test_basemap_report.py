@@ -23,7 +23,7 @@ def test_embedded_streets_load_from_this_server_with_a_note_for_files(client):
 
 
 def test_raster_tiles_stay_a_tile_layer(app):
-    app.extensions["basemap"] = app.extensions["basemap"].__class__(
+    app.extensions["doorstep"].basemap = app.extensions["doorstep"].basemap.__class__(
         "raster", "https://tile.example.org/{z}/{x}/{y}.png", "Example")
     resp = report(app.test_client())
     html = resp.get_data(as_text=True)
@@ -33,7 +33,7 @@ def test_raster_tiles_stay_a_tile_layer(app):
 
 
 def test_a_maplibre_style_is_not_drawn_in_the_report_and_it_says_so(app):
-    app.extensions["basemap"] = app.extensions["basemap"].__class__(
+    app.extensions["doorstep"].basemap = app.extensions["doorstep"].basemap.__class__(
         "style", "https://maps.example.org/style.json", "")
     resp = report(app.test_client())
     html = resp.get_data(as_text=True)

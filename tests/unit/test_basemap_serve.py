@@ -143,4 +143,4 @@ def test_tile_url_alone_still_means_raster(monkeypatch):
     monkeypatch.delenv("BASEMAP", raising=False)
     monkeypatch.setenv("TILE_URL", "https://tile.example.org/{z}/{x}/{y}.png")
     app = create_app(BASE)
-    assert app.extensions["basemap"].kind == "raster"
+    assert app.extensions["doorstep"].basemap.kind == "raster"

@@ -46,7 +46,7 @@ def test_no_environment_read_outside_config():
 
 
 def test_the_simulator_reads_the_environment_in_one_place():
-    readers = sorted(str(p.relative_to(ROOT)) for top in ("simulator", "shared")
+    readers = sorted(str(p.relative_to(ROOT)) for top in ("simulator", "rules")
                      for p in (ROOT / top).rglob("*.py")
                      if "os.environ" in p.read_text() or "getenv(" in p.read_text())
     assert readers == ["simulator/settings.py"]

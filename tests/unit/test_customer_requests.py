@@ -271,7 +271,7 @@ def test_feedback_reaches_the_sellers_webhook_signed(tmp_path):
 
 def test_the_page_gets_the_end_of_service_hours_from_the_server(client):
     # timeline.js writes "after 20:00" from this, not from a number of its own.
-    from shared.hours import CLOSES
+    from rules.hours import CLOSES
 
     token = register(client)["shipments"][0]["token"]
     assert page_config(client, token)["closesHour"] == CLOSES == 20

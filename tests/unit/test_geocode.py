@@ -10,15 +10,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from app.planning.addresses import Address, read_addresses, read_extract
+from app.planning.addresses import PostalAddress, read_addresses, read_extract
 from app.planning.geocode import ExtractGeocoder, fold, parse
 from simulator.world.maps import bundled_map
 
 SELLER = {"Authorization": "Bearer demo"}
-STREET = [Address("Unioninkatu", n, "00130", "Helsinki", 60.17 + i / 1000, 24.95)
+STREET = [PostalAddress("Unioninkatu", n, "00130", "Helsinki", 60.17 + i / 1000, 24.95)
           for i, n in enumerate(["18", "20", "20 B", "22", "24", "27", "29"])]
-TWO_TOWNS = [Address("Kirkkotie", "5", "00100", "Helsinki", 60.1, 24.9),
-             Address("Kirkkotie", "5", "02100", "Espoo", 60.2, 24.7)]
+TWO_TOWNS = [PostalAddress("Kirkkotie", "5", "00100", "Helsinki", 60.1, 24.9),
+             PostalAddress("Kirkkotie", "5", "02100", "Espoo", 60.2, 24.7)]
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("app", "simulator", "bench", "shared")
+PACKAGES = ("app", "simulator", "bench", "rules")
 
 
 def _name(path: Path) -> str:
@@ -107,7 +107,7 @@ def test_the_simulator_imports_nothing_from_the_app():
 
 
 def test_what_the_app_and_the_simulator_share_imports_neither():
-    assert {(m, d) for m, deps in GRAPH.items() if m.startswith("shared")
+    assert {(m, d) for m, deps in GRAPH.items() if m.startswith("rules")
             for d in deps if d.startswith(("app", "simulator"))} == set()
-    assert "shared.hours" in GRAPH["simulator.drive.clock"]
-    assert "shared.hours" in GRAPH["app.domain.hours"]
+    assert "rules.hours" in GRAPH["simulator.drive.clock"]
+    assert "rules.hours" in GRAPH["app.domain.hours"]

@@ -63,12 +63,12 @@ def test_a_refused_event_leaves_live_progress_untouched(app):
     client, svc = app.test_client(), app.extensions["doorstep"]
     reg = register(client)
     post(client, reg, fixes(2))
-    before = svc.reads.live.get(reg["route_id"])
+    before = svc.reads.progress(reg["route_id"])
     resp = client.post("/api/v1/events", json={"type": "delivered", "stop": 99,
                                                "timestamp": iso(100)},
                        headers={"Authorization": f"Bearer {reg['driver_token']}"})
     assert resp.status_code == 400
-    assert svc.reads.live.get(reg["route_id"]) == before
+    assert svc.reads.progress(reg["route_id"]) == before
 
 
 def test_events_are_written_through(app):
@@ -141,7 +141,7 @@ def test_a_delivery_the_store_refuses_changes_nothing_and_its_retry_sends_everyt
         health = client.get("/healthz")
         assert health.status_code == 503 and health.json["status"] == "store full"
         # Not "accepted" anywhere: the live progress did not take it either.
-        assert svc.reads.live.get(reg["route_id"]).shipments[
+        assert svc.reads.progress(reg["route_id"]).shipments[
             reg["shipments"][0]["tracking_id"]].status != "delivered"
     assert client.get("/healthz").status_code == 200
     assert delivered(client, reg).status_code == 200
@@ -170,7 +170,7 @@ def test_fixes_that_change_a_status_are_committed_with_their_jobs_or_not_at_all(
         fix = Fix(halfway["lat"], halfway["lon"], T0.timestamp() + 100, 5.0, 80, 5)
         with pytest.raises(StoreFull):
             svc.ingest.positions(reg["route_id"], [fix])
-    assert svc.reads.live.get(reg["route_id"]).shipments[tid].status != "arriving"
+    assert svc.reads.progress(reg["route_id"]).shipments[tid].status != "arriving"
     assert len(svc.store.list_docs("notify_job")) == jobs_before
     assert post(client, reg, [halfway])["accepted"] == 1  # the retry: status, jobs and all
     assert svc.store.get_progress(reg["route_id"])["shipments"][tid]["status"] == "arriving"

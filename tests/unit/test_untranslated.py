@@ -32,7 +32,7 @@ def pages(client, app):
     client.post("/api/v1/events", headers={"Authorization": f"Bearer {reg['driver_token']}"},
                 json={"type": "delivered", "stop": 0, "timestamp": iso(600),
                       "proof": {"left_at": "front door", "note": "By the door"}})
-    app.extensions["demo_fleet"] = collections.namedtuple("Fleet", "route_ids")(
+    app.extensions["doorstep"].demo_fleet = collections.namedtuple("Fleet", "route_ids")(
         collections.deque([reg["route_id"]]))
     return {
         "track, before leaving": f"/track/{waiting['token']}",

@@ -44,7 +44,7 @@ export function headline(view) {
 }
 
 // The delivery day, and the cut-off (the end of service hours, which the server sends in the
-// page's config: shared/hours.py) only where it matters: a late window, or a move.
+// page's config: rules/hours.py) only where it matters: a late window, or a move.
 export function renderDay(view, cutOffHour) {
   const eta = view.eta;
   if (!eta) return text("day-text", "");

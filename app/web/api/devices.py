@@ -17,7 +17,7 @@ from app.web.api.validation import InvalidField, obj, text
 def own_route(route_id: str) -> str:
     """The caller's seller id, if the route is theirs; anyone else's answers like a missing one."""
     seller = require_seller()
-    route = services().reads.routes.get(route_id)
+    route = services().reads.route(route_id)
     if route is None or route.seller_id != seller:
         raise ApiError(404, "no such route", "route_id")
     return seller

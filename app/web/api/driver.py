@@ -15,7 +15,7 @@ from app.web.api.validation import encodable
 def driver_route() -> str:
     """The route the caller's driver token opens; 401 naming Authorization otherwise."""
     token = bearer()
-    route_id = (services().ingest.route_for_token(token)
+    route_id = (services().reads.route_for_driver_token(token)
                 if token is not None and encodable(token) else None)
     if route_id is None:
         raise ApiError(401, "a valid driver link or driver token is required (it may have "

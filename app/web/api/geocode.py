@@ -6,9 +6,10 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 from geopy.exc import GeopyError
 
+from app.extensions import services
 from app.planning import AddressError
 from app.web.api import bp
 from app.web.api.auth import require_seller
@@ -21,7 +22,7 @@ MAX_QUERY = 200
 @contextmanager
 def geocoder_errors() -> Iterator[None]:
     """A geocoder that cannot answer is a 503 the caller may retry, never a 500."""
-    provider = current_app.extensions["geocoding"].provider
+    provider = services().geocoding.provider
     try:
         yield
     except AddressError as exc:  # the configured extract is missing or unreadable
@@ -47,7 +48,7 @@ def place_of(text: str) -> dict:
                        "q")
     if len(query) > MAX_QUERY:
         raise ApiError(400, f"q must be at most {MAX_QUERY} characters", "q")
-    geocoding = current_app.extensions["geocoding"]
+    geocoding = services().geocoding
     with geocoder_errors():
         found = geocoding.get().geocode(query)
     if found is None:

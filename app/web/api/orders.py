@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, jsonify
 
+from app.extensions import services
 from app.planning import street_map
 from app.planning.orders import OrdersError, read_orders
 from app.planning.streets import off_map
@@ -37,7 +38,7 @@ def orders_report(body: object) -> dict:
         raise ApiError(400, f"csv must be at most {MAX_CSV} characters", "csv")
     day, tz = day_and_zone(body)
     with geocoder_errors():
-        geocoder = current_app.extensions["geocoding"].get()
+        geocoder = services().geocoding.get()
         city = street_map(current_app.config)  # the map the day is planned on
         try:
             found = read_orders(csv_text, day, tz, geocoder,

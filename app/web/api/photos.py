@@ -20,7 +20,7 @@ HEADER = "Idempotency-Key"
 
 def _stop(route_id: str) -> int:
     raw = request.args.get("stop", "")
-    route = services().reads.routes.get(route_id)
+    route = services().reads.route(route_id)
     if not raw.isascii() or not raw.isdigit() or len(raw) > 4 or route is None \
             or int(raw) >= len(route.stops):
         n = len(route.stops) if route else 0
@@ -46,7 +46,7 @@ def post_photo():
     data = request.get_data(cache=False)
     if len(data) > limit:  # Content-Length said less (a chunked or lying client)
         raise ApiError(413, f"a photo may be at most {limit} bytes", "photo")
-    n_stops = len(services().reads.routes.get(route_id).stops)
+    n_stops = len(services().reads.route(route_id).stops)
     try:
         doc, new = services().photos.add(route_id, stop, key, data, most_per_route(n_stops))
     except PhotoTooLarge as exc:

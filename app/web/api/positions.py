@@ -31,9 +31,9 @@ def _items(key: str, parse: Callable[[Any, str], Any], setting: str, what: str):
     """Parse a single item or a batch, after taking its work from the limits; answer
     ([(index, route_id, item)], rejected, batched)."""
     header_token = bearer()
-    ingest = services().ingest
+    reads = services().reads
     usable = header_token is not None and encodable(header_token)
-    header_route = ingest.route_for_token(header_token) if usable else None
+    header_route = reads.route_for_driver_token(header_token) if usable else None
     if header_route is not None:
         # A driver that asked for more than a whole window holds waits it out, refused before
         # its body is even read: a flood costs the server next to nothing.
@@ -49,7 +49,7 @@ def _items(key: str, parse: Callable[[Any, str], Any], setting: str, what: str):
             if len(routes) > MAX_DRIVERS_PER_BATCH:
                 raise ApiError(400, f"a batch may name at most {MAX_DRIVERS_PER_BATCH} "
                                     "driver tokens", f"{key}[{i}].driver_token")
-            routes[token] = ingest.route_for_token(token) if encodable(token) else None
+            routes[token] = reads.route_for_driver_token(token) if encodable(token) else None
         route_id = routes.get(token)
         if route_id is not None:
             routed.append((i, route_id, raw))

@@ -67,7 +67,7 @@ def list_routes():
 def _sellers_route(route_id: str) -> None:
     """Refuse a route that is not the signed-in seller's."""
     seller = require_seller()
-    route = services().reads.routes.get(route_id)
+    route = services().reads.route(route_id)
     # Another seller's route answers exactly like a missing one: ids reveal nothing.
     if route is None or route.seller_id != seller:
         raise ApiError(404, "no such route", "route_id")

@@ -10,6 +10,8 @@ from app.domain.model import ATTEMPT_REASONS, PROGRAMS, STOP_EVENTS, VEHICLES, F
 from app.web.numbers import to_float
 from app.web.times import refusal
 
+MAX_PROOF_NOTE = 500  # the driver's note on a delivery (the driver app's form: app/web/lengths.py)
+
 
 class InvalidField(ValueError):
     def __init__(self, field: str, message: str) -> None:
@@ -153,7 +155,7 @@ def stop_event(d: Any, prefix: str = "") -> StopEvent:
         p = obj(d["proof"], prefix + "proof")
         proof = {
             "left_at": text(p, "left_at", 80, required=False, prefix=prefix + "proof."),
-            "note": text(p, "note", 500, required=False, prefix=prefix + "proof."),
+            "note": text(p, "note", MAX_PROOF_NOTE, required=False, prefix=prefix + "proof."),
             "photo": text(p, "photo", 500, required=False, prefix=prefix + "proof."),
             "signature": text(p, "signature", 40, required=False, prefix=prefix + "proof."),
         }

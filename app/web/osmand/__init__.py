@@ -29,7 +29,7 @@ from werkzeug.exceptions import ClientDisconnected
 from app.access import limits
 from app.extensions import services
 from app.web.json_input import BadJSON, parse
-from app.web.osmand.decode import BadFix, Report, from_form, from_json, peek_json
+from app.web.osmand.decode import BadFix, PhoneReport, from_form, from_json, peek_json
 from app.web.times import refusal, server_now
 
 bp = Blueprint("osmand", __name__)
@@ -59,7 +59,7 @@ class Incoming:
 
     device: str
     entries: int
-    decode: Callable[[], Report]
+    decode: Callable[[], PhoneReport]
 
 
 def _incoming() -> Incoming:

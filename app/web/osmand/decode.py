@@ -48,7 +48,7 @@ class BadFix(ValueError):
 
 
 @dataclass(frozen=True)
-class Report:
+class PhoneReport:
     """What one phone request says: its fixes, and the phone's own state."""
 
     device: str
@@ -115,14 +115,14 @@ def timestamp(value: Any, now: Callable[[], float], zone: tzinfo = UTC) -> float
 
 
 def from_form(params: Mapping[str, str], now: Callable[[], float],
-              zone: tzinfo = UTC) -> Report:
+              zone: tzinfo = UTC) -> PhoneReport:
     device = params.get("id") or params.get("deviceid")
     if not device:
         raise BadFix("id", "is required (the device identifier)")
     battery = _battery(params.get("batt"))
     charging = _flag(params.get("charge"))
     if not any(params.get(name) for name in _LOCATION_FIELDS):
-        return Report(device, [], battery, charging)  # a heartbeat, or cell/wifi only
+        return PhoneReport(device, [], battery, charging)  # a heartbeat, or cell/wifi only
     if params.get("location"):
         parts = params["location"].split(",")
         if len(parts) < 2:
@@ -145,8 +145,8 @@ def from_form(params: Mapping[str, str], now: Callable[[], float],
     valid = params.get("valid")
     if valid is not None and not (valid.strip().lower() == "true" or valid.strip() == "1") \
             or null_island(fix):
-        return Report(device, [], battery, charging, invalid=1)
-    return Report(device, [fix], battery, charging)
+        return PhoneReport(device, [], battery, charging, invalid=1)
+    return PhoneReport(device, [fix], battery, charging)
 
 
 def peek_json(body: Any, query: Mapping[str, str]) -> tuple[str, int]:
@@ -174,7 +174,7 @@ def _json_device(body: Any, query: Mapping[str, str]) -> str:
 
 
 def from_json(body: Any, query: Mapping[str, str], now: Callable[[], float],
-              zone: tzinfo = UTC) -> Report:
+              zone: tzinfo = UTC) -> PhoneReport:
     if isinstance(body, list):
         return _flat_list(body, now, zone)
     device = _json_device(body, query)
@@ -210,11 +210,11 @@ def from_json(body: Any, query: Mapping[str, str], now: Callable[[], float],
             charging = charging if said is None else said
     if unreadable and len(unreadable) == len(locations):
         raise unreadable[0]  # nothing in it could be read: say what
-    return Report(device, fixes, battery, charging, invalid=len(unreadable) + zero,
+    return PhoneReport(device, fixes, battery, charging, invalid=len(unreadable) + zero,
                   entries=len(locations))
 
 
-def _flat_list(items: list, now: Callable[[], float], zone: tzinfo) -> Report:
+def _flat_list(items: list, now: Callable[[], float], zone: tzinfo) -> PhoneReport:
     """The SDK's `uploadJson` mode: a list of objects holding the form's fields, one per fix."""
     if not items or not all(isinstance(item, dict) for item in items):
         raise BadFix("body", "must be a JSON object, or a list of objects with the form's fields")
@@ -231,7 +231,7 @@ def _flat_list(items: list, now: Callable[[], float], zone: tzinfo) -> Report:
         raise BadFix("id", "must name the same device in every item")
     battery = next((r.battery for r in reversed(reports) if r.battery is not None), None)
     charging = next((r.charging for r in reversed(reports) if r.charging is not None), None)
-    return Report(device, [f for r in reports for f in r.fixes], battery, charging,
+    return PhoneReport(device, [f for r in reports for f in r.fixes], battery, charging,
                   sum(r.invalid for r in reports) + len(unreadable), entries=len(items))
 
 

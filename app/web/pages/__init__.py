@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app
+from flask import Blueprint
 
+from app.extensions import services
 from app.i18n import current
 from app.i18n.wording import day_and_time
+from app.web.lengths import MAXLENGTH
 
 bp = Blueprint("web", __name__)
 
@@ -16,9 +18,15 @@ def local_time(iso: str | None, tz: str) -> str:
     return day_and_time(iso, tz, current())
 
 
+@bp.app_context_processor
+def field_lengths() -> dict:
+    """`maxlength` for every form, from the rules that check the fields (app/web/lengths.py)."""
+    return {"maxlength": MAXLENGTH}
+
+
 def page_config(**extra) -> dict:
     """Constants the page's script needs, rendered into data- attributes."""
-    return {"basemap": current_app.extensions["basemap"].page(), **extra}
+    return {"basemap": services().basemap.page(), **extra}
 
 
 from app.web.pages import (  # noqa: E402,F401

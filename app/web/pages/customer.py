@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, current_app, render_template, url_for
 
 from app.access import csrf
-from app.customer.instructions import MAX_NOTE, OPEN_STATUSES
+from app.customer.instructions import OPEN_STATUSES
 from app.domain.hours import CLOSES
 from app.extensions import services
 from app.i18n import current
@@ -42,7 +42,7 @@ def track(token: str):
     places = place_names(lang)
     left_at = (view.get("proof") or {}).get("left_at")
     return render_template("track.html", view=view, page=page, seller=seller,
-                           safe_places=places, max_note=MAX_NOTE, words=page_words(lang),
+                           safe_places=places, words=page_words(lang),
                            proof_place=places.get(left_at, left_at))
 
 

@@ -21,7 +21,7 @@ LISTED = 50  # the dashboard shows the newest; the API has them all
 def dashboard_instructions():
     """The customers' delivery instructions on the seller's shipments, newest first."""
     docs = services().instructions.for_seller(signed_in_seller())[:LISTED]
-    ships = {s["tracking_id"]: s for s in services().store.get_shipments(
+    ships = {s["tracking_id"]: s for s in services().reads.shipment_records(
         [d["tracking_id"] for d in docs])}
     return jsonify(instructions=[
         {"tracking_id": d["tracking_id"], "note": d["note"], "safe_place": d["safe_place"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Response, current_app, render_template, url_for
 
+from app.extensions import services
 from app.web.pages import bp, page_config
 from app.web.pages.driver_icon import touch_icon
 
@@ -22,7 +23,7 @@ def _driver_headers(resp: Response) -> Response:
 def _worker_url() -> str:
     """The service worker's URL, telling it which archive to keep for dead zones, and up to
     what size (drive-sw.js): this server's own archive only."""
-    basemap = current_app.extensions["basemap"]
+    basemap = services().basemap
     if basemap.kind != "embedded":
         return url_for("web.drive_worker")
     return url_for("web.drive_worker", map=basemap.url,

@@ -15,7 +15,7 @@ from app.web.pages.session import seller_required, signed_in_seller
 
 def own_route(route_id: str) -> str:
     """One of the signed-in seller's routes; anyone else's answers 404, like a missing one."""
-    route = services().reads.routes.get(route_id) if len(route_id) <= 40 else None
+    route = services().reads.route(route_id) if len(route_id) <= 40 else None
     if route is None or route.seller_id != signed_in_seller():
         abort(make_response(jsonify(error="no such route", field="route_id"), 404))
     return route.id
@@ -116,7 +116,7 @@ def driver_link_qr(route_id: str):
 def seller_photo(key: str):
     """Answer a proof photo of one of the signed-in seller's routes."""
     doc = services().photos.get(key)
-    route = services().reads.routes.get(doc["route_id"]) if doc else None
+    route = services().reads.route(doc["route_id"]) if doc else None
     data = services().photos.read(doc) if route and route.seller_id == signed_in_seller() else None
     if data is None:
         abort(404)

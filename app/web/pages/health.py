@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify
+from flask import jsonify
 
 from app.extensions import services
 from app.store import StoreFull
@@ -16,7 +16,7 @@ def healthz():
     """Answer 200 when this process and its store are up and the store takes writes."""
     svc = services()
     state = svc.store.health()
-    failing = svc.reads.live.failing  # the store answers, but refused the progress written behind
+    failing = svc.reads.saving_failed()  # the store answers, but refused the writes behind
     if state == "ok" and failing is not None:
         state = "full" if isinstance(failing, StoreFull) else "unavailable"
     return (jsonify(status=STATUS[state], store=svc.store.name, basemap=_basemap()),
@@ -25,7 +25,7 @@ def healthz():
 
 def _basemap() -> dict:
     """The street map's state; reported, not counted against health (streets are decoration)."""
-    basemap = current_app.extensions["basemap"]
+    basemap = services().basemap
     status = basemap.status()
     if status is None:
         return {"state": basemap.kind}

@@ -26,7 +26,7 @@ def demo_links() -> list[dict]:
     Only routes the demo fleet of this process registered itself (app/ops/demo.py): any other
     link is a customer's secret, even one of the seller the fleet drives for.
     """
-    fleet = current_app.extensions.get("demo_fleet")
+    fleet = services().demo_fleet
     if fleet is None:
         return []
     reads = services().reads
@@ -71,4 +71,4 @@ def home():
 
 def map_area() -> str | None:
     """The place the street map covers, from the archive's own metadata (build.py)."""
-    return current_app.extensions["basemap"].page().get("area")
+    return services().basemap.page().get("area")

@@ -33,7 +33,7 @@ def route_report_page(route_id: str):
     if loaded is None or loaded[0].seller_id != signed_in_seller():
         abort(404)
     route, progress, shipments = loaded
-    streets = ReportStreets(current_app.extensions["basemap"], url_for("static", filename=""))
+    streets = ReportStreets(services().basemap, url_for("static", filename=""))
 
     def photo(key: str, stop: int) -> bytes | None:
         doc = svc.photos.of_stop(key, route_id, stop)

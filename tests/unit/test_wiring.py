@@ -1,0 +1,56 @@
+"""One way to wire: app/wiring.py builds and connects every long-lived part, and the app keeps
+them in one registry, `app.extensions["doorstep"]` (app/extensions.py)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from app import create_app
+from app.extensions import KEY, services
+from app.wiring import Services
+
+ROOT = Path(__file__).resolve().parents[2]
+# What the libraries register themselves: Flask-SocketIO, Flask-Babel, Flask-Limiter.
+LIBRARIES = {"socketio", "babel", "limiter"}
+# The data path's parts: built in app/wiring.py and nowhere else.
+# (The Redis frame queue's manager, which python-socketio builds, keeps a Fanout of its own.)
+PARTS = {"Reads", "Ingest", "LiveProgress", "RouteCache", "Broadcaster", "Retention",
+         "Notify", "Dispatch", "Worker", "Messages", "Subscriptions", "Endpoints", "Photos"}
+
+
+def _app_modules() -> list[tuple[str, ast.AST]]:
+    return [(p.relative_to(ROOT).as_posix(), ast.parse(p.read_text()))
+            for p in sorted((ROOT / "app").rglob("*.py")) if "vendor" not in p.parts]
+
+
+def test_the_app_keeps_one_registry_of_its_parts():
+    app = create_app({"TESTING": True})
+    assert set(app.extensions) == LIBRARIES | {KEY}
+    svc = services(app)
+    assert isinstance(svc, Services)
+    # What had a slot of its own is a part of the registry.
+    assert {"basemap", "geocoding", "limiter", "demo_fleet", "notify"} <= set(vars(svc))
+    assert svc.basemap is not None and svc.geocoding is not None and svc.limiter is not None
+
+
+def test_only_the_factory_writes_app_extensions():
+    writes = []
+    for where, tree in _app_modules():
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store)
+                    and isinstance(node.value, ast.Attribute) and node.value.attr == "extensions"):
+                writes.append(where)
+    assert writes == ["app/factory.py"]
+
+
+def test_the_data_path_is_built_in_one_place():
+    """Each part in app/wiring.py and nowhere else: no second builder (notify had one)."""
+    built = set()
+    for where, tree in _app_modules():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                    and node.func.id in PARTS:
+                built.add((where, node.func.id))
+    assert {where for where, _ in built} == {"app/wiring.py"}
+    assert {part for _, part in built} == PARTS
