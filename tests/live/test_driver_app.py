@@ -4,6 +4,8 @@ and a dead zone (the browser offline) in the middle of the route."""
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 import requests
 
@@ -473,5 +475,81 @@ def test_a_revoked_routes_items_are_kept_aside_and_said_so(live_server_factory, 
     screenshot(page, tmp_path, "driver-app-other-route-revoked-360")
     assert route_of(base, first["route_id"])["status"] == "not_started"  # never sent
     assert route_of(base, second["route_id"])["status"] == "not_started"  # nor to the other
+    assert errors == []
+    context.close()
+
+
+def two_parcel_route(base: str) -> dict:
+    """Stop 1 holds two parcels, Maria's and Jussi's."""
+    payload = route_payload(recipients=["Maria Korhonen", "Leena", "Aada"])
+    payload["stops"][0]["shipments"].append({"recipient": "Jussi Nieminen", "reference": "o-0b"})
+    resp = requests.post(f"{base}/api/v1/routes", json=payload, headers=SELLER, timeout=10)
+    assert resp.status_code == 201, resp.text
+    return resp.json()
+
+
+def test_one_parcel_of_two_is_undone_by_name_and_a_refusal_names_the_stop(
+    live_server_factory, browser, tmp_path
+):
+    server = start(live_server_factory, tmp_path)
+    base = server.url
+    reg = two_parcel_route(base)
+    maria, jussi = reg["shipments"][0]["tracking_id"], reg["shipments"][1]["tracking_id"]
+    session, csrf = seller_session(base)
+    context, page, errors = phone(browser, STATION["lat"], STATION["lon"])
+    page.goto(make_link(session, csrf, base, reg["route_id"]))
+    wait_until(page, "document.getElementById('next-title').textContent.includes('Stop 1')")
+    page.click("#start")
+    all_sent(page)
+    context.set_offline(True)  # a dead zone: the phone does not hear of the other phone below
+    # Another phone (or the dispatcher's) delivers Jussi's parcel meanwhile.
+    now = datetime.now(timezone.utc).isoformat()
+    other = requests.post(f"{base}/api/v1/events", timeout=10,
+                          headers={"Authorization": f"Bearer {reg['driver_token']}"},
+                          json={"type": "delivered", "stop": 0, "shipment": jussi,
+                                "timestamp": now, "proof": {"left_at": "recipient"}})
+    assert other.json()["accepted"] == 1
+
+    # Maria's parcel alone: the bar says so, and "Undo" says exactly what it took back.
+    page.click("#delivered")
+    page.select_option("#deliver-shipment", maria)
+    page.click("#deliver-form button[value=ok]")
+    page.wait_for_selector("#undo:not([hidden])")
+    held = text_of(page, "#undo-text")
+    assert held.startswith(f"Stop 1 (Pohjoisesplanadi 21): Maria's parcel {maria} delivered "
+                           "(1 of 2 parcels here)"), held
+    assert "Maria: delivered" in text_of(page, "#next-people")
+    screenshot(page, tmp_path, "driver-app-undo-one-parcel-360")
+    page.click("#undo-button")
+    wait_until(page, "document.getElementById('undo').dataset.undone === 'true'")
+    undone = text_of(page, "#undo-text")
+    assert undone == (f"Undone: Maria's parcel {maria} at Stop 1 (Pohjoisesplanadi 21) is not "
+                      "delivered; the other parcel here is as before. Nothing was sent."), undone
+    assert not page.is_visible("#undo-button")
+    assert "delivered" not in text_of(page, "#next-people")
+    screenshot(page, tmp_path, "driver-app-undone-one-parcel-360")
+
+    # Maria's again, then Jussi's attempted: the phone does not know Jussi's was delivered.
+    page.click("#delivered")
+    page.select_option("#deliver-shipment", maria)
+    page.click("#deliver-form button[value=ok]")
+    page.click("#attempted")
+    assert page.locator("#attempt-shipment option").count() == 2  # the open one, and Jussi's
+    page.select_option("#attempt-shipment", jussi)
+    page.click("#attempt-form button[value=ok]")
+    wait_until(page, f"document.getElementById('undo-text').textContent.includes(\"Jussi's parcel {jussi} attempted\")")
+    page.click("#arrived")  # the next action queues the outcome held for Undo at once
+    wait_until(page, "Number(document.getElementById('outbox').dataset.waiting) >= 3")
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    wait_until(page, "document.getElementById('warnings').textContent.includes('was not taken')", 30)
+    warning = text_of(page, ".warning-refused")
+    assert warning.startswith(f"Stop 1 (Pohjoisesplanadi 21), Jussi's parcel {jussi}: "
+                              "\"attempted\" was not taken: shipment already delivered."), warning
+    assert "nothing more to send for it" in warning
+    screenshot(page, tmp_path, "driver-app-refused-named-360")
+    all_sent(page)
+    assert view_of(base, reg, 0)["status"] == "delivered"
+    assert view_of(base, reg, 1)["status"] == "delivered"  # the other phone's outcome stands
     assert errors == []
     context.close()

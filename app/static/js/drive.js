@@ -8,6 +8,7 @@ import { kv, openDb, Outbox, rememberToken } from "./drive-outbox.js";
 import { StopOrder } from "./drive-order.js";
 import { shrinkPhoto } from "./drive-photo.js";
 import { UndoWindow } from "./drive-undo.js";
+import { aboutEvent, outcomeLabel, undoneText } from "./drive-words.js";
 import { SignaturePad } from "./signature.js";
 
 const root = document.getElementById("drive");
@@ -51,6 +52,15 @@ function people(stop) {
 
 function plural(n, word) { return `${n} ${word}${n === 1 ? "" : "s"}`; }
 
+const OUTCOMES = ["delivered", "attempted", "returned"];
+
+// At a stop of several parcels, those already given an outcome one by one: "Maria: delivered".
+function partial(stop) {
+  if (stop.done || stop.shipments.length < 2) return "";
+  return stop.shipments.filter((s) => OUTCOMES.includes(s.status))
+    .map((s) => `${s.recipient || s.tracking_id}: ${s.status}`).join(", ");
+}
+
 // A pickup (a restaurant, a second warehouse) has no recipients: what to collect there is the
 // parcels of the later stops that name it.
 function pickupText(block, stop) {
@@ -88,7 +98,8 @@ function renderNext(block) {
     setText("next-title", `Stop ${next.index + 1}: ${pickup ? "Pick up at " : ""}${
       next.address || "(no address)"}`);
     setText("next-people", pickup ? pickupText(block, next)
-      : `For ${people(next)} · ${plural(next.shipments.length, "parcel")}`);
+      : `For ${people(next)} · ${plural(next.shipments.length, "parcel")}${
+        partial(next) ? ` · ${partial(next)}` : ""}`);
     $("next-notes").hidden = !next.notes;
     setText("next-notes", next.notes || "");
     const asked = customerInstructions(next);
@@ -125,7 +136,7 @@ function renderStops(block) {
     li.dataset.stop = String(s.index);
     const pickup = s.kind === "pickup";
     const outcome = pickup ? "picked up" : s.shipments.map((x) => x.status).join(", ");
-    const what = s.done ? outcome : (s.arrived ? "arrived" : "");
+    const what = s.done ? outcome : [s.arrived ? "arrived" : "", partial(s)].filter(Boolean).join(", ");
     const who = pickup ? `Pick up for stops ${s.for_stops.map((i) => i + 1).join(", ")}` : people(s);
     const text = `${s.address || "(no address)"} · ${who}${what ? ` · ${what}` : ""}`;
     if (s.done) {
@@ -178,9 +189,12 @@ function applyLocally(event) {
     }
   } else if (stop && (event.type === "delivered" || event.type === "attempted")) {
     for (const s of stop.shipments) {
-      if (!event.shipment || s.tracking_id === event.shipment) s.status = event.type;
+      // The whole stop: its open parcels (one given an outcome before keeps it, as on the server).
+      if (event.shipment ? s.tracking_id === event.shipment : !OUTCOMES.includes(s.status)) {
+        s.status = event.type;
+      }
     }
-    stop.done = stop.shipments.every((s) => ["delivered", "attempted", "returned"].includes(s.status));
+    stop.done = stop.shipments.every((s) => OUTCOMES.includes(s.status));
     stop.arrived = stop.arrived && !stop.done;
   }
   if (stop && stop.done && state.selected === stop.index) state.selected = null;
@@ -192,8 +206,10 @@ function applyLocally(event) {
 async function send(event) {
   await state.undo.commit(); // an outcome still in its undo window goes first
   const body = { ...event, timestamp: Date.now() / 1000 };
+  // Which stop and parcel, in the courier's words, for a refusal told later (drive-words.js).
+  const about = aboutEvent(state.block, body);
   applyLocally(body);
-  await state.outbox.add({ kind: "json", url: config.eventsUrl, body });
+  await state.outbox.add({ kind: "json", url: config.eventsUrl, body, about });
 }
 
 // An outcome: shown at once, into the outbox only after the undo window.
@@ -203,18 +219,40 @@ async function sendOutcome(event, photos = []) {
   const body = { ...event, timestamp: Date.now() / 1000 };
   applyLocally(body);
   const stop = before.stops[event.stop];
-  const label = `Stop ${event.stop + 1}${stop && stop.address ? ` (${stop.address})` : ""}: ${
-    event.type === "delivered" ? "delivered" : "attempted"}`;
-  await state.undo.hold(label, [...photos, { kind: "json", url: config.eventsUrl, body }], before);
+  await state.undo.hold(outcomeLabel(stop, event), [...photos,
+    { kind: "json", url: config.eventsUrl, body, about: aboutEvent(before, body) }], before,
+  undoneText(stop, event));
 }
 
+// The bar says what is held (with its Undo button), or for a few seconds what was undone.
+let undoneTimer = null;
 function onUndoChange(pending, left) {
-  $("undo").hidden = !pending;
-  if (pending) setText("undo-text", `${pending.label}. Sending in ${left} s.`);
+  if (pending) {
+    clearTimeout(undoneTimer);
+    $("undo").hidden = false;
+    $("undo-button").hidden = false;
+    setText("undo-text", `${pending.label}. Sending in ${left} s.`);
+  } else if ($("undo-button").hidden === false) {
+    $("undo").hidden = true;
+  }
   onOutbox(state.waiting, state.outbox.problem);
 }
 
+function showUndone(text) {
+  clearTimeout(undoneTimer);
+  $("undo-button").hidden = true;
+  setText("undo-text", text);
+  $("undo").hidden = false;
+  $("undo").dataset.undone = "true";
+  undoneTimer = setTimeout(() => {
+    $("undo").hidden = true;
+    $("undo-button").hidden = false;
+    delete $("undo").dataset.undone;
+  }, 8000);
+}
+
 async function undoOutcome() {
+  const pending = state.undo.pending;
   const before = await state.undo.undo();
   if (before) {
     state.block = before;
@@ -222,12 +260,14 @@ async function undoOutcome() {
     render();
   }
   onUndoChange(null, 0);
+  if (pending) showUndone(pending.undone || "Undone. Nothing was sent.");
 }
 
 function fillShipments(select, stop) {
-  const all = new Option(`All parcels of this stop (${stop.shipments.length})`, "");
-  select.replaceChildren(all, ...stop.shipments.filter((s) => !["delivered", "attempted"]
-    .includes(s.status)).map((s) => new Option(`${s.recipient} · ${s.tracking_id}`, s.tracking_id)));
+  const open = stop.shipments.filter((s) => !OUTCOMES.includes(s.status));
+  const all = new Option(open.length < stop.shipments.length
+    ? `The ${plural(open.length, "parcel")} still open here` : `All parcels of this stop (${open.length})`, "");
+  select.replaceChildren(all, ...open.map((s) => new Option(`${s.recipient} · ${s.tracking_id}`, s.tracking_id)));
 }
 
 function photoKey() { return `ph_${crypto.randomUUID().replaceAll("-", "")}`; }
