@@ -512,6 +512,11 @@ def test_one_parcel_of_two_is_undone_by_name_and_a_refusal_names_the_stop(
 
     # Maria's parcel alone: the bar says so, and "Undo" says exactly what it took back.
     page.click("#delivered")
+    # The dialog is taller than the phone: its buttons stay in sight at the bottom.
+    dialog = page.locator("#deliver-dialog").bounding_box()
+    for button in ("ok", "cancel"):
+        box = page.locator(f"#deliver-form button[value={button}]").bounding_box()
+        assert box["y"] + box["height"] <= dialog["y"] + dialog["height"], (box, dialog)
     page.select_option("#deliver-shipment", maria)
     page.click("#deliver-form button[value=ok]")
     page.wait_for_selector("#undo:not([hidden])")
@@ -552,5 +557,8 @@ def test_one_parcel_of_two_is_undone_by_name_and_a_refusal_names_the_stop(
     all_sent(page)
     assert view_of(base, reg, 0)["status"] == "delivered"
     assert view_of(base, reg, 1)["status"] == "delivered"  # the other phone's outcome stands
+    # The list says the stop's outcome once, as the server has it now.
+    wait_until(page, "document.querySelector('#stops li[data-stop=\"0\"]').textContent"
+                     ".endsWith(' · delivered')", 40)
     assert errors == []
     context.close()

@@ -54,11 +54,22 @@ function plural(n, word) { return `${n} ${word}${n === 1 ? "" : "s"}`; }
 
 const OUTCOMES = ["delivered", "attempted", "returned"];
 
+// A parcel's outcome in the courier's words: "returned" is an attempted parcel the route took
+// back to the station.
+function outcomeWord(status) { return status === "returned" ? "attempted, taken back" : status; }
+
+// A done stop's outcome: one word when its parcels share it, else each recipient's.
+function outcomes(stop) {
+  const words = [...new Set(stop.shipments.map((x) => outcomeWord(x.status)))];
+  if (words.length === 1) return words[0];
+  return stop.shipments.map((x) => `${x.recipient || x.tracking_id}: ${outcomeWord(x.status)}`).join(", ");
+}
+
 // At a stop of several parcels, those already given an outcome one by one: "Maria: delivered".
 function partial(stop) {
   if (stop.done || stop.shipments.length < 2) return "";
   return stop.shipments.filter((s) => OUTCOMES.includes(s.status))
-    .map((s) => `${s.recipient || s.tracking_id}: ${s.status}`).join(", ");
+    .map((s) => `${s.recipient || s.tracking_id}: ${outcomeWord(s.status)}`).join(", ");
 }
 
 // A pickup (a restaurant, a second warehouse) has no recipients: what to collect there is the
@@ -135,7 +146,7 @@ function renderStops(block) {
     li.className = s.done ? "done" : (s.index === block.next_stop ? "next" : "");
     li.dataset.stop = String(s.index);
     const pickup = s.kind === "pickup";
-    const outcome = pickup ? "picked up" : s.shipments.map((x) => x.status).join(", ");
+    const outcome = pickup ? "picked up" : outcomes(s);
     const what = s.done ? outcome : [s.arrived ? "arrived" : "", partial(s)].filter(Boolean).join(", ");
     const who = pickup ? `Pick up for stops ${s.for_stops.map((i) => i + 1).join(", ")}` : people(s);
     const text = `${s.address || "(no address)"} · ${who}${what ? ` · ${what}` : ""}`;
