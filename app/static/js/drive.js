@@ -276,6 +276,10 @@ async function undoOutcome() {
 
 function fillShipments(select, stop) {
   const open = stop.shipments.filter((s) => !OUTCOMES.includes(s.status));
+  if (open.length === 1 && stop.shipments.length > 1) {
+    select.replaceChildren(new Option(`${open[0].recipient} · ${open[0].tracking_id}`, open[0].tracking_id));
+    return;
+  }
   const all = new Option(open.length < stop.shipments.length
     ? `The ${plural(open.length, "parcel")} still open here` : `All parcels of this stop (${open.length})`, "");
   select.replaceChildren(all, ...open.map((s) => new Option(`${s.recipient} · ${s.tracking_id}`, s.tracking_id)));
@@ -328,6 +332,10 @@ function openDialog(id, formId, onConfirm) {
   // At a pickup the whole collection failed: no parcels to choose, no "safe place" reason.
   const pickup = stop.kind === "pickup";
   form.querySelectorAll("[data-door-only]").forEach((el) => { el.hidden = pickup; el.disabled = pickup; });
+  // One parcel open: nothing to choose (the last one of several is named, so Undo and a
+  // refusal say whose it was).
+  const open = stop.shipments.filter((s) => !OUTCOMES.includes(s.status)).length;
+  form.querySelector("select[name=shipment]").closest("label").hidden = pickup || open < 2;
   if (id === "attempt-dialog") setText("attempt-title", pickup ? "Could not pick up" : "Delivery attempted");
   if (id === "deliver-dialog") signature.clear();
   dialog.returnValue = "";
