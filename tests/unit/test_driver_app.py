@@ -458,7 +458,10 @@ def test_a_route_keeps_a_bounded_number_of_photos(client, tmp_path):
     assert len(list((tmp_path / "photos").rglob("*.jpg"))) == 13
 
 
-def test_a_refused_deliverys_photo_is_neither_kept_nor_counted(client, tmp_path):
+def test_a_refused_deliverys_photo_is_neither_kept_nor_counted(tmp_path, store_url):
+    app = make_app(Clock(T0.timestamp() + 60), SECRET_KEY="unit",
+                   PHOTO_STORE=str(tmp_path / "photos"), STORE_URL=store_url)
+    client = app.test_client()
     reg = register(client, n_stops=1)  # 3 x 1 stop + 10 = 13 photos
     token, small = reg["driver_token"], phone_photo(40, 30)
     first = key()
@@ -488,6 +491,9 @@ def test_a_refused_deliverys_photo_is_neither_kept_nor_counted(client, tmp_path)
         assert upload(client, token, small).status_code == 201
     resp = upload(client, token, small)
     assert resp.status_code == 409 and resp.json["field"] == "photo"
+    # Nothing left for this app's threads to write once the test's Redis has stopped.
+    app.extensions["doorstep"].ingest.save()
+    app.extensions["doorstep"].broadcaster.flush(force=True)
 
 
 def test_a_photo_not_of_the_stop_is_not_released_by_a_refusal(client, tmp_path):
