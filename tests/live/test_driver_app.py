@@ -241,9 +241,18 @@ def test_offline_stops_arrive_once_in_order(live_server_factory, browser, tmp_pa
         assert got.status_code == 200
     assert times == sorted(times)  # in the order the driver delivered them
     until(lambda: route_of(base, reg["route_id"])["position"] is not None)
+    context.set_offline(True)  # back at the station, in the garage's dead zone
     page.click("#returned")
+    # Not "Route finished" while the server has not heard it: the courier keeps the app open.
+    wait_until(page, "document.getElementById('next-title').textContent.startsWith("
+                     "'Back at the station: keep the app open until the')")
+    screenshot(page, tmp_path, "driver-app-returned-waiting-360")
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
     until(lambda: route_of(base, reg["route_id"])["status"] == "finished", 20)
     all_sent(page)
+    wait_until(page, "document.getElementById('next-title').textContent === "
+                     "'Route finished: thank you!'")
     screenshot(page, tmp_path, "driver-app-finished-360")
     assert errors == []
     context.close()

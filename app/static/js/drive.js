@@ -118,8 +118,12 @@ function renderNext(block) {
     setText("next-instructions", asked);
     $("navigate").href = navigationUrl(next, block.driver.vehicle);
   } else {
-    setText("next-title", block.status === "finished" ? "Route finished: thank you!"
-      : `All stops done: back to ${block.station.name}`);
+    // Finished on the phone is not finished on the server while "Back at the station" (or
+    // more) still waits: the courier must not close the app or leave the network for good.
+    const unsent = state.waiting + (state.undo && state.undo.pending ? 1 : 0);
+    setText("next-title", block.status !== "finished" ? `All stops done: back to ${block.station.name}`
+      : unsent ? `Back at the station: keep the app open until the ${plural(unsent, "item")} waiting ${
+        unsent === 1 ? "is" : "are"} sent` : "Route finished: thank you!");
     setText("next-people", "");
     $("next-notes").hidden = true;
     $("next-instructions").hidden = true;
@@ -389,6 +393,7 @@ function onOutbox(count, problem, others = state.others) {
   line.dataset.others = String(others.waiting);
   line.dataset.saving = String(state.saving > 0);
   line.classList.toggle("waiting", count + others.waiting > 0 || Boolean(held));
+  if (before !== count && state.block && state.block.status === "finished") render();
   if (before > 0 && count === 0) refresh();
 }
 
