@@ -572,3 +572,40 @@ def test_one_parcel_of_two_is_undone_by_name_and_a_refusal_names_the_stop(
                      ".endsWith(' · delivered')", 40)
     assert errors == []
     context.close()
+
+
+def test_the_undo_bar_says_what_it_holds_at_every_kind_of_stop(
+    live_server_factory, browser, tmp_path
+):
+    server = start(live_server_factory, tmp_path)
+    context, page, errors = phone(browser, STATION["lat"], STATION["lon"])
+    page.goto(server.url + "/drive/")
+    # drive-words.js, as the app calls it: a stop of three parcels, one of them done already.
+    said = page.evaluate("""async () => {
+      const w = await import('/static/js/drive-words.js');
+      const ship = (r, id, status) => ({ recipient: r, tracking_id: id, status });
+      const one = { address: 'Bulevardi 5', shipments: [ship('Leena', 'DS1', 'out_for_delivery')] };
+      const two = { address: 'Bulevardi 5', shipments: [ship('Maria', 'DS1', 'out_for_delivery'),
+                                                        ship('Jussi', 'DS2', 'out_for_delivery')] };
+      const three = { address: 'Bulevardi 5', shipments: [ship('Maria', 'DS1', 'delivered'),
+        ship('Jussi', 'DS2', 'out_for_delivery'), ship('Aada', 'DS3', 'out_for_delivery')] };
+      const whole = { type: 'delivered', stop: 4 };
+      const each = { type: 'attempted', stop: 4, shipment: 'DS2' };
+      return [w.outcomeLabel(one, whole), w.undoneText(one, whole),
+              w.outcomeLabel(two, whole), w.undoneText(two, whole),
+              w.outcomeLabel(three, whole), w.undoneText(three, whole),
+              w.outcomeLabel(three, each), w.undoneText(three, each)];
+    }""")
+    assert said == [
+        "Stop 5 (Bulevardi 5): delivered",
+        "Undone: Stop 5 (Bulevardi 5) is not delivered. Nothing was sent.",
+        "Stop 5 (Bulevardi 5): both parcels delivered",
+        "Undone: Stop 5 (Bulevardi 5): its 2 parcels are not delivered. Nothing was sent.",
+        "Stop 5 (Bulevardi 5): the 2 open parcels delivered",
+        "Undone: the 2 open parcels at Stop 5 (Bulevardi 5) are not delivered. Nothing was sent.",
+        "Stop 5 (Bulevardi 5): Jussi's parcel DS2 attempted (1 of 3 parcels here)",
+        "Undone: Jussi's parcel DS2 at Stop 5 (Bulevardi 5) is not attempted; the other parcels"
+        " here are as before. Nothing was sent.",
+    ], said
+    assert errors == []
+    context.close()

@@ -35,8 +35,8 @@ export function outcomeLabel(stop, event) {
     return `${name}: ${parcelName(stop, event.shipment)} ${what} (1 of ${total} parcels here)`;
   }
   const open = openParcels(stop);
-  if (open < total) return `${name}: the ${open === 1 ? "parcel" : `${open} parcels`} still open ${what}`;
-  return `${name}: ${total > 1 ? `all ${total} parcels ` : ""}${what}`;
+  if (open < total) return `${name}: the ${open === 1 ? "open parcel" : `${open} open parcels`} ${what}`;
+  return `${name}: ${total > 1 ? `${total === 2 ? "both" : `all ${total}`} parcels ` : ""}${what}`;
 }
 
 const FINAL = ["delivered", "attempted", "returned"];
@@ -57,8 +57,11 @@ export function undoneText(stop, event) {
   }
   const open = openParcels(stop);
   if (stop && open < stop.shipments.length) {
-    return `Undone: the ${open === 1 ? "parcel" : "parcels"} still open at ${name} ${
+    return `Undone: the ${open === 1 ? "open parcel" : `${open} open parcels`} at ${name} ${
       open === 1 ? "is" : "are"} not ${what}. Nothing was sent.`;
+  }
+  if (stop && stop.shipments.length > 1) {
+    return `Undone: ${name}: its ${stop.shipments.length} parcels are not ${what}. Nothing was sent.`;
   }
   return `Undone: ${name} is not ${what}. Nothing was sent.`;
 }
