@@ -17,8 +17,14 @@ from app.store import Store, StoreUnavailable
 
 KIND = "photo"  # photo key -> {route_id, stop, name, bytes, width, height, created_at}
 LOG = "photo_route"  # per route: the keys of its photos, for retention
+# Per route: the keys of photos deleted again because the event naming them was refused. They
+# are no longer kept, so they leave the route's cap (its count is LOG less FREED).
+FREED = "photo_route_freed"
 KEY = re.compile(r"ph_[0-9a-f]{32}")
 MAX_PER_ROUTE = 2000
+# The log holds the freed keys too (it is append-only): room for as many again, so retention
+# still finds every photo kept, and a route cannot grow it without bound by refusals.
+LOG_MAX = 2 * MAX_PER_ROUTE
 
 
 class PhotoConflict(ValueError):
@@ -56,7 +62,8 @@ class Photos:
             if known["route_id"] != route_id or known["stop"] != stop:
                 raise PhotoConflict("key", "names a photo of another stop")
             return known, False
-        if len(self.store.read_log(LOG, route_id)) >= limit:
+        logged = len(self.store.read_log(LOG, route_id))
+        if logged - len(self.store.read_log(FREED, route_id)) >= limit or logged >= LOG_MAX:
             raise PhotoConflict("photo", f"this route has {limit} photos already: no more "
                                          "are kept")
         jpeg, width, height = clean(data, self.max_side, self.max_pixels)
@@ -66,7 +73,7 @@ class Photos:
         # The file first: a record never names a photo that is not there.
         self.storage.put(doc["name"], jpeg)
         due = doc["created_at"] + self.keep_s if self.keep_s > 0 else None
-        if not self.store.add_doc(KIND, key, doc, due=due, log=(LOG, route_id, MAX_PER_ROUTE)):
+        if not self.store.add_doc(KIND, key, doc, due=due, log=(LOG, route_id, LOG_MAX)):
             return self.add(route_id, stop, key, data)  # the same key raced in: answer it
         return doc, True
 
@@ -74,6 +81,22 @@ class Photos:
         """The photo `key` if it was taken at this route's stop, else None."""
         doc = self.get(key) if isinstance(key, str) else None
         return doc if doc and doc["route_id"] == route_id and doc["stop"] == stop else None
+
+    def release(self, key: str, route_id: str, stop: int) -> bool:
+        """Delete the photo `key` of this route's stop (its event was refused: the photo is
+        then neither kept nor counted); answer whether it was there."""
+        doc = self.of_stop(key, route_id, stop)
+        if doc is None:
+            return False  # not this stop's photo: its own event may still come
+        try:
+            self.storage.delete(doc["name"])  # the file first: a record never outlives it
+        except OSError:
+            return False  # storage down: the photo stays, counted, until the route goes
+        if not self.store.delete_doc(KIND, key):
+            return False  # another request released it first
+        self.store.unschedule(KIND, key)
+        self.store.append_log(FREED, route_id, {"id": key}, LOG_MAX)
+        return True
 
     def read(self, doc: dict) -> bytes | None:
         try:
@@ -101,3 +124,4 @@ class Photos:
                 self.store.delete_doc(KIND, entry["id"])
                 self.store.unschedule(KIND, entry["id"])
         self.store.delete_log(LOG, route_id)
+        self.store.delete_log(FREED, route_id)

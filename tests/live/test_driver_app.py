@@ -4,6 +4,8 @@ and a dead zone (the browser offline) in the middle of the route."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 import requests
 
@@ -239,9 +241,18 @@ def test_offline_stops_arrive_once_in_order(live_server_factory, browser, tmp_pa
         assert got.status_code == 200
     assert times == sorted(times)  # in the order the driver delivered them
     until(lambda: route_of(base, reg["route_id"])["position"] is not None)
+    context.set_offline(True)  # back at the station, in the garage's dead zone
     page.click("#returned")
+    # Not "Route finished" while the server has not heard it: the courier keeps the app open.
+    wait_until(page, "document.getElementById('next-title').textContent.startsWith("
+                     "'Back at the station: keep the app open until the')")
+    screenshot(page, tmp_path, "driver-app-returned-waiting-360")
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
     until(lambda: route_of(base, reg["route_id"])["status"] == "finished", 20)
     all_sent(page)
+    wait_until(page, "document.getElementById('next-title').textContent === "
+                     "'Route finished: thank you!'")
     screenshot(page, tmp_path, "driver-app-finished-360")
     assert errors == []
     context.close()
@@ -473,5 +484,128 @@ def test_a_revoked_routes_items_are_kept_aside_and_said_so(live_server_factory, 
     screenshot(page, tmp_path, "driver-app-other-route-revoked-360")
     assert route_of(base, first["route_id"])["status"] == "not_started"  # never sent
     assert route_of(base, second["route_id"])["status"] == "not_started"  # nor to the other
+    assert errors == []
+    context.close()
+
+
+def two_parcel_route(base: str) -> dict:
+    """Stop 1 holds two parcels, Maria's and Jussi's."""
+    payload = route_payload(recipients=["Maria Korhonen", "Leena", "Aada"])
+    payload["stops"][0]["shipments"].append({"recipient": "Jussi Nieminen", "reference": "o-0b"})
+    resp = requests.post(f"{base}/api/v1/routes", json=payload, headers=SELLER, timeout=10)
+    assert resp.status_code == 201, resp.text
+    return resp.json()
+
+
+def test_one_parcel_of_two_is_undone_by_name_and_a_refusal_names_the_stop(
+    live_server_factory, browser, tmp_path
+):
+    server = start(live_server_factory, tmp_path)
+    base = server.url
+    reg = two_parcel_route(base)
+    maria, jussi = reg["shipments"][0]["tracking_id"], reg["shipments"][1]["tracking_id"]
+    session, csrf = seller_session(base)
+    context, page, errors = phone(browser, STATION["lat"], STATION["lon"])
+    page.goto(make_link(session, csrf, base, reg["route_id"]))
+    wait_until(page, "document.getElementById('next-title').textContent.includes('Stop 1')")
+    page.click("#start")
+    all_sent(page)
+    context.set_offline(True)  # a dead zone: the phone does not hear of the other phone below
+    # Another phone (or the dispatcher's) delivers Jussi's parcel meanwhile.
+    now = datetime.now(UTC).isoformat()
+    other = requests.post(f"{base}/api/v1/events", timeout=10,
+                          headers={"Authorization": f"Bearer {reg['driver_token']}"},
+                          json={"type": "delivered", "stop": 0, "shipment": jussi,
+                                "timestamp": now, "proof": {"left_at": "recipient"}})
+    assert other.json()["accepted"] == 1
+
+    # Maria's parcel alone: the bar says so, and "Undo" says exactly what it took back.
+    page.click("#delivered")
+    # The dialog is taller than the phone: its buttons stay in sight at the bottom.
+    dialog = page.locator("#deliver-dialog").bounding_box()
+    for button in ("ok", "cancel"):
+        box = page.locator(f"#deliver-form button[value={button}]").bounding_box()
+        assert box["y"] + box["height"] <= dialog["y"] + dialog["height"], (box, dialog)
+    page.select_option("#deliver-shipment", maria)
+    page.click("#deliver-form button[value=ok]")
+    page.wait_for_selector("#undo:not([hidden])")
+    held = text_of(page, "#undo-text")
+    assert held.startswith(f"Stop 1 (Pohjoisesplanadi 21): Maria's parcel {maria} delivered "
+                           "(1 of 2 parcels here)"), held
+    assert "Maria: delivered" in text_of(page, "#next-people")
+    screenshot(page, tmp_path, "driver-app-undo-one-parcel-360")
+    page.click("#undo-button")
+    wait_until(page, "document.getElementById('undo').dataset.undone === 'true'")
+    undone = text_of(page, "#undo-text")
+    assert undone == (f"Undone: Maria's parcel {maria} at Stop 1 (Pohjoisesplanadi 21) is not "
+                      "delivered; the other parcel here is as before. Nothing was sent."), undone
+    assert not page.is_visible("#undo-button")
+    assert "delivered" not in text_of(page, "#next-people")
+    screenshot(page, tmp_path, "driver-app-undone-one-parcel-360")
+
+    # Maria's again, then Jussi's attempted: the phone does not know Jussi's was delivered.
+    page.click("#delivered")
+    page.select_option("#deliver-shipment", maria)
+    page.click("#deliver-form button[value=ok]")
+    page.click("#attempted")
+    # Jussi's is the one parcel open here: nothing to choose, and the attempt names it.
+    assert not page.is_visible("#attempt-shipment")
+    assert page.input_value("#attempt-shipment") == jussi
+    page.click("#attempt-form button[value=ok]")
+    held = f"Jussi's parcel {jussi} attempted"
+    wait_until(page, f"document.getElementById('undo-text').textContent.includes(\"{held}\")")
+    page.click("#arrived")  # the next action queues the outcome held for Undo at once
+    wait_until(page, "Number(document.getElementById('outbox').dataset.waiting) >= 3")
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    wait_until(page, "document.getElementById('warnings').textContent.includes('not taken')", 30)
+    warning = text_of(page, ".warning-refused")
+    assert warning.startswith(f"Stop 1 (Pohjoisesplanadi 21), Jussi's parcel {jussi}: "
+                              "\"attempted\" was not taken: shipment already delivered."), warning
+    assert "nothing more to send for it" in warning
+    screenshot(page, tmp_path, "driver-app-refused-named-360")
+    all_sent(page)
+    assert view_of(base, reg, 0)["status"] == "delivered"
+    assert view_of(base, reg, 1)["status"] == "delivered"  # the other phone's outcome stands
+    # The list says the stop's outcome once, as the server has it now.
+    wait_until(page, "document.querySelector('#stops li[data-stop=\"0\"]').textContent"
+                     ".endsWith(' · delivered')", 40)
+    assert errors == []
+    context.close()
+
+
+def test_the_undo_bar_says_what_it_holds_at_every_kind_of_stop(
+    live_server_factory, browser, tmp_path
+):
+    server = start(live_server_factory, tmp_path)
+    context, page, errors = phone(browser, STATION["lat"], STATION["lon"])
+    page.goto(server.url + "/drive/")
+    # drive-words.js, as the app calls it: a stop of three parcels, one of them done already.
+    said = page.evaluate("""async () => {
+      const w = await import('/static/js/drive-words.js');
+      const ship = (r, id, status) => ({ recipient: r, tracking_id: id, status });
+      const one = { address: 'Bulevardi 5', shipments: [ship('Leena', 'DS1', 'out_for_delivery')] };
+      const two = { address: 'Bulevardi 5', shipments: [ship('Maria', 'DS1', 'out_for_delivery'),
+                                                        ship('Jussi', 'DS2', 'out_for_delivery')] };
+      const three = { address: 'Bulevardi 5', shipments: [ship('Maria', 'DS1', 'delivered'),
+        ship('Jussi', 'DS2', 'out_for_delivery'), ship('Aada', 'DS3', 'out_for_delivery')] };
+      const whole = { type: 'delivered', stop: 4 };
+      const each = { type: 'attempted', stop: 4, shipment: 'DS2' };
+      return [w.outcomeLabel(one, whole), w.undoneText(one, whole),
+              w.outcomeLabel(two, whole), w.undoneText(two, whole),
+              w.outcomeLabel(three, whole), w.undoneText(three, whole),
+              w.outcomeLabel(three, each), w.undoneText(three, each)];
+    }""")
+    assert said == [
+        "Stop 5 (Bulevardi 5): delivered",
+        "Undone: Stop 5 (Bulevardi 5) is not delivered. Nothing was sent.",
+        "Stop 5 (Bulevardi 5): both parcels delivered",
+        "Undone: Stop 5 (Bulevardi 5): its 2 parcels are not delivered. Nothing was sent.",
+        "Stop 5 (Bulevardi 5): the 2 open parcels delivered",
+        "Undone: the 2 open parcels at Stop 5 (Bulevardi 5) are not delivered. Nothing was sent.",
+        "Stop 5 (Bulevardi 5): Jussi's parcel DS2 attempted (1 of 3 parcels here)",
+        "Undone: Jussi's parcel DS2 at Stop 5 (Bulevardi 5) is not attempted; the other parcels"
+        " here are as before. Nothing was sent.",
+    ], said
     assert errors == []
     context.close()

@@ -478,6 +478,78 @@ def test_a_route_keeps_a_bounded_number_of_photos(client, tmp_path):
     assert len(list((tmp_path / "photos").rglob("*.jpg"))) == 13
 
 
+def test_a_refused_deliverys_photo_is_neither_kept_nor_counted(tmp_path, store_url):
+    app = make_app(Clock(T0.timestamp() + 60), SECRET_KEY="unit",
+                   PHOTO_STORE=str(tmp_path / "photos"), STORE_URL=store_url)
+    client = app.test_client()
+    reg = register(client, n_stops=1)  # 3 x 1 stop + 10 = 13 photos
+    token, small = reg["driver_token"], phone_photo(40, 30)
+    first = key()
+    assert upload(client, token, small, 0, first).status_code == 201
+    sent = client.post("/api/v1/events", json=delivered(0, 60, photo=first), headers=bearer(token))
+    assert sent.json["accepted"] == 1
+    # A phone that did not know (a second phone, an outbox from before a reload) delivers the
+    # stop again, with a photo and a signature each time: refused, and nothing of it kept.
+    for n in range(13):
+        photo, drawn = key(), key()
+        assert upload(client, token, small, 0, photo).status_code == 201
+        assert upload(client, token, small, 0, drawn).status_code == 201
+        again = delivered(0, 100 + n, photo=photo, signature=drawn)
+        resp = client.post("/api/v1/events", json=again, headers=bearer(token))
+        assert resp.status_code == 400 and resp.json["field"] == "stop"
+        assert client.get(f"/api/v1/track/{reg['shipments'][0]['token']}").json["proof"][
+            "photo"] == first
+    # In a batch too; the item naming the delivery already taken keeps its photo.
+    photo = key()
+    assert upload(client, token, small, 0, photo).status_code == 201
+    batch = {"events": [delivered(0, 60, photo=first), delivered(0, 200, photo=photo)]}
+    resp = client.post("/api/v1/events", json=batch, headers=bearer(token))
+    assert resp.json["accepted"] == 1 and resp.json["rejected"][0]["field"] == "events[1].stop"
+    assert len(list((tmp_path / "photos").rglob("*.jpg"))) == 1  # the delivered photo alone
+    # The route's cap counts the photo it kept: twelve more fit, the thirteenth does not.
+    for _ in range(12):
+        assert upload(client, token, small).status_code == 201
+    resp = upload(client, token, small)
+    assert resp.status_code == 409 and resp.json["field"] == "photo"
+    # Nothing left for this app's threads to write once the test's Redis has stopped.
+    app.extensions["doorstep"].ingest.save()
+    app.extensions["doorstep"].broadcaster.flush(force=True)
+
+
+def test_a_photo_not_of_the_stop_is_not_released_by_a_refusal(client, tmp_path):
+    reg = register(client)
+    token, photo = reg["driver_token"], key()
+    assert upload(client, token, phone_photo(40, 30), 1, photo).status_code == 201
+    # Stop 0's delivery names stop 1's photo: refused, and stop 1's photo stays for its event.
+    resp = client.post("/api/v1/events", json=delivered(0, 60, photo=photo), headers=bearer(token))
+    assert resp.status_code == 400 and resp.json["field"] == "proof.photo"
+    resp = client.post("/api/v1/events", json=delivered(1, 90, photo=photo), headers=bearer(token))
+    assert resp.status_code == 200 and resp.json["accepted"] == 1
+
+
+@pytest.mark.parametrize(
+    "photo",
+    ["drawn.png", "javascript:alert(1)", "ph_nothex", "ph_" + "0" * 32, "https://", "ftp://x.example/p.jpg",
+     "https://x.example/a b.jpg", "//x.example/p.jpg", "data:image/png;base64,AAAA"],
+)
+def test_a_photo_must_be_an_uploaded_key_or_a_url(client, photo):
+    reg = register(client)
+    token = reg["driver_token"]
+    resp = client.post("/api/v1/events", json=delivered(0, 60, photo=photo), headers=bearer(token))
+    assert resp.status_code == 400 and resp.json["field"] == "proof.photo", resp.json
+    view = client.get(f"/api/v1/track/{reg['shipments'][0]['token']}").json
+    assert view["status"] != "delivered" and view["proof"] is None
+    # In a batch the item is refused and what came before and after it is kept.
+    batch = {"events": [{"type": "arrived", "stop": 0, "timestamp": iso(50)},
+                        delivered(0, 60, photo=photo),
+                        delivered(1, 70, photo="https://photos.example.com/p/1.jpg")]}
+    resp = client.post("/api/v1/events", json=batch, headers=bearer(token))
+    assert resp.status_code == 200 and resp.json["accepted"] == 2
+    assert [r["field"] for r in resp.json["rejected"]] == ["events[1].proof.photo"]
+    second = client.get(f"/api/v1/track/{reg['shipments'][1]['token']}").json
+    assert second["proof"]["photo"] == "https://photos.example.com/p/1.jpg"
+
+
 def test_photos_can_go_before_their_route(tmp_path):
     clock = Clock(T0.timestamp() + 60)
     app = make_app(

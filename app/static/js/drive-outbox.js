@@ -3,6 +3,8 @@
 // nothing. An item leaves the outbox only once the server has answered for it: a 2xx, or a
 // refusal that sending again cannot change. The server takes the same item twice as once
 // (docs/api.md: replayed outcomes answer 200, a repeated fix is dropped as a duplicate).
+import { advice } from "./drive-words.js";
+
 const DB = "doorstep-driver";
 const STORE = "outbox";
 const KV = "kv";
@@ -125,7 +127,11 @@ export class Outbox {
       this.onRefused(`A photo was not taken${other}: ${why}. The delivery goes without it.`);
     } else {
       const what = item.body && item.body.type ? `"${item.body.type.replace("_", " ")}"` : "Positions";
-      this.onRefused(`${what} was not taken${other}: ${why}.`);
+      // The stop and parcel it was for (items from before `about` was kept: the stop's number).
+      const stop = item.body && Number.isInteger(item.body.stop) ? item.body.stop : null;
+      const about = item.about || (stop === null ? "" : `Stop ${stop + 1}`);
+      const todo = item.body && item.body.type ? ` ${advice(body)}` : "";
+      this.onRefused(`${about ? `${about}: ` : ""}${what} was not taken${other}: ${why}.${todo}`);
     }
   }
 

@@ -2,7 +2,7 @@
 // phone, so the app opens in a dead zone, and a copy of the street map's archive, so its
 // streets are drawn there too. Its data is not here: the block and everything waiting to be
 // sent live in IndexedDB (drive-outbox.js); API calls pass straight through.
-const CACHE = "doorstep-driver-v5";  // a new name when SHELL changes: phones fetch it again
+const CACHE = "doorstep-driver-v6";  // a new name when SHELL changes: phones fetch it again
 const MAP_CACHE = "doorstep-driver-map";  // kept across shell versions: the map has its ETag
 // The archive's URL and the largest copy worth a phone's storage, from the page's server
 // (app/web/pages/driver.py); without them the map is not kept.
@@ -21,6 +21,7 @@ const SHELL = [
   "/static/js/drive-outbox.js",
   "/static/js/drive-photo.js",
   "/static/js/drive-undo.js",
+  "/static/js/drive-words.js",
   "/static/js/signature.js",
   "/static/js/basemap.js",
   "/static/js/basemap-style.js",

@@ -20,11 +20,12 @@ export class UndoWindow {
 
   // items: what goes into the outbox, in order (photos first, then the event naming them);
   // before: the block as it was, shown again on "Undo".
-  async hold(label, items, before) {
+  // undone: what the bar says once "Undo" was pressed.
+  async hold(label, items, before, undone = "") {
     await this.commit();
     // Each item names its route: a link to another route opened meanwhile must not take it.
     const route = this.outbox.route;
-    this.pending = { label, items: items.map((item) => ({ ...item, route })), before,
+    this.pending = { label, undone, items: items.map((item) => ({ ...item, route })), before,
       until: Date.now() + UNDO_SECONDS * 1000 };
     await kv.put(this.db, "pending", this.pending);
     this.tick();

@@ -8,6 +8,7 @@ import { kv, openDb, Outbox, rememberToken } from "./drive-outbox.js";
 import { StopOrder } from "./drive-order.js";
 import { shrinkPhoto } from "./drive-photo.js";
 import { UndoWindow } from "./drive-undo.js";
+import { aboutEvent, outcomeLabel, undoneText } from "./drive-words.js";
 import { SignaturePad } from "./signature.js";
 
 const root = document.getElementById("drive");
@@ -51,6 +52,26 @@ function people(stop) {
 
 function plural(n, word) { return `${n} ${word}${n === 1 ? "" : "s"}`; }
 
+const OUTCOMES = ["delivered", "attempted", "returned"];
+
+// A parcel's outcome in the courier's words: "returned" is an attempted parcel the route took
+// back to the station.
+function outcomeWord(status) { return status === "returned" ? "attempted, taken back" : status; }
+
+// A done stop's outcome: one word when its parcels share it, else each recipient's.
+function outcomes(stop) {
+  const words = [...new Set(stop.shipments.map((x) => outcomeWord(x.status)))];
+  if (words.length === 1) return words[0];
+  return stop.shipments.map((x) => `${x.recipient || x.tracking_id}: ${outcomeWord(x.status)}`).join(", ");
+}
+
+// At a stop of several parcels, those already given an outcome one by one: "Maria: delivered".
+function partial(stop) {
+  if (stop.done || stop.shipments.length < 2) return "";
+  return stop.shipments.filter((s) => OUTCOMES.includes(s.status))
+    .map((s) => `${s.recipient || s.tracking_id}: ${outcomeWord(s.status)}`).join(", ");
+}
+
 // A pickup (a restaurant, a second warehouse) has no recipients: what to collect there is the
 // parcels of the later stops that name it.
 function pickupText(block, stop) {
@@ -88,7 +109,8 @@ function renderNext(block) {
     setText("next-title", `Stop ${next.index + 1}: ${pickup ? "Pick up at " : ""}${
       next.address || "(no address)"}`);
     setText("next-people", pickup ? pickupText(block, next)
-      : `For ${people(next)} · ${plural(next.shipments.length, "parcel")}`);
+      : `For ${people(next)} · ${plural(next.shipments.length, "parcel")}${
+        partial(next) ? ` · ${partial(next)}` : ""}`);
     $("next-notes").hidden = !next.notes;
     setText("next-notes", next.notes || "");
     const asked = customerInstructions(next);
@@ -96,8 +118,12 @@ function renderNext(block) {
     setText("next-instructions", asked);
     $("navigate").href = navigationUrl(next, block.driver.vehicle);
   } else {
-    setText("next-title", block.status === "finished" ? "Route finished: thank you!"
-      : `All stops done: back to ${block.station.name}`);
+    // Finished on the phone is not finished on the server while "Back at the station" (or
+    // more) still waits: the courier must not close the app or leave the network for good.
+    const unsent = state.waiting + (state.undo && state.undo.pending ? 1 : 0);
+    setText("next-title", block.status !== "finished" ? `All stops done: back to ${block.station.name}`
+      : unsent ? `Back at the station: keep the app open until the ${plural(unsent, "item")} waiting ${
+        unsent === 1 ? "is" : "are"} sent` : "Route finished: thank you!");
     setText("next-people", "");
     $("next-notes").hidden = true;
     $("next-instructions").hidden = true;
@@ -124,8 +150,8 @@ function renderStops(block) {
     li.className = s.done ? "done" : (s.index === block.next_stop ? "next" : "");
     li.dataset.stop = String(s.index);
     const pickup = s.kind === "pickup";
-    const outcome = pickup ? "picked up" : s.shipments.map((x) => x.status).join(", ");
-    const what = s.done ? outcome : (s.arrived ? "arrived" : "");
+    const outcome = pickup ? "picked up" : outcomes(s);
+    const what = s.done ? outcome : [s.arrived ? "arrived" : "", partial(s)].filter(Boolean).join(", ");
     const who = pickup ? `Pick up for stops ${s.for_stops.map((i) => i + 1).join(", ")}` : people(s);
     const text = `${s.address || "(no address)"} · ${who}${what ? ` · ${what}` : ""}`;
     if (s.done) {
@@ -178,9 +204,12 @@ function applyLocally(event) {
     }
   } else if (stop && (event.type === "delivered" || event.type === "attempted")) {
     for (const s of stop.shipments) {
-      if (!event.shipment || s.tracking_id === event.shipment) s.status = event.type;
+      // The whole stop: its open parcels (one given an outcome before keeps it, as on the server).
+      if (event.shipment ? s.tracking_id === event.shipment : !OUTCOMES.includes(s.status)) {
+        s.status = event.type;
+      }
     }
-    stop.done = stop.shipments.every((s) => ["delivered", "attempted", "returned"].includes(s.status));
+    stop.done = stop.shipments.every((s) => OUTCOMES.includes(s.status));
     stop.arrived = stop.arrived && !stop.done;
   }
   if (stop && stop.done && state.selected === stop.index) state.selected = null;
@@ -192,8 +221,10 @@ function applyLocally(event) {
 async function send(event) {
   await state.undo.commit(); // an outcome still in its undo window goes first
   const body = { ...event, timestamp: Date.now() / 1000 };
+  // Which stop and parcel, in the courier's words, for a refusal told later (drive-words.js).
+  const about = aboutEvent(state.block, body);
   applyLocally(body);
-  await state.outbox.add({ kind: "json", url: config.eventsUrl, body });
+  await state.outbox.add({ kind: "json", url: config.eventsUrl, body, about });
 }
 
 // An outcome: shown at once, into the outbox only after the undo window.
@@ -203,18 +234,40 @@ async function sendOutcome(event, photos = []) {
   const body = { ...event, timestamp: Date.now() / 1000 };
   applyLocally(body);
   const stop = before.stops[event.stop];
-  const label = `Stop ${event.stop + 1}${stop && stop.address ? ` (${stop.address})` : ""}: ${
-    event.type === "delivered" ? "delivered" : "attempted"}`;
-  await state.undo.hold(label, [...photos, { kind: "json", url: config.eventsUrl, body }], before);
+  await state.undo.hold(outcomeLabel(stop, event), [...photos,
+    { kind: "json", url: config.eventsUrl, body, about: aboutEvent(before, body) }], before,
+  undoneText(stop, event));
 }
 
+// The bar says what is held (with its Undo button), or for a few seconds what was undone.
+let undoneTimer = null;
 function onUndoChange(pending, left) {
-  $("undo").hidden = !pending;
-  if (pending) setText("undo-text", `${pending.label}. Sending in ${left} s.`);
+  if (pending) {
+    clearTimeout(undoneTimer);
+    $("undo").hidden = false;
+    $("undo-button").hidden = false;
+    setText("undo-text", `${pending.label}. Sending in ${left} s.`);
+  } else if ($("undo-button").hidden === false) {
+    $("undo").hidden = true;
+  }
   onOutbox(state.waiting, state.outbox.problem);
 }
 
+function showUndone(text) {
+  clearTimeout(undoneTimer);
+  $("undo-button").hidden = true;
+  setText("undo-text", text);
+  $("undo").hidden = false;
+  $("undo").dataset.undone = "true";
+  undoneTimer = setTimeout(() => {
+    $("undo").hidden = true;
+    $("undo-button").hidden = false;
+    delete $("undo").dataset.undone;
+  }, 8000);
+}
+
 async function undoOutcome() {
+  const pending = state.undo.pending;
   const before = await state.undo.undo();
   if (before) {
     state.block = before;
@@ -222,12 +275,18 @@ async function undoOutcome() {
     render();
   }
   onUndoChange(null, 0);
+  if (pending) showUndone(pending.undone || "Undone. Nothing was sent.");
 }
 
 function fillShipments(select, stop) {
-  const all = new Option(`All parcels of this stop (${stop.shipments.length})`, "");
-  select.replaceChildren(all, ...stop.shipments.filter((s) => !["delivered", "attempted"]
-    .includes(s.status)).map((s) => new Option(`${s.recipient} · ${s.tracking_id}`, s.tracking_id)));
+  const open = stop.shipments.filter((s) => !OUTCOMES.includes(s.status));
+  if (open.length === 1 && stop.shipments.length > 1) {
+    select.replaceChildren(new Option(`${open[0].recipient} · ${open[0].tracking_id}`, open[0].tracking_id));
+    return;
+  }
+  const all = new Option(open.length < stop.shipments.length
+    ? `The ${plural(open.length, "parcel")} still open here` : `All parcels of this stop (${open.length})`, "");
+  select.replaceChildren(all, ...open.map((s) => new Option(`${s.recipient} · ${s.tracking_id}`, s.tracking_id)));
 }
 
 function photoKey() { return `ph_${crypto.randomUUID().replaceAll("-", "")}`; }
@@ -277,6 +336,10 @@ function openDialog(id, formId, onConfirm) {
   // At a pickup the whole collection failed: no parcels to choose, no "safe place" reason.
   const pickup = stop.kind === "pickup";
   form.querySelectorAll("[data-door-only]").forEach((el) => { el.hidden = pickup; el.disabled = pickup; });
+  // One parcel open: nothing to choose (the last one of several is named, so Undo and a
+  // refusal say whose it was).
+  const open = stop.shipments.filter((s) => !OUTCOMES.includes(s.status)).length;
+  form.querySelector("select[name=shipment]").closest("label").hidden = pickup || open < 2;
   if (id === "attempt-dialog") setText("attempt-title", pickup ? "Could not pick up" : "Delivery attempted");
   if (id === "deliver-dialog") signature.clear();
   dialog.returnValue = "";
@@ -330,6 +393,7 @@ function onOutbox(count, problem, others = state.others) {
   line.dataset.others = String(others.waiting);
   line.dataset.saving = String(state.saving > 0);
   line.classList.toggle("waiting", count + others.waiting > 0 || Boolean(held));
+  if (before !== count && state.block && state.block.status === "finished") render();
   if (before > 0 && count === 0) refresh();
 }
 

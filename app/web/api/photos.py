@@ -3,6 +3,8 @@ shown to the shipment's customer link (its seller sees them on the dashboard).""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Response, current_app, request
 
 from app.access import limits
@@ -64,9 +66,21 @@ def post_photo():
     return body, 201 if new else 200
 
 
+def _own_url(value: str) -> bool:
+    """An http(s) address of the API client's own storage, shown to the customer as a link."""
+    if any(c.isspace() or not c.isprintable() for c in value):
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # an unclosed [ in the host
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
 def check_proof(route_id: str, event, prefix: str) -> None:
-    """A delivered event's photo and signature keys must name photos of this route's stop
-    (another route's photo, or one never uploaded, is refused: nothing is stored)."""
+    """A delivered event's photo is the key of a photo uploaded for this route's stop, or an
+    http(s) URL of the client's own; its signature such a key (another route's photo, one
+    never uploaded, or any other text is refused: nothing is stored)."""
     proof = event.proof or {}
     photos = services().photos
     for name in ("photo", "signature"):
@@ -74,10 +88,36 @@ def check_proof(route_id: str, event, prefix: str) -> None:
         if not value:
             continue
         if name == "photo" and not value.startswith("ph_"):
-            continue  # a URL from the API client's own storage, shown as it is
+            if not _own_url(value):
+                raise InvalidField(f"{prefix}proof.photo", "must be the key of a photo "
+                                   "uploaded for this stop (ph_ and 32 hexadecimal digits, "
+                                   "POST /api/v1/photos) or an http(s) URL")
+            continue
         if photos.of_stop(value, route_id, event.stop) is None:
             raise InvalidField(f"{prefix}proof.{name}", "names no photo uploaded for this stop "
                                "(POST /api/v1/photos first)")
+
+
+def release_refused(route_id: str, raw) -> None:
+    """A refused delivery's photo and signature are not kept (nor counted in the route's
+    cap), unless a delivery already taken names them. Only this route's photos of the stop
+    the event names: another stop's photo may still be waiting for its own event."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("proof"), dict):
+        return
+    stop = raw.get("stop")
+    if not isinstance(stop, int) or isinstance(stop, bool):
+        return
+    keys = {raw["proof"].get(name) for name in ("photo", "signature")}
+    keys = {k for k in keys if isinstance(k, str) and KEY.fullmatch(k)}
+    if not keys:
+        return
+    loaded = services().reads.route_state(route_id)
+    if loaded is not None:
+        for ship in loaded[1].shipments.values():
+            proof = ship.proof or {}
+            keys -= {proof.get("photo"), proof.get("signature")}
+    for key in keys:
+        services().photos.release(key, route_id, stop)
 
 
 def photo_response(key: str) -> Response:

@@ -15,7 +15,7 @@ from app.web.api import bp
 from app.web.api.auth import bearer
 from app.web.api.body import json_body
 from app.web.api.errors import ApiError
-from app.web.api.photos import check_proof
+from app.web.api.photos import check_proof, release_refused
 from app.web.api.validation import InvalidField, batch, encodable, fix, stop_event
 
 # Fixes applied between two chances for other requests to run (about 10-20 ms of engine work).
@@ -27,9 +27,11 @@ CHUNK = 250
 MAX_DRIVERS_PER_BATCH = 100
 
 
-def _items(key: str, parse: Callable[[Any, str], Any], setting: str, what: str):
+def _items(key: str, parse: Callable[[Any, str], Any], setting: str, what: str,
+           on_invalid: Callable[[str, Any], None] | None = None):
     """Parse a single item or a batch, after taking its work from the limits; answer
-    ([(index, route_id, item)], rejected, batched)."""
+    ([(index, route_id, item)], rejected, batched). `on_invalid(route_id, raw)` is told of
+    each item refused as invalid."""
     header_token = bearer()
     reads = services().reads
     usable = header_token is not None and encodable(header_token)
@@ -77,6 +79,8 @@ def _items(key: str, parse: Callable[[Any, str], Any], setting: str, what: str):
         try:
             good.append((i, route_id, parse(raw, prefix)))
         except InvalidField as exc:
+            if on_invalid is not None:
+                on_invalid(route_id, raw)
             if not batched:
                 raise
             rejected.append({"index": i, "field": exc.field, "error": exc.message})
@@ -126,7 +130,8 @@ def _apply(route_id: str, fixes: list) -> tuple[int, dict[str, int]]:
 @bp.post("/events")
 def post_events():
     """Accept stop events (arrived, delivered, attempted, ...), applied in the order sent."""
-    good, rejected, batched = _items("events", stop_event, "EVENTS_PER_DRIVER", "events")
+    good, rejected, batched = _items("events", stop_event, "EVENTS_PER_DRIVER", "events",
+                                     release_refused)
     accepted = 0
     for i, route_id, event in good:
         try:
@@ -135,10 +140,12 @@ def post_events():
             services().ingest.event(route_id, event)
             accepted += 1
         except InvalidField as exc:
+            _release(route_id, event)
             if not batched:
                 raise
             rejected.append({"index": i, "field": exc.field, "error": exc.message})
         except EventError as exc:
+            _release(route_id, event)
             status, name, message = 400, exc.field, getattr(exc, "message", str(exc))
             if _finished(route_id):
                 status, name, message = 409, "route", "the route is finished: no more events"
@@ -147,6 +154,12 @@ def post_events():
                 raise ApiError(status, text, name) from None
             rejected.append({"index": i, "field": f"events[{i}].{name}", "error": message})
     return jsonify(accepted=accepted, rejected=rejected)
+
+
+def _release(route_id: str, event) -> None:
+    """A refused delivery keeps none of the photos it named (they count against the cap)."""
+    if event.type == "delivered" and event.proof:
+        release_refused(route_id, {"stop": event.stop, "proof": event.proof})
 
 
 def _finished(route_id: str) -> bool:
