@@ -85,6 +85,9 @@ class Route:
     timezone: str
     driver_token_hash: str
     created_at: float
+    # The local day the route is driven (ISO `2026-12-04`), when the seller planned it for a
+    # day: None for a route of the day it is registered (the API's routes before dates).
+    date: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -103,6 +106,7 @@ class Route:
             timezone=d["timezone"],
             driver_token_hash=d["driver_token_hash"],
             created_at=d["created_at"],
+            date=d.get("date"),
         )
 
 

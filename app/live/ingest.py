@@ -123,7 +123,7 @@ class Ingest:
             id=route_id, seller_id=seller_id, driver=Driver(req.driver_name, req.vehicle),
             station=Point(*req.station), station_name=req.station_name, stops=stops,
             legs=req.legs, program=req.program, timezone=req.timezone,
-            driver_token_hash=hash_token(driver_token), created_at=now,
+            driver_token_hash=hash_token(driver_token), created_at=now, date=req.date,
         )
         progress = start_progress(route, now)
         records = [{k: v for k, v in vars(s).items() if k != "token"} for s in shipments]

@@ -9,7 +9,7 @@ from app.planning.plan import Block
 
 def route_body(block: Block, rows: list[dict[str, Any]], name: str, program: str, tz: str,
                station: dict[str, Any], pickups: list[dict[str, Any]] | None = None,
-               ) -> dict[str, Any]:
+               day: str | None = None) -> dict[str, Any]:
     """The block as a `POST /api/v1/routes` body, ready to register: a pickup is a stop of
     kind pickup, and each delivery it loads names it by its index in the route."""
     stops: list[dict[str, Any]] = []
@@ -34,6 +34,7 @@ def route_body(block: Block, rows: list[dict[str, Any]], name: str, program: str
         if row.get("pickup") is not None:
             stop["pickup"] = index_of[row["pickup"]]
         stops.append(stop)
+    # `date`: the planned day, so a route registered the day before is not "Arriving today".
     return {"driver": {"name": name, "vehicle": block.vehicle}, "program": program,
-            "timezone": tz, "station": station, "stops": stops,
+            **({"date": day} if day else {}), "timezone": tz, "station": station, "stops": stops,
             "legs": [[[round(lat, 6), round(lon, 6)] for lat, lon in leg] for leg in block.legs]}

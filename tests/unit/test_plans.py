@@ -339,3 +339,43 @@ def test_a_plan_for_today_starts_no_earlier_than_now(app, client):
         assert datetime.fromisoformat(b["start"]) >= earliest
         assert all(datetime.fromisoformat(t) > earliest for t in b["arrivals"])
     assert min(datetime.fromisoformat(b["start"]) for b in blocks) == earliest
+
+
+def _local_day(days: int = 0) -> str:
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    return (datetime.now(ZoneInfo("Europe/Helsinki")).date() + timedelta(days=days)).isoformat()
+
+
+def test_a_planned_route_carries_its_day_and_its_customers_read_it(client):
+    """Planned for tomorrow and registered today: the route keeps the day, and its customers
+    read "Arriving tomorrow" (in Finnish too), not "Arriving today"."""
+    day = _local_day(1)
+    body = {"date": day, "timezone": "Europe/Helsinki", "station": STATION,
+            "couriers": [{"vehicle": "bike"}], "orders": orders(4, seed=5)}
+    resp = client.post("/api/v1/plans", json=body, headers=SELLER)
+    route = resp.json["blocks"][0]["route"]
+    assert route["date"] == day
+    reg = client.post("/api/v1/routes", json=route, headers=SELLER)
+    assert reg.status_code == 201, reg.json
+    token = reg.json["shipments"][0]["token"]
+    view = client.get(f"/api/v1/track/{token}").json
+    assert view["status_text"] == "Arriving tomorrow" and view["delivery_date"] == day
+    page = client.get(f"/track/{token}", headers={"Accept-Language": "fi"}).text
+    assert '<h1 id="status-text">Saapuu huomenna</h1>' in page
+    # The driver's tap on Start today is refused, naming the field; nothing starts.
+    start = client.post("/api/v1/events", json={"type": "route_started",
+                                                "timestamp": datetime.now().astimezone().isoformat()},
+                        headers={"Authorization": f"Bearer {reg.json['driver_token']}"})
+    assert start.json.get("rejected") or start.status_code == 400, start.json
+    assert client.get(f"/api/v1/track/{token}").json["status"] == "created"
+
+
+@pytest.mark.parametrize("value, why", [("tomorrow", "a day such as"), ("2026-13-01", "a day such as"),
+                                        (20261204, "a day such as"), ("2099-01-01", "within 30 days")])
+def test_a_route_date_that_is_no_day_is_refused_naming_it(client, value, why):
+    from tests.support.helpers import route_payload
+
+    resp = client.post("/api/v1/routes", json={**route_payload(), "date": value}, headers=SELLER)
+    assert resp.status_code == 400 and resp.json["field"] == "date" and why in resp.json["error"]

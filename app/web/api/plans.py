@@ -83,7 +83,7 @@ def day_plan(body: object) -> dict:
             "arrivals": [_iso(_served_at(t, v, orders), tz)
                          for t, v in zip(block.arrivals, block.visits, strict=True)],
             "route": route_body(block, cleaned, name, programs.most_common(1)[0][0], tz,
-                                station_out, pickups),
+                                station_out, pickups, day.isoformat()),
         })
     return {"date": day.isoformat(), "timezone": tz, "blocks": blocks,
             "unassigned": [{"order": i, "reason": why} for i, why in result.unassigned]}

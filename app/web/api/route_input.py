@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 import time
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from app.domain.hours import local_day
 from app.domain.model import PROGRAMS, STOP_KINDS, VEHICLES
 from app.domain.route_request import RouteRequest
 from app.notify.phones import PHONE_HINT, country_of, normalize
@@ -52,7 +54,33 @@ def parse_route(body: Any, default_timezone: str, max_shipments: int = 500,
         station_name=text(station, "name", 80, required=False, prefix="station.") or "Station",
         stops=_pickups_first([_stop(s, i, vehicle, now, country) for i, s in enumerate(stops)]),
         legs=_legs(body.get("legs"), len(stops)),
+        date=delivery_date(body.get("date"), zone, now),
     )
+
+
+# As far from today as a slot may be (MAX_WINDOW_DISTANCE_S).
+MAX_DAYS_AWAY = 30
+
+
+def delivery_date(raw: Any, zone: str, now: float) -> str | None:
+    """The day the route is driven (`2026-12-04`, local to the route's zone), or None: today.
+    Customers read "Arriving tomorrow" or the day until then, and the route does not start
+    before it (a phone's fixes or a driver's tap the evening before leave it as it is)."""
+    if raw is None:
+        return None
+    try:
+        day = date.fromisoformat(raw) if isinstance(raw, str) and len(raw) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise InvalidField("date", "must be a day such as 2026-12-04")
+    today = local_day(now, zone)
+    if abs((day - today).days) > MAX_DAYS_AWAY:
+        # A replay's or a late import's day is taken as it is (the plan page plans a past day
+        # as asked); a year's typo is not.
+        raise InvalidField("date", f"must be within {MAX_DAYS_AWAY} days of today "
+                           f"({today.isoformat()} in the route's time zone)")
+    return day.isoformat()
 
 
 def timezone_name(value: Any) -> str:
