@@ -365,15 +365,16 @@ def test_a_planned_route_carries_its_day_and_its_customers_read_it(client):
     page = client.get(f"/track/{token}", headers={"Accept-Language": "fi"}).text
     assert '<h1 id="status-text">Saapuu huomenna</h1>' in page
     # The driver's tap on Start today is refused, naming the field; nothing starts.
-    start = client.post("/api/v1/events", json={"type": "route_started",
-                                                "timestamp": datetime.now().astimezone().isoformat()},
+    now = datetime.now().astimezone().isoformat()
+    start = client.post("/api/v1/events", json={"type": "route_started", "timestamp": now},
                         headers={"Authorization": f"Bearer {reg.json['driver_token']}"})
     assert start.json.get("rejected") or start.status_code == 400, start.json
     assert client.get(f"/api/v1/track/{token}").json["status"] == "created"
 
 
-@pytest.mark.parametrize("value, why", [("tomorrow", "a day such as"), ("2026-13-01", "a day such as"),
-                                        (20261204, "a day such as"), ("2099-01-01", "within 30 days")])
+@pytest.mark.parametrize("value, why", [
+    ("tomorrow", "a day such as"), ("2026-13-01", "a day such as"), (20261204, "a day such as"),
+    ("2099-01-01", "within 30 days")])
 def test_a_route_date_that_is_no_day_is_refused_naming_it(client, value, why):
     from tests.support.helpers import route_payload
 
