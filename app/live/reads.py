@@ -25,6 +25,14 @@ class LinkExpired(LookupError):
     """A customer link past LINK_TTL_AFTER_DELIVERY: answered 404 "expired" everywhere."""
 
 
+# A customer link whose route the seller withdrew (app/live/withdraw.py) keeps this mark.
+WITHDRAWN = "withdrawn"
+
+
+class LinkWithdrawn(LookupError):
+    """A customer link whose route the seller withdrew: answered 410 everywhere."""
+
+
 class Reads:
     def __init__(self, store: Store, routes: RouteCache, settings: Settings,
                  live: LiveProgress, link_ttl: float) -> None:
@@ -68,7 +76,10 @@ class Reads:
         """The shipment behind a customer link; raises LinkExpired once the link has expired."""
         if not token or len(token) > 100:
             return None
-        tid = self.store.shipment_for_token(hash_token(token))
+        key = hash_token(token)
+        tid = self.store.shipment_for_token(key)
+        if tid is None and self.store.get_doc(WITHDRAWN, key) is not None:
+            raise LinkWithdrawn(key)  # the seller took the route back (app/live/withdraw.py)
         raw = self.store.get_shipment(tid) if tid else None
         shipment = Shipment(**raw) if raw else None
         if shipment is not None and self._expired(shipment):

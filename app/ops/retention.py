@@ -103,7 +103,7 @@ class Retention:
             self.forget(index)
             gone.append(route_id)
         if gone:
-            self._forget_messages(set(gone))
+            self.forget_messages(set(gone))
             log.info("retention: forgot %d routes", len(gone))
         Sessions(self.store, self.clock).sweep()
         if self.photos is not None:
@@ -131,7 +131,7 @@ class Retention:
             self.routes.forget(route_id)
         self.store.delete_doc(KIND, route_id)
 
-    def _forget_messages(self, route_ids: set[str]) -> None:
+    def forget_messages(self, route_ids: set[str]) -> None:
         """Texts (phone numbers, bodies) and webhook deliveries about the forgotten routes."""
         for doc in self.store.list_docs(outbox.KIND):
             if doc.get("route_id") in route_ids:

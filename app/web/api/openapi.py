@@ -46,6 +46,7 @@ def answer(status: str, description: str, schema: dict | None = None) -> dict:
 ERRORS = {code: {"description": why, "content": {"application/json": {"schema": ref("Error")}}}
           for code, why in [("400", "invalid input; `field` names it"), ("401", "not signed in"),
                             ("404", "not found (or not yours)"), ("409", "conflict"),
+                            ("410", "a customer link whose delivery the seller withdrew"),
                             ("413", "body too large"), ("415", "not JSON"),
                             ("429", "rate limited; see Retry-After"),
                             ("503", "storage unavailable; retry")]}
@@ -151,8 +152,15 @@ PATHS = {
                    answer("201", "registered", ref("Registered")), body=ROUTE_IN),
         "get": op("List the seller's routes", answer("200", "routes", ref("Fleet"))),
     },
-    "/routes/{route_id}": {"get": op("One of the seller's routes", answer("200", "route", OBJ),
-                                     params=[path_param("route_id")])},
+    "/routes/{route_id}": {
+        "get": op("One of the seller's routes", answer("200", "route", OBJ),
+                  params=[path_param("route_id")]),
+        "delete": op("Withdraw one of the seller's routes: it and its live state, driver link "
+                     "and phone go; its customers' links answer 410 (withdrawn)",
+                     answer("200", "withdrawn", obj(["route_id", "withdrawn", "shipments"],
+                                                    route_id=STR, withdrawn={"type": "boolean"},
+                                                    shipments=INT)),
+                     params=[path_param("route_id")])},
     "/routes/{route_id}/positions": {"get": op(
         "The positions accepted for one of the seller's routes, oldest first",
         answer("200", "positions", obj(["positions"], positions={"type": "array", "items": obj(

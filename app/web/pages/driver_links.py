@@ -9,6 +9,7 @@ import segno
 from flask import Response, abort, current_app, jsonify, make_response, request, url_for
 
 from app.extensions import services
+from app.live.withdraw import withdraw
 from app.web.pages import bp
 from app.web.pages.session import seller_required, signed_in_seller
 
@@ -86,6 +87,15 @@ def revoke_driver_link(route_id: str):
     if not services().driver_links.revoke(route_id):
         return jsonify(error="this route has no driver link", field="route_id"), 404
     return _answer(route_id, shown(route_id, None))
+
+
+@bp.delete("/dashboard/routes/<route_id>")
+@seller_required
+def withdraw_route(route_id: str):
+    """Withdraw one of the signed-in seller's routes (the API's DELETE, behind the session
+    and its CSRF token): its customers' links then say the delivery was withdrawn."""
+    route_id = own_route(route_id)
+    return jsonify(route_id=route_id, withdrawn=True, shipments=withdraw(services(), route_id))
 
 
 @bp.get("/dashboard/routes/<route_id>/driver-link.svg")
