@@ -42,6 +42,10 @@ def driver_view(route: Route, progress: Progress, shipments: list[Shipment],
             "arrived": state.arrived_at is not None and not state.served,
             "eta": iso_utc(progress.etas[stop.index]) if stop.index < len(progress.etas)
             else None,
+            # The plan's time at the stop and the customer's booked slot, as the printed
+            # day's sheet shows them: the courier sees whether they run early or late.
+            "planned_at": iso_utc(stop.planned_at),
+            "window": [iso_utc(t) for t in stop.window] if stop.window else None,
         })
     upcoming = [s["index"] for s in stops if not s["done"]]
     return {

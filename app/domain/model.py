@@ -54,6 +54,9 @@ class Stop:
     # For a delivery: the index of the pickup stop its parcels are collected at, earlier in
     # the route; None when they leave the station with the driver.
     pickup: int | None = None
+    # When the plan has the stop served (epoch seconds; the plan page's day sheet time), for
+    # the driver app: None for a route registered without a plan's times.
+    planned_at: float | None = None
 
 
 @dataclass

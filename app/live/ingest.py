@@ -118,7 +118,8 @@ class Ingest:
             stops.append(Stop(index=i, lat=s["lat"], lon=s["lon"], address=s["address"],
                               shipments=ids, dwell_s=s["dwell_s"], notes=s.get("notes", ""),
                               window=list(s["window"]) if s["window"] else None,
-                              kind=s.get("kind", "delivery"), pickup=s.get("pickup")))
+                              kind=s.get("kind", "delivery"), pickup=s.get("pickup"),
+                              planned_at=s.get("planned_at")))
         route = Route(
             id=route_id, seller_id=seller_id, driver=Driver(req.driver_name, req.vehicle),
             station=Point(*req.station), station_name=req.station_name, stops=stops,

@@ -380,3 +380,35 @@ def test_a_route_date_that_is_no_day_is_refused_naming_it(client, value, why):
 
     resp = client.post("/api/v1/routes", json={**route_payload(), "date": value}, headers=SELLER)
     assert resp.status_code == 400 and resp.json["field"] == "date" and why in resp.json["error"]
+
+
+def test_the_driver_app_gets_each_stops_planned_time_and_slot(client):
+    """The day's sheet has a planned time per stop, and the slot: the registered route keeps
+    them, and the driver's block shows them (no longer on paper only)."""
+    resp = plan(client, orders(12, seed=2, slots=True), [{"vehicle": "bike"}])
+    block = resp.json["blocks"][0]
+    stops = block["route"]["stops"]
+    assert [s["planned_at"] for s in stops] == block["arrivals"]
+    reg = client.post("/api/v1/routes", json=block["route"], headers=SELLER)
+    assert reg.status_code == 201, reg.json
+    view = client.get("/api/v1/driver/block",
+                      headers={"Authorization": f"Bearer {reg.json['driver_token']}"}).json
+    for shown, sent in zip(view["stops"], stops, strict=True):
+        assert datetime.fromisoformat(shown["planned_at"].replace("Z", "+00:00")) == \
+            datetime.fromisoformat(sent["planned_at"])
+        if sent.get("window"):
+            assert datetime.fromisoformat(shown["window"][0].replace("Z", "+00:00")) == \
+                datetime.fromisoformat(sent["window"]["from"])
+        else:
+            assert shown["window"] is None
+    assert any(s["window"] for s in view["stops"])
+
+
+@pytest.mark.parametrize("value", ["at ten", "2026-11-26T10:00:00", "2099-01-01T10:00:00+02:00"])
+def test_a_planned_time_that_is_no_time_is_refused_naming_it(client, value):
+    from tests.support.helpers import route_payload
+
+    body = route_payload()
+    body["stops"][1]["planned_at"] = value
+    resp = client.post("/api/v1/routes", json=body, headers=SELLER)
+    assert resp.status_code == 400 and resp.json["field"] == "stops[1].planned_at", resp.json

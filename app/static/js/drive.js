@@ -77,6 +77,19 @@ function current(block) {
   return state.order.next(block.stops);
 }
 
+// The plan's time at the stop and the customer's slot, in the route's own zone (as the printed
+// day's sheet has them): "planned 10:25 · slot 10:00-12:00"; empty when the route has neither.
+function clockIn(iso, tz) {
+  return new Date(iso).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: tz });
+}
+
+function stopTimes(s, tz) {
+  const parts = [];
+  if (s.planned_at) parts.push(`planned ${clockIn(s.planned_at, tz)}`);
+  if (s.window) parts.push(`slot ${clockIn(s.window[0], tz)}-${clockIn(s.window[1], tz)}`);
+  return parts.join(" · ");
+}
+
 function renderNext(block) {
   const next = block.next_stop === null ? null : block.stops[block.next_stop];
   const done = block.stops.filter((s) => s.done).length;
@@ -89,6 +102,9 @@ function renderNext(block) {
       next.address || "(no address)"}`);
     setText("next-people", pickup ? pickupText(block, next)
       : `For ${people(next)} · ${plural(next.shipments.length, "parcel")}`);
+    const times = stopTimes(next, block.timezone);
+    $("next-times").hidden = !times;
+    setText("next-times", times);
     $("next-notes").hidden = !next.notes;
     setText("next-notes", next.notes || "");
     const asked = customerInstructions(next);
@@ -99,6 +115,7 @@ function renderNext(block) {
     setText("next-title", block.status === "finished" ? "Route finished: thank you!"
       : `All stops done: back to ${block.station.name}`);
     setText("next-people", "");
+    $("next-times").hidden = true;
     $("next-notes").hidden = true;
     $("next-instructions").hidden = true;
   }
@@ -127,7 +144,9 @@ function renderStops(block) {
     const outcome = pickup ? "picked up" : s.shipments.map((x) => x.status).join(", ");
     const what = s.done ? outcome : (s.arrived ? "arrived" : "");
     const who = pickup ? `Pick up for stops ${s.for_stops.map((i) => i + 1).join(", ")}` : people(s);
-    const text = `${s.address || "(no address)"} · ${who}${what ? ` · ${what}` : ""}`;
+    const times = s.done ? "" : stopTimes(s, block.timezone);
+    const text = `${s.address || "(no address)"} · ${who}${times ? ` · ${times}` : ""}${
+      what ? ` · ${what}` : ""}`;
     if (s.done) {
       li.textContent = text;
     } else { // open it to act on it, out of order

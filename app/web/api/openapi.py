@@ -95,6 +95,7 @@ ROUTE_IN = obj(
            "items": lat_lon(address=text(200), dwell_s={"type": "number", "minimum": 0},
                             notes=text(500),
                             window=obj(["from", "to"], **{"from": TIMESTAMP, "to": TIMESTAMP}),
+                            planned_at=TIMESTAMP,
                             # A delivery holds 1-50 shipments; a pickup none (its deliveries
                             # name it by index in `pickup`, and it comes before them).
                             kind={"enum": list(STOP_KINDS)},

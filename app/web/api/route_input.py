@@ -101,7 +101,7 @@ def _stop(raw: Any, i: int, vehicle: str, now: float, country: str | None) -> di
     kind = choice(s, "kind", STOP_KINDS, default="delivery", prefix=p)
     shipments = s.get("shipments")
     if kind == "pickup":
-        return _pickup(s, p, lat, lon, vehicle)
+        return _pickup(s, p, lat, lon, vehicle, now)
     pickup = s.get("pickup")
     if pickup is not None and (isinstance(pickup, bool) or not isinstance(pickup, int)):
         raise InvalidField(p + "pickup", "must be the index of a pickup stop before this one")
@@ -121,10 +121,12 @@ def _stop(raw: Any, i: int, vehicle: str, now: float, country: str | None) -> di
                       for j, x in enumerate(shipments)],
         "kind": "delivery",
         "pickup": pickup,
+        "planned_at": planned_at(s, p, now),
     }
 
 
-def _pickup(s: dict[str, Any], p: str, lat: float, lon: float, vehicle: str) -> dict[str, Any]:
+def _pickup(s: dict[str, Any], p: str, lat: float, lon: float, vehicle: str,
+            now: float) -> dict[str, Any]:
     """A place the driver collects parcels at: it has no shipments of its own (its deliveries
     name it), and no slot (it waits for no customer)."""
     if s.get("shipments"):
@@ -137,7 +139,19 @@ def _pickup(s: dict[str, Any], p: str, lat: float, lon: float, vehicle: str) -> 
             "address": text(s, "address", 200, required=False, prefix=p) or "",
             "dwell_s": DEFAULT_DWELL_S[vehicle] if dwell is None else dwell,
             "notes": text(s, "notes", 500, required=False, prefix=p) or "",
-            "window": None, "shipments": [], "kind": "pickup", "pickup": None}
+            "window": None, "shipments": [], "kind": "pickup", "pickup": None,
+            "planned_at": planned_at(s, p, now)}
+
+
+def planned_at(s: dict[str, Any], p: str, now: float) -> float | None:
+    """When the plan has the stop served (`planned_at`, ISO 8601 with an offset or epoch
+    seconds): shown to the driver beside the slot, as the day's printed sheet shows it."""
+    if s.get("planned_at") is None:
+        return None
+    ts = moment(s, "planned_at", p)
+    if not (math.isfinite(ts) and abs(ts - now) <= MAX_WINDOW_DISTANCE_S):
+        raise InvalidField(p + "planned_at", "must be within 30 days of the server's clock")
+    return ts
 
 
 def _pickups_first(stops: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -33,6 +33,8 @@ def plan_page():
                          timezone=current_app.config["DEFAULT_TIMEZONE"],
                          checkUrl=url_for("web.plan_check"), planUrl=url_for("web.plan_blocks"),
                          registerUrl=url_for("web.plan_register"),
+                         routesUrl=url_for("web.dashboard") + "/routes",
+                         phoneUrl=current_app.config["PUBLIC_URL"] or None,
                          dashboardUrl=url_for("web.dashboard"))
     return render_template("plan.html", page=config, seller=signed_in_seller())
 
