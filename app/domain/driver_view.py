@@ -27,6 +27,7 @@ def driver_view(route: Route, progress: Progress, shipments: list[Shipment],
     for stop in route.stops:
         state = progress.stops[stop.index]
         ships = [{"tracking_id": s.tracking_id, "recipient": first_name(s.recipient),
+                  "parcels": s.parcels,
                   "status": progress.shipments[s.tracking_id].status,
                   "instructions": _instructions(instructions.get(s.tracking_id))}
                  for s in by_stop.get(stop.index, [])]

@@ -72,6 +72,8 @@ class Shipment:
     token_hash: str = ""
     # The secret itself: set when the shipment is registered, to answer it; never stored.
     token: str | None = None
+    # Parcels handed over at the door for this order (the couriers' capacity counts them).
+    parcels: int = 1
 
 
 @dataclass

@@ -25,7 +25,8 @@ def route_body(block: Block, rows: list[dict[str, Any]], name: str, program: str
         stop: dict[str, Any] = {
             "lat": row["lat"], "lon": row["lon"], "address": row["address"],
             "dwell_s": round(block.dwell_s),
-            "shipments": [{k: row[k] for k in ("recipient", "reference", "phone") if row.get(k)}],
+            "shipments": [{k: row[k] for k in ("recipient", "reference", "phone") if row.get(k)}
+                          | ({"parcels": row["parcels"]} if row.get("parcels", 1) > 1 else {})],
         }
         if row.get("notes"):  # the order's delivery notes, for the driver ("door code 1234")
             stop["notes"] = row["notes"]

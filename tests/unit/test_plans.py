@@ -412,3 +412,13 @@ def test_a_planned_time_that_is_no_time_is_refused_naming_it(client, value):
     body["stops"][1]["planned_at"] = value
     resp = client.post("/api/v1/routes", json=body, headers=SELLER)
     assert resp.status_code == 400 and resp.json["field"] == "stops[1].planned_at", resp.json
+
+
+@pytest.mark.parametrize("value", [0, 1.5, "two", 101])
+def test_a_parcels_count_on_a_shipment_is_checked(client, value):
+    from tests.support.helpers import route_payload
+
+    body = route_payload()
+    body["stops"][0]["shipments"][0]["parcels"] = value
+    resp = client.post("/api/v1/routes", json=body, headers=SELLER)
+    assert resp.status_code == 400 and resp.json["field"] == "stops[0].shipments[0].parcels"

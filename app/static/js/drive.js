@@ -54,7 +54,7 @@ function plural(n, word) { return `${n} ${word}${n === 1 ? "" : "s"}`; }
 // A pickup (a restaurant, a second warehouse) has no recipients: what to collect there is the
 // parcels of the later stops that name it.
 function pickupText(block, stop) {
-  const parcels = stop.for_stops.reduce((n, i) => n + block.stops[i].shipments.length, 0);
+  const parcels = stop.for_stops.reduce((n, i) => n + parcelsOf(block.stops[i]), 0);
   return `Pick up ${plural(parcels, "parcel")} for stop${stop.for_stops.length === 1 ? "" : "s"} ` +
     stop.for_stops.map((i) => i + 1).join(", ");
 }
@@ -75,6 +75,11 @@ function current(block) {
   if (chosen && !chosen.done) return chosen.index;
   state.selected = null;
   return state.order.next(block.stops);
+}
+
+// An order may be several parcels (a `parcels` column in the seller's list).
+function parcelsOf(stop) {
+  return stop.shipments.reduce((n, x) => n + (x.parcels || 1), 0);
 }
 
 // The plan's time at the stop and the customer's slot, in the route's own zone (as the printed
@@ -101,7 +106,7 @@ function renderNext(block) {
     setText("next-title", `Stop ${next.index + 1}: ${pickup ? "Pick up at " : ""}${
       next.address || "(no address)"}`);
     setText("next-people", pickup ? pickupText(block, next)
-      : `For ${people(next)} · ${plural(next.shipments.length, "parcel")}`);
+      : `For ${people(next)} · ${plural(parcelsOf(next), "parcel")}`);
     const times = stopTimes(next, block.timezone);
     $("next-times").hidden = !times;
     setText("next-times", times);

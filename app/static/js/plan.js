@@ -210,7 +210,7 @@ function orders() {
     lat: r.place.lat, lon: r.place.lon, recipient: r.order.recipient,
     address: r.order.address || r.place.address, phone: r.order.phone || undefined,
     reference: r.order.reference || undefined, notes: r.order.notes || undefined,
-    program: r.order.program,
+    program: r.order.program, parcels: r.order.parcels || 1,
     slot: r.order.slot || undefined, pickup: r.order.pickup ?? undefined,
   }));
 }

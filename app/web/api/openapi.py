@@ -84,7 +84,8 @@ EVENT = obj(["type", "timestamp"], type={"type": "string", "enum": list(STOP_EVE
             proof=obj([], left_at=text(80), note=text(500), photo=text(500),
                       signature=text(40)),
             driver_token=STR)
-SHIPMENT_IN = obj(["recipient"], recipient=text(120), reference=text(80), phone=text(32))
+SHIPMENT_IN = obj(["recipient"], recipient=text(120), reference=text(80), phone=text(32),
+                  parcels={"type": "integer", "minimum": 1, "maximum": 100})
 ROUTE_IN = obj(
     ["driver", "station", "stops"],
     driver=obj(["name", "vehicle"], name=text(80), vehicle={"enum": list(VEHICLES)}),

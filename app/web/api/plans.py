@@ -187,5 +187,6 @@ def _order(raw: object, p: str, now: float, n_pickups: int,
         "program": choice(o, "program", PROGRAMS, default="standard", prefix=p),
         "slot": o.get("slot") if slot else None,
         "pickup": pickup,
+        "parcels": int(parcels),
     }
     return row, Order(lat, lon, int(parcels), slot, pickup)

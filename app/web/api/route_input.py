@@ -16,6 +16,7 @@ from app.web.api.validation import InvalidField, choice, latlon, moment, number,
 
 MAX_STOPS = 500
 MAX_SHIPMENTS_PER_STOP = 50
+MAX_PARCELS = 100  # in one order (a shipment): as the order check and the planner take it
 MAX_LEG_POINTS = 20000
 MAX_WINDOW_S = 86400.0
 MAX_WINDOW_DISTANCE_S = 30 * 86400.0
@@ -194,10 +195,14 @@ def _shipment(raw: Any, p: str, country: str | None) -> dict[str, Any]:
         phone = normalize(phone, country)
         if phone is None:
             raise InvalidField(p + "phone", PHONE_HINT)
+    parcels = number(s, "parcels", 1, MAX_PARCELS, required=False, prefix=p) or 1
+    if parcels != int(parcels):
+        raise InvalidField(p + "parcels", "must be a whole number")
     return {
         "recipient": text(s, "recipient", 120, prefix=p),
         "reference": text(s, "reference", 80, required=False, prefix=p),
         "phone": phone,
+        "parcels": int(parcels),
     }
 
 
