@@ -29,7 +29,7 @@ export function showRegistered(routes, config) {
     const li = document.createElement("li");
     li.dataset.routeId = r.route_id;
     const title = document.createElement("strong");
-    title.textContent = `${r.driver} (${r.vehicle}), ${r.shipments.length} parcels`;
+    title.textContent = `${r.driver} (${r.vehicle}), ${r.parcels} parcels`;
     const address = linkAddress(r.driver_link);
     const img = document.createElement("img");
     img.src = address.qr;

@@ -20,8 +20,9 @@ new ResizeObserver(() => map.invalidateSize()).observe(map.getContainer());
 const layers = { pins: L.layerGroup().addTo(map), blocks: L.layerGroup().addTo(map) };
 const state = { report: null, station: null, plan: null };
 
-const tomorrow = new Date(Date.now() + 86400000);
-$("plan-date").value = tomorrow.toISOString().slice(0, 10);
+// Tomorrow in the seller's zone (not UTC's: after 22:00 UTC Helsinki is already on the next day).
+$("plan-date").value = new Intl.DateTimeFormat("en-CA", { timeZone: config.timezone })
+  .format(new Date(Date.now() + 86400000));
 
 let stationMarker = null;
 function setStation(latlng) {

@@ -105,6 +105,7 @@ def plan_register():
         # Each route leaves with its driver-app link and QR code, as the dashboard makes them:
         # the courier scans it here; the token stays for a seller's own app or a Traccar phone.
         out.append({"route_id": route.id, "driver": req.driver_name, "vehicle": req.vehicle,
+                    "parcels": sum(s.parcels for s in shipments),
                     "driver_token": driver_token, "driver_link": new_link(route.id, seller),
                     "shipments": [{"tracking_id": s.tracking_id, "reference": s.reference,
                                    "tracking_url": tracking_url(s.token)} for s in shipments]})
