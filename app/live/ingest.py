@@ -145,6 +145,11 @@ class Ingest:
             rid = self.store.route_for_driver(h)
             if rid is not None:
                 self._drivers[h] = rid
+        elif self.routes.get(rid) is None:
+            # Withdrawn or forgotten since (app/live/withdraw.py, retention): the token is
+            # unknown now, not a route that is missing halfway through a request (a 500).
+            self._drivers.pop(h, None)
+            return None
         return rid
 
     def positions(self, route_id: str, fixes: Iterable[Fix], now: float | None = None,

@@ -131,7 +131,7 @@ def test_a_seller_plans_60_orders_for_3_couriers_and_sees_them_on_the_fleet_map(
     cards = page.locator("#registered li")
     assert cards.count() == 3
     for k in range(3):
-        assert "/drive/#" in cards.nth(k).locator("input").input_value()
+        assert "/drive/#" in cards.nth(k).locator("input[readonly]").input_value()
     wait_until(page, "[...document.querySelectorAll('#registered img')]"
                ".every((i) => i.complete && i.naturalWidth > 0)")
     page.locator("#registered").scroll_into_view_if_needed()
@@ -139,7 +139,7 @@ def test_a_seller_plans_60_orders_for_3_couriers_and_sees_them_on_the_fleet_map(
     # The names reached the routes (first word: what the customer sees) and the driver app.
     assert {cards.nth(k).locator("strong").inner_text().split(" (")[0] for k in range(3)} == {
         "Aino", "Jussi", "Mika"}
-    aino = page.locator("#registered li", has_text="Aino (bike)").locator("input").input_value()
+    aino = page.locator("#registered li", has_text="Aino (bike)").locator("input[readonly]").input_value()
     phone = new_page(browser, 360, 740)
     phone.goto(aino)
     wait_until(phone, "(document.getElementById('who') || {}).textContent?.startsWith('Aino')")
@@ -285,7 +285,7 @@ def test_a_day_planned_for_tomorrow_handed_over_withdrawn_and_planned_again(
     assert "Linked" in first.locator("details.phone-link [role=status]").inner_text()
     first.locator("details.phone-link").scroll_into_view_if_needed()
     page.screenshot(path=str(tmp_path / "plan-phone-1280.png"))
-    driver_url = first.locator("input").first.input_value()
+    driver_url = first.locator("input[readonly]").first.input_value()
     phone = new_page(browser, 360, 740)
     phone.goto(driver_url)
     wait_until(phone, "document.getElementById('next-times').textContent.includes('planned')")

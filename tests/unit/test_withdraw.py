@@ -154,3 +154,24 @@ def test_a_route_already_on_the_way_is_kept_when_the_day_is_replaced(client, sel
     assert done.status_code == 201 and done.json["kept"] == [on_way]
     assert on_way not in done.json["withdrawn"]
     assert client.get(f"/api/v1/routes/{on_way}", headers=SELLER).status_code == 200
+
+
+def test_the_drivers_token_is_refused_after_the_route_is_withdrawn(client):
+    """The token was cached by this process when the driver sent a position: after the
+    withdrawal it is unknown (401), not a route missing halfway through the request (500)."""
+    from datetime import UTC, datetime
+
+    from tests.support.helpers import STATION, STOPS, fix_between
+
+    reg = registered(client)
+    driver = {"Authorization": f"Bearer {reg['driver_token']}"}
+    fix = fix_between((STATION["lat"], STATION["lon"]), STOPS[0][:2], 0.5, 0)
+    fix["timestamp"] = datetime.now(UTC).isoformat()
+    assert client.post("/api/v1/positions", json=fix, headers=driver).status_code == 200
+    client.delete(f"/api/v1/routes/{reg['route_id']}", headers=SELLER)
+    after = client.post("/api/v1/positions", json=fix, headers=driver)
+    assert after.status_code == 401, after.json
+    event = client.post("/api/v1/events", json={"type": "route_started",
+                                                "timestamp": fix["timestamp"]}, headers=driver)
+    assert event.status_code == 401, event.json
+    assert client.application.extensions["doorstep"].store.get_progress(reg["route_id"]) is None
