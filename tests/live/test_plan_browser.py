@@ -139,7 +139,8 @@ def test_a_seller_plans_60_orders_for_3_couriers_and_sees_them_on_the_fleet_map(
     # The names reached the routes (first word: what the customer sees) and the driver app.
     assert {cards.nth(k).locator("strong").inner_text().split(" (")[0] for k in range(3)} == {
         "Aino", "Jussi", "Mika"}
-    aino = page.locator("#registered li", has_text="Aino (bike)").locator("input[readonly]").input_value()
+    aino = page.locator("#registered li", has_text="Aino (bike)").locator(
+        "input[readonly]").input_value()
     phone = new_page(browser, 360, 740)
     phone.goto(aino)
     wait_until(phone, "(document.getElementById('who') || {}).textContent?.startsWith('Aino')")
