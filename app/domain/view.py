@@ -162,6 +162,7 @@ def route_summary(
         "driver": first_name(route.driver.name),
         "vehicle": route.driver.vehicle,
         "program": route.program,
+        "date": route.date,  # the planned delivery day, None: the day it was registered
         "status": route_status(progress),
         "position": _position(progress),
         "leg": progress.leg,

@@ -362,6 +362,11 @@ def test_a_planned_route_carries_its_day_and_its_customers_read_it(client):
     token = reg.json["shipments"][0]["token"]
     view = client.get(f"/api/v1/track/{token}").json
     assert view["status_text"] == "Arriving tomorrow" and view["delivery_date"] == day
+    summary = client.get(f"/api/v1/routes/{reg.json['route_id']}", headers=SELLER).json
+    assert summary["date"] == day
+    block = client.get("/api/v1/driver/block",
+                       headers={"Authorization": f"Bearer {reg.json['driver_token']}"}).json
+    assert block["date"] == day
     page = client.get(f"/track/{token}", headers={"Accept-Language": "fi"}).text
     assert '<h1 id="status-text">Saapuu huomenna</h1>' in page
     # The driver's tap on Start today is refused, naming the field; nothing starts.

@@ -41,7 +41,7 @@ export function showRegistered(routes, config) {
     link.setAttribute("aria-label", `${r.driver}'s driver link (private: it lets its holder report for this route)`);
     const more = document.createElement("details");
     const summary = document.createElement("summary");
-    summary.textContent = "Driver token (for your own app or a Traccar phone)";
+    summary.textContent = "Driver token (for your own app)";
     const code = document.createElement("code");
     code.textContent = r.driver_token;
     more.append(summary, code);
