@@ -3,13 +3,12 @@ mistake). Everything stored under it goes as retention would forget it (app/ops/
 the route, its shipments' live state, their link tokens, the driver token and driver link, the
 phone's device id, queued texts and webhooks. What stays is one mark per customer link (the
 hash of its token, the tracking id, when: no name, address or phone), so a customer who opens
-the link reads that the delivery was withdrawn instead of "link not found", and open pages are
-told at once (app/realtime/broadcaster.py).
+the link reads that the delivery was withdrawn instead of "link not found" (for RETENTION, then
+the sweep deletes the mark), and open pages are told at once (app/realtime/broadcaster.py).
 """
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 from app.live import devices
@@ -26,17 +25,19 @@ def withdraw(svc: Services, route_id: str, now: float | None = None) -> int:
     if route is None:
         return 0
     shipments = svc.reads.routes.shipments(route)
-    now = time.time() if now is None else now
+    keeper = svc.retention or forgetting.Retention(svc.store, 0, live=svc.reads.live,
+                                                   routes=svc.reads.routes)
+    now = keeper.clock() if now is None else now
     for s in shipments:
         svc.store.put_doc(KIND, s.token_hash, {"tracking_id": s.tracking_id, "at": now})
+        # The mark goes with the retention sweep, RETENTION after the withdrawal.
+        svc.store.schedule(KIND, s.token_hash, now + keeper.seconds)
     devices.unlink(svc.store, route_id)
     index = svc.store.get_doc(forgetting.KIND, route_id) or {
         "route_id": route_id, "seller_id": route.seller_id,
         "tracking_ids": [s.tracking_id for s in shipments],
         "token_hashes": [s.token_hash for s in shipments],
         "driver_hash": route.driver_token_hash}
-    keeper = svc.retention or forgetting.Retention(svc.store, 0, live=svc.reads.live,
-                                                   routes=svc.reads.routes)
     keeper.forget(index)
     keeper.forget_messages({route_id})
     svc.store.unschedule(forgetting.KIND, route_id)

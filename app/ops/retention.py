@@ -25,6 +25,7 @@ from app.access.sessions import Sessions
 from app.customer import feedback, instructions
 from app.domain.model import FINAL_STATUSES, STATUSES, Route, Shipment
 from app.domain.tracking import StatusChange
+from app.live.reads import WITHDRAWN
 from app.notify import messages as outbox
 from app.notify import once, subscriptions
 from app.store import Store
@@ -105,6 +106,9 @@ class Retention:
         if gone:
             self.forget_messages(set(gone))
             log.info("retention: forgot %d routes", len(gone))
+        # A withdrawn route's links say so for RETENTION, then are unknown like any other.
+        for key in self.store.claim_due(WITHDRAWN, now, limit):
+            self.store.delete_doc(WITHDRAWN, key)
         Sessions(self.store, self.clock).sweep()
         if self.photos is not None:
             self.photos.sweep()  # PHOTO_RETENTION_DAYS, when photos go before their route
