@@ -27,6 +27,7 @@ def driver_view(route: Route, progress: Progress, shipments: list[Shipment],
     for stop in route.stops:
         state = progress.stops[stop.index]
         ships = [{"tracking_id": s.tracking_id, "recipient": first_name(s.recipient),
+                  "parcels": s.parcels,
                   "status": progress.shipments[s.tracking_id].status,
                   "instructions": _instructions(instructions.get(s.tracking_id))}
                  for s in by_stop.get(stop.index, [])]
@@ -42,12 +43,17 @@ def driver_view(route: Route, progress: Progress, shipments: list[Shipment],
             "arrived": state.arrived_at is not None and not state.served,
             "eta": iso_utc(progress.etas[stop.index]) if stop.index < len(progress.etas)
             else None,
+            # The plan's time at the stop and the customer's booked slot, as the printed
+            # day's sheet shows them: the courier sees whether they run early or late.
+            "planned_at": iso_utc(stop.planned_at),
+            "window": [iso_utc(t) for t in stop.window] if stop.window else None,
         })
     upcoming = [s["index"] for s in stops if not s["done"]]
     return {
         "route_id": route.id,
         "driver": {"name": first_name(route.driver.name), "vehicle": route.driver.vehicle},
         "program": route.program,
+        "date": route.date,
         "timezone": route.timezone,
         "status": route_status(progress),
         "station": {"lat": route.station.lat, "lon": route.station.lon,

@@ -54,6 +54,9 @@ class Stop:
     # For a delivery: the index of the pickup stop its parcels are collected at, earlier in
     # the route; None when they leave the station with the driver.
     pickup: int | None = None
+    # When the plan has the stop served (epoch seconds; the plan page's day sheet time), for
+    # the driver app: None for a route registered without a plan's times.
+    planned_at: float | None = None
 
 
 @dataclass
@@ -69,6 +72,8 @@ class Shipment:
     token_hash: str = ""
     # The secret itself: set when the shipment is registered, to answer it; never stored.
     token: str | None = None
+    # Parcels handed over at the door for this order (the couriers' capacity counts them).
+    parcels: int = 1
 
 
 @dataclass
@@ -85,6 +90,9 @@ class Route:
     timezone: str
     driver_token_hash: str
     created_at: float
+    # The local day the route is driven (ISO `2026-12-04`), when the seller planned it for a
+    # day: None for a route of the day it is registered (the API's routes before dates).
+    date: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -103,6 +111,7 @@ class Route:
             timezone=d["timezone"],
             driver_token_hash=d["driver_token_hash"],
             created_at=d["created_at"],
+            date=d.get("date"),
         )
 
 

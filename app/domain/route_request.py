@@ -18,3 +18,5 @@ class RouteRequest:
     # phone}]
     stops: list[dict[str, Any]]
     legs: list[list[tuple[float, float]]]
+    # The local delivery day (ISO date), or None: the day it is registered.
+    date: str | None = None

@@ -13,12 +13,21 @@ stopped at your address at 14:22", and the seller sees `visited_at` on the row.
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from app.domain.arrival import arrival
 from app.domain.geo import EARTH_RADIUS_M, haversine_m
-from app.domain.hours import clamped, clock_text, closing, iso_utc, latest, local_day, sane
+from app.domain.hours import (
+    clamped,
+    clock_text,
+    closing,
+    day_text,
+    iso_utc,
+    latest,
+    local_day,
+    sane,
+)
 from app.domain.model import Route, Shipment
 from app.domain.tracking import Progress, Settings, ShipmentProgress, route_path
 from app.domain.tracking.eta import moved_day
@@ -42,7 +51,12 @@ def customer_view(
     now: float | None = None,
 ) -> dict[str, Any]:
     """The customer view of one shipment (docs/api.md, `GET /api/v1/track/<token>`)."""
+    # Before the driver leaves, the day is the wall clock's: the view's clock is then the
+    # registration time, and a route registered the evening before read "Arriving tomorrow"
+    # (or "today") all through its own delivery morning.
+    day_clock = now if now is not None and not progress.started else None
     now = view_clock(progress, now)
+    day_clock = now if day_clock is None else day_clock
     ship = progress.shipments[shipment.tracking_id]
     stop = route.stops[ship.stop]
     visited = progress.stops[ship.stop].visited_at
@@ -50,12 +64,17 @@ def customer_view(
     eta = _eta(route, progress, ship, settings, now)
     visible = (_driver_visible(progress, ship, away, eta, settings, now)
                and not _at_another_door(route, progress, ship.stop))
+    ahead = day_ahead(route, day_clock)
     return {
         "tracking_id": ship.tracking_id,
         "status": ship.status,
         "status_text": _status_text(ship, away, visited, route.timezone,
                                     _picking_up(route, progress, ship),
-                                    _arrives_today(route, eta, now)),
+                                    _arrives_today(route, eta, day_clock), ahead),
+        # The day the route is planned for (None: the day it was registered), and that day
+        # when it is still to come: the headline names it ("Arriving tomorrow").
+        "delivery_date": route.date,
+        "arrives_on": ahead[0].isoformat() if ahead else None,
         "stops_away": away,
         "visited_at": iso_utc(visited),
         "eta": eta,
@@ -143,6 +162,7 @@ def route_summary(
         "driver": first_name(route.driver.name),
         "vehicle": route.driver.vehicle,
         "program": route.program,
+        "date": route.date,  # the planned delivery day, None: the day it was registered
         "status": route_status(progress),
         "position": _position(progress),
         "leg": progress.leg,
@@ -328,15 +348,27 @@ def _arrives_today(route: Route, eta: dict[str, Any] | None, now: float) -> bool
     if clamped(now) >= closing(today, tz):
         return False  # no driver goes out after 20:00: whatever is not delivered comes another day
     if not eta:
-        return local_day(clamped(route.created_at), tz) == today
+        planned = route.date or local_day(clamped(route.created_at), tz).isoformat()
+        return planned == today.isoformat()
     if eta.get("moved_to_next_day") or not (eta.get("window") or [None])[0]:
         return False  # no window, or one whose time was absurd (iso_utc gave None)
     start = datetime.fromisoformat(eta["window"][0].replace("Z", "+00:00")).timestamp()
     return local_day(clamped(start), tz) == today
 
 
+def day_ahead(route: Route, now: float) -> tuple[date, bool] | None:
+    """The route's delivery day when it is after today's local date, and whether it is
+    tomorrow; None for a route of today (or of no date)."""
+    if not route.date:
+        return None
+    day = date.fromisoformat(route.date)  # validated when registered
+    today = local_day(clamped(now), route.timezone)
+    return (day, day == today + timedelta(days=1)) if day > today else None
+
+
 def _status_text(ship: ShipmentProgress, away: int | None, visited: float | None, tz: str,
-                 picking_up: bool = False, today: bool = False) -> str:
+                 picking_up: bool = False, today: bool = False,
+                 ahead: tuple[date, bool] | None = None) -> str:
     if picking_up:
         return "Your order is being picked up"
     if visited is not None and not is_final(ship):
@@ -349,6 +381,9 @@ def _status_text(ship: ShipmentProgress, away: int | None, visited: float | None
     if ship.status == "created" and today:
         # On the delivery day itself "Order received" read as if nothing were happening yet.
         return "Arriving today"
+    if ship.status == "created" and ahead:
+        # Planned for a later day: the day it comes, never "today".
+        return "Arriving tomorrow" if ahead[1] else f"Arriving on {day_text(ahead[0])}"
     if ship.status == "delivered" and ship.proof:
         return f"Delivered at {clock_text(ship.proof['at'], tz)}"
     return ship.timeline[-1].text if ship.timeline else ship.status

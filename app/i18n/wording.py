@@ -33,6 +33,7 @@ _FINAL = ("delivered", "attempted", "returned")
 # as they are.
 FIXED_HEADLINES = {
     "Arriving today": N_("Arriving today"),
+    "Arriving tomorrow": N_("Arriving tomorrow"),
     "Your order is being picked up": N_("Your order is being picked up"),
 }
 
@@ -73,6 +74,9 @@ def status_text(view: dict[str, Any], lang: str) -> str:
     t, tz, status = translations(lang), view["timezone"], view["status"]
     if view.get("status_text") in FIXED_HEADLINES:
         return t.gettext(FIXED_HEADLINES[view["status_text"]])
+    if status == "created" and view.get("arrives_on"):  # a day after tomorrow (see view.py)
+        return t.gettext("Arriving on %(day)s") % {
+            "day": day(datetime.fromisoformat(view["arrives_on"]), lang)}
     if view.get("visited_at") and status not in _FINAL:
         return t.gettext("Your driver stopped at your address at %(time)s") % {
             "time": clock(moment(view["visited_at"], tz), lang)}

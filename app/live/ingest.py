@@ -115,12 +115,13 @@ class Ingest:
             stops.append(Stop(index=i, lat=s["lat"], lon=s["lon"], address=s["address"],
                               shipments=ids, dwell_s=s["dwell_s"], notes=s.get("notes", ""),
                               window=list(s["window"]) if s["window"] else None,
-                              kind=s.get("kind", "delivery"), pickup=s.get("pickup")))
+                              kind=s.get("kind", "delivery"), pickup=s.get("pickup"),
+                              planned_at=s.get("planned_at")))
         route = Route(
             id=route_id, seller_id=seller_id, driver=DriverProfile(req.driver_name, req.vehicle),
             station=Point(*req.station), station_name=req.station_name, stops=stops,
             legs=req.legs, program=req.program, timezone=req.timezone,
-            driver_token_hash=hash_token(driver_token), created_at=now,
+            driver_token_hash=hash_token(driver_token), created_at=now, date=req.date,
         )
         progress = start_progress(route, now)
         records = [{k: v for k, v in vars(s).items() if k != "token"} for s in shipments]

@@ -27,6 +27,14 @@ class LinkExpired(LookupError):
     """A customer link past LINK_TTL_AFTER_DELIVERY: answered 404 "expired" everywhere."""
 
 
+# A customer link whose route the seller withdrew (app/live/withdraw.py) keeps this mark.
+WITHDRAWN = "withdrawn"
+
+
+class LinkWithdrawn(LookupError):
+    """A customer link whose route the seller withdrew: answered 410 everywhere."""
+
+
 class Reads:
     def __init__(self, store: Store, routes: RouteCache, settings: Settings,
                  live: LiveProgress, link_ttl: float,
@@ -54,6 +62,11 @@ class Reads:
             rid = self._store.route_for_driver(h)
             if rid is not None:
                 self._drivers[h] = rid
+        elif self._routes.get(rid) is None:
+            # Withdrawn or forgotten since (app/live/withdraw.py, retention): the token is
+            # unknown now, not a route that is missing halfway through a request (a 500).
+            self._drivers.pop(h, None)
+            return None
         return rid
 
     def forget(self, route_id: str) -> None:
@@ -102,7 +115,10 @@ class Reads:
         """The shipment behind a customer link; raises LinkExpired once the link has expired."""
         if not token or len(token) > 100:
             return None
-        tid = self._store.shipment_for_token(hash_token(token))
+        key = hash_token(token)
+        tid = self._store.shipment_for_token(key)
+        if tid is None and self._store.get_doc(WITHDRAWN, key) is not None:
+            raise LinkWithdrawn(key)  # the seller took the route back (app/live/withdraw.py)
         raw = self._store.get_shipment(tid) if tid else None
         shipment = Shipment(**raw) if raw else None
         if shipment is not None and self._expired(shipment):

@@ -26,6 +26,7 @@ from app.customer import feedback, instructions
 from app.domain.model import FINAL_STATUSES, STATUSES, Route, Shipment
 from app.domain.tracking import StatusChange
 from app.live.reads import Reads
+from app.live.reads import WITHDRAWN
 from app.notify import messages as outbox
 from app.notify import once, subscriptions
 from app.store import Store
@@ -105,8 +106,11 @@ class Retention:
             self.forget(index)
             gone.append(route_id)
         if gone:
-            self._forget_messages(set(gone))
+            self.forget_messages(set(gone))
             log.info("retention: forgot %d routes", len(gone))
+        # A withdrawn route's links say so for RETENTION, then are unknown like any other.
+        for key in self.store.claim_due(WITHDRAWN, now, limit):
+            self.store.delete_doc(WITHDRAWN, key)
         Sessions(self.store, self.clock).sweep()
         if self.photos is not None:
             self.photos.sweep()  # PHOTO_RETENTION_DAYS, when photos go before their route
@@ -133,7 +137,7 @@ class Retention:
             self.routes.forget(route_id)
         self.store.delete_doc(KIND, route_id)
 
-    def _forget_messages(self, route_ids: set[str]) -> None:
+    def forget_messages(self, route_ids: set[str]) -> None:
         """Texts (phone numbers, bodies) and webhook deliveries about the forgotten routes."""
         for doc in self.store.list_docs(outbox.KIND):
             if doc.get("route_id") in route_ids:

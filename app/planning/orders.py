@@ -22,21 +22,13 @@ from zoneinfo import ZoneInfo
 from app.domain.hours import CLOSES, OPENS
 from app.domain.model import PROGRAMS
 from app.notify.phones import PHONE_HINT, country_of, normalize
+from app.planning.headers import PARTS, address_of, columns
 
 MAX_ROWS = 2000
-COLUMNS = ("recipient", "address", "phone", "reference", "notes", "slot", "program", "pickup")
+MAX_PARCELS = 100
+COLUMNS = ("recipient", "address", "phone", "reference", "notes", "slot", "program", "pickup",
+           "parcels", "buyer phone", *PARTS)
 REQUIRED = ("recipient", "address")
-# Header words sellers' exports use for the same column.
-ALIASES = {
-    "name": "recipient", "customer": "recipient", "recipient name": "recipient",
-    "street address": "address", "delivery address": "address",
-    "telephone": "phone", "mobile": "phone", "phone number": "phone",
-    "order": "reference", "order id": "reference", "order number": "reference", "ref": "reference",
-    "note": "notes", "instructions": "notes", "delivery instructions": "notes",
-    "time slot": "slot", "timeslot": "slot", "window": "slot", "delivery window": "slot",
-    "pick up": "pickup", "pickup address": "pickup", "collect from": "pickup",
-    "pick up from": "pickup", "pickup from": "pickup",
-}
 _LIMITS = {"recipient": 120, "address": 200, "phone": 32, "reference": 80, "notes": 500,
            "pickup": 200}
 _SLOT = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*[-–]\s*(\d{1,2})[:.](\d{2})\s*$")
@@ -85,16 +77,20 @@ class Report:
     pickups: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _header(names: list[str]) -> list[str]:
-    out = []
-    for name in names:
-        key = re.sub(r"\s+", " ", name.strip().lower().replace("_", " "))
-        out.append(ALIASES.get(key, key))
+def _header(names: list[str]) -> tuple[list[str], bool]:
+    """The column each header names (English, Finnish, Swedish, a Shopify export's)."""
+    out, shopify = columns(names)
     missing = [c for c in REQUIRED if c not in out]
     if missing:
         raise OrdersError(f"the header must name the columns {', '.join(missing)} "
                           f"(found: {', '.join(n for n in names if n) or 'nothing'})")
-    return out
+    return out, shopify
+
+
+def _more_items(raw: dict[str, str], rows: list[Row]) -> bool:
+    """A Shopify line of a further item of the order before it: its shipping columns empty."""
+    return (bool(rows) and not raw.get("recipient") and not raw.get("address")
+            and bool(raw.get("reference")) and raw["reference"] == rows[-1].order["reference"])
 
 
 def read_orders(text: str, day: date, tz: str, geocoder: Geocoder,
@@ -113,7 +109,7 @@ def read_orders(text: str, day: date, tz: str, geocoder: Geocoder,
         raise OrdersError("the file is empty: a header line and one order per line") from None
     except csv.Error as exc:
         raise OrdersError(f"cannot read the CSV: {exc}") from None
-    columns = _header(names)
+    names_of, shopify = _header(names)
     rows: list[Row] = []
     try:
         for values in reader:
@@ -121,7 +117,9 @@ def read_orders(text: str, day: date, tz: str, geocoder: Geocoder,
                 continue  # blank lines between orders
             if len(rows) == MAX_ROWS:
                 raise OrdersError(f"at most {MAX_ROWS} orders per file")
-            raw = {c: v.strip() for c, v in zip(columns, values, strict=False) if c in COLUMNS}
+            raw = {c: v.strip() for c, v in zip(names_of, values, strict=False) if c in COLUMNS}
+            if shopify and _more_items(raw, rows):
+                continue  # one order, one stop: its items are in the parcel
             rows.append(_check(reader.line_num, raw, day, tz, geocoder, off_map, now))
     except csv.Error as exc:
         raise OrdersError(f"cannot read the CSV at line {reader.line_num}: {exc}") from None
@@ -211,6 +209,8 @@ def _check(line: int, raw: dict[str, str], day: date, tz: str, geocoder: Geocode
            off_map: OffMap | None, now: float | None = None) -> Row:
     row = Row(line, {})
     order = row.order
+    raw["address"], query = address_of(raw)
+    raw["phone"] = raw.get("phone") or raw.get("buyer phone", "")
 
     def problem(name: str, message: str) -> None:
         row.problems.append({"field": name, "message": message})
@@ -245,8 +245,9 @@ def _check(line: int, raw: dict[str, str], day: date, tz: str, geocoder: Geocode
             problem("slot", "slot has passed: it ended before now; give a later one")
         else:
             order["slot"] = slot
+    order["parcels"] = _parcels(raw.get("parcels", ""), problem)
     if order["address"]:
-        place, why = _locate(order["address"], geocoder, off_map)
+        place, why = _locate(query[:_LIMITS["address"]], geocoder, off_map)
         if place is None:
             problem("address", why)
         elif place["quality"] == "other_street":  # the pin is on a street not typed
@@ -254,6 +255,17 @@ def _check(line: int, raw: dict[str, str], day: date, tz: str, geocoder: Geocode
                                  f"typed: found {place['address']}"})
         row.place = place
     return row
+
+
+def _parcels(text: str, problem: Callable[[str, str], None]) -> int:
+    """How many parcels go to the door (a `parcels` column; 1 when empty): the couriers'
+    capacity is counted in them."""
+    if not text:
+        return 1
+    if not text.isdigit() or not 1 <= int(text) <= MAX_PARCELS:
+        problem("parcels", f"must be a whole number from 1 to {MAX_PARCELS}")
+        return 1
+    return int(text)
 
 
 def _in_service_hours(text: str) -> bool:

@@ -9,7 +9,7 @@ from app.planning.plan import Block
 
 def route_body(block: Block, rows: list[dict[str, Any]], name: str, program: str, tz: str,
                station: dict[str, Any], pickups: list[dict[str, Any]] | None = None,
-               ) -> dict[str, Any]:
+               day: str | None = None) -> dict[str, Any]:
     """The block as a `POST /api/v1/routes` body, ready to register: a pickup is a stop of
     kind pickup, and each delivery it loads names it by its index in the route."""
     stops: list[dict[str, Any]] = []
@@ -25,7 +25,8 @@ def route_body(block: Block, rows: list[dict[str, Any]], name: str, program: str
         stop: dict[str, Any] = {
             "lat": row["lat"], "lon": row["lon"], "address": row["address"],
             "dwell_s": round(block.dwell_s),
-            "shipments": [{k: row[k] for k in ("recipient", "reference", "phone") if row.get(k)}],
+            "shipments": [{k: row[k] for k in ("recipient", "reference", "phone") if row.get(k)}
+                          | ({"parcels": row["parcels"]} if row.get("parcels", 1) > 1 else {})],
         }
         if row.get("notes"):  # the order's delivery notes, for the driver ("door code 1234")
             stop["notes"] = row["notes"]
@@ -34,6 +35,7 @@ def route_body(block: Block, rows: list[dict[str, Any]], name: str, program: str
         if row.get("pickup") is not None:
             stop["pickup"] = index_of[row["pickup"]]
         stops.append(stop)
+    # `date`: the planned day, so a route registered the day before is not "Arriving today".
     return {"driver": {"name": name, "vehicle": block.vehicle}, "program": program,
-            "timezone": tz, "station": station, "stops": stops,
+            **({"date": day} if day else {}), "timezone": tz, "station": station, "stops": stops,
             "legs": [[[round(lat, 6), round(lon, 6)] for lat, lon in leg] for leg in block.legs]}

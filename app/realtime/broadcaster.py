@@ -29,7 +29,7 @@ from app.realtime.frames import Fanout, packet
 log = logging.getLogger(__name__)
 
 # Event names, listed once here and once in app/static/js/events.js.
-SNAPSHOT, VIEW, FLEET = "snapshot", "view", "fleet"
+SNAPSHOT, VIEW, FLEET, WITHDRAWN = "snapshot", "view", "fleet", "withdrawn"
 # Rooms whose last frame is remembered (to skip repeats); beyond it the oldest are forgotten.
 REMEMBERED = 50_000
 # Routes computed between two deliveries within a tick.
@@ -86,6 +86,22 @@ class Broadcaster:
         data and encodes it with the standard library, the larger part of a connect's cost."""
         # The extension's current server, as Socket.IO's emit used: it handles this connect.
         self.fanout.send_to(self.socketio.server, sid, packet(SNAPSHOT, data))
+
+    def withdrawn(self, seller_id: str, route_id: str, tracking_ids: list[str]) -> int:
+        """Tell the open pages of a withdrawn route at once (app/live/withdraw.py): each
+        customer's page reloads and reads that the delivery was withdrawn (a last map would
+        otherwise stay on it), and the seller's fleet drops the route. Published like any
+        tick's frames, so viewers on other processes are told too."""
+        self._dirty.pop(route_id, None)
+        frames: list[tuple[str, str, str, dict]] = []
+        for tid in tracking_ids:
+            for lang in LANGUAGES:
+                room = shipment_room(tid, lang)
+                self._last.pop(room, None)
+                frames.append((room, WITHDRAWN, packet(WITHDRAWN, {}), {}))
+        fleet = {"routes": [], "withdrawn": [route_id]}
+        frames.append((seller_room(seller_id), FLEET, packet(FLEET, fleet), fleet))
+        return self._deliver(frames)
 
     def _run(self) -> None:
         idle_since = time.monotonic()

@@ -12,7 +12,7 @@ from app.access import limits, signed_in
 from app.extensions import services
 from app.i18n.catalogs import DEFAULT, LANGUAGES
 from app.i18n.wording import localized
-from app.live.reads import LinkExpired
+from app.live.reads import LinkExpired, LinkWithdrawn
 from app.realtime.broadcaster import seller_room, shipment_room
 from app.store import StoreUnavailable
 
@@ -32,6 +32,8 @@ def on_connect(auth=None):
         _connect(auth)
     except LinkExpired:
         raise ConnectionRefusedError("expired tracking link") from None
+    except LinkWithdrawn:  # the page reloads on this word and says so
+        raise ConnectionRefusedError("delivery withdrawn by the sender") from None
     except StoreUnavailable as exc:
         log.warning("viewer refused, the store did not answer: %s", exc)
         raise ConnectionRefusedError("storage is unavailable, retry shortly") from None

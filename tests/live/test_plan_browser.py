@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+import requests
+
 from app.planning.addresses import read_addresses
 from simulator.world.maps import bundled_map
 from tests.live.test_dashboard_browser import KEYS, sign_in
@@ -129,7 +131,7 @@ def test_a_seller_plans_60_orders_for_3_couriers_and_sees_them_on_the_fleet_map(
     cards = page.locator("#registered li")
     assert cards.count() == 3
     for k in range(3):
-        assert "/drive/#" in cards.nth(k).locator("input").input_value()
+        assert "/drive/#" in cards.nth(k).locator("input[readonly]").input_value()
     wait_until(page, "[...document.querySelectorAll('#registered img')]"
                ".every((i) => i.complete && i.naturalWidth > 0)")
     page.locator("#registered").scroll_into_view_if_needed()
@@ -137,7 +139,8 @@ def test_a_seller_plans_60_orders_for_3_couriers_and_sees_them_on_the_fleet_map(
     # The names reached the routes (first word: what the customer sees) and the driver app.
     assert {cards.nth(k).locator("strong").inner_text().split(" (")[0] for k in range(3)} == {
         "Aino", "Jussi", "Mika"}
-    aino = page.locator("#registered li", has_text="Aino (bike)").locator("input").input_value()
+    aino = page.locator("#registered li", has_text="Aino (bike)").locator(
+        "input[readonly]").input_value()
     phone = new_page(browser, 360, 740)
     phone.goto(aino)
     wait_until(phone, "(document.getElementById('who') || {}).textContent?.startsWith('Aino')")
@@ -234,3 +237,114 @@ def test_an_order_list_edited_after_its_check_is_checked_again_before_planning(
     page.set_input_files("#orders-file", str(upload))
     assert page.locator("#couriers-form").is_hidden()
     page.close()
+
+
+# The seller's list in Finnish, with parcel counts and a slot (the page plans tomorrow).
+FINNISH = ("Vastaanottaja;Osoite;Puhelin;Viite;Lisätiedot;Aikaikkuna;Paketit\n"
+           "Maria K.;Pohjoisesplanadi 21;040 123 4567;tilaus-1;soita kahdesti;10:00-12:00;3\n"
+           "Jussi;Unioninkatu 20;040 123 4568;tilaus-2;;;1\n"
+           "Leena;Aleksanterinkatu 15;;tilaus-3;;12:00-14:00;2\n"
+           "Pekka;Mikonkatu 18;;tilaus-4;;;\n")
+
+
+def _plan_and_register(page, couriers: int = 2):
+    """Check, plan and register; answer the register request's response (its links)."""
+    page.fill("#orders-csv", FINNISH)
+    page.click("#orders-form button")
+    wait_until(page, "document.getElementById('planner').dataset.checked === '4'", timeout=60)
+    if couriers == 1:
+        page.locator("#courier-list li button").first.click()
+    page.click("#plan-button")
+    wait_until(page, f"document.getElementById('planner').dataset.blocks === '{couriers}'",
+               timeout=120)
+    with page.expect_response("**/dashboard/plan/register") as answer:
+        page.click("#register-button")
+    return answer.value
+
+
+def test_a_day_planned_for_tomorrow_handed_over_withdrawn_and_planned_again(
+        live_server_factory, browser, tmp_path):
+    """A Finnish list with parcels planned for tomorrow: the customer reads "Arriving
+    tomorrow", the driver app shows each stop's planned time and slot, a route is handed to a
+    Traccar phone by its device id; planned and registered again, the page asks, replaces the
+    day's routes (not doubled), and the first customer's open page says it was withdrawn."""
+    server = live_server_factory(SELLER_KEYS=KEYS)
+    page = new_page(browser, 1280, 900)
+    sign_in(page, server.url)
+    page.goto(server.url + "/dashboard/plan")
+    tomorrow = page.input_value("#plan-date")
+    registered = _plan_and_register(page, couriers=2).json()["routes"]
+    wait_until(page, "document.getElementById('planner').dataset.registered === '2'", timeout=30)
+    blocks = page.inner_text("#blocks-list")
+    assert sum(int(b.split(" parcels")[0].rsplit(" ", 1)[1])
+               for b in blocks.splitlines() if " parcels" in b) == 7  # 3 + 1 + 2 + 1
+    # A Traccar Client phone for the first courier: an id is issued to type into the phone.
+    first = page.locator("#registered li").first
+    first.locator("details.phone-link summary").click()
+    first.locator("details.phone-link button").click()
+    wait_until(page, "document.querySelector('details.phone-link').dataset.device?.length > 20")
+    assert "Linked" in first.locator("details.phone-link [role=status]").inner_text()
+    first.locator("details.phone-link").scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / "plan-phone-1280.png"))
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    first.screenshot(path=str(tmp_path / "plan-phone-360.png"))
+    page.set_viewport_size({"width": 1280, "height": 900})
+    driver_url = first.locator("input[readonly]").first.input_value()
+    phone = new_page(browser, 360, 740)
+    phone.goto(driver_url)
+    wait_until(phone, "document.getElementById('next-times').textContent.includes('planned')")
+    times = phone.inner_text("#next-times")
+    stops_text = phone.inner_text("#stops")
+    assert "planned " in times and "planned " in stops_text
+    assert "slot 10:00-12:00" in stops_text or "slot 12:00-14:00" in stops_text
+    screenshot(phone, tmp_path, "drive-planned-360")
+    phone.close()
+    # The customer, the evening before: "Arriving tomorrow", never "today".
+    customer = new_page(browser, 360, 740)
+    customer.goto(registered[0]["shipments"][0]["tracking_url"])
+    assert customer.inner_text("#status-text") == "Arriving tomorrow"
+    day = requests.get(registered[0]["shipments"][0]["tracking_url"].replace(
+        "/track/", "/api/v1/track/"), timeout=10).json()["delivery_date"]
+    assert day == tomorrow
+    screenshot(customer, tmp_path, "track-tomorrow-360")
+    # Planned again and registered again: the page asks; replaced, the day is not doubled.
+    page.goto(server.url + "/dashboard/plan")
+    _plan_and_register(page, couriers=1)
+    wait_until(page, "!document.getElementById('replace-box').hidden", timeout=30)
+    assert "2 route(s) are already registered" in page.inner_text("#replace-box")
+    page.locator("#replace-box").scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / "plan-replace-1280.png"))
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.locator("#replace-box").screenshot(path=str(tmp_path / "plan-replace-360.png"))
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.click("#replace-yes")
+    wait_until(page, "document.getElementById('planner').dataset.registered === '1'", timeout=30)
+    assert "were withdrawn" in page.inner_text("#plan-status")
+    routes = requests.get(f"{server.url}/api/v1/routes", headers={"Authorization": "Bearer demo"},
+                          timeout=10).json()["routes"]
+    assert len(routes) == 1
+    # The first customer's open page turned into the notice by itself, no reload by hand.
+    wait_until(customer, "document.title.startsWith('This delivery was withdrawn')", timeout=15)
+    screenshot(customer, tmp_path, "track-withdrawn-360")
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, tmp_path, "plan-replaced-360")
+    customer.close()
+    # The dashboard withdraws the day's last route: asked twice, then gone from the fleet.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(server.url + "/dashboard")
+    wait_until(page, "document.querySelectorAll('#driver-route option').length === 2")
+    page.select_option("#driver-route", index=1)
+    page.click("#route-withdraw")
+    assert "click again" in page.inner_text("#route-withdraw")
+    page.click("#route-withdraw")
+    wait_until(page, "document.getElementById('driver-link-status').textContent"
+               ".startsWith('Route withdrawn')")
+    wait_until(page, "document.querySelectorAll('#driver-route option').length === 1")
+    assert requests.get(f"{server.url}/api/v1/routes", headers={"Authorization": "Bearer demo"},
+                        timeout=10).json()["routes"] == []
+    page.locator("#driver-route").scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / "dashboard-withdrawn-1280.png"))
+    page.close()
+

@@ -136,6 +136,7 @@ def test_every_catalog_entry_is_translated():
 
 @pytest.mark.parametrize("english, fi, sv", [
     ("Arriving today", "Saapuu tänään", "Kommer i dag"),
+    ("Arriving tomorrow", "Saapuu huomenna", "Kommer i morgon"),
     ("Your order is being picked up", "Tilaustasi noudetaan", "Din beställning hämtas"),
 ])
 def test_fixed_headlines_are_translated_not_replaced_by_the_status(english, fi, sv):
@@ -145,3 +146,15 @@ def test_fixed_headlines_are_translated_not_replaced_by_the_status(english, fi, 
 
     view = {"status": "created", "status_text": english, "timezone": "Europe/Helsinki"}
     assert (status_text(view, "fi"), status_text(view, "sv")) == (fi, sv)
+
+
+def test_a_later_delivery_day_is_named_in_the_language():
+    """A route planned for a day after tomorrow: the headline names the day, in Finnish and
+    Swedish as in English (app/domain/view.py writes "Arriving on Sun 29 Nov")."""
+    from app.i18n.wording import status_text
+
+    view = {"status": "created", "status_text": "Arriving on Sun 29 Nov",
+            "arrives_on": "2026-11-29", "timezone": "Europe/Helsinki"}
+    fi, sv = status_text(view, "fi"), status_text(view, "sv")
+    assert fi.startswith("Saapuu") and "29.11." in fi
+    assert sv.startswith("Kommer") and "29 nov" in sv

@@ -223,3 +223,80 @@ def test_a_slot_that_has_ended_today_must_be_fixed(app, client):
     assert rows[0]["problems"][0]["message"].startswith("slot has passed")
     assert rows[1]["status"] == "ok" and rows[1]["order"]["slot"]["to"].startswith(
         "2026-12-03T14:00")
+
+
+def test_finnish_and_swedish_headers_are_read(client):
+    fi = ("Vastaanottaja;Osoite;Puhelin;Viite;Lisätiedot;Aikaikkuna;Paketit\n"
+          "Maria K.;Pohjoisesplanadi 21;040 123 4567;tilaus-1;soita kahdesti;10:00-12:00;3\n")
+    sv = ("Mottagare,Adress,Telefon,Referens,Anteckningar,Tidsfönster,Antal paket\n"
+          "Maria K.,Pohjoisesplanadi 21,040 123 4567,order-1,ring två gånger,10:00-12:00,2\n")
+    for text, note, parcels in ((fi, "soita kahdesti", 3), (sv, "ring två gånger", 2)):
+        resp = check(client, text)
+        assert resp.status_code == 200, resp.json
+        order = resp.json["rows"][0]["order"]
+        assert resp.json["rows"][0]["status"] == "ok", resp.json["rows"][0]
+        assert order["recipient"] == "Maria K." and order["phone"] == "+358401234567"
+        assert order["notes"] == note and order["slot"]["from"].startswith("2026-12-03T10:00")
+        assert order["parcels"] == parcels and order["reference"]
+
+
+SHOPIFY = (
+    "Name,Email,Financial Status,Lineitem quantity,Lineitem name,Shipping Name,Shipping Street,"
+    "Shipping Address1,Shipping Address2,Shipping Company,Shipping City,Shipping Zip,"
+    "Shipping Province,Shipping Country,Shipping Phone,Notes,Phone,Billing Address1\n"
+    "#1001,maria@example.com,paid,1,Coffee,Maria K.,Pohjoisesplanadi 21 A 4,Pohjoisesplanadi 21,"
+    "A 4,,Helsinki,00100,,FI,+358401234567,leave at the door,,Mannerheimintie 1\n"
+    "#1001,maria@example.com,,2,Cups,,,,,,,,,,,,,\n"
+    "#1002,jussi@example.com,paid,1,Tea,Jussi,Unioninkatu 20,Unioninkatu 20,,,Helsinki,00170,,"
+    "FI,,,0401234568,\n"
+)
+
+
+def test_a_shopify_orders_export_is_read_one_order_a_line(client):
+    resp = check(client, SHOPIFY)
+    assert resp.status_code == 200, resp.json
+    rows = resp.json["rows"]
+    # The second line is a further item of #1001, not an order with no name or address.
+    assert [r["order"]["reference"] for r in rows] == ["#1001", "#1002"]
+    first, second = (r["order"] for r in rows)
+    assert first["recipient"] == "Maria K." and first["notes"] == "leave at the door"
+    # The flat is kept for the driver; the geocoder is asked for the house (no "check").
+    assert first["address"] == "Pohjoisesplanadi 21 A 4, 00100 Helsinki"
+    assert rows[0]["status"] == "ok" and rows[0]["place"]["quality"] == "exact"
+    assert rows[0]["place"]["address"].startswith("Pohjoisesplanadi 21")
+    # No shipping phone: the buyer's, in E.164; never the billing address.
+    assert second["phone"] == "+358401234568" and "Mannerheimintie" not in second["address"]
+    assert resp.json["summary"]["error"] == 0
+
+
+@pytest.mark.parametrize("value", ["0", "two", "101", "1.5"])
+def test_a_parcels_count_that_is_no_count_is_an_error_naming_it(client, value):
+    resp = check(client, f"recipient,address,parcels\nMaria,Pohjoisesplanadi 21,{value}\n")
+    row = resp.json["rows"][0]
+    assert row["status"] == "error" and [p["field"] for p in row["problems"]] == ["parcels"]
+
+
+def test_capacity_is_counted_in_parcels_from_the_list_to_the_driver(client):
+    """A drone carries one parcel: an order of two parcels is left out, not planned; a bike's
+    route keeps the count, and the driver app shows it."""
+    text = ("recipient,address,parcels\nMaria,Pohjoisesplanadi 21,2\nJussi,Unioninkatu 20,1\n")
+    rows = check(client, text).json["rows"]
+    orders = [{"lat": r["place"]["lat"], "lon": r["place"]["lon"],
+               "recipient": r["order"]["recipient"], "address": r["order"]["address"],
+               "parcels": r["order"]["parcels"]} for r in rows]
+    station = {"lat": 60.1675, "lon": 24.9450}
+    drone = client.post("/api/v1/plans", json={**DAY, "station": station, "orders": orders,
+                                               "couriers": [{"vehicle": "drone"}]},
+                        headers=SELLER).json
+    assert [u["order"] for u in drone["unassigned"]] == [0]
+    bike = client.post("/api/v1/plans", json={**DAY, "station": station, "orders": orders,
+                                              "couriers": [{"vehicle": "bike"}]},
+                       headers=SELLER).json
+    block = bike["blocks"][0]
+    assert block["parcels"] == 3
+    reg = client.post("/api/v1/routes", json=block["route"], headers=SELLER)
+    assert reg.status_code == 201, reg.json
+    view = client.get("/api/v1/driver/block",
+                      headers={"Authorization": f"Bearer {reg.json['driver_token']}"}).json
+    counts = {s["shipments"][0]["recipient"]: s["shipments"][0]["parcels"] for s in view["stops"]}
+    assert counts == {"Maria": 2, "Jussi": 1}

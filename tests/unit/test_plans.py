@@ -339,3 +339,91 @@ def test_a_plan_for_today_starts_no_earlier_than_now(app, client):
         assert datetime.fromisoformat(b["start"]) >= earliest
         assert all(datetime.fromisoformat(t) > earliest for t in b["arrivals"])
     assert min(datetime.fromisoformat(b["start"]) for b in blocks) == earliest
+
+
+def _local_day(days: int = 0) -> str:
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    return (datetime.now(ZoneInfo("Europe/Helsinki")).date() + timedelta(days=days)).isoformat()
+
+
+def test_a_planned_route_carries_its_day_and_its_customers_read_it(client):
+    """Planned for tomorrow and registered today: the route keeps the day, and its customers
+    read "Arriving tomorrow" (in Finnish too), not "Arriving today"."""
+    day = _local_day(1)
+    body = {"date": day, "timezone": "Europe/Helsinki", "station": STATION,
+            "couriers": [{"vehicle": "bike"}], "orders": orders(4, seed=5)}
+    resp = client.post("/api/v1/plans", json=body, headers=SELLER)
+    route = resp.json["blocks"][0]["route"]
+    assert route["date"] == day
+    reg = client.post("/api/v1/routes", json=route, headers=SELLER)
+    assert reg.status_code == 201, reg.json
+    token = reg.json["shipments"][0]["token"]
+    view = client.get(f"/api/v1/track/{token}").json
+    assert view["status_text"] == "Arriving tomorrow" and view["delivery_date"] == day
+    summary = client.get(f"/api/v1/routes/{reg.json['route_id']}", headers=SELLER).json
+    assert summary["date"] == day
+    block = client.get("/api/v1/driver/block",
+                       headers={"Authorization": f"Bearer {reg.json['driver_token']}"}).json
+    assert block["date"] == day
+    page = client.get(f"/track/{token}", headers={"Accept-Language": "fi"}).text
+    assert '<h1 id="status-text">Saapuu huomenna</h1>' in page
+    # The driver's tap on Start today is refused, naming the field; nothing starts.
+    now = datetime.now().astimezone().isoformat()
+    start = client.post("/api/v1/events", json={"type": "route_started", "timestamp": now},
+                        headers={"Authorization": f"Bearer {reg.json['driver_token']}"})
+    assert start.json.get("rejected") or start.status_code == 400, start.json
+    assert client.get(f"/api/v1/track/{token}").json["status"] == "created"
+
+
+@pytest.mark.parametrize("value, why", [
+    ("tomorrow", "a day such as"), ("2026-13-01", "a day such as"), (20261204, "a day such as"),
+    ("2099-01-01", "within 30 days")])
+def test_a_route_date_that_is_no_day_is_refused_naming_it(client, value, why):
+    from tests.support.helpers import route_payload
+
+    resp = client.post("/api/v1/routes", json={**route_payload(), "date": value}, headers=SELLER)
+    assert resp.status_code == 400 and resp.json["field"] == "date" and why in resp.json["error"]
+
+
+def test_the_driver_app_gets_each_stops_planned_time_and_slot(client):
+    """The day's sheet has a planned time per stop, and the slot: the registered route keeps
+    them, and the driver's block shows them (no longer on paper only)."""
+    resp = plan(client, orders(12, seed=2, slots=True), [{"vehicle": "bike"}])
+    block = resp.json["blocks"][0]
+    stops = block["route"]["stops"]
+    assert [s["planned_at"] for s in stops] == block["arrivals"]
+    reg = client.post("/api/v1/routes", json=block["route"], headers=SELLER)
+    assert reg.status_code == 201, reg.json
+    view = client.get("/api/v1/driver/block",
+                      headers={"Authorization": f"Bearer {reg.json['driver_token']}"}).json
+    for shown, sent in zip(view["stops"], stops, strict=True):
+        assert datetime.fromisoformat(shown["planned_at"].replace("Z", "+00:00")) == \
+            datetime.fromisoformat(sent["planned_at"])
+        if sent.get("window"):
+            assert datetime.fromisoformat(shown["window"][0].replace("Z", "+00:00")) == \
+                datetime.fromisoformat(sent["window"]["from"])
+        else:
+            assert shown["window"] is None
+    assert any(s["window"] for s in view["stops"])
+
+
+@pytest.mark.parametrize("value", ["at ten", "2026-11-26T10:00:00", "2099-01-01T10:00:00+02:00"])
+def test_a_planned_time_that_is_no_time_is_refused_naming_it(client, value):
+    from tests.support.helpers import route_payload
+
+    body = route_payload()
+    body["stops"][1]["planned_at"] = value
+    resp = client.post("/api/v1/routes", json=body, headers=SELLER)
+    assert resp.status_code == 400 and resp.json["field"] == "stops[1].planned_at", resp.json
+
+
+@pytest.mark.parametrize("value", [0, 1.5, "two", 101])
+def test_a_parcels_count_on_a_shipment_is_checked(client, value):
+    from tests.support.helpers import route_payload
+
+    body = route_payload()
+    body["stops"][0]["shipments"][0]["parcels"] = value
+    resp = client.post("/api/v1/routes", json=body, headers=SELLER)
+    assert resp.status_code == 400 and resp.json["field"] == "stops[0].shipments[0].parcels"

@@ -215,3 +215,28 @@ def test_a_forgotten_routes_driver_token_is_refused_cleanly(clock):
                         headers=bearer(reg["driver_token"]))
     assert event.status_code in (400, 401, 409) and event.json["field"] in ("route",
                                                                              "Authorization")
+
+
+def test_a_withdrawn_route_leaves_no_personal_data_and_its_mark_goes_with_the_retention(
+        store_url, clock):
+    """Withdrawn, a route's personal data goes at once, in memory and in Redis; its links say
+    it was withdrawn (410) for RETENTION, then are unknown (404)."""
+    app = make_app(clock, STORE_URL=store_url, RETENTION=30 * DAY)
+    client = app.test_client()
+    reg = finished_route(app, client)
+    token, tid = reg["shipments"][0]["token"], reg["shipments"][0]["tracking_id"]
+    svc = app.extensions["doorstep"]
+    assert client.delete(f"/api/v1/routes/{reg['route_id']}", headers=SELLER).status_code == 200
+    svc.ingest.save()  # nothing of it is written back
+    after = dump(app, store_url)
+    for secret in ("Maria Virtanen", "Pohjoisesplanadi", "door code 4321", PHONE[4:],
+                   "ring the bell twice", "lovely scarf", reg["route_id"]):
+        assert secret not in after, secret
+    assert client.get(f"/api/v1/track/{token}").status_code == 410
+    clock.advance(30 * DAY - 60)
+    svc.retention.sweep()
+    assert client.get(f"/api/v1/track/{token}").status_code == 410
+    clock.advance(120)
+    svc.retention.sweep()
+    assert client.get(f"/api/v1/track/{token}").status_code == 404
+    assert tid not in dump(app, store_url)

@@ -27,6 +27,7 @@ SETTINGS = Settings(visible_stops=3)
 KEYS = {
     "tracking_id", "status", "status_text", "stops_away", "visited_at", "eta", "destination",
     "driver", "path", "timeline", "proof", "attempt", "timezone", "updated_at",
+    "delivery_date", "arrives_on",
 }  # fmt: skip
 
 
@@ -237,6 +238,50 @@ def test_on_the_delivery_day_a_parcel_not_yet_out_says_so(route, shipments):
     route.created_at = T0 - 2 * 86400
     ahead = customer_view(route, p, shipments["DS0040"], SETTINGS, now=local_ts(9))
     assert ahead["status_text"] == "Order received"
+
+
+def test_a_route_planned_for_a_later_day_names_that_day_never_today(route, shipments):
+    """Registered the evening before for the next day (the plan page's usual case): "Arriving
+    tomorrow", a later day by its date; on the day itself "Arriving today"."""
+    p = start_progress(route, local_ts(17))
+    route.created_at = local_ts(17)
+    route.date = "2026-11-27"
+    eve = customer_view(route, p, shipments["DS0040"], SETTINGS, now=local_ts(17))
+    assert eve["status_text"] == "Arriving tomorrow" and eve["delivery_date"] == "2026-11-27"
+    assert eve["arrives_on"] == "2026-11-27" and eve["eta"] is None
+    route.date = "2026-11-29"
+    later = customer_view(route, p, shipments["DS0040"], SETTINGS, now=local_ts(17))
+    assert later["status_text"] == "Arriving on Sun 29 Nov"
+    route.date = "2026-11-27"
+    day = customer_view(route, p, shipments["DS0040"], SETTINGS, now=local_ts(8, day=27))
+    assert day["status_text"] == "Arriving today" and day["arrives_on"] is None
+
+
+def test_a_route_for_tomorrow_does_not_start_on_fixes_or_a_tap_today(route, shipments):
+    """A phone carried the evening before, or Start tapped early: no ETA is run as today and
+    no customer is told the parcel is out; the next morning the same fixes start it."""
+    from app.domain.tracking import EventError
+
+    route.date = "2026-11-27"
+    p = start_progress(route, local_ts(17))
+    t = local_ts(18)
+    apply_fix(route, p, fix_at(*STATION, t), SETTINGS)
+    for k in range(3):
+        t += 60
+        assert apply_fix(route, p, stop_fix(route, k, t, 0), SETTINGS).accepted
+    assert not p.started and p.etas == [None] * len(route.stops)
+    view = customer_view(route, p, shipments["DS0040"], SETTINGS, now=t)
+    assert view["status"] == "created" and view["eta"] is None
+    assert view["status_text"] == "Arriving tomorrow"
+    with pytest.raises(EventError) as err:
+        apply_event(route, p, StopEvent("route_started", t), SETTINGS)
+    assert err.value.field == "timestamp" and not p.started
+    t = local_ts(9, day=27)
+    apply_fix(route, p, fix_at(*STATION, t), SETTINGS)
+    apply_event(route, p, StopEvent("route_started", t), SETTINGS)
+    apply_fix(route, p, stop_fix(route, 0, t + 60, 150), SETTINGS)
+    assert p.started and customer_view(route, p, shipments["DS0040"], SETTINGS,
+                                       now=t + 60)["eta"]["window"][0].startswith("2026-11-27")
 
 
 @pytest.mark.parametrize("lat, lon", [(60.1675, 24.945), (0.0, 179.99985), (-33.9, -18.4),

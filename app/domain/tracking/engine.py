@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from app.domain.geo import haversine_m
+from app.domain.hours import local_day
 from app.domain.model import Fix, Route, TimelineEntry
 from app.domain.tracking.eta import update_etas
 from app.domain.tracking.geometry import route_path
@@ -89,7 +90,8 @@ def apply_fix(route: Route, progress: Progress, fix: Fix, settings: Settings,
     changes: list[StatusChange] = []
     # A phone's fix from before its route was registered (a slow clock, a glitch, a queue
     # from earlier) is the driver's place but not the start of this round.
-    may_start = now is None or fix.timestamp >= route.created_at - _START_SLACK_S
+    may_start = ((now is None or fix.timestamp >= route.created_at - _START_SLACK_S)
+                 and not before_day(route, fix.timestamp))
     if not progress.started and may_start and _left_station(route, fix, settings):
         changes += start_route(route, progress, fix.timestamp, settings)
     first_leg = max(0, progress.leg - 1)
@@ -126,6 +128,13 @@ def apply_fix(route: Route, progress: Progress, fix: Fix, settings: Settings,
     update_etas(route, progress, path, clock, hold=not moving and not visited,
                 settings=settings, speeds=speeds)
     return FixResult(True, None, changes, travelled=travelled)
+
+
+def before_day(route: Route, ts: float) -> bool:
+    """Whether `ts` falls before the local day the route is planned for: a phone carried
+    around the evening before (or a tap on Start) must not start tomorrow's round, text its
+    customers or run their ETAs as today."""
+    return bool(route.date) and local_day(ts, route.timezone).isoformat() < route.date
 
 
 def _hold(route: Route, progress: Progress, fix: Fix, settings: Settings,

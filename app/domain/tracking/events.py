@@ -3,7 +3,7 @@ returned."""
 
 from __future__ import annotations
 
-from app.domain.hours import day_text, next_delivery_day
+from app.domain.hours import day_text, local_day, next_delivery_day
 from app.domain.model import ATTEMPT_REASONS, STOP_EVENTS, Route, StopEvent
 from app.domain.tracking.eta import update_etas
 from app.domain.tracking.geometry import route_path
@@ -48,6 +48,10 @@ def apply_event(
     if event.type in ("arrived", "picked_up", "delivered", "attempted") and event.stop is None:
         raise EventError("stop", "required")
     at = event.timestamp
+    if not progress.started and route.date and local_day(at, route.timezone).isoformat() \
+            < route.date:
+        raise EventError("timestamp", f"the route is planned for {route.date}: it cannot start "
+                         "before that day")
     # Any event, a route start included, comes from an app that reports the route's stops
     # (Doorstep's driver app, the simulator, a seller's own): from now on its outcomes say
     # what is done, not a guess from positions (tracking/visits.py). A van circling the block

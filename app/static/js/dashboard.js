@@ -45,6 +45,7 @@ function onSnapshot(data) {
 
 function onFleet(data) {
   for (const route of data.routes) routes.set(route.route_id, route);
+  for (const id of data.withdrawn || []) routes.delete(id); // the seller took it back
   render();
 }
 

@@ -75,7 +75,7 @@ function partial(stop) {
 // A pickup (a restaurant, a second warehouse) has no recipients: what to collect there is the
 // parcels of the later stops that name it.
 function pickupText(block, stop) {
-  const parcels = stop.for_stops.reduce((n, i) => n + block.stops[i].shipments.length, 0);
+  const parcels = stop.for_stops.reduce((n, i) => n + parcelsOf(block.stops[i]), 0);
   return `Pick up ${plural(parcels, "parcel")} for stop${stop.for_stops.length === 1 ? "" : "s"} ` +
     stop.for_stops.map((i) => i + 1).join(", ");
 }
@@ -98,6 +98,24 @@ function current(block) {
   return state.order.next(block.stops);
 }
 
+// An order may be several parcels (a `parcels` column in the seller's list).
+function parcelsOf(stop) {
+  return stop.shipments.reduce((n, x) => n + (x.parcels || 1), 0);
+}
+
+// The plan's time at the stop and the customer's slot, in the route's own zone (as the printed
+// day's sheet has them): "planned 10:25 · slot 10:00-12:00"; empty when the route has neither.
+function clockIn(iso, tz) {
+  return new Date(iso).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: tz });
+}
+
+function stopTimes(s, tz) {
+  const parts = [];
+  if (s.planned_at) parts.push(`planned ${clockIn(s.planned_at, tz)}`);
+  if (s.window) parts.push(`slot ${clockIn(s.window[0], tz)}-${clockIn(s.window[1], tz)}`);
+  return parts.join(" · ");
+}
+
 function renderNext(block) {
   const next = block.next_stop === null ? null : block.stops[block.next_stop];
   const done = block.stops.filter((s) => s.done).length;
@@ -109,8 +127,11 @@ function renderNext(block) {
     setText("next-title", `Stop ${next.index + 1}: ${pickup ? "Pick up at " : ""}${
       next.address || "(no address)"}`);
     setText("next-people", pickup ? pickupText(block, next)
-      : `For ${people(next)} · ${plural(next.shipments.length, "parcel")}${
+      : `For ${people(next)} · ${plural(parcelsOf(next), "parcel")}${
         partial(next) ? ` · ${partial(next)}` : ""}`);
+    const times = stopTimes(next, block.timezone);
+    $("next-times").hidden = !times;
+    setText("next-times", times);
     $("next-notes").hidden = !next.notes;
     setText("next-notes", next.notes || "");
     const asked = customerInstructions(next);
@@ -125,6 +146,7 @@ function renderNext(block) {
       : unsent ? `Back at the station: keep the app open until the ${plural(unsent, "item")} waiting ${
         unsent === 1 ? "is" : "are"} sent` : "Route finished: thank you!");
     setText("next-people", "");
+    $("next-times").hidden = true;
     $("next-notes").hidden = true;
     $("next-instructions").hidden = true;
   }
@@ -153,7 +175,9 @@ function renderStops(block) {
     const outcome = pickup ? "picked up" : outcomes(s);
     const what = s.done ? outcome : [s.arrived ? "arrived" : "", partial(s)].filter(Boolean).join(", ");
     const who = pickup ? `Pick up for stops ${s.for_stops.map((i) => i + 1).join(", ")}` : people(s);
-    const text = `${s.address || "(no address)"} · ${who}${what ? ` · ${what}` : ""}`;
+    const times = s.done ? "" : stopTimes(s, block.timezone);
+    const text = `${s.address || "(no address)"} · ${who}${times ? ` · ${times}` : ""}${
+      what ? ` · ${what}` : ""}`;
     if (s.done) {
       li.textContent = text;
     } else { // open it to act on it, out of order

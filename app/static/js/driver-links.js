@@ -61,16 +61,48 @@ export function updateDriverRoutes(routes) {
   select.value = chosen;
 }
 
+// Withdrawing a route (DELETE /dashboard/routes/<id>): asked twice, since its customers are
+// told at once and its driver link stops working.
+async function withdraw() {
+  const routeId = $("driver-route").value;
+  const button = $("route-withdraw");
+  if (!routeId) return;
+  if (button.dataset.armed !== routeId) {
+    button.dataset.armed = routeId;
+    button.textContent = "Withdraw it: click again";
+    $("driver-link-status").textContent = "Withdrawing removes the route: its customers' links " +
+      "say the delivery was withdrawn and its driver link stops working.";
+    return;
+  }
+  delete button.dataset.armed;
+  button.textContent = "Withdraw route";
+  const resp = await fetch(`/dashboard/routes/${encodeURIComponent(routeId)}`,
+    { method: "DELETE", headers: { "X-CSRF-Token": csrf } });
+  const body = await resp.json().catch(() => ({}));
+  $("driver-link-status").textContent = resp.ok
+    ? `Route withdrawn: its ${body.shipments} customer link(s) now say so.`
+    : body.error || `The server answered ${resp.status}`;
+  if (resp.ok) {
+    $("driver-route").value = "";
+    $("driver-link-show").hidden = true;
+    for (const id of ["driver-link-make", "driver-link-revoke", "route-withdraw"]) $(id).disabled = true;
+  }
+}
+
 export function setUpDriverLinks(config) {
   csrf = config.csrfToken;
   $("driver-route").addEventListener("change", () => {
     const chosen = Boolean($("driver-route").value);
     $("driver-link-make").disabled = !chosen;
     $("driver-link-revoke").disabled = true;
+    $("route-withdraw").disabled = !chosen;
+    delete $("route-withdraw").dataset.armed;
+    $("route-withdraw").textContent = "Withdraw route";
     $("driver-link-show").hidden = true;
     $("driver-link-status").textContent = "";
     if (chosen) call("GET");
   });
   $("driver-link-make").addEventListener("click", () => call("POST"));
   $("driver-link-revoke").addEventListener("click", () => call("DELETE"));
+  $("route-withdraw").addEventListener("click", withdraw);
 }

@@ -2,3 +2,4 @@
 export const SNAPSHOT = "snapshot";
 export const VIEW = "view";
 export const FLEET = "fleet";
+export const WITHDRAWN = "withdrawn";

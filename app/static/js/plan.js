@@ -20,8 +20,9 @@ new ResizeObserver(() => map.invalidateSize()).observe(map.getContainer());
 const layers = { pins: L.layerGroup().addTo(map), blocks: L.layerGroup().addTo(map) };
 const state = { report: null, station: null, plan: null };
 
-const tomorrow = new Date(Date.now() + 86400000);
-$("plan-date").value = tomorrow.toISOString().slice(0, 10);
+// Tomorrow in the seller's zone (not UTC's: after 22:00 UTC Helsinki is already on the next day).
+$("plan-date").value = new Intl.DateTimeFormat("en-CA", { timeZone: config.timezone })
+  .format(new Date(Date.now() + 86400000));
 
 let stationMarker = null;
 function setStation(latlng) {
@@ -44,7 +45,11 @@ async function post(url, body) {
     body: JSON.stringify(body),
   });
   const data = await resp.json().catch(() => ({ error: `the server answered ${resp.status}` }));
-  if (!resp.ok) throw new Error(data.error || `the server answered ${resp.status}`);
+  if (!resp.ok) {
+    const err = new Error(data.error || `the server answered ${resp.status}`);
+    err.data = data;
+    throw err;
+  }
   return data;
 }
 
@@ -206,7 +211,7 @@ function orders() {
     lat: r.place.lat, lon: r.place.lon, recipient: r.order.recipient,
     address: r.order.address || r.place.address, phone: r.order.phone || undefined,
     reference: r.order.reference || undefined, notes: r.order.notes || undefined,
-    program: r.order.program,
+    program: r.order.program, parcels: r.order.parcels || 1,
     slot: r.order.slot || undefined, pickup: r.order.pickup ?? undefined,
   }));
 }
@@ -245,6 +250,7 @@ function renderPlan(plan, list) {
   $("blocks-panel").hidden = false;
   $("register-button").disabled = false;
   $("registered").hidden = true;
+  $("replace-box").hidden = true;
   renderSheet(plan, $("plan-date").value);
   root.dataset.blocks = String(plan.blocks.length);
 }
@@ -284,17 +290,42 @@ $("csv-button").addEventListener("click", () => {
   if (state.plan) downloadCsv(state.plan, $("plan-date").value);
 });
 
-$("register-button").addEventListener("click", async () => {
+// Registering a day again (planned again after a change) would double it: the server says
+// which routes that day already has, and the seller replaces them or adds these too.
+function askReplace(earlier) {
+  const box = $("replace-box");
+  const list = $("replace-list");
+  list.replaceChildren(...earlier.map((r) => {
+    const li = document.createElement("li");
+    li.textContent = `${r.driver} (${r.vehicle}), ${r.stops} stops` +
+      (r.started ? " · on the way: kept" : "");
+    return li;
+  }));
+  $("replace-title").textContent = `${earlier.length} route(s) are already registered for ` +
+    `${$("plan-date").value}.`;
+  box.hidden = false;
+  $("register-button").disabled = true;
+}
+
+async function register(replace) {
   if (!state.plan) return;
   say("Registering…");
+  $("replace-box").hidden = true;
   let result;
   try {
-    result = await post(config.registerUrl, { routes: state.plan.blocks.map((b) => b.route) });
+    result = await post(config.registerUrl, {
+      routes: state.plan.blocks.map((b) => b.route), ...(replace === undefined ? {} : { replace }),
+    });
   } catch (err) {
+    if (err.data && err.data.field === "replace") {
+      askReplace(err.data.earlier);
+      say("This day has routes already: replace them, or add these too.");
+      return;
+    }
     say(`Not registered: ${err.message}`);
     return;
   }
-  showRegistered(result.routes);
+  showRegistered(result.routes, config);
   renderSheet(state.plan, $("plan-date").value, result.routes.map((r) => r.driver_link));
   const a = document.createElement("a");
   a.href = config.dashboardUrl;
@@ -304,5 +335,11 @@ $("register-button").addEventListener("click", async () => {
   box.hidden = false;
   $("register-button").disabled = true;
   root.dataset.registered = String(result.routes.length);
-  say("Registered.");
-});
+  const gone = result.withdrawn.length;
+  say(gone ? `Registered; the ${gone} route(s) registered before for this day were withdrawn` +
+    (result.kept.length ? ` (${result.kept.length} on the way kept).` : ".") : "Registered.");
+}
+
+$("register-button").addEventListener("click", () => register());
+$("replace-yes").addEventListener("click", () => register(true));
+$("replace-add").addEventListener("click", () => register(false));

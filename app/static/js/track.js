@@ -1,7 +1,7 @@
 // The customer's tracking page: render the customer view, then keep it live over Socket.IO.
 import { io } from "../vendor/socket.io/socket.io.esm.min.js";
 import { addBasemap } from "./basemap.js";
-import { SNAPSHOT, VIEW } from "./events.js";
+import { SNAPSHOT, VIEW, WITHDRAWN } from "./events.js";
 import { moveMarker, wayBetween } from "./glide.js";
 import { setUpInstructions, updateInstructions } from "./instructions.js";
 import { setUpTexts } from "./texts.js";
@@ -179,9 +179,15 @@ function connect() {
   const socket = io({ auth: { token: config.token, lang: config.lang }, transports: ["websocket"] });
   socket.on(SNAPSHOT, onSnapshot);
   socket.on(VIEW, render);
+  // The seller withdrew the route: the page itself says so now (the server answers 410).
+  socket.on(WITHDRAWN, () => window.location.reload());
   socket.on("disconnect", onLost);
-  socket.on("connect_error", () => {
+  socket.on("connect_error", (err) => {
     onLost();
+    if (err && /withdrawn/.test(err.message)) {
+      window.location.reload();
+      return;
+    }
     // Refused by the server (e.g. restarted without this link yet): socket.io stops; we retry.
     if (!socket.active) setTimeout(() => socket.connect(), 5000);
   });

@@ -27,7 +27,13 @@ def own_route(route_id: str) -> str:
 def assign_device(route_id: str):
     """Let a phone report positions for the route: an id issued now, or one the seller holds."""
     seller = own_route(route_id)
-    body = obj(json_body(), "body")
+    return jsonify(route_id=route_id, device_id=link_phone(route_id, seller, json_body()))
+
+
+def link_phone(route_id: str, seller: str, body: object) -> str:
+    """Link the device id in `body` (or a new one) to the seller's route; answer the id. The
+    API's door and the plan page's (app/web/pages/driver_links.py) alike."""
+    body = obj(body, "body")
     device_id = text(body, "device_id", 64, required=False) or None
     svc = services()
     if device_id is None:
@@ -42,7 +48,7 @@ def assign_device(route_id: str):
         svc.ingest.link_device(device_id, route_id, seller)
     except devices.DeviceTaken:
         raise ApiError(409, "device id already used by another seller", "device_id") from None
-    return jsonify(route_id=route_id, device_id=device_id)
+    return device_id
 
 
 @bp.delete("/routes/<route_id>/device")

@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.access.limits import Limited
 from app.i18n.catalogs import N_
-from app.live.reads import LinkExpired
+from app.live.reads import LinkExpired, LinkWithdrawn
 from app.store import StoreFull, StoreUnavailable
 from app.web.api import bp
 from app.web.api.validation import InvalidField
@@ -77,6 +77,11 @@ _EXPIRED = (N_("This tracking link has expired"), N_(
     "parcel's tracking number."))
 
 
+_WITHDRAWN = (N_("This delivery was withdrawn"), N_(
+    "The sender took this delivery off its route: it is not coming as planned. The sender "
+    "will tell you when it comes, or ask them."))
+
+
 def page_error(status: int, title: str, message: str, lookup: bool = False):
     # Said in the reader's language (app/i18n): the constants above are the catalog's keys.
     return render_template("error.html", title=gettext(title), message=gettext(message),
@@ -88,6 +93,13 @@ def on_link_expired(exc: LinkExpired):
     if not _is_api():
         return page_error(404, *_EXPIRED, lookup=True)
     return error(404, "tracking link expired", "token")
+
+
+@bp.app_errorhandler(LinkWithdrawn)
+def on_link_withdrawn(exc: LinkWithdrawn):
+    if not _is_api():
+        return page_error(410, *_WITHDRAWN)
+    return error(410, "delivery withdrawn by the sender", "token")
 
 
 @bp.app_errorhandler(Limited)

@@ -46,6 +46,7 @@ def answer(status: str, description: str, schema: dict | None = None) -> dict:
 ERRORS = {code: {"description": why, "content": {"application/json": {"schema": ref("Error")}}}
           for code, why in [("400", "invalid input; `field` names it"), ("401", "not signed in"),
                             ("404", "not found (or not yours)"), ("409", "conflict"),
+                            ("410", "a customer link whose delivery the seller withdrew"),
                             ("413", "body too large"), ("415", "not JSON"),
                             ("429", "rate limited; see Retry-After"),
                             ("503", "storage unavailable; retry")]}
@@ -83,15 +84,19 @@ EVENT = obj(["type", "timestamp"], type={"type": "string", "enum": list(STOP_EVE
             proof=obj([], left_at=text(80), note=text(500), photo=text(500),
                       signature=text(40)),
             driver_token=STR)
-SHIPMENT_IN = obj(["recipient"], recipient=text(120), reference=text(80), phone=text(32))
+SHIPMENT_IN = obj(["recipient"], recipient=text(120), reference=text(80), phone=text(32),
+                  parcels={"type": "integer", "minimum": 1, "maximum": 100})
 ROUTE_IN = obj(
     ["driver", "station", "stops"],
     driver=obj(["name", "vehicle"], name=text(80), vehicle={"enum": list(VEHICLES)}),
     program={"enum": list(PROGRAMS)}, timezone=STR, station=lat_lon(name=text(80)),
+    # The local delivery day, within 30 days of today; without it, the day it is registered.
+    date={"type": "string", "format": "date"},
     stops={"type": "array", "minItems": 1, "maxItems": 500,
            "items": lat_lon(address=text(200), dwell_s={"type": "number", "minimum": 0},
                             notes=text(500),
                             window=obj(["from", "to"], **{"from": TIMESTAMP, "to": TIMESTAMP}),
+                            planned_at=TIMESTAMP,
                             # A delivery holds 1-50 shipments; a pickup none (its deliveries
                             # name it by index in `pickup`, and it comes before them).
                             kind={"enum": list(STOP_KINDS)},
@@ -114,7 +119,9 @@ SCHEMAS = {
                                       error=STR)}),
     "CustomerView": obj(["tracking_id", "status", "status_text", "timeline", "timezone"],
                         tracking_id=STR, status=STR, status_text=STR,
-                        timeline={"type": "array", "items": OBJ}, timezone=STR),
+                        timeline={"type": "array", "items": OBJ}, timezone=STR,
+                        delivery_date={"type": "string", "format": "date", "nullable": True},
+                        arrives_on={"type": "string", "format": "date", "nullable": True}),
     "Fleet": obj(["routes"], routes={"type": "array", "items": OBJ}),
     "Instructions": obj(["note", "safe_place", "open", "safe_places", "max_note"], note=STR,
                         safe_place={"type": "string", "nullable": True,
@@ -147,8 +154,15 @@ PATHS = {
                    answer("201", "registered", ref("Registered")), body=ROUTE_IN),
         "get": op("List the seller's routes", answer("200", "routes", ref("Fleet"))),
     },
-    "/routes/{route_id}": {"get": op("One of the seller's routes", answer("200", "route", OBJ),
-                                     params=[path_param("route_id")])},
+    "/routes/{route_id}": {
+        "get": op("One of the seller's routes", answer("200", "route", OBJ),
+                  params=[path_param("route_id")]),
+        "delete": op("Withdraw one of the seller's routes: it and its live state, driver link "
+                     "and phone go; its customers' links answer 410 (withdrawn)",
+                     answer("200", "withdrawn", obj(["route_id", "withdrawn", "shipments"],
+                                                    route_id=STR, withdrawn={"type": "boolean"},
+                                                    shipments=INT)),
+                     params=[path_param("route_id")])},
     "/routes/{route_id}/positions": {"get": op(
         "The positions accepted for one of the seller's routes, oldest first",
         answer("200", "positions", obj(["positions"], positions={"type": "array", "items": obj(

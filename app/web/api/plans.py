@@ -71,6 +71,12 @@ def day_plan(body: object) -> dict:
     for block in result.blocks:
         programs = Counter(cleaned[i]["program"] for i in block.stops)
         name = names[block.courier]
+        arrivals = [_iso(_served_at(t, v, orders), tz)
+                    for t, v in zip(block.arrivals, block.visits, strict=True)]
+        route = route_body(block, cleaned, name, programs.most_common(1)[0][0], tz,
+                           station_out, pickups, day.isoformat())
+        for stop, at in zip(route["stops"], arrivals, strict=True):
+            stop["planned_at"] = at  # the driver app shows it, as the printed sheet does
         blocks.append({
             "courier": name, "vehicle": block.vehicle, "stops": len(block.stops),
             "parcels": sum(orders[i].parcels for i in block.stops),
@@ -80,10 +86,8 @@ def day_plan(body: object) -> dict:
             "end": _iso(block.end, tz), "orders": block.stops,
             # When each stop of `route` is served (a pickup included; a slot's door is not rung
             # before the slot opens, however early the courier is there), for the day's sheet.
-            "arrivals": [_iso(_served_at(t, v, orders), tz)
-                         for t, v in zip(block.arrivals, block.visits, strict=True)],
-            "route": route_body(block, cleaned, name, programs.most_common(1)[0][0], tz,
-                                station_out, pickups),
+            "arrivals": arrivals,
+            "route": route,
         })
     return {"date": day.isoformat(), "timezone": tz, "blocks": blocks,
             "unassigned": [{"order": i, "reason": why} for i, why in result.unassigned]}
@@ -183,5 +187,6 @@ def _order(raw: object, p: str, now: float, n_pickups: int,
         "program": choice(o, "program", PROGRAMS, default="standard", prefix=p),
         "slot": o.get("slot") if slot else None,
         "pickup": pickup,
+        "parcels": int(parcels),
     }
     return row, Order(lat, lon, int(parcels), slot, pickup)

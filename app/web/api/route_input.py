@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 import time
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from app.domain.hours import local_day
 from app.domain.model import PROGRAMS, STOP_KINDS, VEHICLES
 from app.domain.route_request import RouteRequest
 from app.notify.phones import PHONE_HINT, country_of, normalize
@@ -14,6 +16,7 @@ from app.web.api.validation import InvalidField, choice, latlon, moment, number,
 
 MAX_STOPS = 500
 MAX_SHIPMENTS_PER_STOP = 50
+MAX_PARCELS = 100  # in one order (a shipment): as the order check and the planner take it
 MAX_LEG_POINTS = 20000
 MAX_WINDOW_S = 86400.0
 MAX_WINDOW_DISTANCE_S = 30 * 86400.0
@@ -52,7 +55,33 @@ def parse_route(body: Any, default_timezone: str, max_shipments: int = 500,
         station_name=text(station, "name", 80, required=False, prefix="station.") or "Station",
         stops=_pickups_first([_stop(s, i, vehicle, now, country) for i, s in enumerate(stops)]),
         legs=_legs(body.get("legs"), len(stops)),
+        date=delivery_date(body.get("date"), zone, now),
     )
+
+
+# As far from today as a slot may be (MAX_WINDOW_DISTANCE_S).
+MAX_DAYS_AWAY = 30
+
+
+def delivery_date(raw: Any, zone: str, now: float) -> str | None:
+    """The day the route is driven (`2026-12-04`, local to the route's zone), or None: today.
+    Customers read "Arriving tomorrow" or the day until then, and the route does not start
+    before it (a phone's fixes or a driver's tap the evening before leave it as it is)."""
+    if raw is None:
+        return None
+    try:
+        day = date.fromisoformat(raw) if isinstance(raw, str) and len(raw) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise InvalidField("date", "must be a day such as 2026-12-04")
+    today = local_day(now, zone)
+    if abs((day - today).days) > MAX_DAYS_AWAY:
+        # A replay's or a late import's day is taken as it is (the plan page plans a past day
+        # as asked); a year's typo is not.
+        raise InvalidField("date", f"must be within {MAX_DAYS_AWAY} days of today "
+                           f"({today.isoformat()} in the route's time zone)")
+    return day.isoformat()
 
 
 def timezone_name(value: Any) -> str:
@@ -73,7 +102,7 @@ def _stop(raw: Any, i: int, vehicle: str, now: float, country: str | None) -> di
     kind = choice(s, "kind", STOP_KINDS, default="delivery", prefix=p)
     shipments = s.get("shipments")
     if kind == "pickup":
-        return _pickup(s, p, lat, lon, vehicle)
+        return _pickup(s, p, lat, lon, vehicle, now)
     pickup = s.get("pickup")
     if pickup is not None and (isinstance(pickup, bool) or not isinstance(pickup, int)):
         raise InvalidField(p + "pickup", "must be the index of a pickup stop before this one")
@@ -93,10 +122,12 @@ def _stop(raw: Any, i: int, vehicle: str, now: float, country: str | None) -> di
                       for j, x in enumerate(shipments)],
         "kind": "delivery",
         "pickup": pickup,
+        "planned_at": planned_at(s, p, now),
     }
 
 
-def _pickup(s: dict[str, Any], p: str, lat: float, lon: float, vehicle: str) -> dict[str, Any]:
+def _pickup(s: dict[str, Any], p: str, lat: float, lon: float, vehicle: str,
+            now: float) -> dict[str, Any]:
     """A place the driver collects parcels at: it has no shipments of its own (its deliveries
     name it), and no slot (it waits for no customer)."""
     if s.get("shipments"):
@@ -109,7 +140,19 @@ def _pickup(s: dict[str, Any], p: str, lat: float, lon: float, vehicle: str) -> 
             "address": text(s, "address", 200, required=False, prefix=p) or "",
             "dwell_s": DEFAULT_DWELL_S[vehicle] if dwell is None else dwell,
             "notes": text(s, "notes", 500, required=False, prefix=p) or "",
-            "window": None, "shipments": [], "kind": "pickup", "pickup": None}
+            "window": None, "shipments": [], "kind": "pickup", "pickup": None,
+            "planned_at": planned_at(s, p, now)}
+
+
+def planned_at(s: dict[str, Any], p: str, now: float) -> float | None:
+    """When the plan has the stop served (`planned_at`, ISO 8601 with an offset or epoch
+    seconds): shown to the driver beside the slot, as the day's printed sheet shows it."""
+    if s.get("planned_at") is None:
+        return None
+    ts = moment(s, "planned_at", p)
+    if not (math.isfinite(ts) and abs(ts - now) <= MAX_WINDOW_DISTANCE_S):
+        raise InvalidField(p + "planned_at", "must be within 30 days of the server's clock")
+    return ts
 
 
 def _pickups_first(stops: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -152,10 +195,14 @@ def _shipment(raw: Any, p: str, country: str | None) -> dict[str, Any]:
         phone = normalize(phone, country)
         if phone is None:
             raise InvalidField(p + "phone", PHONE_HINT)
+    parcels = number(s, "parcels", 1, MAX_PARCELS, required=False, prefix=p) or 1
+    if parcels != int(parcels):
+        raise InvalidField(p + "parcels", "must be a whole number")
     return {
         "recipient": text(s, "recipient", 120, prefix=p),
         "reference": text(s, "reference", 80, required=False, prefix=p),
         "phone": phone,
+        "parcels": int(parcels),
     }
 
 

@@ -9,6 +9,7 @@ from flask import current_app, jsonify, request
 from app.access import limits
 from app.domain.hours import iso_utc
 from app.extensions import services
+from app.live.withdraw import withdraw
 from app.web.api import bp
 from app.web.api.auth import require_seller
 from app.web.api.body import json_body
@@ -81,6 +82,15 @@ def get_route(route_id: str):
     if summary is None:
         raise ApiError(404, "no such route", "route_id")
     return jsonify(summary)
+
+
+@bp.delete("/routes/<route_id>")
+def delete_route(route_id: str):
+    """Withdraw one of the seller's routes: it, its shipments' live state, its driver link and
+    phone go; its customers' links say the delivery was withdrawn (app/live/withdraw.py)."""
+    _sellers_route(route_id)
+    shipments = withdraw(services(), route_id)
+    return jsonify(route_id=route_id, withdrawn=True, shipments=shipments)
 
 
 @bp.get("/routes/<route_id>/positions")

@@ -9,6 +9,8 @@ import segno
 from flask import Response, abort, current_app, jsonify, make_response, request, url_for
 
 from app.extensions import services
+from app.live.withdraw import withdraw
+from app.web.api.devices import link_phone
 from app.web.pages import bp
 from app.web.pages.session import seller_required, signed_in_seller
 
@@ -86,6 +88,27 @@ def revoke_driver_link(route_id: str):
     if not services().driver_links.revoke(route_id):
         return jsonify(error="this route has no driver link", field="route_id"), 404
     return _answer(route_id, shown(route_id, None))
+
+
+@bp.delete("/dashboard/routes/<route_id>")
+@seller_required
+def withdraw_route(route_id: str):
+    """Withdraw one of the signed-in seller's routes (the API's DELETE, behind the session
+    and its CSRF token): its customers' links then say the delivery was withdrawn."""
+    route_id = own_route(route_id)
+    return jsonify(route_id=route_id, withdrawn=True, shipments=withdraw(services(), route_id))
+
+
+@bp.put("/dashboard/routes/<route_id>/device")
+@seller_required
+def link_route_phone(route_id: str):
+    """Hand the route to a Traccar Client phone by its device id (or a new id to type into
+    the phone): the API's `PUT /api/v1/routes/<id>/device` behind the session and CSRF."""
+    route_id = own_route(route_id)
+    device_id = link_phone(route_id, signed_in_seller(), request.get_json(silent=True))
+    resp = jsonify(route_id=route_id, device_id=device_id)
+    resp.headers["Cache-Control"] = "no-store"  # the id is the phone's credential
+    return resp
 
 
 @bp.get("/dashboard/routes/<route_id>/driver-link.svg")

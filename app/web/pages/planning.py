@@ -9,6 +9,7 @@ from flask import current_app, jsonify, render_template, request, url_for
 from app.access import csrf, limits
 from app.domain.model import VEHICLES
 from app.extensions import services
+from app.live.withdraw import withdraw
 from app.web.api.errors import ApiError
 from app.web.api.geocode import place_of
 from app.web.api.orders import orders_report
@@ -32,6 +33,8 @@ def plan_page():
                          timezone=current_app.config["DEFAULT_TIMEZONE"],
                          checkUrl=url_for("web.plan_check"), planUrl=url_for("web.plan_blocks"),
                          registerUrl=url_for("web.plan_register"),
+                         routesUrl=url_for("web.dashboard") + "/routes",
+                         phoneUrl=current_app.config["PUBLIC_URL"] or None,
                          dashboardUrl=url_for("web.dashboard"))
     return render_template("plan.html", page=config, seller=signed_in_seller())
 
@@ -74,17 +77,58 @@ def plan_register():
         except InvalidField as exc:  # name the route it came from
             raise ApiError(400, f"routes[{i}].{exc.field} {exc.message}",
                            f"routes[{i}].{exc.field}") from None
+    replace = body.get("replace")
+    if replace is not None and not isinstance(replace, bool):
+        raise ApiError(400, "replace must be true or false", "replace")
+    earlier = _registered_for(seller, {r.date for r in requests if r.date})
+    if earlier and replace is None:
+        # Planned again and registered again, the day would be doubled: every customer two
+        # links, every courier two routes. The page asks which the seller means.
+        return jsonify(error=f"{len(earlier)} route(s) are already registered for this day: "
+                       "replace them or add these too", field="replace",
+                       earlier=[_brief(r, p) for r, p in earlier]), 409
     # All of them from the seller's budget before the first is stored: a refusal halfway
     # would leave routes registered whose links the seller never saw.
     limits.take_one("ROUTES_PER_SELLER", "routes for this seller", "routes", seller,
                     cost=len(requests))
+    withdrawn, kept = [], []
+    for route, progress in earlier if replace else []:
+        # One on the way stays: its driver is out with its parcels.
+        if progress is not None and progress.started:
+            kept.append(route.id)
+        else:
+            withdraw(services(), route.id)
+            withdrawn.append(route.id)
     out = []
     for req in requests:
         route, shipments, driver_token = services().ingest.register_route(seller, req)
         # Each route leaves with its driver-app link and QR code, as the dashboard makes them:
         # the courier scans it here; the token stays for a seller's own app or a Traccar phone.
         out.append({"route_id": route.id, "driver": req.driver_name, "vehicle": req.vehicle,
+                    "parcels": sum(s.parcels for s in shipments),
                     "driver_token": driver_token, "driver_link": new_link(route.id, seller),
                     "shipments": [{"tracking_id": s.tracking_id, "reference": s.reference,
                                    "tracking_url": tracking_url(s.token)} for s in shipments]})
-    return jsonify(routes=out), 201
+    return jsonify(routes=out, withdrawn=withdrawn, kept=kept), 201
+
+
+# The newest routes looked at for a day registered before: a seller's day is tens of routes.
+_RECENT = 500
+
+
+def _registered_for(seller: str, days: set[str]) -> list:
+    """The seller's routes (with their progress) planned for one of these days."""
+    if not days:
+        return []
+    reads, found = services().reads, []
+    for route_id in reads.seller_routes(seller)[-_RECENT:]:
+        route = reads.route(route_id)
+        if route is not None and route.date in days:
+            found.append((route, reads.progress(route_id)))
+    return found
+
+
+def _brief(route, progress) -> dict:
+    return {"route_id": route.id, "driver": route.driver.name, "vehicle": route.driver.vehicle,
+            "stops": len(route.stops), "date": route.date,
+            "started": bool(progress and progress.started)}
