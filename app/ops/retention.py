@@ -25,8 +25,7 @@ from app.access.sessions import Sessions
 from app.customer import feedback, instructions
 from app.domain.model import FINAL_STATUSES, STATUSES, Route, Shipment
 from app.domain.tracking import StatusChange
-from app.live.reads import Reads
-from app.live.reads import WITHDRAWN
+from app.live.reads import WITHDRAWN, Reads
 from app.notify import messages as outbox
 from app.notify import once, subscriptions
 from app.store import Store
