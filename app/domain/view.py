@@ -203,6 +203,10 @@ def view_clock(progress: Progress, now: float | None) -> float:
     a real phone that has gone quiet keeps slipping instead of freezing.
     """
     clock = progress.updated_at
+    if progress.phone is not None and now is not None:
+        # A real phone (the OsmAnd door): the server's clock is the customer's. A backlog's
+        # or a slow clock's last fix would show a window that began before the page did.
+        return now
     if not sane(clock):  # absurd or missing in the store: the server's clock will do
         return now if now is not None else 0.0
     if now is None or not 0 <= now - clock <= _QUIET_S:

@@ -149,7 +149,6 @@ class Ingest:
 
         def apply(route: Route, progress: Progress) -> list[StatusChange]:
             changes: list[StatusChange] = []
-            heard = (progress.phone or {}).get("heard_at")  # the phone's request before this
             if phone is not None:  # what it did not say this time, it said before
                 said = {k: v for k, v in phone.items() if v is not None}
                 last = progress.last_fix
@@ -169,7 +168,8 @@ class Ingest:
             for fix in sorted(fixes, key=lambda f: f.timestamp):
                 last = progress.last_fix
                 if now is not None:
-                    fix = phones.on_time(fix, now, last, heard)
+                    progress.phone = progress.phone or {}
+                    fix = phones.on_time(fix, now, progress.phone)
                 if history is not None and last is not None \
                         and (fix.timestamp <= last["timestamp"] or fix.stamped is not None):
                     if history.has(fix):

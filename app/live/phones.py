@@ -18,10 +18,17 @@ from app.live.write_behind import LiveProgress
 # than this makes no such news (its backlog's timeline entries are kept, no text or webhook).
 NEWS = {"approaching", "arriving"}
 STALE_NEWS_S = 120.0
-# A phone's clock that moved this much further than the server's between two requests jumped:
-# more than a phone's sampling gap (a distance filter while parked, a sped-up simulator's).
-_CLOCK_JUMP_S = 600.0
-
+# A phone's clock found wrong is corrected by the offset it was found off by while its fixes,
+# corrected, land this near the server's clock (network delay, a fix taken a moment before it
+# was sent); beyond it the clock was set again and is read afresh.
+_SAME_CLOCK_S = 30.0
+# A clock behind by a steady amount: this many fixes in a row, each as late as the others
+# within the jitter, over this much of the server's time (a backlog's fixes are sent back to
+# back: their stamps advance far faster than the server's clock).
+_STEADY_FIXES = 3
+_RECENT = 12
+_STEADY_JITTER_S = 2.0
+_STEADY_SPAN_S = 3.0
 
 def entry(fix: Fix) -> dict:
     # The history keeps what the phone said, as Traccar keeps a fix's own time: the engine
@@ -30,23 +37,43 @@ def entry(fix: Fix) -> dict:
     return {"lat": fix.lat, "lon": fix.lon, "t": t, "speed": fix.speed, "heading": fix.heading}
 
 
-def on_time(fix: Fix, now: float, last: dict | None, heard: float | None) -> Fix:
-    """A phone's fix from a clock that just jumped ahead, taken at the moment it came.
+def on_time(fix: Fix, now: float, phone: dict) -> Fix:
+    """A phone's fix from a wrong clock, taken at the moment it came (its stamp kept aside).
 
-    A phone is never ahead of the server by more than network jitter: a fix stamped hours
-    ahead of the one before it, with seconds between the two requests, came from a wrong
-    clock (set by hand, a glitch). Taken at its own time, it would put a future time in the
-    customers' timeline and count every ETA from the evening. A clock that is ahead and
-    runs on from there (the simulator sped up, a phone set wrong for good) is not a jump: its
-    fixes keep their times, in order.
+    A phone is never ahead of the server by more than network jitter: a fix stamped ahead came
+    from a wrong clock (set by hand, a glitch). Nor does a live phone fall behind by a steady
+    amount: fixes that keep coming as fast as their stamps advance, each minutes older than the
+    server's clock, come from a clock set behind (or one that just jumped back), not from a
+    backlog. Taken at their own times, such fixes put times to come in the customers'
+    timelines, count ETAs from the evening, freeze the driver behind a live fix, or silence
+    "next stop" texts as if they were an old backlog. Once found, the clock's offset corrects
+    the phone's next fixes at once, until a fix says the clock was set right again.
+
+    `phone` is what the route keeps of the phone (Progress.phone): the offset, and the last
+    few fixes' server and phone times.
     """
-    if fix.timestamp <= now + CLOCK_SLACK_S:
-        return fix
-    if last is not None and heard is not None:
-        since = fix.timestamp - (last.get("stamped") or last["timestamp"])
-        if since - (now - heard) <= _CLOCK_JUMP_S:
-            return fix
-    return replace(fix, timestamp=now, stamped=fix.timestamp)
+    recent = phone.setdefault("recent", [])
+    recent.append([now, fix.timestamp])
+    del recent[:-_RECENT]
+    offset = phone.get("clock_offset")
+    if offset is not None:
+        if abs(fix.timestamp + offset - now) <= _SAME_CLOCK_S:
+            return replace(fix, timestamp=now, stamped=fix.timestamp)
+        phone["clock_offset"] = None  # set right again, or wrong in another way: read afresh
+    if fix.timestamp > now + CLOCK_SLACK_S or _steadily_behind(recent):
+        phone["clock_offset"] = now - fix.timestamp
+        return replace(fix, timestamp=now, stamped=fix.timestamp)
+    return fix
+
+
+def _steadily_behind(recent: list[list[float]]) -> bool:
+    """Whether the last few fixes are all about as late, and came over a few seconds."""
+    heard, stamp = recent[-1]
+    lag = heard - stamp
+    if lag <= STALE_NEWS_S:
+        return False
+    steady = [h for h, t in recent if abs((h - t) - lag) <= _STEADY_JITTER_S]
+    return len(steady) >= _STEADY_FIXES and heard - min(steady) >= _STEADY_SPAN_S
 
 
 def late(reason: str | None, fix: Fix, progress: Progress) -> bool:

@@ -120,9 +120,9 @@ def test_a_backlog_longer_than_the_history_stores_no_fix_twice(app, client):
     assert len(times) == len(set(times)) == 50
 
 
-def test_a_clock_ahead_for_good_keeps_its_times_in_order(client):
-    """The simulator sped up through the phone door, or a phone set an hour ahead for good:
-    not a jump (its clock runs on from where it is), so its fixes keep their own times."""
+def test_a_clock_ahead_for_good_is_taken_at_the_server_s_time(client):
+    """A phone set an hour ahead for good: its fixes are taken as they come, in order, with
+    their own times in the history; nothing a customer reads is in the future."""
     reg = phone_route(client)
     ahead = time.time() + 3600
     trip = walk_round(ahead)[:12]
@@ -130,5 +130,70 @@ def test_a_clock_ahead_for_good_keeps_its_times_in_order(client):
     assert sum(a["accepted"] for a in answers) == 12
     assert history(client, reg) == [stamp(f) for f in trip]
     route = client.get(f"/api/v1/routes/{reg['route_id']}", headers=SELLER).json
-    assert route["position"]["at"].startswith(
-        datetime.fromtimestamp(stamp(trip[-1]), UTC).strftime("%Y-%m-%dT%H:%M"))
+    at = datetime.fromisoformat(route["position"]["at"].replace("Z", "+00:00")).timestamp()
+    assert at <= time.time() + 1
+    assert (route["position"]["lat"], route["position"]["lon"]) == (
+        trip[-1]["coords"]["latitude"], trip[-1]["coords"]["longitude"])
+    for k in range(3):
+        for entry in view(client, reg, k)["timeline"]:
+            shown = datetime.fromisoformat(entry["at"].replace("Z", "+00:00")).timestamp()
+            assert shown <= time.time() + 1, entry
+
+
+def test_a_clock_behind_for_good_still_texts_the_next_stop(app, client):
+    """A phone ten minutes slow, live: its fixes are not an old backlog, so the customers
+    are texted how far the driver is, and the map is not 'updated 10 min ago'."""
+    reg = phone_route(client, phones=True)
+    trip = walk_round(time.time())
+    for fix in trip[:30]:
+        slow = place(fix["coords"]["latitude"], fix["coords"]["longitude"], time.time() - 600)
+        assert send(client, slow)["accepted"] == 1
+        time.sleep(0.5)
+    assert "approaching" in text_events(client, app)
+    route = client.get(f"/api/v1/routes/{reg['route_id']}", headers=SELLER).json
+    at = datetime.fromisoformat(route["position"]["at"].replace("Z", "+00:00")).timestamp()
+    assert abs(at - time.time()) < 60
+
+
+def test_a_clock_ahead_for_a_moment_leaves_no_time_to_come_in_any_timeline(client):
+    """The fourth outside check: two fixes five and fifteen minutes ahead as the driver left a
+    door left the next customer's 'almost there' at the wrong clock's time for good."""
+    reg = phone_route(client)
+    trip = walk_round(time.time() - 200, step=5.0)
+    for k, fix in enumerate(trip):
+        if 14 <= k <= 16:  # leaving the first door, on the way to the second
+            fix = place(fix["coords"]["latitude"], fix["coords"]["longitude"],
+                        stamp(fix) + 300 * (k - 13))
+        send(client, fix)
+    for k in range(3):
+        for entry in view(client, reg, k)["timeline"]:
+            shown = datetime.fromisoformat(entry["at"].replace("Z", "+00:00")).timestamp()
+            assert shown <= time.time() + 1, entry
+
+
+def test_a_stay_cut_by_a_dead_zone_counts_when_its_backlog_comes_behind_a_live_fix(client):
+    """The fourth outside check: the dead zone began 35 s into the minute at the first door;
+    back in coverage the phone sent where it was, then the backlog. The door counts."""
+    from tests.support.helpers import STOPS
+
+    reg = phone_route(client)
+    door = [k for k, f in enumerate(walk_round(0))
+            if (f["coords"]["latitude"], f["coords"]["longitude"]) == STOPS[0][:2]]
+    dead, back = door[0] + 7, door[-1] + 4  # the live fix 20 s past the door, near the next
+    trip = walk_round(time.time() - 5 * back - 2)
+    for fix in trip[:dead]:
+        send(client, fix)
+    assert send(client, trip[back])["accepted"] == 1
+    for fix in trip[dead:back]:
+        assert send(client, fix)["accepted"] == 1
+    assert visited(client, reg)[0]
+
+
+def test_after_a_backlog_no_window_starts_before_the_page_shows_it(client):
+    """The fourth outside check: at 11:40 a customer read 'Arriving 11:30-11:55'."""
+    reg = phone_route(client)
+    now = time.time()
+    send(client, *walk_round(now - 1200)[:10])  # twenty minutes ago, flushed now
+    eta = view(client, reg, 2)["eta"]
+    start = datetime.fromisoformat(eta["window"][0].replace("Z", "+00:00")).timestamp()
+    assert start >= now - 60, eta

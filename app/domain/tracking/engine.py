@@ -35,10 +35,6 @@ class FixResult:
 # This many fixes in a row, in time order, all older than the last one: it is the last one whose
 # clock was wrong (a network fix timed by a drifted system clock), not all of them.
 _HELD_TO_BELIEVE = 3
-# Late fixes kept to tell a clock that jumped back from a backlog, and how far apart in time
-# the first and last must be (one a second: a few seconds; at Traccar's 30 s, three fixes).
-_HELD_MAX = 8
-_JUMP_SPAN_S = 3.0
 # A phone's last fix no older than this (server clock) is live: a series older than it is a
 # backlog being sent behind it, not proof that its clock was wrong.
 _LIVE_S = 120.0
@@ -143,29 +139,25 @@ def _hold(route: Route, progress: Progress, fix: Fix, settings: Settings,
 
     One stale fix is a late one, and dropping it costs nothing. A series of them, each newer
     than the one before, means the last accepted fix came from a wrong clock (a glitch minutes
-    ahead, inside a backlog too, where the server's clock cannot tell), or that the phone's
-    clock has just jumped back (its fixes then come as fast as their stamps advance): the
-    series is then taken, from its first fix, instead of every right fix being dropped until
-    the wrong clock's moment.
+    ahead, inside a backlog too, where the server's clock cannot tell): the series is then
+    taken, from its first fix, instead of every right fix being dropped until the wrong
+    clock's moment.
     """
-    late = _late_not_glitch(progress, fix, now)
-    if late and now is None:  # the API: a resend, never held
+    if _late_not_glitch(progress, fix, now):
+        # A late fix, or a list sent again: not a series after a wrong clock. Nothing moves
+        # back (a phone's late fixes still go into the history: Ingest.positions), but what a
+        # phone's backlog behind a live fix shows of the doors visited counts.
         progress.dropped["stale"] = progress.dropped.get("stale", 0) + 1
-        return FixResult(False, "stale")
+        changes = _catch_up(route, progress, fix, settings, now) if now is not None else []
+        return FixResult(False, "stale", changes)
     held = progress.held
     if held and fix.timestamp <= held[-1]["timestamp"]:
         held.clear()  # not a series in time order: start again from this one
-    held.append({**vars(fix), "heard": now})
-    del held[:-_HELD_MAX]
-    if late and not _clock_jumped(held):
-        # Late behind a live fix (a backlog, a late upload): the driver stays where the live
-        # fix put them; what the late fixes show of the doors visited still counts.
-        progress.dropped["stale"] = progress.dropped.get("stale", 0) + 1
-        return FixResult(False, "stale", _catch_up(route, progress, fix, settings, now))
+    held.append(dict(vars(fix)))
     if len(held) < _HELD_TO_BELIEVE:
         progress.dropped["stale"] = progress.dropped.get("stale", 0) + 1
         return FixResult(False, "stale")
-    series = [Fix(**{k: v for k, v in f.items() if k != "heard"}) for f in held]
+    series = [Fix(**f) for f in held]
     progress.held, progress.behind = [], None
     unwind(progress, series[0].timestamp)
     # The wrong clock's fix keeps its place, not its time: the series follows on from there.
@@ -180,16 +172,6 @@ def _hold(route: Route, progress: Progress, fix: Fix, settings: Settings,
     result = apply_fix(route, progress, fix, settings, now)
     return FixResult(result.accepted, result.reason, changes + result.changes,
                      replayed + result.replayed)
-
-
-def _clock_jumped(held: list[dict]) -> bool:
-    """Whether late fixes in time order came as fast as their stamps advance: a phone whose
-    clock jumped back, live, not a backlog (sent back to back, its stamps far apart)."""
-    if len(held) < _HELD_TO_BELIEVE or held[0].get("heard") is None:
-        return False
-    stamps = held[-1]["timestamp"] - held[0]["timestamp"]
-    heard = held[-1]["heard"] - held[0]["heard"]
-    return stamps >= _JUMP_SPAN_S and abs(heard - stamps) <= max(1.5, 0.25 * stamps)
 
 
 def _catch_up(route: Route, progress: Progress, fix: Fix, settings: Settings,
@@ -213,6 +195,16 @@ def _catch_up(route: Route, progress: Progress, fix: Fix, settings: Settings,
     # Caught up with the live fix: the backlog is over.
     caught_up = copy.last_fix["timestamp"] >= progress.last_fix["timestamp"]
     progress.behind = None if caught_up else copy.to_dict()
+    if copy.dwell_stop is not None and copy.dwell_stop == progress.dwell_stop:
+        # The live fix is still near the door the backlog shows the driver staying at: the
+        # stay is longer than the live fixes alone say.
+        progress.dwell_from = min(progress.dwell_from, copy.dwell_from)
+        progress.dwell_to = max(progress.dwell_to, copy.dwell_to)
+    if not caught_up:
+        # The live fix after the backlog so far: where the driver is now ends the stays the
+        # backlog shows (a door the driver has since left is visited), on a throwaway copy.
+        copy = Progress.from_dict(progress.behind)
+        apply_fix(route, copy, Fix(**progress.last_fix), settings)
     seen = False
     for mine, theirs in zip(progress.stops, copy.stops, strict=True):
         if mine.pending and theirs.visited_at is not None:
@@ -225,8 +217,13 @@ def _catch_up(route: Route, progress: Progress, fix: Fix, settings: Settings,
 
 def _place_at(route: Route, copy: Progress, fix: Fix, up_to_m: float) -> None:
     """Put a copy of the progress where a late fix is on the path, just before its time."""
-    unwind(copy, fix.timestamp)
-    copy.dwell_stop = None
+    unwind(copy, fix.timestamp)  # a stay begun before the fix is kept: it may go on in it
+    stay = copy.short_stay
+    if copy.dwell_stop is None and stay is not None and stay[2] <= fix.timestamp \
+            and copy.stops[int(stay[0])].pending:
+        # A stay the live fix ended too short: the backlog may be the rest of it.
+        copy.dwell_stop, copy.dwell_along = int(stay[0]), stay[1]
+        copy.dwell_from, copy.dwell_to = stay[2], min(stay[3], fix.timestamp)
     copy.jump_streak = 0
     m = route_path(route).match(fix.lat, fix.lon, 0.0, up_to_m)
     copy.along_m = m.along_m

@@ -88,6 +88,8 @@ class Progress:
     # A copy of this progress following a backlog sent behind a live fix, for the stops it
     # shows visited (tracking/engine.py _catch_up); None when there is none.
     behind: dict[str, Any] | None = None
+    # The last stay near a stop that ended too short to count: [stop, along, from, to].
+    short_stay: list[float] | None = None
 
     def fix(self) -> Fix | None:
         return Fix(**self.last_fix) if self.last_fix else None

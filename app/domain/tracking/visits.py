@@ -125,6 +125,11 @@ def _leave(
     progress.dwell_stop = None
     state = progress.stops[k]
     if stayed < settings.visit_min_s or not state.pending:
+        if state.pending:
+            # Too short, as far as the fixes go: a dead zone may have cut the stay, and its
+            # backlog, sent after a live fix, may show the rest (engine._catch_up).
+            progress.short_stay = [k, progress.dwell_along, progress.dwell_from,
+                                   progress.dwell_to]
         return False
     state.visited_at = progress.dwell_to
     if state.arrived_at is None:
