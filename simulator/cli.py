@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
-from contextlib import ExitStack
+import threading
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import date
 from pathlib import Path
 from typing import IO, NoReturn
 
 from shared.hours import OPENS, span
 from simulator import settings
-from simulator.errors import SimulatorError
+from simulator.errors import SimulatorError, Terminated, exit_code
 
 VEHICLE_OPTIONS = (("vans", "van"), ("bikes", "bike"), ("walkers", "foot"),
                    ("motorcycles", "motorcycle"), ("drones", "drone"))
@@ -118,6 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    with _sigterm_stops():
+        return _main(args)
+
+
+def _main(args: argparse.Namespace) -> int:
     try:
         from simulator import commands
 
@@ -130,13 +138,31 @@ def main(argv: list[str] | None = None) -> int:
     except SimulatorError as exc:
         print(f"simulator: error: {exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as stop:  # before the fleet ran (reading the map...): no summary
+        return exit_code(stop)
     except Exception as exc:  # never a traceback for the user; DOORSTEP_DEBUG=1 shows it
         if settings.debug():
             raise
         print(f"simulator: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
+
+
+@contextmanager
+def _sigterm_stops() -> Iterator[None]:
+    """SIGTERM stops a run as Ctrl-C does (workers ended, the summary, the files flushed), not
+    outright: Python's default would leave the ground truth cut mid-line."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers (a test calling main() from a thread)
+        return
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _terminated(signum: int, frame: object) -> NoReturn:
+    raise Terminated
 
 
 def fleet_counts(args: argparse.Namespace) -> dict[str, int]:

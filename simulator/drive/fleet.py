@@ -118,8 +118,12 @@ class Fleet:
         try:
             while self.tick():
                 pass
-        finally:
+        except BaseException:  # Ctrl-C, SIGTERM: leave now, not once the plans under way are done
+            self.planner.abort()
+            raise
+        else:
             self.planner.close()
+        finally:
             for sink in self.sinks:
                 sink.close()
 
