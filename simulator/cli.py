@@ -15,6 +15,7 @@ from typing import IO, NoReturn
 from shared.hours import OPENS, span
 from simulator import settings
 from simulator.errors import SimulatorError, Terminated, exit_code
+from simulator.plan.outcomes import FAIL_RATE
 
 VEHICLE_OPTIONS = (("vans", "van"), ("bikes", "bike"), ("walkers", "foot"),
                    ("motorcycles", "motorcycle"), ("drones", "drone"))
@@ -68,9 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
                      "vehicle and program)")
     run.add_argument("--program", choices=("standard", "express", "grocery", "restaurant"),
                      help="delivery program for every block (default: a mix per vehicle)")
-    run.add_argument("--fail-rate", type=float, default=0.01,
-                     help="share of stops that end in a failed attempt, 0-1 (default %(default)s, "
-                     "about the 0.93 %% of packages in Amazon's 2021 Los Angeles routes)")
+    run.add_argument("--fail-rate", type=float, default=FAIL_RATE,
+                     help="chance that a stop ends in a failed attempt, 0-1; a failed stop fails "
+                     "all its packages, so it is the share of packages too (default "
+                     "%(default)s: the 0.93 %% of packages in Amazon's 2021 Los Angeles routes)")
     run.add_argument("--fail-reasons", metavar="REASON=SHARE,...",
                      help="shares of the failed attempts' reasons, e.g. recipient_unavailable=6,"
                      "no_access=1 (reasons: recipient_unavailable, no_access, no_safe_location, "
