@@ -80,10 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out-of-order", type=float, default=0.0, metavar="P",
                      help="chance, per stop, that the driver swaps it with the next one, so "
                      "stops are visited out of the registered order, 0-1 (default 0)")
-    gps = run.add_argument_group("GPS as phones do it (all off by default)")
+    gps = run.add_argument_group("GPS as phones do it (all off by default; a phone in one of the "
+                                 "map's tunnels never has a fix)")
     gps.add_argument("--gps-dropouts", type=float, default=0.0, metavar="PER_HOUR",
-                     help="times an hour a phone loses its fix for 20-180 s (a tunnel, a "
-                     "stairwell): no fixes at all meanwhile")
+                     help="times an hour a phone loses its fix for 20-180 s (a stairwell, the "
+                     "phone in a bag): no fixes at all meanwhile")
     gps.add_argument("--gps-outliers", type=float, default=0.0, metavar="SHARE",
                      help="share of fixes an urban canyon throws 30-150 m off, 0-1, with the "
                      "usual reported accuracy (the ground truth marks them)")
