@@ -152,8 +152,9 @@ class Fleet:
         lag = self.clock.wait_until(t)
         for sink in self.sinks:
             sink.send(fixes, events)
-            if blind:
-                sink.no_fix(blind)
+            record = getattr(sink, "no_fix", None)  # a sink made outside `Sink` may lack it
+            if blind and record is not None:
+                record(blind)
         for slot in self.slots:
             if slot.driver is not None and slot.driver.done():
                 self._end_block(slot)
