@@ -12,8 +12,8 @@ from simulator.world.geo import bearing_deg, haversine_m
 class Polyline:
     """A path of (lat, lon) points with cumulative distance, for interpolation by distance.
 
-    `underground`: per piece between two points, whether it runs in a tunnel (a single point:
-    one flag, whether it lies in one); kept as spans of distance along the path, ends included.
+    `underground`: per piece between two points, whether it runs in a tunnel; kept as spans of
+    distance along the path, the mouths included (no fix is sent from exactly there either).
     """
 
     __slots__ = ("lat", "lon", "cum", "bearing", "tunnels")
@@ -42,9 +42,6 @@ class Polyline:
     def underground(self, s: float) -> bool:
         """Whether distance s along the path lies in a tunnel (its mouths included)."""
         return any(a <= s <= b for a, b in self.tunnels)
-
-    def ends_underground(self) -> bool:
-        return self.underground(self.cum[-1])
 
     @property
     def length(self) -> float:

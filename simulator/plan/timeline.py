@@ -85,20 +85,21 @@ class _Builder:
         self.prof, self.rng, self.t, self.here, self.tz = prof, rng, t, here, tz
         self.segs: list[Segment] = []
         self.odo = 0.0
-        self.below = False  # where the driver stands is in a tunnel (the last path ended in one)
         self.top = prof.top_speed.draw(rng)
         self.compliance = rng.uniform(0.85, 1.02)  # how closely this driver keeps to limits
 
-    def mark(self) -> tuple[int, float, float, tuple[float, float], bool]:
-        return len(self.segs), self.t, self.odo, self.here, self.below
+    def mark(self) -> tuple[int, float, float, tuple[float, float]]:
+        return len(self.segs), self.t, self.odo, self.here
 
-    def rollback(self, mark: tuple[int, float, float, tuple[float, float], bool]) -> None:
-        n, self.t, self.odo, self.here, self.below = mark
+    def rollback(self, mark: tuple[int, float, float, tuple[float, float]]) -> None:
+        n, self.t, self.odo, self.here = mark
         del self.segs[n:]
 
     def stay(self, seconds: float, phase: str) -> None:
+        # Never in a tunnel: every place a driver stays (the station, a parking place, a door, a
+        # walker's spot) is snapped outside them (Network.snap); a red light in one is on the leg.
         if seconds > 0:
-            self._add(Polyline([self.here], [self.below]), 0.0, seconds, 0.0, 0.0, phase)
+            self._add(Polyline([self.here]), 0.0, seconds, 0.0, 0.0, phase)
 
     def walk(self, way: list[tuple[float, float]], speed: float,
              underground: list[bool] | None = None) -> None:
@@ -107,7 +108,7 @@ class _Builder:
         if speed > 0 and haversine_m(*self.here, *to) > 1.0:
             path = Polyline([self.here, *way[1:]], underground)
             self._add(path, 0.0, path.length / speed, speed, 0.0, "walk")
-            self.here, self.below = to, path.ends_underground()
+            self.here = to
 
     def drive(self, leg: Leg) -> None:
         path = Polyline(leg.points, leg.underground)
@@ -127,8 +128,6 @@ class _Builder:
                 self._add(path, s, piece_duration(dist, v0, a), v0, a, "drive")
                 s += dist
         self.here = (path.lat[-1], path.lon[-1])
-        if len(path.cum) > 1:  # a leg of one point (the vehicle never left) changes nothing
-            self.below = path.ends_underground()
 
     def _runs(self, path: Polyline, leg: Leg, hour: int) -> list[_Run]:
         """Split a path where the street's speed changes, it turns sharply or has lights."""
