@@ -74,7 +74,8 @@ def read_round(path: Path, interval: float) -> Round:
             r.failed_packages += stop["shipments"] if done[k] == "attempted" else 0
             r.planned_dwell.append(stop["dwell_s"])
             r.service.append(route["truth"]["service_s"][k])
-    fixes = [x for x in rows if x["kind"] == "position"]
+    # Every sampled instant's truth: the fixes sent, and the instants without one (a tunnel).
+    fixes = [x for x in rows if x["kind"] in ("position", "no_fix")]
     leg: list[float] = [0.0, 0.0, 0.0]
     for a, b in zip(fixes, fixes[1:], strict=False):
         pa, pb = a["truth"]["phase"], b["truth"]["phase"]

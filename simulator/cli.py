@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
-from contextlib import ExitStack
+import threading
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import date
 from pathlib import Path
 from typing import IO, NoReturn
 
 from rules.hours import OPENS, span
 from simulator import settings
-from simulator.errors import SimulatorError
+from simulator.errors import SimulatorError, Terminated, exit_code
+from simulator.plan.outcomes import FAIL_RATE
 
 VEHICLE_OPTIONS = (("vans", "van"), ("bikes", "bike"), ("walkers", "foot"),
                    ("motorcycles", "motorcycle"), ("drones", "drone"))
@@ -65,9 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
                      "vehicle and program)")
     run.add_argument("--program", choices=("standard", "express", "grocery", "restaurant"),
                      help="delivery program for every block (default: a mix per vehicle)")
-    run.add_argument("--fail-rate", type=float, default=0.01,
-                     help="share of stops that end in a failed attempt, 0-1 (default %(default)s, "
-                     "about the 0.93 %% of packages in Amazon's 2021 Los Angeles routes)")
+    run.add_argument("--fail-rate", type=float, default=FAIL_RATE,
+                     help="chance that a stop ends in a failed attempt, 0-1; a failed stop fails "
+                     "all its packages, so it is the share of packages too (default "
+                     "%(default)s: the 0.93 %% of packages in Amazon's 2021 Los Angeles routes)")
     run.add_argument("--fail-reasons", metavar="REASON=SHARE,...",
                      help="shares of the failed attempts' reasons, e.g. recipient_unavailable=6,"
                      "no_access=1 (reasons: recipient_unavailable, no_access, no_safe_location, "
@@ -75,10 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out-of-order", type=float, default=0.0, metavar="P",
                      help="chance, per stop, that the driver swaps it with the next one, so "
                      "stops are visited out of the registered order, 0-1 (default 0)")
-    gps = run.add_argument_group("GPS as phones do it (all off by default)")
+    gps = run.add_argument_group("GPS as phones do it (all off by default; a phone in one of the "
+                                 "map's tunnels never has a fix)")
     gps.add_argument("--gps-dropouts", type=float, default=0.0, metavar="PER_HOUR",
-                     help="times an hour a phone loses its fix for 20-180 s (a tunnel, a "
-                     "stairwell): no fixes at all meanwhile")
+                     help="times an hour a phone loses its fix for 20-180 s (a stairwell, the "
+                     "phone in a bag): no fixes at all meanwhile")
     gps.add_argument("--gps-outliers", type=float, default=0.0, metavar="SHARE",
                      help="share of fixes an urban canyon throws 30-150 m off, 0-1, with the "
                      "usual reported accuracy (the ground truth marks them)")
@@ -118,6 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    with _sigterm_stops():
+        return _main(args)
+
+
+def _main(args: argparse.Namespace) -> int:
     try:
         from simulator import commands
 
@@ -130,13 +141,31 @@ def main(argv: list[str] | None = None) -> int:
     except SimulatorError as exc:
         print(f"simulator: error: {exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as stop:  # before the fleet ran (reading the map...): no summary
+        return exit_code(stop)
     except Exception as exc:  # never a traceback for the user; DOORSTEP_DEBUG=1 shows it
         if settings.debug():
             raise
         print(f"simulator: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
+
+
+@contextmanager
+def _sigterm_stops() -> Iterator[None]:
+    """SIGTERM stops a run as Ctrl-C does (workers ended, the summary, the files flushed), not
+    outright: Python's default would leave the ground truth cut mid-line."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers (a test calling main() from a thread)
+        return
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _terminated(signum: int, frame: object) -> NoReturn:
+    raise Terminated
 
 
 def fleet_counts(args: argparse.Namespace) -> dict[str, int]:

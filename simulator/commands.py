@@ -10,7 +10,7 @@ from typing import IO
 
 from simulator.drive.clock import InstantClock, PacedClock, Timestamps, start_time, zone
 from simulator.drive.fleet import Fleet, FleetConfig, Slot
-from simulator.errors import SimulatorError
+from simulator.errors import SimulatorError, exit_code
 from simulator.notes import date_notes, pace_notes, stop_notes
 from simulator.options import check_station, coordinates, gps_options, parse_reasons
 from simulator.plan.ahead import PoolPlanner
@@ -101,11 +101,11 @@ def _finish(fleet: Fleet, status: StatusLine, quiet: bool) -> int:
     code = 0
     try:
         fleet.run()
-    except KeyboardInterrupt:
-        code = 130
+    except KeyboardInterrupt as stop:  # Ctrl-C or SIGTERM (errors.Terminated)
+        code = exit_code(stop)
     status.done()
     if not quiet:
-        print(summary(fleet, stopped=code == 130), file=sys.stderr)
+        print(summary(fleet, stopped=code != 0), file=sys.stderr)
     if code == 0 and any(sink.refused_all() for sink in fleet.sinks):
         why = "" if quiet else " (the summary above says why)"
         print(f"simulator: the server took none of the positions sent{why}", file=sys.stderr)

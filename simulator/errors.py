@@ -1,4 +1,4 @@
-"""The one error type the CLI turns into a single line on stderr."""
+"""The one error type the CLI turns into a single line on stderr, and the stop signals."""
 
 
 class SimulatorError(Exception):
@@ -7,3 +7,12 @@ class SimulatorError(Exception):
 
 class ServerUnavailable(SimulatorError):
     """The server did not answer (refused, timed out, 5xx): worth retrying later."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a service manager, `kill`): stops the run like Ctrl-C, with exit status 143."""
+
+
+def exit_code(stop: KeyboardInterrupt) -> int:
+    """128 + the signal's number, as a shell reports a process stopped by it."""
+    return 143 if isinstance(stop, Terminated) else 130

@@ -6,7 +6,7 @@ import argparse
 
 from simulator.drive.gps import GpsOptions
 from simulator.errors import SimulatorError
-from simulator.plan.timeline import REASONS
+from simulator.plan.outcomes import REASONS
 from simulator.world.geo import haversine_m
 from simulator.world.maps import CityMap
 from simulator.world.modes import AIR

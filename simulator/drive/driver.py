@@ -27,6 +27,19 @@ class PhoneFix:
     outlier: bool = False  # an urban-canyon reflection (--gps-outliers)
 
 
+@dataclass(slots=True)
+class NoFix:
+    """An instant the phone had no fix (`why`: tunnel, dropout): only the ground truth has it."""
+
+    driver: Driver
+    t: float
+    true_lat: float
+    true_lon: float
+    true_speed: float
+    phase: str
+    why: str
+
+
 class Driver:
     """Holds one block's timeline and a cursor into it; per-tick work is a few microseconds."""
 
@@ -43,6 +56,7 @@ class Driver:
         self.heading = 0.0
         self.odometer = 0.0
         self.last_t = timeline.start
+        self.blind: list[NoFix] = []  # instants without a fix since the fleet last took them
 
     def done(self) -> bool:
         return self.last_t >= self.timeline.end and self.ev_i >= len(self.timeline.events)
@@ -61,7 +75,14 @@ class Driver:
         if speed > 0.3:
             self.heading = brg
         phone = self.phone
-        if phone.lost(t) or not phone.due(t, lat, lon):
+        if seg.underground(t):  # no sky in a tunnel: the phone has no fix, the truth goes on
+            phone.underground(t)
+            self.blind.append(NoFix(self, t, lat, lon, speed, seg.phase, "tunnel"))
+            return None
+        if phone.lost(t):
+            self.blind.append(NoFix(self, t, lat, lon, speed, seg.phase, "dropout"))
+            return None
+        if not phone.due(t, lat, lon):
             return None
         nlat, nlon, acc, outlier = phone.measure(t, lat, lon)
         rng = self.rng

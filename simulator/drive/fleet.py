@@ -22,6 +22,7 @@ from simulator.drive.driver import Driver
 from simulator.drive.gps import GpsOptions
 from simulator.errors import ServerUnavailable, SimulatorError
 from simulator.plan.ahead import PlanJob, PlannedBlock, Planner
+from simulator.plan.outcomes import FAIL_RATE
 from simulator.plan.programs import PROGRAMS, default_program, stop_count
 from simulator.sinks.base import Registration, Sink
 from simulator.sinks.payloads import link_record, person_name
@@ -41,7 +42,7 @@ class FleetConfig:
     timezone: str
     stops: int | None = None
     program: str | None = None
-    fail_rate: float = 0.01
+    fail_rate: float = FAIL_RATE
     interval: float = 3.0
     seed: int = 1
     repeat: bool = False
@@ -118,15 +119,19 @@ class Fleet:
         try:
             while self.tick():
                 pass
-        finally:
+        except BaseException:  # Ctrl-C, SIGTERM: leave now, not once the plans under way are done
+            self.planner.abort()
+            raise
+        else:
             self.planner.close()
+        finally:
             for sink in self.sinks:
                 sink.close()
 
     def tick(self) -> bool:
         t = self.t
         self._start_due(t)
-        fixes, events = [], []
+        fixes, events, blind = [], [], []
         for slot in self.slots:
             d = slot.driver
             if d is None:
@@ -135,6 +140,9 @@ class Fleet:
             fix = d.fix(t)
             if fix is not None:
                 fixes.append(fix)
+            if d.blind:
+                blind += d.blind
+                d.blind = []
         for d, ev in events:
             slot = self._slot_of(d)
             if ev.type == "delivered":
@@ -144,6 +152,9 @@ class Fleet:
         lag = self.clock.wait_until(t)
         for sink in self.sinks:
             sink.send(fixes, events)
+            record = getattr(sink, "no_fix", None)  # a sink made outside `Sink` may lack it
+            if blind and record is not None:
+                record(blind)
         for slot in self.slots:
             if slot.driver is not None and slot.driver.done():
                 self._end_block(slot)

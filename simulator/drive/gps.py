@@ -1,6 +1,7 @@
 """How a phone turns the true position into fixes: noise, and the optional ways real phones fail.
 
-Off by default, each as an option: dropouts (a tunnel, a stairwell, the phone in a bag: no fix
+Always: no fix in a tunnel (the map's tunnel ways, `modes.underground`), and a rough first fix
+after one. Off by default, each as an option: dropouts (a stairwell, the phone in a bag: no fix
 at all for a while), urban-canyon outliers (a reflected signal puts the fix tens of metres off,
 and the phone's reported accuracy does not admit it), and Traccar Client's reporting rule (a fix
 only every `report_s` seconds, or sooner once `distance_m` metres from the last one sent).
@@ -15,6 +16,9 @@ from dataclasses import dataclass
 from simulator.world.geo import haversine_m, offset
 
 DROPOUT_S = (20.0, 180.0)  # how long a lost fix lasts
+# The first fix out of a tunnel: the phone has just found the satellites again, and reports
+# (and has) an error this many times its usual accuracy; the next fixes settle within seconds.
+REACQUIRE_X = (2.5, 5.0)
 OUTLIER_M = (30.0, 150.0)  # how far a reflected fix lands from the truth
 
 
@@ -49,6 +53,18 @@ class GpsNoise:
         nlat, nlon = offset(lat, lon, self.north, self.east)
         return nlat, nlon, acc
 
+    def reacquire(self, lat: float, lon: float) -> tuple[float, float, float]:
+        """The first fix after the sky was lost: a fresh, large error, honestly reported."""
+        rng = self.rng
+        acc = self.base * rng.uniform(*REACQUIRE_X)
+        sigma = acc / math.sqrt(2)
+        self.north, self.east = rng.gauss(0, sigma), rng.gauss(0, sigma)
+        r = math.hypot(self.north, self.east)
+        if r > 2.5 * acc:
+            self.north, self.east = self.north * 2.5 * acc / r, self.east * 2.5 * acc / r
+        nlat, nlon = offset(lat, lon, self.north, self.east)
+        return nlat, nlon, acc
+
 
 class GpsReceiver:
     """Decides per sampled instant whether the phone has a fix to send, and how wrong it is."""
@@ -58,8 +74,14 @@ class GpsReceiver:
         self.opt = options or GpsOptions()
         self.noise = GpsNoise(rng)
         self.lost_until = -math.inf
+        self.in_tunnel = False  # the last instant sampled was underground: the next fix is rough
         self.last_t: float | None = None
         self.sent: tuple[float, float, float] | None = None  # (t, lat, lon) of the last fix sent
+
+    def underground(self, t: float) -> None:
+        """The phone is in a tunnel at t: no fix (a dropout's clock runs on meanwhile)."""
+        self.last_t = t
+        self.in_tunnel = True
 
     def lost(self, t: float) -> bool:
         """True while the phone has no fix (a dropout may start at this instant)."""
@@ -82,7 +104,11 @@ class GpsReceiver:
 
     def measure(self, t: float, lat: float, lon: float) -> tuple[float, float, float, bool]:
         """(lat, lon, accuracy, outlier) the phone reports for the true position; marks it sent."""
-        nlat, nlon, acc = self.noise.apply(lat, lon)
+        if self.in_tunnel:
+            self.in_tunnel = False
+            nlat, nlon, acc = self.noise.reacquire(lat, lon)
+        else:
+            nlat, nlon, acc = self.noise.apply(lat, lon)
         outlier = self.opt.outlier_share > 0 and self.rng.random() < self.opt.outlier_share
         if outlier:
             far, bearing = self.rng.uniform(*OUTLIER_M), self.rng.uniform(0, 2 * math.pi)

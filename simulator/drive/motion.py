@@ -10,11 +10,16 @@ from simulator.world.geo import bearing_deg, haversine_m
 
 
 class Polyline:
-    """A path of (lat, lon) points with cumulative distance, for interpolation by distance."""
+    """A path of (lat, lon) points with cumulative distance, for interpolation by distance.
 
-    __slots__ = ("lat", "lon", "cum", "bearing")
+    `underground`: per piece between two points, whether it runs in a tunnel; kept as spans of
+    distance along the path, the mouths included (no fix is sent from exactly there either).
+    """
 
-    def __init__(self, points: list[tuple[float, float]]) -> None:
+    __slots__ = ("lat", "lon", "cum", "bearing", "tunnels")
+
+    def __init__(self, points: list[tuple[float, float]],
+                 underground: list[bool] | None = None) -> None:
         self.lat = [p[0] for p in points]
         self.lon = [p[1] for p in points]
         self.cum = [0.0]
@@ -24,6 +29,19 @@ class Polyline:
             self.bearing.append(bearing_deg(a, b, c, d) if (a, b) != (c, d) else 0.0)
         if not self.bearing:
             self.bearing.append(0.0)
+        self.tunnels: list[tuple[float, float]] = []
+        for k, below in enumerate(underground or ()):
+            if not below:
+                continue
+            a, b = self.cum[min(k, len(self.cum) - 1)], self.cum[min(k + 1, len(self.cum) - 1)]
+            if self.tunnels and self.tunnels[-1][1] == a:  # one tunnel of several pieces
+                self.tunnels[-1] = (self.tunnels[-1][0], b)
+            else:
+                self.tunnels.append((a, b))
+
+    def underground(self, s: float) -> bool:
+        """Whether distance s along the path lies in a tunnel (its mouths included)."""
+        return any(a <= s <= b for a, b in self.tunnels)
 
     @property
     def length(self) -> float:
@@ -54,6 +72,13 @@ class Segment:
     a: float
     phase: str
     odo0: float  # distance travelled in the block before this segment (for the summary)
+
+    def underground(self, t: float) -> bool:
+        """Whether the driver is in a tunnel at time t (no GPS there)."""
+        if not self.path.tunnels:
+            return False
+        dt = min(max(t - self.t0, 0.0), self.t1 - self.t0)
+        return self.path.underground(self.s0 + self.v0 * dt + 0.5 * self.a * dt * dt)
 
     def state(self, t: float) -> tuple[float, float, float, float, float]:
         """Return (lat, lon, bearing, speed, odometer) at time t within the segment."""

@@ -90,6 +90,10 @@ class Planner:
     def close(self) -> None:
         pass
 
+    def abort(self) -> None:
+        """The run was stopped: drop what is being planned, without waiting for it."""
+        self.close()
+
 
 _city: CityMap | None = None  # the worker process's map
 
@@ -97,6 +101,9 @@ _city: CityMap | None = None  # the worker process's map
 def _init(city: CityMap | str) -> None:
     global _city
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle, quietly
+    # A forked worker inherits the CLI's SIGTERM handler, which would make it raise in the
+    # middle of a plan: a SIGTERM meant for the worker ends it.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     # A parent killed outright (SIGTERM, SIGKILL) never shuts the pool down, and a forked worker
     # would wait on its queue forever: leave when the parent is gone.
     threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True).start()
@@ -145,3 +152,14 @@ class PoolPlanner(Planner):
 
     def close(self) -> None:
         self.pool.shutdown(cancel_futures=True)
+
+    def abort(self) -> None:
+        """Terminate the workers rather than wait for them: a large block (or a map read again
+        by a spawned worker) takes seconds to plan, and shutdown would wait for it, and for the
+        next one already queued, before an interrupted run could exit."""
+        processes = list((self.pool._processes or {}).values())  # noqa: SLF001 # no public way
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for proc in processes:  # SIGKILL: a worker keeps nothing, and a stopped one ends too
+            proc.kill()
+        for proc in processes:
+            proc.join(5.0)

@@ -40,6 +40,7 @@ class Leg:
     caps: list[float]
     roads: list[str] = field(default_factory=list)
     lights: list[bool] = field(default_factory=list)  # per point: traffic lights there
+    underground: list[bool] = field(default_factory=list)  # per piece: a tunnel (no GPS)
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Visit:
     walk_m: float  # from the vehicle to the door, one way
     src: int = 0  # the planner's index of the vehicle's node, for the way back
     walk: list[LatLon] = field(default_factory=list)  # the way on foot to the door, if any
+    walk_underground: list[bool] = field(default_factory=list)  # per piece of `walk`
 
 
 @dataclass
@@ -137,12 +139,12 @@ def plan_block(city: CityMap, prof: Profile, program: Program, rng: random.Rando
             near = haversine_m(*pts[here], *door)
             if out and walked < MAX_WALKED and near <= prof.walk_radius:
                 walked += 1
-                way = on_foot(pts[here], door)
+                way, under = on_foot(pts[here], door)
                 out.append(Visit(reg[m], Leg([pts[here]], []), False, pts[here],
-                                 _length(way), here, way))
+                                 _length(way), here, way, under))
                 continue
-            way = on_foot(pts[m], door)
-            out.append(Visit(reg[m], leg(here, m), True, pts[m], _length(way), m, way))
+            way, under = on_foot(pts[m], door)
+            out.append(Visit(reg[m], leg(here, m), True, pts[m], _length(way), m, way, under))
             here, walked = m, 1
         return out
 
@@ -186,7 +188,8 @@ def _deviate(order: list[int], rng: random.Random, p: float) -> list[int]:
 def _leg(net: Network, path: list[int]) -> Leg:
     edges = [net.edges[(a, b)] for a, b in zip(path, path[1:], strict=False)]
     return Leg([net.point(n) for n in path], [e.cap_ms for e in edges],
-               [e.highway for e in edges], [bool(net.signal[n]) for n in path])
+               [e.highway for e in edges], [bool(net.signal[n]) for n in path],
+               [e.underground for e in edges])
 
 
 def _yard(station: LatLon, leg: Leg, cap: float, leaving: bool) -> Leg:
@@ -194,36 +197,42 @@ def _yard(station: LatLon, leg: Leg, cap: float, leaving: bool) -> Leg:
     kerb = leg.points[0] if leaving else leg.points[-1]
     if haversine_m(*station, *kerb) < 1.0:
         return leg
+    under = leg.underground or [False] * len(leg.caps)
     if leaving:
         return Leg([station, *leg.points], [cap, *leg.caps], ["service", *leg.roads],
-                   [False, *leg.lights])
+                   [False, *leg.lights], [False, *under])
     return Leg([*leg.points, station], [*leg.caps, cap], [*leg.roads, "service"],
-               [*leg.lights, False])
+               [*leg.lights, False], [*under, False])
 
 
-def _footpaths(city: CityMap, prof: Profile) -> Callable[[LatLon, LatLon], list[LatLon]]:
+Way = tuple[list[LatLon], list[bool]]  # points, and per piece whether it is underground
+
+
+def _footpaths(city: CityMap, prof: Profile) -> Callable[[LatLon, LatLon], Way]:
     """The way on foot from a parked vehicle to a door: along the pedestrian network for a
     driver who parks (straight, it cut through buildings: issue 22); straight for a walker, who
     is already on the street beside the door, and for a drone."""
     if prof.mode not in (DRIVING, CYCLING):
-        return lambda a, b: [a, b]
+        return lambda a, b: ([a, b], [False])
     foot = city.network(WALKING)
     trees: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     reach = prof.walk_radius * MAX_DETOUR + DETOUR_SLACK_M
 
-    def way(a: LatLon, b: LatLon) -> list[LatLon]:
+    def way(a: LatLon, b: LatLon) -> Way:
         src, dst = foot.snap(*a), foot.snap(*b)
         if src == dst:
-            return [a, b]
+            return [a, b], [False]
         if src not in trees:
             trees[src] = foot.shortest([src], limit=reach)
         dist, pred = trees[src]
-        pts = [a, *(foot.point(n) for n in path_from(pred[0], src, dst)), b] \
-            if np.isfinite(dist[0, dst]) else []
+        nodes = path_from(pred[0], src, dst) if np.isfinite(dist[0, dst]) else []
+        pts = [a, *(foot.point(n) for n in nodes), b] if nodes else []
         straight = haversine_m(*a, *b)
         if not pts or _length(pts) > straight * MAX_DETOUR + DETOUR_SLACK_M:
-            return [a, b]
-        return pts
+            return [a, b], [False]
+        # A pedestrian tunnel (under a station, a square) on the way: no GPS in it either.
+        under = [foot.edges[e].underground for e in zip(nodes, nodes[1:], strict=False)]
+        return pts, [False, *under, False]
 
     return way
 

@@ -14,15 +14,13 @@ from zoneinfo import ZoneInfo
 
 from simulator.drive.motion import Polyline, Segment, piece_duration, ramp
 from simulator.plan.block import BlockPlan, Leg
+from simulator.plan.outcomes import REASONS
 from simulator.plan.programs import Program
 from simulator.plan.service import door_time, pickup_time
 from simulator.world.geo import haversine_m, turn_deg
 from simulator.world.profiles import Profile
 from simulator.world.traffic import traffic_speed
 
-# Shares of the reasons an attempt fails (--fail-reasons changes them).
-REASONS = {"recipient_unavailable": 5.0, "no_access": 2.0, "no_safe_location": 2.0,
-           "business_closed": 1.0}
 OUTCOMES = {"delivered", "attempted", "picked_up"}  # the events that close a stop
 SAFE_PLACES = ("front door", "reception", "mailroom", "back door", "porch")
 SHARP_TURN_DEG = 50.0
@@ -98,19 +96,22 @@ class _Builder:
         del self.segs[n:]
 
     def stay(self, seconds: float, phase: str) -> None:
+        # Never in a tunnel: every place a driver stays (the station, a parking place, a door, a
+        # walker's spot) is snapped outside them (Network.snap); a red light in one is on the leg.
         if seconds > 0:
             self._add(Polyline([self.here]), 0.0, seconds, 0.0, 0.0, phase)
 
-    def walk(self, way: list[tuple[float, float]], speed: float) -> None:
-        """On foot along `way` (from here), at a steady pace."""
+    def walk(self, way: list[tuple[float, float]], speed: float,
+             underground: list[bool] | None = None) -> None:
+        """On foot along `way` (from here), at a steady pace; `underground` per piece."""
         to = way[-1]
         if speed > 0 and haversine_m(*self.here, *to) > 1.0:
-            path = Polyline([self.here, *way[1:]])
+            path = Polyline([self.here, *way[1:]], underground)
             self._add(path, 0.0, path.length / speed, speed, 0.0, "walk")
             self.here = to
 
     def drive(self, leg: Leg) -> None:
-        path = Polyline(leg.points)
+        path = Polyline(leg.points, leg.underground)
         hour = datetime.fromtimestamp(self.t, self.tz).hour
         runs = self._runs(path, leg, hour)
         prof = self.prof
@@ -209,13 +210,14 @@ def build_timeline(plan: BlockPlan, prof: Profile, program: Program, rng: random
             b.stay(prof.park.draw(rng), "park")
         walk_speed = prof.walk_speed.draw(rng)
         stop = plan.stops[v.stop]
-        b.walk(v.walk or [v.park, (stop.lat, stop.lon)], walk_speed)
+        b.walk(v.walk or [v.park, (stop.lat, stop.lon)], walk_speed, v.walk_underground)
         if at_pickup:  # waiting for the order and loading: not a door's hand-over
             b.stay(pickup_time(rng), "pickup")
         else:
             b.stay(door_time(prof, program, plan.packages[v.stop], rng), "dwell")
         handover = b.t
-        b.walk(v.walk[::-1] or [(stop.lat, stop.lon), v.park], walk_speed)
+        b.walk(v.walk[::-1] or [(stop.lat, stop.lon), v.park], walk_speed,
+               v.walk_underground[::-1])
         check = b.mark()
         b.drive(plan.return_leg(j))
         if b.t > closing:

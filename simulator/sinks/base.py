@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from simulator.drive.driver import Driver, PhoneFix
+    from simulator.drive.driver import Driver, NoFix, PhoneFix
     from simulator.plan.timeline import SimEvent
 
 DriverEvent = tuple["Driver", "SimEvent"]
@@ -31,6 +31,10 @@ class Sink:
 
     def send(self, fixes: list[PhoneFix], events: list[DriverEvent]) -> None:
         """Deliver one tick: events (which happened up to the tick) then fixes."""
+
+    def no_fix(self, instants: list[NoFix]) -> None:
+        """Instants of the tick when a phone had no fix (a tunnel, a dropout): nothing is sent,
+        only the ground truth records them."""
 
     def close(self) -> None:
         """Flush what is left."""

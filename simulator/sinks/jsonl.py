@@ -52,5 +52,14 @@ class JsonlSink(Sink):
                 "heading": f.heading, "accuracy": f.accuracy, "truth": truth,
             })
 
+    def no_fix(self, instants):  # type: ignore[no-untyped-def]
+        for g in instants:
+            self._write({
+                "kind": "no_fix", "t": self.stamp(g.t), "driver": g.driver.name,
+                "route_id": g.driver.route_id, "why": g.why,
+                "truth": {"lat": round(g.true_lat, 7), "lon": round(g.true_lon, 7),
+                          "speed": round(g.true_speed, 2), "phase": g.phase},
+            })
+
     def close(self) -> None:
         self.stream.flush()

@@ -10,6 +10,7 @@ class ListSink(Sink):
         self.routes: list[tuple[object, dict, object]] = []
         self.fixes: list = []
         self.events: list = []
+        self.no_fixes: list = []  # instants without a fix (tunnels, dropouts)
 
     def register(self, driver, payload, reg):  # type: ignore[no-untyped-def]
         self.routes.append((driver, payload, reg))
@@ -18,3 +19,6 @@ class ListSink(Sink):
     def send(self, fixes, events):  # type: ignore[no-untyped-def]
         self.events.extend(events)
         self.fixes.extend(fixes)
+
+    def no_fix(self, instants):  # type: ignore[no-untyped-def]
+        self.no_fixes.extend(instants)

@@ -112,3 +112,21 @@ def _oneway(tags: Mapping[str, str], highway: str) -> tuple[bool, bool]:
     if tags.get("junction") in {"roundabout", "circular"} or highway == "motorway":
         return True, False
     return True, True
+
+
+# A way where a phone has no sky: a tunnel (`tunnel=yes`, or any other value but `no` and
+# `building_passage`, a short gateway through a building that a phone's fix outlasts), and a
+# covered or indoor way below ground (`layer` < 0 with `covered=yes` or `indoor=yes`).
+_OPEN_TUNNELS = {"no", "building_passage"}
+
+
+def underground(tags: Mapping[str, str]) -> bool:
+    """Whether GPS reaches nobody on this way (a phone loses its fix there)."""
+    tunnel = tags.get("tunnel")
+    if tunnel is not None and tunnel not in _OPEN_TUNNELS:
+        return True
+    try:
+        below = int(tags.get("layer", "0").split(";")[0]) < 0
+    except ValueError:
+        below = False
+    return below and (tags.get("covered") == "yes" or tags.get("indoor") == "yes")

@@ -31,6 +31,7 @@ class EdgeInfo:
     length_m: float
     cap_ms: float
     highway: str
+    underground: bool = False  # a tunnel: no GPS fix there (modes.underground)
 
 
 class Network:
@@ -39,11 +40,11 @@ class Network:
     def __init__(self, mode: str, extract: OsmExtract) -> None:
         self.mode = mode
         best: dict[tuple[int, int], EdgeInfo] = {}
-        for a, b, cap, hw in extract.edges[mode]:
+        for a, b, cap, hw, below in extract.edges[mode]:
             if a == b:
                 continue
             (la, lo), (lb, lob) = extract.coords[a], extract.coords[b]
-            info = EdgeInfo(haversine_m(la, lo, lb, lob), cap, hw)
+            info = EdgeInfo(haversine_m(la, lo, lb, lob), cap, hw, below)
             old = best.get((a, b))
             # csr_matrix would sum parallel edges; keep the quickest instead.
             if old is None or info.length_m / info.cap_ms < old.length_m / old.cap_ms:
@@ -81,9 +82,15 @@ class Network:
         self.turns = TurnGraph(list(self.edges), w, self.lat, self.lon) if mode == DRIVING \
             else None
         self.projection = LocalProjection(float(self.lat.mean()), float(self.lon.mean()))
-        self._tree = cKDTree(np.column_stack(self._xy(self.lat, self.lon)))
+        # A point is snapped to the open air, never to a node inside a tunnel (an underground
+        # passage beneath an address is not where its door is, and has no GPS).
+        above = sorted({i for (a, b), e in self.edges.items() if not e.underground
+                        for i in (a, b)})
+        self._above = np.array(above or range(n))
+        self._tree = cKDTree(np.column_stack(self._xy(self.lat[self._above],
+                                                      self.lon[self._above])))
         kerb = sorted({i for (a, b), e in self.edges.items() if _base(e.highway) not in NOT_A_KERB
-                       for i in (a, b)})
+                       and not e.underground for i in (a, b)})
         self._kerb = np.array(kerb or range(n))
         self._kerb_tree = cKDTree(np.column_stack(self._xy(self.lat[self._kerb],
                                                            self.lon[self._kerb])))
@@ -97,9 +104,9 @@ class Network:
         return len(self.osm_ids)
 
     def snap(self, lat: float, lon: float) -> int:
-        """Return the nearest graph node to a point."""
+        """Return the nearest graph node to a point, outside tunnels."""
         _, i = self._tree.query(self._xy(np.array(lat), np.array(lon)))
-        return int(i)
+        return int(self._above[int(i)])
 
     def snap_kerb(self, lat: float, lon: float) -> int:
         """Return the nearest node on a real street (never a courtyard or service way).

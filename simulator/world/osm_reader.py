@@ -8,10 +8,10 @@ from pathlib import Path
 import osmium
 
 from simulator.errors import SimulatorError
-from simulator.world.modes import NETWORK_MODES, edge_rule
+from simulator.world.modes import NETWORK_MODES, edge_rule, underground
 
-# (from node, to node, speed cap m/s, highway)
-EdgeRow = tuple[int, int, float, str]
+# (from node, to node, speed cap m/s, highway, underground: no GPS there)
+EdgeRow = tuple[int, int, float, str, bool]
 
 
 @dataclass
@@ -53,6 +53,7 @@ class _Handler(osmium.SimpleHandler):
         refs = [(nd.ref, nd.location) for nd in w.nodes if nd.location.valid()]
         for ref, loc in refs:
             self.out.coords.setdefault(ref, (loc.lat, loc.lon))
+        below = underground(tags)
         for mode in NETWORK_MODES:
             rule = edge_rule(mode, tags)
             if rule is None:
@@ -61,9 +62,9 @@ class _Handler(osmium.SimpleHandler):
             rows = self.out.edges[mode]
             for (a, _), (b, _) in zip(refs, refs[1:], strict=False):
                 if fwd:
-                    rows.append((a, b, cap, tags["highway"]))
+                    rows.append((a, b, cap, tags["highway"], below))
                 if back:
-                    rows.append((b, a, cap, tags["highway"]))
+                    rows.append((b, a, cap, tags["highway"], below))
 
     def _building(self, w: osmium.osm.Way, tags: dict[str, str]) -> None:
         pts = [(nd.location.lat, nd.location.lon) for nd in w.nodes if nd.location.valid()]

@@ -8,7 +8,7 @@ On the real clock, as a phone is (tests/support/phones.py puts the route's zone 
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 
 from tests.support.phones import (  # noqa: F401 (an autouse fixture, imported to apply here)
     SELLER,

@@ -291,7 +291,9 @@ def test_orders_that_do_not_fit_their_couriers_block_go_to_one_with_time_to_spar
     from simulator.world.maps import load_map
 
     city, here = load_map(None), (STATION["lat"], STATION["lon"])
-    items = [Order(o["lat"], o["lon"]) for o in orders(40, seed=3)]
+    # Seed 4: since stops are no longer snapped into tunnels (issue 22), seed 3's bike block
+    # was full and nothing could move.
+    items = [Order(o["lat"], o["lon"]) for o in orders(40, seed=4)]
     # A walker and a cargo bike for an hour each: the walker's half does not fit its hour.
     args = (city, here, items, ["foot", "bike"], 0.0, 12 * 3600.0, 3600.0)
     before = plan_day(*args, rebalance=False)

@@ -136,6 +136,31 @@ def test_failed_attempts_are_about_one_percent_by_default(tmp_path):
     assert outcomes.count("attempted") / len(outcomes) < 0.025
 
 
+def test_the_default_failure_rate_is_amazons_share_of_packages():
+    from simulator.cli import build_parser
+    from simulator.drive.fleet import FleetConfig
+
+    assert build_parser().parse_args(["run"]).fail_rate == 0.0093  # LMRRC 2021, Los Angeles
+    assert FleetConfig({}, 0.0, "UTC").fail_rate == 0.0093
+
+
+def test_a_stop_fails_as_a_whole_whatever_its_packages(tmp_path):
+    # So the share of packages failed is the chance per stop: nothing stacks on top of it
+    # (issue 22: an outside run of 34 blocks read 1.32 % of packages at a default of 1 %).
+    records = run(tmp_path, "--vans", "3", "--stops", "120", "--program", "standard",
+                  "--fail-rate", "0.3", "--interval", "60", "--seed", "2", "--start", "08:00")
+    shipments = {(r["route_id"], k): s["shipments"] for r in kinds(records, "route")
+                 for k, s in enumerate(r["stops"])}
+    done = [(e["type"] == "attempted", shipments[(e["route_id"], e["stop"])])
+            for e in kinds(records, "event") if e["type"] in ("delivered", "attempted")]
+    assert len(done) >= 250
+    one = [failed for failed, n in done if n == 1]
+    more = [failed for failed, n in done if n > 1]
+    assert abs(statistics.mean(one) - 0.3) < 0.07 and abs(statistics.mean(more) - 0.3) < 0.07
+    packages = sum(n for _, n in done)
+    assert abs(sum(n for failed, n in done if failed) / packages - 0.3) < 0.06
+
+
 def test_the_reasons_of_failed_attempts_are_configurable(tmp_path):
     records = run(tmp_path, "--bikes", "2", "--stops", "10", "--fail-rate", "0.6",
                   "--fail-reasons", "no_access=1,business_closed=0")
