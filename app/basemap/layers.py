@@ -155,12 +155,15 @@ def read_layers(extract: Path, area: AreaName | None = None) -> Iterator[Feature
         for line in streets.merge(pieces):
             yield feature("roads", streets.geojson(line), props, ROAD_MINZOOM[kind])
     if coast.runs:
-        for polygon in coast.sea(_bounds(processor, extract)):
+        for polygon in coast.sea(extract_box(extract, processor)):
             yield feature("water", shapely.to_geojson(polygon), {"kind": "sea"})
 
 
-def _bounds(processor: osmium.FileProcessor, extract: Path) -> tuple[float, ...]:
-    """The box the extract was cut to (its header), else the box around its nodes."""
+def extract_box(extract: Path,
+                processor: osmium.FileProcessor | None = None) -> tuple[float, ...]:
+    """(west, south, east, north): the box the extract was cut to (its header), else the box
+    around its nodes."""
+    processor = processor or osmium.FileProcessor(str(extract))
     header = processor.header.box()
     if header.valid():
         return (header.bottom_left.lon, header.bottom_left.lat,
