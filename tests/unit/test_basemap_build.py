@@ -75,6 +75,16 @@ def test_helsinki_street_names_and_layers_at_zoom_16(helsinki):
     assert names(tile, "addresses", "housenumber")  # house numbers to find the door
 
 
+def test_street_names_stand_as_points_where_a_phone_first_opens(helsinki):
+    """Zoom 13-14 (data 12-13) is where a route or fleet opens on a phone; names along streets
+    rarely fit there, so each street's name is also a point at its middle, for those zooms only."""
+    near = {z: names(read_tile(helsinki, *tile_at(*ALEKSANTERINKATU, z)), "street_names")
+            for z in (12, 13, 14, 16)}
+    assert {"Eteläesplanadi", "Bulevardi"} <= near[13], near[13]
+    assert len(near[12]) >= 20 and len(near[13]) >= 20
+    assert near[14] == near[16] == set()  # from zoom 15 names run along the streets
+
+
 def test_helsinki_small_streets_leave_the_low_zooms(helsinki):
     tile = read_tile(helsinki, *tile_at(*ALEKSANTERINKATU, 12))
     kinds = {f["properties"]["kind"] for f in tile["roads"]["features"]}

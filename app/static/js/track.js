@@ -3,6 +3,7 @@ import { io } from "../vendor/socket.io/socket.io.esm.min.js";
 import { addBasemap } from "./basemap.js";
 import { SNAPSHOT, VIEW } from "./events.js";
 import { moveMarker, wayBetween } from "./glide.js";
+import { fitPadding } from "./map-fit.js";
 import { setUpInstructions, updateInstructions } from "./instructions.js";
 import { setUpTexts } from "./texts.js";
 import {
@@ -21,9 +22,6 @@ const layers = { destination: null, driver: null, path: null };
 const state = { view: null, receivedAt: 0, fitted: false, connected: false };
 
 const streets = addBasemap(L, map, config);
-// Room around what the view fits: the destination pin stands 26 px above its point, the driver's
-// badge is 40 px across, the zoom buttons take the top left and the attribution the bottom.
-const FIT = { paddingTopLeft: [56, 48], paddingBottomRight: [40, 36], maxZoom: 17 };
 
 function text(id, value) {
   const el = document.getElementById(id);
@@ -103,7 +101,7 @@ function showMap(view) {
   const points = [[view.destination.lat, view.destination.lon]];
   if (live) points.push([view.driver.position.lat, view.driver.position.lon]);
   const route = live && view.path ? [...points, ...view.path] : points;
-  streets.watch(route, "this route");
+  streets.watch({ stops: [points[0]], path: route.slice(1) }, "this route");
   if (!state.fitted || !points.every((p) => map.getBounds().contains(p))) {
     fitView(route);
     state.fitted = true;
@@ -114,7 +112,8 @@ function showMap(view) {
 function fitView(route) {
   const bounds = L.latLngBounds(route);
   if (bounds.getNorthEast().equals(bounds.getSouthWest())) map.setView(bounds.getCenter(), 17);
-  else map.fitBounds(bounds, FIT);
+  // Room for the pins and the controls as they are at this width (map-fit.js).
+  else map.fitBounds(bounds, { ...fitPadding(map), maxZoom: 17 });
 }
 
 function announce(view, previous) {
