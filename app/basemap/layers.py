@@ -19,7 +19,8 @@ from app.basemap import streets
 from app.basemap.coast import Coast
 from app.basemap.places import AreaName, house_label
 
-LAYERS = ("water", "parks", "buildings", "railways", "roads", "addresses", "places")
+LAYERS = ("water", "parks", "buildings", "railways", "roads", "street_names", "addresses",
+          "places")
 
 ROAD_KINDS = {
     "major": {"motorway", "motorway_link", "trunk", "trunk_link", "primary", "primary_link",
@@ -32,6 +33,12 @@ ROAD_KINDS = {
 ROAD_KIND = {hw: kind for kind, values in ROAD_KINDS.items() for hw in values}
 # Smaller streets appear as the map zooms in: a delivery map is read at street zoom.
 ROAD_MINZOOM = {"major": 0, "minor": 12, "service": 14, "path": 14}
+# A street's name as a point in the data of zooms 12-13 (the pages draw zooms 13-14 with them,
+# tiles being read one zoom below): there a block is 30 px and a name along the street rarely
+# fits, so a phone opening on a whole route saw no street names. Streets shorter than this get
+# none (stubs, slip roads).
+NAME_POINT_ZOOMS = (12, 13)
+NAME_POINT_MIN_M = 120
 RAIL_KINDS = {"rail", "light_rail", "subway", "tram", "narrow_gauge"}
 PARK_TAGS = {("leisure", "park"), ("leisure", "garden"), ("leisure", "playground"),
              ("landuse", "grass"), ("landuse", "forest"), ("landuse", "recreation_ground"),
@@ -48,15 +55,18 @@ class Feature(NamedTuple):
     geometry: str  # GeoJSON text from pyosmium, written as it is (parsing it costs more than OSM)
     properties: dict
     minzoom: int
+    maxzoom: int | None = None
 
     def json(self) -> str:
+        upto = f',"maxzoom":{self.maxzoom}' if self.maxzoom is not None else ""
         return (f'{{"type":"Feature","geometry":{self.geometry},"properties":'
                 f'{json.dumps(self.properties, separators=(",", ":"))},'
-                f'"tippecanoe":{{"layer":"{self.layer}","minzoom":{self.minzoom}}}}}')
+                f'"tippecanoe":{{"layer":"{self.layer}","minzoom":{self.minzoom}{upto}}}}}')
 
 
-def feature(layer: str, geometry: str, props: dict, minzoom: int = 0) -> Feature:
-    return Feature(layer, geometry, props, minzoom)
+def feature(layer: str, geometry: str, props: dict, minzoom: int = 0,
+            maxzoom: int | None = None) -> Feature:
+    return Feature(layer, geometry, props, minzoom, maxzoom)
 
 
 def _named(props: dict, tags) -> dict:
@@ -154,13 +164,22 @@ def read_layers(extract: Path, area: AreaName | None = None) -> Iterator[Feature
         props = {"kind": kind, "name": name} | ({"tunnel": 1} if tunnel else {})
         for line in streets.merge(pieces):
             yield feature("roads", streets.geojson(line), props, ROAD_MINZOOM[kind])
+            if kind in ("major", "minor") and not tunnel:
+                metres, (lon, lat) = streets.length_and_middle(line)
+                if metres >= NAME_POINT_MIN_M:
+                    point = {"type": "Point", "coordinates": [round(lon, 7), round(lat, 7)]}
+                    yield feature("street_names", json.dumps(point),
+                                  {"kind": kind, "name": name}, *NAME_POINT_ZOOMS)
     if coast.runs:
-        for polygon in coast.sea(_bounds(processor, extract)):
+        for polygon in coast.sea(extract_box(extract, processor)):
             yield feature("water", shapely.to_geojson(polygon), {"kind": "sea"})
 
 
-def _bounds(processor: osmium.FileProcessor, extract: Path) -> tuple[float, ...]:
-    """The box the extract was cut to (its header), else the box around its nodes."""
+def extract_box(extract: Path,
+                processor: osmium.FileProcessor | None = None) -> tuple[float, ...]:
+    """(west, south, east, north): the box the extract was cut to (its header), else the box
+    around its nodes."""
+    processor = processor or osmium.FileProcessor(str(extract))
     header = processor.header.box()
     if header.valid():
         return (header.bottom_left.lon, header.bottom_left.lat,

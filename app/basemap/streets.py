@@ -7,7 +7,9 @@ that share an end node become one line.
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
 from collections import defaultdict
 
 # One OSM way: (node id, (lon, lat)) in order.
@@ -51,3 +53,20 @@ def geojson(line: Piece) -> str:
     return json.dumps({"type": "LineString",
                        "coordinates": [[round(lon, 7), round(lat, 7)] for _, (lon, lat) in line]},
                       separators=(",", ":"))
+
+
+def length_and_middle(line: Piece) -> tuple[float, tuple[float, float]]:
+    """(length in metres, the point halfway along): where a street's name stands when the map is
+    zoomed out too far for the name to fit along the street (layers.py: street_names)."""
+    pts = [p for _, p in line]
+    k = math.cos(math.radians(pts[0][1]))
+    legs = list(itertools.pairwise(pts))
+    steps = [math.hypot((b[0] - a[0]) * k, b[1] - a[1]) * 111_320 for a, b in legs]
+    total = sum(steps)
+    half = total / 2
+    for (a, b), step in zip(legs, steps, strict=True):
+        if step and half <= step:
+            t = half / step
+            return total, (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
+        half -= step
+    return total, pts[-1]

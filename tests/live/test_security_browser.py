@@ -10,6 +10,7 @@ import requests
 
 from tests.support.helpers import iso, route_payload
 from tests.support.pages import wait_until
+from tests.support.report import report_code
 
 # No spaces: the driver's name keeps its first word only. `${...}` and backticks aim at JS
 # template literals (folium puts popups and tooltips in them); the rest at HTML.
@@ -87,7 +88,7 @@ def test_dashboard_and_route_report_show_markup_as_text(live_server, page):
     wait_until(page, "document.getElementById('dashboard').dataset.connection === 'live'")
     assert_nothing_ran(page)
     resp = page.goto(f"{live_server.url}/dashboard/routes/{reg['route_id']}/report.html")
-    html = resp.text()
+    html = report_code(resp.text())
     # folium evaluates tooltips and popups as JS template literals: none of it may stay raw.
     assert "${window" not in html and "<img/src=x" not in html
     assert html.count("&#36;&#123;window.__pwned=2&#125;") >= 4  # ` $ { } as entities

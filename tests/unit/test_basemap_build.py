@@ -75,6 +75,16 @@ def test_helsinki_street_names_and_layers_at_zoom_16(helsinki):
     assert names(tile, "addresses", "housenumber")  # house numbers to find the door
 
 
+def test_street_names_stand_as_points_where_a_phone_first_opens(helsinki):
+    """Zoom 13-14 (data 12-13) is where a route or fleet opens on a phone; names along streets
+    rarely fit there, so each street's name is also a point at its middle, for those zooms only."""
+    near = {z: names(read_tile(helsinki, *tile_at(*ALEKSANTERINKATU, z)), "street_names")
+            for z in (12, 13, 14, 16)}
+    assert {"Eteläesplanadi", "Bulevardi"} <= near[13], near[13]
+    assert len(near[12]) >= 20 and len(near[13]) >= 20
+    assert near[14] == near[16] == set()  # from zoom 15 names run along the streets
+
+
 def test_helsinki_small_streets_leave_the_low_zooms(helsinki):
     tile = read_tile(helsinki, *tile_at(*ALEKSANTERINKATU, 12))
     kinds = {f["properties"]["kind"] for f in tile["roads"]["features"]}
@@ -142,3 +152,40 @@ def test_the_command_builds_reuses_and_fails_in_one_line(grid_town, tmp_path):
     bad = run("--map", str(tmp_path / "missing.osm.pbf"))
     assert bad.returncode == 1 and bad.stderr.strip().count("\n") == 0
     assert "no such map file" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def inside(bounds, lat: float, lon: float) -> bool:
+    (s, w), (n, e) = bounds
+    return s <= lat <= n and w <= lon <= e
+
+
+def test_the_archive_holds_every_stop_the_demo_can_deliver_to(helsinki):
+    """The demo delivers to the extract's addresses; one (Kalevankatu 21) lies on the extract's
+    west edge, just outside the box of the features tippecanoe kept (rounded to 6 decimals), and
+    the pages called a route with it "outside the map"."""
+    from simulator.world.maps import load_map
+
+    city = load_map(bundled_map())
+    bounds = describe(helsinki)["bounds"]
+    station = city.station()
+    assert inside(bounds, station.lat, station.lon)
+    outside = [a.label for a in city.addresses if not inside(bounds, a.lat, a.lon)]
+    assert outside == []
+
+
+def test_a_second_extract_is_held_whole_by_its_archive(tmp_path):
+    import pyrosm
+
+    from simulator.world.maps import load_map
+
+    kotka = Path(pyrosm.__file__).parent / "data" / "test.osm.pbf"
+    if not kotka.is_file():
+        pytest.skip("pyrosm's test extract is missing")
+    built = build(kotka, tmp_path / "kotka.pmtiles")
+    bounds = describe(built.path)["bounds"]
+    box = osmium.FileProcessor(str(kotka)).header.box()
+    corners = [(box.bottom_left.lat, box.bottom_left.lon), (box.top_right.lat, box.top_right.lon)]
+    assert all(inside(bounds, lat, lon) for lat, lon in corners), (bounds, corners)
+    city = load_map(kotka)
+    assert all(inside(bounds, a.lat, a.lon) for a in city.addresses)
+    assert built.counts["roads"] > 0 and built.counts["addresses"] > 0, built.counts

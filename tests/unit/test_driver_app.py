@@ -13,6 +13,7 @@ from tests.support.driver import metadata_of, phone_photo
 from tests.support.fuzz import examples
 from tests.support.helpers import T0, iso, register
 from tests.support.notify import Clock, make_app
+from tests.support.report import report_code
 from tests.support.signin import csrf_of, sign_in
 
 DAY = 86400.0
@@ -463,7 +464,8 @@ def test_the_route_report_carries_the_photo_inside_the_file(client):
         headers=bearer(reg["driver_token"]),
     )
     signed_in(client)
-    html = client.get(f"/dashboard/routes/{reg['route_id']}/report.html").get_data(as_text=True)
+    html = report_code(
+        client.get(f"/dashboard/routes/{reg['route_id']}/report.html").get_data(as_text=True))
     assert html.count("data:image/jpeg;base64,") == 2  # the photo and the signature
     assert photo not in html and "/photos/" not in html  # nothing fetched from the server
 

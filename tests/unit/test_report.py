@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.support.helpers import STATION, STOPS, fix_between, iso, register
+from tests.support.report import report_code
 from tests.support.signin import sign_in
 
 
@@ -28,7 +29,7 @@ def test_report_is_self_contained_and_escaped(client):
     sign_in(client)
     resp = client.get(f"/dashboard/routes/{reg['route_id']}/report.html")
     assert resp.status_code == 200 and resp.mimetype == "text/html"
-    html = resp.get_data(as_text=True)
+    html = report_code(resp.get_data(as_text=True))
     assert "data:text/javascript;base64," in html  # Leaflet inlined
     assert not re.search(r'<(script|link)[^>]+(src|href)="https?://', html)  # no CDN
     assert "<script>alert(1)" not in html and "onerror=alert(2)>" not in html

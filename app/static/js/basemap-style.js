@@ -45,27 +45,37 @@ export function paintRules(P) {
   ];
 }
 
-// Street names grow and repeat more often from zoom 17, where a phone's screen holds only a few
-// blocks: at one label per 300 px most streets in a 360 px view had none.
-const bySize = (small, large) => (z) => (z >= 17 ? large : small);
+// Street names from the zoom a phone first opens at: a route, the fleet or the report fitted
+// into 360 px opens at zoom 13-14, where a block is 30 px, a name along the street rarely fits
+// and only place names were drawn. There each street's name stands level at its middle (the
+// archive's street_names points, app/basemap/layers.py); from zoom 15 names run along the
+// streets, growing and repeating more often from 17, where a phone holds only a few blocks.
+// Street names come before place names: where they collide, the street wins.
+const byZoom = (z14, z15, z17) => (z) => (z >= 17 ? z17 : z >= 15 ? z15 : z14);
 
 export function labelRules(P) {
   const text = (size, weight = 400) => ({ labelProps: ["name"], fill: LABEL, stroke: HALO,
     width: 3, fontFamily: FONT, fontSize: size, fontWeight: weight });
   return [
-    { dataLayer: "places", maxzoom: 15, symbolizer: new P.CenteredTextSymbolizer({
-      ...text(13, 600), fill: "#6b6f76", textTransform: "uppercase", letterSpacing: 1 }) },
-    { dataLayer: "roads", minzoom: 13, filter: kind("major"),
-      symbolizer: new P.LineLabelSymbolizer({ ...text(bySize(13, 15), 600),
-        repeatDistance: bySize(320, 200) }) },
-    { dataLayer: "roads", minzoom: 15, filter: kind("minor", "service"),
-      symbolizer: new P.LineLabelSymbolizer({ ...text(bySize(12, 14), 500),
-        repeatDistance: bySize(260, 180) }) },
+    { dataLayer: "street_names", minzoom: 13, maxzoom: 14,
+      symbolizer: new P.CenteredTextSymbolizer({ ...text(11, 500) }),
+      sort: (a, b) => (a.kind === "major" ? -1 : 0) - (b.kind === "major" ? -1 : 0) },
+    { dataLayer: "roads", minzoom: 15, filter: kind("major"),
+      symbolizer: new P.LineLabelSymbolizer({ ...text(byZoom(13, 13, 15), 600),
+        repeatDistance: byZoom(320, 320, 200) }) },
+    { dataLayer: "roads", minzoom: 15, filter: kind("minor"),
+      symbolizer: new P.LineLabelSymbolizer({ ...text(byZoom(12, 12, 14), 500),
+        repeatDistance: byZoom(260, 260, 180) }) },
+    { dataLayer: "roads", minzoom: 15, filter: kind("service"),
+      symbolizer: new P.LineLabelSymbolizer({ ...text(byZoom(11, 12, 14), 500),
+        repeatDistance: byZoom(320, 260, 180) }) },
     { dataLayer: "roads", minzoom: 17, filter: kind("path"),
       symbolizer: new P.LineLabelSymbolizer({ ...text(12, 500), fill: "#5f646c",
         repeatDistance: 200 }) },
+    { dataLayer: "places", maxzoom: 15, symbolizer: new P.CenteredTextSymbolizer({
+      ...text(13, 600), fill: "#6b6f76", textTransform: "uppercase", letterSpacing: 1 }) },
     { dataLayer: "addresses", minzoom: 17, symbolizer: new P.CenteredTextSymbolizer({
       labelProps: ["housenumber"], fill: "#7a7d83", stroke: HALO, width: 2, fontFamily: FONT,
-      fontSize: bySize(10, 11) }) },
+      fontSize: byZoom(10, 10, 11) }) },
   ];
 }

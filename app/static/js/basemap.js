@@ -45,9 +45,9 @@ function addVector(L, map, basemap) {
   layer.addTo(map);
   map.getContainer().classList.add("vector-basemap");
   map.getContainer().dataset.credited = "yes";  // the layer credits its data when added
-  const state = { down: false, points: [], what: "" };
+  const state = { down: false, stops: [], path: [], what: "" };
   const check = () => {
-    const note = state.down ? OFFLINE : outsideNote(map, bounds, basemap.area, state);
+    const note = state.down ? OFFLINE : outsideNote(L, map, bounds, basemap.area, state);
     setNote(L, map, note);
     // Tiles are 512 px, read one zoom below the view's: no streets below minzoom + 1. (No
     // minZoom on the layer: Leaflet would stop the whole map zooming out, the fleet's too.)
@@ -61,26 +61,60 @@ function addVector(L, map, basemap) {
     check();
   });
   return {
+    // points: what must be on the streets, or { stops, path } for a route (the report, the
+    // customer's view), where stops are counted and the path is judged by its share outside.
     watch(points, what) {
-      state.points = points.map((p) => L.latLng(p));
+      const route = Array.isArray(points) ? { stops: points, path: [] } : points;
+      state.stops = (route.stops || []).map((p) => L.latLng(p));
+      state.path = (route.path || []).map((p) => L.latLng(p));
       state.what = what;
       if (map._loaded) check();  // eslint-disable-line no-underscore-dangle -- Leaflet's flag
     },
   };
 }
 
-// "The street map covers Helsinki; this route is outside it": for the points that matter, or
+// A point this close past the map's edge is on it: GPS noise, a stop on the extract's edge, an
+// archive built before its box held the whole extract.
+const EDGE_M = 100;
+// "Outside" only when it matters: all the stops, at least a quarter of them, or a quarter of the
+// path; a mostly central route with one point past the edge is not "outside the map".
+const SHARE = 0.25;
+
+function withMargin(L, bounds) {
+  const dLat = EDGE_M / 111320;
+  const dLon = dLat / Math.cos((bounds.getCenter().lat * Math.PI) / 180);
+  return L.latLngBounds([bounds.getSouth() - dLat, bounds.getWest() - dLon],
+    [bounds.getNorth() + dLat, bounds.getEast() + dLon]);
+}
+
+// "The street map covers Helsinki; 2 of 5 stops are outside it": for the points that matter, or
 // for the view when it has left the map's area altogether.
-function outsideNote(map, bounds, area, state) {
-  if (!bounds) return "";
+export function outsideText(L, bounds, area, state) {
   const covers = `The street map covers ${area || "another area"}`;
-  const out = state.points.filter((p) => !bounds.contains(p)).length;
-  if (out) {  // what: "this route", or a function of how many are out ("2 drivers")
-    const counted = typeof state.what === "function";
-    const what = counted ? state.what(out) : state.what || "this route";
-    return `${covers}; ${what} ${counted && out > 1 ? "are" : "is"} outside it`;
+  const near = withMargin(L, bounds);
+  const stops = state.stops || [];
+  const path = state.path || [];
+  const out = stops.filter((p) => !near.contains(p)).length;
+  const pathOut = path.filter((p) => !near.contains(p)).length;
+  if (typeof state.what === "function") {  // the fleet: how many drivers ("2 drivers")
+    return out ? `${covers}; ${state.what(out)} ${out > 1 ? "are" : "is"} outside it` : "";
   }
-  return bounds.intersects(map.getBounds()) ? "" : `${covers}; this view is outside it`;
+  const what = state.what || "this route";
+  if (out && out === stops.length) return `${covers}; ${what} is outside it`;
+  if (out && out / stops.length >= SHARE) {
+    return `${covers}; ${out} of ${stops.length} stops ${out > 1 ? "are" : "is"} outside it`;
+  }
+  if (path.length && pathOut / path.length >= SHARE) {
+    return `${covers}; part of ${what} is outside it`;
+  }
+  return "";
+}
+
+function outsideNote(L, map, bounds, area, state) {
+  if (!bounds) return "";
+  const text = outsideText(L, bounds, area, state);
+  if (text || bounds.intersects(map.getBounds())) return text;
+  return `The street map covers ${area || "another area"}; this view is outside it`;
 }
 
 // The layer's credit on the map only while some of its streets are in view.

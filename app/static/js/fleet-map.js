@@ -1,6 +1,7 @@
 // The seller's fleet map: one marker per active driver, coloured by status, clustered when close.
 import { addBasemap } from "./basemap.js";
 import { L } from "./leaflet-cluster.js";
+import { fitPadding } from "./map-fit.js";
 import { rotate, vehicleIcon, vehicleName } from "./vehicles.js";
 
 const HELSINKI = [60.1699, 24.9384];  // the bundled map, when the street map gives no area
@@ -121,7 +122,7 @@ export function updateFleet(fleet, routes, filters) {
     const bounds = L.latLngBounds([]);
     if (shown.size) bounds.extend(fleet.cluster.getBounds());
     for (const group of fleet.planned.values()) bounds.extend(group.getBounds());
-    fleet.map.fitBounds(bounds, { padding: [40, 40], maxZoom: 16 });
+    fleet.map.fitBounds(bounds, { ...fitPadding(fleet.map), maxZoom: 16 });
     fleet.fitted = true;
   }
   fleet.map.getContainer().dataset.drivers = String(shown.size);

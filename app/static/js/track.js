@@ -3,6 +3,7 @@ import { io } from "../vendor/socket.io/socket.io.esm.min.js";
 import { addBasemap } from "./basemap.js";
 import { SNAPSHOT, VIEW, WITHDRAWN } from "./events.js";
 import { moveMarker, wayBetween } from "./glide.js";
+import { fitPadding } from "./map-fit.js";
 import { setUpInstructions, updateInstructions } from "./instructions.js";
 import { setUpTexts } from "./texts.js";
 import {
@@ -21,9 +22,6 @@ const layers = { destination: null, driver: null, path: null };
 const state = { view: null, receivedAt: 0, fitted: false, connected: false };
 
 const streets = addBasemap(L, map, config);
-// Room around what the view fits: the destination pin stands 26 px above its point, the driver's
-// badge is 40 px across, the zoom buttons take the top left and the attribution the bottom.
-const FIT = { paddingTopLeft: [56, 48], paddingBottomRight: [40, 36], maxZoom: 17 };
 
 function text(id, value) {
   const el = document.getElementById(id);
@@ -103,19 +101,51 @@ function showMap(view) {
   const points = [[view.destination.lat, view.destination.lon]];
   if (live) points.push([view.driver.position.lat, view.driver.position.lon]);
   const route = live && view.path ? [...points, ...view.path] : points;
-  streets.watch(route, "this route");
-  if (!state.fitted || !points.every((p) => map.getBounds().contains(p))) {
-    fitView(route);
+  streets.watch({ stops: [points[0]], path: route.slice(1) }, "this route");
+  const room = roomFor(view);
+  if (!state.fitted || !points.every((p) => clear(p, room))) {
+    fitView(route, room);
     state.fitted = true;
   }
 }
 
-// The driver, the path and the destination, all in view with room around them, at any width.
-function fitView(route) {
-  const bounds = L.latLngBounds(route);
-  if (bounds.getNorthEast().equals(bounds.getSouthWest())) map.setView(bounds.getCenter(), 17);
-  else map.fitBounds(bounds, FIT);
+// Room for the pins and the controls as they are at this width (map-fit.js); over a delivered
+// door its "Delivered here" label stands too.
+function roomFor(view) {
+  const room = fitPadding(map);
+  if (view.proof) room.paddingTopLeft[1] += 36;
+  return room;
 }
+
+// A point is clear when it is in view outside that room: under the credit or the zoom buttons
+// (or below a map that shrank when the proof appeared) it is not, and the view fits again.
+function clear(latlng, room) {
+  const p = map.latLngToContainerPoint(latlng);
+  const size = map.getSize();
+  return p.x >= room.paddingTopLeft[0] && p.y >= room.paddingTopLeft[1]
+    && p.x <= size.x - room.paddingBottomRight[0] && p.y <= size.y - room.paddingBottomRight[1];
+}
+
+// The driver, the path and the destination, all in view with room around them, at any width.
+function fitView(route, room) {
+  const bounds = L.latLngBounds(route);
+  if (bounds.getNorthEast().equals(bounds.getSouthWest())) {
+    // One point (the door once delivered): at street zoom, centred in the room left for it.
+    const [l, t] = room.paddingTopLeft;
+    const [r, b] = room.paddingBottomRight;
+    map.setView(bounds.getCenter(), 17, { animate: false });
+    map.panBy([(r - l) / 2, (b - t) / 2], { animate: false });
+  } else {
+    map.fitBounds(bounds, { ...room, maxZoom: 17 });
+  }
+}
+
+// The page's layout moves the map's size (the proof appears under it, the phone turns): Leaflet
+// is told, and the view is checked again against the new size.
+new ResizeObserver(() => {
+  map.invalidateSize({ pan: false });
+  if (state.view && root.classList.contains("has-map")) showMap(state.view);
+}).observe(document.getElementById("map"));
 
 function announce(view, previous) {
   if (previous && headline(previous) === headline(view)) return;

@@ -121,10 +121,13 @@ def route_report(route: Route, progress: Progress, shipments: list[Shipment],
         folium.CircleMarker(
             (stop.lat, stop.lon), radius=9, color="#fff", weight=2, fill=True,
             fill_color=stop_colour(progress, route, i), fill_opacity=1,
-            tooltip=f"Stop {i + 1}",
+            tooltip=f"Stop {i + 1}", class_name="report-stop",  # static/js/report-basemap.js
             popup=folium.Popup(stop_popup(route, progress, i, shipments, photo), max_width=320),
         ).add_to(m)
     points = [station, *path, *((s.lat, s.lon) for s in route.stops)]
+    # Room for the title (top) and the scale and credit (bottom) as a file; from the server,
+    # static/js/report-basemap.js fits again with the room they take at the screen's width.
     m.fit_bounds([[min(p[0] for p in points), min(p[1] for p in points)],
-                  [max(p[0] for p in points), max(p[1] for p in points)]])
+                  [max(p[0] for p in points), max(p[1] for p in points)]],
+                 padding_top_left=(24, 110), padding_bottom_right=(24, 60), max_zoom=17)
     return m.get_root().render()

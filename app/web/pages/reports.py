@@ -10,15 +10,18 @@ from app.basemap.report import ReportStreets
 from app.extensions import services
 from app.web.pages import bp
 from app.web.pages.report_map import route_report
+from app.web.pages.report_scripts import seal_scripts
 from app.web.pages.session import seller_required, signed_in_seller
 
 
-# The report is a standalone file with folium's inline scripts; it loads nothing from elsewhere
-# except the street map (from this server, app/basemap/report.py) or (optional) raster tiles.
-def report_csp(streets: ReportStreets) -> str:
+# The report is a standalone file: its scripts (folium's, Leaflet inlined) run by their hashes
+# (report_scripts.py), never 'unsafe-inline'; it loads nothing from elsewhere except the street
+# map (from this server, app/basemap/report.py) or (optional) raster tiles.
+def report_csp(streets: ReportStreets, hashes: list[str]) -> str:
     scripts, connect = streets.csp_sources()
+    allowed = " ".join([scripts, *(f"'{h}'" for h in hashes)]).strip() or "'none'"
     return "; ".join([
-        "default-src 'none'", f"script-src 'unsafe-inline' data: {scripts}".rstrip(),
+        "default-src 'none'", f"script-src {allowed}",
         "style-src 'unsafe-inline' data:", "img-src data: https:",
         "connect-src " + (connect or "'none'"),
     ])
@@ -41,7 +44,8 @@ def route_report_page(route_id: str):
 
     html = route_report(route, progress, shipments, svc.reads.positions(route_id),
                         Path(current_app.static_folder) / "vendor" / "leaflet", streets, photo)
+    html, hashes = seal_scripts(html)
     resp = Response(html, mimetype="text/html")
-    resp.headers["Content-Security-Policy"] = report_csp(streets)
+    resp.headers["Content-Security-Policy"] = report_csp(streets, hashes)
     resp.headers["Content-Disposition"] = f'inline; filename="route-{route_id}.html"'
     return resp
