@@ -27,6 +27,11 @@ _SAME_CLOCK_S = 30.0
 # back: their stamps advance far faster than the server's clock).
 _STEADY_FIXES = 3
 _RECENT = 12
+# A simulator sped up: stamps a fix at most this far from the one before, advancing this many
+# times faster than the server's clock over at least this long.
+_FAST_STEP_S = 120.0
+_FAST_RATE = 1.5
+_FAST_SPAN_S = 2.0
 _STEADY_JITTER_S = 2.0
 _STEADY_SPAN_S = 3.0
 
@@ -55,6 +60,11 @@ def on_time(fix: Fix, now: float, phone: dict) -> Fix:
     recent = phone.setdefault("recent", [])
     recent.append([now, fix.timestamp])
     del recent[:-_RECENT]
+    if fix.timestamp > now + CLOCK_SLACK_S and _running_fast(recent):
+        # A clock that runs faster than time (the simulator sped up through this door) is no
+        # phone's wrong clock: its fixes, events and dwell are all on its own time.
+        phone["clock_offset"] = None
+        return fix
     offset = phone.get("clock_offset")
     if offset is not None:
         if abs(fix.timestamp + offset - now) <= _SAME_CLOCK_S:
@@ -64,6 +74,16 @@ def on_time(fix: Fix, now: float, phone: dict) -> Fix:
         phone["clock_offset"] = now - fix.timestamp
         return replace(fix, timestamp=now, stamped=fix.timestamp)
     return fix
+
+
+def _running_fast(recent: list[list[float]]) -> bool:
+    """Whether the last few fixes' stamps advance steadily faster than the server's clock."""
+    if len(recent) < _STEADY_FIXES or recent[-1][0] - recent[0][0] < _FAST_SPAN_S:
+        return False
+    steps = [t2 - t1 for (_, t1), (_, t2) in zip(recent, recent[1:], strict=False)]
+    if not all(0 < step <= _FAST_STEP_S for step in steps):
+        return False  # one jump (a glitch hours ahead) is not a fast clock
+    return (recent[-1][1] - recent[0][1]) >= _FAST_RATE * (recent[-1][0] - recent[0][0])
 
 
 def _steadily_behind(recent: list[list[float]]) -> bool:

@@ -8,7 +8,7 @@ On the real clock, as a phone is (tests/support/phones.py puts the route's zone 
 from __future__ import annotations
 
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 
 from tests.support.phones import (  # noqa: F401 (an autouse fixture, imported to apply here)
     SELLER,
@@ -197,3 +197,18 @@ def test_after_a_backlog_no_window_starts_before_the_page_shows_it(client):
     eta = view(client, reg, 2)["eta"]
     start = datetime.fromisoformat(eta["window"][0].replace("Z", "+00:00")).timestamp()
     assert start >= now - 60, eta
+
+
+def test_a_sped_up_simulator_through_the_phone_door_keeps_its_own_times(client):
+    """`simulator run --protocol osmand --speedup 5`: its clock runs five times faster than
+    the server's and ahead of it; its fixes (and its events) keep their own times."""
+    reg = phone_route(client)
+    start_at = time.time()
+    trip = walk_round(start_at, step=1.5)[:14]
+    for k, fix in enumerate(trip):
+        while time.time() < start_at + 0.3 * k:
+            time.sleep(0.02)
+        assert send(client, fix)["accepted"] == 1
+    route = client.get(f"/api/v1/routes/{reg['route_id']}", headers=SELLER).json
+    assert route["position"]["at"].startswith(
+        datetime.fromtimestamp(stamp(trip[-1]), UTC).strftime("%Y-%m-%dT%H:%M:%S"))
