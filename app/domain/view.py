@@ -48,8 +48,9 @@ def customer_view(
     visited = progress.stops[ship.stop].visited_at
     away = None if _over(ship, visited) else stops_away(progress, ship.stop)
     eta = _eta(route, progress, ship, settings, now)
-    visible = (_driver_visible(progress, ship, away, eta, settings, now)
-               and not _at_another_door(route, progress, ship.stop))
+    close = _driver_visible(progress, ship, away, eta, settings, now)
+    elsewhere = close and _at_another_door(route, progress, ship.stop)
+    visible = close and not elsewhere
     return {
         "tracking_id": ship.tracking_id,
         "status": ship.status,
@@ -64,6 +65,10 @@ def customer_view(
             "name": first_name(route.driver.name),
             "vehicle": route.driver.vehicle,
             "position": _position(progress) if visible else None,
+            # Close enough for the map, but at another customer's door: the page keeps the
+            # map's box (the door, a note over it) and shows no position. Says no more than
+            # the map going blank would.
+            "at_another_stop": elsewhere,
         },
         "path": _path(route, progress, ship, away) if visible else None,
         "timeline": [
