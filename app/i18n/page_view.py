@@ -67,6 +67,8 @@ def page_view(view: dict[str, Any], lang: str) -> dict[str, Any]:
         out["proof"] = dict(proof, time=clock(at, lang) if at else "")
     eta = out.get("eta")
     if eta:
-        start, end = (moment(edge, tz) for edge in eta["window"])
-        out["eta"] = dict(eta, day_text=day(start, lang), end_hour=end.hour)
+        # A time the engine could not read stays empty here, as its other fields do.
+        start, end = (moment(edge, tz) for edge in eta.get("window") or (None, None))
+        out["eta"] = dict(eta, day_text=day(start, lang) if start else "",
+                          end_hour=end.hour if end else 0)
     return out
