@@ -51,13 +51,14 @@ def first_html(url: str) -> dict[str, str]:
 
     hidden = {i: bool(re.search(rf'id="{i}"[^>]*\shidden', page)) for i in ("attempt", "proof")}
     return {"status-text": inner("status-text"), "attempt-text": inner("attempt-text"),
+            "driver-text": inner("driver-text"),
             "attempt-next": inner("attempt-next"), "proof-photo": inner("proof-photo"),
             "day-text": inner("day-text"), **{f"{k} hidden": str(v) for k, v in hidden.items()}}
 
 
 def after_script(page) -> dict[str, str]:
     out = {i: text_of(page, f"#{i}") for i in ("status-text", "attempt-text", "attempt-next",
-                                                 "proof-photo", "day-text")}
+                                                 "proof-photo", "day-text", "driver-text")}
     for i in ("attempt", "proof"):
         out[f"{i} hidden"] = str(page.evaluate(f"document.getElementById('{i}').hidden"))
     return out
@@ -93,6 +94,7 @@ def test_delivered_and_attempted_are_in_the_first_html_as_the_script_leaves_them
             screenshot(page, tmp_path, f"steady-{state}-{lang}-{width}")
             context.close()
         assert served[f"{'proof' if state == 'delivered' else 'attempt'} hidden"] == "False"
+        assert served["driver-text"] == ""  # over: nobody "is delivering" it any more
 
 
 def test_the_map_keeps_its_box_while_the_driver_is_at_another_door(live_server, browser,

@@ -225,7 +225,8 @@ def test_the_next_customer_never_sees_the_driver_at_another_door(route, shipment
     driver = customer_view(route, p, shipments["DS0020"], SETTINGS)["driver"]
     assert driver["position"] and driver["at_another_stop"] is False
     # Too far for the map at all: not "at another stop" either (nothing to veil).
-    assert customer_view(route, p, shipments["DS0100"], SETTINGS)["driver"]["at_another_stop"] is False
+    far = customer_view(route, p, shipments["DS0100"], SETTINGS)["driver"]
+    assert far["at_another_stop"] is False
 
 
 def test_on_the_delivery_day_a_parcel_not_yet_out_says_so(route, shipments):

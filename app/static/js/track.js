@@ -137,7 +137,9 @@ function render(view) {
   const d = view.driver;
   // Before the driver leaves the station, the name is who will come, not who is on the way.
   const who = view.status === "created" ? "will_deliver" : "is_delivering";
-  text("driver-text", d && d.name && !view.proof ? t(who, { name: d.name }) : "");
+  // Once it is over (delivered, attempted, back at the station) nobody "is delivering" it.
+  const over = ["delivered", "attempted", "returned"].includes(view.status);
+  text("driver-text", d && d.name && !over ? t(who, { name: d.name }) : "");
   document.title = `${view.status_text} · Doorstep`;
   root.dataset.status = view.status;
   renderDay(view, config.closesHour);
