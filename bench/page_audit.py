@@ -1,7 +1,8 @@
 """Accessibility and layout shift of the customer's pages, in headless Chromium.
 
 axe-core (npm, pinned in package.json) runs on the customer's tracking page in each state a
-customer meets (before the driver leaves, on the way, near, delivered with proof), on the lookup
+customer meets (before the driver leaves, on the way, near, delivered with proof, attempted,
+the driver reaching another customer's door after load), on the lookup
 and on the feedback page, at 360 and 1280 px. Cumulative layout shift is the sum of the page's
 'layout-shift' entries (PerformanceObserver, those without recent input) from navigation until
 the page has settled (the map and the panels the socket's snapshot fills in).
@@ -71,6 +72,13 @@ def _post(base: str, path: str, body: dict, token: str) -> dict:
     return resp.json()
 
 
+# The page's token: its driver's token, for the fix sent after load (the audit measures what the
+# page does when the driver reaches another customer's door, not only the first paint).
+DOORS: dict[str, str] = {}
+DOOR_FIX = {"lat": 60.1692, "lon": 24.9483, "speed": 0, "heading": 10, "accuracy": 5}
+BETWEEN_FIX = {"lat": 60.1686, "lon": 24.9482, "speed": 5, "heading": 10, "accuracy": 5}
+
+
 def customer_pages(base: str, key: str = "demo") -> dict[str, str]:
     """Set up one shipment in each state; answer {name: path}."""
     requests.put(f"{base}/api/v1/settings/branding", json={
@@ -89,11 +97,28 @@ def customer_pages(base: str, key: str = "demo") -> dict[str, str]:
     _post(base, "/api/v1/positions", {"lat": 60.1686, "lon": 24.9482, "timestamp": iso(200),
                                       "speed": 5, "heading": 10, "accuracy": 5}, driver)
     ships = reg["shipments"]
+    failed = _post(base, "/api/v1/routes", _route(2), key)
+    _post(base, "/api/v1/events", {"type": "route_started", "timestamp": iso(0)},
+          failed["driver_token"])
+    _post(base, "/api/v1/events", {"type": "attempted", "stop": 0, "timestamp": iso(240),
+                                   "reason": "no_access"}, failed["driver_token"])
+    door = _post(base, "/api/v1/routes", _route(4), key)
+    DOORS[door["shipments"][2]["token"]] = door["driver_token"]
+    _post(base, "/api/v1/events", {"type": "route_started", "timestamp": iso(0)},
+          door["driver_token"])
     return {
         "track: before leaving": f"/track/{waiting['shipments'][2]['token']}",
         "track: on the way": f"/track/{ships[9]['token']}",
         "track: near": f"/track/{ships[1]['token']}",
         "track: delivered, proof": f"/track/{ships[0]['token']}",
+        "track: attempted": f"/track/{failed['shipments'][0]['token']}",
+        # Longer words wrap otherwise at 360 px (the outside check's 0.18-0.24 was in these).
+        "track: delivered, fi": f"/track/{ships[0]['token']}?lang=fi",
+        "track: delivered, sv": f"/track/{ships[0]['token']}?lang=sv",
+        "track: attempted, fi": f"/track/{failed['shipments'][0]['token']}?lang=fi",
+        "track: attempted, sv": f"/track/{failed['shipments'][0]['token']}?lang=sv",
+        # Loaded between two stops; then the driver stops at stop 1, another customer's door.
+        "track: driver at another door": f"/track/{door['shipments'][2]['token']}",
         "lookup": f"/track?number={ships[0]['tracking_id']}",
         "feedback": f"/track/{ships[0]['token']}/feedback",
     }
@@ -115,8 +140,14 @@ def audit(browser, base: str, name: str, path: str, width: int) -> Audit:
     context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
     context.add_init_script(CLS_OBSERVER)
     page = context.new_page()
+    driver = DOORS.get(path.removeprefix("/track/"))
+    if driver:  # between two stops as the page loads (a new fix each width: later than the last)
+        _post(base, "/api/v1/positions", {**BETWEEN_FIX, "timestamp": iso(140 + width)}, driver)
     page.goto(base + path, wait_until="load")
     page.wait_for_timeout(SETTLE_S * 1000)
+    if driver:
+        _post(base, "/api/v1/positions", {**DOOR_FIX, "timestamp": iso(150 + width)}, driver)
+        page.wait_for_timeout(SETTLE_S * 1000)
     result = Audit(name, width, cls=page.evaluate("window.__cls"))
     page.add_script_tag(path=str(AXE))
     found = page.evaluate("axe.run(document).then((r) => r.violations.map((v) => "
@@ -136,10 +167,10 @@ def audit_all(browser, base: str) -> list[Audit]:
 
 
 def table(results: list[Audit]) -> str:
-    rows = [f"{'page':26s} {'width':>5s} {'serious':>7s} {'other':>5s} {'CLS':>6s}  rules"]
+    rows = [f"{'page':30s} {'width':>5s} {'serious':>7s} {'other':>5s} {'CLS':>6s}  rules"]
     for r in results:
         rules = "; ".join(r.serious + [f"(minor) {o}" for o in r.others]) or "-"
-        rows.append(f"{r.page:26s} {r.width:5d} {len(r.serious):7d} {len(r.others):5d} "
+        rows.append(f"{r.page:30s} {r.width:5d} {len(r.serious):7d} {len(r.others):5d} "
                     f"{r.cls:6.3f}  {rules}")
     return "\n".join(rows)
 

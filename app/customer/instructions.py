@@ -38,6 +38,16 @@ LEFT_AT_NAMES = {
     "parcel locker": N_("a parcel locker"),
 }
 OPEN_STATUSES = ("created", "out_for_delivery", "approaching")
+# Unicode's bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): in
+# a note they turn the text around wherever it is shown ("Trojan Source"), so a driver could
+# read a door code backwards. Taken out on the way in, and again on the way out for notes
+# stored before.
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def plain_note(note: str) -> str:
+    """The note without bidirectional controls."""
+    return note.translate(_BIDI_CONTROLS)
 
 
 def is_open(status: str) -> bool:
@@ -50,10 +60,11 @@ class Instructions:
         self.store, self.clock = store, clock
 
     def get(self, tracking_id: str) -> dict | None:
-        return self.store.get_doc(KIND, tracking_id)
+        return _clean(self.store.get_doc(KIND, tracking_id))
 
     def put(self, tracking_id: str, seller_id: str, note: str, safe_place: str | None) -> dict:
         """Replace the shipment's instructions; empty note and no safe place clear them."""
+        note = plain_note(note)
         if not note and safe_place is None:
             self.store.delete_doc(KIND, tracking_id)
             return {"note": "", "safe_place": None, "at": None}
@@ -69,11 +80,17 @@ class Instructions:
 
     def for_seller(self, seller_id: str) -> list[dict]:
         """Every instruction left on the seller's shipments, newest first."""
-        docs = [d for d in self.store.list_docs(KIND) if d.get("seller_id") == seller_id]
+        docs = [_clean(d) for d in self.store.list_docs(KIND) if d.get("seller_id") == seller_id]
         return sorted(docs, key=lambda d: d["at"], reverse=True)
 
     def forget(self, tracking_id: str) -> None:
         self.store.delete_doc(KIND, tracking_id)
+
+
+def _clean(doc: dict | None) -> dict | None:
+    if doc is None or not isinstance(doc.get("note"), str):
+        return doc
+    return {**doc, "note": plain_note(doc["note"])}
 
 
 def public(doc: dict | None) -> dict:

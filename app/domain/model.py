@@ -146,3 +146,7 @@ class TimelineEntry:
     at: float
     text: str
     detail: dict[str, Any] = field(default_factory=dict)
+    # When the server heard of it, kept only when `at` was later than that (a sped-up
+    # simulator's clock, a phone set ahead): what the customer is shown, since nothing happened
+    # after the server heard of it. `at` stays the sender's (retries are matched on it).
+    heard: float | None = None

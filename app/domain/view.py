@@ -32,7 +32,7 @@ from app.domain.model import Route, Shipment
 from app.domain.tracking import Progress, Settings, ShipmentProgress, route_path
 from app.domain.tracking.eta import moved_day
 from app.domain.tracking.lifecycle import stops_away, unserved_before
-from app.domain.tracking.statuses import is_final, stops_text
+from app.domain.tracking.statuses import is_final, shown_at, stops_text
 
 _QUIET_S = 900.0
 # A driver this close to another customer's stop (and nearer to it than to yours) is at their
@@ -62,8 +62,9 @@ def customer_view(
     visited = progress.stops[ship.stop].visited_at
     away = None if _over(ship, visited) else stops_away(progress, ship.stop)
     eta = _eta(route, progress, ship, settings, now)
-    visible = (_driver_visible(progress, ship, away, eta, settings, now)
-               and not _at_another_door(route, progress, ship.stop))
+    close = _driver_visible(progress, ship, away, eta, settings, now)
+    elsewhere = close and _at_another_door(route, progress, ship.stop)
+    visible = close and not elsewhere
     ahead = day_ahead(route, day_clock)
     return {
         "tracking_id": ship.tracking_id,
@@ -83,10 +84,15 @@ def customer_view(
             "name": first_name(route.driver.name),
             "vehicle": route.driver.vehicle,
             "position": _position(progress) if visible else None,
+            # Close enough for the map, but at another customer's door: the page keeps the
+            # map's box (the door, a note over it) and shows no position. Says no more than
+            # the map going blank would.
+            "at_another_stop": elsewhere,
         },
         "path": _path(route, progress, ship, away) if visible else None,
         "timeline": [
-            {"status": e.status, "at": iso_utc(e.at), "text": e.text} for e in in_time_order(ship)
+            {"status": e.status, "at": iso_utc(shown_at(e)), "text": e.text}
+            for e in in_time_order(ship)
         ],
         "proof": _proof(ship, stop.lat, stop.lon),
         # Why it was not delivered and when it is tried again; `at_pickup`: its parcel could
@@ -389,7 +395,7 @@ def _status_text(ship: ShipmentProgress, away: int | None, visited: float | None
         # Planned for a later day: the day it comes, never "today".
         return "Arriving tomorrow" if ahead[1] else f"Arriving on {day_text(ahead[0])}"
     if ship.status == "delivered" and ship.proof:
-        return f"Delivered at {clock_text(ship.proof['at'], tz)}"
+        return f"Delivered at {clock_text(_delivered_at(ship), tz)}"
     return ship.timeline[-1].text if ship.timeline else ship.status
 
 
@@ -397,4 +403,12 @@ def _proof(ship: ShipmentProgress, lat: float, lon: float) -> dict[str, Any] | N
     if ship.status != "delivered" or not ship.proof:
         return None
     proof = {k: ship.proof.get(k) for k in ("left_at", "note", "photo", "signature")}
-    return {**proof, "at": iso_utc(ship.proof.get("at")), "location": {"lat": lat, "lon": lon}}
+    return {**proof, "at": iso_utc(_delivered_at(ship)), "location": {"lat": lat, "lon": lon}}
+
+
+def _delivered_at(ship: ShipmentProgress) -> float | None:
+    """The proof's time as the customer is told it: its timeline entry's (statuses.shown_at), so
+    a sped-up demo never reads "Delivered at 10:09" at 09:53."""
+    entry = next((e for e in reversed(ship.timeline) if e.status == "delivered"), None)
+    return shown_at(entry) if entry is not None and entry.heard is not None else (
+        ship.proof.get("at"))

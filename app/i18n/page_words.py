@@ -21,6 +21,11 @@ WORDS = {
     "map_later": N_("The live map appears on the delivery day, when the driver is a few stops "
                     "away."),
     "map_soon": N_("The live map appears here as soon as the driver's position comes in."),
+    "at_another_stop": N_("Your driver is at another delivery. The map shows them again as they "
+                          "move on."),
+    # Leaflet's zoom buttons (their title and accessible name).
+    "zoom_in": N_("Zoom in"),
+    "zoom_out": N_("Zoom out"),
     "is_delivering": N_("{name} is delivering"),
     "will_deliver": N_("{name} will deliver it"),
     "arriving_today": N_("Arriving today"),

@@ -37,6 +37,7 @@ from app.domain.tracking import (
     start_progress,
 )
 from app.domain.tracking.events import is_replay, replayed
+from app.domain.tracking.statuses import heard_at
 from app.domain.tracking.street_speeds import StreetSpeeds
 from app.live import devices, phones
 from app.live.fleet_speeds import FleetSpeeds
@@ -270,7 +271,11 @@ class Ingest:
                 raise KeyError(route_id)
             if copy:  # an event the engine refuses must leave the live progress untouched
                 progress = Progress.from_dict(record(progress))
-            changes = apply(route, progress)
+            told = heard_at.set(time.time())  # nothing is shown as after the server heard it
+            try:
+                changes = apply(route, progress)
+            finally:
+                heard_at.reset(told)
             jobs = self._outbox.jobs(route, changes) if changes and self._outbox else {}
             # Events are rare and others read them from the store; status changes owe jobs.
             if copy or jobs:

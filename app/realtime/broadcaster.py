@@ -20,7 +20,7 @@ from flask_socketio import SocketIO
 
 from app.domain.view import customer_view, route_summary
 from app.i18n.catalogs import DEFAULT, LANGUAGES
-from app.i18n.wording import localized
+from app.i18n.page_view import page_view
 from app.live.reads import Reads
 from app.ops import metrics
 from app.realtime import engineio
@@ -156,7 +156,7 @@ class Broadcaster:
                     continue
                 view = customer_view(route, progress, shipment, self.reads.settings, now=wall)
                 for lang in watched:
-                    self._frame(frames, rooms[lang], VIEW, localized(view, lang))
+                    self._frame(frames, rooms[lang], VIEW, page_view(view, lang))
             if self.shared or self.fanout.members(seller_room(route.seller_id)):
                 summary = route_summary(route, progress, shipments, self.reads.settings)
                 fleets[route.seller_id].append(summary)

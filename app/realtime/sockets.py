@@ -11,7 +11,7 @@ from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 from app.access import limits, signed_in
 from app.extensions import services
 from app.i18n.catalogs import DEFAULT, LANGUAGES
-from app.i18n.wording import localized
+from app.i18n.page_view import page_view
 from app.live.reads import LinkExpired, LinkWithdrawn
 from app.realtime.broadcaster import seller_room, shipment_room
 from app.store import StoreUnavailable
@@ -55,7 +55,7 @@ def _connect(auth) -> None:
         lang = lang if isinstance(lang, str) and lang in LANGUAGES else DEFAULT
         join_room(shipment_room(shipment.tracking_id, lang))
         # The viewer is connected to this process: no trip through the message queue.
-        svc.broadcaster.snapshot(request.sid, localized(view, lang))
+        svc.broadcaster.snapshot(request.sid, page_view(view, lang))
         return
     # A key if one is shown (limited against guessing, as the API's); else the dashboard's
     # signed-in session cookie, which comes with the handshake (the page never embeds the key).

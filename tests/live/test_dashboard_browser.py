@@ -103,5 +103,19 @@ def test_demo_opens_on_an_active_delivery_and_the_driver_leaves(live_server, bro
     wait_until(customer, "document.getElementById('track').dataset.status === 'delivered'",
                timeout=240)
     assert text_of(customer, "#status-text").startswith("Delivered at")
+    # Sped up, the simulator's clock runs ahead of ours: nothing that happened is shown at a
+    # time still to come (each entry's datetime, and the headline's minute).
+    wait_until(customer, "document.querySelector('#timeline li.status-delivered') !== null")
+    ahead = customer.evaluate(
+        "[...document.querySelectorAll('#timeline time')]"
+        ".filter((t) => Date.parse(t.dateTime) > Date.now() + 2000).map((t) => t.dateTime)")
+    assert ahead == []
+    shown = customer.evaluate("document.querySelector('#timeline li.status-delivered time')"
+                              ".dateTime")
+    headline_clock = text_of(customer, "#status-text").split(",")[0].removeprefix("Delivered at ")
+    local = customer.evaluate(f"new Date({shown!r}).toLocaleTimeString('en-GB', {{hour: '2-digit',"
+                              " minute: '2-digit', timeZone: JSON.parse(document.getElementById"
+                              "('track').dataset.view).timezone})")
+    assert headline_clock == local
     customer.close()
     page.close()

@@ -61,6 +61,33 @@ def test_instructions_reach_the_driver_and_the_seller_only(client):
         (tid, "Door code 4321, ring twice", "back door")]
 
 
+BIDI = "".join(map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]))
+
+
+def test_bidi_controls_in_a_note_are_shown_nowhere(app, client):
+    """A right-to-left override would turn "code 1234" around on the driver's screen: the
+    note keeps its letters, not the controls, on the page, in the driver app and the dashboard
+    (also for a note stored before they were taken out)."""
+    reg = register(client)
+    mine, tid = reg["shipments"][0]["token"], reg["shipments"][0]["tracking_id"]
+    resp = put_instructions(client, mine, {"note": "code \u202e4321\u202c, " + BIDI + "ring"})
+    assert resp.status_code == 200, resp.text
+    assert resp.json["note"] == "code 4321, ring"
+    app.extensions["doorstep"].store.put_doc("instructions", reg["shipments"][1]["tracking_id"], {
+        "tracking_id": reg["shipments"][1]["tracking_id"], "seller_id": "demo",
+        "note": "old \u2067note\u2069", "safe_place": None, "at": 1.0})
+    block = client.get("/api/v1/driver/block",
+                       headers={"Authorization": f"Bearer {reg['driver_token']}"}).json
+    notes = [s["shipments"][0]["instructions"]["note"] for s in block["stops"][:2]]
+    assert notes == ["code 4321, ring", "old note"]
+    assert client.get(f"/api/v1/track/{mine}/instructions").json["note"] == "code 4321, ring"
+    sign_in(client)
+    listed = client.get("/dashboard/instructions").json["instructions"]
+    assert sorted(i["note"] for i in listed) == ["code 4321, ring", "old note"]
+    assert not any(c in BIDI for c in json.dumps(listed, ensure_ascii=False))
+    assert tid in {i["tracking_id"] for i in listed}
+
+
 def test_another_sellers_dashboard_does_not_list_them(client):
     reg = register(client)
     put_instructions(client, reg["shipments"][0]["token"], {"note": "code 9876"})

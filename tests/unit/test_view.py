@@ -217,13 +217,17 @@ def test_the_next_customer_never_sees_the_driver_at_another_door(route, shipment
         for tid in ("DS0020", "DS0030"):  # 1 and 2 stops away: both within the visible stops
             view = customer_view(route, p, shipments[tid], SETTINGS)
             assert view["stops_away"] is not None and view["driver"]["position"] is None
-            assert view["path"] is None
+            assert view["path"] is None and view["driver"]["at_another_stop"] is True
             assert str(round(p.last_fix["lat"], 6)) not in json.dumps(view)
     # The customer being delivered to sees the driver arrive at their own door.
     assert customer_view(route, p, shipments["DS0010"], SETTINGS)["driver"]["position"]
     apply_event(route, p, delivered(1, t + 30), SETTINGS)
     apply_fix(route, p, stop_fix(route, 2, t + 60, 100), SETTINGS)  # moved on, 100 m past
-    assert customer_view(route, p, shipments["DS0020"], SETTINGS)["driver"]["position"]
+    driver = customer_view(route, p, shipments["DS0020"], SETTINGS)["driver"]
+    assert driver["position"] and driver["at_another_stop"] is False
+    # Too far for the map at all: not "at another stop" either (nothing to veil).
+    far = customer_view(route, p, shipments["DS0100"], SETTINGS)["driver"]
+    assert far["at_another_stop"] is False
 
 
 def test_on_the_delivery_day_a_parcel_not_yet_out_says_so(route, shipments):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,16 @@ def stops_text(n: int) -> str:
     return f"{n} stop away" if n == 1 else f"{n} stops away"
 
 
+# The server's clock while it applies what a phone or a simulator sent (app/live/ingest.py sets
+# it; the domain stays free of wall clocks otherwise): see TimelineEntry.heard.
+heard_at: ContextVar[float | None] = ContextVar("heard_at", default=None)
+
+
+def shown_at(entry: TimelineEntry) -> float:
+    """When the customer is told it happened: never after the server heard of it."""
+    return entry.heard if entry.heard is not None else entry.at
+
+
 def change(
     ship: ShipmentProgress, status: str, at: float, text: str, detail: dict[str, Any] | None = None
 ) -> StatusChange:
@@ -52,8 +63,12 @@ def change(
         at = last.at
     ship.status = status
     ship.updated_at = at
-    ship.timeline.append(TimelineEntry(status=status, at=at, text=text, detail=detail))
-    return StatusChange(ship.tracking_id, status, at, text, detail)
+    now = heard_at.get()
+    heard = now if now is not None and sane(at) and at > now else None
+    ship.timeline.append(TimelineEntry(status=status, at=at, text=text, detail=detail,
+                                       heard=heard))
+    # Texts and webhooks say it as the customer's page does.
+    return StatusChange(ship.tracking_id, status, heard if heard is not None else at, text, detail)
 
 
 def is_final(ship: ShipmentProgress) -> bool:

@@ -1,9 +1,9 @@
 // The words beside the map: local times, the timeline, proof of delivery, a failed attempt.
-import { LOCALE, placeName, plural, t } from "./words.js";
+import { LOCALE, placeName, t } from "./words.js";
 export function clock(iso, timeZone) {
   if (!iso) return "";
-  // "numeric": Finnish writes 9.05, as the server's Babel does (app/i18n/wording.py).
-  return new Intl.DateTimeFormat(LOCALE, { hour: LOCALE === "en-GB" ? "2-digit" : "numeric",
+  // As the server's Babel writes them (app/i18n/wording.py): Finnish 9.05, Swedish 09:05.
+  return new Intl.DateTimeFormat(LOCALE, { hour: LOCALE === "fi" ? "numeric" : "2-digit",
     minute: "2-digit", timeZone })
     .format(new Date(iso));
 }
@@ -18,29 +18,11 @@ function text(id, value) {
   if (el && el.textContent !== value) el.textContent = value;
 }
 
-export function leftAtText(leftAt) {
-  if (!leftAt) return "";
-  if (LOCALE !== "en-GB") return t("left_at", { place: placeName(leftAt) });
-  const phrase = /^(with|in|inside|behind|under|on|by|at|the)\b/i.test(leftAt)
-    ? leftAt : `at the ${leftAt}`;
-  return `left ${phrase}`;
-}
-
-export function stopsText(n) {
-  if (n <= 0) return t("next_stop");
-  return plural("stops_away", n);
-}
-
 // "Delivered at 14:22, left at the front door", "Out for delivery: 10 stops away": the
-// headline a person reads first. The count shows only once the engine shows the driver.
+// headline a person reads first, worded on the server (app/i18n/page_view.py) as the first HTML
+// has it, so the script never rewrites it into a longer line.
 export function headline(view) {
-  const left = view.proof ? leftAtText(view.proof.left_at) : "";
-  if (left) return `${view.status_text}, ${left}`;
-  const visible = view.driver && view.driver.position && view.stops_away != null;
-  if (visible && view.status === "out_for_delivery") {
-    return `${view.status_text}: ${stopsText(view.stops_away)}`;
-  }
-  return view.status_text;
+  return view.headline || view.status_text;
 }
 
 // The delivery day, and the cut-off (the end of service hours, which the server sends in the
@@ -48,12 +30,12 @@ export function headline(view) {
 export function renderDay(view, cutOffHour) {
   const eta = view.eta;
   if (!eta) return text("day-text", "");
-  const day = dayText(eta.window[0], view.timezone);
+  // The day and the window's last hour, local, from the server (Babel's format, as the page's).
+  const day = eta.day_text;
   if (eta.moved_to_next_day) {
     return text("day-text", t("moved_day", { hour: cutOffHour, day }));
   }
-  const endHour = Number(clock(eta.window[1], view.timezone).slice(0, 2));
-  const late = endHour >= cutOffHour - 2;
+  const late = eta.end_hour >= cutOffHour - 2;
   text("day-text", late ? t("late_day", { hour: cutOffHour, day })
     : t("delivery_day", { day }));
 }
@@ -65,7 +47,7 @@ export function renderTimeline(view) {
     li.className = `status-${entry.status}`;
     const time = document.createElement("time");
     time.dateTime = entry.at;
-    time.textContent = `${dayText(entry.at, view.timezone)} ${clock(entry.at, view.timezone)}`;
+    time.textContent = entry.when;
     const span = document.createElement("span");
     // The newest "N stops away" entry was written when the driver came close; the count has
     // gone down since: say what the headline says, not an older number beside it.
@@ -82,11 +64,13 @@ function showImage(id, key, photoUrl, onGone = () => {}) {
   if (!img) return;
   img.hidden = !key || img.dataset.gone === key;
   const src = key ? photoUrl(key) : "";
-  if (key && img.getAttribute("src") !== src) {
-    // Photos may be deleted before the rest (PHOTO_RETENTION_DAYS): no broken image then.
-    img.onerror = () => { img.dataset.gone = key; img.hidden = true; onGone(); };
-    img.src = src;
-  }
+  if (!key) return;
+  // Photos may be deleted before the rest (PHOTO_RETENTION_DAYS): no broken image then.
+  const gone = () => { img.dataset.gone = key; img.hidden = true; onGone(); };
+  img.onerror = gone;
+  if (img.getAttribute("src") !== src) img.src = src;
+  // The first HTML names the photo itself: it may have failed before this script ran.
+  else if (img.complete && img.naturalWidth === 0) gone();
 }
 
 // Photos the driver app uploaded are named by key (ph_...) and shown from this server, to this
@@ -110,7 +94,7 @@ export function renderProof(view, photoUrl) {
   // An SVG element has no .hidden property: the attribute itself.
   document.getElementById("proof-placeholder").toggleAttribute("hidden", Boolean(key));
   if (key) {
-    caption.textContent = t("photo_at", { time: clock(proof.at, view.timezone) });
+    caption.textContent = t("photo_at", { time: proof.time });
   } else if (photo) {
     const a = document.createElement("a");
     a.href = photo;
@@ -118,9 +102,9 @@ export function renderProof(view, photoUrl) {
     a.textContent = t("see_photo");
     caption.replaceChildren(a);
   } else if (named) {
-    caption.textContent = t("photo_gone", { time: clock(proof.at, view.timezone) });
+    caption.textContent = t("photo_gone", { time: proof.time });
   } else {
-    caption.textContent = t("no_photo", { time: clock(proof.at, view.timezone) });
+    caption.textContent = t("no_photo", { time: proof.time });
   }
 }
 

@@ -7,7 +7,7 @@ import { fitPadding } from "./map-fit.js";
 import { setUpInstructions, updateInstructions } from "./instructions.js";
 import { setUpTexts } from "./texts.js";
 import {
-  clock, headline, renderAttempt, renderDay, renderProof, renderTimeline,
+  headline, renderAttempt, renderDay, renderProof, renderTimeline,
 } from "./timeline.js";
 import { rotate, vehicleIcon, vehicleName } from "./vehicles.js";
 import { plural, t } from "./words.js";
@@ -17,7 +17,9 @@ import { plural, t } from "./words.js";
 const { L } = window;
 const root = document.getElementById("track");
 const config = JSON.parse(root.dataset.config);
-const map = L.map("map", { zoomControl: true, keyboard: true, maxZoom: 20 });
+const map = L.map("map", { zoomControl: false, keyboard: true, maxZoom: 20 });
+// Leaflet's own buttons say "Zoom in" in every language: the page's words instead.
+L.control.zoom({ zoomInTitle: t("zoom_in"), zoomOutTitle: t("zoom_out") }).addTo(map);
 const layers = { destination: null, driver: null, path: null };
 const state = { view: null, receivedAt: 0, fitted: false, connected: false };
 
@@ -30,7 +32,7 @@ function text(id, value) {
 
 function labelDelivered(view) {
   if (!view.proof || !layers.destination || layers.destination.getTooltip()) return;
-  layers.destination.bindTooltip(t("delivered_here", { time: clock(view.proof.at, view.timezone) }), {
+  layers.destination.bindTooltip(t("delivered_here", { time: view.proof.time }), {
     permanent: true, direction: "top", offset: [0, -26], className: "delivered-label" });
 }
 
@@ -91,7 +93,10 @@ function mapNote(view) {
 
 function showMap(view) {
   const live = Boolean(view.driver && view.driver.position);
-  const shown = live || Boolean(view.proof);
+  // At another customer's door: no position, but the map (the door) keeps its place, veiled.
+  const elsewhere = Boolean(view.driver && view.driver.at_another_stop);
+  document.getElementById("map-veil").hidden = !elsewhere;
+  const shown = live || elsewhere || Boolean(view.proof);
   const wasShown = root.classList.contains("has-map");
   root.classList.toggle("has-map", shown);
   document.getElementById("map-note").hidden = shown;
@@ -149,7 +154,10 @@ new ResizeObserver(() => {
 
 function announce(view, previous) {
   if (previous && headline(previous) === headline(view)) return;
-  text("announce", `${headline(view)}. ${view.eta ? view.eta.text : ""}`);
+  // A headline may end in its own full stop (a Finnish date, "pe 27.11."): not one more.
+  const said = headline(view);
+  const stop = /[.!?…]$/.test(said) ? "" : ".";
+  text("announce", `${said}${stop} ${view.eta ? view.eta.text : ""}`.trim());
 }
 
 function render(view) {
@@ -159,7 +167,9 @@ function render(view) {
   const d = view.driver;
   // Before the driver leaves the station, the name is who will come, not who is on the way.
   const who = view.status === "created" ? "will_deliver" : "is_delivering";
-  text("driver-text", d && d.name && !view.proof ? t(who, { name: d.name }) : "");
+  // Once it is over (delivered, attempted, back at the station) nobody "is delivering" it.
+  const over = ["delivered", "attempted", "returned"].includes(view.status);
+  text("driver-text", d && d.name && !over ? t(who, { name: d.name }) : "");
   document.title = `${view.status_text} · Doorstep`;
   root.dataset.status = view.status;
   renderDay(view, config.closesHour);

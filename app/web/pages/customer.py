@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Response, abort, current_app, render_template, url_for
 
 from app.access import csrf
@@ -9,9 +11,11 @@ from app.customer.instructions import OPEN_STATUSES
 from app.domain.hours import CLOSES
 from app.extensions import services
 from app.i18n import current
-from app.i18n.page_words import page_words, place_names
-from app.i18n.wording import localized
+from app.i18n.page_view import page_view
+from app.i18n.page_words import left_at_names, page_words, place_names
 from app.web.pages import bp, page_config
+
+STORED_PHOTO = re.compile(r"ph_[0-9a-f]{32}")
 
 
 def _seller(shipment, token: str) -> dict:
@@ -29,7 +33,7 @@ def track(token: str):
         abort(404)
     shipment, view = found
     lang = current()
-    view = localized(view, lang)
+    view = page_view(view, lang)
     api = url_for("api.track", token=token)
     seller = _seller(shipment, token)
     page = page_config(token=token, textsUrl=api + "/texts", photosUrl=api + "/photos",
@@ -40,10 +44,20 @@ def track(token: str):
                        visibleStops=current_app.config["VISIBLE_STOPS"], lang=lang,
                        closesHour=CLOSES)
     places = place_names(lang)
-    left_at = (view.get("proof") or {}).get("left_at")
+    proof = view.get("proof") or {}
+    left_at = proof.get("left_at")
     return render_template("track.html", view=view, page=page, seller=seller,
                            safe_places=places, words=page_words(lang),
-                           proof_place=places.get(left_at, left_at))
+                           # As the script names it: every place the driver's app offers.
+                           proof_place=left_at_names(lang).get(left_at, left_at),
+                           photo_key=_stored(proof.get("photo")),
+                           signature_key=_stored(proof.get("signature")))
+
+
+def _stored(key) -> str | None:
+    """A photo this server holds (the driver app's upload, `ph_` and 32 hex digits), as
+    timeline.js's renderProof tells it from an API client's photo URL."""
+    return key if isinstance(key, str) and STORED_PHOTO.fullmatch(key) else None
 
 
 @bp.get("/track/<token>/feedback")

@@ -19,9 +19,9 @@ NEXT_STOP = N_("next stop")
 
 
 def demo_links() -> list[dict]:
-    """The demo fleet's deliveries still on their way, those about to be live first: on a
-    route that has left, fewest stops away. A parcel on a route still loading at the station
-    says "Order received" for minutes, so those come last.
+    """The demo fleet's deliveries on their way, those about to be live first (fewest stops
+    away). A parcel on a route still loading at the station says "Order received" for the
+    first minute or more: it is left out, as is one whose stop is already done.
 
     Only routes the demo fleet of this process registered itself (app/ops/demo.py): any other
     link is a customer's secret, even one of the seller the fleet drives for.
@@ -34,22 +34,19 @@ def demo_links() -> list[dict]:
     for route_id in reversed(fleet.route_ids):
         summary = reads.route_summary(route_id) or {}
         for row in summary.get("shipments", []):
-            if row["status"] not in FINAL_STATUSES:
-                rows.append((summary["status"] != "on_route",
-                             row["stops_away"] if row["stops_away"] is not None else 999,
-                             summary["vehicle"], row))
+            on_way = (summary["status"] == "on_route" and row["status"] != "created"
+                      and row["status"] not in FINAL_STATUSES and row["stops_away"] is not None)
+            if on_way:
+                rows.append((row["stops_away"], summary["vehicle"], row))
     links, lang = [], current()
-    for _, _, vehicle, row in sorted(rows, key=lambda r: r[:2]):
+    for _, vehicle, row in sorted(rows, key=lambda r: r[0]):
         shipment = reads.shipment(row["tracking_id"])
         token = token_of(current_app.config["SECRET_KEY"], shipment) if shipment else None
         if token is None:
             continue
-        away = row["stops_away"]
         links.append({"tracking_id": row["tracking_id"], "vehicle": vehicle_name(vehicle, lang),
                       "status": status_words(row["status"], lang),
-                      # Before the driver leaves, stops away is the plan's, not news.
-                      "away": (_away(away, lang)
-                               if away is not None and row["status"] != "created" else None),
+                      "away": _away(row["stops_away"], lang),
                       "url": url_for("web.track", token=token)})
         if len(links) == DEMO_LINKS:
             break
