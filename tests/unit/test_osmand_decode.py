@@ -171,3 +171,11 @@ def test_zero_zero_is_no_fix_yet_never_a_refusal():
     report = from_json({"device_id": DEVICE, "location": {
         "coords": {"latitude": 0.0, "longitude": 0.0}}}, {}, now)
     assert report.fixes == [] and report.invalid == 1
+
+
+def test_a_decimal_comma_is_read_as_a_decimal_point():
+    """A phone in a language that writes 60,1699: refused, it would be retried for ever."""
+    from app.web.osmand.decode import _number
+
+    assert _number("60,1699", "lat", -90, 90) == 60.1699
+    assert _number("24,94", "lon", -180, 180) == 24.94

@@ -60,6 +60,10 @@ class PhoneReport:
 
 
 def _number(value: Any, field: str, lo: float, hi: float) -> float:
+    if isinstance(value, str) and value.count(",") == 1 and "." not in value:
+        # A phone set to a language that writes decimal commas (60,1699): refused, the
+        # client would retry it at the head of its queue for ever.
+        value = value.replace(",", ".")
     x = to_float(value)
     if x is None:
         raise BadFix(field, "must be a number (ASCII digits)")
