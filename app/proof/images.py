@@ -34,8 +34,12 @@ def clean(data: bytes, max_side: int, max_pixels: int) -> tuple[bytes, int, int]
     (bytes, width, height). Raises PhotoRefused."""
     img = _flatten(decoded(data, max_pixels))
     img.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    # Pillow writes a JPEG's comment (img.info["comment"]) back out when saving as JPEG:
+    # whatever the phone or an API client put there (a name, a place) must not reach the
+    # customer. No other info key is written unless passed.
+    img.info.clear()
     out = io.BytesIO()
-    img.save(out, "JPEG", quality=82, optimize=True)  # no exif=, no info: nothing carried over
+    img.save(out, "JPEG", quality=82, optimize=True)  # no exif=, no comment: nothing carried over
     return out.getvalue(), img.width, img.height
 
 

@@ -609,3 +609,40 @@ def test_the_undo_bar_says_what_it_holds_at_every_kind_of_stop(
     ], said
     assert errors == []
     context.close()
+
+
+def test_a_phone_clock_forty_minutes_slow_stamps_by_the_servers_clock(
+    live_server_factory, browser, tmp_path
+):
+    """The third outside check: a phone 40 minutes slow delivered 'at 11:43' into a timeline
+    that said 12:22, and moved 'Order received' back before the route existed. The app
+    stamps what it sends by the server's clock (every answer's Date header)."""
+    server = start(live_server_factory, tmp_path)
+    base = server.url
+    reg = register_route(base)
+    session, csrf = seller_session(base)
+    context, page, errors = phone(browser, STATION["lat"], STATION["lon"])
+    context.add_init_script("""(() => {
+      const slow = 40 * 60 * 1000, real = Date.now;
+      Date.now = () => real() - slow;
+      const RealDate = Date;
+      globalThis.Date = class extends RealDate {
+        constructor(...a) { super(...(a.length ? a : [real() - slow])); }
+        static now() { return real() - slow; }
+      };
+    })();""")
+    page.goto(make_link(session, csrf, base, reg["route_id"]))
+    wait_until(page, "document.getElementById('next-title').textContent.includes('Stop 1')")
+    page.reload()  # the clock is learned from the first answers
+    wait_until(page, "document.getElementById('next-title').textContent.includes('Stop 1')")
+    page.click("#start")
+    page.click("#stops li[data-stop='0'] button")
+    deliver(page, None)
+    until(lambda: view_of(base, reg, 0)["status"] == "delivered", 30)
+    now = datetime.now(UTC).timestamp()
+    timeline = view_of(base, reg, 0)["timeline"]
+    for entry in timeline:
+        at = datetime.fromisoformat(entry["at"].replace("Z", "+00:00")).timestamp()
+        assert abs(at - now) < 120, entry  # not 40 minutes back
+    assert errors == []
+    context.close()

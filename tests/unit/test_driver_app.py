@@ -677,3 +677,19 @@ def test_a_first_fix_stamped_before_the_start_does_not_go_before_it(client):
     assert timeline[1]["status"] == "out_for_delivery"
     times = [t["at"] for t in timeline]
     assert times == sorted(times), timeline
+
+
+def test_a_jpeg_comment_does_not_reach_the_customer():
+    """The third outside check: Pillow wrote a JPEG's comment segment back out."""
+    import io
+
+    from PIL import Image
+
+    from app.proof.images import clean
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), "red").save(out, "JPEG", comment=b"home 60.17,24.94")
+    cleaned, _, _ = clean(out.getvalue(), 1280, 40_000_000)
+    assert b"60.17" not in cleaned
+    with Image.open(io.BytesIO(cleaned)) as img:
+        assert "comment" not in img.info

@@ -1,6 +1,8 @@
 // Positions from the phone while the route is active: watchPosition, batched like the
 // simulator's HTTP sink (one request per few seconds, not one per fix), a wake lock so the
 // screen stays on while driving, and a warning when the page cannot follow the driver.
+import { serverSeconds } from "./drive-clock.js";
+
 const BATCH_MAX = 30;
 
 // Browsers give location, service workers (offline use) and the wake lock to HTTPS pages only:
@@ -48,7 +50,7 @@ export class Location {
   take(p) {
     this.onWarning("location", null);
     const c = p.coords;
-    const fix = { lat: c.latitude, lon: c.longitude, timestamp: p.timestamp / 1000,
+    const fix = { lat: c.latitude, lon: c.longitude, timestamp: serverSeconds(p.timestamp),
       accuracy: c.accuracy };
     if (Number.isFinite(c.speed) && c.speed >= 0) fix.speed = c.speed;
     if (Number.isFinite(c.heading) && c.heading >= 0) fix.heading = c.heading;

@@ -3,6 +3,7 @@
 // nothing. An item leaves the outbox only once the server has answered for it: a 2xx, or a
 // refusal that sending again cannot change. The server takes the same item twice as once
 // (docs/api.md: replayed outcomes answer 200, a repeated fix is dropped as a duplicate).
+import { learnClock } from "./drive-clock.js";
 import { advice } from "./drive-words.js";
 
 const DB = "doorstep-driver";
@@ -175,6 +176,7 @@ export class Outbox {
         let resp;
         try {
           resp = await this.send(item, token);
+          learnClock(resp);
         } catch {
           this.problem = navigator.onLine ? "No answer from the server" : "Offline";
           break;

@@ -2,7 +2,7 @@
 // phone, so the app opens in a dead zone, and a copy of the street map's archive, so its
 // streets are drawn there too. Its data is not here: the block and everything waiting to be
 // sent live in IndexedDB (drive-outbox.js); API calls pass straight through.
-const CACHE = "doorstep-driver-v6";  // a new name when SHELL changes: phones fetch it again
+const CACHE = "doorstep-driver-v7";  // a new name when SHELL changes: phones fetch it again
 const MAP_CACHE = "doorstep-driver-map";  // kept across shell versions: the map has its ETag
 // The archive's URL and the largest copy worth a phone's storage, from the page's server
 // (app/web/pages/driver.py); without them the map is not kept.
@@ -15,6 +15,7 @@ const SHELL = [
   "/static/css/app.css",
   "/static/css/drive.css",
   "/static/js/drive.js",
+  "/static/js/drive-clock.js",
   "/static/js/drive-location.js",
   "/static/js/drive-map.js",
   "/static/js/drive-order.js",

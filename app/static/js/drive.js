@@ -2,6 +2,7 @@
 // send the API's stop events. Everything sent goes through the outbox (drive-outbox.js), so
 // it works the same with and without a network; the block shown is the server's, with what
 // is still waiting to be sent applied on top.
+import { learnClock, serverSeconds } from "./drive-clock.js";
 import { insecureText, Location } from "./drive-location.js";
 import { DriveMap, navigationUrl } from "./drive-map.js";
 import { kv, openDb, Outbox, rememberToken } from "./drive-outbox.js";
@@ -244,7 +245,7 @@ function applyLocally(event) {
 
 async function send(event) {
   await state.undo.commit(); // an outcome still in its undo window goes first
-  const body = { ...event, timestamp: Date.now() / 1000 };
+  const body = { ...event, timestamp: serverSeconds() };
   // Which stop and parcel, in the courier's words, for a refusal told later (drive-words.js).
   const about = aboutEvent(state.block, body);
   applyLocally(body);
@@ -255,7 +256,7 @@ async function send(event) {
 async function sendOutcome(event, photos = []) {
   await state.undo.commit();
   const before = structuredClone(state.block);
-  const body = { ...event, timestamp: Date.now() / 1000 };
+  const body = { ...event, timestamp: serverSeconds() };
   applyLocally(body);
   const stop = before.stops[event.stop];
   await state.undo.hold(outcomeLabel(stop, event), [...photos,
@@ -436,6 +437,7 @@ async function refresh() {
     warn("link", "This driver link does not work (revoked or mistyped): ask your dispatcher for a new one.");
     return;
   }
+  learnClock(resp);
   if (!resp.ok) return;
   warn("offline", null);
   const block = await resp.json();
