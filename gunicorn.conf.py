@@ -21,7 +21,8 @@ accesslog = _settings["ACCESS_LOG"] or None
 
 
 def post_worker_init(worker):
-    # Measured (design.md): tail latency under gevent is set by the garbage collector. Freeze what
+    # Measured (../shared/design.md): tail latency under gevent is set by the garbage
+    # collector. Freeze what
     # start-up allocated and collect young objects less often.
     gc.freeze()
     gc.set_threshold(50_000, 50, 100)

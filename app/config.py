@@ -81,7 +81,8 @@ def from_env() -> dict:
         # Empty: a random secret per start (create_app), fine for one process.
         "SECRET_KEY": _env("SECRET_KEY", ""),
         "STORE_URL": _env("REDIS_URL", _env("STORE_URL", "memory://")),
-        # The Socket.IO message queue is only worth its cost with several processes (design.md).
+        # The Socket.IO message queue is only worth its cost with several processes
+        # (../shared/design.md).
         "MESSAGE_QUEUE": _env("MESSAGE_QUEUE", ""),
         # auto: gevent when the process is monkey-patched (python -m app, gunicorn -k gevent),
         # threading otherwise (tests with Flask's test client).

@@ -10,7 +10,7 @@ from datetime import timedelta
 from app.domain.hours import CLOSES, OPENS, at_hour, local
 
 # Texts go out 08:00-20:00 local, the service hours; the feedback request at the end of the
-# delivery day (design.md). Both rules are used by the worker and the dashboard alike.
+# delivery day (../shared/design.md). Both rules are used by the worker and the dashboard alike.
 FEEDBACK_HOUR = CLOSES
 
 # Outside quiet hours: "delivered" always goes out, because the customer wants to fetch the parcel

@@ -53,7 +53,8 @@ _gc_started: list[float] = [0.0]
 
 
 def _gc_timer(phase: str, info: dict) -> None:
-    # design.md: under gevent, tail latency was set by the collector; this shows what it costs.
+    # ../shared/design.md: under gevent, tail latency was set by the collector; this shows
+    # what it costs.
     if phase == "start":
         _gc_started[0] = time.perf_counter()
     else:

@@ -1,9 +1,9 @@
 """The Redis message queue, carrying one message per broadcast tick instead of one per emit.
 
 Flask-SocketIO's queue publishes every emit (about 300 us to send, 100 us on every receiving
-process, design.md). The broadcaster instead publishes each tick's frames, already encoded as
-Socket.IO packets, in one message; every other process hands them to its local room members
-without decoding them. Ordinary emits (snapshots, other parts of the app) still work as usual.
+process, ../shared/design.md). The broadcaster instead publishes each tick's frames, already
+encoded as Socket.IO packets, in one message; every other process hands them to its local room
+members without decoding them. Ordinary emits (snapshots, other parts of the app) still work as usual.
 """
 
 from __future__ import annotations
