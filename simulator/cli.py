@@ -158,10 +158,14 @@ def _sigterm_stops() -> Iterator[None]:
         yield  # only the main thread may set handlers (a test calling main() from a thread)
         return
     previous = signal.signal(signal.SIGTERM, _terminated)
+    # A run started in the background by a script inherits SIGINT ignored (the shell's rule
+    # for `&` without job control): `kill -INT` and `timeout -s INT` would then never stop it.
+    interrupt = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, interrupt)
 
 
 def _terminated(signum: int, frame: object) -> NoReturn:

@@ -36,14 +36,17 @@ def _state(pid: int) -> str | None:
         return None
 
 
-def _start(tmp_path: Path) -> subprocess.Popen[str]:
+def _start(tmp_path: Path, int_ignored: bool = False) -> subprocess.Popen[str]:
     # Three vans of 500 stops: each plan takes the worker seconds, and all three are ordered
     # at the first tick (their drivers arrive within the ten minutes planned ahead).
     cmd = [sys.executable, "-m", "simulator", "run", "--dry-run", "--vans", "3", "--stops",
            "500", "--program", "standard", "--speedup", "10", "--start", "09:00", "--seed", "3",
            "--out", str(tmp_path / "run.jsonl")]
+    # A script's `cmd &` starts its child with SIGINT ignored (no job control).
+    ignore = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if int_ignored else None
     return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                            preexec_fn=ignore)  # noqa: PLW1509 (no threads in the test yet)
 
 
 def _worker_planning(proc: subprocess.Popen[str]) -> int:
@@ -58,13 +61,14 @@ def _worker_planning(proc: subprocess.Popen[str]) -> int:
     raise AssertionError("no planning worker started")
 
 
-@pytest.mark.parametrize(("sig", "code", "stall"), [
-    (signal.SIGINT, 130, True),  # a worker that will not finish soon (stopped): not waited for
-    (signal.SIGTERM, 143, False),
+@pytest.mark.parametrize(("sig", "code", "stall", "int_ignored"), [
+    (signal.SIGINT, 130, True, False),  # a worker that will not finish soon: not waited for
+    (signal.SIGTERM, 143, False, False),
+    (signal.SIGINT, 130, False, True),  # started by a script in the background: still stops
 ])
 def test_a_signal_to_the_main_process_ends_the_run_and_its_planning_worker(
-        tmp_path, sig, code, stall):
-    proc = _start(tmp_path)
+        tmp_path, sig, code, stall, int_ignored):
+    proc = _start(tmp_path, int_ignored)
     worker = None
     try:
         worker = _worker_planning(proc)
