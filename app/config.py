@@ -98,7 +98,7 @@ def from_env() -> dict:
         # Live progress is written to the store at most this often (app/live/write_behind.py).
         "WRITE_BEHIND": float(_env("WRITE_BEHIND", "1.0")),
         # Accepted fixes kept per route for reports and replay.
-        "POSITION_HISTORY": int(_env("POSITION_HISTORY", "2000")),
+        "POSITION_HISTORY": int(_env("POSITION_HISTORY", "20000")),
         # text, or json: one JSON object per log line.
         "LOG_FORMAT": _env("LOG_FORMAT", "text"),
         "LOG_LEVEL": _env("LOG_LEVEL", "INFO"),

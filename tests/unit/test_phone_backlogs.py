@@ -212,3 +212,57 @@ def test_a_sped_up_simulator_through_the_phone_door_keeps_its_own_times(client):
     route = client.get(f"/api/v1/routes/{reg['route_id']}", headers=SELLER).json
     assert route["position"]["at"].startswith(
         datetime.fromtimestamp(stamp(trip[-1]), UTC).strftime("%Y-%m-%dT%H:%M:%S"))
+
+
+def _door(k: int) -> list[int]:
+    from tests.support.helpers import STOPS
+
+    return [i for i, f in enumerate(walk_round(0))
+            if (f["coords"]["latitude"], f["coords"]["longitude"]) == STOPS[k][:2]]
+
+
+def _shift(fix: dict, seconds: float) -> dict:
+    return place(fix["coords"]["latitude"], fix["coords"]["longitude"], stamp(fix) + seconds)
+
+
+def test_a_whole_stay_in_a_dead_zone_behind_a_live_fix_near_the_door_counts(client):
+    """The fifth outside check: the live fix came 90 m past the door (not yet 'left'), then
+    the backlog with the whole stay: the stay goes on in the live fixes, and the next one
+    away from the door makes it a visit."""
+    reg = phone_route(client)
+    door = _door(1)
+    dead, back = door[0] - 4, door[-1] + 4
+    trip = walk_round(time.time() - 5 * (back + 6) - 2)
+    for fix in trip[:dead]:
+        send(client, fix)
+    send(client, trip[back])
+    for fix in trip[dead:back]:
+        send(client, fix)
+    for fix in trip[back + 1:back + 6]:
+        send(client, fix)
+    assert visited(client, reg)[:2] == [True, True]
+
+
+def test_a_clock_an_hour_ahead_for_good_through_a_dead_zone_stays_corrected(app, client):
+    """The fifth outside check: a phone an hour ahead, live, then a dead zone over a door; the
+    backlog (an hour ahead too) was taken at its own times: a visit 'at 13:34' read at 12:35.
+    The server's clock is stepped as the phone's requests come (CLOCK), ending at now."""
+    reg = phone_route(client)
+    door = _door(1)
+    dead, back = door[0] - 4, door[-1] + 8
+    trip = walk_round(time.time() - 5 * back - 10)
+    clock = [0.0]
+    app.config["CLOCK"] = lambda: clock[0]
+    for fix in trip[:dead] + [trip[back]]:  # live, each as it is taken
+        clock[0] = stamp(fix) + 0.5
+        send(client, _shift(fix, 3600))
+    for fix in trip[dead:back]:  # back in coverage: the backlog, back to back
+        clock[0] += 0.01
+        send(client, _shift(fix, 3600))
+    assert visited(client, reg)[:2] == [True, True]
+    for k in range(3):
+        shown = view(client, reg, k)
+        times = [e["at"] for e in shown["timeline"]] + [shown["visited_at"]]
+        for at in filter(None, times):
+            t = datetime.fromisoformat(at.replace("Z", "+00:00")).timestamp()
+            assert t <= time.time() + 1, (k, at)

@@ -195,16 +195,20 @@ def _catch_up(route: Route, progress: Progress, fix: Fix, settings: Settings,
     # Caught up with the live fix: the backlog is over.
     caught_up = copy.last_fix["timestamp"] >= progress.last_fix["timestamp"]
     progress.behind = None if caught_up else copy.to_dict()
-    if copy.dwell_stop is not None and copy.dwell_stop == progress.dwell_stop:
-        # The live fix is still near the door the backlog shows the driver staying at: the
-        # stay is longer than the live fixes alone say.
-        progress.dwell_from = min(progress.dwell_from, copy.dwell_from)
-        progress.dwell_to = max(progress.dwell_to, copy.dwell_to)
     if not caught_up:
         # The live fix after the backlog so far: where the driver is now ends the stays the
         # backlog shows (a door the driver has since left is visited), on a throwaway copy.
         copy = Progress.from_dict(progress.behind)
         apply_fix(route, copy, Fix(**progress.last_fix), settings)
+    k = copy.dwell_stop
+    if k is not None and copy.stops[k].pending and progress.dwell_stop in (None, k):
+        # A stay the backlog shows still going on at the live fix (near the door, not yet
+        # left): the live fixes go on from it, and the next one away ends it as a visit.
+        same = progress.dwell_stop == k
+        progress.dwell_stop, progress.dwell_along = k, copy.dwell_along
+        progress.dwell_from = min(progress.dwell_from, copy.dwell_from) if same \
+            else copy.dwell_from
+        progress.dwell_to = max(progress.dwell_to, copy.dwell_to)
     seen = False
     for mine, theirs in zip(progress.stops, copy.stops, strict=True):
         if mine.pending and theirs.visited_at is not None:
