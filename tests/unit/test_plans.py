@@ -429,3 +429,74 @@ def test_a_parcels_count_on_a_shipment_is_checked(client, value):
     body["stops"][0]["shipments"][0]["parcels"] = value
     resp = client.post("/api/v1/routes", json=body, headers=SELLER)
     assert resp.status_code == 400 and resp.json["field"] == "stops[0].shipments[0].parcels"
+
+
+def _epoch(s):
+    return datetime.fromisoformat(s).timestamp()
+
+
+def _day_of(items, couriers, hours=8.0):
+    from app.planning.plan import plan_day
+    from simulator.world.maps import load_map
+
+    return plan_day(load_map(None), (STATION["lat"], STATION["lon"]), items, couriers,
+                    _epoch("2026-11-26T08:00:00+02:00"), _epoch("2026-11-26T20:00:00+02:00"),
+                    hours * 3600)
+
+
+def test_an_order_beyond_an_even_share_goes_to_a_courier_with_room():
+    """The outside check: 5 orders, 11 parcels, a van (200) and two bikes (40): the even share
+    (4, 4, 3) was a hard limit and 2 orders were "over the couriers' capacity"."""
+    from app.planning.plan import Order
+
+    for seed in range(4):  # the sweep's cut falls differently for each set of doors
+        items = [Order(o["lat"], o["lon"], n)
+                 for o, n in zip(orders(5, seed=seed), (1, 2, 3, 4, 1), strict=True)]
+        result = _day_of(items, ["van", "bike", "bike"])
+        assert result.unassigned == [], (seed, result.unassigned)
+        assert sorted(i for b in result.blocks for i in b.stops) == list(range(5))
+    # Over every vehicle's capacity, and only then, an order is left for capacity.
+    big = [Order(o["lat"], o["lon"], n) for o, n in zip(orders(3, seed=1), (35, 35, 35),
+                                                        strict=True)]
+    result = _day_of(big, ["bike", "bike"])
+    assert [why for _, why in result.unassigned] == ["over the couriers' capacity"]
+
+
+def test_morning_and_evening_slots_are_planned_into_blocks_that_start_when_they_need():
+    """The outside check: 58 orders, 3 couriers, 8-hour blocks: each block started as late as
+    its latest slot needed (10:00 or 12:00), so every 08-10 slot was "cannot reach its slot in
+    time" and couriers waited for hours."""
+    from app.planning.plan import Order
+
+    hours = (8, 10, 12, 16, 18)
+    items = []
+    for i, o in enumerate(orders(58, seed=5)):
+        slot = None
+        if i < 35:
+            h = hours[i % 5]
+            slot = (_epoch(f"2026-11-26T{h:02d}:00:00+02:00"),
+                    _epoch(f"2026-11-26T{h + 2:02d}:00:00+02:00"))
+        items.append(Order(o["lat"], o["lon"], 1 + i % 3, slot))
+    result = _day_of(items, ["van", "bike", "bike"])
+    assert result.unassigned == []
+    starts = sorted(b.start for b in result.blocks)
+    assert starts[0] < _epoch("2026-11-26T08:00:00+02:00") + 3600  # for the 08-10 slots
+    for b in result.blocks:
+        assert b.end - b.start <= 8 * 3600 + 1
+        for i in b.stops:
+            if items[i].slot:
+                assert b.arrivals[b.visits.index(("order", i))] <= items[i].slot[1]
+
+
+def test_a_slot_beyond_the_blocks_length_is_told_so():
+    from app.planning.plan import Order
+
+    day = orders(2, seed=7)
+    items = [Order(day[0]["lat"], day[0]["lon"], 1, (_epoch("2026-11-26T08:00:00+02:00"),
+                                                     _epoch("2026-11-26T09:00:00+02:00"))),
+             Order(day[1]["lat"], day[1]["lon"], 1, (_epoch("2026-11-26T18:00:00+02:00"),
+                                                     _epoch("2026-11-26T19:00:00+02:00")))]
+    result = _day_of(items, ["bike"], hours=4)
+    assert [i for i, _ in result.unassigned] == [1]
+    assert result.unassigned[0][1].startswith("its slot is outside its courier's block")
+    assert result.blocks[0].start < _epoch("2026-11-26T08:00:00+02:00") + 1
