@@ -233,6 +233,22 @@ def test_an_orders_notes_and_typed_address_reach_the_driver(client):
     assert stop["notes"] == "door code 1234, ring twice"
 
 
+def test_the_driver_reads_the_address_found_with_what_was_typed_as_a_note(client):
+    """The outside check: the driver app and the sheet showed "Rikhrdinkatu 4" as typed."""
+    day = orders(3, seed=4)
+    day[0].update(address="Rikhrdinkatu 4", found_address="Rikhardinkatu 4, 00130 Helsinki",
+                  notes="ring twice")
+    day[1].update(address="rikhardinkatu 6", found_address="Rikhardinkatu 6, 00130 Helsinki")
+    resp = plan(client, day, [{"vehicle": "bike"}])
+    assert resp.status_code == 200, resp.json
+    stops = {s["shipments"][0]["recipient"]: s for s in resp.json["blocks"][0]["route"]["stops"]}
+    typo, same = stops["Customer 0"], stops["Customer 1"]
+    assert typo["address"] == "Rikhardinkatu 4, 00130 Helsinki"
+    assert typo["notes"] == "As typed: Rikhrdinkatu 4 · ring twice"
+    assert same["address"] == "Rikhardinkatu 6, 00130 Helsinki" and "notes" not in same
+    assert stops["Customer 2"]["address"] == day[2]["address"]  # none found: as typed
+
+
 @pytest.mark.parametrize("hours, slot", [(8, (17, 19)), (2, (15, 16)), (8, (18, 20))])
 def test_afternoon_and_evening_slots_are_planned(client, hours, slot):
     """The outside check: every block left at 08:00, so a 16-20 slot never fitted in 8 hours."""

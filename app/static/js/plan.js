@@ -212,10 +212,12 @@ let onTheWay = new Set();
 function orders() {
   return state.report.rows.filter((r) => r.status !== "error" &&
     !(r.order.reference && onTheWay.has(r.order.reference))).map((r) => ({
-    // The pin is the geocoder's (or where the seller dragged it); the address is what the seller
-    // typed, with its staircase and flat, for the driver: the match may be a neighbouring house.
+    // The pin is the geocoder's (or where the seller dragged it); the address the driver and the
+    // sheet show is the one found, with what the seller typed (its staircase and flat, or a typo)
+    // as a note when it differs: the planner answers both.
     lat: r.place.lat, lon: r.place.lon, recipient: r.order.recipient,
-    address: r.order.address || r.place.address, phone: r.order.phone || undefined,
+    address: r.order.address || r.place.address, found_address: r.place.address || undefined,
+    phone: r.order.phone || undefined,
     reference: r.order.reference || undefined, notes: r.order.notes || undefined,
     program: r.order.program, parcels: r.order.parcels || 1,
     slot: r.order.slot || undefined, pickup: r.order.pickup ?? undefined,

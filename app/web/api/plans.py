@@ -166,6 +166,12 @@ def _pickups(raw: object) -> list[dict]:
     return out
 
 
+def _same_place(found: str, typed: str) -> bool:
+    """Whether the typed address says nothing the found one does not ("rikhardinkatu 4" for
+    "Rikhardinkatu 4, 00130 Helsinki")."""
+    return found.casefold().startswith(typed.casefold().rstrip(", "))
+
+
 def _order(raw: object, p: str, now: float, n_pickups: int, country: str | None, day: date,
            tz: str) -> tuple[dict, Order]:
     o = obj(raw, p[:-1])
@@ -185,10 +191,15 @@ def _order(raw: object, p: str, now: float, n_pickups: int, country: str | None,
     phone = text(o, "phone", 32, required=False, prefix=p)
     if phone and normalize(phone, country) is None:
         raise InvalidField(p + "phone", PHONE_HINT)
+    typed = text(o, "address", 200, prefix=p)
+    found = text(o, "found_address", 200, required=False, prefix=p)
     row = {
         "lat": lat, "lon": lon,
         "recipient": text(o, "recipient", 120, prefix=p),
-        "address": text(o, "address", 200, prefix=p),
+        # The geocoder's address where the check found one ("Rikhardinkatu 4"), what was typed
+        # kept for the driver when it says more or else ("Rikhrdinkatu 4 B 12": the flat).
+        "address": found or typed,
+        "typed_address": typed if found and not _same_place(found, typed) else None,
         "phone": normalize(phone, country) if phone else phone,
         "reference": text(o, "reference", 80, required=False, prefix=p),
         "notes": text(o, "notes", 500, required=False, prefix=p),
