@@ -10,6 +10,7 @@ from app.planning.addresses import read_addresses
 from simulator.world.maps import bundled_map
 from tests.live.test_dashboard_browser import KEYS, sign_in
 from tests.support.pages import new_page, screenshot, wait_until
+from tests.unit.test_plans import DAY
 
 HEADER = "recipient;address;mobile;order id;delivery instructions;time slot;program;pickup"
 # Lines a seller's export gets wrong: no address, a slot that ends before it starts, a street
@@ -67,7 +68,7 @@ def test_a_seller_plans_60_orders_for_3_couriers_and_sees_them_on_the_fleet_map(
     sign_in(page, server.url)
     page.click("text=Plan a day")
     page.wait_for_url(server.url + "/dashboard/plan")
-    page.fill("#plan-date", "2026-11-26")
+    page.fill("#plan-date", DAY)  # a day ahead: the planner refuses a past one
     page.set_input_files("#orders-file", str(upload))
     page.click("#orders-form button")
     wait_until(page, "document.getElementById('planner').dataset.checked === '66'", timeout=60)
@@ -75,6 +76,10 @@ def test_a_seller_plans_60_orders_for_3_couriers_and_sees_them_on_the_fleet_map(
     errors = page.locator("#rows-body tr[data-status=error]")
     assert errors.count() == 4
     assert "08:00-20:00" in page.inner_text("#rows-body tr:has-text('Early Slot')")
+    # The outside check: at a phone's 360 px the rows' table widened the page to 386-401 px.
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.set_viewport_size({"width": 1280, "height": 900})
     twice = page.locator("#rows-body tr[data-status=check]", has_text="the same order as line")
     assert twice.count() == 1 and "Customer 3" in twice.inner_text()
     other = page.locator("#rows-body tr", has_text="Other Street")
@@ -189,7 +194,7 @@ def test_a_day_on_a_second_extract_in_the_browser(live_server_factory, browser, 
     page = new_page(browser, 1280, 900)
     sign_in(page, server.url)
     page.goto(server.url + "/dashboard/plan")
-    page.fill("#plan-date", "2026-11-26")
+    page.fill("#plan-date", DAY)  # a day ahead: the planner refuses a past one
     page.fill("#orders-csv", "\n".join(lines) + "\n")
     page.click("#orders-form button")
     wait_until(page, "document.getElementById('planner').dataset.checked === '7'", timeout=60)
@@ -214,7 +219,7 @@ def test_an_order_list_edited_after_its_check_is_checked_again_before_planning(
     page = new_page(browser, 1280, 900)
     sign_in(page, server.url)
     page.goto(server.url + "/dashboard/plan")
-    page.fill("#plan-date", "2026-11-26")
+    page.fill("#plan-date", DAY)  # a day ahead: the planner refuses a past one
     page.fill("#orders-csv", "\n".join([HEADER, *first]) + "\n")
     page.click("#orders-form button")
     wait_until(page, "document.getElementById('planner').dataset.checked === '2'", timeout=60)
@@ -298,6 +303,12 @@ def test_a_day_planned_for_tomorrow_handed_over_withdrawn_and_planned_again(
     stops_text = phone.inner_text("#stops")
     assert "planned " in times and "planned " in stops_text
     assert "slot 10:00-12:00" in stops_text or "slot 12:00-14:00" in stops_text
+    # The outside check: tomorrow's route read as today's, with the addresses as typed; now it
+    # says its day and the geocoder's address ("Pohjoisesplanadi 21, Helsinki").
+    from datetime import date
+    day_name = date.fromisoformat(tomorrow).strftime("%a")
+    assert phone.inner_text("#progress-text").startswith(f"For {day_name} ")
+    assert ", Helsinki" in stops_text
     screenshot(phone, tmp_path, "drive-planned-360")
     phone.close()
     # The customer, the evening before: "Arriving tomorrow", never "today".
