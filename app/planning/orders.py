@@ -31,7 +31,8 @@ COLUMNS = ("recipient", "address", "phone", "reference", "notes", "slot", "progr
 REQUIRED = ("recipient", "address")
 _LIMITS = {"recipient": 120, "address": 200, "phone": 32, "reference": 80, "notes": 500,
            "pickup": 200}
-_SLOT = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*[-–]\s*(\d{1,2})[:.](\d{2})\s*$")
+# "10:00-12:00", "10.00-12.00" or whole hours "10-12" (minutes optional on either side).
+_SLOT = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*[-–]\s*(\d{1,2})(?:[:.](\d{2}))?\s*$")
 
 
 class Geocoder(Protocol):
@@ -270,7 +271,7 @@ def _parcels(text: str, problem: Callable[[str, str], None]) -> int:
 
 def _in_service_hours(text: str) -> bool:
     m = _SLOT.match(text)
-    h1, m1, h2, m2 = (int(g) for g in m.groups()) if m else (0, 0, 0, 0)
+    h1, m1, h2, m2 = (int(g or 0) for g in m.groups()) if m else (0, 0, 0, 0)
     return OPENS * 60 <= h1 * 60 + m1 and h2 * 60 + m2 <= CLOSES * 60
 
 
@@ -285,7 +286,7 @@ def _slot(text: str, day: date, tz: str) -> dict[str, str] | None:
     m = _SLOT.match(text)
     if m is None:
         return None
-    h1, m1, h2, m2 = (int(g) for g in m.groups())
+    h1, m1, h2, m2 = (int(g or 0) for g in m.groups())
     if not (h1 < 24 and h2 < 24 and m1 < 60 and m2 < 60):
         return None
     zone = ZoneInfo(tz)

@@ -2,8 +2,10 @@
 
 The street networks and the routes on them are the simulator's own (simulator.world): the app
 imports them as a library, the simulator imports nothing of the app.
-Split: a sweep around the station (orders sorted by bearing, cut into sectors sized by each
-courier's capacity), the classic first step of vehicle routing.
+Split: by time first (the booked slots cut into shifts a block's length holds, couriers for each
+shift by its parcels), then a sweep around the station (orders sorted by bearing, cut into
+sectors of about even shares; a vehicle's capacity is the only hard limit), the classic first
+step of vehicle routing.
 Order: VROOM on the mode's directed travel times (each street at its speed limit, turn costs and
 traffic lights for motor vehicles: what the simulator drives; app/planning/tour.py says why
 VROOM, the simulator's own ordering is the fallback), then the booked slots put first things
@@ -107,13 +109,12 @@ def plan_day(city: CityMap, station: tuple[float, float], orders: list[Order],
     what does not fit in its courier's block goes to one with time to spare (`rebalance`)."""
     if not couriers:
         return DayPlan([], [(i, "no courier to take it") for i in range(len(orders))])
-    sectors, unassigned = _sweep(station, orders, couriers)
+    sectors, unassigned = _split(station, orders, couriers, max_block_s)
     plan = DayPlan([], unassigned)
 
     def build(k: int, members: list[int]) -> tuple[Block, list[tuple[int, str]]]:
-        begin = _block_start(orders, members, start, closing, max_block_s)
-        block, late = _block(city, station, orders, pickups or [], couriers[k], members, begin,
-                             min(closing, begin + max_block_s))
+        block, late = _block(city, station, orders, pickups or [], couriers[k], members, start,
+                             closing, max_block_s)
         block.courier = k
         return block, late
 
@@ -136,7 +137,8 @@ def plan_day(city: CityMap, station: tuple[float, float], orders: list[Order],
 # Reasons an order is left out of its courier's block that another courier may not have (a
 # cargo bike's network reaches a door in a pedestrian street that a van's does not).
 _MOVABLE = ("does not fit in the block before closing", "cannot reach its slot in time",
-            "off the street map", "its pickup is off the street map")
+            "its slot is outside its courier's block", "off the street map",
+            "its pickup is off the street map")
 _TRIES = 3  # other couriers tried per order, those with the most time to spare first
 
 
@@ -190,37 +192,105 @@ def _on_streets(city: CityMap, orders: list[Order], pickups: list[Pickup], vehic
     return kept, off
 
 
-def _block_start(orders: list[Order], members: list[int], opening: float, closing: float,
-                 max_block_s: float) -> float:
-    """When a block leaves the station: at opening, unless its latest slot ends after the block
-    would; then as late as it must to reach that slot, and never after closing less the block.
-    (A block starting at 08:00 never reached a 16-20 slot with the default 8 hours.)"""
-    ends = [orders[i].slot[1] for i in members if orders[i].slot]
-    if not ends:
-        return opening
-    return max(opening, min(max(ends), closing) - max_block_s)
+# The share of a block's length its slots may span: the way out to the first door and back
+# from the last one take the rest.
+_REACH = 0.8
+# The share of a shift's vehicles orders without a slot may fill: sectors cut by bearing leave
+# some room unused in each vehicle, and a shift's slotted orders have no other shift to go to.
+_FILL = 0.85
 
 
-def _sweep(station: tuple[float, float], orders: list[Order],
-           couriers: list[str]) -> tuple[list[list[int]], list[tuple[int, str]]]:
-    """Sectors around the station, one per courier, each as large as its capacity allows."""
-    by_angle = sorted(range(len(orders)),
-                      key=lambda i: bearing_deg(*station, orders[i].lat, orders[i].lon))
-    capacity = [CAPACITY[v] for v in couriers]
-    share = _shares(sum(o.parcels for o in orders), capacity)
+def _split(station: tuple[float, float], orders: list[Order], couriers: list[str],
+           max_block_s: float) -> tuple[list[list[int]], list[tuple[int, str]]]:
+    """The orders split among the couriers by time, then by place. Booked slots are cut into
+    shifts no longer than a block holds (the morning's and the evening's slots do not fit one
+    block of 8 hours); each shift gets couriers for its parcels, orders without a slot go where
+    parcels per courier are fewest, and each shift's orders are swept into sectors."""
+    every = _shifts(orders, max_block_s)
+    shifts = every[:len(couriers)] or [[]]
+    # More shifts than couriers: the later slots go to the latest courier, to be told apart.
+    shifts[-1] += [i for group in every[len(couriers):] for i in group]
+    crews = _crews([sum(orders[i].parcels for i in g) for g in shifts], couriers)
+    for i in range(len(orders)):
+        if orders[i].slot is None:  # fewest parcels per courier, while its vehicles have room
+            load = [sum(orders[j].parcels for j in g) for g in shifts]
+            room = [g for g in range(len(shifts)) if load[g] + orders[i].parcels
+                    <= _FILL * sum(CAPACITY[couriers[k]] for k in crews[g])] or range(len(shifts))
+            shifts[min(room, key=lambda g: load[g] / len(crews[g]))].append(i)
     sectors: list[list[int]] = [[] for _ in couriers]
+    full: list[int] = []
+    for group, crew in zip(shifts, crews, strict=True):
+        parts, over = _sweep(station, orders, group, [couriers[k] for k in crew])
+        for k, part in zip(crew, parts, strict=True):
+            sectors[k] = part
+        full += over
     unassigned = []
-    k, load = 0, 0
+    for i in full:  # another shift's courier with room: better late than not at all
+        room = [k for k in range(len(couriers)) if CAPACITY[couriers[k]] - sum(
+            orders[j].parcels for j in sectors[k]) >= orders[i].parcels]
+        if room:
+            sectors[max(room, key=lambda k: CAPACITY[couriers[k]] - sum(
+                orders[j].parcels for j in sectors[k]))].append(i)
+        else:
+            unassigned.append((i, "over the couriers' capacity"))
+    return sectors, unassigned
+
+
+def _shifts(orders: list[Order], max_block_s: float) -> list[list[int]]:
+    """The slotted orders in groups by time, each group's slots (from the first one's start
+    to the middle of the last one's) within a block's length less the way out and back."""
+    slotted = sorted((i for i, o in enumerate(orders) if o.slot), key=lambda i: orders[i].slot)
+    groups: list[list[int]] = []
+    begin = -math.inf
+    for i in slotted:
+        a, b = orders[i].slot  # type: ignore[misc]
+        if not groups or (a + b) / 2 > begin + max_block_s * _REACH:
+            groups.append([])
+            begin = a
+        groups[-1].append(i)
+    return groups
+
+
+def _crews(parcels: list[int], couriers: list[str]) -> list[list[int]]:
+    """Couriers for each shift: one each first (the largest vehicles to the busiest shifts),
+    then each further courier to the shift with the most parcels per capacity."""
+    by_size = sorted(range(len(couriers)), key=lambda k: -CAPACITY[couriers[k]])
+    crews: list[list[int]] = [[] for _ in parcels]
+    for g, k in zip(sorted(range(len(parcels)), key=lambda g: -parcels[g]), by_size,
+                    strict=False):
+        crews[g].append(k)
+    for k in by_size[len(parcels):]:
+        g = max(range(len(parcels)), key=lambda g: parcels[g] / sum(
+            CAPACITY[couriers[c]] for c in crews[g]))
+        crews[g].append(k)
+    return [sorted(crew) for crew in crews]  # the seller's order: the sweep starts with the first
+
+
+def _sweep(station: tuple[float, float], orders: list[Order], group: list[int],
+           couriers: list[str]) -> tuple[list[list[int]], list[int]]:
+    """Sectors around the station, one per courier, each about its share of the parcels (an
+    even share: in a dense centre a bike is as quick as a van). The share only cuts the
+    sectors: an order beyond its courier's share goes to the next, or to whichever still has
+    room in its vehicle; answered apart only when none has."""
+    by_angle = sorted(group, key=lambda i: bearing_deg(*station, orders[i].lat, orders[i].lon))
+    capacity = [CAPACITY[v] for v in couriers]
+    share = _shares(sum(orders[i].parcels for i in group), capacity)
+    sectors: list[list[int]] = [[] for _ in couriers]
+    loads = [0] * len(couriers)
+    over = []
+    k = 0
     for i in by_angle:
         parcels = orders[i].parcels
-        while k < len(couriers) and load + parcels > share[k] and sectors[k]:
-            k, load = k + 1, 0
-        if k == len(couriers) or parcels > capacity[k]:
-            unassigned.append((i, "over the couriers' capacity"))
+        while k < len(couriers) - 1 and loads[k] + parcels > share[k] and sectors[k]:
+            k += 1
+        take = k if loads[k] + parcels <= capacity[k] else max(
+            range(len(couriers)), key=lambda c: capacity[c] - loads[c])
+        if loads[take] + parcels > capacity[take]:
+            over.append(i)
             continue
-        sectors[k].append(i)
-        load += parcels
-    return sectors, unassigned
+        sectors[take].append(i)
+        loads[take] += parcels
+    return sectors, over
 
 
 def _shares(total: int, capacity: list[int]) -> list[int]:
@@ -240,8 +310,8 @@ def _shares(total: int, capacity: list[int]) -> list[int]:
 
 
 def _block(city: CityMap, station: tuple[float, float], orders: list[Order],
-           pickups: list[Pickup], vehicle: str, members: list[int], start: float,
-           until: float) -> tuple[Block, list[tuple[int, str]]]:
+           pickups: list[Pickup], vehicle: str, members: list[int], opening: float,
+           closing: float, max_block_s: float) -> tuple[Block, list[tuple[int, str]]]:
     mode = PROFILES[vehicle].mode
     need = sorted({orders[i].pickup for i in members if orders[i].pickup is not None})
     # Matrix indices: 0 the station, 1..m the members' doors, then the pickups they need.
@@ -259,6 +329,8 @@ def _block(city: CityMap, station: tuple[float, float], orders: list[Order],
                  for j, i in enumerate(members, start=1) if orders[i].pickup is not None}
     order = pickups_before(_with_slots(tour(secs), members, orders, loads), at_pickup)
     dwell = dwell_s(vehicle)
+    start = _leave_at(order, secs, members, orders, loads, pickups, dwell, opening)
+    until = min(closing, start + max_block_s)
     t, here, kept, arrivals, late, dropped = start, 0, [], [], [], set()
     for j in order:
         pickup = loads.get(j)
@@ -274,8 +346,7 @@ def _block(city: CityMap, station: tuple[float, float], orders: list[Order],
             if pickup is not None:
                 dropped.add(pickup)
             else:
-                late.append((members[j - 1], "does not fit in the block before closing"
-                             if back > until else "cannot reach its slot in time"))
+                late.append((members[j - 1], _why_late(slot, back, until, start, closing)))
             continue
         kept.append(j)
         arrivals.append(arrive)
@@ -300,6 +371,34 @@ def _block(city: CityMap, station: tuple[float, float], orders: list[Order],
     return Block(vehicle, [members[j - 1] for j in kept if j not in loads],
                  [_visit(j, members, loads) for j in kept], legs, arrivals, dwell, start, end,
                  distance, drive), late
+
+
+def _leave_at(order: list[int], secs: Any, members: list[int], orders: list[Order],
+              loads: dict[int, int], pickups: list[Pickup], dwell: float,
+              opening: float) -> float:
+    """When the block leaves the station: just in time for its first slot (the stops before it
+    on the way, with their dwell), at opening when it has none or that is earlier. A block that
+    left as late as its latest slot needed dropped the morning's slots and waited for hours."""
+    t, here = 0.0, 0
+    for j in order:
+        slot = None if j in loads else orders[members[j - 1]].slot
+        t += secs[here, j]
+        if slot:
+            return max(opening, slot[0] - t)
+        t += pickups[loads[j]].dwell_s if j in loads else dwell
+        here = j
+    return opening
+
+
+def _why_late(slot: tuple[float, float] | None, back: float, until: float, start: float,
+              closing: float) -> str:
+    """The limit an order is left out for: its slot beyond the block's length, the slot itself
+    passed on the way, or no time left before closing (or the block's end)."""
+    if slot and (slot[0] >= until or slot[1] <= start) and until < closing:
+        return "its slot is outside its courier's block (max_block_hours)"
+    if slot and back <= until:
+        return "cannot reach its slot in time"
+    return "does not fit in the block before closing"
 
 
 def _at(visit: tuple[str, int], orders: list[Order],

@@ -28,8 +28,12 @@ def route_body(block: Block, rows: list[dict[str, Any]], name: str, program: str
             "shipments": [{k: row[k] for k in ("recipient", "reference", "phone") if row.get(k)}
                           | ({"parcels": row["parcels"]} if row.get("parcels", 1) > 1 else {})],
         }
-        if row.get("notes"):  # the order's delivery notes, for the driver ("door code 1234")
-            stop["notes"] = row["notes"]
+        # The order's delivery notes, for the driver ("door code 1234"), after the address as
+        # typed when the geocoder's differs: the flat, or a door the match may have missed.
+        notes = [f"As typed: {row['typed_address']}"] if row.get("typed_address") else []
+        notes += [row["notes"]] if row.get("notes") else []
+        if notes:
+            stop["notes"] = " · ".join(notes)[:500]  # a route stop's notes hold 500
         if row.get("slot"):
             stop["window"] = row["slot"]
         if row.get("pickup") is not None:

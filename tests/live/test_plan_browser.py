@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import random
 
+import pytest
 import requests
 
 from app.planning.addresses import read_addresses
 from simulator.world.maps import bundled_map
 from tests.live.test_dashboard_browser import KEYS, sign_in
 from tests.support.pages import new_page, screenshot, wait_until
+from tests.unit.test_plans import DAY
 
 HEADER = "recipient;address;mobile;order id;delivery instructions;time slot;program;pickup"
 # Lines a seller's export gets wrong: no address, a slot that ends before it starts, a street
@@ -67,7 +69,7 @@ def test_a_seller_plans_60_orders_for_3_couriers_and_sees_them_on_the_fleet_map(
     sign_in(page, server.url)
     page.click("text=Plan a day")
     page.wait_for_url(server.url + "/dashboard/plan")
-    page.fill("#plan-date", "2026-11-26")
+    page.fill("#plan-date", DAY)  # a day ahead: the planner refuses a past one
     page.set_input_files("#orders-file", str(upload))
     page.click("#orders-form button")
     wait_until(page, "document.getElementById('planner').dataset.checked === '66'", timeout=60)
@@ -75,6 +77,10 @@ def test_a_seller_plans_60_orders_for_3_couriers_and_sees_them_on_the_fleet_map(
     errors = page.locator("#rows-body tr[data-status=error]")
     assert errors.count() == 4
     assert "08:00-20:00" in page.inner_text("#rows-body tr:has-text('Early Slot')")
+    # The outside check: at a phone's 360 px the rows' table widened the page to 386-401 px.
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.set_viewport_size({"width": 1280, "height": 900})
     twice = page.locator("#rows-body tr[data-status=check]", has_text="the same order as line")
     assert twice.count() == 1 and "Customer 3" in twice.inner_text()
     other = page.locator("#rows-body tr", has_text="Other Street")
@@ -189,7 +195,7 @@ def test_a_day_on_a_second_extract_in_the_browser(live_server_factory, browser, 
     page = new_page(browser, 1280, 900)
     sign_in(page, server.url)
     page.goto(server.url + "/dashboard/plan")
-    page.fill("#plan-date", "2026-11-26")
+    page.fill("#plan-date", DAY)  # a day ahead: the planner refuses a past one
     page.fill("#orders-csv", "\n".join(lines) + "\n")
     page.click("#orders-form button")
     wait_until(page, "document.getElementById('planner').dataset.checked === '7'", timeout=60)
@@ -214,7 +220,7 @@ def test_an_order_list_edited_after_its_check_is_checked_again_before_planning(
     page = new_page(browser, 1280, 900)
     sign_in(page, server.url)
     page.goto(server.url + "/dashboard/plan")
-    page.fill("#plan-date", "2026-11-26")
+    page.fill("#plan-date", DAY)  # a day ahead: the planner refuses a past one
     page.fill("#orders-csv", "\n".join([HEADER, *first]) + "\n")
     page.click("#orders-form button")
     wait_until(page, "document.getElementById('planner').dataset.checked === '2'", timeout=60)
@@ -298,6 +304,12 @@ def test_a_day_planned_for_tomorrow_handed_over_withdrawn_and_planned_again(
     stops_text = phone.inner_text("#stops")
     assert "planned " in times and "planned " in stops_text
     assert "slot 10:00-12:00" in stops_text or "slot 12:00-14:00" in stops_text
+    # The outside check: tomorrow's route read as today's, with the addresses as typed; now it
+    # says its day and the geocoder's address ("Pohjoisesplanadi 21, Helsinki").
+    from datetime import date
+    day_name = date.fromisoformat(tomorrow).strftime("%a")
+    assert phone.inner_text("#progress-text").startswith(f"For {day_name} ")
+    assert ", Helsinki" in stops_text
     screenshot(phone, tmp_path, "drive-planned-360")
     phone.close()
     # The customer, the evening before: "Arriving tomorrow", never "today".
@@ -348,3 +360,62 @@ def test_a_day_planned_for_tomorrow_handed_over_withdrawn_and_planned_again(
     page.screenshot(path=str(tmp_path / "dashboard-withdrawn-1280.png"))
     page.close()
 
+
+
+def test_a_day_replaced_while_a_route_is_on_the_way_does_not_plan_its_orders_twice(
+        live_server_factory, browser, tmp_path):
+    """The outside check: replaced with a route on the way, the day planned again held that
+    route's orders too: two couriers to one door, two links per customer. The page now plans
+    again without them (told which) and registers the rest."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    now = datetime.now(ZoneInfo("Europe/Helsinki"))
+    if now.hour >= 17:  # a day planned for today needs its hours ahead (08:00-20:00)
+        pytest.skip("today's service hours are nearly over in Helsinki")
+    server = live_server_factory(SELLER_KEYS=KEYS)
+    page = new_page(browser, 1280, 900)
+    sign_in(page, server.url)
+    page.goto(server.url + "/dashboard/plan")
+    page.fill("#plan-date", now.date().isoformat())
+    csv_text = ("Vastaanottaja;Osoite;Viite\nMaria K.;Pohjoisesplanadi 21;tilaus-1\n"
+                "Jussi;Unioninkatu 20;tilaus-2\nLeena;Aleksanterinkatu 15;tilaus-3\n"
+                "Pekka;Mikonkatu 18;tilaus-4\n")
+    page.fill("#orders-csv", csv_text)
+    page.click("#orders-form button")
+    wait_until(page, "document.getElementById('planner').dataset.checked === '4'", timeout=60)
+    page.click("#plan-button")
+    wait_until(page, "document.getElementById('planner').dataset.blocks === '2'", timeout=120)
+    with page.expect_response("**/dashboard/plan/register") as answer:
+        page.click("#register-button")
+    first = answer.value.json()["routes"]
+    # The first courier leaves: its route is on the way.
+    started = requests.post(f"{server.url}/api/v1/events", timeout=10,
+                            headers={"Authorization": f"Bearer {first[0]['driver_token']}"},
+                            json={"type": "route_started", "timestamp": now.isoformat()})
+    assert started.status_code in (200, 201, 202), started.text
+    on_way = sorted(s["reference"] for s in first[0]["shipments"])
+    # Planned again, registered, replaced: the page is told which orders are on the way and
+    # plans the day again without them.
+    page.click("#plan-button")
+    wait_until(page, "document.getElementById('planner').dataset.blocks === '2'", timeout=120)
+    page.click("#register-button")
+    wait_until(page, "!document.getElementById('replace-box').hidden", timeout=30)
+    page.click("#replace-yes")
+    wait_until(page, "document.getElementById('plan-status').textContent"
+               ".includes('already on the way')", timeout=120)
+    status = page.inner_text("#plan-status")
+    assert all(ref in status for ref in on_way), status
+    screenshot(page, tmp_path, "plan-on-the-way")
+    page.click("#register-button")
+    wait_until(page, "!document.getElementById('replace-box').hidden", timeout=30)
+    with page.expect_response("**/dashboard/plan/register") as answer:
+        page.click("#replace-yes")
+    done = answer.value.json()
+    assert done["kept"] == [first[0]["route_id"]]
+    refs = on_way + [s["reference"] for r in done["routes"] for s in r["shipments"]]
+    assert sorted(refs) == ["tilaus-1", "tilaus-2", "tilaus-3", "tilaus-4"]  # each order once
+    routes = requests.get(f"{server.url}/api/v1/routes", headers={"Authorization": "Bearer demo"},
+                          timeout=10).json()["routes"]
+    assert first[0]["route_id"] in [r["route_id"] for r in routes]
+    page.close()

@@ -101,6 +101,8 @@ def test_a_byte_order_mark_before_the_header_is_not_part_of_it(client):
 @pytest.mark.parametrize(("slot", "ok"), [
     ("08:00-10:00", True), ("18:00-20:00", True), ("07:00-09:00", False),
     ("19:00-21:00", False), ("06:00-07:30", False), ("12:00-10:00", False),
+    # The outside check: "8.00-10.00" was taken and "8-10" refused; whole hours are a slot too.
+    ("8-10", True), ("8.00-10.00", True), ("16 - 18:30", True), ("7-9", False), ("lunch", False),
 ])
 def test_a_slot_outside_the_service_hours_or_inverted_is_an_error_at_import(client, slot, ok):
     resp = check(client, f"recipient,address,slot\nAino,Pohjoisesplanadi 21,{slot}\n")

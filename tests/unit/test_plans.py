@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -12,6 +13,10 @@ from app.planning.addresses import read_addresses
 from simulator.world.maps import bundled_map
 
 SELLER = {"Authorization": "Bearer demo"}
+# The day planned through the API: two days ahead (a past day is refused), and its offset.
+_HEL = ZoneInfo("Europe/Helsinki")
+DAY = (datetime.now(_HEL).date() + timedelta(days=2)).isoformat()
+TZ = datetime.fromisoformat(f"{DAY}T12:00").replace(tzinfo=_HEL).isoformat()[-6:]
 STATION = {"lat": 60.1675, "lon": 24.9450, "name": "Station HEL1"}
 
 
@@ -24,15 +29,15 @@ def orders(n: int, seed: int = 1, slots: bool = False) -> list[dict]:
              "recipient": f"Customer {i}", "reference": f"order-{i}"}
         if slots and i % 4 == 0:
             hour = 10 + 2 * (i // 4 % 3)  # 10-12, 12-14, 14-16
-            o["slot"] = {"from": f"2026-11-26T{hour:02d}:00:00+02:00",
-                         "to": f"2026-11-26T{hour + 2:02d}:00:00+02:00"}
+            o["slot"] = {"from": f"{DAY}T{hour:02d}:00:00{TZ}",
+                         "to": f"{DAY}T{hour + 2:02d}:00:00{TZ}"}
             o["program"] = "grocery"
         out.append(o)
     return out
 
 
 def plan(client, orders_, couriers, **extra):
-    body = {"date": "2026-11-26", "timezone": "Europe/Helsinki", "station": STATION,
+    body = {"date": DAY, "timezone": "Europe/Helsinki", "station": STATION,
             "couriers": couriers, "orders": orders_, **extra}
     return client.post("/api/v1/plans", json=body, headers=SELLER)
 
@@ -82,9 +87,9 @@ def test_slots_come_in_their_order():
 
     items = [Order(o["lat"], o["lon"], 1, (epoch(o["slot"]["from"]), epoch(o["slot"]["to"]))
                    if "slot" in o else None) for o in day]
-    start = epoch("2026-11-26T08:00:00+02:00")
+    start = epoch(f"{DAY}T08:00:00{TZ}")
     result = plan_day(load_map(None), (STATION["lat"], STATION["lon"]), items, ["bike"], start,
-                      epoch("2026-11-26T20:00:00+02:00"), 12 * 3600)
+                      epoch(f"{DAY}T20:00:00{TZ}"), 12 * 3600)
     block = result.blocks[0]
     slotted = [items[i].slot[0] for i in block.stops if items[i].slot]
     assert slotted == sorted(slotted) and len(slotted) == 6
@@ -116,10 +121,19 @@ def test_what_does_not_fit_is_listed_with_its_reason(client):
     (lambda b: b["orders"][0].update(slot={"from": "soon"}), "orders[0].slot.from"),
     (lambda b: b["orders"][0].update(phone="abc"), "orders[0].phone"),
     (lambda b: b.update(date="someday"), "date"),
+    # The outside check: a past day, a slot out of hours or on another day, a NUL in a field.
+    (lambda b: b.update(date=_local_day(-1)), "date"),
+    (lambda b: b["orders"][1].update(slot={"from": f"{DAY}T21:00:00{TZ}",
+                                           "to": f"{DAY}T22:00:00{TZ}"}), "orders[1].slot"),
+    (lambda b: b["orders"][1].update(slot={"from": f"{_local_day(3)}T10:00:00{TZ}",
+                                           "to": f"{_local_day(3)}T12:00:00{TZ}"}),
+     "orders[1].slot"),
+    (lambda b: b["orders"][2].update(recipient="Ai\x00no"), "orders[2].recipient"),
+    (lambda b: b["station"].update(name="Shop\x00"), "station.name"),
     (lambda b: b["station"].update(lon=500), "station.lon"),
 ])
 def test_a_bad_plan_request_names_its_field(client, change, field):
-    body = {"date": "2026-11-26", "timezone": "Europe/Helsinki", "station": dict(STATION),
+    body = {"date": DAY, "timezone": "Europe/Helsinki", "station": dict(STATION),
             "couriers": [{"vehicle": "bike"}], "orders": orders(3)}
     change(body)
     resp = client.post("/api/v1/plans", json=body, headers=SELLER)
@@ -179,7 +193,7 @@ def test_pickups_come_before_the_deliveries_they_load_and_register(client):
     (lambda b: b.update(pickups={"lat": 1}), "pickups"),
 ])
 def test_a_bad_pickup_in_a_plan_names_its_field(client, change, field):
-    body = {"date": "2026-11-26", "timezone": "Europe/Helsinki", "station": dict(STATION),
+    body = {"date": DAY, "timezone": "Europe/Helsinki", "station": dict(STATION),
             "couriers": [{"vehicle": "bike"}], "orders": orders(3),
             "pickups": [dict(p) for p in RESTAURANTS]}
     change(body)
@@ -219,18 +233,34 @@ def test_an_orders_notes_and_typed_address_reach_the_driver(client):
     assert stop["notes"] == "door code 1234, ring twice"
 
 
+def test_the_driver_reads_the_address_found_with_what_was_typed_as_a_note(client):
+    """The outside check: the driver app and the sheet showed "Rikhrdinkatu 4" as typed."""
+    day = orders(3, seed=4)
+    day[0].update(address="Rikhrdinkatu 4", found_address="Rikhardinkatu 4, 00130 Helsinki",
+                  notes="ring twice")
+    day[1].update(address="rikhardinkatu 6", found_address="Rikhardinkatu 6, 00130 Helsinki")
+    resp = plan(client, day, [{"vehicle": "bike"}])
+    assert resp.status_code == 200, resp.json
+    stops = {s["shipments"][0]["recipient"]: s for s in resp.json["blocks"][0]["route"]["stops"]}
+    typo, same = stops["Customer 0"], stops["Customer 1"]
+    assert typo["address"] == "Rikhardinkatu 4, 00130 Helsinki"
+    assert typo["notes"] == "As typed: Rikhrdinkatu 4 · ring twice"
+    assert same["address"] == "Rikhardinkatu 6, 00130 Helsinki" and "notes" not in same
+    assert stops["Customer 2"]["address"] == day[2]["address"]  # none found: as typed
+
+
 @pytest.mark.parametrize("hours, slot", [(8, (17, 19)), (2, (15, 16)), (8, (18, 20))])
 def test_afternoon_and_evening_slots_are_planned(client, hours, slot):
     """The outside check: every block left at 08:00, so a 16-20 slot never fitted in 8 hours."""
     day = orders(4, seed=6)
     for o in day:
-        o["slot"] = {"from": f"2026-11-26T{slot[0]:02d}:00:00+02:00",
-                     "to": f"2026-11-26T{slot[1]:02d}:00:00+02:00"}
+        o["slot"] = {"from": f"{DAY}T{slot[0]:02d}:00:00{TZ}",
+                     "to": f"{DAY}T{slot[1]:02d}:00:00{TZ}"}
     resp = plan(client, day, [{"vehicle": "bike"}], max_block_hours=hours)
     assert resp.status_code == 200, resp.json
     assert resp.json["unassigned"] == []
     block = resp.json["blocks"][0]
-    assert block["start"] >= "2026-11-26T08:00" and block["end"] <= "2026-11-26T20:00"
+    assert block["start"] >= f"{DAY}T08:00" and block["end"] <= f"{DAY}T20:00"
 
 
 def test_the_plan_page_hands_each_route_over_with_its_driver_link_and_qr_code(client):
@@ -238,7 +268,7 @@ def test_the_plan_page_hands_each_route_over_with_its_driver_link_and_qr_code(cl
 
     sign_in(client, "demo")
     csrf = csrf_of(client.get("/dashboard").get_data(as_text=True))
-    body = {"date": "2026-11-26", "timezone": "Europe/Helsinki", "station": STATION,
+    body = {"date": DAY, "timezone": "Europe/Helsinki", "station": STATION,
             "couriers": [{"vehicle": "bike", "count": 2}], "orders": orders(10, seed=4)}
     planned = client.post("/dashboard/plan/blocks", json=body, headers={"X-CSRF-Token": csrf})
     assert planned.status_code == 200, planned.json
@@ -318,7 +348,7 @@ def test_registering_a_day_over_the_route_limit_stores_none_of_it(app, client):
     app.config.update(ROUTES_PER_SELLER="2/hour")
     sign_in(client, "demo")
     csrf = csrf_of(client.get("/dashboard").get_data(as_text=True))
-    body = {"date": "2026-11-26", "timezone": "Europe/Helsinki", "station": STATION,
+    body = {"date": DAY, "timezone": "Europe/Helsinki", "station": STATION,
             "couriers": [{"vehicle": "bike", "count": 3}], "orders": orders(12, seed=4)}
     blocks = client.post("/dashboard/plan/blocks", json=body,
                          headers={"X-CSRF-Token": csrf}).json["blocks"]
@@ -331,12 +361,12 @@ def test_registering_a_day_over_the_route_limit_stores_none_of_it(app, client):
 
 def test_a_plan_for_today_starts_no_earlier_than_now(app, client):
     # 09:32 in Helsinki on the planned day: blocks leave at 09:35, not at opening time.
-    app.config["CLOCK"] = lambda: datetime.fromisoformat("2026-11-26T09:32:10+02:00").timestamp()
+    app.config["CLOCK"] = lambda: datetime.fromisoformat(f"{DAY}T09:32:10{TZ}").timestamp()
     resp = plan(client, orders(12), [{"vehicle": "bike", "count": 2}])
     assert resp.status_code == 200, resp.json
     blocks = resp.json["blocks"]
     assert blocks and not resp.json["unassigned"]
-    earliest = datetime.fromisoformat("2026-11-26T09:35:00+02:00")
+    earliest = datetime.fromisoformat(f"{DAY}T09:35:00{TZ}")
     for b in blocks:
         assert datetime.fromisoformat(b["start"]) >= earliest
         assert all(datetime.fromisoformat(t) > earliest for t in b["arrivals"])
@@ -429,3 +459,74 @@ def test_a_parcels_count_on_a_shipment_is_checked(client, value):
     body["stops"][0]["shipments"][0]["parcels"] = value
     resp = client.post("/api/v1/routes", json=body, headers=SELLER)
     assert resp.status_code == 400 and resp.json["field"] == "stops[0].shipments[0].parcels"
+
+
+def _epoch(s):
+    return datetime.fromisoformat(s).timestamp()
+
+
+def _day_of(items, couriers, hours=8.0):
+    from app.planning.plan import plan_day
+    from simulator.world.maps import load_map
+
+    return plan_day(load_map(None), (STATION["lat"], STATION["lon"]), items, couriers,
+                    _epoch("2026-11-26T08:00:00+02:00"), _epoch("2026-11-26T20:00:00+02:00"),
+                    hours * 3600)
+
+
+def test_an_order_beyond_an_even_share_goes_to_a_courier_with_room():
+    """The outside check: 5 orders, 11 parcels, a van (200) and two bikes (40): the even share
+    (4, 4, 3) was a hard limit and 2 orders were "over the couriers' capacity"."""
+    from app.planning.plan import Order
+
+    for seed in range(4):  # the sweep's cut falls differently for each set of doors
+        items = [Order(o["lat"], o["lon"], n)
+                 for o, n in zip(orders(5, seed=seed), (1, 2, 3, 4, 1), strict=True)]
+        result = _day_of(items, ["van", "bike", "bike"])
+        assert result.unassigned == [], (seed, result.unassigned)
+        assert sorted(i for b in result.blocks for i in b.stops) == list(range(5))
+    # Over every vehicle's capacity, and only then, an order is left for capacity.
+    big = [Order(o["lat"], o["lon"], n) for o, n in zip(orders(3, seed=1), (35, 35, 35),
+                                                        strict=True)]
+    result = _day_of(big, ["bike", "bike"])
+    assert [why for _, why in result.unassigned] == ["over the couriers' capacity"]
+
+
+def test_morning_and_evening_slots_are_planned_into_blocks_that_start_when_they_need():
+    """The outside check: 58 orders, 3 couriers, 8-hour blocks: each block started as late as
+    its latest slot needed (10:00 or 12:00), so every 08-10 slot was "cannot reach its slot in
+    time" and couriers waited for hours."""
+    from app.planning.plan import Order
+
+    hours = (8, 10, 12, 16, 18)
+    items = []
+    for i, o in enumerate(orders(58, seed=5)):
+        slot = None
+        if i < 35:
+            h = hours[i % 5]
+            slot = (_epoch(f"2026-11-26T{h:02d}:00:00+02:00"),
+                    _epoch(f"2026-11-26T{h + 2:02d}:00:00+02:00"))
+        items.append(Order(o["lat"], o["lon"], 1 + i % 3, slot))
+    result = _day_of(items, ["van", "bike", "bike"])
+    assert result.unassigned == []
+    starts = sorted(b.start for b in result.blocks)
+    assert starts[0] < _epoch("2026-11-26T08:00:00+02:00") + 3600  # for the 08-10 slots
+    for b in result.blocks:
+        assert b.end - b.start <= 8 * 3600 + 1
+        for i in b.stops:
+            if items[i].slot:
+                assert b.arrivals[b.visits.index(("order", i))] <= items[i].slot[1]
+
+
+def test_a_slot_beyond_the_blocks_length_is_told_so():
+    from app.planning.plan import Order
+
+    day = orders(2, seed=7)
+    items = [Order(day[0]["lat"], day[0]["lon"], 1, (_epoch("2026-11-26T08:00:00+02:00"),
+                                                     _epoch("2026-11-26T09:00:00+02:00"))),
+             Order(day[1]["lat"], day[1]["lon"], 1, (_epoch("2026-11-26T18:00:00+02:00"),
+                                                     _epoch("2026-11-26T19:00:00+02:00")))]
+    result = _day_of(items, ["bike"], hours=4)
+    assert [i for i, _ in result.unassigned] == [1]
+    assert result.unassigned[0][1].startswith("its slot is outside its courier's block")
+    assert result.blocks[0].start < _epoch("2026-11-26T08:00:00+02:00") + 1

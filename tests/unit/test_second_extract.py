@@ -18,6 +18,7 @@ from app import create_app
 from app.planning.addresses import read_addresses
 from app.planning.streets import OFF_MAP_M, street_gap_m
 from simulator.world.maps import load_map
+from tests.unit.test_plans import DAY  # a day ahead: a past one is refused
 
 KOTKA = Path(pyrosm.__file__).parent / "data" / "test.osm.pbf"
 SELLER = {"Authorization": "Bearer demo"}
@@ -60,7 +61,7 @@ def test_a_csv_of_its_addresses_checks_and_a_day_plans_on_its_streets(kotka):
         orders.append({"lat": lat, "lon": lon, "address": f"Point {k}", "recipient": f"P {k}"})
     station = {"lat": 60.5290, "lon": 26.9505, "name": "Kotka depot"}
     resp = kotka.post("/api/v1/plans", headers=SELLER, json={
-        "date": "2026-11-26", "station": station, "orders": orders,
+        "date": DAY, "station": station, "orders": orders,
         "couriers": [{"vehicle": "bike"}, {"vehicle": "van"}]})
     assert resp.status_code == 200, resp.json
     plan = resp.json

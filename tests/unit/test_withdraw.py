@@ -148,8 +148,23 @@ def test_a_route_already_on_the_way_is_kept_when_the_day_is_replaced(client, sel
     progress.started = True
     svc.store.put_progress(on_way, progress.to_dict())
     svc.ingest.live.forget(on_way)
-    done = client.post("/dashboard/plan/register",
-                       json={"routes": _plan(client, seller_page), "replace": True},
+    # The day planned again holds the kept route's orders too: the outside check found them
+    # registered twice (two couriers to one door, two links per customer). Asked, not doubled.
+    again = client.post("/dashboard/plan/register",
+                        json={"routes": _plan(client, seller_page), "replace": True},
+                        headers=seller_page)
+    assert again.status_code == 409 and again.json["field"] == "routes"
+    kept_refs = sorted(s["reference"] for s in first[0]["shipments"])
+    assert again.json["on_the_way"] == kept_refs
+    assert client.get(f"/api/v1/routes/{first[1]['route_id']}", headers=SELLER).status_code \
+        == 200  # nothing withdrawn on a 409
+    # Planned again without them (as the page does), the day is replaced.
+    body = {"date": _local_day(1), "timezone": "Europe/Helsinki", "station": STATION,
+            "couriers": [{"vehicle": "bike", "count": 2}],
+            "orders": [o for o in orders(8, seed=6) if o["reference"] not in kept_refs]}
+    routes = [b["route"] for b in client.post("/dashboard/plan/blocks", json=body,
+                                              headers=seller_page).json["blocks"]]
+    done = client.post("/dashboard/plan/register", json={"routes": routes, "replace": True},
                        headers=seller_page)
     assert done.status_code == 201 and done.json["kept"] == [on_way]
     assert on_way not in done.json["withdrawn"]

@@ -110,6 +110,19 @@ function clockIn(iso, tz) {
   return new Date(iso).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: tz });
 }
 
+// A route planned for another day says which ("For Fri 4 Dec · "): a courier handed
+// tomorrow's link tonight read its planned times as today's.
+function dayOf(block) {
+  if (!block.date) return "";
+  const today = new Date().toLocaleDateString("en-CA", { timeZone: block.timezone });
+  if (block.date === today) return "";
+  const [y, m, d] = block.date.split("-").map(Number);
+  const day = new Date(Date.UTC(y, m - 1, d, 12)).toLocaleDateString("en-GB", {
+    weekday: "short", day: "numeric", month: "short", timeZone: "UTC",
+  });
+  return `For ${day} · `;
+}
+
 function stopTimes(s, tz) {
   const parts = [];
   if (s.planned_at) parts.push(`planned ${clockIn(s.planned_at, tz)}`);
@@ -121,7 +134,7 @@ function renderNext(block) {
   const next = block.next_stop === null ? null : block.stops[block.next_stop];
   const done = block.stops.filter((s) => s.done).length;
   setText("who", `${block.driver.name} · ${block.station.name}`);
-  setText("progress-text", `${done} of ${block.stops.length} stops done`);
+  setText("progress-text", `${dayOf(block)}${done} of ${block.stops.length} stops done`);
   const active = block.status === "on_route";
   const pickup = Boolean(next) && next.kind === "pickup";
   if (next) {

@@ -198,18 +198,26 @@ $("orders-form").addEventListener("submit", async (e) => {
     return;
   }
   state.report = report;
+  onTheWay = new Set(); // a new file: the register step names them again
   renderRows(state.report);
   const errors = state.report.summary.error;
   say(errors ? `${errors} order(s) to fix in the file; check it again when they are.`
     : "Orders checked. Drag any pin marked \"check\", then choose the couriers.");
 });
 
+// Orders on a route already on the way (the register step names them when the day is
+// replaced): planned again they would be delivered twice, so the new plan leaves them out.
+let onTheWay = new Set();
+
 function orders() {
-  return state.report.rows.filter((r) => r.status !== "error").map((r) => ({
-    // The pin is the geocoder's (or where the seller dragged it); the address is what the seller
-    // typed, with its staircase and flat, for the driver: the match may be a neighbouring house.
+  return state.report.rows.filter((r) => r.status !== "error" &&
+    !(r.order.reference && onTheWay.has(r.order.reference))).map((r) => ({
+    // The pin is the geocoder's (or where the seller dragged it); the address the driver and the
+    // sheet show is the one found, with what the seller typed (its staircase and flat, or a typo)
+    // as a note when it differs: the planner answers both.
     lat: r.place.lat, lon: r.place.lon, recipient: r.order.recipient,
-    address: r.order.address || r.place.address, phone: r.order.phone || undefined,
+    address: r.order.address || r.place.address, found_address: r.place.address || undefined,
+    phone: r.order.phone || undefined,
     reference: r.order.reference || undefined, notes: r.order.notes || undefined,
     program: r.order.program, parcels: r.order.parcels || 1,
     slot: r.order.slot || undefined, pickup: r.order.pickup ?? undefined,
@@ -257,8 +265,12 @@ function renderPlan(plan, list) {
 
 setUpCouriers(config.vehicles);
 
-$("couriers-form").addEventListener("submit", async (e) => {
+$("couriers-form").addEventListener("submit", (e) => {
   e.preventDefault();
+  planDay();
+});
+
+async function planDay() {
   if (!state.report) {
     say("Check the orders first.");
     return;
@@ -282,8 +294,10 @@ $("couriers-form").addEventListener("submit", async (e) => {
   }
   renderPlan(state.plan, list);
   say(`${state.plan.blocks.length} block(s) planned` +
-    (state.plan.unassigned.length ? `, ${state.plan.unassigned.length} order(s) left out.` : "."));
-});
+    (state.plan.unassigned.length ? `, ${state.plan.unassigned.length} order(s) left out.` : ".") +
+    (onTheWay.size ? ` ${onTheWay.size} order(s) already on the way are not planned again.` : ""));
+  return true;
+}
 
 $("print-button").addEventListener("click", () => window.print());
 $("csv-button").addEventListener("click", () => {
@@ -317,6 +331,15 @@ async function register(replace) {
       routes: state.plan.blocks.map((b) => b.route), ...(replace === undefined ? {} : { replace }),
     });
   } catch (err) {
+    if (err.data && err.data.field === "routes" && err.data.on_the_way) {
+      err.data.on_the_way.forEach((ref) => onTheWay.add(ref));
+      if (await planDay()) {
+        say(`${err.data.on_the_way.length} order(s) are on a route already on the way ` +
+          `(${err.data.on_the_way.join(", ")}): planned again without them. ` +
+          "Look at the plan and register it.");
+      }
+      return;
+    }
     if (err.data && err.data.field === "replace") {
       askReplace(err.data.earlier);
       say("This day has routes already: replace them, or add these too.");

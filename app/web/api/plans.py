@@ -50,10 +50,12 @@ def day_plan(body: object) -> dict:
     if len(rows) > MAX_ORDERS:
         raise InvalidField("orders", f"must hold at most {MAX_ORDERS} orders")
     now = server_now()
+    if day < datetime.fromtimestamp(now, zone(tz)).date():
+        raise InvalidField("date", "has passed: give today or a later day")
     pickups = _pickups(body.get("pickups"))
     orders, cleaned = [], []
     for i, raw in enumerate(rows):
-        row, order = _order(raw, f"orders[{i}].", now, len(pickups), country_of(tz))
+        row, order = _order(raw, f"orders[{i}].", now, len(pickups), country_of(tz), day, tz)
         orders.append(order)
         cleaned.append(row)
     hours = number(body, "max_block_hours", 0.5, 12, required=False) or 8.0
@@ -164,8 +166,14 @@ def _pickups(raw: object) -> list[dict]:
     return out
 
 
-def _order(raw: object, p: str, now: float, n_pickups: int,
-           country: str | None) -> tuple[dict, Order]:
+def _same_place(found: str, typed: str) -> bool:
+    """Whether the typed address says nothing the found one does not ("rikhardinkatu 4" for
+    "Rikhardinkatu 4, 00130 Helsinki")."""
+    return found.casefold().startswith(typed.casefold().rstrip(", "))
+
+
+def _order(raw: object, p: str, now: float, n_pickups: int, country: str | None, day: date,
+           tz: str) -> tuple[dict, Order]:
     o = obj(raw, p[:-1])
     lat, lon = latlon(o, p)
     pickup = o.get("pickup")
@@ -173,14 +181,25 @@ def _order(raw: object, p: str, now: float, n_pickups: int,
                                or not 0 <= pickup < n_pickups):
         raise InvalidField(p + "pickup", "must be the index of one of the pickups")
     slot = window(o.get("slot"), p + "slot", now)
+    if slot:  # as the orders' check says of a CSV's slot: a slot no block could serve
+        opens = datetime.combine(day, time(OPENS), zone(tz)).timestamp()
+        closes = datetime.combine(day, time(CLOSES), zone(tz)).timestamp()
+        if not opens <= slot[0] < slot[1] <= closes:
+            raise InvalidField(p + "slot", f"must be on {day.isoformat()} within the service "
+                               f"hours {OPENS:02d}:00-{CLOSES:02d}:00")
     parcels = number(o, "parcels", 1, 100, required=False, prefix=p) or 1
     phone = text(o, "phone", 32, required=False, prefix=p)
     if phone and normalize(phone, country) is None:
         raise InvalidField(p + "phone", PHONE_HINT)
+    typed = text(o, "address", 200, prefix=p)
+    found = text(o, "found_address", 200, required=False, prefix=p)
     row = {
         "lat": lat, "lon": lon,
         "recipient": text(o, "recipient", 120, prefix=p),
-        "address": text(o, "address", 200, prefix=p),
+        # The geocoder's address where the check found one ("Rikhardinkatu 4"), what was typed
+        # kept for the driver when it says more or else ("Rikhrdinkatu 4 B 12": the flat).
+        "address": found or typed,
+        "typed_address": typed if found and not _same_place(found, typed) else None,
         "phone": normalize(phone, country) if phone else phone,
         "reference": text(o, "reference", 80, required=False, prefix=p),
         "notes": text(o, "notes", 500, required=False, prefix=p),

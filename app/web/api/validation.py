@@ -70,6 +70,8 @@ def text(d: dict, field: str, max_len: int = 200, required: bool = True,
         raise InvalidField(name, "must be a string")
     if not encodable(value):
         raise InvalidField(name, "must be valid Unicode text")
+    if "\x00" in value:  # a NUL ends the string in C (a printer, a CSV reader): never wanted
+        raise InvalidField(name, "must not hold NUL characters")
     value = value.strip()
     if required and not value:
         raise InvalidField(name, "must not be empty")

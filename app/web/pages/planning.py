@@ -87,6 +87,14 @@ def plan_register():
         return jsonify(error=f"{len(earlier)} route(s) are already registered for this day: "
                        "replace them or add these too", field="replace",
                        earlier=[_brief(r, p) for r, p in earlier]), 409
+    on_the_way = _kept_references(earlier, requests) if replace else []
+    if on_the_way:
+        # A route on the way is kept: planned again, its orders would be delivered twice (two
+        # couriers to one door, two links per customer). Nothing is withdrawn yet; the page
+        # plans the day again without them.
+        return jsonify(error=f"{len(on_the_way)} order(s) are on a route already on the way: "
+                       "plan the day again without them", field="routes",
+                       on_the_way=on_the_way), 409
     # All of them from the seller's budget before the first is stored: a refusal halfway
     # would leave routes registered whose links the seller never saw.
     limits.take_one("ROUTES_PER_SELLER", "routes for this seller", "routes", seller,
@@ -110,6 +118,17 @@ def plan_register():
                     "shipments": [{"tracking_id": s.tracking_id, "reference": s.reference,
                                    "tracking_url": tracking_url(s.token)} for s in shipments]})
     return jsonify(routes=out, withdrawn=withdrawn, kept=kept), 201
+
+
+def _kept_references(earlier: list, requests: list) -> list[str]:
+    """The new routes' order references that a route already on the way carries."""
+    reads = services().reads
+    kept = {s.reference for route, progress in earlier if progress is not None and progress.started
+            for stop in route.stops for s in map(reads.shipment, stop.shipments)
+            if s is not None and s.reference}
+    new = [s["reference"] for req in requests for stop in req.stops
+           for s in stop.get("shipments", []) if s.get("reference")]
+    return sorted(kept.intersection(new))
 
 
 # The newest routes looked at for a day registered before: a seller's day is tens of routes.
