@@ -3,7 +3,8 @@
 Flask-SocketIO's queue publishes every emit (about 300 us to send, 100 us on every receiving
 process, ../shared/design.md). The broadcaster instead publishes each tick's frames, already
 encoded as Socket.IO packets, in one message; every other process hands them to its local room
-members without decoding them. Ordinary emits (snapshots, other parts of the app) still work as usual.
+members without decoding them. Ordinary emits (snapshots, other parts of the app) still work as
+usual.
 """
 
 from __future__ import annotations
