@@ -200,11 +200,11 @@ def test_after_a_backlog_no_window_starts_before_the_page_shows_it(client):
 
 
 def test_a_sped_up_simulator_through_the_phone_door_keeps_its_own_times(client):
-    """`simulator run --protocol osmand --speedup 10`: its clock runs ten times faster than
+    """`simulator run --protocol osmand --speedup 30`: its clock runs thirty times faster than
     the server's and ahead of it; its fixes (and its events) keep their own times."""
     reg = phone_route(client)
     start_at = time.time()
-    trip = walk_round(start_at, step=3.0)[:14]
+    trip = walk_round(start_at, step=10.0)[:14]
     for k, fix in enumerate(trip):
         while time.time() < start_at + 0.3 * k:
             time.sleep(0.02)
