@@ -75,6 +75,17 @@ def test_every_page_word_is_translated(lang):
     assert same == []
 
 
+@pytest.mark.parametrize(("lang", "word"), [("fi", " tai "), ("sv", " eller "), ("en", " or ")])
+def test_the_lookups_placeholder_is_in_the_pages_language(client, lang, word):
+    """The example numbers are joined by the page's own "or" (an outside check read "or" on
+    the Finnish and Swedish lookup)."""
+    import re
+
+    page = client.get("/track", headers={"Accept-Language": lang}).get_data(as_text=True)
+    placeholder = re.search(r'id="number"[^>]*placeholder="([^"]*)"', page, re.S).group(1)
+    assert placeholder == f"DS7K2M9Q4XA8{word}1Z999AA10123456784"
+
+
 def test_the_catalog_holds_every_page_word():
     """The template holds each page word and plural (`-k Np_:1,2` when extracting)."""
     from babel.messages.pofile import read_po
