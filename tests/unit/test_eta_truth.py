@@ -124,3 +124,18 @@ def test_a_stop_moved_to_the_next_day_is_never_told_the_driver_is_almost_there()
     told = {c.tracking_id for c in changes if c.status == "arriving"}
     assert told, "stops still due today are told"
     assert not told & {f"DS{k:03d}0" for k in moved}
+
+
+def test_a_stop_after_a_moved_stop_is_moved_too():
+    """Stops 3-4 moved to the next day and stop 5 (its estimate just after midnight, fitted
+    into the next morning) shown live: every stop after a moved one is moved (issue 18)."""
+    from app.domain.tracking.eta import _remember_moved
+
+    route, progress, now = _late_route()
+    n = len(progress.stops)
+    progress.etas = [None] * n
+    progress.etas[n - 2] = local_ts(20, 30)  # after closing: moved
+    progress.etas[n - 1] = local_ts(23, 59) + 1800  # 00:29 the next day
+    _remember_moved(route, progress, now, SETTINGS)
+    assert progress.stops[n - 2].moved_to is not None
+    assert progress.stops[n - 1].moved_to == progress.stops[n - 2].moved_to

@@ -61,6 +61,43 @@ def test_no_customer_page_shows_an_english_sentence(client, pages, lang):
 
 
 
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_every_page_word_is_translated(lang):
+    """Each word and plural form the page's scripts build differs from its English (the
+    plural "stops_before" was once missing from the catalog and reached fi and sv pages in
+    English)."""
+    from app.i18n.page_words import page_words
+
+    english, words = page_words("en"), page_words(lang)
+    same = [key for key, text in words["words"].items() if text == english["words"][key]]
+    same += [f"{key}/{category}" for key, forms in words["plurals"].items()
+             for category, text in forms.items() if text in english["plurals"][key].values()]
+    assert same == []
+
+
+@pytest.mark.parametrize(("lang", "word"), [("fi", " tai "), ("sv", " eller "), ("en", " or ")])
+def test_the_lookups_placeholder_is_in_the_pages_language(client, lang, word):
+    """The example numbers are joined by the page's own "or" (an outside check read "or" on
+    the Finnish and Swedish lookup)."""
+    import re
+
+    page = client.get("/track", headers={"Accept-Language": lang}).get_data(as_text=True)
+    placeholder = re.search(r'id="number"[^>]*placeholder="([^"]*)"', page, re.S).group(1)
+    assert placeholder == f"DS7K2M9Q4XA8{word}1Z999AA10123456784"
+
+
+def test_the_catalog_holds_every_page_word():
+    """The template holds each page word and plural (`-k Np_:1,2` when extracting)."""
+    from babel.messages.pofile import read_po
+
+    from app.i18n.page_words import PLURALS, WORDS
+    from tests.support.untranslated import POT
+
+    ids = {message.id for message in read_po(POT.open("rb"))}
+    assert [key for key, text in WORDS.items() if text not in ids] == []
+    assert [key for key, pair in PLURALS.items() if pair not in ids] == []
+
+
 @pytest.mark.parametrize("left_at", ["recipient", "safe place", "parcel locker", "front door"])
 @pytest.mark.parametrize("lang", ["fi", "sv"])
 def test_where_the_driver_left_it_is_in_the_customers_language(left_at, lang):

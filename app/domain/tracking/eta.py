@@ -81,18 +81,27 @@ def _remember_moved(route: Route, progress: Progress, now: float, settings: Sett
     "next delivery day" must not be told "arriving 19:55" a minute later, and back again.
     """
     today = local_day(now, route.timezone).isoformat()
-    for k, at in enumerate(progress.etas):
-        state = progress.stops[k]
+    for state in progress.stops:
         if state.moved_to is not None and state.moved_to <= today:
             state.moved_to = state.moved_at = None  # that day has come: estimate afresh
-        if at is None:
-            continue
+    # In the order the driver comes to them: a stop after a moved one is moved too (an outside
+    # check read "moved to the next delivery day" on stops 3-4 and a live "5 stops away" on
+    # stop 5, whose estimate after midnight fitted into the next morning without counting as
+    # moved). A day after today is a move, whatever fit() thinks of the estimate's own day.
+    later = None
+    timed = sorted((at, k) for k, at in enumerate(progress.etas) if at is not None)
+    for at, k in timed:
+        state = progress.stops[k]
         fitted = fit(at, route.timezone, settings.service_start_hour, settings.service_end_hour)
-        if fitted.moved_to_next_day:
-            day = fitted.day.isoformat()
-            if state.moved_to is None:
-                state.moved_at = now
-            state.moved_to = max(state.moved_to or day, day)
+        day = fitted.day.isoformat()
+        if fitted.moved_to_next_day or later is not None:
+            later = max(later or day, day)
+        if later is None:
+            continue
+        if state.moved_to is None:
+            state.moved_at = now
+        state.moved_to = max(state.moved_to or later, later)
+        later = state.moved_to
 
 
 def moved_day(progress: Progress, stop: int) -> date | None:
