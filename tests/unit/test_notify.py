@@ -278,3 +278,17 @@ def test_the_catalog_marks_every_reason_the_domain_gives():
     from app.i18n.wording import REASONS
 
     assert set(REASONS) == set(REASON_TEXT.values())
+
+
+def test_a_customer_signs_up_with_a_national_number_of_the_delivery_s_country(client):
+    """The customer page's check: '040 123 4567' was refused (international form only), while
+    the route API reads national numbers in the route's country (Helsinki: Finland)."""
+    from tests.support.helpers import register
+
+    reg = register(client)
+    token = reg["shipments"][0]["token"]
+    resp = client.post(f"/api/v1/track/{token}/texts", json={"phone": "040 123 4567"})
+    assert resp.status_code == 201, resp.json
+    assert resp.json["phone"].startswith("+358")
+    bad = client.post(f"/api/v1/track/{token}/texts", json={"phone": "12"})
+    assert bad.status_code == 400 and bad.json["field"] == "phone"

@@ -10,7 +10,7 @@ from app.domain.model import Shipment
 from app.extensions import services
 from app.i18n import current
 from app.i18n.catalogs import LANGUAGES
-from app.notify.phones import mask, normalize
+from app.notify.phones import country_of, mask, normalize
 from app.web.api import bp
 from app.web.api.body import json_body
 from app.web.api.errors import ApiError
@@ -38,10 +38,14 @@ def sign_up_for_texts(token: str):
     shipment = link_shipment(token)
     body = obj(json_body(), "body")
     raw = body.get("phone")
-    phone = normalize(raw, None)  # no route country here: international form only
+    # A national number ("040 123 4567") is read in the route's country, as the route API
+    # reads the seller's; the zone of the delivery area says which country that is.
+    route = services().reads.route(shipment.route_id)
+    phone = normalize(raw, country_of(route.timezone) if route else None)
     if phone is None:
         message = "is required" if raw in (None, "") else (
-            "must be in international form, like +358401234567")
+            "must be a phone number of the delivery's country or in international form, "
+            "like +358401234567")
         raise ApiError(400, f"phone {message}", "phone")
     # Texts come in the page's language (sent by its script), else the request's (app/i18n).
     lang = body.get("lang", current())
