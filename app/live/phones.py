@@ -105,10 +105,12 @@ def _steadily_behind(recent: list[list[float]]) -> bool:
 
 def late(reason: str | None, fix: Fix, progress: Progress) -> bool:
     """Whether a phone's fix the engine did not take still belongs in the route's history: one
-    that came late (older than the last), or one from before the driver got back to the
-    station, flushed after it (a backlog). Not one the engine judged wrong (a jump) or from
-    before the route existed."""
-    if reason == "stale":
+    that came late (older than the last), one the engine judged a jump (what the phone said,
+    as Traccar stores it, though the driver is not moved there: a phone deletes every fix a
+    200 answered, and a wrong clock's stamp can make a right place look like a jump), or one
+    from before the driver got back to the station, flushed after it (a backlog). Not one
+    from before the route existed."""
+    if reason in ("stale", "jump"):
         return True
     return reason == "finished" and progress.finished_at is not None \
         and fix.timestamp <= progress.finished_at

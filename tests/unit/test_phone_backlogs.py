@@ -266,3 +266,15 @@ def test_a_clock_an_hour_ahead_for_good_through_a_dead_zone_stays_corrected(app,
         for at in filter(None, times):
             t = datetime.fromisoformat(at.replace("Z", "+00:00")).timestamp()
             assert t <= time.time() + 1, (k, at)
+
+
+def test_a_fix_an_hour_ahead_inside_a_json_list_is_kept(client):
+    """The sixth outside check: one fix stamped an hour ahead inside a 9.x JSON backlog list
+    was answered 200 and dropped (taken at the moment it came, its place looked like a jump);
+    the phone deletes the whole list on a 200."""
+    reg = phone_route(client)
+    trip = walk_round(time.time() - 5 * 29 - 1)[:30]  # flushed as soon as it ends
+    trip[2] = _shift(trip[2], 3600)  # near the station: far from the last fix, a second ago
+    answer = send(client, *trip)
+    assert answer == {"accepted": 30, "dropped": 0}, answer
+    assert len(history(client, reg)) == 30
