@@ -64,19 +64,17 @@ def on_time(fix: Fix, now: float, phone: dict) -> Fix:
     if offset is not None and abs(fix.timestamp - now) <= _SAME_CLOCK_S:
         phone["clock_offset"] = None  # set right again: its fixes are on time
         return fix
-    if offset is not None and fix.timestamp + offset < now - _SAME_CLOCK_S:
-        # The same wrong clock's backlog (a dead zone): corrected, it lands in the past, when
-        # it was taken; not a fast clock's burst nor a new jump.
-        return replace(fix, timestamp=fix.timestamp + offset, stamped=fix.timestamp)
+    if offset is not None and fix.timestamp + offset <= now + _SAME_CLOCK_S:
+        # The same wrong clock, live or its backlog (a dead zone): corrected, it lands now or
+        # in the past, when it was taken; a backlog sent back to back is not a fast clock.
+        return replace(fix, timestamp=min(fix.timestamp + offset, now), stamped=fix.timestamp)
     if fix.timestamp > now + CLOCK_SLACK_S and _running_fast(recent):
         # A clock that runs faster than time (the simulator sped up through this door) is no
         # phone's wrong clock: its fixes, events and dwell are all on its own time.
         phone["clock_offset"] = None
         return fix
     if offset is not None:
-        if abs(fix.timestamp + offset - now) <= _SAME_CLOCK_S:
-            return replace(fix, timestamp=now, stamped=fix.timestamp)
-        phone["clock_offset"] = None  # wrong in another way: read afresh
+        phone["clock_offset"] = None  # ahead of its own offset: wrong in another way, afresh
     if fix.timestamp > now + CLOCK_SLACK_S or _steadily_behind(recent):
         phone["clock_offset"] = now - fix.timestamp
         return replace(fix, timestamp=now, stamped=fix.timestamp)

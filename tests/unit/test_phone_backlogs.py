@@ -278,3 +278,31 @@ def test_a_fix_an_hour_ahead_inside_a_json_list_is_kept(client):
     answer = send(client, *trip)
     assert answer == {"accepted": 30, "dropped": 0}, answer
     assert len(history(client, reg)) == 30
+
+
+def test_a_clock_an_hour_ahead_with_its_backlog_behind_a_live_fix_shows_no_time_to_come(
+        app, client):
+    """The seventh outside check: the same, the live fix sent before the backlog; the backlog's
+    last fixes, corrected to within seconds of now and sent back to back, were taken for a fast
+    clock's and kept their own times: 'stopped at your address at 14:28' at 13:28."""
+    reg = phone_route(client)
+    door = _door(1)
+    dead, back = door[0] - 4, door[-1] + 8
+    trip = walk_round(time.time() - 5 * back - 10)
+    clock = [0.0]
+    app.config["CLOCK"] = lambda: clock[0]
+    for fix in trip[:dead] + [trip[back]]:
+        clock[0] = stamp(fix) + 0.5
+        send(client, _shift(fix, 3600))
+    for fix in trip[dead:back]:
+        clock[0] += 0.3
+        send(client, _shift(fix, 3600))
+    assert visited(client, reg)[:2] == [True, True]
+    route = client.get(f"/api/v1/routes/{reg['route_id']}", headers=SELLER).json
+    times = [route["position"]["at"]]
+    for k in range(3):
+        shown = view(client, reg, k)
+        times += [e["at"] for e in shown["timeline"]] + [shown["visited_at"]]
+    for at in filter(None, times):
+        t = datetime.fromisoformat(at.replace("Z", "+00:00")).timestamp()
+        assert t <= time.time() + 1, at
