@@ -243,29 +243,43 @@ def test_a_whole_stay_in_a_dead_zone_behind_a_live_fix_near_the_door_counts(clie
     assert visited(client, reg)[:2] == [True, True]
 
 
-def test_a_clock_an_hour_ahead_for_good_through_a_dead_zone_stays_corrected(app, client):
-    """The fifth outside check: a phone an hour ahead, live, then a dead zone over a door; the
-    backlog (an hour ahead too) was taken at its own times: a visit 'at 13:34' read at 12:35.
-    The server's clock is stepped as the phone's requests come (CLOCK), ending at now."""
+def _ahead_through_a_dead_zone(app, client, gap: float) -> tuple[dict, list[str]]:
+    """A phone an hour ahead for good: live (each fix as it is taken, the live fix after the
+    dead zone sent first), then the dead zone's backlog, `gap` s apart. The server's clock is
+    stepped as the requests come (CLOCK), ending at about now. Answers the route and every
+    time a customer or the seller is shown."""
     reg = phone_route(client)
     door = _door(1)
     dead, back = door[0] - 4, door[-1] + 8
     trip = walk_round(time.time() - 5 * back - 10)
     clock = [0.0]
     app.config["CLOCK"] = lambda: clock[0]
-    for fix in trip[:dead] + [trip[back]]:  # live, each as it is taken
+    for fix in trip[:dead] + [trip[back]]:
         clock[0] = stamp(fix) + 0.5
         send(client, _shift(fix, 3600))
-    for fix in trip[dead:back]:  # back in coverage: the backlog, back to back
-        clock[0] += 0.01
+    for fix in trip[dead:back]:
+        clock[0] += gap
         send(client, _shift(fix, 3600))
-    assert visited(client, reg)[:2] == [True, True]
+    route = client.get(f"/api/v1/routes/{reg['route_id']}", headers=SELLER).json
+    times = [route["position"]["at"]]
     for k in range(3):
         shown = view(client, reg, k)
-        times = [e["at"] for e in shown["timeline"]] + [shown["visited_at"]]
-        for at in filter(None, times):
-            t = datetime.fromisoformat(at.replace("Z", "+00:00")).timestamp()
-            assert t <= time.time() + 1, (k, at)
+        times += [e["at"] for e in shown["timeline"]] + [shown["visited_at"]]
+    return reg, [at for at in times if at]
+
+
+def _none_to_come(times: list[str]) -> None:
+    for at in times:
+        t = datetime.fromisoformat(at.replace("Z", "+00:00")).timestamp()
+        assert t <= time.time() + 1, at
+
+
+def test_a_clock_an_hour_ahead_for_good_through_a_dead_zone_stays_corrected(app, client):
+    """The fifth outside check: a phone an hour ahead, live, then a dead zone over a door; the
+    backlog (an hour ahead too) was taken at its own times: a visit 'at 13:34' read at 12:35."""
+    reg, times = _ahead_through_a_dead_zone(app, client, 0.01)
+    assert visited(client, reg)[:2] == [True, True]
+    _none_to_come(times)
 
 
 def test_a_fix_an_hour_ahead_inside_a_json_list_is_kept(client):
@@ -282,27 +296,9 @@ def test_a_fix_an_hour_ahead_inside_a_json_list_is_kept(client):
 
 def test_a_clock_an_hour_ahead_with_its_backlog_behind_a_live_fix_shows_no_time_to_come(
         app, client):
-    """The seventh outside check: the same, the live fix sent before the backlog; the backlog's
-    last fixes, corrected to within seconds of now and sent back to back, were taken for a fast
-    clock's and kept their own times: 'stopped at your address at 14:28' at 13:28."""
-    reg = phone_route(client)
-    door = _door(1)
-    dead, back = door[0] - 4, door[-1] + 8
-    trip = walk_round(time.time() - 5 * back - 10)
-    clock = [0.0]
-    app.config["CLOCK"] = lambda: clock[0]
-    for fix in trip[:dead] + [trip[back]]:
-        clock[0] = stamp(fix) + 0.5
-        send(client, _shift(fix, 3600))
-    for fix in trip[dead:back]:
-        clock[0] += 0.3
-        send(client, _shift(fix, 3600))
+    """The seventh outside check: the backlog's last fixes, corrected to within seconds of now
+    and sent back to back, were taken for a fast clock's and kept their own times: 'stopped
+    at your address at 14:28' at 13:28."""
+    reg, times = _ahead_through_a_dead_zone(app, client, 0.3)
     assert visited(client, reg)[:2] == [True, True]
-    route = client.get(f"/api/v1/routes/{reg['route_id']}", headers=SELLER).json
-    times = [route["position"]["at"]]
-    for k in range(3):
-        shown = view(client, reg, k)
-        times += [e["at"] for e in shown["timeline"]] + [shown["visited_at"]]
-    for at in filter(None, times):
-        t = datetime.fromisoformat(at.replace("Z", "+00:00")).timestamp()
-        assert t <= time.time() + 1, at
+    _none_to_come(times)
