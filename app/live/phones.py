@@ -61,8 +61,13 @@ def on_time(fix: Fix, now: float, phone: dict) -> Fix:
     recent.append([now, fix.timestamp])
     del recent[:-_RECENT]
     offset = phone.get("clock_offset")
-    if offset is not None and abs(fix.timestamp - now) <= _SAME_CLOCK_S:
-        phone["clock_offset"] = None  # set right again: its fixes are on time
+    on_clock = -_SAME_CLOCK_S <= fix.timestamp - now <= CLOCK_SLACK_S
+    if on_clock and offset is not None and not _could_be_backlog(fix, offset, phone, now) \
+            or on_clock and offset is not None and _steadily_on_clock(recent):
+        # Set right again: its fixes are on time. A clock found ahead by less than a dead
+        # zone lasted has backlog fixes stamped about now too: only fixes that keep coming
+        # on the server's time, as live fixes do, then say the clock was set right.
+        phone["clock_offset"] = None
         return fix
     if offset is not None and fix.timestamp + offset <= now + _SAME_CLOCK_S:
         # The same wrong clock, live or its backlog (a dead zone): corrected, it lands now or
@@ -77,8 +82,18 @@ def on_time(fix: Fix, now: float, phone: dict) -> Fix:
         phone["clock_offset"] = None  # ahead of its own offset: wrong in another way, afresh
     if fix.timestamp > now + CLOCK_SLACK_S or _steadily_behind(recent):
         phone["clock_offset"] = now - fix.timestamp
+        phone["offset_found"] = now
         return replace(fix, timestamp=now, stamped=fix.timestamp)
     return fix
+
+
+def _could_be_backlog(fix: Fix, offset: float, phone: dict, now: float) -> bool:
+    """Whether the wrong clock's offset would put this fix at a time it could have been taken
+    in a dead zone: in the past, and since the clock was found wrong (one glitch's offset,
+    hours off, puts the next fix on time before it: that clock was right)."""
+    corrected = fix.timestamp + offset
+    found = phone.get("offset_found", -float("inf"))
+    return found - _SAME_CLOCK_S <= corrected <= now + _SAME_CLOCK_S
 
 
 def _running_fast(recent: list[list[float]]) -> bool:
@@ -89,6 +104,19 @@ def _running_fast(recent: list[list[float]]) -> bool:
     if not all(0 < step <= _FAST_STEP_S for step in steps):
         return False  # one jump (a glitch hours ahead) is not a fast clock
     return (recent[-1][1] - recent[0][1]) >= _FAST_RATE * (recent[-1][0] - recent[0][0])
+
+
+def _steadily_on_clock(recent: list[list[float]]) -> bool:
+    """Whether the last few fixes all came on the server's clock, over a few seconds, their
+    stamps advancing no faster than it (a backlog's stamps run far ahead of their sending)."""
+    run = []
+    for heard, stamp in reversed(recent):
+        if not -_SAME_CLOCK_S <= stamp - heard <= CLOCK_SLACK_S:
+            break
+        run.append((heard, stamp))
+    if len(run) < _STEADY_FIXES or run[0][0] - run[-1][0] < _STEADY_SPAN_S:
+        return False
+    return run[0][1] - run[-1][1] <= run[0][0] - run[-1][0] + _STEADY_JITTER_S
 
 
 def _steadily_behind(recent: list[list[float]]) -> bool:

@@ -207,3 +207,46 @@ def test_a_phone_clock_an_hour_slow_still_starts_a_route_registered_now(client):
     answer = send(client, *[at(0.5 + 0.1 * k, slow + 5 * k) for k in range(10)])
     assert answer["accepted"] == 10
     assert view(client, reg, 2)["status"] != "created"
+
+
+def _live(app, client, reg, ahead: float, seconds: int, t0: float, frac0: float) -> list:
+    """A fix every 2 s for `seconds`, each sent as it is taken, from a clock `ahead` s fast;
+    the server's clock (CLOCK) stepped with them. Answers each reply and the seller's
+    position time after each fix."""
+    clock = [t0]
+    app.config["CLOCK"] = lambda: clock[0]
+    seen = []
+    for k in range(0, seconds, 2):
+        clock[0] = t0 + k + 0.3
+        reply = send(client, at(frac0 + 0.001 * k, t0 + k + ahead))
+        route = client.get(f"/api/v1/routes/{reg['route_id']}", headers=SELLER).json
+        shown = datetime.fromisoformat(route["position"]["at"].replace("Z", "+00:00"))
+        seen.append((reply, shown.timestamp() - clock[0]))
+    return seen
+
+
+@pytest.mark.parametrize("ahead", [8.0, 20.0])
+def test_a_clock_seconds_ahead_stays_corrected_and_a_resend_is_stored_once(app, client, ahead):
+    """The eighth outside check: a clock 8-20 s fast was corrected on one fix and taken as set
+    right on the next (within half a minute of the server), in turn: the driver's time stood
+    seconds to come, and a fix sent twice was stored twice."""
+    reg = phone_route(client)
+    t0 = time.time() - 120
+    seen = _live(app, client, reg, ahead, 40, t0, 0.1)
+    assert all(reply == {"accepted": 1, "dropped": 0} for reply, _ in seen), seen
+    assert all(lag <= 0.5 for _, lag in seen), seen  # never a time to come
+    again = send(client, at(0.1 + 0.001 * 38, t0 + 38 + ahead))
+    assert again == {"accepted": 0, "dropped": 1}
+    assert len(history(client, reg)) == 20
+
+
+def test_a_clock_set_right_after_running_ahead_is_read_as_it_is(app, client):
+    """A clock 3 min fast, then set right (the phone's network time came back): after a few
+    seconds of fixes on the server's time, they are taken at their own times again."""
+    reg = phone_route(client)
+    t0 = time.time() - 300
+    _live(app, client, reg, 180, 20, t0, 0.1)
+    after = _live(app, client, reg, 0.0, 20, t0 + 30, 0.2)
+    assert all(reply == {"accepted": 1, "dropped": 0} for reply, _ in after), after
+    assert -1.5 <= after[-1][1] <= 0.5, after  # its own time (shown to the second)
+    assert len(history(client, reg)) == 20
