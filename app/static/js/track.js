@@ -168,8 +168,10 @@ function render(view) {
   const d = view.driver;
   // Before the driver leaves the station, the name is who will come, not who is on the way.
   const who = view.status === "created" ? "will_deliver" : "is_delivering";
-  // Once it is over (delivered, attempted, back at the station) nobody "is delivering" it.
-  const over = ["delivered", "attempted", "returned"].includes(view.status);
+  // Once it is over (delivered, attempted, back at the station) or moved to the next delivery
+  // day, nobody "is delivering" it today.
+  const over = ["delivered", "attempted", "returned"].includes(view.status)
+    || Boolean(view.eta && view.eta.moved_to_next_day);
   text("driver-text", d && d.name && !over ? t(who, { name: d.name }) : "");
   document.title = `${view.status_text} · Doorstep`;
   root.dataset.status = view.status;
