@@ -43,6 +43,7 @@ def test_arrive_and_deliver_do_not_move_the_page(live_server, browser, width):
     url = f"{base}/track/{reg['shipments'][0]['token']}"
     context, page = open_live(browser, url, width, marker=False)
     figures = {"load": page.evaluate("window.__cls")}
+    assert page.locator(".connection").is_visible()  # on the way: "Live · updated ..."
     start = figures["load"]
     send_fix(base, reg, STATION["lat"] + 0.0002, STATION["lon"] + 0.0015, 60)  # close: the map
     page.wait_for_selector(".driver-marker", timeout=10000)
@@ -57,6 +58,8 @@ def test_arrive_and_deliver_do_not_move_the_page(live_server, browser, width):
                            "proof": {"left_at": "front door", "note": "Behind the plant pot"}})
     wait_until(page, f"{STATUS} === 'delivered'")
     figures["deliver"] = shift_since(page, start)
+    # Over: nothing is live any more; the line keeps its box, hidden.
+    assert page.locator(".connection").is_hidden()
     context.close()
     print(f"CLS at {width} px: {figures}")
     assert all(v < GOAL for v in figures.values()), figures

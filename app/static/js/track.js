@@ -161,8 +161,16 @@ function announce(view, previous) {
   text("announce", `${said}${stop} ${view.eta ? view.eta.text : ""}`.trim());
 }
 
+// "Live · updated 3 s ago" only while the driver is on the way: before they leave, once it is
+// over or moved to another day, nothing on the page is live (the line keeps its box, hidden).
+const ON_THE_WAY = ["out_for_delivery", "approaching", "arriving"];
+function onTheWay(view) {
+  return ON_THE_WAY.includes(view.status) && !(view.eta && view.eta.moved_to_next_day);
+}
+
 function render(view) {
   const previous = state.view;
+  root.toggleAttribute("data-on-the-way", onTheWay(view));
   text("status-text", headline(view));
   text("eta-text", view.eta ? view.eta.text : "");
   const d = view.driver;
@@ -194,13 +202,13 @@ function render(view) {
 // "updated N s ago": the age of the driver's last fix when its clock is sane, else of our data.
 function tickUpdated() {
   const v = state.view;
-  const at = v ? Date.parse(v.driver && v.driver.position ? v.driver.position.at : v.updated_at)
-    : NaN;
+  if (!v) return;
+  const at = Date.parse(v.driver && v.driver.position ? v.driver.position.at : v.updated_at);
   const fixAge = (Date.now() - at) / 1000;
   const age = fixAge >= 0 && fixAge < 6 * 3600 ? fixAge
     : (performance.now() - state.receivedAt) / 1000;
   const words = age < 90 ? `${Math.round(age)} s` : `${Math.round(age / 60)} min`;
-  text("updated", state.connected ? t("updated", { age: words }) : "");
+  text("updated", state.connected && onTheWay(v) ? t("updated", { age: words }) : "");
 }
 
 function onSnapshot(view) {
