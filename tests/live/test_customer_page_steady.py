@@ -224,3 +224,26 @@ def test_a_page_painted_while_still_arriving_does_not_move(live_server, browser,
     cls = page.evaluate("window.__cls")
     context.close()
     assert cls < 0.05, cls
+
+
+# The widest option's text against the room inside the closed select (its arrow takes ~28 px).
+OPTION_OVERFLOW = """(() => {
+  const select = document.getElementById('instructions-place');
+  const style = getComputedStyle(select);
+  const ctx = document.createElement('canvas').getContext('2d');
+  ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  const pad = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+  const room = select.clientWidth - pad - 28;
+  return [...select.options].filter((o) => ctx.measureText(o.text).width > room).map((o) => o.text);
+})()"""
+
+
+@pytest.mark.parametrize("lang", ["en", "fi", "sv"])
+def test_every_safe_place_fits_the_closed_select_at_360_px(live_server, browser, lang):
+    """The Swedish "Ingenstans: lämna det till mig personligen" was cut at 360 px."""
+    reg = register(requests, live_server.url, n_stops=2)
+    context, page = open_page(browser, f"{live_server.url}/track/"
+                              f"{reg['shipments'][1]['token']}?lang={lang}")
+    wait_until(page, LIVE)
+    assert page.evaluate(OPTION_OVERFLOW) == []
+    context.close()
