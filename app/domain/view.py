@@ -60,8 +60,11 @@ def customer_view(
     ship = progress.shipments[shipment.tracking_id]
     stop = route.stops[ship.stop]
     visited = progress.stops[ship.stop].visited_at
-    away = None if _over(ship, visited) else stops_away(progress, ship.stop)
     eta = _eta(route, progress, ship, settings, now)
+    # Moved to the next delivery day: not coming today, so no count, no driver, no live map,
+    # in the first HTML and every frame alike (it read "3 stops away" beside the move).
+    moved = bool(eta and eta["moved_to_next_day"])
+    away = None if _over(ship, visited) or moved else stops_away(progress, ship.stop)
     close = _driver_visible(progress, ship, away, eta, settings, now)
     elsewhere = close and _at_another_door(route, progress, ship.stop)
     visible = close and not elsewhere
@@ -71,7 +74,7 @@ def customer_view(
         "status": ship.status,
         "status_text": _status_text(ship, away, visited, route.timezone,
                                     _picking_up(route, progress, ship),
-                                    _arrives_today(route, eta, day_clock), ahead),
+                                    _arrives_today(route, eta, day_clock), ahead, moved),
         # The day the route is planned for (None: the day it was registered), and that day
         # when it is still to come: the headline names it ("Arriving tomorrow").
         "delivery_date": route.date,
@@ -378,7 +381,9 @@ def day_ahead(route: Route, now: float) -> tuple[date, bool] | None:
 
 def _status_text(ship: ShipmentProgress, away: int | None, visited: float | None, tz: str,
                  picking_up: bool = False, today: bool = False,
-                 ahead: tuple[date, bool] | None = None) -> str:
+                 ahead: tuple[date, bool] | None = None, moved: bool = False) -> str:
+    if moved and not is_final(ship):
+        return "Coming on the next delivery day"
     if picking_up:
         return "Your order is being picked up"
     if visited is not None and not is_final(ship):

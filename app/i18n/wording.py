@@ -35,6 +35,7 @@ FIXED_HEADLINES = {
     "Arriving today": N_("Arriving today"),
     "Arriving tomorrow": N_("Arriving tomorrow"),
     "Your order is being picked up": N_("Your order is being picked up"),
+    "Coming on the next delivery day": N_("Coming on the next delivery day"),
 }
 
 

@@ -127,3 +127,24 @@ def test_demo_opens_on_an_active_delivery_and_the_driver_leaves(live_server, bro
     assert headline_clock == local
     customer.close()
     page.close()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_dashboard_has_no_serious_axe_violation(live_server, browser, width):
+    """axe-core on the dashboard with a live driver: the fleet map was role="img" around
+    Leaflet's focusable zoom buttons and markers (nested-interactive, serious)."""
+    from bench.page_audit import AXE, SERIOUS
+
+    base = live_server.url
+    drive(base, "van")
+    # The page's CSP forbids inline scripts; axe is injected as one, for this test only.
+    context = browser.new_context(viewport={"width": width, "height": 800}, bypass_csp=True)
+    context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+    page = context.new_page()
+    sign_in(page, base)
+    page.wait_for_selector(".leaflet-control-zoom", timeout=10000)
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("axe.run(document).then((r) => r.violations.map((v) => "
+                          "[v.id, v.impact, v.nodes.length]))")
+    context.close()
+    assert [v for v in found if v[1] in SERIOUS] == [], found

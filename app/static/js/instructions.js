@@ -21,12 +21,16 @@ function showSaved() {
   saved.textContent = words ? `${t("your_instructions")}\n${words}` : "";
 }
 
-// Closed once the driver is at the door or the delivery is over: what was left stays shown.
+// Closed once the driver is at the door: the form keeps its box, disabled, until the delivery
+// is over (hidden at the door, the page under it moved up into view); what was left stays shown.
+const OVER = ["delivered", "attempted", "returned"];
 export function updateInstructions(viewStatus) {
   const open = state.open.includes(viewStatus);
-  form.hidden = !open;
-  panel.hidden = !open && !describe(state.current);
-  if (!open) status.textContent = "";
+  const over = OVER.includes(viewStatus);
+  form.hidden = over;
+  for (const field of form.elements) field.disabled = !open;
+  panel.hidden = over && !describe(state.current);
+  if (!open) status.textContent = over ? "" : t("at_door_already");
 }
 
 async function onSubmit(event) {

@@ -21,7 +21,7 @@ const map = L.map("map", { zoomControl: false, keyboard: true, maxZoom: 20 });
 // Leaflet's own buttons say "Zoom in" in every language: the page's words instead.
 L.control.zoom({ zoomInTitle: t("zoom_in"), zoomOutTitle: t("zoom_out") }).addTo(map);
 const layers = { destination: null, driver: null, path: null };
-const state = { view: null, receivedAt: 0, fitted: false, connected: false };
+const state = { view: null, receivedAt: 0, fitted: false, live: false, connected: false };
 
 const streets = addBasemap(L, map, config);
 
@@ -91,34 +91,35 @@ function mapNote(view) {
   return plural("stops_before", away, { visible: config.visibleStops });
 }
 
+// The map keeps one box in every state (the first HTML's): before the driver is close it shows
+// the customer's own door under a note, so the driver's coming moves nothing on the page.
 function showMap(view) {
   const live = Boolean(view.driver && view.driver.position);
   // At another customer's door: no position, but the map (the door) keeps its place, veiled.
   const elsewhere = Boolean(view.driver && view.driver.at_another_stop);
   document.getElementById("map-veil").hidden = !elsewhere;
   const shown = live || elsewhere || Boolean(view.proof);
-  const wasShown = root.classList.contains("has-map");
-  root.classList.toggle("has-map", shown);
   document.getElementById("map-note").hidden = shown;
   if (!shown) text("map-note", mapNote(view));
-  if (shown && !wasShown) map.invalidateSize();
-  if (!shown) return;
   const points = [[view.destination.lat, view.destination.lon]];
   if (live) points.push([view.driver.position.lat, view.driver.position.lon]);
   const route = live && view.path ? [...points, ...view.path] : points;
   streets.watch({ stops: [points[0]], path: route.slice(1) }, "this route");
-  const room = roomFor(view);
-  if (!state.fitted || !points.every((p) => clear(p, room))) {
+  const room = roomFor(view, shown);
+  if (!state.fitted || live !== state.live || !points.every((p) => clear(p, room))) {
     fitView(route, room);
     state.fitted = true;
+    state.live = live;
   }
 }
 
 // Room for the pins and the controls as they are at this width (map-fit.js); over a delivered
 // door its "Delivered here" label stands too.
-function roomFor(view) {
+function roomFor(view, shown) {
   const room = fitPadding(map);
   if (view.proof) room.paddingTopLeft[1] += 36;
+  // Under the note over the map: the door below it.
+  if (!shown) room.paddingTopLeft[1] += document.getElementById("map-note").offsetHeight + 12;
   return room;
 }
 
@@ -149,7 +150,7 @@ function fitView(route, room) {
 // is told, and the view is checked again against the new size.
 new ResizeObserver(() => {
   map.invalidateSize({ pan: false });
-  if (state.view && root.classList.contains("has-map")) showMap(state.view);
+  if (state.view) showMap(state.view);
 }).observe(document.getElementById("map"));
 
 function announce(view, previous) {
@@ -160,15 +161,25 @@ function announce(view, previous) {
   text("announce", `${said}${stop} ${view.eta ? view.eta.text : ""}`.trim());
 }
 
+// "Live · updated 3 s ago" only while the driver is on the way: before they leave, once it is
+// over or moved to another day, nothing on the page is live (the line keeps its box, hidden).
+const ON_THE_WAY = ["out_for_delivery", "approaching", "arriving"];
+function onTheWay(view) {
+  return ON_THE_WAY.includes(view.status) && !(view.eta && view.eta.moved_to_next_day);
+}
+
 function render(view) {
   const previous = state.view;
+  root.toggleAttribute("data-on-the-way", onTheWay(view));
   text("status-text", headline(view));
   text("eta-text", view.eta ? view.eta.text : "");
   const d = view.driver;
   // Before the driver leaves the station, the name is who will come, not who is on the way.
   const who = view.status === "created" ? "will_deliver" : "is_delivering";
-  // Once it is over (delivered, attempted, back at the station) nobody "is delivering" it.
-  const over = ["delivered", "attempted", "returned"].includes(view.status);
+  // Once it is over (delivered, attempted, back at the station) or moved to the next delivery
+  // day, nobody "is delivering" it today.
+  const over = ["delivered", "attempted", "returned"].includes(view.status)
+    || Boolean(view.eta && view.eta.moved_to_next_day);
   text("driver-text", d && d.name && !over ? t(who, { name: d.name }) : "");
   document.title = `${view.status_text} · Doorstep`;
   root.dataset.status = view.status;
@@ -191,13 +202,13 @@ function render(view) {
 // "updated N s ago": the age of the driver's last fix when its clock is sane, else of our data.
 function tickUpdated() {
   const v = state.view;
-  const at = v ? Date.parse(v.driver && v.driver.position ? v.driver.position.at : v.updated_at)
-    : NaN;
+  if (!v) return;
+  const at = Date.parse(v.driver && v.driver.position ? v.driver.position.at : v.updated_at);
   const fixAge = (Date.now() - at) / 1000;
   const age = fixAge >= 0 && fixAge < 6 * 3600 ? fixAge
     : (performance.now() - state.receivedAt) / 1000;
   const words = age < 90 ? `${Math.round(age)} s` : `${Math.round(age / 60)} min`;
-  text("updated", state.connected ? t("updated", { age: words }) : "");
+  text("updated", state.connected && onTheWay(v) ? t("updated", { age: words }) : "");
 }
 
 function onSnapshot(view) {

@@ -11,6 +11,7 @@ from app.customer.instructions import OPEN_STATUSES
 from app.domain.hours import CLOSES
 from app.extensions import services
 from app.i18n import current
+from app.i18n.map_note import map_note
 from app.i18n.page_view import page_view
 from app.i18n.page_words import left_at_names, page_words, place_names
 from app.web.pages import bp, page_config
@@ -48,6 +49,7 @@ def track(token: str):
     left_at = proof.get("left_at")
     return render_template("track.html", view=view, page=page, seller=seller,
                            safe_places=places, words=page_words(lang),
+                           map_note=map_note(view, lang, page["visibleStops"]),
                            # As the script names it: every place the driver's app offers.
                            proof_place=left_at_names(lang).get(left_at, left_at),
                            photo_key=_stored(proof.get("photo")),
