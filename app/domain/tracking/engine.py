@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from app.domain.geo import haversine_m
 from app.domain.hours import local_day
 from app.domain.model import Fix, Route, TimelineEntry
+from app.domain.tracking import leaving
 from app.domain.tracking.eta import update_etas
 from app.domain.tracking.geometry import route_path
 from app.domain.tracking.lifecycle import approach, arrive, start_route
@@ -106,10 +107,14 @@ def apply_fix(route: Route, progress: Progress, fix: Fix, settings: Settings,
     at_stop = _check_arrivals(
         route, progress, path.mark_m, first_leg, fix.timestamp, settings, changes
     )
+    # Walking back to the van after a handover is time at the stop, not travel; the metres
+    # the match creeps on meanwhile are GPS noise, not the van's pace.
+    still = leaving.follow(route, progress, fix.timestamp)
+    at_stop |= still
     if last is not None:
         # Time spent serving a stop between two fixes is dwell, not travel.
         dt = max(0.0, fix.timestamp - max(last["timestamp"], progress.departed_at or 0.0))
-        observe_speed(route, progress, dt, gained, at_stop, settings)
+        observe_speed(route, progress, dt, 0.0 if still else gained, at_stop, settings)
     travelled = {}
     # Only while moving: a van standing still may be at a red light or parked short of the
     # door (then the walk and the handover would be charged to the street as traffic).
@@ -121,8 +126,10 @@ def apply_fix(route: Route, progress: Progress, fix: Fix, settings: Settings,
     # A phone's estimate starts from the server's clock when its fix is older (a slow clock, a
     # backlog): counted from the fix's own time, the window shown would already be past.
     clock = fix.timestamp if now is None else max(fix.timestamp, now)
-    update_etas(route, progress, path, clock, hold=not moving and not visited,
-                settings=settings, speeds=speeds)
+    # A driver not yet gone on from the stop they handed over at has not moved, whatever the
+    # GPS noise around the door makes of the match.
+    hold = (not moving or progress.leaving is not None) and not visited
+    update_etas(route, progress, path, clock, hold=hold, settings=settings, speeds=speeds)
     return FixResult(True, None, changes, travelled=travelled)
 
 

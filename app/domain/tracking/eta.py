@@ -7,6 +7,7 @@ from datetime import date
 from app.domain.geo import Path, haversine_m
 from app.domain.hours import fit, local_day
 from app.domain.model import Route
+from app.domain.tracking.leaving import leave_s, leaves_at
 from app.domain.tracking.progress import Progress
 from app.domain.tracking.settings import Settings, profile
 from app.domain.tracking.street_speeds import StreetSpeeds, local_hour
@@ -29,7 +30,8 @@ def update_etas(
     speed = progress.speed or profile(route.driver.vehicle).speed
     old = progress.etas
     etas: list[float | None] = [None] * len(route.stops)
-    t, s = now, progress.along_m
+    # A driver still at the stop they handed over at leaves when their walk back is done.
+    t, s = leaves_at(route, progress, now), progress.along_m
     skipped = []
     ratio = progress.dwell_ratio
     hour = local_hour(now, route.timezone) if speeds is not None else 0
@@ -55,9 +57,8 @@ def update_etas(
         # after parking and the walk to the door. `ratio` is learned from arrival to outcome
         # (lifecycle.learn_dwell), so arrival + dwell x ratio is when the outcome comes.
         etas[k] = max(t, begin + stop.dwell_s * ratio)
-        # The driver leaves after the walk back: the planned dwell is arrival to leaving, of
-        # which the outcome comes before the end.
-        t = max(etas[k], begin + stop.dwell_s * max(ratio, 1.0))
+        # The driver leaves after the walk back, learned per driver (tracking/leaving.py).
+        t = etas[k] + leave_s(progress, stop.dwell_s)
     lat, lon = path.point_at(s)
     for k in skipped:
         stop = route.stops[k]
@@ -65,7 +66,7 @@ def update_etas(
         t += haversine_m(lat, lon, stop.lat, stop.lon) / speed
         begin = max(t, stop.window[0] if stop.window else t)
         etas[k] = begin + stop.dwell_s * ratio
-        t = begin + stop.dwell_s * max(ratio, 1.0)
+        t = etas[k] + leave_s(progress, stop.dwell_s)
         lat, lon = stop.lat, stop.lon
     if hold and len(old) == len(etas):
         etas = [e if e is None or o is None else max(e, o) for e, o in zip(etas, old, strict=True)]

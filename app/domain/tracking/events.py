@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from app.domain.hours import day_text, local_day, next_delivery_day
 from app.domain.model import ATTEMPT_REASONS, STOP_EVENTS, Route, StopEvent
+from app.domain.tracking import leaving
 from app.domain.tracking.eta import update_etas
 from app.domain.tracking.geometry import route_path
 from app.domain.tracking.lifecycle import (
@@ -67,6 +68,10 @@ def apply_event(
         state = progress.stops[event.stop]
         if not state.served and (state.arrived_at is None or at < state.arrived_at):
             state.arrived_at = at  # the app knows better than a guess from the fixes
+        held = progress.leaving
+        if held is not None and int(held[0]) != event.stop and at >= held[1]:
+            # At the next door on foot, from where the van stands: the walk back is over.
+            leaving.end(route, progress, int(held[0]), at)
         changes += arrive(route, progress, event.stop, at)
     elif event.type == "picked_up":  # again (an outbox's retry) changes nothing
         changes += _serve(route, progress, event.stop, at, settings)
@@ -188,6 +193,7 @@ def _serve(
         # the time at the stop was learned then. Only the proof and the status are new.
         return []
     progress.departed_at = at
+    leaving.begin(progress, stop, at)
     if state.arrived_at is not None and route.stops[stop].dwell_s > 0:
         learn_dwell(progress, (at - state.arrived_at) / route.stops[stop].dwell_s)
     return approach(route, progress, at, settings)

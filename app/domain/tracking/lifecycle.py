@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import statistics
+
 from app.domain.hours import day_text, next_delivery_day
 from app.domain.model import Route
 from app.domain.tracking.progress import Progress
 from app.domain.tracking.settings import Settings
 from app.domain.tracking.statuses import StatusChange, change, is_before, is_final, stops_text
+
+# Stops the dwell ratio is the median of.
+_DWELLS_KEPT = 9
 
 
 def unserved_before(progress: Progress) -> list[int]:
@@ -63,11 +68,14 @@ def arrive(route: Route, progress: Progress, stop: int, at: float) -> list[Statu
 
 
 def learn_dwell(progress: Progress, ratio: float) -> None:
-    """Smooth how much longer (or shorter) than planned this driver's stops take."""
+    """Learn how much longer (or shorter) than planned this driver's stops take, arrival to
+    handover: the median of the last stops, so an arrival seen early (a van passing the door
+    before it circles the block to park) does not lengthen every stop ahead, as a mean did."""
     ratio = min(max(ratio, 0.2), 5.0)  # one stop with a lost parcel should not rule the day
     progress.dwell_seen += 1
-    weight = max(1 / (progress.dwell_seen + 1), 0.2)  # the plan counts as one stop
-    progress.dwell_ratio += weight * (ratio - progress.dwell_ratio)
+    seen = progress.dwells = [*progress.dwells[-(_DWELLS_KEPT - 1):], ratio]
+    # Until a few stops are seen, the plan counts as one.
+    progress.dwell_ratio = statistics.median(seen if len(seen) >= 3 else [1.0, *seen])
 
 
 def finish_route(route: Route, progress: Progress, at: float) -> list[StatusChange]:
@@ -77,6 +85,7 @@ def finish_route(route: Route, progress: Progress, at: float) -> list[StatusChan
     handed over is not known, and "returned" would claim they were not.
     """
     progress.finished, progress.finished_at = True, at
+    progress.leaving = None
     progress.etas = [None] * len(route.stops)
     day = next_delivery_day(at, route.timezone)
     text = f"Returned to the station. Next delivery attempt {day_text(day)}"

@@ -76,6 +76,8 @@ def unwind(progress: Progress, t: float) -> None:
         progress.matched_at = t
     if progress.departed_at is not None and progress.departed_at > t:
         progress.departed_at = t
+    if progress.leaving is not None and progress.leaving[1] > t:
+        progress.leaving = None  # nothing to learn from a walk back timed by a wrong clock
     if progress.dwell_stop is not None and progress.dwell_from > t:
         progress.dwell_stop = None  # a stay that began in the future never happened
     progress.dwell_to = min(progress.dwell_to, max(t, progress.dwell_from))

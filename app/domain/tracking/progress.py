@@ -62,9 +62,16 @@ class Progress:
     speed: float | None = None  # blended speed used by the ETA, m/s
     obs_dist: float = 0.0  # recent distance travelled along the path (decayed), m
     obs_time: float = 0.0  # recent time spent travelling, not at stops (decayed), s
-    departed_at: float | None = None  # when the last stop was served: dwell ends there
+    # When the driver left the last stop served: its handover, then the moment the fixes
+    # show them gone on (tracking/leaving.py). Time at the stop ends there.
+    departed_at: float | None = None
     dwell_ratio: float = 1.0  # observed time at a stop / its planned dwell (smoothed)
     dwell_seen: int = 0  # stops the ratio was learned from
+    dwells: list[float] = field(default_factory=list)  # the last stops' dwell ratios
+    # After a handover, until the driver moves on: [stop, handover time, along_m then, time of
+    # the last fix still there] (tracking/leaving.py).
+    leaving: list[float] | None = None
+    leaves: list[float] = field(default_factory=list)  # handover to moving on / planned dwell
     etas: list[float | None] = field(default_factory=list)  # per stop, epoch seconds
     dropped: dict[str, int] = field(default_factory=dict)  # dropped fixes by reason
     jump_streak: int = 0
