@@ -189,6 +189,7 @@ def run(args) -> dict:
         cpu0, each0, t0 = cpu(), [s.cpu() for s in servers], time.time()
         time.sleep(args.window)
         cpu1, each1, t1 = cpu(), [s.cpu() for s in servers], time.time()
+        load_average = os.getloadavg()  # the machine's, at the window's end: how shared it was
         rss_loaded = rss()
         # Where a lost fix went: skipped for a backed-up viewer, or overtaken in the broadcaster
         skipped = coalesced = None
@@ -214,6 +215,7 @@ def run(args) -> dict:
             # connect phase counts only what happened within it)
             connect_cpu_ms=(cpu_c1 - cpu_c0) * 1000 / max(1, len(specs)),
             skipped_frames=skipped, coalesced=coalesced, dropped_by_server=dropped,
+            load_average=load_average,
             cpu_each=[(b - a) / (t1 - t0) for a, b in zip(each0, each1, strict=True)],
             busiest_cpu_share=max((b - a) / (t1 - t0) for a, b in zip(each0, each1, strict=True)),
             load={k: getattr(args, k) for k in ("routes", "viewers", "dashboards", "period",

@@ -88,7 +88,7 @@ class LoadReport:
             return "-" if x is None else fmt.format(x)
 
         return "\n".join([
-            f"load: {f['load']}  env: {f['env']}",
+            f"load: {f['load']}  env: {f['env']}  load average: {f.get('load_average')}",
             f"ingest: {v(f['fixes_per_s'])} fixes/s posted, {v(f['accepted_per_s'])} accepted, "
             f"POST p50 {v(f['post_p50_ms'])} ms p99 {v(f['post_p99_ms'])} ms, "
             f"errors {f['post_errors']} {f.get('post_error_kinds') or ''}",
