@@ -80,6 +80,7 @@ class Drivers:
         self.sent: dict[tuple[str, int], float] = {}  # (route, timestamp) -> send time
         self.posts: list[tuple[float, float, int, int]] = []  # (sent, took, items, accepted)
         self.errors = 0
+        self.error_kinds: dict[str, int] = {}  # HTTP status or exception name -> how many
         self.start = int(time.time()) + 1
         self._pool = ThreadPoolExecutor(8)
         self._stop = threading.Event()
@@ -97,11 +98,19 @@ class Drivers:
             r = s.post(f"{base}/api/v1/positions", json={"positions": items}, timeout=60,
                        headers={"Authorization": f"Bearer {items[0]['driver_token']}"})
             body = r.json() if r.status_code == 200 else {}
+            for item in body.get("rejected", ()):  # refused fixes are lost fixes: say why
+                self._error("rejected: " + str(item.get("error"))[:40])
+            if body.get("dropped"):
+                self._error("dropped", body["dropped"])
             self.posts.append((t0, time.time() - t0, len(items), body.get("accepted", 0)))
             if r.status_code != 200:
-                self.errors += 1
-        except requests.RequestException:
-            self.errors += 1
+                self._error(str(r.status_code))
+        except requests.RequestException as exc:
+            self._error(type(exc).__name__)
+
+    def _error(self, kind: str, n: int = 1) -> None:
+        self.errors += n
+        self.error_kinds[kind] = self.error_kinds.get(kind, 0) + n
 
     def _run(self) -> None:
         tick = self.start

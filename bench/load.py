@@ -45,10 +45,17 @@ from bench.viewers import worker
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def free_port(ports: str | None = None) -> int:
+    """A free local port: any, or the first free one of a range "5400-5449"."""
+    lo, hi = (int(x) for x in ports.split("-")) if ports else (0, 0)
+    for port in range(lo, hi + 1):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise SystemExit(f"no free port in {ports}")
 
 
 def pin(cpus: str | None):
@@ -60,8 +67,9 @@ def pin(cpus: str | None):
 
 
 def start_server(app_dir: Path, env: list[str], log_path: str,
-                 cpus: str | None = None, cmd: str | None = None) -> tuple[subprocess.Popen, str]:
-    port = free_port()
+                 cpus: str | None = None, cmd: str | None = None,
+                 ports: str | None = None) -> tuple[subprocess.Popen, str]:
+    port = free_port(ports)
     full = {**os.environ, "BIND": f"127.0.0.1:{port}", "DEMO": "0", "PYTHONUNBUFFERED": "1",
             "SECRET_KEY": "bench"}  # the same everywhere when there are several processes  # nosec B105 # a local bench server
     full.update(kv.split("=", 1) for kv in env)
@@ -80,6 +88,20 @@ def start_server(app_dir: Path, env: list[str], log_path: str,
             time.sleep(0.1)
     proc.kill()
     raise SystemExit(f"server did not start; see {log_path}")
+
+
+def dropped_by_reason(url: str) -> dict[str, int]:
+    """Valid fixes a Doorstep server's engine ignored, by reason (its /metrics)."""
+    try:
+        text = requests.get(url + "/metrics", timeout=10).text
+    except requests.RequestException:
+        return {}
+    out: dict[str, int] = {}
+    for line in text.splitlines():
+        if line.startswith("doorstep_fixes_dropped_total{"):
+            reason = line.split('reason="', 1)[-1].split('"', 1)[0]
+            out[reason] = out.get(reason, 0) + int(float(line.split()[-1]))
+    return out
 
 
 def counted(url: str, name: str) -> int:
@@ -115,7 +137,7 @@ def start_servers(args) -> tuple[list[subprocess.Popen], list[str]]:
         for i in range(args.servers):
             log = args.server_log if args.servers == 1 else f"{args.server_log}.{i}"
             proc, url = start_server(Path(args.app_dir), env, log, args.server_cpus,
-                                     args.server_cmd)
+                                     args.server_cmd, args.ports)
             procs.append(proc)
             urls.append(url)
     except BaseException:
@@ -167,10 +189,15 @@ def run(args) -> dict:
         cpu0, each0, t0 = cpu(), [s.cpu() for s in servers], time.time()
         time.sleep(args.window)
         cpu1, each1, t1 = cpu(), [s.cpu() for s in servers], time.time()
+        load_average = os.getloadavg()  # the machine's, at the window's end: how shared it was
         rss_loaded = rss()
         # Where a lost fix went: skipped for a backed-up viewer, or overtaken in the broadcaster
         skipped = coalesced = None
+        dropped: dict[str, int] = {}
         if args.server_cmd is None:
+            for url in urls:
+                for reason, n in dropped_by_reason(url).items():
+                    dropped[reason] = dropped.get(reason, 0) + n
             skipped = sum(counted(url, "doorstep_frames_skipped_slow") for url in urls)
             coalesced = sum(counted(url, "doorstep_changes_coalesced") for url in urls)
         drivers.stop()
@@ -187,7 +214,8 @@ def run(args) -> dict:
             # the server's CPU over the connect storm, per viewer (a storm that outlasts the
             # connect phase counts only what happened within it)
             connect_cpu_ms=(cpu_c1 - cpu_c0) * 1000 / max(1, len(specs)),
-            skipped_frames=skipped, coalesced=coalesced,
+            skipped_frames=skipped, coalesced=coalesced, dropped_by_server=dropped,
+            load_average=load_average,
             cpu_each=[(b - a) / (t1 - t0) for a, b in zip(each0, each1, strict=True)],
             busiest_cpu_share=max((b - a) / (t1 - t0) for a, b in zip(each0, each1, strict=True)),
             load={k: getattr(args, k) for k in ("routes", "viewers", "dashboards", "period",
@@ -213,6 +241,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--app-dir", default=str(ROOT), help="checkout whose server to start")
     p.add_argument("--server-cmd", help='start this instead of gunicorn, e.g. "node '
                    '../shared/peer/server.js --port {port}" ({port}: the port to listen on)')
+    p.add_argument("--ports", help='take the server\'s port from this range, e.g. "5400-5449" '
+                   "(default: any free port)")
     p.add_argument("--env", action="append", default=[], help="KEY=VALUE for the server")
     p.add_argument("--server-log", default="/tmp/bench-server.log")  # nosec B108 # a developer's bench log
     p.add_argument("--server-cpus", help='CPUs for the server processes, e.g. "0"')

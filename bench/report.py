@@ -60,6 +60,7 @@ class LoadReport:
             "post_p50_ms": _ms(pct([p[1] for p in posts], 50)),
             "post_p99_ms": _ms(pct([p[1] for p in posts], 99)),
             "post_errors": self.drivers.errors,
+            "post_error_kinds": getattr(self.drivers, "error_kinds", {}),
             "customer_updates_per_s": delivered["customer"] / span,
             "dashboard_rows_per_s": delivered["dashboard"] / span,
             "delivered_per_s": total / span,
@@ -87,10 +88,10 @@ class LoadReport:
             return "-" if x is None else fmt.format(x)
 
         return "\n".join([
-            f"load: {f['load']}  env: {f['env']}",
+            f"load: {f['load']}  env: {f['env']}  load average: {f.get('load_average')}",
             f"ingest: {v(f['fixes_per_s'])} fixes/s posted, {v(f['accepted_per_s'])} accepted, "
             f"POST p50 {v(f['post_p50_ms'])} ms p99 {v(f['post_p99_ms'])} ms, "
-            f"errors {f['post_errors']}",
+            f"errors {f['post_errors']} {f.get('post_error_kinds') or ''}",
             f"delivered: {v(f['customer_updates_per_s'])} customer views/s + "
             f"{v(f['dashboard_rows_per_s'])} dashboard rows/s = {v(f['delivered_per_s'])}/s",
             f"server CPU: {v(f['server_cpu_share'] * 100, '{:.1f}')}% of a core, "
@@ -106,7 +107,8 @@ class LoadReport:
             f"{v(f['connect_p99_ms'])} ms",
             f"connect CPU {v(f.get('connect_cpu_ms'), '{:.2f}')} ms per viewer, frames skipped "
             f"for backed-up viewers {v(f.get('skipped_frames'))}, route changes overtaken "
-            f"before they were sent {v(f.get('coalesced'))}",
+            f"before they were sent {v(f.get('coalesced'))}, fixes the engine dropped "
+            f"{f.get('dropped_by_server') or 0}",
             f"RSS: idle {v(f['rss_idle_mb'])} MB, with viewers {v(f['rss_connected_mb'])} MB, "
             f"loaded {v(f['rss_loaded_mb'])} MB, {v(f['rss_per_viewer_kb'], '{:.1f}')} KB/viewer",
         ])

@@ -34,6 +34,9 @@ SNAPSHOT, VIEW, FLEET, WITHDRAWN = "snapshot", "view", "fleet", "withdrawn"
 REMEMBERED = 50_000
 # Routes computed between two deliveries within a tick.
 CHUNK = 100
+# Routes computed between two yields to the loop: a connecting viewer's handshake, a POST and
+# a socket's writer wait at most this many routes' work (about 5 ms), not a whole chunk's.
+YIELD_EVERY = 25
 # The tick loop ends after this long with nothing to send, and the next change starts it again:
 # an idle process (or each of the hundreds of apps a test run builds) does not wake every tick.
 IDLE_EXIT_S = 1.0
@@ -137,6 +140,8 @@ class Broadcaster:
                 # holds its first routes back until its last one is computed.
                 sent += self._deliver(self._fleet_frames(frames, fleets))
                 frames, fleets = [], defaultdict(list)
+                self.socketio.sleep(0)
+            elif i and i % YIELD_EVERY == 0:
                 self.socketio.sleep(0)
             metrics.DELAY.observe(now - self._dirty.pop(route_id))
             self._sent[route_id] = now

@@ -40,12 +40,20 @@ Socket.IO (python-socketio)
     builds its Fanout there), which installs the server's JSON module as `.json` (used for
     queue messages); `_handle_emit(message)`, called for every emit message received. queue.py
     sees none of these: it subclasses `FrameManager`, which overrides them and calls its hooks.
+ 9. `engineio.socket.Socket.schedule_ping()` (called at connect and on every PONG; it starts a
+    greenlet running `_send_ping`, which sleeps `Server.ping_interval`, sets `last_ping` and
+    sends a PING unless `closing` or `closed`). Replaced on the class, for servers marked by
+    `timer_pings(eio)` only (gevent): the same steps from one hub timer per socket, so a viewer
+    has no greenlet sleeping between pings (its stack and objects, and a switch per ping).
 """
 
 from __future__ import annotations
 
+import time
+
 import socketio
 from engineio import packet as _packet
+from engineio import socket as _socket
 
 # 1. The engine.io packet and its MESSAGE type.
 Packet = _packet.Packet
@@ -171,6 +179,44 @@ def emit_message(manager, event: str, data, namespace: str, room: str) -> dict:
     return {"method": "emit", "event": event, "data": [data], "binary": False,
             "namespace": namespace, "room": room, "skip_sid": None, "callback": None,
             "host_id": manager.host_id}
+
+
+_TIMER_PINGS = "doorstep_timer_pings"  # the mark on an engine.io Server
+_PING_TIMER = "doorstep_ping_timer"  # on a Socket: its pending timer, kept alive until it fires
+_library_schedule_ping = _socket.Socket.schedule_ping
+
+
+def timer_pings(eio) -> None:
+    """9. Ping this (gevent) engine.io server's sockets from hub timers, not a greenlet each."""
+    setattr(eio, _TIMER_PINGS, True)
+
+
+def _schedule_ping(self) -> None:
+    if not getattr(self.server, _TIMER_PINGS, False):
+        return _library_schedule_ping(self)
+    if self.last_ping:  # as the library: only once the previous ping was answered
+        self.last_ping = None
+        import gevent
+
+        timer = gevent.get_hub().loop.timer(self.server.ping_interval)
+        setattr(self, _PING_TIMER, timer)
+        timer.start(_ping, self)
+    return None
+
+
+def _ping(eio_socket) -> None:
+    """The library's `_send_ping` after its sleep; runs in the hub, so it never waits: the
+    packet goes on the socket's queue (engine.io's `send` only puts it there once `last_ping`
+    is fresh)."""
+    timer = eio_socket.__dict__.pop(_PING_TIMER, None)
+    if timer is not None:
+        timer.close()
+    if not eio_socket.closing and not eio_socket.closed:
+        eio_socket.last_ping = time.time()
+        eio_socket.send(Packet(_packet.PING))
+
+
+_socket.Socket.schedule_ping = _schedule_ping
 
 
 class FrameManager(RedisManager):

@@ -135,6 +135,8 @@ class Fanout:
         if getattr(base, "framed", False):
             return True  # installed by another Fanout of this server (the queue's)
         engineio.set_websocket_driver(eio, _framed_websocket(base))
+        if getattr(eio, "async_mode", None) == "gevent":
+            engineio.timer_pings(eio)
         return True
 
     def members(self, room: str) -> int:

@@ -17,10 +17,25 @@ import requests
 ROOT = Path(__file__).resolve().parents[2]
 
 
+_next_port = 0
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free local port; within DOORSTEP_TEST_PORTS ("5450-5499") when that is set, for a
+    machine where each developer owns a range."""
+    global _next_port
+    span = os.environ.get("DOORSTEP_TEST_PORTS")
+    lo, hi = (int(x) for x in span.split("-")) if span else (0, 0)
+    for k in range(hi - lo + 1):
+        port = lo + (_next_port + k) % (hi - lo + 1) if span else 0
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            _next_port = (port - lo + 1) if span else 0
+            return s.getsockname()[1]
+    raise RuntimeError(f"no free port in DOORSTEP_TEST_PORTS={span}")
 
 
 def until(condition, timeout: float = 10.0, what: str = "the condition",

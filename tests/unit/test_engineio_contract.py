@@ -52,6 +52,32 @@ def test_packet_encodes_a_message():  # 1
     assert packet.encode(b64=False) == '42["view",{}]', "item 1: engine.io MESSAGE encoding"
 
 
+def test_schedule_ping_shape(server):  # 9
+    from engineio.socket import Socket
+
+    source = inspect.getsource(engineio._library_schedule_ping)
+    assert "if self.last_ping:" in source and "self.last_ping = None" in source, (
+        "item 9: engine.io's schedule_ping no longer waits for the previous ping's answer")
+    assert "start_background_task(self._send_ping)" in source, "item 9: schedule_ping changed"
+    send_ping = inspect.getsource(Socket._send_ping)
+    for step in ("self.server.sleep(self.server.ping_interval)", "self.last_ping = time.time()",
+                 "self.closing", "self.closed", "packet.Packet(packet.PING)"):
+        assert step in send_ping, f"item 9: _send_ping no longer does {step!r}"
+    assert Socket.schedule_ping is engineio._schedule_ping
+
+
+def test_schedule_ping_unmarked_server_is_the_library(server, monkeypatch):  # 9
+    from engineio.socket import Socket
+
+    started = []
+    monkeypatch.setattr(server.eio, "start_background_task", lambda f: started.append(f))
+    s = Socket(server.eio, "sid")
+    s.schedule_ping()
+    assert started == [s._send_ping] and s.last_ping is None
+    s.schedule_ping()  # not answered yet: no second ping
+    assert len(started) == 1
+
+
 def test_simple_websocket_driver_shape(server):  # 2, 3
     driver = engineio.simple_websocket_driver()
     assert _params(driver.__init__)[:3] == ["self", "handler", "server"], (
