@@ -16,6 +16,7 @@ from flask_socketio import SocketIO
 
 from app.access.driver_links import DriverLinks
 from app.access.sellers import Sellers
+from app.access.sessions import Sessions
 from app.basemap.choice import Basemap, choose
 from app.customer.branding import Branding
 from app.customer.feedback import Feedback
@@ -52,6 +53,7 @@ class Services:
     notify: Notify | None = None
     retention: Retention | None = None
     driver_links: DriverLinks | None = None
+    sessions: Sessions | None = None  # the dashboard's sign-ins
     photos: Photos | None = None
     instructions: Instructions | None = None
     feedback: Feedback | None = None
@@ -81,8 +83,11 @@ def build_services(config: dict, socketio: SocketIO) -> Services:
     photos = Photos(store, open_photo_storage(config["PHOTO_STORE"], s3), config["PHOTO_MAX_SIDE"],
                     config["PHOTO_MAX_PIXELS"], config["PHOTO_RETENTION"],
                     clock=config.get("CLOCK") or time.time)
-    retention = Retention(store, config["RETENTION"], config.get("CLOCK") or time.time, reads,
-                          live=live, routes=routes, photos=photos)
+    clock = config.get("CLOCK") or time.time
+    feedback, sessions = Feedback(store, clock), Sessions(store, clock)
+    retention = Retention(store, config["RETENTION"], clock, reads, live=live, routes=routes,
+                          photos=photos, feedback=feedback, driver_links=driver_links,
+                          sessions=sessions)
     # Status changes become texts, webhooks and scheduled messages; ingest commits them as jobs
     # together with the progress that made them. Retention counts from a route's final status.
     ingest = Ingest(store, routes, settings, on_change=broadcaster.touch,
@@ -90,10 +95,9 @@ def build_services(config: dict, socketio: SocketIO) -> Services:
                     on_register=retention.registered, link_secret=config["SECRET_KEY"],
                     on_forget=reads.forget,
                     speeds=FleetSpeeds(store) if config["LEARN_STREET_SPEEDS"] else None)
-    clock = config.get("CLOCK") or time.time
     return Services(store, Sellers(store, config["SELLER_KEYS"]), ingest, reads, broadcaster,
-                    notify, retention, driver_links, photos, Instructions(store, clock),
-                    Feedback(store, clock), Branding(store),
+                    notify, retention, driver_links, sessions, photos, Instructions(store, clock),
+                    feedback, Branding(store),
                     choose(config["BASEMAP"], config["TILE_ATTRIBUTION"]), geocoding(config),
                     _limiter(config))
 

@@ -16,7 +16,8 @@ LIBRARIES = {"socketio", "babel", "limiter"}
 # The data path's parts: built in app/wiring.py and nowhere else.
 # (The Redis frame queue's manager, which python-socketio builds, keeps a Fanout of its own.)
 PARTS = {"Reads", "Ingest", "LiveProgress", "RouteCache", "Broadcaster", "Retention",
-         "Notify", "Dispatch", "Worker", "Messages", "Subscriptions", "Endpoints", "Photos"}
+         "Notify", "Dispatch", "Worker", "Messages", "Subscriptions", "Endpoints", "Photos",
+         "Sellers", "DriverLinks", "Sessions", "Instructions", "Feedback", "Branding"}
 
 
 def _app_modules() -> list[tuple[str, ast.AST]]:
@@ -46,11 +47,35 @@ def test_only_the_factory_writes_app_extensions():
 
 def test_the_data_path_is_built_in_one_place():
     """Each part in app/wiring.py and nowhere else: no second builder (notify had one)."""
-    built = set()
-    for where, tree in _app_modules():
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-                    and node.func.id in PARTS:
-                built.add((where, node.func.id))
+    built = [(where, name) for where, tree in _app_modules() for name in _constructed(tree)]
     assert {where for where, _ in built} == {"app/wiring.py"}
-    assert {part for _, part in built} == PARTS
+    assert sorted(part for _, part in built) == sorted(PARTS)  # and each once
+
+
+def _constructed(tree: ast.AST) -> list[str]:
+    """The parts a module calls by name, `Retention(...)`, or through a module,
+    `retention.Retention(...)` (app/live/withdraw.py built a second Retention so)."""
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else \
+                func.attr if isinstance(func, ast.Attribute) else None
+            if name in PARTS:
+                names.append(name)
+    return names
+
+
+def test_the_check_sees_a_part_built_through_its_module():
+    tree = ast.parse("from app.ops import retention as r\nkeeper = r.Retention(store, 0)\n"
+                     "links = DriverLinks(store, '')\n")
+    assert _constructed(tree) == ["Retention", "DriverLinks"]
+
+
+def test_one_instance_of_each_part():
+    """Retention forgets through the registry's own feedback, driver links and sessions."""
+    svc = services(create_app({"TESTING": True}))
+    assert svc.retention.feedback is svc.feedback
+    assert svc.retention.driver_links is svc.driver_links
+    assert svc.retention.sessions is svc.sessions
+    assert svc.retention.photos is svc.photos
