@@ -13,7 +13,6 @@ changed, so the caller's 503 is true and its retry does the whole change again.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
@@ -72,8 +71,10 @@ class Ingest:
                  live: LiveProgress, on_status: OnStatus | None = None,
                  on_register: OnRegister | None = None, link_secret: str = "",
                  on_forget: Callable[[str], None] | None = None,
-                 speeds: FleetSpeeds | None = None) -> None:
+                 speeds: FleetSpeeds | None = None,
+                 clock: Callable[[], float]) -> None:
         self.store = store
+        self.clock = clock  # the registry's (app/wiring.py)
         self.live = live
         self.routes = routes
         self.settings = settings
@@ -98,7 +99,7 @@ class Ingest:
     def register_route(self, seller_id: str, req: RouteRequest,
                        now: float | None = None) -> tuple[Route, list[Shipment], str]:
         """Store a new route; answer it, its shipments and the driver's token (shown once)."""
-        now = time.time() if now is None else now
+        now = self.clock() if now is None else now
         route_id, driver_token = new_route_id(), new_driver_token()
         shipments: list[Shipment] = []
         stops: list[Stop] = []
@@ -271,7 +272,7 @@ class Ingest:
                 raise KeyError(route_id)
             if copy:  # an event the engine refuses must leave the live progress untouched
                 progress = Progress.from_dict(record(progress))
-            told = heard_at.set(time.time())  # nothing is shown as after the server heard it
+            told = heard_at.set(self.clock())  # nothing is shown as after the server heard it
             try:
                 changes = apply(route, progress)
             finally:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
+from app.extensions import services
 from tests.support.phones import (  # noqa: F401 (an autouse fixture, imported to apply here)
     SELLER,
     history,
@@ -253,7 +254,7 @@ def _ahead_through_a_dead_zone(app, client, gap: float) -> tuple[dict, list[str]
     dead, back = door[0] - 4, door[-1] + 8
     trip = walk_round(time.time() - 5 * back - 10)
     clock = [0.0]
-    app.config["CLOCK"] = lambda: clock[0]
+    services(app).clock.now = lambda: clock[0]
     for fix in trip[:dead] + [trip[back]]:
         clock[0] = stamp(fix) + 0.5
         send(client, _shift(fix, 3600))

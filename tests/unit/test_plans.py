@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app.domain.geo import haversine_m
+from app.extensions import services
 from app.planning.addresses import read_addresses
 from simulator.world.maps import bundled_map
 
@@ -361,7 +362,7 @@ def test_registering_a_day_over_the_route_limit_stores_none_of_it(app, client):
 
 def test_a_plan_for_today_starts_no_earlier_than_now(app, client):
     # 09:32 in Helsinki on the planned day: blocks leave at 09:35, not at opening time.
-    app.config["CLOCK"] = lambda: datetime.fromisoformat(f"{DAY}T09:32:10{TZ}").timestamp()
+    services(app).clock.now = lambda: datetime.fromisoformat(f"{DAY}T09:32:10{TZ}").timestamp()
     resp = plan(client, orders(12), [{"vehicle": "bike", "count": 2}])
     assert resp.status_code == 200, resp.json
     blocks = resp.json["blocks"]

@@ -79,3 +79,38 @@ def test_one_instance_of_each_part():
     assert svc.retention.driver_links is svc.driver_links
     assert svc.retention.sessions is svc.sessions
     assert svc.retention.photos is svc.photos
+
+
+def _wall_clock_reads(tree: ast.AST) -> list[int]:
+    """Lines that read the wall clock directly: `time.time` (called or handed on) or CLOCK."""
+    return sorted(node.lineno for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and node.attr == "time"
+            and isinstance(node.value, ast.Name) and node.value.id == "time"
+            or isinstance(node, ast.Constant) and node.value == "CLOCK")
+
+
+def test_one_clock_on_the_data_path():
+    """app/live (the writer and the reader) and the doors' server_now use the registry's clock,
+    built once from CLOCK in app/wiring.py: a view's "now" is the ingest's "now"."""
+    found = {where: lines for where, tree in _app_modules()
+             if (where.startswith("app/live/") or where == "app/web/times.py"
+                 or where == "app/realtime/broadcaster.py")
+             and (lines := _wall_clock_reads(tree))}
+    assert found == {}
+    clock_reads = [where for where, tree in _app_modules()
+                   if any(isinstance(n, ast.Constant) and n.value == "CLOCK"
+                          for n in ast.walk(tree))]
+    assert clock_reads == ["app/wiring.py"]
+    assert _wall_clock_reads(ast.parse("import time\nnow = time.time()\nclock = time.time\n"
+                                       "c = config.get('CLOCK')\n")) == [2, 3, 4]
+
+
+def test_a_moved_clock_moves_every_part():
+    app = create_app({"TESTING": True})
+    svc = services(app)
+    svc.clock.now = lambda: 1_000_000.0
+    with app.app_context():
+        from app.web.times import server_now
+        assert server_now() == 1_000_000.0
+    assert svc.reads.clock() == svc.ingest.clock() == svc.retention.clock() == 1_000_000.0
+    assert svc.feedback.clock() == svc.sessions.clock() == svc.photos.clock() == 1_000_000.0
