@@ -22,8 +22,8 @@ from zoneinfo import ZoneInfo
 from app.domain import sizes
 from app.domain.hours import CLOSES, OPENS
 from app.domain.model import PROGRAMS
-from app.notify.phones import PHONE_HINT, country_of, normalize
-from app.planning.headers import PARTS, address_of, columns
+from app.notify.phone_numbers import PHONE_HINT, country_of, normalize
+from app.planning.csv_headers import PARTS, address_of, columns
 
 COLUMNS = ("recipient", "address", "phone", "reference", "notes", "slot", "program", "pickup",
            "parcels", "buyer phone", *PARTS)

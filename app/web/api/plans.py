@@ -11,7 +11,7 @@ from flask import current_app, jsonify
 from app.domain import sizes
 from app.domain.hours import CLOSES, OPENS, zone
 from app.domain.model import PROGRAMS, VEHICLES
-from app.notify.phones import PHONE_HINT, country_of, normalize
+from app.notify.phone_numbers import PHONE_HINT, country_of, normalize
 from app.planning import street_map
 from app.planning.plan import PICKUP_DWELL_S, Order, Pickup, plan_day
 from app.planning.route_body import route_body

@@ -12,7 +12,7 @@ from app.domain import sizes
 from app.domain.hours import local_day
 from app.domain.model import PROGRAMS, STOP_KINDS, VEHICLES
 from app.domain.route_request import RouteRequest
-from app.notify.phones import PHONE_HINT, country_of, normalize
+from app.notify.phone_numbers import PHONE_HINT, country_of, normalize
 from app.web.api.validation import InvalidField, choice, latlon, moment, number, obj, text
 
 MAX_WINDOW_S = 86400.0
