@@ -4,6 +4,7 @@ them in one registry, `app.extensions["doorstep"]` (app/extensions.py)."""
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 from app import create_app
@@ -20,7 +21,9 @@ PARTS = {"Reads", "Ingest", "LiveProgress", "RouteCache", "Broadcaster", "Retent
          "Sellers", "DriverLinks", "Sessions", "Instructions", "Feedback", "Branding"}
 
 
+@functools.cache
 def _app_modules() -> list[tuple[str, ast.AST]]:
+    """Every app module's syntax tree, parsed once for all the checks here (read, never changed)."""
     return [(p.relative_to(ROOT).as_posix(), ast.parse(p.read_text()))
             for p in sorted((ROOT / "app").rglob("*.py")) if "vendor" not in p.parts]
 
