@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -21,8 +22,14 @@ TZ = datetime.fromisoformat(f"{DAY}T12:00").replace(tzinfo=_HEL).isoformat()[-6:
 STATION = {"lat": 60.1675, "lon": 24.9450, "name": "Station HEL1"}
 
 
+@functools.cache
+def _numbered() -> list:
+    """The bundled map's numbered addresses, read once for the module (half a second each)."""
+    return [a for a in read_addresses(bundled_map()) if a.number[:1].isdigit()]
+
+
 def orders(n: int, seed: int = 1, slots: bool = False) -> list[dict]:
-    addresses = [a for a in read_addresses(bundled_map()) if a.number[:1].isdigit()]
+    addresses = _numbered()
     rng = random.Random(seed)
     out = []
     for i, a in enumerate(rng.sample(addresses, n)):
