@@ -55,12 +55,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     services = app.extensions[KEY] = build_services(app.config, socketio)
     metrics.init_app(app, viewers=services.broadcaster.fanout.viewers)
     from app import basemap
-    from app.access import headers, limits
+    from app.access import limits, security_headers
     from app.web.api import openapi
 
     # Before the headers: the CSP names the basemap's origin.
     basemap.init_app(app, services.basemap)
-    headers.init_app(app)
+    security_headers.init_app(app)
     from app.web import assets
 
     assets.init_app(app)  # static files: versioned URLs cached long, text gzipped

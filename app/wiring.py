@@ -7,6 +7,7 @@ Each part gets what it uses as constructor arguments; requests reach the parts t
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ from flask_socketio import SocketIO
 
 from app.access.driver_links import DriverLinks
 from app.access.sellers import Sellers
+from app.access.sessions import Sessions
 from app.basemap.choice import Basemap, choose
 from app.customer.branding import Branding
 from app.customer.feedback import Feedback
@@ -42,6 +44,18 @@ from app.realtime.frames import Fanout
 from app.store import Store, open_store
 
 
+class Clock:
+    """The process's one clock, every part's `now()`: the wall clock, or CLOCK (an injected
+    `now()` for tests). A test may move it after the app is built (`services(app).clock.now =
+    ...`): every part, and every door through `app.web.times.server_now`, reads the same one."""
+
+    def __init__(self, now: Callable[[], float] = time.time) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now()
+
+
 @dataclass
 class Services:
     store: Store
@@ -52,6 +66,7 @@ class Services:
     notify: Notify | None = None
     retention: Retention | None = None
     driver_links: DriverLinks | None = None
+    sessions: Sessions | None = None  # the dashboard's sign-ins
     photos: Photos | None = None
     instructions: Instructions | None = None
     feedback: Feedback | None = None
@@ -61,48 +76,49 @@ class Services:
     limiter: Limiter | None = None  # the guessing limits' moving windows, bound in create_app
     # The demo fleet this process drives (`python -m app` with DEMO), once it has started.
     demo_fleet: Any = None  # app/ops/demo.py DemoFleet (which imports this registry's lookup)
+    clock: Clock | None = None  # every part's clock
 
 
 def build_services(config: dict, socketio: SocketIO) -> Services:
     store = open_store(config["STORE_URL"])
+    clock = Clock(config.get("CLOCK") or time.time)
     settings = Settings(visible_stops=config["VISIBLE_STOPS"])
     routes = RouteCache(store)
     # Progress lives in this process (app/live/write_behind.py); views read it there.
     live = LiveProgress(store, config["POSITION_HISTORY"], config["WRITE_BEHIND"],
                         spawn=socketio.start_background_task, sleep=socketio.sleep)
-    driver_links = DriverLinks(store, config["SECRET_KEY"])
-    reads = Reads(store, routes, settings, live, config["LINK_TTL_AFTER_DELIVERY"], driver_links)
+    driver_links = DriverLinks(store, config["SECRET_KEY"], clock)
+    reads = Reads(store, routes, settings, live, config["LINK_TTL_AFTER_DELIVERY"], driver_links,
+                  clock=clock)
     fanout = Fanout(socketio.server)
     broadcaster = Broadcaster(socketio, reads, config["BROADCAST_INTERVAL"],
                               config["BROADCAST_TICK"], fanout=fanout)
-    notify = _notify(config, store, reads)
+    notify = _notify(config, store, reads, clock)
     s3 = {"endpoint": config["PHOTO_S3_ENDPOINT"], "region": config["PHOTO_S3_REGION"],
           "key_id": config["PHOTO_S3_KEY_ID"], "secret": config["PHOTO_S3_SECRET"]}
     photos = Photos(store, open_photo_storage(config["PHOTO_STORE"], s3), config["PHOTO_MAX_SIDE"],
-                    config["PHOTO_MAX_PIXELS"], config["PHOTO_RETENTION"],
-                    clock=config.get("CLOCK") or time.time)
-    retention = Retention(store, config["RETENTION"], config.get("CLOCK") or time.time, reads,
-                          live=live, routes=routes, photos=photos)
+                    config["PHOTO_MAX_PIXELS"], config["PHOTO_RETENTION"], clock=clock)
+    feedback, sessions = Feedback(store, clock), Sessions(store, clock)
+    retention = Retention(store, config["RETENTION"], clock, reads, live=live, routes=routes,
+                          photos=photos, feedback=feedback, driver_links=driver_links,
+                          sessions=sessions)
     # Status changes become texts, webhooks and scheduled messages; ingest commits them as jobs
     # together with the progress that made them. Retention counts from a route's final status.
     ingest = Ingest(store, routes, settings, on_change=broadcaster.touch,
                     outbox=notify.dispatch, live=live, on_status=retention.on_status,
                     on_register=retention.registered, link_secret=config["SECRET_KEY"],
-                    on_forget=reads.forget,
+                    on_forget=reads.forget, clock=clock,
                     speeds=FleetSpeeds(store) if config["LEARN_STREET_SPEEDS"] else None)
-    clock = config.get("CLOCK") or time.time
     return Services(store, Sellers(store, config["SELLER_KEYS"]), ingest, reads, broadcaster,
-                    notify, retention, driver_links, photos, Instructions(store, clock),
-                    Feedback(store, clock), Branding(store),
+                    notify, retention, driver_links, sessions, photos, Instructions(store, clock),
+                    feedback, Branding(store),
                     choose(config["BASEMAP"], config["TILE_ATTRIBUTION"]), geocoding(config),
-                    _limiter(config))
+                    _limiter(config), clock=clock)
 
 
 
-def _notify(config: dict, store: Store, reads: Reads) -> Notify:
+def _notify(config: dict, store: Store, reads: Reads, clock: Clock) -> Notify:
     """Texts, webhooks and scheduled messages: what ingest's status changes become."""
-    # CLOCK is for tests (an injected `now()`); production reads the wall clock.
-    clock = config.get("CLOCK") or time.time
     messages, subs = Messages(store, clock), Subscriptions(store, clock)
     endpoints = Endpoints(store, clock)
     dispatch = Dispatch(store, reads, messages, subs, endpoints, clock, config["PUBLIC_URL"],

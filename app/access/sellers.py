@@ -58,11 +58,6 @@ class Sellers:
             self._touch(record)
         return record
 
-    def for_key(self, key: str | None) -> str | None:
-        """The seller id a key signs in as, or None."""
-        record = self.record_for_key(key)
-        return record["seller_id"] if record else None
-
     def active(self, key_id: str | None) -> str | None:
         """The seller of a key id that is still valid (dashboard sessions re-check this)."""
         if not key_id:

@@ -35,8 +35,8 @@ class Seller:
 
 
 def sessions() -> Sessions:
-    """The dashboard sessions in the app's store."""
-    return Sessions(services().store)
+    """The dashboard sessions (the registry's, app/wiring.py)."""
+    return services().sessions
 
 
 def seller(key: object = None, *, cookie: bool = False) -> Seller | None:

@@ -85,6 +85,6 @@ class ReportStreets:
         if self.basemap.kind in ("raster", "style"):
             return "", ""
         remote = self.basemap.url if self.basemap.kind == "remote" else ""
-        from app.access.headers import tile_origin
+        from app.access.security_headers import tile_origin
 
         return "'self'", f"'self' {tile_origin(remote)}".rstrip()

@@ -14,6 +14,7 @@ import re
 
 from PIL import Image
 
+from app.domain import sizes
 from app.proof.images import decoded
 from app.store import Store
 
@@ -24,7 +25,7 @@ LOGO_SIDE = 256  # drawn at 48 px high; 256 is sharp on any phone
 COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 EMAIL = re.compile(r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+")
 PHONE = re.compile(r"\+?[0-9][0-9 ().-]{4,30}")
-LIMITS = {"name": 80, "email": 120, "phone": 32, "website": 200}
+LIMITS = sizes.BRANDING
 FIELDS = ("name", "colour", "email", "phone", "website")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 
+from app.domain import sizes
 from app.store import Store
 
 KIND = "feedback"
@@ -18,7 +19,7 @@ LOG_KIND = "feedback_by_seller"
 # The seller's list keeps the newest ones: a busy shop (or the demo fleet, around the clock)
 # would otherwise grow it without bound.
 MAX_LISTED = 1000
-MAX_COMMENT = 1000
+MAX_COMMENT = sizes.FEEDBACK_COMMENT
 RATINGS = (1, 2, 3, 4, 5)
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from app.domain import sizes
 from app.i18n.catalogs import N_
 from app.store import Store
 
 KIND = "instructions"
-MAX_NOTE = 300
+MAX_NOTE = sizes.INSTRUCTIONS_NOTE
 # Where a parcel may be left without anyone at home; None: hand it to me.
 SAFE_PLACES = ("front door", "back door", "porch", "garage", "mailroom", "reception",
                "neighbour")

@@ -13,7 +13,6 @@ changed, so the caller's 503 is true and its retry does the whole change again.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
@@ -39,7 +38,7 @@ from app.domain.tracking import (
 from app.domain.tracking.events import is_replay, replayed
 from app.domain.tracking.statuses import heard_at
 from app.domain.tracking.street_speeds import StreetSpeeds
-from app.live import devices, phones
+from app.live import devices, phone_fixes
 from app.live.fleet_speeds import FleetSpeeds
 from app.live.route_cache import RouteCache
 from app.live.write_behind import LiveProgress, record
@@ -72,8 +71,10 @@ class Ingest:
                  live: LiveProgress, on_status: OnStatus | None = None,
                  on_register: OnRegister | None = None, link_secret: str = "",
                  on_forget: Callable[[str], None] | None = None,
-                 speeds: FleetSpeeds | None = None) -> None:
+                 speeds: FleetSpeeds | None = None,
+                 clock: Callable[[], float]) -> None:
         self.store = store
+        self.clock = clock  # the registry's (app/wiring.py)
         self.live = live
         self.routes = routes
         self.settings = settings
@@ -98,7 +99,7 @@ class Ingest:
     def register_route(self, seller_id: str, req: RouteRequest,
                        now: float | None = None) -> tuple[Route, list[Shipment], str]:
         """Store a new route; answer it, its shipments and the driver's token (shown once)."""
-        now = time.time() if now is None else now
+        now = self.clock() if now is None else now
         route_id, driver_token = new_route_id(), new_driver_token()
         shipments: list[Shipment] = []
         stops: list[Stop] = []
@@ -160,9 +161,9 @@ class Ingest:
             # A phone is told its fixes are taken, so every fix it sends goes into the history
             # once, even one too late to move the driver; the API's callers are programs that
             # send in order and hear what was dropped.
-            history = phones.History(self.live, route_id) if now is not None else None
+            history = phone_fixes.History(self.live, route_id) if now is not None else None
             def keep(fix: Fix) -> None:
-                kept.append(phones.entry(fix))
+                kept.append(phone_fixes.entry(fix))
                 if history is not None:
                     history.add(fix)
 
@@ -170,7 +171,7 @@ class Ingest:
                 last = progress.last_fix
                 if now is not None:
                     progress.phone = progress.phone or {}
-                    fix = phones.on_time(fix, now, progress.phone)
+                    fix = phone_fixes.on_time(fix, now, progress.phone)
                 if history is not None and last is not None \
                         and (fix.timestamp <= last["timestamp"] or fix.stamped is not None):
                     if history.has(fix):
@@ -194,16 +195,16 @@ class Ingest:
                 if result.accepted:
                     keep(fix)
                     accepted[0] += 1
-                elif history is not None and phones.late(result.reason, fix, progress):
+                elif history is not None and phone_fixes.late(result.reason, fix, progress):
                     if not history.has(fix):
                         keep(fix)
                     accepted[0] += 1
                 else:
                     dropped[result.reason] = dropped.get(result.reason, 0) + 1
-                if history is not None and fix.timestamp < now - phones.STALE_NEWS_S:
+                if history is not None and fix.timestamp < now - phone_fixes.STALE_NEWS_S:
                     # A backlog flushed long after: "2 stops away" is no longer true, and
                     # texting it would reach a customer whose door the driver has left.
-                    changes.extend(c for c in result.changes if c.status not in phones.NEWS)
+                    changes.extend(c for c in result.changes if c.status not in phone_fixes.NEWS)
                 else:
                     changes.extend(result.changes)
             return changes
@@ -271,7 +272,7 @@ class Ingest:
                 raise KeyError(route_id)
             if copy:  # an event the engine refuses must leave the live progress untouched
                 progress = Progress.from_dict(record(progress))
-            told = heard_at.set(time.time())  # nothing is shown as after the server heard it
+            told = heard_at.set(self.clock())  # nothing is shown as after the server heard it
             try:
                 changes = apply(route, progress)
             finally:

@@ -7,7 +7,7 @@ place and the live progress (app/live/write_behind.py) is never bypassed for a s
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
 from typing import Any
 
 from app.access.driver_links import PREFIX as DRIVER_LINK
@@ -38,8 +38,10 @@ class LinkWithdrawn(LookupError):
 class Reads:
     def __init__(self, store: Store, routes: RouteCache, settings: Settings,
                  live: LiveProgress, link_ttl: float,
-                 driver_links: DriverLinks | None = None) -> None:
+                 driver_links: DriverLinks | None = None, *,
+                 clock: Callable[[], float]) -> None:
         self._store = store
+        self.clock = clock  # the registry's (app/wiring.py): every "now" of the views
         self._routes = routes
         self.settings = settings  # the engine's settings, for views computed elsewhere
         # Progress lives in the ingesting process (app/live/write_behind.py); views read it there.
@@ -138,7 +140,7 @@ class Reads:
         # Event times come from the driver's clock (a replay may be years old): never count from
         # before the route was registered with this server.
         final_at = latest(ship.timeline[-1].at, route.created_at)  # either may be absurd
-        return final_at is not None and time.time() > final_at + self.link_ttl
+        return final_at is not None and self.clock() > final_at + self.link_ttl
 
     def view_for_token(self, token: str) -> tuple[Shipment, dict[str, Any]] | None:
         """The shipment behind a customer link and its customer view: what the API, the page and
@@ -152,7 +154,7 @@ class Reads:
         if loaded is None:
             return None
         route, progress, _ = loaded
-        return customer_view(route, progress, shipment, self.settings, now=time.time())
+        return customer_view(route, progress, shipment, self.settings, now=self.clock())
 
     def route_state(self, route_id: str) -> tuple[Route, Progress, list[Shipment]] | None:
         """A route, its progress and its shipments, read once for every view of it."""

@@ -26,8 +26,7 @@ def withdraw(svc: Services, route_id: str, now: float | None = None) -> int:
     if route is None:
         return 0
     shipments = routes.shipments(route)
-    keeper = svc.retention or forgetting.Retention(svc.store, 0, live=svc.ingest.live,
-                                                   routes=routes)
+    keeper = svc.retention
     now = keeper.clock() if now is None else now
     for s in shipments:
         svc.store.put_doc(KIND, s.token_hash, {"tracking_id": s.tracking_id, "at": now})

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from app.domain.hours import iso_utc
-from app.notify.phones import mask
+from app.notify.phone_numbers import mask
 from app.store import Store
 
 KIND = "message"

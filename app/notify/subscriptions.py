@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.i18n.catalogs import DEFAULT
-from app.notify.phones import normalize
+from app.notify.phone_numbers import normalize
 from app.store import Store
 
 KIND = "texts"

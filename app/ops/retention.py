@@ -22,7 +22,8 @@ from collections.abc import Callable
 
 from app.access.driver_links import DriverLinks
 from app.access.sessions import Sessions
-from app.customer import feedback, instructions
+from app.customer import instructions
+from app.customer.feedback import Feedback
 from app.domain.model import FINAL_STATUSES, STATUSES, Route, Shipment
 from app.domain.tracking import StatusChange
 from app.live.reads import WITHDRAWN, Reads
@@ -36,8 +37,11 @@ KIND = "retention"
 
 class Retention:
     def __init__(self, store: Store, seconds: float, clock: Callable[[], float] = time.time,
-                 reads: Reads | None = None, live=None, routes=None, photos=None) -> None:
+                 reads: Reads | None = None, live=None, routes=None, photos=None, *,
+                 feedback: Feedback, driver_links: DriverLinks, sessions: Sessions) -> None:
         self.store, self.seconds, self.clock = store, seconds, clock
+        # The registry's own parts (app/wiring.py), each forgetting what it keeps.
+        self.feedback, self.driver_links, self.sessions = feedback, driver_links, sessions
         self.photos = photos  # proof photos (app/proof/photos.py), files and records
         self.reads = reads  # the live progress: is every shipment final, when was it last active?
         self.live = live  # this process's live progress, forgotten with the route
@@ -110,7 +114,7 @@ class Retention:
         # A withdrawn route's links say so for RETENTION, then are unknown like any other.
         for key in self.store.claim_due(WITHDRAWN, now, limit):
             self.store.delete_doc(WITHDRAWN, key)
-        Sessions(self.store, self.clock).sweep()
+        self.sessions.sweep()
         if self.photos is not None:
             self.photos.sweep()  # PHOTO_RETENTION_DAYS, when photos go before their route
         return len(gone)
@@ -124,9 +128,8 @@ class Retention:
             for status in STATUSES:
                 self.store.delete_log(once.KIND, f"{tid}:{status}")
         self.store.delete_log(once.KIND, f"{route_id}:started")
-        feedback.Feedback(self.store, self.clock).forget(index["seller_id"],
-                                                         index["tracking_ids"])
-        DriverLinks(self.store, "").forget(route_id)
+        self.feedback.forget(index["seller_id"], index["tracking_ids"])
+        self.driver_links.forget(route_id)
         if self.photos is not None:
             self.photos.forget(route_id)
         # This process's caches too (other processes find the route gone and forget it then).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from pathlib import Path
 from typing import Any
@@ -43,8 +44,8 @@ class Geocoding:
     def _build(self) -> Cached:
         kind, _, url = self.setting.partition(":")
         if kind == "embedded":
-            path = Path(self.extract) if self.extract else _bundled()
-            return Cached(ExtractGeocoder(*read_extract(path)))
+            path = (Path(self.extract) if self.extract else _bundled()).resolve()
+            return Cached(_extract_geocoder(path, path.stat().st_mtime_ns if path.is_file() else 0))
         from urllib.parse import urlsplit
 
         from geopy.geocoders import Nominatim, Photon
@@ -54,6 +55,13 @@ class Geocoding:
         remote = cls(domain=parts.netloc + parts.path.rstrip("/"), scheme=parts.scheme or "https",
                      user_agent=self.user_agent, timeout=10)
         return Cached(remote, min_delay_s=self.delay_s)
+
+
+@functools.lru_cache(maxsize=4)
+def _extract_geocoder(path: Path, mtime_ns: int) -> ExtractGeocoder:
+    """The extract's addresses, read once per file version in a process (as the street map is,
+    simulator.world.maps): the geocoder only reads them, so every app in the process shares it."""
+    return ExtractGeocoder(*read_extract(path))
 
 
 def _bundled() -> Path:

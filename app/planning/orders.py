@@ -19,18 +19,17 @@ from datetime import date, datetime, time
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from app.domain import sizes
 from app.domain.hours import CLOSES, OPENS
 from app.domain.model import PROGRAMS
-from app.notify.phones import PHONE_HINT, country_of, normalize
-from app.planning.headers import PARTS, address_of, columns
+from app.notify.phone_numbers import PHONE_HINT, country_of, normalize
+from app.planning.csv_headers import PARTS, address_of, columns
 
-MAX_ROWS = 2000
-MAX_PARCELS = 100
 COLUMNS = ("recipient", "address", "phone", "reference", "notes", "slot", "program", "pickup",
            "parcels", "buyer phone", *PARTS)
 REQUIRED = ("recipient", "address")
-_LIMITS = {"recipient": 120, "address": 200, "phone": 32, "reference": 80, "notes": 500,
-           "pickup": 200}
+_LIMITS = {"recipient": sizes.RECIPIENT, "address": sizes.ADDRESS, "phone": sizes.PHONE,
+           "reference": sizes.REFERENCE, "notes": sizes.NOTES, "pickup": sizes.ADDRESS}
 # "10:00-12:00", "10.00-12.00" or whole hours "10-12" (minutes optional on either side).
 _SLOT = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*[-–]\s*(\d{1,2})(?:[:.](\d{2}))?\s*$")
 
@@ -116,8 +115,8 @@ def read_orders(text: str, day: date, tz: str, geocoder: Geocoder,
         for values in reader:
             if not any(v.strip() for v in values):
                 continue  # blank lines between orders
-            if len(rows) == MAX_ROWS:
-                raise OrdersError(f"at most {MAX_ROWS} orders per file")
+            if len(rows) == sizes.ORDERS:
+                raise OrdersError(f"at most {sizes.ORDERS} orders per file")
             raw = {c: v.strip() for c, v in zip(names_of, values, strict=False) if c in COLUMNS}
             if shopify and _more_items(raw, rows):
                 continue  # one order, one stop: its items are in the parcel
@@ -263,8 +262,8 @@ def _parcels(text: str, problem: Callable[[str, str], None]) -> int:
     capacity is counted in them."""
     if not text:
         return 1
-    if not text.isdigit() or not 1 <= int(text) <= MAX_PARCELS:
-        problem("parcels", f"must be a whole number from 1 to {MAX_PARCELS}")
+    if not text.isdigit() or not 1 <= int(text) <= sizes.PARCELS:
+        problem("parcels", f"must be a whole number from 1 to {sizes.PARCELS}")
         return 1
     return int(text)
 

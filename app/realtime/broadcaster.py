@@ -131,7 +131,7 @@ class Broadcaster:
             return 0
         frames: list[tuple[str, str, str, dict]] = []
         fleets: dict[str, list[dict]] = defaultdict(list)
-        wall = time.time()
+        wall = self.reads.clock()  # the registry's clock, as every view's
         sent = 0
         for i, route_id in enumerate(due):
             if i and i % CHUNK == 0:

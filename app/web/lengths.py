@@ -1,21 +1,17 @@
-"""The longest text each form field takes, for the pages' `maxlength`: read from the rule that
-checks the field, never copied into a template (tests/unit/test_maxlength.py)."""
+"""The longest text each form field takes, for the pages' `maxlength`: read from the sizes the
+checks use (app/domain/sizes.py), never copied into a template (tests/unit/test_maxlength.py)."""
 
 from __future__ import annotations
 
-from app.customer.branding import LIMITS as BRANDING
-from app.customer.feedback import MAX_COMMENT
-from app.customer.instructions import MAX_NOTE
-from app.web.api.geocode import MAX_QUERY
-from app.web.api.validation import MAX_PROOF_NOTE
+from app.domain import sizes
 
 MAXLENGTH = {
-    "brand_name": BRANDING["name"],
-    "brand_email": BRANDING["email"],
-    "brand_phone": BRANDING["phone"],
-    "brand_website": BRANDING["website"],
-    "feedback_comment": MAX_COMMENT,
-    "instructions_note": MAX_NOTE,
-    "proof_note": MAX_PROOF_NOTE,
-    "address_query": MAX_QUERY,
+    "brand_name": sizes.BRANDING["name"],
+    "brand_email": sizes.BRANDING["email"],
+    "brand_phone": sizes.BRANDING["phone"],
+    "brand_website": sizes.BRANDING["website"],
+    "feedback_comment": sizes.FEEDBACK_COMMENT,
+    "instructions_note": sizes.INSTRUCTIONS_NOTE,
+    "proof_note": sizes.PROOF_NOTE,
+    "address_query": sizes.ADDRESS,
 }

@@ -10,14 +10,15 @@ delivery day starts today.
 from __future__ import annotations
 
 import math
-import time
 
 from flask import current_app
 
+from app.extensions import services
+
 
 def server_now() -> float:
-    """The server's clock (CLOCK is an injected `now()` for tests)."""
-    return (current_app.config.get("CLOCK") or time.time)()
+    """The server's clock: the registry's (app/wiring.py; CLOCK, an injected `now()` for tests)."""
+    return services().clock()
 
 
 def _span(seconds: float) -> str:

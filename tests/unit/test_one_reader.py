@@ -24,7 +24,7 @@ LIVE_PARTS = {"app.live.route_cache", "app.live.write_behind"}
 BUILDER = "app/wiring.py"  # builds the parts, reads nothing
 # What a caller may ask of the reader and of the writer: their methods (and the reader's plain
 # settings), never the parts they keep.
-READS_API = {n for n in dir(Reads) if not n.startswith("_")} | {"settings", "link_ttl"}
+READS_API = {n for n in dir(Reads) if not n.startswith("_")} | {"settings", "link_ttl", "clock"}
 INGEST_API = {n for n in dir(Ingest) if not n.startswith("_")}
 
 

@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from app.extensions import services
+
 HELSINKI = ZoneInfo("Europe/Helsinki")
 SELLER = {"Authorization": "Bearer demo"}
 DAY = {"date": "2026-12-03", "timezone": "Europe/Helsinki"}
@@ -216,7 +218,7 @@ def test_an_address_ending_in_the_country_or_the_towns_swedish_name_is_found(cli
 
 
 def test_a_slot_that_has_ended_today_must_be_fixed(app, client):
-    app.config["CLOCK"] = lambda: datetime(2026, 12, 3, 12, 5, tzinfo=HELSINKI).timestamp()
+    services(app).clock.now = lambda: datetime(2026, 12, 3, 12, 5, tzinfo=HELSINKI).timestamp()
     csv_text = ("recipient,address,slot\nMaria,Pohjoisesplanadi 21,10:00-12:00\n"
                 "Jussi,Mikonkatu 18,12:00-14:00\n")
     rows = check(client, csv_text).json["rows"]

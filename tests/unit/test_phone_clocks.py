@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from app.extensions import services
 from tests.support.phones import (  # noqa: F401 (an autouse fixture, imported to apply here)
     DEVICE,
     SELLER,
@@ -214,7 +215,7 @@ def _live(app, client, reg, ahead: float, seconds: int, t0: float, frac0: float)
     the server's clock (CLOCK) stepped with them. Answers each reply and the seller's
     position time after each fix."""
     clock = [t0]
-    app.config["CLOCK"] = lambda: clock[0]
+    services(app).clock.now = lambda: clock[0]
     seen = []
     for k in range(0, seconds, 2):
         clock[0] = t0 + k + 0.3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -9,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app.domain.geo import haversine_m
+from app.extensions import services
 from app.planning.addresses import read_addresses
 from simulator.world.maps import bundled_map
 
@@ -20,8 +22,14 @@ TZ = datetime.fromisoformat(f"{DAY}T12:00").replace(tzinfo=_HEL).isoformat()[-6:
 STATION = {"lat": 60.1675, "lon": 24.9450, "name": "Station HEL1"}
 
 
+@functools.cache
+def _numbered() -> list:
+    """The bundled map's numbered addresses, read once for the module (half a second each)."""
+    return [a for a in read_addresses(bundled_map()) if a.number[:1].isdigit()]
+
+
 def orders(n: int, seed: int = 1, slots: bool = False) -> list[dict]:
-    addresses = [a for a in read_addresses(bundled_map()) if a.number[:1].isdigit()]
+    addresses = _numbered()
     rng = random.Random(seed)
     out = []
     for i, a in enumerate(rng.sample(addresses, n)):
@@ -361,7 +369,7 @@ def test_registering_a_day_over_the_route_limit_stores_none_of_it(app, client):
 
 def test_a_plan_for_today_starts_no_earlier_than_now(app, client):
     # 09:32 in Helsinki on the planned day: blocks leave at 09:35, not at opening time.
-    app.config["CLOCK"] = lambda: datetime.fromisoformat(f"{DAY}T09:32:10{TZ}").timestamp()
+    services(app).clock.now = lambda: datetime.fromisoformat(f"{DAY}T09:32:10{TZ}").timestamp()
     resp = plan(client, orders(12), [{"vehicle": "bike", "count": 2}])
     assert resp.status_code == 200, resp.json
     blocks = resp.json["blocks"]

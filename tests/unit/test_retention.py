@@ -185,7 +185,7 @@ def test_the_demo_fleets_routes_go_within_the_hour(clock):
                     headers=bearer(reg["driver_token"]))
         routes[name] = reg["route_id"]
     svc = app.extensions["doorstep"]
-    clock.advance(3601)
+    clock.advance(90 + 3601)  # the delivery is stamped 90 s in (iso(90)): the hour counts from it
     assert svc.retention.sweep() == 1
     assert svc.store.get_route(routes["fleet"]) is None
     assert svc.store.get_route(routes["real"]) is not None
@@ -205,7 +205,7 @@ def test_a_forgotten_routes_driver_token_is_refused_cleanly(clock):
     # (its live progress went after a minute idle, app/live/write_behind.py).
     svc.retention.routes = svc.retention.live = None
     svc.ingest.live.forget(reg["route_id"])
-    clock.advance(DAY + 1)
+    clock.advance(90 + DAY + 1)  # a day from the delivery, stamped 90 s in (iso(90))
     assert svc.retention.sweep() == 1
     a, b = (60.1675, 24.9450), (60.1680, 24.9480)
     fix = client.post("/api/v1/positions", json=fix_between(a, b, 0.5, 200),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import jsonify
 
 from app.access import limits
+from app.domain import sizes
 from app.extensions import services
 from app.live import devices
 from app.web.api import bp
@@ -34,7 +35,7 @@ def link_phone(route_id: str, seller: str, body: object) -> str:
     """Link the device id in `body` (or a new one) to the seller's route; answer the id. The
     API's door and the plan page's (app/web/pages/driver_links.py) alike."""
     body = obj(body, "body")
-    device_id = text(body, "device_id", 64, required=False) or None
+    device_id = text(body, "device_id", sizes.DEVICE_ID, required=False) or None
     svc = services()
     if device_id is None:
         device_id = devices.new_id()

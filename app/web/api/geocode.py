@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from flask import jsonify, request
 from geopy.exc import GeopyError
 
+from app.domain import sizes
 from app.extensions import services
 from app.planning import AddressError
 from app.web.api import bp
@@ -16,7 +17,7 @@ from app.web.api.auth import require_seller
 from app.web.api.errors import ApiError
 
 log = logging.getLogger(__name__)
-MAX_QUERY = 200
+MAX_QUERY = sizes.ADDRESS
 
 
 @contextmanager

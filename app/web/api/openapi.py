@@ -10,9 +10,8 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify
 
-from app.customer.branding import LIMITS as BRAND_LIMITS
-from app.customer.feedback import MAX_COMMENT
-from app.customer.instructions import MAX_NOTE, SAFE_PLACES
+from app.customer.instructions import SAFE_PLACES
+from app.domain import sizes
 from app.domain.model import ATTEMPT_REASONS, PROGRAMS, STOP_EVENTS, STOP_KINDS, VEHICLES
 
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
@@ -80,28 +79,31 @@ FIX = lat_lon(timestamp=TIMESTAMP, speed={"type": "number", "minimum": 0, "maxim
 FIX["required"].append("timestamp")
 EVENT = obj(["type", "timestamp"], type={"type": "string", "enum": list(STOP_EVENTS)},
             timestamp=TIMESTAMP, stop={"type": "integer", "minimum": 0},
-            shipment=text(40), reason={"type": "string", "enum": list(ATTEMPT_REASONS)},
-            proof=obj([], left_at=text(80), note=text(500), photo=text(500),
-                      signature=text(40)),
+            shipment=text(sizes.SHIPMENT), reason={"type": "string", "enum": list(ATTEMPT_REASONS)},
+            proof=obj([], left_at=text(sizes.PROOF_LEFT_AT), note=text(sizes.PROOF_NOTE),
+                      photo=text(sizes.PROOF_PHOTO), signature=text(sizes.PROOF_SIGNATURE)),
             driver_token=STR)
-SHIPMENT_IN = obj(["recipient"], recipient=text(120), reference=text(80), phone=text(32),
-                  parcels={"type": "integer", "minimum": 1, "maximum": 100})
+SHIPMENT_IN = obj(["recipient"], recipient=text(sizes.RECIPIENT),
+                  reference=text(sizes.REFERENCE), phone=text(sizes.PHONE),
+                  parcels={"type": "integer", "minimum": 1, "maximum": sizes.PARCELS})
 ROUTE_IN = obj(
     ["driver", "station", "stops"],
-    driver=obj(["name", "vehicle"], name=text(80), vehicle={"enum": list(VEHICLES)}),
-    program={"enum": list(PROGRAMS)}, timezone=STR, station=lat_lon(name=text(80)),
+    driver=obj(["name", "vehicle"], name=text(sizes.NAME), vehicle={"enum": list(VEHICLES)}),
+    program={"enum": list(PROGRAMS)}, timezone=text(sizes.TIMEZONE),
+    station=lat_lon(name=text(sizes.NAME)),
     # The local delivery day, within 30 days of today; without it, the day it is registered.
     date={"type": "string", "format": "date"},
-    stops={"type": "array", "minItems": 1, "maxItems": 500,
-           "items": lat_lon(address=text(200), dwell_s={"type": "number", "minimum": 0},
-                            notes=text(500),
+    stops={"type": "array", "minItems": 1, "maxItems": sizes.STOPS,
+           "items": lat_lon(address=text(sizes.ADDRESS),
+                            dwell_s={"type": "number", "minimum": 0},
+                            notes=text(sizes.NOTES),
                             window=obj(["from", "to"], **{"from": TIMESTAMP, "to": TIMESTAMP}),
                             planned_at=TIMESTAMP,
                             # A delivery holds 1-50 shipments; a pickup none (its deliveries
                             # name it by index in `pickup`, and it comes before them).
                             kind={"enum": list(STOP_KINDS)},
                             pickup={"type": "integer", "minimum": 0},
-                            shipments={"type": "array", "maxItems": 50,
+                            shipments={"type": "array", "maxItems": sizes.SHIPMENTS_PER_STOP,
                                        "items": SHIPMENT_IN})},
     legs={"type": "array", "items": {"type": "array", "minItems": 2, "items": {
         "type": "array", "minItems": 2, "maxItems": 2, "items": NUM}}},
@@ -187,7 +189,7 @@ PATHS = {
                   params=[path_param("token")]),
         "put": op("Leave or change the delivery instructions until the driver is at the door"
                   + CSRF_NOTE, answer("200", "instructions", ref("Instructions")),
-                  body=obj([], note={"type": "string", "maxLength": MAX_NOTE},
+                  body=obj([], note={"type": "string", "maxLength": sizes.INSTRUCTIONS_NOTE},
                            safe_place={"type": "string", "nullable": True,
                                        "enum": [*SAFE_PLACES, "", None]}),
                   auth=False, params=[path_param("token")]),
@@ -205,7 +207,7 @@ PATHS = {
                                               given={"type": "boolean"}, delivery=RATING,
                                               product=RATING, comment=STR)),
                    body=obj(["delivery", "product"], delivery=RATING, product=RATING,
-                            comment={"type": "string", "maxLength": MAX_COMMENT}),
+                            comment={"type": "string", "maxLength": sizes.FEEDBACK_COMMENT}),
                    auth=False, params=[path_param("token")]),
     },
     "/feedback": {"get": op(
@@ -225,7 +227,7 @@ PATHS = {
                   answer("200", "branding", ref("Branding")),
                   body=obj([], colour={"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"},
                            **{f: {"type": "string", "maxLength": n}
-                              for f, n in BRAND_LIMITS.items()})),
+                              for f, n in sizes.BRANDING.items()})),
     },
     "/settings/branding/logo": {
         "put": {**op("Upload the seller's logo (PNG, JPEG or WebP; re-encoded as PNG)",
@@ -251,14 +253,14 @@ PATHS = {
                                                                "other_street", "street"]})),
                            params=[{"name": "q", "in": "query", "required": True,
                                     "schema": {"type": "string", "minLength": 1,
-                                               "maxLength": 200}}])},
+                                               "maxLength": sizes.ADDRESS}}])},
     "/orders/check": {"post": op(
         "A CSV of the day's orders read, checked and geocoded row by row (nothing stored)",
         answer("200", "report", obj(["date", "timezone", "summary", "rows", "pickups"],
                                     date=STR, timezone=STR, summary={"type": "object"},
                                     rows={"type": "array", "items": {"type": "object"}},
                                     pickups={"type": "array", "items": {"type": "object"}})),
-        body=obj(["csv", "date"], csv=text(1_000_000), date=text(10), timezone=STR))},
+        body=obj(["csv", "date"], csv=text(sizes.CSV), date=text(10), timezone=STR))},
     "/plans": {"post": op(
         "The day's orders split into blocks per courier, each ordered and ready to register",
         answer("200", "plan", obj(["date", "timezone", "blocks", "unassigned"], date=STR,
@@ -266,17 +268,19 @@ PATHS = {
                                                         "items": {"type": "object"}},
                                   unassigned={"type": "array", "items": {"type": "object"}})),
         body=obj(["date", "station", "couriers", "orders"], date=text(10), timezone=STR,
-                 station=lat_lon(name=text(80)), max_block_hours=NUM,
+                 station=lat_lon(name=text(sizes.NAME)), max_block_hours=NUM,
                  couriers={"type": "array", "minItems": 1, "items": obj(
                      ["vehicle"], vehicle={"enum": list(VEHICLES)},
-                     count={"type": "integer", "minimum": 1}, name=text(80))},
-                 orders={"type": "array", "minItems": 1, "maxItems": 2000, "items": lat_lon(
-                     recipient=text(120), address=text(200), phone=text(32),
-                     reference=text(80), notes=text(500), program={"enum": list(PROGRAMS)},
-                     parcels={"type": "integer", "minimum": 1, "maximum": 100},
+                     count={"type": "integer", "minimum": 1, "maximum": sizes.COURIERS},
+                     name=text(sizes.NAME))},
+                 orders={"type": "array", "minItems": 1, "maxItems": sizes.ORDERS, "items": lat_lon(
+                     recipient=text(sizes.RECIPIENT), address=text(sizes.ADDRESS),
+                     phone=text(sizes.PHONE), reference=text(sizes.REFERENCE),
+                     notes=text(sizes.NOTES), program={"enum": list(PROGRAMS)},
+                     parcels={"type": "integer", "minimum": 1, "maximum": sizes.PARCELS},
                      pickup={"type": "integer", "minimum": 0})},
-                 pickups={"type": "array", "maxItems": 50, "items": lat_lon(
-                     address=text(200), dwell_s={"type": "number", "minimum": 0})}))},
+                 pickups={"type": "array", "maxItems": sizes.PICKUPS, "items": lat_lon(
+                     address=text(sizes.ADDRESS), dwell_s={"type": "number", "minimum": 0})}))},
     "/programs": {"get": op("Delivery programs offered at a point",
                             answer("200", "programs", obj(["programs"], programs={
                                 "type": "array", "items": obj(["program", "offered"],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, jsonify
 
+from app.domain import sizes
 from app.extensions import services
 from app.planning import street_map
 from app.planning.orders import OrdersError, read_orders
@@ -17,7 +18,7 @@ from app.web.api.plans import day_and_zone
 from app.web.api.validation import obj
 from app.web.times import server_now
 
-MAX_CSV = 1_000_000  # characters: 2,000 orders of 500
+MAX_CSV = sizes.CSV
 
 
 @bp.post("/orders/check")

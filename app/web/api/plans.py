@@ -8,9 +8,10 @@ from datetime import date, datetime, time, timedelta
 
 from flask import current_app, jsonify
 
+from app.domain import sizes
 from app.domain.hours import CLOSES, OPENS, zone
 from app.domain.model import PROGRAMS, VEHICLES
-from app.notify.phones import PHONE_HINT, country_of, normalize
+from app.notify.phone_numbers import PHONE_HINT, country_of, normalize
 from app.planning import street_map
 from app.planning.plan import PICKUP_DWELL_S, Order, Pickup, plan_day
 from app.planning.route_body import route_body
@@ -23,10 +24,6 @@ from app.web.api.geocode import geocoder_errors
 from app.web.api.route_input import timezone_name, window
 from app.web.api.validation import InvalidField, choice, latlon, number, obj, text
 from app.web.times import server_now
-
-MAX_ORDERS = 2000
-MAX_COURIERS = 50
-MAX_PICKUPS = 50
 
 
 @bp.post("/plans")
@@ -42,13 +39,13 @@ def day_plan(body: object) -> dict:
     day, tz = day_and_zone(body)
     station = obj(body.get("station"), "station")
     st_lat, st_lon = latlon(station, "station.")
-    station_name = text(station, "name", 80, required=False, prefix="station.") or "Station"
+    station_name = text(station, "name", sizes.NAME, required=False, prefix="station.") or "Station"
     couriers, names = _couriers(body.get("couriers"))
     rows = body.get("orders")
     if not isinstance(rows, list) or not rows:
         raise InvalidField("orders", "must be a non-empty list")
-    if len(rows) > MAX_ORDERS:
-        raise InvalidField("orders", f"must hold at most {MAX_ORDERS} orders")
+    if len(rows) > sizes.ORDERS:
+        raise InvalidField("orders", f"must hold at most {sizes.ORDERS} orders")
     now = server_now()
     if day < datetime.fromtimestamp(now, zone(tz)).date():
         raise InvalidField("date", "has passed: give today or a later day")
@@ -135,17 +132,17 @@ def _couriers(raw: object) -> tuple[list[str], list[str]]:
         p = f"couriers[{i}]."
         c = obj(item, p[:-1])
         vehicle = choice(c, "vehicle", VEHICLES, prefix=p)
-        count = number(c, "count", 1, MAX_COURIERS, required=False, prefix=p) or 1
+        count = number(c, "count", 1, sizes.COURIERS, required=False, prefix=p) or 1
         if count != math.floor(count):
             raise InvalidField(p + "count", "must be a whole number")
-        name = text(c, "name", 80, required=False, prefix=p)
+        name = text(c, "name", sizes.NAME, required=False, prefix=p)
         if name and count != 1:
             raise InvalidField(p + "name", "names one courier: give each its own entry")
         for _ in range(int(count)):
             vehicles.append(vehicle)
             names.append(name or f"Courier-{len(names) + 1}")
-    if len(vehicles) > MAX_COURIERS:
-        raise InvalidField("couriers", f"at most {MAX_COURIERS} couriers in all")
+    if len(vehicles) > sizes.COURIERS:
+        raise InvalidField("couriers", f"at most {sizes.COURIERS} couriers in all")
     return vehicles, names
 
 
@@ -153,15 +150,16 @@ def _pickups(raw: object) -> list[dict]:
     """The places parcels are collected at on the way (a restaurant, a second warehouse)."""
     if raw is None:
         return []
-    if not isinstance(raw, list) or len(raw) > MAX_PICKUPS:
-        raise InvalidField("pickups", f"must be a list of at most {MAX_PICKUPS} places")
+    if not isinstance(raw, list) or len(raw) > sizes.PICKUPS:
+        raise InvalidField("pickups", f"must be a list of at most {sizes.PICKUPS} places")
     out = []
     for k, item in enumerate(raw):
         p = f"pickups[{k}]."
         place = obj(item, p[:-1])
         lat, lon = latlon(place, p)
         dwell = number(place, "dwell_s", 0, 7200, required=False, prefix=p)
-        out.append({"lat": lat, "lon": lon, "address": text(place, "address", 200, prefix=p),
+        out.append({"lat": lat, "lon": lon,
+                    "address": text(place, "address", sizes.ADDRESS, prefix=p),
                     "dwell_s": PICKUP_DWELL_S if dwell is None else dwell})
     return out
 
@@ -187,22 +185,22 @@ def _order(raw: object, p: str, now: float, n_pickups: int, country: str | None,
         if not opens <= slot[0] < slot[1] <= closes:
             raise InvalidField(p + "slot", f"must be on {day.isoformat()} within the service "
                                f"hours {OPENS:02d}:00-{CLOSES:02d}:00")
-    parcels = number(o, "parcels", 1, 100, required=False, prefix=p) or 1
-    phone = text(o, "phone", 32, required=False, prefix=p)
+    parcels = number(o, "parcels", 1, sizes.PARCELS, required=False, prefix=p) or 1
+    phone = text(o, "phone", sizes.PHONE, required=False, prefix=p)
     if phone and normalize(phone, country) is None:
         raise InvalidField(p + "phone", PHONE_HINT)
-    typed = text(o, "address", 200, prefix=p)
-    found = text(o, "found_address", 200, required=False, prefix=p)
+    typed = text(o, "address", sizes.ADDRESS, prefix=p)
+    found = text(o, "found_address", sizes.ADDRESS, required=False, prefix=p)
     row = {
         "lat": lat, "lon": lon,
-        "recipient": text(o, "recipient", 120, prefix=p),
+        "recipient": text(o, "recipient", sizes.RECIPIENT, prefix=p),
         # The geocoder's address where the check found one ("Rikhardinkatu 4"), what was typed
         # kept for the driver when it says more or else ("Rikhrdinkatu 4 B 12": the flat).
         "address": found or typed,
         "typed_address": typed if found and not _same_place(found, typed) else None,
         "phone": normalize(phone, country) if phone else phone,
-        "reference": text(o, "reference", 80, required=False, prefix=p),
-        "notes": text(o, "notes", 500, required=False, prefix=p),
+        "reference": text(o, "reference", sizes.REFERENCE, required=False, prefix=p),
+        "notes": text(o, "notes", sizes.NOTES, required=False, prefix=p),
         "program": choice(o, "program", PROGRAMS, default="standard", prefix=p),
         "slot": o.get("slot") if slot else None,
         "pickup": pickup,

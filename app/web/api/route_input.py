@@ -8,16 +8,13 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from app.domain import sizes
 from app.domain.hours import local_day
 from app.domain.model import PROGRAMS, STOP_KINDS, VEHICLES
 from app.domain.route_request import RouteRequest
-from app.notify.phones import PHONE_HINT, country_of, normalize
+from app.notify.phone_numbers import PHONE_HINT, country_of, normalize
 from app.web.api.validation import InvalidField, choice, latlon, moment, number, obj, text
 
-MAX_STOPS = 500
-MAX_SHIPMENTS_PER_STOP = 50
-MAX_PARCELS = 100  # in one order (a shipment): as the order check and the planner take it
-MAX_LEG_POINTS = 20000
 MAX_WINDOW_S = 86400.0
 MAX_WINDOW_DISTANCE_S = 30 * 86400.0
 # Planned time at the door when the caller gives none: a van parks and walks, a drone drops.
@@ -30,14 +27,14 @@ def parse_route(body: Any, default_timezone: str, max_shipments: int = 500,
     now = time.time() if now is None else now
     driver = obj(body.get("driver"), "driver")
     # First name only: the customer sees nothing more, so the store keeps nothing more.
-    name = text(driver, "name", 80, prefix="driver.").split()[0]
+    name = text(driver, "name", sizes.NAME, prefix="driver.").split()[0]
     vehicle = choice(driver, "vehicle", VEHICLES, prefix="driver.")
     station = obj(body.get("station"), "station")
     stops = body.get("stops")
     if not isinstance(stops, list) or not stops:
         raise InvalidField("stops", "must be a non-empty list")
-    if len(stops) > MAX_STOPS:
-        raise InvalidField("stops", f"must hold at most {MAX_STOPS} stops")
+    if len(stops) > sizes.STOPS:
+        raise InvalidField("stops", f"must hold at most {sizes.STOPS} stops")
     # Every shipment is work for the engine on each fix and a notification on each status:
     # 25,000 on one route held the notification worker for seconds.
     count = sum(len(s["shipments"]) for s in stops
@@ -52,7 +49,8 @@ def parse_route(body: Any, default_timezone: str, max_shipments: int = 500,
         program=choice(body, "program", PROGRAMS, default="standard"),
         timezone=zone,
         station=latlon(station, "station."),
-        station_name=text(station, "name", 80, required=False, prefix="station.") or "Station",
+        station_name=text(station, "name", sizes.NAME, required=False,
+                          prefix="station.") or "Station",
         stops=_pickups_first([_stop(s, i, vehicle, now, country) for i, s in enumerate(stops)]),
         legs=_legs(body.get("legs"), len(stops)),
         date=delivery_date(body.get("date"), zone, now),
@@ -86,7 +84,7 @@ def delivery_date(raw: Any, zone: str, now: float) -> str | None:
 
 def timezone_name(value: Any) -> str:
     # IANA names are short; a long one made ZoneInfo raise OSError (file name too long): a 500.
-    if not isinstance(value, str) or not 0 < len(value) <= 64:
+    if not isinstance(value, str) or not 0 < len(value) <= sizes.TIMEZONE:
         raise InvalidField("timezone", "must be an IANA time zone name")
     try:
         ZoneInfo(value)
@@ -108,15 +106,15 @@ def _stop(raw: Any, i: int, vehicle: str, now: float, country: str | None) -> di
         raise InvalidField(p + "pickup", "must be the index of a pickup stop before this one")
     if not isinstance(shipments, list) or not shipments:
         raise InvalidField(p + "shipments", "must be a non-empty list")
-    if len(shipments) > MAX_SHIPMENTS_PER_STOP:
-        raise InvalidField(p + "shipments", f"must hold at most {MAX_SHIPMENTS_PER_STOP}")
+    if len(shipments) > sizes.SHIPMENTS_PER_STOP:
+        raise InvalidField(p + "shipments", f"must hold at most {sizes.SHIPMENTS_PER_STOP}")
     dwell = number(s, "dwell_s", 0, 7200, required=False, prefix=p)
     return {
         "lat": lat,
         "lon": lon,
-        "address": text(s, "address", 200, required=False, prefix=p) or "",
+        "address": text(s, "address", sizes.ADDRESS, required=False, prefix=p) or "",
         "dwell_s": DEFAULT_DWELL_S[vehicle] if dwell is None else dwell,
-        "notes": text(s, "notes", 500, required=False, prefix=p) or "",
+        "notes": text(s, "notes", sizes.NOTES, required=False, prefix=p) or "",
         "window": window(s.get("window"), p + "window", now),
         "shipments": [_shipment(x, f"{p}shipments[{j}].", country)
                       for j, x in enumerate(shipments)],
@@ -137,9 +135,9 @@ def _pickup(s: dict[str, Any], p: str, lat: float, lon: float, vehicle: str,
         raise InvalidField(p + "pickup", "only a delivery names its pickup")
     dwell = number(s, "dwell_s", 0, 7200, required=False, prefix=p)
     return {"lat": lat, "lon": lon,
-            "address": text(s, "address", 200, required=False, prefix=p) or "",
+            "address": text(s, "address", sizes.ADDRESS, required=False, prefix=p) or "",
             "dwell_s": DEFAULT_DWELL_S[vehicle] if dwell is None else dwell,
-            "notes": text(s, "notes", 500, required=False, prefix=p) or "",
+            "notes": text(s, "notes", sizes.NOTES, required=False, prefix=p) or "",
             "window": None, "shipments": [], "kind": "pickup", "pickup": None,
             "planned_at": planned_at(s, p, now)}
 
@@ -189,18 +187,18 @@ def window(raw: Any, field: str, now: float) -> tuple[float, float] | None:
 
 def _shipment(raw: Any, p: str, country: str | None) -> dict[str, Any]:
     s = obj(raw, p[:-1])
-    phone = text(s, "phone", 32, required=False, prefix=p)
+    phone = text(s, "phone", sizes.PHONE, required=False, prefix=p)
     # Stored in E.164, so texts reach a number typed in national form (040 123 4567).
     if phone:
         phone = normalize(phone, country)
         if phone is None:
             raise InvalidField(p + "phone", PHONE_HINT)
-    parcels = number(s, "parcels", 1, MAX_PARCELS, required=False, prefix=p) or 1
+    parcels = number(s, "parcels", 1, sizes.PARCELS, required=False, prefix=p) or 1
     if parcels != int(parcels):
         raise InvalidField(p + "parcels", "must be a whole number")
     return {
-        "recipient": text(s, "recipient", 120, prefix=p),
-        "reference": text(s, "reference", 80, required=False, prefix=p),
+        "recipient": text(s, "recipient", sizes.RECIPIENT, prefix=p),
+        "reference": text(s, "reference", sizes.REFERENCE, required=False, prefix=p),
         "phone": phone,
         "parcels": int(parcels),
     }
@@ -216,8 +214,8 @@ def _legs(raw: Any, n_stops: int) -> list[list[tuple[float, float]]]:
         if not isinstance(leg, list) or len(leg) < 2:
             raise InvalidField(f"legs[{i}]", "must be a list of at least 2 [lat, lon] points")
         total += len(leg)
-        if total > MAX_LEG_POINTS:
-            raise InvalidField("legs", f"must hold at most {MAX_LEG_POINTS} points in all")
+        if total > sizes.LEG_POINTS:
+            raise InvalidField("legs", f"must hold at most {sizes.LEG_POINTS} points in all")
         legs.append([_point(pt, f"legs[{i}][{j}]") for j, pt in enumerate(leg)])
     return legs
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 from flask import current_app, jsonify, request
 
 from app.access import limits
+from app.domain import sizes
 from app.domain.hours import iso_utc
 from app.extensions import services
 from app.live.withdraw import withdraw
@@ -14,7 +15,7 @@ from app.web.api import bp
 from app.web.api.auth import require_seller
 from app.web.api.body import json_body
 from app.web.api.errors import ApiError
-from app.web.api.route_input import MAX_LEG_POINTS, parse_route
+from app.web.api.route_input import parse_route
 from app.web.times import server_now
 
 
@@ -55,7 +56,7 @@ def _street_legs(req) -> list:
     except AddressError:  # no street map to route on: the engine's straight lines
         return []
     legs = street_legs(city, req.vehicle, req.station, [(s["lat"], s["lon"]) for s in req.stops],
-                       MAX_LEG_POINTS)
+                       sizes.LEG_POINTS)
     return legs or []
 
 

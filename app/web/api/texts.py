@@ -10,7 +10,7 @@ from app.domain.model import Shipment
 from app.extensions import services
 from app.i18n import current
 from app.i18n.catalogs import LANGUAGES
-from app.notify.phones import country_of, mask, normalize
+from app.notify.phone_numbers import country_of, mask, normalize
 from app.web.api import bp
 from app.web.api.body import json_body
 from app.web.api.errors import ApiError

@@ -6,11 +6,10 @@ import math
 from datetime import datetime
 from typing import Any
 
+from app.domain import sizes
 from app.domain.model import ATTEMPT_REASONS, PROGRAMS, STOP_EVENTS, VEHICLES, Fix, StopEvent
 from app.web.numbers import to_float
 from app.web.times import refusal
-
-MAX_PROOF_NOTE = 500  # the driver's note on a delivery (the driver app's form: app/web/lengths.py)
 
 
 class InvalidField(ValueError):
@@ -154,18 +153,18 @@ def stop_event(d: Any, prefix: str = "") -> StopEvent:
         reason = choice(d, "reason", ATTEMPT_REASONS, prefix=prefix)
     proof = None
     if kind == "delivered" and d.get("proof") is not None:
-        p = obj(d["proof"], prefix + "proof")
+        p, at = obj(d["proof"], prefix + "proof"), prefix + "proof."
         proof = {
-            "left_at": text(p, "left_at", 80, required=False, prefix=prefix + "proof."),
-            "note": text(p, "note", MAX_PROOF_NOTE, required=False, prefix=prefix + "proof."),
-            "photo": text(p, "photo", 500, required=False, prefix=prefix + "proof."),
-            "signature": text(p, "signature", 40, required=False, prefix=prefix + "proof."),
+            "left_at": text(p, "left_at", sizes.PROOF_LEFT_AT, required=False, prefix=at),
+            "note": text(p, "note", sizes.PROOF_NOTE, required=False, prefix=at),
+            "photo": text(p, "photo", sizes.PROOF_PHOTO, required=False, prefix=at),
+            "signature": text(p, "signature", sizes.PROOF_SIGNATURE, required=False, prefix=at),
         }
     return StopEvent(
         type=kind,
         timestamp=timestamp(d, prefix=prefix),
         stop=stop,
-        shipment=text(d, "shipment", 40, required=False, prefix=prefix),
+        shipment=text(d, "shipment", sizes.SHIPMENT, required=False, prefix=prefix),
         reason=reason,
         proof=proof,
     )

@@ -31,8 +31,8 @@ def page_config(**extra) -> dict:
 
 from app.web.pages import (  # noqa: E402,F401
     customer,
-    customers,
     dashboard,
+    dashboard_customers,
     driver,
     driver_links,
     health,

@@ -10,7 +10,7 @@ from app.web.pages import bp, page_config
 from app.web.pages.driver_icon import touch_icon
 
 # The driver app, alone of the pages, uses the phone's location and camera and keeps the
-# screen on; every other page keeps all three off (app/access/headers.py).
+# screen on; every other page keeps all three off (app/access/security_headers.py).
 DRIVER_PERMISSIONS = ("geolocation=(self), camera=(self), screen-wake-lock=(self), "
                       "microphone=(), payment=(), usb=()")
 
