@@ -251,7 +251,7 @@ def test_a_whole_stay_in_a_dead_zone_behind_a_live_fix_near_the_door_counts(clie
 
 
 def _ahead_through_a_dead_zone(app, client, gap: float, ahead: float = 3600,
-                               ) -> tuple[dict, list[str], list[dict]]:
+                               in_stay: int | None = None) -> tuple[dict, list[str], list[dict]]:
     """A phone `ahead` s ahead for good (an hour unless said): live (each fix as it is taken,
     the live fix after the dead zone sent first), then the dead zone's backlog, `gap` s apart.
     The server's clock is stepped as the requests come (CLOCK), ending at about now. Answers
@@ -259,6 +259,8 @@ def _ahead_through_a_dead_zone(app, client, gap: float, ahead: float = 3600,
     reg = phone_route(client)
     door = _door(1)
     dead, back = door[0] - 4, door[-1] + 8
+    if in_stay is not None:  # coverage back at the door, `in_stay` fixes into the stay
+        dead, back = door[0] - 24, door[0] + in_stay
     trip = walk_round(time.time() - 5 * back - 10)
     clock = [0.0]
     services(app).clock.now = lambda: clock[0]
@@ -328,3 +330,20 @@ def test_a_clock_a_minute_ahead_through_a_longer_dead_zone_keeps_its_correction(
     at = datetime.fromisoformat(shown.replace("Z", "+00:00")).timestamp()
     # At the door as it was really driven (the phone's stamps less the minute it is ahead).
     assert stamp(trip[door[0]]) - 5 <= at <= stamp(trip[door[-1]]) + 30, shown
+
+
+@pytest.mark.parametrize("ahead", [0, 60, 180])
+def test_a_stay_going_on_when_coverage_returns_counts_with_a_fast_clock(app, client, ahead):
+    """The ninth outside check's case as far as the test client reproduces it: the driver at a
+    door when coverage comes back (the live fix at the door sent first, the stay going on
+    after it), right clock and minutes fast alike. The check's live run (stops 400 m apart, a
+    4-minute dead zone, sent in real time) lost this visit with a fast clock; not reproduced
+    here yet (README, what does not work yet)."""
+    reg, times, trip = _ahead_through_a_dead_zone(app, client, 0.01, ahead=ahead, in_stay=6)
+    door = _door(1)
+    server = [0.0]
+    services(app).clock.now = lambda: server[0]
+    for fix in trip[door[0] + 7:door[-1] + 6]:
+        server[0] = stamp(fix) + 0.5
+        send(client, _shift(fix, ahead))
+    assert visited(client, reg)[:2] == [True, True]
