@@ -25,7 +25,7 @@ from app.access.sessions import Sessions
 from app.customer import feedback, instructions
 from app.domain.model import FINAL_STATUSES, STATUSES, Route, Shipment
 from app.domain.tracking import StatusChange
-from app.live.reads import WITHDRAWN, Reads
+from app.live.reads import RUN_CLOCK, WITHDRAWN, Reads
 from app.notify import messages as outbox
 from app.notify import once, subscriptions
 from app.store import Store
@@ -124,6 +124,7 @@ class Retention:
             for status in STATUSES:
                 self.store.delete_log(once.KIND, f"{tid}:{status}")
         self.store.delete_log(once.KIND, f"{route_id}:started")
+        self.store.delete_doc(RUN_CLOCK, route_id)
         feedback.Feedback(self.store, self.clock).forget(index["seller_id"],
                                                          index["tracking_ids"])
         DriverLinks(self.store, "").forget(route_id)
