@@ -1,4 +1,5 @@
-"""Bytes the customer's tracking page costs: HTML, scripts, styles and fonts, first and repeat view.
+"""Bytes the customer's tracking page costs: HTML, scripts, styles, fonts and the street map's
+tiles (fetched ranges of its archive), first and repeat view.
 
 Headless Chromium opens a customer's page (a driver on the way, the map showing) through the
 DevTools protocol and counts, per resource type: the bytes the page uses (decoded), the bytes that
@@ -20,11 +21,11 @@ import shutil
 
 from bench.page_audit import ROOT, customer_pages, start_server
 
-TYPES = ("Document", "Script", "Stylesheet", "Font")
+TYPES = ("Document", "Script", "Stylesheet", "Font", "Fetch")
 
 
 def view(page, cdp, url: str) -> list[dict]:
-    """Open `url`; answer one record per HTML, script, style or font request."""
+    """Open `url`; answer one record per HTML, script, style, font or fetch request."""
     seen: dict[str, dict] = {}
 
     def on_response(e):
@@ -119,15 +120,17 @@ def main() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=15)
-    print("customer page, first view (HTML, scripts, styles, fonts):")
+    print("customer page, first view (HTML, scripts, styles, fonts, the map's tiles: Fetch):")
     print(totals(first))
     if args.files:
         for r in sorted(first, key=lambda r: -r["decoded"]):
             print(f"    {r['decoded']:9,d} {r['wire']:9,d} {r['encoding'] or '-':5s} "
                   f"{r['cache'] or '-':40s} {r['url'].replace(base, '')[:70]}")
     asked = [r for r in repeat if not r["cached"]]
+    static = [r for r in asked if "/static/" in r["url"]]
     print(f"repeat view: {len(repeat)} files, {len(asked)} asked of the server "
-          f"({sum(r['status'] == 304 for r in asked)} of them 304), "
+          f"({sum(r['status'] == 304 for r in asked)} of them 304; {len(static)} static "
+          f"files), "
           f"{sum(r['wire'] for r in repeat):,d} bytes on the wire")
     for r in asked:
         print(f"    asked: {r['status']} {r['url'].replace(base, '')[:80]}")

@@ -51,7 +51,8 @@ def _common(p: argparse.ArgumentParser) -> None:
                    "this JSON-lines file ('-' for stdout)")
     p.add_argument("--dry-run", action="store_true", help="talk to no server")
     p.add_argument("--links", help="write one JSON line per registered route with its tracking "
-                   "links to this file ('-' for stdout)")
+                   "links and the run's clock (sim, real, speedup: how its stamps map to the real "
+                   "clock) to this file ('-' for stdout)")
     p.add_argument("--quiet", action="store_true", help="no progress line and no summary")
 
 

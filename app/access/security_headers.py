@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, request
+from flask import Flask, g, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -89,7 +89,11 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def add_headers(response):
         h = response.headers
-        h.setdefault("Content-Security-Policy", csp)
+        # A page's inline import map (app/web/assets.py), let in by its hash alone.
+        hashes = " ".join(g.get("script_hashes", ()))
+        h.setdefault("Content-Security-Policy",
+                     csp.replace("script-src 'self'", f"script-src 'self' {hashes}") if hashes
+                     else csp)
         h.setdefault("X-Content-Type-Options", "nosniff")
         # Tracking tokens are in page URLs: never send them to tile servers or linked sites.
         h.setdefault("Referrer-Policy", "no-referrer")

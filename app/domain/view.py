@@ -29,6 +29,7 @@ from app.domain.hours import (
     sane,
 )
 from app.domain.model import Route, Shipment
+from app.domain.run_clock import RunClock, real_eta, real_time
 from app.domain.tracking import Progress, Settings, ShipmentProgress, route_path
 from app.domain.tracking.eta import moved_day
 from app.domain.tracking.lifecycle import stops_away, unserved_before
@@ -49,8 +50,12 @@ def customer_view(
     shipment: Shipment,
     settings: Settings,
     now: float | None = None,
+    clock: RunClock | None = None,
 ) -> dict[str, Any]:
-    """The customer view of one shipment (docs/api.md, `GET /api/v1/track/<token>`)."""
+    """The customer view of one shipment (docs/api.md, `GET /api/v1/track/<token>`).
+
+    `clock`: a sped-up source's (run_clock.py); its times are shown on the server's clock.
+    """
     # Before the driver leaves, the day is the wall clock's: the view's clock is then the
     # registration time, and a route registered the evening before read "Arriving tomorrow"
     # (or "today") all through its own delivery morning.
@@ -80,13 +85,13 @@ def customer_view(
         "delivery_date": route.date,
         "arrives_on": ahead[0].isoformat() if ahead else None,
         "stops_away": away,
-        "visited_at": iso_utc(visited),
-        "eta": eta,
+        "visited_at": iso_utc(real_time(clock, visited)),
+        "eta": real_eta(eta, clock, route.timezone),
         "destination": {"lat": stop.lat, "lon": stop.lon},
         "driver": {
             "name": first_name(route.driver.name),
             "vehicle": route.driver.vehicle,
-            "position": _position(progress) if visible else None,
+            "position": _position(progress, clock) if visible else None,
             # Close enough for the map, but at another customer's door: the page keeps the
             # map's box (the door, a note over it) and shows no position. Says no more than
             # the map going blank would.
@@ -102,7 +107,7 @@ def customer_view(
         # not be collected (the page in another language words the headline from this).
         "attempt": dict(ship.attempt) if ship.status == "attempted" and ship.attempt else None,
         "timezone": route.timezone,
-        "updated_at": iso_utc(latest(progress.updated_at, ship.updated_at)),
+        "updated_at": iso_utc(real_time(clock, latest(progress.updated_at, ship.updated_at))),
     }
 
 
@@ -137,16 +142,18 @@ def lookup_view(view: dict[str, Any]) -> dict[str, Any]:
 
 
 def route_summary(
-    route: Route, progress: Progress, shipments: list[Shipment], settings: Settings
+    route: Route, progress: Progress, shipments: list[Shipment], settings: Settings,
+    clock: RunClock | None = None,
 ) -> dict[str, Any]:
-    """The seller's view of one route: the fleet is theirs, so the position is always there."""
+    """The seller's view of one route: the fleet is theirs, so the position is always there.
+    `clock` as in customer_view."""
     now = progress.updated_at
     away = unserved_before(progress)
     rows = []
     for shipment in sorted(shipments, key=lambda s: (s.stop, s.tracking_id)):
         ship = progress.shipments[shipment.tracking_id]
         visited = progress.stops[ship.stop].visited_at
-        eta = _eta(route, progress, ship, settings, now)
+        eta = real_eta(_eta(route, progress, ship, settings, now), clock, route.timezone)
         rows.append(
             {
                 "tracking_id": ship.tracking_id,
@@ -156,12 +163,12 @@ def route_summary(
                 "address": route.stops[ship.stop].address,
                 "status": ship.status,
                 "stops_away": None if _over(ship, visited) else away[ship.stop],
-                "visited_at": iso_utc(visited),
+                "visited_at": iso_utc(real_time(clock, visited)),
                 "eta": eta["text"] if eta else None,
                 "eta_at": eta["at"] if eta else None,
                 # The shipment's own last status change: the route's latest fix moved every
                 # row's time on every tick, and said nothing about the shipment.
-                "updated_at": iso_utc(latest(ship.updated_at)),
+                "updated_at": iso_utc(real_time(clock, latest(ship.updated_at))),
                 # The seller opens the proof photo from the dashboard (never the lookup).
                 "photo": (ship.proof or {}).get("photo") if ship.status == "delivered" else None,
             }
@@ -173,7 +180,7 @@ def route_summary(
         "program": route.program,
         "date": route.date,  # the planned delivery day, None: the day it was registered
         "status": route_status(progress),
-        "position": _position(progress),
+        "position": _position(progress, clock),
         "leg": progress.leg,
         "stops_done": sum(s.served for s in progress.stops),
         # Visited with no outcome yet (no stop events): not counted as done.
@@ -182,7 +189,7 @@ def route_summary(
         "dropped": dict(progress.dropped),
         "phone": _phone(progress),
         "timezone": route.timezone,
-        "updated_at": iso_utc(progress.updated_at),
+        "updated_at": iso_utc(real_time(clock, progress.updated_at)),
         "shipments": rows,
         "planned": _planned(route) if not progress.started else None,
     }
@@ -304,7 +311,7 @@ def _at_another_door(route: Route, progress: Progress, mine: int) -> bool:
     return False
 
 
-def _position(progress: Progress) -> dict[str, Any] | None:
+def _position(progress: Progress, clock: RunClock | None = None) -> dict[str, Any] | None:
     fix = progress.last_fix
     if fix is None:
         return None
@@ -313,7 +320,7 @@ def _position(progress: Progress) -> dict[str, Any] | None:
         "lon": round(fix["lon"], 6),
         "heading": fix.get("heading"),
         "speed": fix.get("speed"),
-        "at": iso_utc(fix["timestamp"]),
+        "at": iso_utc(real_time(clock, fix["timestamp"])),
     }
 
 

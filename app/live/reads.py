@@ -15,6 +15,7 @@ from app.access.driver_links import DriverLinks
 from app.access.tokens import hash_token
 from app.domain.hours import latest
 from app.domain.model import FINAL_STATUSES, Route, Shipment
+from app.domain.run_clock import RunClock
 from app.domain.tracking import Progress, Settings
 from app.domain.view import customer_view, route_summary
 from app.live import devices
@@ -26,6 +27,10 @@ from app.store import Store, StoreUnavailable
 class LinkExpired(LookupError):
     """A customer link past LINK_TTL_AFTER_DELIVERY: answered 404 "expired" everywhere."""
 
+
+# A route whose stamps come from a sped-up run (the demo's simulator) keeps its clock here,
+# written by the launcher that started it (app/ops/demo.py).
+RUN_CLOCK = "run_clock"
 
 # A customer link whose route the seller withdrew (app/live/withdraw.py) keeps this mark.
 WITHDRAWN = "withdrawn"
@@ -49,6 +54,7 @@ class Reads:
         self.link_ttl = link_ttl  # LINK_TTL_AFTER_DELIVERY, in seconds
         self._driver_links = driver_links  # the driver app's revocable links (da_ tokens)
         self._drivers: dict[str, str] = {}  # driver token hash -> route id: they never change
+        self._clocks: dict[str, RunClock | None] = {}  # route id -> its run clock: never changes
 
     def route(self, route_id: str) -> Route | None:
         """A route as registered (cached per process: a route never changes)."""
@@ -154,7 +160,21 @@ class Reads:
         if loaded is None:
             return None
         route, progress, _ = loaded
-        return customer_view(route, progress, shipment, self.settings, now=self.clock())
+        return customer_view(route, progress, shipment, self.settings, now=self.clock(),
+                             clock=self.run_clock(route))
+
+    def run_clock(self, route: Route) -> RunClock | None:
+        """The sped-up run's clock the route's stamps are on, or None: the real one."""
+        if route.id not in self._clocks:
+            clock = RunClock.from_record(self._store.get_doc(RUN_CLOCK, route.id))
+            # The launcher records it as it reads the route's link, just after registration:
+            # until a minute has passed, no clock yet is not taken as none.
+            if clock is None and self.clock() < route.created_at + 60:
+                return None
+            if len(self._clocks) > 10_000:
+                self._clocks.clear()
+            self._clocks[route.id] = clock
+        return self._clocks[route.id]
 
     def route_state(self, route_id: str) -> tuple[Route, Progress, list[Shipment]] | None:
         """A route, its progress and its shipments, read once for every view of it."""
@@ -171,7 +191,7 @@ class Reads:
         if loaded is None:
             return None
         route, progress, shipments = loaded
-        return route_summary(route, progress, shipments, self.settings)
+        return route_summary(route, progress, shipments, self.settings, self.run_clock(route))
 
     def fleet(self, seller_id: str, limit: int = 500) -> dict[str, Any]:
         """The seller's most recent routes, newest last, for the dashboard snapshot."""

@@ -20,6 +20,7 @@ import urllib.request
 from collections.abc import Callable
 
 from app.extensions import services
+from app.live.reads import RUN_CLOCK
 
 # A demo's phone sends at most this many fixes a wall second: 2,400 a minute, under the default
 # FIXES_PER_DRIVER (3000/minute), so a demo at x1000 is not refused by its own server.
@@ -40,6 +41,13 @@ def demo_interval(speedup: float) -> float:
 
 VEHICLE_OPTIONS = {"van": "--vans", "bike": "--bikes", "foot": "--walkers",
                    "motorcycle": "--motorcycles", "drone": "--drones"}
+
+
+def keep_clock(route: dict | None) -> None:
+    """Record the sped-up run's clock of a route it printed: the views show its times on the
+    server's clock (app/domain/run_clock.py), and the retention sweep forgets it with the route."""
+    if route and route.get("route_id") and route.get("clock"):
+        services().store.put_doc(RUN_CLOCK, route["route_id"], route["clock"])
 
 
 class DemoError(RuntimeError):
@@ -84,6 +92,7 @@ class SimulatorRun:
             route = self.links.get(timeout=timeout)
         except queue.Empty:
             return None
+        keep_clock(route)
         shipments = (route or {}).get("shipments") or [{}]
         # The last stop's parcel is live the longest, but one more than `visible_stops` stops
         # away would show no driver until most of the route is done: the last within them.
@@ -175,6 +184,8 @@ class DemoFleet:
                 break
             if route:
                 self._own(route.get("route_id"))
+                with self.app.app_context():
+                    keep_clock(route)
                 waiting.append(route)
             for left in [r for r in waiting if self._left(r.get("route_id"))]:
                 waiting.remove(left)

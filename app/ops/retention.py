@@ -26,7 +26,7 @@ from app.customer import instructions
 from app.customer.feedback import Feedback
 from app.domain.model import FINAL_STATUSES, STATUSES, Route, Shipment
 from app.domain.tracking import StatusChange
-from app.live.reads import WITHDRAWN, Reads
+from app.live.reads import RUN_CLOCK, WITHDRAWN, Reads
 from app.notify import messages as outbox
 from app.notify import once, subscriptions
 from app.store import Store
@@ -128,6 +128,7 @@ class Retention:
             for status in STATUSES:
                 self.store.delete_log(once.KIND, f"{tid}:{status}")
         self.store.delete_log(once.KIND, f"{route_id}:started")
+        self.store.delete_doc(RUN_CLOCK, route_id)
         self.feedback.forget(index["seller_id"], index["tracking_ids"])
         self.driver_links.forget(route_id)
         if self.photos is not None:

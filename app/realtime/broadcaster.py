@@ -159,11 +159,13 @@ class Broadcaster:
                     for lang in watched:  # a socket outlives its link by a tick at most
                         self.fanout.close(rooms[lang])
                     continue
-                view = customer_view(route, progress, shipment, self.reads.settings, now=wall)
+                view = customer_view(route, progress, shipment, self.reads.settings, now=wall,
+                                     clock=self.reads.run_clock(route))
                 for lang in watched:
                     self._frame(frames, rooms[lang], VIEW, page_view(view, lang))
             if self.shared or self.fanout.members(seller_room(route.seller_id)):
-                summary = route_summary(route, progress, shipments, self.reads.settings)
+                summary = route_summary(route, progress, shipments, self.reads.settings,
+                                        self.reads.run_clock(route))
                 fleets[route.seller_id].append(summary)
         sent += self._deliver(self._fleet_frames(frames, fleets))
         self._forget_sent(now)

@@ -2,9 +2,12 @@
 names the content.
 
 - `url_for('static', ...)` adds `?v=<hash of the file>`: such a URL changes when the file does,
-  so its answer is cached for a year (`immutable`); a new file is a new URL. Files a script
-  imports by a relative path (`./words.js`) carry no version: they keep `no-cache` and revalidate
-  by ETag (a 304 without a body).
+  so its answer is cached for a year (`immutable`); a new file is a new URL.
+- `module_script('js/track.js')` writes a page's one module script with an import map before it:
+  every module the script imports by a relative path (`./words.js`, `../vendor/...`), and
+  theirs, mapped to its versioned URL, so those are cached for a year too (a browser resolves
+  `./words.js` to `/static/js/words.js`, which the map turns into `...?v=<hash>`). The map is
+  inline: the page's CSP lets it in by its hash (app/access/headers.py).
 - Scripts, styles, SVG and JSON are sent gzipped to browsers that take it (gzip -6, once per
   file version, kept in memory), with a weak ETag, as nginx's gzip does; HTML pages are not
   (they carry a CSRF token beside text the request chose, the BREACH pattern).
@@ -12,12 +15,17 @@ names the content.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
+import posixpath
+import re
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, g, request, url_for
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 
 YEAR_S = 365 * 86400
 COMPRESSED = ("text/javascript", "application/javascript", "text/css", "image/svg+xml",
@@ -48,6 +56,53 @@ def version(app: Flask, filename: str) -> str | None:
         return None
     st = path.stat()
     return _version(str(path), st.st_mtime_ns, st.st_size)
+
+
+# `import ... from "./x.js"`, `import "./x.js"`, `import("./x.js")`: relative specifiers only
+# (an absolute URL, a bare name, one built at run time are not the page's static modules).
+_IMPORT = re.compile(r"""(?:\bfrom|\bimport)\s*\(?\s*["'](\.{1,2}/[^"']+)["']""")
+
+
+@lru_cache(maxsize=512)
+def _imports(path: str, mtime_ns: int, size: int) -> tuple[str, ...]:
+    return tuple(_IMPORT.findall(Path(path).read_text(encoding="utf-8")))
+
+
+def _module_graph(app: Flask, entry: str) -> list[str]:
+    """The static files `entry` imports, and theirs, by their path under the static folder."""
+    seen, todo = [], [entry]
+    while todo:
+        name = todo.pop()
+        path = _file(app, name)
+        if path is None:
+            continue
+        st = path.stat()
+        for spec in _imports(str(path), st.st_mtime_ns, st.st_size):
+            found = posixpath.normpath(posixpath.join(posixpath.dirname(name), spec))
+            if found not in seen and not found.startswith(".."):
+                seen.append(found)
+                todo.append(found)
+    return sorted(seen)
+
+
+def script_hash(text: str) -> str:
+    """An inline script's CSP source: 'sha256-<base64>'."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+def module_script(filename: str) -> Markup:
+    """A page's module script, after an import map giving its imports' versioned URLs."""
+    app = current_app
+    plain = app.static_url_path.rstrip("/") + "/"
+    imports = {plain + name: url_for("static", filename=name)
+               for name in _module_graph(app, filename)}
+    # Jinja's tojson: JSON safe inside a script element (no "<", ">", "&" or "'" left as they
+    # are), marked safe; the CSP hash is over exactly these characters.
+    text = htmlsafe_json_dumps({"imports": imports}, dumps=app.json.dumps)
+    g.script_hashes = [*g.get("script_hashes", []), script_hash(str(text))]
+    return Markup('<script type="importmap">{}</script>\n'
+                  '<script type="module" src="{}"></script>').format(
+                      text, url_for("static", filename=filename))
 
 
 def _add_version(app: Flask):
@@ -94,4 +149,5 @@ def _serve(app: Flask):
 
 def init_app(app: Flask) -> None:
     app.url_defaults(_add_version(app))
+    app.add_template_global(module_script)
     app.after_request(_serve(app))

@@ -72,6 +72,7 @@ class PacedClock:
     def __init__(self, sim_start: float, speedup: float) -> None:
         self.sim_start, self.speedup = sim_start, speedup
         self.wall_start = time.monotonic()
+        self.epoch_start = time.time()
 
     def wait_until(self, sim_t: float) -> float:
         """Sleep until sim_t is due; return how far behind the clock we are (wall seconds)."""
@@ -90,6 +91,11 @@ class PacedClock:
         """How far `sim_t` is ahead of the real clock (seconds; negative: behind)."""
         return sim_t - time.time()
 
+    def anchor(self) -> dict | None:
+        """How the run's stamps map to the real clock (--links: the demo's launcher tells the
+        server, which shows a sped-up run's times on its own clock)."""
+        return {"sim": self.sim_start, "real": self.epoch_start, "speedup": self.speedup}
+
 
 class InstantClock:
     """Never waits: for tests, file output and benchmarks."""
@@ -102,6 +108,9 @@ class InstantClock:
 
     def lead(self, sim_t: float) -> float:
         return 0.0 if self.now is None else sim_t - self.now
+
+    def anchor(self) -> dict | None:
+        return None  # no pace: its stamps map to no real time
 
     def jump(self, sim_from: float, sim_to: float) -> None:
         pass

@@ -254,7 +254,8 @@ class Fleet:
 
     def _write_link(self, driver: Driver, reg: Registration) -> None:
         if self.links is not None:
-            self.links.write(json.dumps(link_record(driver, reg), ensure_ascii=False) + "\n")
+            record = link_record(driver, reg, self.clock.anchor())
+            self.links.write(json.dumps(record, ensure_ascii=False) + "\n")
             self.links.flush()
 
     def active(self) -> int:

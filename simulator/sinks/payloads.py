@@ -92,10 +92,10 @@ def event_item(token: str | None, ev: SimEvent, stamp: str) -> dict:
     return item
 
 
-def link_record(driver: Driver, reg: Registration) -> dict:
-    """One line of --links: the route and where its customers follow it."""
+def link_record(driver: Driver, reg: Registration, clock: dict | None = None) -> dict:
+    """One line of --links: the route, where its customers follow it, and the run's clock."""
     return {"route_id": reg.route_id, "driver": driver.name, "vehicle": driver.vehicle,
-            "program": driver.program,
+            "program": driver.program, "clock": clock,
             "shipments": [{"tracking_id": s.get("tracking_id"),
                            "tracking_url": s.get("tracking_url"), "stop": s.get("stop")}
                           for s in reg.shipments]}

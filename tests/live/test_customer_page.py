@@ -212,3 +212,34 @@ def test_every_vehicle_has_its_own_icon_turned_to_the_heading(live_server, brows
                          " === 'rotate(135deg)'")
         page.locator(".driver-marker").screenshot(path=str(tmp_path / f"icon-{vehicle}.png"))
     page.close()
+
+
+def test_a_repeat_view_asks_the_server_for_no_static_file(live_server, browser):
+    """Every static file the page loads, the modules its script imports by path too, is under a
+    versioned URL cached for a year: a repeat view makes no round trip for one (it made 12,
+    revalidations of the imported modules). bench/page_weight.py prints the bytes."""
+    base = live_server.url
+    reg = register(requests, base, n_stops=1)
+    url = f"{base}/track/{reg['shipments'][0]['token']}"
+    # No page.route: Playwright's routing turns the browser's cache off.
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setBlockedURLs", {"urls": ["*tile.openstreetmap.org*"]})
+    page.goto(url, wait_until="load")
+    page.wait_for_timeout(1500)
+    responses, from_cache = {}, set()
+    cdp.on("Network.responseReceived", lambda e: responses.__setitem__(e["requestId"], e))
+    cdp.on("Network.requestServedFromCache", lambda e: from_cache.add(e["requestId"]))
+    page.goto(url, wait_until="load")
+    page.wait_for_timeout(1500)
+    static = [e for e in responses.values() if "/static/" in e["response"]["url"]]
+    asked = [f"{e['response']['status']} {e['response']['url']}" for e in static
+             if e["requestId"] not in from_cache and not e["response"].get("fromDiskCache")
+             and not e["response"].get("fromMemoryCache")]
+    assert static and asked == []
+    # The modules came, by their versioned URLs, and the page ran: the map is there.
+    assert all("?v=" in e["response"]["url"] for e in static)
+    page.wait_for_selector("#map.leaflet-container", timeout=10_000)
+    context.close()

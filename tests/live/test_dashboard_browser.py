@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from datetime import datetime
+
 import pytest
 import requests
 
@@ -108,6 +111,16 @@ def test_demo_opens_on_an_active_delivery_and_the_driver_leaves(live_server, bro
     wait_until(customer, "(({driverLat, driverLon, status}) => status === 'delivered' ||"
                          f" driverLat + ',' + driverLon !== {at!r})"
                          "(document.getElementById('track').dataset)", timeout=60)
+    # Sped up, the run's stamps run ahead of the real clock: a customer reads the server's
+    # times, and an ETA window the driver keeps in real time (it read the run's: tens of
+    # minutes ahead while the driver came in two).
+    token = customer.url.rsplit("/track/", 1)[1].split("?")[0]
+    view = requests.get(f"{base}/api/v1/track/{token}", timeout=10).json()
+    now = time.time()
+    assert datetime.fromisoformat(view["updated_at"]).timestamp() <= now + 2, view["updated_at"]
+    if view["eta"]:
+        assert datetime.fromisoformat(view["eta"]["window"][1]).timestamp() <= now + 300, \
+            view["eta"]
     wait_until(customer, "document.getElementById('track').dataset.status === 'delivered'",
                timeout=240)
     assert text_of(customer, "#status-text").startswith("Delivered at")

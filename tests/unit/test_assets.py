@@ -1,8 +1,12 @@
-"""Static files: versioned URLs cached for a year, others revalidated by ETag, text gzipped."""
+"""Static files: versioned URLs (the page's, and its modules' through an import map) cached for a
+year, others revalidated by ETag, text gzipped."""
 
 from __future__ import annotations
 
+import base64
 import gzip
+import hashlib
+import json
 import re
 
 import pytest
@@ -53,3 +57,31 @@ def test_images_and_pages_are_not_gzipped(client):
     assert "Content-Encoding" not in client.get(
         "/track", headers={"Accept-Encoding": "gzip"}).headers
     assert client.get("/static/../app/factory.py").status_code == 404
+
+
+def import_map(html: str) -> tuple[str, dict]:
+    text = re.search(r'<script type="importmap">(.*?)</script>', html, re.S).group(1)
+    return text, json.loads(text)["imports"]
+
+
+def test_modules_a_script_imports_by_path_are_versioned_too(client):
+    """A repeat view asked again for every module a page's script imports (`./words.js`): 304s,
+    one round trip each. The page's import map names each by its content."""
+    resp = client.get("/drive/")
+    html = resp.get_data(as_text=True)
+    text, imports = import_map(html)
+    # The map comes before the page's one module script, and lets in no other script.
+    assert html.index('type="importmap"') < html.index('type="module"')
+    for module in ("drive-clock.js", "drive-outbox.js", "drive-words.js", "words.js"):
+        assert re.fullmatch(rf"/static/js/{module}\?v=[0-9a-f]{{12}}",
+                            imports[f"/static/js/{module}"])
+    assert "/static/vendor/leaflet/leaflet-src.esm.js" in imports
+    for url in imports.values():
+        cached = client.get(url)
+        assert cached.status_code == 200, url
+        assert cached.headers["Cache-Control"] == "public, max-age=31536000, immutable", url
+    # Inline, so the page's CSP lets it in by its hash, and nothing else inline.
+    digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+    script_src = next(d for d in resp.headers["Content-Security-Policy"].split("; ")
+                      if d.startswith("script-src"))
+    assert script_src == f"script-src 'self' 'sha256-{digest}'"
