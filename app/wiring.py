@@ -93,12 +93,12 @@ def build_services(config: dict, socketio: SocketIO) -> Services:
     fanout = Fanout(socketio.server)
     broadcaster = Broadcaster(socketio, reads, config["BROADCAST_INTERVAL"],
                               config["BROADCAST_TICK"], fanout=fanout)
-    notify = _notify(config, store, reads, clock)
+    feedback, sessions = Feedback(store, clock), Sessions(store, clock)
+    notify = _notify(config, store, reads, clock, feedback)
     s3 = {"endpoint": config["PHOTO_S3_ENDPOINT"], "region": config["PHOTO_S3_REGION"],
           "key_id": config["PHOTO_S3_KEY_ID"], "secret": config["PHOTO_S3_SECRET"]}
     photos = Photos(store, open_photo_storage(config["PHOTO_STORE"], s3), config["PHOTO_MAX_SIDE"],
                     config["PHOTO_MAX_PIXELS"], config["PHOTO_RETENTION"], clock=clock)
-    feedback, sessions = Feedback(store, clock), Sessions(store, clock)
     retention = Retention(store, config["RETENTION"], clock, reads, live=live, routes=routes,
                           photos=photos, feedback=feedback, driver_links=driver_links,
                           sessions=sessions)
@@ -117,7 +117,8 @@ def build_services(config: dict, socketio: SocketIO) -> Services:
 
 
 
-def _notify(config: dict, store: Store, reads: Reads, clock: Clock) -> Notify:
+def _notify(config: dict, store: Store, reads: Reads, clock: Clock, feedback: Feedback,
+            ) -> Notify:
     """Texts, webhooks and scheduled messages: what ingest's status changes become."""
     messages, subs = Messages(store, clock), Subscriptions(store, clock)
     endpoints = Endpoints(store, clock)
@@ -128,7 +129,7 @@ def _notify(config: dict, store: Store, reads: Reads, clock: Clock) -> Notify:
                          timeout=config["WEBHOOK_TIMEOUT"])
     worker = Worker(dispatch, messages, endpoints, subs, provider_from_config(config), policy,
                     clock, config["NOTIFY_CONCURRENCY"], config["WEBHOOK_ALLOW_PRIVATE"],
-                    config.get("WEBHOOK_CA_BUNDLE") or True, reads=reads)
+                    config.get("WEBHOOK_CA_BUNDLE") or True, reads=reads, feedback=feedback)
     return Notify(messages, subs, endpoints, dispatch, worker)
 
 

@@ -53,7 +53,9 @@ WORDS = {
     "bad_phone": N_("That does not look like a mobile number. Use the international form, like "
                     "+358401234567."),
     "signup_failed": N_("Could not sign you up just now. Try again in a moment."),
-    "signed_up": N_("Signed up. We text you when the driver is close and when it is delivered."),
+    "signed_up": N_("Signed up. We text you when the driver sets out, when they are close, "
+                    "when it is delivered or could not be, and once that evening to ask how it "
+                    "went."),
     "stop_failed": N_("Could not stop the texts just now. Try again."),
     "stopped": N_("Texts stopped. We will not text you about this delivery."),
     # Delivery instructions (instructions.js).

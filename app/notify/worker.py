@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from app.customer.feedback import Feedback
 from app.domain.hours import iso_utc
 from app.live.reads import Reads
 from app.notify.dispatch import Dispatch
@@ -49,8 +50,9 @@ class Worker:
                  subscriptions: Subscriptions, provider: OutboxProvider | HttpSmsProvider,
                  policy: RetryPolicy, clock: Callable[[], float], concurrency: int = 10,
                  allow_private: bool = False, verify: str | bool = True, *,
-                 reads: Reads) -> None:
+                 reads: Reads, feedback: Feedback) -> None:
         self.dispatcher, self.messages, self.endpoints = dispatch, messages, endpoints
+        self.feedback = feedback  # a customer who has rated the delivery is not asked to
         self.reads = reads  # shipments are read where everything else reads them (app/live)
         self.subscriptions, self.provider = subscriptions, provider
         self.policy, self.clock = policy, clock
@@ -142,6 +144,13 @@ class Worker:
         if not first_claim(self.dispatcher.store, doc["id"], doc["id"]):
             return self.messages.release(doc["id"])
         made = MessageIds(doc["id"])
+        if self.feedback.get(doc["tracking_id"]) is not None:
+            # Rated before 8 pm (the page takes feedback from the delivery on): asked once
+            # means asked never again, and not at all once answered.
+            doc.update(state="cancelled", sent_at=None, attempts=0,
+                       note="feedback already given")
+            self.messages.save(doc)
+            return self.messages.release(doc["id"])
         ship = self.reads.shipment_record(doc["tracking_id"])
         phone = self.subscriptions.phone_for(ship) if ship else None
         texts = 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -120,6 +122,28 @@ def test_cancelled_feedback_is_never_sent(client, app, clock):
     assert "feedback_request" not in [t["event"] for t in messages(client, "text")]
     again = client.delete(f"/api/v1/messages/{feedback['id']}", headers=SELLER)
     assert again.status_code == 409 and again.json["field"] == "message_id"
+
+
+def test_a_customer_who_rated_the_delivery_is_not_asked_at_8_pm(client, app, clock):
+    """The outside check: rated at 15:00, still texted "How did delivery ... go?" at 20:00."""
+    reg = deliver_at_1422(client)
+    ship = reg["shipments"][0]
+    app.extensions["doorstep"].notify.subscriptions.subscribe(ship["tracking_id"],
+                                                              "+358401234567", "en")
+    worker(app).run_once()
+    page = client.get(f"/track/{ship['token']}").get_data(as_text=True)
+    csrf = re.search(r'csrfToken&#34;: &#34;([^&]+)&#34;|"csrfToken": "([^"]+)"',
+                     html.unescape(page))
+    token = next(g for g in csrf.groups() if g)
+    rated = client.post(f"/api/v1/track/{ship['token']}/feedback",
+                        json={"delivery": 5, "product": 5}, headers={"X-CSRF-Token": token})
+    assert rated.status_code == 201, rated.json
+    clock.t = helsinki(2026, 11, 26, 20, 0)
+    worker(app).run_once()
+    worker(app).run_once()
+    [feedback] = messages(client, "feedback")
+    assert feedback["state"] == "cancelled", feedback
+    assert "feedback_request" not in [t["event"] for t in messages(client, "text")]
 
 
 def test_messages_api_checks_its_input(client):
