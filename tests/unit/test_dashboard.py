@@ -192,3 +192,5 @@ def test_the_demos_tab_says_what_is_happening(client):
     sign_in(client)
     page = client.get("/dashboard/demo/starting").get_data(as_text=True)
     assert "Starting the demo delivery" in page
+    failed = client.get("/dashboard/demo/starting?failed").get_data(as_text=True)
+    assert "did not start" in failed and "Starting the demo delivery…" not in failed

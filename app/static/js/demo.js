@@ -35,7 +35,8 @@ async function onDemo(event, config) {
     say("Demo started.", body.tracking_url);
     if (tab) tab.location = body.tracking_url;
   } catch (err) {
-    if (tab) tab.close();
+    // The tab says it did not start (closing it left the seller wondering where it went).
+    if (tab) tab.location = `${config.demoStartingUrl}?failed`;
     say(`The demo did not start: ${err.message}`);
   } finally {
     button.disabled = false;

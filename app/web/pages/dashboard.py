@@ -75,8 +75,9 @@ def dashboard():
 @bp.get("/dashboard/demo/starting")
 @seller_required
 def demo_starting():
-    """What the demo's new tab shows while the simulator plans the route (not a blank tab)."""
-    return render_template("demo_starting.html")
+    """What the demo's new tab shows while the simulator plans the route (not a blank tab),
+    or that it did not start (`?failed`: the reason is on the dashboard, never in the URL)."""
+    return render_template("demo_starting.html", failed="failed" in request.args)
 
 
 @bp.post("/dashboard/demo")
