@@ -137,16 +137,22 @@ def test_the_map_keeps_its_box_while_the_driver_is_at_another_door(live_server, 
     context.close()
 
 
+def open_live_in(browser, base: str, n_stops: int, lang: str):
+    """A new route's last customer's page in `lang`, once live."""
+    reg = register(requests, base, n_stops=n_stops)
+    context, page = open_page(browser, f"{base}/track/{reg['shipments'][-1]['token']}"
+                                       f"?lang={lang}")
+    wait_until(page, LIVE)
+    return context, page
+
+
 ZOOM = {"fi": ("Lähennä", "Loitonna"), "sv": ("Zooma in", "Zooma ut"),
         "en": ("Zoom in", "Zoom out")}
 
 
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])
 def test_the_maps_zoom_buttons_speak_the_pages_language(live_server, browser, lang):
-    reg = register(requests, live_server.url, n_stops=1)
-    context, page = open_page(browser, f"{live_server.url}/track/{reg['shipments'][0]['token']}"
-                                       f"?lang={lang}")
-    wait_until(page, LIVE)
+    context, page = open_live_in(browser, live_server.url, 1, lang)
     for selector, word in zip((".leaflet-control-zoom-in", ".leaflet-control-zoom-out"),
                               ZOOM[lang], strict=True):
         button = page.locator(selector)
@@ -241,9 +247,6 @@ OPTION_OVERFLOW = """(() => {
 @pytest.mark.parametrize("lang", ["en", "fi", "sv"])
 def test_every_safe_place_fits_the_closed_select_at_360_px(live_server, browser, lang):
     """The Swedish "Ingenstans: lämna det till mig personligen" was cut at 360 px."""
-    reg = register(requests, live_server.url, n_stops=2)
-    context, page = open_page(browser, f"{live_server.url}/track/"
-                              f"{reg['shipments'][1]['token']}?lang={lang}")
-    wait_until(page, LIVE)
+    context, page = open_live_in(browser, live_server.url, 2, lang)
     assert page.evaluate(OPTION_OVERFLOW) == []
     context.close()
