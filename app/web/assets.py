@@ -7,7 +7,7 @@ names the content.
   every module the script imports by a relative path (`./words.js`, `../vendor/...`), and
   theirs, mapped to its versioned URL, so those are cached for a year too (a browser resolves
   `./words.js` to `/static/js/words.js`, which the map turns into `...?v=<hash>`). The map is
-  inline: the page's CSP lets it in by its hash (app/access/headers.py).
+  inline: the page's CSP lets it in by its hash (app/access/security_headers.py).
 - Scripts, styles, SVG and JSON are sent gzipped to browsers that take it (gzip -6, once per
   file version, kept in memory), with a weak ETag, as nginx's gzip does; HTML pages are not
   (they carry a CSRF token beside text the request chose, the BREACH pattern).
