@@ -128,6 +128,9 @@ class Fix:
     # A phone's own stamp when it was ahead of the server's clock: the fix was then taken at
     # the moment it came (`timestamp`), so that a wrong clock puts no future time anywhere.
     stamped: float | None = None
+    # Whether `timestamp` is the stamp less a known wrong clock's offset (when it was taken, as
+    # trustworthy as a right clock's), not the moment it came (a glitch or a clock just found).
+    corrected: bool = False
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,8 @@ def on_time(fix: Fix, now: float, phone: dict) -> Fix:
     if offset is not None and fix.timestamp + offset <= now + _SAME_CLOCK_S:
         # The same wrong clock, live or its backlog (a dead zone): corrected, it lands now or
         # in the past, when it was taken; a backlog sent back to back is not a fast clock.
-        return replace(fix, timestamp=min(fix.timestamp + offset, now), stamped=fix.timestamp)
+        return replace(fix, timestamp=min(fix.timestamp + offset, now), stamped=fix.timestamp,
+                       corrected=True)
     if fix.timestamp > now + CLOCK_SLACK_S and _running_fast(recent):
         # A clock that runs faster than time (the simulator sped up through this door) is no
         # phone's wrong clock: its fixes, events and dwell are all on its own time.

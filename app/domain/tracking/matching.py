@@ -46,8 +46,10 @@ def screen(route: Route, progress: Progress, fix: Fix, settings: Settings,
     if last is None:
         return None
     dt = fix.timestamp - last["timestamp"]
-    if dt < 0 and now is not None and last.get("stamped") is not None:
-        # The last fix came from a clock set ahead (taken at the moment it came, Ingest): a
+    if dt < 0 and now is not None and last.get("stamped") is not None \
+            and not last.get("corrected"):
+        # The last fix came from a clock set ahead (taken at the moment it came, Ingest; not
+        # one a known offset corrected, which is as true as a right clock's): a
         # backlog's fixes after it are older than that moment, and on time. As Traccar keeps
         # the right one as the latest, they go on from it rather than being held as late.
         unwind(progress, fix.timestamp)
