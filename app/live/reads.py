@@ -55,6 +55,7 @@ class Reads:
         self._driver_links = driver_links  # the driver app's revocable links (da_ tokens)
         self._drivers: dict[str, str] = {}  # driver token hash -> route id: they never change
         self._clocks: dict[str, RunClock | None] = {}  # route id -> its run clock: never changes
+        self._clock_asked: dict[str, float] = {}  # a young route with none yet: when last read
 
     def route(self, route_id: str) -> Route | None:
         """A route as registered (cached per process: a route never changes)."""
@@ -78,9 +79,11 @@ class Reads:
         return rid
 
     def forget(self, route_id: str) -> None:
-        """Drop the driver tokens cached for a route deleted from the store (ingest finds it
-        gone and says so)."""
+        """Drop what is cached for a route deleted from the store (ingest finds it gone and
+        says so): its driver tokens and run clock."""
         self._drivers = {h: r for h, r in self._drivers.items() if r != route_id}
+        self._clocks.pop(route_id, None)
+        self._clock_asked.pop(route_id, None)
 
     def shipment_records(self, tracking_ids: list[str]) -> list[dict[str, Any]]:
         """Several shipments' stored records as they are, the unknown ones left out."""
@@ -166,15 +169,28 @@ class Reads:
     def run_clock(self, route: Route) -> RunClock | None:
         """The sped-up run's clock the route's stamps are on, or None: the real one."""
         if route.id not in self._clocks:
+            now = self.clock()
+            # Every view of every route asks, each tick: a young route without one yet is read
+            # again at most once a second (at once in the process that records it), not per view.
+            if now < self._clock_asked.get(route.id, -1.0) + 1.0:
+                return None
             clock = RunClock.from_record(self._store.get_doc(RUN_CLOCK, route.id))
             # The launcher records it as it reads the route's link, just after registration:
             # until a minute has passed, no clock yet is not taken as none.
-            if clock is None and self.clock() < route.created_at + 60:
+            if clock is None and now < route.created_at + 60:
+                if len(self._clock_asked) > 10_000:
+                    self._clock_asked.clear()
+                self._clock_asked[route.id] = now
                 return None
+            self._clock_asked.pop(route.id, None)
             if len(self._clocks) > 10_000:
                 self._clocks.clear()
             self._clocks[route.id] = clock
         return self._clocks[route.id]
+
+    def run_clock_recorded(self, route_id: str) -> None:
+        """The launcher has just recorded a route's run clock: read it at the next view."""
+        self._clock_asked.pop(route_id, None)
 
     def route_state(self, route_id: str) -> tuple[Route, Progress, list[Shipment]] | None:
         """A route, its progress and its shipments, read once for every view of it."""

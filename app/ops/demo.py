@@ -47,7 +47,9 @@ def keep_clock(route: dict | None) -> None:
     """Record the sped-up run's clock of a route it printed: the views show its times on the
     server's clock (app/domain/run_clock.py), and the retention sweep forgets it with the route."""
     if route and route.get("route_id") and route.get("clock"):
-        services().store.put_doc(RUN_CLOCK, route["route_id"], route["clock"])
+        registry = services()
+        registry.store.put_doc(RUN_CLOCK, route["route_id"], route["clock"])
+        registry.reads.run_clock_recorded(route["route_id"])
 
 
 class DemoError(RuntimeError):

@@ -84,3 +84,21 @@ def test_a_demo_route_reads_on_the_server_clock_once_its_launcher_keeps_the_cloc
     summary = client.get(f"/api/v1/routes/{reg['route_id']}",
                          headers={"Authorization": "Bearer demo"}).json
     assert epoch(summary["updated_at"]) == ran - 2940
+
+
+def test_a_young_route_without_a_run_clock_is_looked_up_once_a_second_not_per_view(app, client):
+    """Every view of every route asks for its run clock each tick; a route in its first minute
+    with none recorded yet was read from the store on every one of them."""
+    from app.extensions import services
+    from app.live.reads import RUN_CLOCK
+    from tests.support.helpers import register
+
+    reg = register(client)
+    store = services(app).store
+    asked = []
+    get_doc = store.get_doc
+    store.get_doc = lambda kind, key: (asked.append(key) if kind == RUN_CLOCK else None,
+                                       get_doc(kind, key))[1]
+    for _ in range(5):
+        assert client.get(f"/api/v1/track/{reg['shipments'][0]['token']}").status_code == 200
+    assert asked.count(reg["route_id"]) <= 1, asked
